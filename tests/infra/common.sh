@@ -1,0 +1,83 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared shell helpers for the project's build and test infrastructure.
+# Source this file; it never changes the machine's own apt configuration.
+
+set -o pipefail
+
+# Everything downloaded or prepared lives here, outside the clone, so that
+# reruns are warm and a fresh clone reuses what an earlier run fetched.
+NEPF_CACHE=${NEPF_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/nvme-epf}
+NEPF_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+NEPF_BUILD=${NEPF_BUILD:-$NEPF_TOP/build}
+mkdir -p "$NEPF_CACHE" "$NEPF_BUILD"
+
+nepf_log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+nepf_die() { nepf_log "error: $*"; exit 1; }
+
+# The Debian mirror this machine already uses (we never name one ourselves).
+nepf_mirror() {
+	local m=${NEPF_MIRROR:-}
+	if [ -z "$m" ] && [ -r /etc/apt/sources.list.d/debian.sources ]; then
+		m=$(awk '/^URIs:/ && $2 !~ /security/ {print $2; exit}' \
+			/etc/apt/sources.list.d/debian.sources)
+	fi
+	if [ -z "$m" ] && [ -r /etc/apt/sources.list ]; then
+		m=$(awk '/^deb / && $0 !~ /security/ {for (i = 2; i <= NF; i++) if ($i ~ /:\/\//) {print $i; exit}}' \
+			/etc/apt/sources.list)
+	fi
+	[ -n "$m" ] || nepf_die "no Debian mirror found in the apt sources; set NEPF_MIRROR"
+	echo "${m%/}"
+}
+
+# Install host packages (from the machine's own sources) if missing.
+nepf_host_install() {
+	local missing=() p
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	nepf_log "installing host packages: ${missing[*]}"
+	local lock=(-o DPkg::Lock::Timeout=900)
+	if [ ! -e "$NEPF_CACHE/.host-apt-updated" ] ||
+	   [ -n "$(find "$NEPF_CACHE/.host-apt-updated" -mmin +1440)" ]; then
+		apt-get "${lock[@]}" update -qq && touch "$NEPF_CACHE/.host-apt-updated"
+	fi
+	DEBIAN_FRONTEND=noninteractive apt-get "${lock[@]}" install -y -qq \
+		--no-install-recommends "${missing[@]}" >&2
+}
+
+# Private apt state per suite: `nepf_apt SUITE apt-get-args...`
+# (`NEPF_APT_TOOL=apt-cache nepf_apt SUITE search ...` for look-ups).
+# Knows amd64, arm64 and armhf; lists and downloaded debs stay in the cache.
+nepf_apt_dir() { echo "$NEPF_CACHE/apt/$1"; }
+nepf_apt() {
+	local suite=$1; shift
+	local d; d=$(nepf_apt_dir "$suite")
+	local mirror; mirror=$(nepf_mirror)
+	mkdir -p "$d/lists/partial" "$d/cache/archives/partial" "$d/etc"
+	local comps="main"
+	printf 'deb [arch=amd64,arm64,armhf] %s %s %s\n' "$mirror" "$suite" "$comps" > "$d/etc/sources.list"
+	local opts=(
+		-o Dir::Etc::SourceList="$d/etc/sources.list"
+		-o Dir::Etc::SourceParts=/nonexistent
+		-o Dir::State::Lists="$d/lists"
+		-o Dir::Cache="$d/cache"
+		-o Dir::State::status=/dev/null
+		-o APT::Architecture=amd64
+		-o APT::Architectures::=amd64 -o APT::Architectures::=arm64 -o APT::Architectures::=armhf
+		-o Acquire::Check-Valid-Until=false
+		-o Acquire::Languages=none
+		-o Debug::NoLocking=1
+		-o APT::Sandbox::User=root
+	)
+	${NEPF_APT_TOOL:-apt-get} "${opts[@]}" "$@"
+}
+nepf_apt_cache() { NEPF_APT_TOOL=apt-cache nepf_apt "$@"; }
+# Update a suite's private lists at most once a day.
+nepf_apt_update() {
+	local suite=$1 d; d=$(nepf_apt_dir "$suite")
+	if [ ! -e "$d/updated" ] || [ -n "$(find "$d/updated" -mmin +1440)" ]; then
+		nepf_log "apt update ($suite)"
+		nepf_apt "$suite" update -qq >&2 && touch "$d/updated"
+	fi
+}
