@@ -81,3 +81,13 @@ nepf_apt_update() {
 		nepf_apt "$suite" update -qq >&2 && touch "$d/updated"
 	fi
 }
+
+# Newest kernel ABI name of a suite and arch, e.g. "6.12.107+deb13-arm64"
+# (from the linux-headers-<abi> packages in the suite's private lists).
+nepf_kernel_abi() {
+	local suite=$1 flavour=${2:-arm64}
+	nepf_apt_update "$suite"
+	nepf_apt_cache "$suite" pkgnames linux-headers- 2>/dev/null |
+		grep -v -e "-rt-" -e "-16k" -e "-cloud-" | sed -n "s/^linux-headers-\([0-9][^ ]*-$flavour\)\$/\1/p" |
+		sort -V | tail -n 1
+}
