@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * backend.h - namespaces and the storage backends behind them.
+ *
+ * io-cmd.c turns an NVM command into one struct nepf_io and calls the
+ * namespace's backend.  The backend completes it exactly once, from any
+ * context, with nepf_io_done(); io-cmd.c maps the result to an NVMe status.
+ * Backends: null (backend-null.c), block device (backend-bdev.c),
+ * regular file (backend-file.c).
+ */
+#ifndef NEPF_BACKEND_H
+#define NEPF_BACKEND_H
+
+#include "port.h"
+
+struct nepf_cmd;
+struct nepf_ns;
+
+enum nepf_io_op {
+	NEPF_IO_READ,
+	NEPF_IO_WRITE,
+	NEPF_IO_FLUSH,
+	NEPF_IO_WRITE_ZEROES,
+	NEPF_IO_DISCARD,
+};
+
+/* Outcome of an I/O, mapped to NVMe status by io-cmd.c. */
+enum nepf_io_result {
+	NEPF_IO_OK,
+	NEPF_IO_ERR_READ,	/* unrecovered read error */
+	NEPF_IO_ERR_WRITE,	/* write fault */
+	NEPF_IO_ERR_NOSPC,	/* capacity exceeded / out of space */
+	NEPF_IO_ERR_NOTSUPP,	/* the backend cannot do this op */
+	NEPF_IO_ERR_RANGE,	/* LBA out of range */
+	NEPF_IO_ERR_INTERNAL,	/* anything else (-ENOMEM, -EIO on flush...) */
+};
+
+struct nepf_range {
+	u64 pos;		/* bytes */
+	u64 len;		/* bytes */
+};
+
+struct nepf_io {
+	struct nepf_ns *ns;
+	struct nepf_cmd *cmd;	/* owner */
+	enum nepf_io_op op;
+	u64 pos;		/* byte offset (READ/WRITE/WRITE_ZEROES) */
+	u32 len;		/* bytes */
+	bool fua;
+	void *buf;		/* len bytes, from env->alloc_buf() */
+	const struct nepf_range *ranges;	/* DISCARD */
+	unsigned int nr_ranges;
+	enum nepf_io_result result;
+	void *priv;		/* the backend's */
+};
+
+/* Configuration of a namespace, set through configfs before enable. */
+struct nepf_ns_config {
+	char backend[16];	/* "null", "bdev", "file" */
+	char path[256];		/* device or file path */
+	u64 size;		/* bytes: null backend; file: 0 = file size */
+	u32 block_size;		/* null backend: 512 or 4096 */
+	bool readonly;
+	bool buffered_io;	/* file backend */
+	u8 nguid[16];
+	u8 uuid[16];
+};
+
+struct nepf_ns {
+	u32 nsid;
+	struct nepf_ns_config cfg;
+	const struct nepf_backend_ops *ops;
+	void *priv;		/* the backend's */
+	/* set by the backend's open() */
+	u64 nr_blocks;		/* capacity in logical blocks */
+	u8 lba_shift;		/* log2 of the logical block size */
+	bool can_discard;
+	bool can_write_zeroes;	/* natively; io-cmd.c emulates otherwise */
+	bool volatile_cache;	/* flush is meaningful */
+	/* statistics */
+	u64 nr_reads, nr_writes, bytes_read, bytes_written, nr_errors;
+};
+
+struct nepf_backend_ops {
+	const char *name;
+	int (*open)(struct nepf_ns *ns);	/* 0 or -errno; fills geometry */
+	void (*close)(struct nepf_ns *ns);
+	void (*submit)(struct nepf_io *io);	/* completes with nepf_io_done() */
+	void (*flush_all)(struct nepf_ns *ns);	/* shutdown: sync, may sleep */
+};
+
+/* Called by backends when an I/O is over (any context). */
+void nepf_io_done(struct nepf_io *io, enum nepf_io_result result);
+
+/* Backend registry: "null", "bdev", "file". */
+const struct nepf_backend_ops *nepf_backend_find(const char *name);
+extern const struct nepf_backend_ops nepf_backend_null;
+extern const struct nepf_backend_ops nepf_backend_bdev;
+extern const struct nepf_backend_ops nepf_backend_file;
+
+#endif /* NEPF_BACKEND_H */

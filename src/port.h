@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * port.h - what the protocol core needs from its environment.
+ *
+ * The protocol core (core.c bar-regs.c queues.c prp-sgl.c admin-cmd.c
+ * io-cmd.c) is compiled both into the kernel module and, for the unit tests
+ * and fuzzers, into userspace programs.  This header is the only place that
+ * tells the two apart; kernel-version differences live in compat.h instead.
+ */
+#ifndef NEPF_PORT_H
+#define NEPF_PORT_H
+
+#ifdef __KERNEL__
+
+#include <linux/types.h>
+#include <linux/kernel.h>
+#include <linux/string.h>
+#include <linux/errno.h>
+#include <linux/bug.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/ktime.h>
+#include <linux/jiffies.h>
+#include <asm/byteorder.h>
+
+typedef spinlock_t nepf_lock_t;
+#define nepf_lock_init(l)		spin_lock_init(l)
+#define nepf_lock(l, flags)		spin_lock_irqsave(l, flags)
+#define nepf_unlock(l, flags)		spin_unlock_irqrestore(l, flags)
+
+#define nepf_zalloc(size)		kzalloc(size, GFP_KERNEL)
+#define nepf_free(p)			kfree(p)
+#define nepf_now_ns()			ktime_get_ns()
+
+#define nepf_info(ctrl, fmt, ...)  pr_info("nvme_epf %s: " fmt, (ctrl)->name, ##__VA_ARGS__)
+#define nepf_warn(ctrl, fmt, ...)  pr_warn("nvme_epf %s: " fmt, (ctrl)->name, ##__VA_ARGS__)
+#define nepf_dbg(ctrl, fmt, ...)   pr_debug("nvme_epf %s: " fmt, (ctrl)->name, ##__VA_ARGS__)
+
+#else /* userspace: unit tests and fuzzers */
+
+#include "../tests/unit/uport.h"
+
+#endif /* __KERNEL__ */
+
+#endif /* NEPF_PORT_H */
