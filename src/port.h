@@ -21,6 +21,9 @@
 #include <linux/spinlock.h>
 #include <linux/ktime.h>
 #include <linux/jiffies.h>
+#include <linux/math64.h>
+#include <linux/log2.h>
+#include <linux/build_bug.h>
 #include <asm/byteorder.h>
 
 typedef spinlock_t nepf_lock_t;

@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * uport.h - userspace stand-ins for the kernel facilities the protocol core
+ * uses, so that core.c, bar-regs.c, queues.c, prp-sgl.c, admin-cmd.c and
+ * io-cmd.c build unchanged into the unit tests and fuzzers.
+ *
+ * Only src/port.h includes this file.  Keep it to what the core really
+ * needs: anything added here must have a kernel twin in port.h.
+ */
+#ifndef NEPF_UPORT_H
+#define NEPF_UPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <errno.h>
+#include <endian.h>
+#include <pthread.h>
+#include <time.h>
+
+typedef uint8_t u8;
+typedef uint16_t u16;
+typedef uint32_t u32;
+typedef uint64_t u64;
+typedef int8_t s8;
+typedef int16_t s16;
+typedef int32_t s32;
+typedef int64_t s64;
+
+/* Distinct names only for the reader: sparse checks them in the kernel. */
+typedef uint16_t __le16;
+typedef uint32_t __le32;
+typedef uint64_t __le64;
+
+#define le16_to_cpu(x)	((u16)le16toh(x))
+#define le32_to_cpu(x)	((u32)le32toh(x))
+#define le64_to_cpu(x)	((u64)le64toh(x))
+#define cpu_to_le16(x)	((__le16)htole16(x))
+#define cpu_to_le32(x)	((__le32)htole32(x))
+#define cpu_to_le64(x)	((__le64)htole64(x))
+
+#define __packed		__attribute__((packed))
+#define __aligned(x)		__attribute__((aligned(x)))
+#define __maybe_unused		__attribute__((unused))
+#define __always_unused		__attribute__((unused))
+#define __printf(a, b)		__attribute__((format(printf, a, b)))
+#define fallthrough		__attribute__((fallthrough))
+#define likely(x)		__builtin_expect(!!(x), 1)
+#define unlikely(x)		__builtin_expect(!!(x), 0)
+
+#define READ_ONCE(x)		(*(const volatile __typeof__(x) *)&(x))
+#define WRITE_ONCE(x, v)	(*(volatile __typeof__(x) *)&(x) = (v))
+
+#ifndef static_assert
+#define static_assert(expr, ...) _Static_assert(expr, #expr)
+#endif
+#define BUILD_BUG_ON(cond)	((void)sizeof(char[1 - 2 * !!(cond)]))
+
+#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
+#define BIT(n)			(1UL << (n))
+#define BIT_ULL(n)		(1ULL << (n))
+#define GENMASK(h, l)		(((~0UL) << (l)) & (~0UL >> (63 - (h))))
+#define GENMASK_ULL(h, l)	(((~0ULL) << (l)) & (~0ULL >> (63 - (h))))
+#define DIV_ROUND_UP(n, d)	(((n) + (d) - 1) / (d))
+#define ALIGN(x, a)		(((x) + ((a) - 1)) & ~((__typeof__(x))(a) - 1))
+#define IS_ALIGNED(x, a)	(((x) & ((__typeof__(x))(a) - 1)) == 0)
+#define lower_32_bits(n)	((u32)((n) & 0xffffffff))
+#define upper_32_bits(n)	((u32)((u64)(n) >> 32))
+#define container_of(ptr, type, member) \
+	((type *)((char *)(ptr) - offsetof(type, member)))
+
+#define min(a, b)		((a) < (b) ? (a) : (b))
+#define max(a, b)		((a) > (b) ? (a) : (b))
+#define min_t(t, a, b)		((t)(a) < (t)(b) ? (t)(a) : (t)(b))
+#define max_t(t, a, b)		((t)(a) > (t)(b) ? (t)(a) : (t)(b))
+#define clamp(v, lo, hi)	min(max(v, lo), hi)
+
+static inline u64 div_u64(u64 n, u32 d)
+{
+	return n / d;
+}
+
+static inline int ilog2(u64 v)
+{
+	return v ? 63 - __builtin_clzll(v) : -1;
+}
+
+static inline bool is_power_of_2(u64 v)
+{
+	return v && !(v & (v - 1));
+}
+
+/* A broken invariant is a test failure, never silently ignored. */
+#define WARN_ON(cond)							\
+	({ bool __w = !!(cond);						\
+	   if (__w) fprintf(stderr, "WARN_ON(%s) at %s:%d\n", #cond,	\
+			    __FILE__, __LINE__);			\
+	   __w; })
+#define WARN_ON_ONCE(cond)	WARN_ON(cond)
+
+/*
+ * Locks: error-checking mutexes, so that taking a lock twice (which would
+ * deadlock or corrupt state in the kernel) aborts the test.  @flags keeps
+ * the spin_lock_irqsave() calling convention.
+ */
+typedef pthread_mutex_t nepf_lock_t;
+
+static inline void nepf_lock_init(nepf_lock_t *l)
+{
+	pthread_mutexattr_t a;
+
+	pthread_mutexattr_init(&a);
+	pthread_mutexattr_settype(&a, PTHREAD_MUTEX_ERRORCHECK);
+	pthread_mutex_init(l, &a);
+	pthread_mutexattr_destroy(&a);
+}
+
+static inline void uport_lock(nepf_lock_t *l)
+{
+	if (pthread_mutex_lock(l))
+		abort();
+}
+
+static inline void uport_unlock(nepf_lock_t *l)
+{
+	if (pthread_mutex_unlock(l))
+		abort();
+}
+
+#define nepf_lock(l, flags)	do { (flags) = 0; uport_lock(l); } while (0)
+#define nepf_unlock(l, flags)	do { (void)(flags); uport_unlock(l); } while (0)
+
+#define nepf_zalloc(size)	calloc(1, size)
+#define nepf_free(p)		free(p)
+
+/*
+ * Clock: tests set uport_fake_ns to make time deterministic (power-on
+ * hours, interrupt coalescing time); 0 means the real monotonic clock.
+ */
+__attribute__((weak)) u64 uport_fake_ns;
+
+static inline u64 nepf_now_ns(void)
+{
+	struct timespec ts;
+
+	if (uport_fake_ns)
+		return uport_fake_ns;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (u64)ts.tv_sec * 1000000000ULL + (u64)ts.tv_nsec;
+}
+
+/* Messages: quiet unless NEPF_VERBOSE is set, but always format-checked. */
+static inline __printf(1, 2) void uport_msg(const char *fmt, ...)
+{
+	(void)fmt;
+}
+
+#define uport_log(lvl, ctrl, fmt, ...)					\
+	do {								\
+		if (getenv("NEPF_VERBOSE"))				\
+			fprintf(stderr, "%s %s: " fmt, lvl,		\
+				(ctrl)->name ? (ctrl)->name : "?",	\
+				##__VA_ARGS__);				\
+		else							\
+			uport_msg(fmt, ##__VA_ARGS__);			\
+	} while (0)
+#define nepf_info(ctrl, fmt, ...)	uport_log("info", ctrl, fmt, ##__VA_ARGS__)
+#define nepf_warn(ctrl, fmt, ...)	uport_log("warn", ctrl, fmt, ##__VA_ARGS__)
+#define nepf_dbg(ctrl, fmt, ...)	uport_log("dbg", ctrl, fmt, ##__VA_ARGS__)
+
+#endif /* NEPF_UPORT_H */
