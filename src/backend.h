@@ -33,6 +33,7 @@ enum nepf_io_result {
 	NEPF_IO_ERR_NOTSUPP,	/* the backend cannot do this op */
 	NEPF_IO_ERR_RANGE,	/* LBA out of range */
 	NEPF_IO_ERR_INTERNAL,	/* anything else (-ENOMEM, -EIO on flush...) */
+	NEPF_IO_ERR_READONLY,	/* write to a read-only namespace */
 };
 
 struct nepf_range {
@@ -79,7 +80,47 @@ struct nepf_ns {
 	bool volatile_cache;	/* flush is meaningful */
 	/* statistics */
 	u64 nr_reads, nr_writes, bytes_read, bytes_written, nr_errors;
+	/*
+	 * Commands holding the namespace (nepf_ns_get/put, by the core from
+	 * the namespace lookup to the command's end): disabling a namespace
+	 * sets @dying, then waits for @inflight to drop to zero before the
+	 * backend is closed.  Set up by nepf_ns_init().
+	 */
+	nepf_lock_t ref_lock;
+	u32 inflight;
+	bool dying;
 };
+
+static inline void nepf_ns_init(struct nepf_ns *ns)
+{
+	nepf_lock_init(&ns->ref_lock);
+	ns->inflight = 0;
+	ns->dying = false;
+}
+
+/* false: the namespace is going away, treat it as not attached. */
+static inline bool nepf_ns_get(struct nepf_ns *ns)
+{
+	unsigned long flags;
+	bool ok;
+
+	nepf_lock(&ns->ref_lock, flags);
+	ok = !ns->dying;
+	if (ok)
+		ns->inflight++;
+	nepf_unlock(&ns->ref_lock, flags);
+	return ok;
+}
+
+static inline void nepf_ns_put(struct nepf_ns *ns)
+{
+	unsigned long flags;
+
+	nepf_lock(&ns->ref_lock, flags);
+	if (!WARN_ON_ONCE(!ns->inflight))
+		ns->inflight--;
+	nepf_unlock(&ns->ref_lock, flags);
+}
 
 struct nepf_backend_ops {
 	const char *name;
@@ -92,8 +133,20 @@ struct nepf_backend_ops {
 /* Called by backends when an I/O is over (any context). */
 void nepf_io_done(struct nepf_io *io, enum nepf_io_result result);
 
-/* Backend registry: "null", "bdev", "file". */
+/* Backend registry: "null", "bdev", "file" (backend.c, kernel only). */
 const struct nepf_backend_ops *nepf_backend_find(const char *name);
+/*
+ * Namespace lifecycle (backend.c): open finds the backend named by
+ * ns->cfg.backend, opens it and validates the geometry; close marks the
+ * namespace dying, waits for the commands holding it, flushes and closes.
+ * The caller detaches the namespace from every controller in between.
+ */
+int nepf_ns_open(struct nepf_ns *ns);
+void nepf_ns_close(struct nepf_ns *ns);
+/* Checks every backend does first: read-only and capacity. */
+enum nepf_io_result nepf_io_check(const struct nepf_io *io);
+int nepf_backends_init(void);	/* workqueue for synchronous operations */
+void nepf_backends_exit(void);
 extern const struct nepf_backend_ops nepf_backend_null;
 extern const struct nepf_backend_ops nepf_backend_bdev;
 extern const struct nepf_backend_ops nepf_backend_file;
