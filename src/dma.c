@@ -1,2 +1,309 @@
 // SPDX-License-Identifier: GPL-2.0
-/* dma.c: not written yet. */
+/*
+ * dma.c - reading and writing host memory from the endpoint.
+ *
+ * Two ways to reach host (PCI) memory:
+ *  - the DMA engine of the endpoint controller (e.g. DesignWare eDMA),
+ *    found as dmaengine slave channels whose device is the EPC's parent;
+ *    one channel per direction, like the eDMA read and write channels;
+ *  - outbound windows: a piece of the EPC's address space mapped onto a
+ *    PCI address, accessed with memcpy_fromio/memcpy_toio.
+ * Small transfers (SQE fetch, CQE post) go through a window even when DMA
+ * exists: setting up a DMA descriptor costs more than copying 64 bytes.
+ * A failed DMA transfer is retried through a window; a failed window
+ * transfer fails the copy (-EIO), which the core reports to the host as a
+ * Data Transfer Error.  Data is never silently wrong or short.
+ */
+#include <linux/module.h>
+#include <linux/dma-mapping.h>
+#include <linux/dmaengine.h>
+#include <linux/completion.h>
+#include <linux/mm.h>
+#include <linux/vmalloc.h>
+#include <linux/io.h>
+#include "glue.h"
+
+static unsigned int dma_min_len = 512;
+module_param(dma_min_len, uint, 0644);
+MODULE_PARM_DESC(dma_min_len,
+		 "transfers shorter than this use an outbound window, not DMA (bytes)");
+
+static unsigned int max_windows = 2;
+module_param(max_windows, uint, 0444);
+MODULE_PARM_DESC(max_windows,
+		 "outbound windows one function maps at once (the EPC must have them)");
+
+static unsigned int dma_timeout_ms = 1000;
+module_param(dma_timeout_ms, uint, 0644);
+MODULE_PARM_DESC(dma_timeout_ms, "DMA transfer timeout (ms)");
+
+#define NEPF_WIN_CHUNK_MAX	(128 * 1024)
+
+/* ---- outbound windows ---- */
+
+/*
+ * Map @len bytes at @pci_addr (or fewer: map->pci_size says how many) in
+ * an outbound window.  TODO(compat.h): nepf_epc_mem_map()/unmap() for the
+ * kernels without pci_epc_mem_map(); this uses it directly (6.12.77+, 6.14+).
+ */
+static int nepf_win_map(struct nepf_dma *d, u64 pci_addr, size_t len,
+			struct pci_epc_map *map)
+{
+	struct pci_epf *epf = d->epf;
+
+	return pci_epc_mem_map(epf->epc, epf->func_no, epf->vfunc_no,
+			       pci_addr, len, map);
+}
+
+static void nepf_win_unmap(struct nepf_dma *d, struct pci_epc_map *map)
+{
+	struct pci_epf *epf = d->epf;
+
+	pci_epc_mem_unmap(epf->epc, epf->func_no, epf->vfunc_no, map);
+}
+
+static int nepf_mmio_xfer(struct nepf_dma *d, u64 pci_addr, void *buf,
+			  size_t len, bool to_host)
+{
+	struct pci_epc_map map;
+	size_t chunk;
+	int ret = 0;
+
+	/* Bounded window use: a full EPC makes mem_map fail, not wait. */
+	if (down_interruptible(&d->windows))
+		return -EINTR;
+	while (len) {
+		chunk = min(len, d->win_chunk);
+		ret = nepf_win_map(d, pci_addr, chunk, &map);
+		if (ret)
+			break;
+		chunk = map.pci_size;	/* the window may cover less */
+		if (to_host)
+			memcpy_toio(map.virt_addr, buf, chunk);
+		else
+			memcpy_fromio(buf, map.virt_addr, chunk);
+		nepf_win_unmap(d, &map);
+		pci_addr += chunk;
+		buf += chunk;
+		len -= chunk;
+	}
+	up(&d->windows);
+	if (ret) {
+		atomic64_inc(&d->nr_errors);
+		pr_warn_ratelimited("nvme_epf: window %s host 0x%llx failed: %d\n",
+				    to_host ? "write to" : "read from", pci_addr, ret);
+		return -EIO;
+	}
+	atomic64_inc(&d->nr_mmio);
+	return 0;
+}
+
+/* ---- DMA engine ---- */
+
+struct nepf_dma_filter {
+	struct device *dev;
+	enum dma_transfer_direction dir;
+};
+
+static bool nepf_dma_chan_can(struct dma_chan *chan,
+			      enum dma_transfer_direction dir)
+{
+	struct dma_slave_caps caps = { 0 };
+
+	if (dma_get_slave_caps(chan, &caps))
+		return false;
+	return caps.directions & BIT(dir);
+}
+
+static bool nepf_dma_filter_fn(struct dma_chan *chan, void *arg)
+{
+	struct nepf_dma_filter *f = arg;
+
+	return chan->device->dev == f->dev && nepf_dma_chan_can(chan, f->dir);
+}
+
+static struct dma_chan *nepf_dma_request(struct device *dev,
+					 enum dma_transfer_direction dir)
+{
+	struct nepf_dma_filter f = { .dev = dev, .dir = dir };
+	dma_cap_mask_t mask;
+
+	dma_cap_zero(mask);
+	dma_cap_set(DMA_SLAVE, mask);
+	return dma_request_channel(mask, nepf_dma_filter_fn, &f);
+}
+
+static void nepf_dma_done(void *arg)
+{
+	complete(arg);
+}
+
+/* One physically contiguous piece: @addr is mapped on the channel. */
+static int nepf_dma_one(struct dma_chan *chan, u64 pci_addr, dma_addr_t addr,
+			size_t len, enum dma_transfer_direction dir)
+{
+	struct dma_slave_config cfg = { .direction = dir };
+	struct dma_async_tx_descriptor *desc;
+	DECLARE_COMPLETION_ONSTACK(done);
+	enum dma_status status;
+	dma_cookie_t cookie;
+	int ret;
+
+	if (dir == DMA_DEV_TO_MEM)
+		cfg.src_addr = pci_addr;
+	else
+		cfg.dst_addr = pci_addr;
+	ret = dmaengine_slave_config(chan, &cfg);
+	if (ret)
+		return ret;
+	desc = dmaengine_prep_slave_single(chan, addr, len, dir,
+					   DMA_CTRL_ACK | DMA_PREP_INTERRUPT);
+	if (!desc)
+		return -EIO;
+	desc->callback = nepf_dma_done;
+	desc->callback_param = &done;
+	cookie = dmaengine_submit(desc);
+	ret = dma_submit_error(cookie);
+	if (ret)
+		return ret;
+	dma_async_issue_pending(chan);
+	if (!wait_for_completion_timeout(&done, msecs_to_jiffies(dma_timeout_ms))) {
+		/* The callback must not run on our dead stack frame. */
+		dmaengine_terminate_sync(chan);
+		return -ETIMEDOUT;
+	}
+	status = dmaengine_tx_status(chan, cookie, NULL);
+	return status == DMA_COMPLETE ? 0 : -EIO;
+}
+
+/*
+ * Transfer between @pci_addr and a kernel buffer, which may be kmalloc'ed
+ * (one contiguous piece) or vmalloc'ed (one piece per page).
+ */
+static int nepf_dma_xfer(struct nepf_dma *d, u64 pci_addr, void *buf,
+			 size_t len, bool to_host)
+{
+	struct dma_chan *chan = to_host ? d->tx : d->rx;
+	/* One bidirectional channel: both directions share its lock. */
+	struct mutex *lock = chan == d->tx && d->tx != d->rx ? &d->tx_lock : &d->rx_lock;
+	enum dma_transfer_direction dir = to_host ? DMA_MEM_TO_DEV : DMA_DEV_TO_MEM;
+	enum dma_data_direction ddir = to_host ? DMA_TO_DEVICE : DMA_FROM_DEVICE;
+	struct device *dev = chan->device->dev;
+	bool vmem = is_vmalloc_addr(buf);
+	dma_addr_t addr;
+	size_t chunk;
+	int ret = 0;
+
+	mutex_lock(lock);
+	while (len && !ret) {
+		if (vmem) {
+			chunk = min_t(size_t, len,
+				      PAGE_SIZE - offset_in_page(buf));
+			addr = dma_map_page(dev, vmalloc_to_page(buf),
+					    offset_in_page(buf), chunk, ddir);
+		} else {
+			chunk = len;
+			addr = dma_map_single(dev, buf, chunk, ddir);
+		}
+		if (dma_mapping_error(dev, addr)) {
+			ret = -ENOMEM;
+			break;
+		}
+		ret = nepf_dma_one(chan, pci_addr, addr, chunk, dir);
+		if (vmem)
+			dma_unmap_page(dev, addr, chunk, ddir);
+		else
+			dma_unmap_single(dev, addr, chunk, ddir);
+		pci_addr += chunk;
+		buf += chunk;
+		len -= chunk;
+	}
+	mutex_unlock(lock);
+	if (!ret)
+		atomic64_inc(&d->nr_dma);
+	return ret;
+}
+
+static int nepf_host_xfer(struct nepf_dma *d, u64 pci_addr, void *buf,
+			  size_t len, bool to_host)
+{
+	struct dma_chan *chan = to_host ? d->tx : d->rx;
+	int ret;
+
+	if (!len)
+		return 0;
+	if (pci_addr + len < pci_addr)
+		return -EINVAL;	/* wraps around the PCI address space */
+	if (chan && len >= dma_min_len) {
+		ret = nepf_dma_xfer(d, pci_addr, buf, len, to_host);
+		if (!ret)
+			return 0;
+		atomic64_inc(&d->nr_errors);
+		pr_warn_ratelimited("nvme_epf: DMA %s host 0x%llx len %zu failed (%d), using a window\n",
+				    to_host ? "to" : "from", pci_addr, len, ret);
+	}
+	return nepf_mmio_xfer(d, pci_addr, buf, len, to_host);
+}
+
+int nepf_dma_from_host(struct nepf_dma *d, u64 pci_addr, void *buf, size_t len)
+{
+	return nepf_host_xfer(d, pci_addr, buf, len, false);
+}
+
+int nepf_dma_to_host(struct nepf_dma *d, u64 pci_addr, const void *buf,
+		     size_t len)
+{
+	/* The buffer is only read: DMA_TO_DEVICE mappings do not write it. */
+	return nepf_host_xfer(d, pci_addr, (void *)buf, len, true);
+}
+
+int nepf_dma_init(struct nepf_dma *d, struct pci_epf *epf, bool use_dma)
+{
+	struct pci_epc *epc = epf->epc;
+	struct device *parent = epc->dev.parent;
+	size_t win;
+
+	d->epf = epf;
+	mutex_init(&d->rx_lock);
+	mutex_init(&d->tx_lock);
+	sema_init(&d->windows, max(max_windows, 1U));
+	atomic64_set(&d->nr_dma, 0);
+	atomic64_set(&d->nr_mmio, 0);
+	atomic64_set(&d->nr_errors, 0);
+
+	/* Share the first window's space among the mappings we allow. */
+	win = NEPF_WIN_CHUNK_MAX;
+	if (epc->mem && epc->mem->window.size) {
+		win = min(win, epc->mem->window.size / max(max_windows, 1U));
+		win = rounddown(win, max_t(size_t, epc->mem->window.page_size, 1));
+	}
+	d->win_chunk = max_t(size_t, win, SZ_4K);
+
+	d->rx = NULL;
+	d->tx = NULL;
+	if (use_dma && parent) {
+		d->rx = nepf_dma_request(parent, DMA_DEV_TO_MEM);
+		d->tx = nepf_dma_request(parent, DMA_MEM_TO_DEV);
+		if (d->rx && !d->tx && nepf_dma_chan_can(d->rx, DMA_MEM_TO_DEV))
+			d->tx = d->rx;
+		if (!d->rx || !d->tx) {
+			nepf_dma_exit(d);
+			dev_info(&epf->dev, "no DMA channels on %s, using outbound windows\n",
+				 dev_name(parent));
+		} else {
+			dev_info(&epf->dev, "DMA channels %s (read) %s (write)\n",
+				 dma_chan_name(d->rx), dma_chan_name(d->tx));
+		}
+	}
+	return 0;
+}
+
+void nepf_dma_exit(struct nepf_dma *d)
+{
+	if (d->tx && d->tx != d->rx)
+		dma_release_channel(d->tx);
+	if (d->rx)
+		dma_release_channel(d->rx);
+	d->rx = NULL;
+	d->tx = NULL;
+}

@@ -1,2 +1,151 @@
 // SPDX-License-Identifier: GPL-2.0
-/* irq.c: not written yet. */
+/*
+ * irq.c - raising interrupts to the host.
+ *
+ * The endpoint cannot be told which interrupt type the host driver uses,
+ * and the host changes it at run time (the Linux nvme driver starts with
+ * one vector, then reallocates MSI-X vectors after the controller is
+ * enabled).  So every raise asks the EPC what the host enabled, preferring
+ * MSI-X, then MSI, then INTx, like the in-tree nvmet endpoint driver.
+ * The coalescing decision (Features 08h/09h) belongs to the core; this file
+ * only raises, and flushes coalesced interrupts whose time has run out.
+ */
+#include <linux/module.h>
+#include "glue.h"
+
+/*
+ * TODO(compat.h): nepf_epc_raise_irq(epf, NEPF_IRQ_*, nr) hiding the
+ * PCI_EPC_IRQ_* (< 6.8) / PCI_IRQ_* names and the vfunc_no argument (5.14+).
+ */
+static int nepf_raise(struct pci_epf *epf, u8 type, u16 nr)
+{
+	static const unsigned int types[] = {
+		[NEPF_IRQ_INTX] = PCI_IRQ_INTX,
+		[NEPF_IRQ_MSI] = PCI_IRQ_MSI,
+		[NEPF_IRQ_MSIX] = PCI_IRQ_MSIX,
+	};
+
+	return pci_epc_raise_irq(epf->epc, epf->func_no, epf->vfunc_no,
+				 types[type], nr);
+}
+
+/* Vectors the host enabled for @type, 0 if that type is off. */
+static int nepf_irq_enabled(struct nepf_irq *irq, u8 type)
+{
+	struct pci_epf *epf = irq->epf;
+	int n;
+
+	if (type == NEPF_IRQ_MSIX && irq->msix_capable)
+		n = pci_epc_get_msix(epf->epc, epf->func_no, epf->vfunc_no);
+	else if (type == NEPF_IRQ_MSI && irq->msi_capable)
+		n = pci_epc_get_msi(epf->epc, epf->func_no, epf->vfunc_no);
+	else
+		n = 0;
+	return n > 0 ? n : 0;
+}
+
+/*
+ * Raise NVMe interrupt vector @vector (0-based).  The PCI vector number is
+ * @vector + 1.  A vector the host did not enable falls back to vector 0's
+ * message rather than being lost: the host then polls every queue that
+ * shares it, which is always correct, only slower.
+ */
+int nepf_irq_raise(struct nepf_irq *irq, u16 vector)
+{
+	static const u8 order[] = { NEPF_IRQ_MSIX, NEPF_IRQ_MSI };
+	int i, n, ret = -ENODEV;
+
+	for (i = 0; i < ARRAY_SIZE(order); i++) {
+		n = nepf_irq_enabled(irq, order[i]);
+		if (!n)
+			continue;
+		ret = nepf_raise(irq->epf, order[i], vector < n ? vector + 1 : 1);
+		if (!ret) {
+			irq->last_type = order[i];
+			irq->ctrl->cfg.irq_type = order[i];
+			atomic64_inc(&irq->nr_raised);
+			return 0;
+		}
+	}
+	/*
+	 * INTx is a pulse here (assert then deassert); the host's handler
+	 * looks at the completion queues anyway.  The core checks INTMS
+	 * before asking for an interrupt.
+	 */
+	if (irq->intx_capable || ret == -ENODEV) {
+		ret = nepf_raise(irq->epf, NEPF_IRQ_INTX, 0);
+		if (!ret) {
+			irq->last_type = NEPF_IRQ_INTX;
+			irq->ctrl->cfg.irq_type = NEPF_IRQ_INTX;
+			atomic64_inc(&irq->nr_raised);
+			return 0;
+		}
+	}
+	atomic64_inc(&irq->nr_errors);
+	pr_warn_ratelimited("nvme_epf %s: cannot raise interrupt vector %u: %d\n",
+			    irq->ctrl->name, vector, ret);
+	return ret;
+}
+
+/*
+ * Raise the interrupts the core held back for coalescing once their
+ * aggregation time (Feature 08h TIME, 100 us units) has passed.  Returns
+ * true while some completion still waits for its interrupt, so the caller
+ * keeps looking at least every 100 us.
+ */
+bool nepf_irq_flush_expired(struct nepf_irq *irq)
+{
+	struct nepf_ctrl *ctrl = irq->ctrl;
+	u64 time_ns = (u64)((ctrl->feat.irq_coalesce >> 8) & 0xff) * 100000;
+	u64 now = ktime_get_ns();
+	bool waiting = false;
+	unsigned long flags;
+	int qid;
+
+	for (qid = 0; qid <= NEPF_MAX_IO_QUEUES; qid++) {
+		struct nepf_cq *cq = &ctrl->cq[qid];
+		bool fire = false;
+		u16 vector = 0;
+
+		if (!READ_ONCE(cq->valid) || !READ_ONCE(cq->pending))
+			continue;
+		nepf_lock(&cq->lock, flags);
+		if (cq->valid && cq->pending && cq->irq_enabled) {
+			if (now - cq->first_pending_ns >= time_ns) {
+				cq->pending = 0;
+				vector = cq->vector;
+				fire = true;
+			} else {
+				waiting = true;
+			}
+		}
+		nepf_unlock(&cq->lock, flags);
+		if (fire)
+			nepf_irq_raise(irq, vector);
+	}
+	return waiting;
+}
+
+int nepf_irq_init(struct nepf_irq *irq, struct pci_epf *epf,
+		  struct nepf_ctrl *ctrl,
+		  const struct pci_epc_features *features)
+{
+	irq->epf = epf;
+	irq->ctrl = ctrl;
+	irq->msix_capable = features->msix_capable;
+	irq->msi_capable = features->msi_capable;
+	/*
+	 * TODO(compat.h): features->intx_capable exists only on recent
+	 * kernels; older EPCs all accept INTx requests (or fail them).
+	 */
+	irq->intx_capable = true;
+	irq->last_type = NEPF_IRQ_INTX;
+	atomic64_set(&irq->nr_raised, 0);
+	atomic64_set(&irq->nr_errors, 0);
+	return 0;
+}
+
+void nepf_irq_exit(struct nepf_irq *irq)
+{
+	irq->ctrl = NULL;
+}

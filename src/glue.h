@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * glue.h - private state of a running endpoint function, shared by the
+ * kernel-only files epf-glue.c (endpoint driver), poll.c (controller
+ * runtime), dma.c (host memory access) and irq.c (interrupts).
+ */
+#ifndef NEPF_GLUE_H
+#define NEPF_GLUE_H
+
+#include <linux/pci-epc.h>
+#include <linux/pci-epf.h>
+#include <linux/dmaengine.h>
+#include <linux/semaphore.h>
+#include <linux/workqueue.h>
+#include <linux/kthread.h>
+#include <linux/wait.h>
+#include <linux/atomic.h>
+#include "compat.h"
+#include "nvme-epf.h"
+
+/* Host memory access (dma.c). */
+struct nepf_dma {
+	struct pci_epf *epf;
+	struct dma_chan *rx;		/* host -> local: DMA_DEV_TO_MEM */
+	struct dma_chan *tx;		/* local -> host: DMA_MEM_TO_DEV */
+	struct mutex rx_lock;		/* a channel's slave config is shared */
+	struct mutex tx_lock;
+	struct semaphore windows;	/* outbound windows mapped at once */
+	size_t win_chunk;		/* largest mapping one window takes */
+	atomic64_t nr_dma;
+	atomic64_t nr_mmio;
+	atomic64_t nr_errors;
+};
+
+int nepf_dma_init(struct nepf_dma *d, struct pci_epf *epf, bool use_dma);
+void nepf_dma_exit(struct nepf_dma *d);
+int nepf_dma_from_host(struct nepf_dma *d, u64 pci_addr, void *buf, size_t len);
+int nepf_dma_to_host(struct nepf_dma *d, u64 pci_addr, const void *buf,
+		     size_t len);
+
+/* Interrupts (irq.c). */
+struct nepf_irq {
+	struct pci_epf *epf;
+	struct nepf_ctrl *ctrl;
+	bool msix_capable;
+	bool msi_capable;
+	bool intx_capable;
+	u8 last_type;			/* NEPF_IRQ_*: last type that worked */
+	atomic64_t nr_raised;
+	atomic64_t nr_errors;
+};
+
+int nepf_irq_init(struct nepf_irq *irq, struct pci_epf *epf,
+		  struct nepf_ctrl *ctrl,
+		  const struct pci_epc_features *features);
+void nepf_irq_exit(struct nepf_irq *irq);
+int nepf_irq_raise(struct nepf_irq *irq, u16 vector);
+bool nepf_irq_flush_expired(struct nepf_irq *irq);
+
+/* Per-command state of the runtime (poll.c). */
+struct nepf_cmd_ctx {
+	struct nepf_cmd cmd;
+	struct work_struct work;
+	struct nepf_glue *glue;
+	u16 sqid;
+	bool finishing;			/* work runs nepf_cmd_finish() */
+};
+
+enum nepf_glue_state {
+	NEPF_GLUE_IDLE,		/* epf created, not started */
+	NEPF_GLUE_STARTED,	/* link start requested */
+	NEPF_GLUE_STOPPING,
+};
+
+/* One running function: endpoint objects plus the NVMe controller. */
+struct nepf_glue {
+	struct nepf_function *fn;
+	struct pci_epf *epf;
+	struct pci_epc *epc;
+	const struct pci_epc_features *features;
+	struct mutex lock;		/* start/stop/bind/unbind */
+	enum nepf_glue_state state;
+	bool bound;			/* BAR and interrupts set up */
+	struct pci_epf_header header;
+	bool epc_started;
+
+	/* BAR0: registers, doorbells, then the MSI-X table and PBA */
+	enum pci_barno bar_no;
+	void *bar;
+	size_t bar_size;
+	size_t regs_size;		/* registers + doorbells */
+	u32 msix_table_off;
+	u32 msix_pba_off;
+	u16 nr_vectors;
+
+	struct nepf_ctrl ctrl;
+	struct nepf_dma dma;
+	struct nepf_irq irq;
+
+	/* runtime (poll.c) */
+	struct workqueue_struct *wq;	/* command work items */
+	struct delayed_work cc_work;	/* CC/CSTS poll */
+	struct task_struct *poller;	/* doorbell poll thread */
+	wait_queue_head_t poll_wait;	/* poller sleeps here when idle */
+	struct mutex poll_lock;		/* held by the poller during a pass */
+	atomic_t poll_kick;		/* a command finished: look again */
+	struct work_struct link_work;	/* applies link_want */
+	bool link_want;			/* last link event */
+	bool link_up;
+	bool ctrl_live;			/* queues are served */
+	bool polling;			/* cc_work may run */
+	atomic_t inflight;		/* fetched, not yet released */
+	atomic_t sq_inflight[NEPF_MAX_IO_QUEUES + 1];
+	wait_queue_head_t idle_wait;	/* inflight reached 0 */
+	unsigned int sq_rr;		/* round-robin position */
+	/* statistics for status/ */
+	atomic64_t nr_cmds;
+	atomic64_t nr_polls_idle;
+};
+
+/* poll.c */
+int nepf_run_module_init(void);
+void nepf_run_module_exit(void);
+int nepf_run_init(struct nepf_glue *g);
+void nepf_run_exit(struct nepf_glue *g);
+void nepf_run_link_event(struct nepf_glue *g, bool up);	/* any context */
+void nepf_run_link_up(struct nepf_glue *g);
+void nepf_run_link_down(struct nepf_glue *g);		/* may sleep long */
+void nepf_glue_cmd_release(struct nepf_cmd *cmd);
+extern const struct nepf_env_ops nepf_glue_env_ops;
+
+#endif /* NEPF_GLUE_H */

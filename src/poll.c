@@ -1,0 +1,468 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * poll.c - the running controller: register and doorbell polling, and the
+ * life of each command on the endpoint side.
+ *
+ * Nothing tells an endpoint function that the host wrote a register or a
+ * doorbell: BAR0 is plain memory.  Two pollers watch it:
+ *  - cc_work (delayed work, every cc_poll_ms) acts on CC: enable, disable
+ *    (reset) and shutdown;
+ *  - a kthread per function fetches new commands from every valid SQ,
+ *    round-robin with the arbitration burst.  It spins while commands
+ *    arrive and backs off progressively (up to idle_sleep_us) when idle,
+ *    so an idle controller costs almost no CPU.
+ * Admin commands run in the poll thread itself: queue creation and
+ * deletion therefore never race with fetching.  I/O commands run as work
+ * items on an unbound high-priority workqueue, at most one queue's worth
+ * per SQ at a time.
+ */
+#include <linux/module.h>
+#include <linux/delay.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/mm.h>
+#include "glue.h"
+
+static unsigned int cc_poll_ms = 2;
+module_param(cc_poll_ms, uint, 0644);
+MODULE_PARM_DESC(cc_poll_ms, "controller register poll period (ms)");
+
+static unsigned int idle_sleep_us = 1000;
+module_param(idle_sleep_us, uint, 0644);
+MODULE_PARM_DESC(idle_sleep_us, "longest doorbell poll sleep when idle (us)");
+
+static unsigned int idle_spins = 64;
+module_param(idle_spins, uint, 0644);
+MODULE_PARM_DESC(idle_spins, "empty doorbell polls before sleeping");
+
+/* Seconds without commands after which the poller sleeps 4x longer. */
+#define NEPF_DEEP_IDLE_NS	(1000ULL * NSEC_PER_MSEC)
+#define NEPF_BUSY_SLEEP_US	20	/* longest sleep while commands run */
+#define NEPF_QUIESCE_WARN_S	10
+
+static struct kmem_cache *nepf_cmd_cache;
+
+static inline struct nepf_glue *ctrl_to_glue(struct nepf_ctrl *ctrl)
+{
+	return ctrl->env_data;
+}
+
+/* ---- environment operations for the core ---- */
+
+static int nepf_env_host_read(struct nepf_ctrl *ctrl, u64 pci_addr, void *buf,
+			      size_t len)
+{
+	return nepf_dma_from_host(&ctrl_to_glue(ctrl)->dma, pci_addr, buf, len);
+}
+
+static int nepf_env_host_write(struct nepf_ctrl *ctrl, u64 pci_addr,
+			       const void *buf, size_t len)
+{
+	return nepf_dma_to_host(&ctrl_to_glue(ctrl)->dma, pci_addr, buf, len);
+}
+
+static int nepf_env_raise_irq(struct nepf_ctrl *ctrl, u16 vector)
+{
+	return nepf_irq_raise(&ctrl_to_glue(ctrl)->irq, vector);
+}
+
+static void nepf_cmd_work_fn(struct work_struct *work);
+
+static void nepf_env_defer(struct nepf_ctrl *ctrl, struct nepf_cmd *cmd)
+{
+	struct nepf_glue *g = ctrl_to_glue(ctrl);
+	struct nepf_cmd_ctx *ctx = container_of(cmd, struct nepf_cmd_ctx, cmd);
+
+	ctx->finishing = true;
+	queue_work(g->wq, &ctx->work);
+}
+
+/*
+ * Buffers are virtually contiguous up to MDTS: kvmalloc() tries kmalloc
+ * first and falls back to vmalloc; dma.c maps either kind.
+ */
+static void *nepf_env_alloc_buf(struct nepf_ctrl *ctrl, size_t len)
+{
+	return kvmalloc(len, GFP_KERNEL);
+}
+
+static void nepf_env_free_buf(struct nepf_ctrl *ctrl, void *buf, size_t len)
+{
+	kvfree(buf);
+}
+
+const struct nepf_env_ops nepf_glue_env_ops = {
+	.host_read = nepf_env_host_read,
+	.host_write = nepf_env_host_write,
+	.raise_irq = nepf_env_raise_irq,
+	.defer = nepf_env_defer,
+	.alloc_buf = nepf_env_alloc_buf,
+	.free_buf = nepf_env_free_buf,
+};
+
+/* ---- commands ---- */
+
+static struct nepf_cmd_ctx *nepf_ctx_alloc(struct nepf_glue *g)
+{
+	struct nepf_cmd_ctx *ctx;
+
+	ctx = kmem_cache_zalloc(nepf_cmd_cache, GFP_KERNEL);
+	if (!ctx)
+		return NULL;
+	ctx->glue = g;
+	ctx->cmd.ctrl = &g->ctrl;
+	ctx->cmd.env_priv = ctx;
+	INIT_WORK(&ctx->work, nepf_cmd_work_fn);
+	return ctx;
+}
+
+/* The command is over: its CQE is posted (or the controller was reset). */
+void nepf_glue_cmd_release(struct nepf_cmd *cmd)
+{
+	struct nepf_cmd_ctx *ctx = container_of(cmd, struct nepf_cmd_ctx, cmd);
+	struct nepf_glue *g = ctx->glue;
+	u16 sqid = ctx->sqid;
+
+	kmem_cache_free(nepf_cmd_cache, ctx);
+	atomic_dec(&g->sq_inflight[sqid]);
+	if (atomic_dec_and_test(&g->inflight))
+		wake_up_all(&g->idle_wait);
+	atomic_inc(&g->poll_kick);	/* a full SQ may have room again */
+}
+
+static void nepf_cmd_work_fn(struct work_struct *work)
+{
+	struct nepf_cmd_ctx *ctx = container_of(work, struct nepf_cmd_ctx, work);
+
+	if (ctx->finishing)
+		nepf_cmd_finish(&ctx->cmd);
+	else
+		nepf_cmd_exec(&ctx->cmd);
+}
+
+/* Arbitration Burst (Feature 01h bits 2:0): 2^AB commands, 7 = no limit. */
+static unsigned int nepf_arb_burst(struct nepf_ctrl *ctrl)
+{
+	unsigned int ab = ctrl->feat.arbitration & 0x7;
+
+	return ab == 7 ? NEPF_MAX_QUEUE_ENTRIES : 1U << ab;
+}
+
+/* Fetch up to a burst from one SQ; returns the number of commands. */
+static int nepf_poll_sq(struct nepf_glue *g, struct nepf_sq *sq,
+			unsigned int burst)
+{
+	struct nepf_cmd_ctx *ctx;
+	u16 qid = sq->qid;
+	int n = 0;
+
+	while (n < burst && READ_ONCE(g->ctrl_live)) {
+		/* Never more commands of one SQ in flight than it has slots. */
+		if (atomic_read(&g->sq_inflight[qid]) >= sq->size)
+			break;
+		ctx = nepf_ctx_alloc(g);
+		if (!ctx)
+			break;
+		if (nepf_sq_fetch(&g->ctrl, sq, &ctx->cmd)) {
+			kmem_cache_free(nepf_cmd_cache, ctx);
+			break;
+		}
+		ctx->sqid = qid;
+		atomic_inc(&g->sq_inflight[qid]);
+		atomic_inc(&g->inflight);
+		atomic64_inc(&g->nr_cmds);
+		n++;
+		if (qid == 0)
+			nepf_cmd_exec(&ctx->cmd);	/* admin: inline, see above */
+		else
+			queue_work(g->wq, &ctx->work);
+	}
+	return n;
+}
+
+static int nepf_poll_sqs(struct nepf_glue *g)
+{
+	struct nepf_ctrl *ctrl = &g->ctrl;
+	unsigned int burst = nepf_arb_burst(ctrl);
+	int i, n = 0;
+
+	/* The admin queue first: its commands change the set of queues. */
+	if (READ_ONCE(ctrl->sq[0].valid))
+		n += nepf_poll_sq(g, &ctrl->sq[0], burst);
+	for (i = 0; i < NEPF_MAX_IO_QUEUES; i++) {
+		unsigned int qid = 1 + (g->sq_rr + i) % NEPF_MAX_IO_QUEUES;
+		struct nepf_sq *sq = &ctrl->sq[qid];
+
+		if (READ_ONCE(sq->valid))
+			n += nepf_poll_sq(g, sq, burst);
+	}
+	g->sq_rr = (g->sq_rr + 1) % NEPF_MAX_IO_QUEUES;
+	return n;
+}
+
+static void nepf_poll_sleep(struct nepf_glue *g, unsigned int idle,
+			    u64 idle_since, bool irq_waiting)
+{
+	unsigned int us, cap = idle_sleep_us;
+
+	if (atomic_read(&g->inflight) || irq_waiting)
+		cap = min(cap, NEPF_BUSY_SLEEP_US);
+	else if (ktime_get_ns() - idle_since > NEPF_DEEP_IDLE_NS)
+		cap *= 4;
+	us = min_t(unsigned int, 2U << min(idle - idle_spins, 16U), max(cap, 2U));
+	/* Sleep unless a command finished meanwhile (a full SQ has room). */
+	if (atomic_xchg(&g->poll_kick, 0))
+		return;
+	if (us < 10)
+		udelay(us);
+	else
+		usleep_range(us, us + us / 4);
+}
+
+static int nepf_poll_thread(void *data)
+{
+	struct nepf_glue *g = data;
+	unsigned int idle = 0;
+	u64 idle_since = ktime_get_ns();
+	bool irq_waiting;
+	int n;
+
+	while (!kthread_should_stop()) {
+		if (!READ_ONCE(g->ctrl_live)) {
+			wait_event_interruptible(g->poll_wait,
+						 READ_ONCE(g->ctrl_live) ||
+						 kthread_should_stop());
+			idle = 0;
+			continue;
+		}
+		mutex_lock(&g->poll_lock);
+		n = READ_ONCE(g->ctrl_live) ? nepf_poll_sqs(g) : 0;
+		irq_waiting = nepf_irq_flush_expired(&g->irq);
+		mutex_unlock(&g->poll_lock);
+		if (n) {
+			idle = 0;
+			idle_since = ktime_get_ns();
+			cond_resched();
+			continue;
+		}
+		atomic64_inc(&g->nr_polls_idle);
+		if (++idle <= idle_spins) {
+			cond_resched();
+			continue;
+		}
+		nepf_poll_sleep(g, idle, idle_since, irq_waiting);
+	}
+	return 0;
+}
+
+/* ---- controller state changes (cc_work) ---- */
+
+/* Stop fetching and wait until every fetched command is over. */
+static void nepf_quiesce(struct nepf_glue *g)
+{
+	unsigned int waited = 0;
+
+	WRITE_ONCE(g->ctrl_live, false);
+	/* The poll thread is out of its pass once we hold the lock. */
+	mutex_lock(&g->poll_lock);
+	mutex_unlock(&g->poll_lock);
+	while (!wait_event_timeout(g->idle_wait, !atomic_read(&g->inflight),
+				   NEPF_QUIESCE_WARN_S * HZ)) {
+		waited += NEPF_QUIESCE_WARN_S;
+		pr_warn("nvme_epf %s: %d commands still running after %u s\n",
+			g->ctrl.name, atomic_read(&g->inflight), waited);
+	}
+}
+
+static void nepf_ctrl_disable(struct nepf_glue *g)
+{
+	nepf_quiesce(g);
+	nepf_ctrl_reset(&g->ctrl);
+	nepf_regs_set_ready(&g->ctrl, false);
+}
+
+static void nepf_ctrl_shutdown(struct nepf_glue *g)
+{
+	struct nepf_ctrl *ctrl = &g->ctrl;
+	int i;
+
+	nepf_quiesce(g);
+	for (i = 0; i < NEPF_MAX_NAMESPACES; i++) {
+		struct nepf_ns *ns = ctrl->ns[i];
+
+		if (ns && ns->ops && ns->ops->flush_all)
+			ns->ops->flush_all(ns);
+	}
+	nepf_regs_set_shutdown_done(ctrl);
+}
+
+static void nepf_cc_work_fn(struct work_struct *work)
+{
+	struct nepf_glue *g = container_of(to_delayed_work(work),
+					   struct nepf_glue, cc_work);
+
+	if (!READ_ONCE(g->polling))
+		return;
+	switch (nepf_regs_poll(&g->ctrl)) {
+	case NEPF_REGS_ENABLE:
+		nepf_info(&g->ctrl, "controller enabled by the host\n");
+		WRITE_ONCE(g->ctrl_live, true);
+		wake_up(&g->poll_wait);
+		break;
+	case NEPF_REGS_DISABLE:
+		nepf_info(&g->ctrl, "controller disabled by the host\n");
+		nepf_ctrl_disable(g);
+		break;
+	case NEPF_REGS_SHUTDOWN:
+		nepf_info(&g->ctrl, "controller shutdown by the host\n");
+		nepf_ctrl_shutdown(g);
+		break;
+	case NEPF_REGS_NONE:
+		break;
+	}
+	if (READ_ONCE(g->ctrl.state) == NEPF_CTRL_FATAL && READ_ONCE(g->ctrl_live))
+		nepf_quiesce(g);	/* CSTS.CFS: wait for the host's reset */
+	if (READ_ONCE(g->polling))
+		queue_delayed_work(system_unbound_wq, &g->cc_work,
+				   msecs_to_jiffies(cc_poll_ms));
+}
+
+/* ---- link events ---- */
+
+void nepf_run_link_up(struct nepf_glue *g)
+{
+	if (!g->wq)
+		return;
+	WRITE_ONCE(g->link_up, true);
+	WRITE_ONCE(g->polling, true);
+	queue_delayed_work(system_unbound_wq, &g->cc_work, 0);
+}
+
+static void nepf_link_work_fn(struct work_struct *work)
+{
+	struct nepf_glue *g = container_of(work, struct nepf_glue, link_work);
+
+	if (READ_ONCE(g->link_want))
+		nepf_run_link_up(g);
+	else if (READ_ONCE(g->link_up))
+		nepf_run_link_down(g);
+}
+
+/*
+ * EPC link events arrive with the EPC's locks held, sometimes from inside
+ * an EPC operation: only record them here.  Waiting for commands (which
+ * use the EPC to reach the host) happens in link_work.
+ */
+void nepf_run_link_event(struct nepf_glue *g, bool up)
+{
+	WRITE_ONCE(g->link_want, up);
+	if (g->wq)
+		queue_work(system_unbound_wq, &g->link_work);
+}
+
+/*
+ * The host is gone (link down, unbind, EPC deinit): stop polling, finish
+ * what runs, and forget the controller state: the host will enumerate and
+ * enable the controller again from scratch.
+ */
+void nepf_run_link_down(struct nepf_glue *g)
+{
+	if (!g->wq)
+		return;
+	WRITE_ONCE(g->link_up, false);
+	WRITE_ONCE(g->polling, false);
+	cancel_delayed_work_sync(&g->cc_work);
+	nepf_quiesce(g);
+	nepf_ctrl_reset(&g->ctrl);
+	nepf_regs_init(&g->ctrl);
+}
+
+/* ---- setup ---- */
+
+int nepf_run_init(struct nepf_glue *g)
+{
+	struct nepf_function *fn = g->fn;
+	struct nepf_subsys *ss = fn->subsys;
+	int ret, i;
+
+	atomic_set(&g->inflight, 0);
+	atomic_set(&g->poll_kick, 0);
+	init_waitqueue_head(&g->idle_wait);
+	init_waitqueue_head(&g->poll_wait);
+	mutex_init(&g->poll_lock);
+	INIT_DELAYED_WORK(&g->cc_work, nepf_cc_work_fn);
+	for (i = 0; i <= NEPF_MAX_IO_QUEUES; i++)
+		atomic_set(&g->sq_inflight[i], 0);
+
+	INIT_WORK(&g->link_work, nepf_link_work_fn);
+	g->wq = alloc_workqueue("nvme_epf_%s", WQ_UNBOUND | WQ_HIGHPRI, 0,
+				fn->name);
+	if (!g->wq)
+		return -ENOMEM;
+	ret = nepf_dma_init(&g->dma, g->epf, fn->cfg.dma);
+	if (ret)
+		goto err_wq;
+	ret = nepf_irq_init(&g->irq, g->epf, &g->ctrl, g->features);
+	if (ret)
+		goto err_dma;
+
+	g->ctrl.env_data = g;
+	ret = nepf_ctrl_init(&g->ctrl, g->bar, g->regs_size, &nepf_glue_env_ops);
+	if (ret)
+		goto err_irq;
+	mutex_lock(&ss->lock);
+	for (i = 0; i < NEPF_MAX_NAMESPACES; i++)
+		if (ss->ns[i])
+			nepf_ctrl_attach_ns(&g->ctrl, ss->ns[i]);
+	mutex_unlock(&ss->lock);
+
+	g->poller = kthread_run(nepf_poll_thread, g, "nvme_epf/%s", fn->name);
+	if (IS_ERR(g->poller)) {
+		ret = PTR_ERR(g->poller);
+		g->poller = NULL;
+		goto err_ctrl;
+	}
+	return 0;
+
+err_ctrl:
+	nepf_ctrl_reset(&g->ctrl);
+err_irq:
+	nepf_irq_exit(&g->irq);
+err_dma:
+	nepf_dma_exit(&g->dma);
+err_wq:
+	destroy_workqueue(g->wq);
+	g->wq = NULL;
+	return ret;
+}
+
+void nepf_run_exit(struct nepf_glue *g)
+{
+	int i;
+
+	if (!g->wq)
+		return;
+	cancel_work_sync(&g->link_work);
+	nepf_run_link_down(g);
+	if (g->poller)
+		kthread_stop(g->poller);
+	g->poller = NULL;
+	for (i = 0; i < NEPF_MAX_NAMESPACES; i++)
+		if (g->ctrl.ns[i])
+			nepf_ctrl_detach_ns(&g->ctrl, i + 1);
+	destroy_workqueue(g->wq);
+	g->wq = NULL;
+	nepf_irq_exit(&g->irq);
+	nepf_dma_exit(&g->dma);
+}
+
+int nepf_run_module_init(void)
+{
+	nepf_cmd_cache = KMEM_CACHE(nepf_cmd_ctx, 0);
+	return nepf_cmd_cache ? 0 : -ENOMEM;
+}
+
+void nepf_run_module_exit(void)
+{
+	kmem_cache_destroy(nepf_cmd_cache);
+}
