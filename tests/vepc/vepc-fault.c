@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Fault knobs and counters under /sys/kernel/debug/vepc/ (tests read and
+ * poke them):
+ *   link       rw  0/1: surprise link down (host device removed, function
+ *                  gets link-down) / link up again
+ *   dma_fail   rw  fail the next N DMA transfers
+ *   windows    rw  usable outbound windows (1..windows param)
+ *   refusals   r   checking-IOMMU refusals (tests assert 0)
+ *   stats      r   all counters, "name value" per line
+ */
+#include <linux/debugfs.h>
+#include <linux/seq_file.h>
+
+#include "vepc.h"
+
+static int vepc_link_get(void *data, u64 *val)
+{
+	struct vepc *v = data;
+
+	*val = v->linked;
+	return 0;
+}
+
+static int vepc_link_put(void *data, u64 val)
+{
+	struct vepc *v = data;
+
+	if (val > 1)
+		return -EINVAL;
+	if (val && !v->bar_size)
+		return -ENODEV;	/* no function has set up a BAR */
+	vepc_link_set(v, val, true);
+	if (val)
+		flush_work(&v->link_work);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(vepc_link_fops, vepc_link_get, vepc_link_put, "%llu\n");
+
+static int vepc_windows_get(void *data, u64 *val)
+{
+	*val = ((struct vepc *)data)->win_limit;
+	return 0;
+}
+
+static int vepc_windows_put(void *data, u64 val)
+{
+	struct vepc *v = data;
+
+	if (!val || val > v->win_count)
+		return -EINVAL;
+	v->win_limit = val;
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(vepc_windows_fops, vepc_windows_get, vepc_windows_put,
+			 "%llu\n");
+
+static int vepc_stats_show(struct seq_file *m, void *unused)
+{
+	struct vepc *v = m->private;
+	struct vepc_stats *s = &v->stats;
+
+	seq_printf(m, "linked %d\n", v->linked);
+	seq_printf(m, "refusals %d\n", atomic_read(&s->refusals));
+	seq_printf(m, "dma_xfers %d\n", atomic_read(&s->dma_xfers));
+	seq_printf(m, "dma_errors %d\n", atomic_read(&s->dma_errors));
+	seq_printf(m, "window_maps %d\n", atomic_read(&s->win_maps));
+	seq_printf(m, "window_busy %d\n", atomic_read(&s->win_busy));
+	seq_printf(m, "irq_intx %d\n", atomic_read(&s->irq_intx));
+	seq_printf(m, "irq_msi %d\n", atomic_read(&s->irq_msi));
+	seq_printf(m, "irq_msix %d\n", atomic_read(&s->irq_msix));
+	seq_printf(m, "irq_dropped %d\n", atomic_read(&s->irq_dropped));
+	seq_printf(m, "host_mapped_pages %d\n", atomic_read(&s->host_pages));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(vepc_stats);
+
+void vepc_debugfs_init(struct vepc *v)
+{
+	struct dentry *d = debugfs_create_dir("vepc", NULL);
+
+	v->debugfs = d;
+	debugfs_create_file_unsafe("link", 0600, d, v, &vepc_link_fops);
+	debugfs_create_atomic_t("dma_fail", 0600, d, &v->dma_fail);
+	debugfs_create_file_unsafe("windows", 0600, d, v, &vepc_windows_fops);
+	debugfs_create_atomic_t("refusals", 0400, d, &v->stats.refusals);
+	debugfs_create_file("stats", 0400, d, v, &vepc_stats_fops);
+}
+
+void vepc_debugfs_exit(struct vepc *v)
+{
+	debugfs_remove_recursive(v->debugfs);
+}

@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A checking IOMMU for the host side. A bus notifier gives the virtual
+ * pci_dev our dma_map_ops (1:1 addresses, like no IOMMU) that count live
+ * mappings per host page; every endpoint access to host memory (DMA
+ * channel or outbound window) must fall entirely in mapped pages, or it is
+ * refused, logged and counted. This turns a function touching a buffer
+ * the host already unmapped or never mapped into an immediate, clear error
+ * instead of silent corruption.
+ *
+ * Host unmaps run in hardirq context (nvme completion), so the tracker is
+ * an xarray under its irq-safe lock.
+ */
+#define pr_fmt(fmt) "vepc: " fmt
+
+#include <linux/gfp.h>
+#include <linux/mm.h>
+#include <linux/scatterlist.h>
+
+#include "vepc.h"
+#include "vepc-compat.h"
+
+static struct vepc *vepc_iommu_owner;	/* one instance; dma ops need it */
+
+static void vepc_track(struct vepc *v, u64 addr, size_t len, int delta)
+{
+	unsigned long pfn, last = PHYS_PFN(addr + len - 1);
+	unsigned long flags;
+	void *ent;
+	long n;
+
+	if (!len)
+		return;
+	xa_lock_irqsave(&v->host_maps, flags);
+	for (pfn = PHYS_PFN(addr); pfn <= last; pfn++) {
+		ent = xa_load(&v->host_maps, pfn);
+		n = (ent ? xa_to_value(ent) : 0) + delta;
+		if (n < 0) {
+			pr_err_ratelimited("host unmapped 0x%llx twice\n",
+					   (u64)PFN_PHYS(pfn));
+			n = 0;
+		}
+		if (n)
+			__xa_store(&v->host_maps, pfn, xa_mk_value(n), GFP_ATOMIC);
+		else
+			__xa_erase(&v->host_maps, pfn);
+		if (!ent && n)
+			atomic_inc(&v->stats.host_pages);
+		else if (ent && !n)
+			atomic_dec(&v->stats.host_pages);
+	}
+	xa_unlock_irqrestore(&v->host_maps, flags);
+}
+
+bool vepc_host_mapped(struct vepc *v, u64 addr, size_t len)
+{
+	unsigned long pfn, last = PHYS_PFN(addr + len - 1);
+
+	if (!len || addr + len < addr)
+		return false;
+	if (!vepc_iommu)
+		return pfn_valid(PHYS_PFN(addr)) && pfn_valid(last);
+	for (pfn = PHYS_PFN(addr); pfn <= last; pfn++)
+		if (!xa_load(&v->host_maps, pfn))
+			return false;
+	return true;
+}
+
+static void *vepc_host_virt(struct vepc *v, u64 addr, size_t len,
+			    const char *what, bool write)
+{
+	if (vepc_host_mapped(v, addr, len) && pfn_valid(PHYS_PFN(addr)))
+		return phys_to_virt(addr);
+	atomic_inc(&v->stats.refusals);
+	pr_err_ratelimited("EPF %s %s of host addr 0x%llx len %zu: not DMA-mapped by host driver (refused)\n",
+			   what, write ? "write" : "read", addr, len);
+	return NULL;
+}
+
+/* @what is "dma" or "window" (the log line names the path). */
+int vepc_host_read(struct vepc *v, u64 addr, void *buf, size_t len,
+		   const char *what)
+{
+	void *src = vepc_host_virt(v, addr, len, what, false);
+
+	if (!src)
+		return -EFAULT;
+	memcpy(buf, src, len);
+	return 0;
+}
+
+int vepc_host_write(struct vepc *v, u64 addr, const void *buf, size_t len,
+		    const char *what)
+{
+	void *dst = vepc_host_virt(v, addr, len, what, true);
+
+	if (!dst)
+		return -EFAULT;
+	memcpy(dst, buf, len);
+	return 0;
+}
+
+static void *vepc_hdma_alloc(struct device *dev, size_t size, dma_addr_t *dma,
+			     gfp_t gfp, unsigned long attrs)
+{
+	void *p = alloc_pages_exact(size, (gfp & ~__GFP_HIGHMEM) | __GFP_ZERO);
+
+	if (!p)
+		return NULL;
+	*dma = virt_to_phys(p);
+	vepc_track(vepc_iommu_owner, *dma, size, 1);
+	return p;
+}
+
+static void vepc_hdma_free(struct device *dev, size_t size, void *vaddr,
+			   dma_addr_t dma, unsigned long attrs)
+{
+	vepc_track(vepc_iommu_owner, dma, size, -1);
+	free_pages_exact(vaddr, size);
+}
+
+VEPC_DMA_MAP_DECL(vepc_hdma_map)
+{
+	dma_addr_t dma = VEPC_DMA_MAP_PHYS;
+
+	vepc_track(vepc_iommu_owner, dma, size, 1);
+	return dma;
+}
+
+static void vepc_hdma_unmap(struct device *dev, dma_addr_t dma, size_t size,
+			    enum dma_data_direction dir, unsigned long attrs)
+{
+	vepc_track(vepc_iommu_owner, dma, size, -1);
+}
+
+static int vepc_hdma_map_sg(struct device *dev, struct scatterlist *sgl,
+			    int nents, enum dma_data_direction dir,
+			    unsigned long attrs)
+{
+	struct scatterlist *sg;
+	int i;
+
+	vepc_map_sg_1to1(sgl, nents);
+	for_each_sg(sgl, sg, nents, i)
+		vepc_track(vepc_iommu_owner, sg->dma_address, sg->length, 1);
+	return nents;
+}
+
+static void vepc_hdma_unmap_sg(struct device *dev, struct scatterlist *sgl,
+			       int nents, enum dma_data_direction dir,
+			       unsigned long attrs)
+{
+	struct scatterlist *sg;
+	int i;
+
+	for_each_sg(sgl, sg, nents, i)
+		vepc_track(vepc_iommu_owner, sg->dma_address, sg_dma_len(sg), -1);
+}
+
+static const struct dma_map_ops vepc_host_dma_ops = {
+	.alloc = vepc_hdma_alloc,
+	.free = vepc_hdma_free,
+	VEPC_DMA_OPS_MAP(vepc_hdma_map, vepc_hdma_unmap),
+	.map_sg = vepc_hdma_map_sg,
+	.unmap_sg = vepc_hdma_unmap_sg,
+};
+
+static int vepc_bus_notify(struct notifier_block *nb, unsigned long action,
+			   void *data)
+{
+	struct vepc *v = container_of(nb, struct vepc, bus_nb);
+	struct device *dev = data;
+
+	if (action == BUS_NOTIFY_ADD_DEVICE && vepc_host_owns(v, to_pci_dev(dev)))
+		set_dma_ops(dev, &vepc_host_dma_ops);
+	return NOTIFY_DONE;
+}
+
+int vepc_iommu_init(struct vepc *v)
+{
+	vepc_iommu_owner = v;
+	v->bus_nb.notifier_call = vepc_bus_notify;
+	return bus_register_notifier(&pci_bus_type, &v->bus_nb);
+}
+
+void vepc_iommu_exit(struct vepc *v)
+{
+	bus_unregister_notifier(&pci_bus_type, &v->bus_nb);
+	xa_destroy(&v->host_maps);
+	vepc_iommu_owner = NULL;
+}

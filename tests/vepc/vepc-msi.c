@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Interrupts from the function to the host driver.
+ *
+ * MSI/MSI-X: the harness is its own MSI parent domain (the pattern of
+ * pcie-xilinx): a message is (tag address, data = hwirq). raise_irq()
+ * reads the message the host programmed (MSI capability or the MSI-X
+ * table in BAR memory) and, if it carries our tag, handles that hwirq
+ * directly: no GIC doorbell, no requester-id dependency, works on 6.12
+ * and 7.x alike.
+ *
+ * INTx: a one-interrupt linear domain; the pin is raised as a pulse.
+ */
+#define pr_fmt(fmt) "vepc: " fmt
+
+#include <linux/bitmap.h>
+#include <linux/irq.h>
+#include <linux/irqdomain.h>
+#include <linux/msi.h>
+
+#include "vepc.h"
+#include "vepc-compat.h"
+
+static void vepc_msi_compose(struct irq_data *d, struct msi_msg *msg)
+{
+	struct vepc *v = irq_data_get_irq_chip_data(d);
+
+	msg->address_lo = lower_32_bits(v->msi_tag);
+	msg->address_hi = upper_32_bits(v->msi_tag);
+	msg->data = d->hwirq;
+}
+
+/* Delivery is a function call on whatever CPU raises it: any mask is fine */
+static int vepc_msi_set_affinity(struct irq_data *d,
+				 const struct cpumask *mask, bool force)
+{
+	irq_data_update_effective_affinity(d, mask);
+	return IRQ_SET_MASK_OK;
+}
+
+static void vepc_msi_nop(struct irq_data *d)
+{
+}
+
+static struct irq_chip vepc_msi_bottom_chip = {
+	.name = "vepc-msi",
+	.irq_compose_msi_msg = vepc_msi_compose,
+	.irq_set_affinity = vepc_msi_set_affinity,
+	.irq_mask = vepc_msi_nop,
+	.irq_unmask = vepc_msi_nop,
+	.irq_ack = vepc_msi_nop,
+};
+
+static int vepc_msi_alloc(struct irq_domain *d, unsigned int virq,
+			  unsigned int nr_irqs, void *args)
+{
+	struct vepc *v = d->host_data;
+	unsigned long flags;
+	int hwirq, i;
+
+	/* multi-MSI needs a naturally aligned block */
+	spin_lock_irqsave(&v->msi_lock, flags);
+	hwirq = bitmap_find_free_region(v->msi_used, VEPC_MSI_HWIRQS,
+					order_base_2(nr_irqs));
+	spin_unlock_irqrestore(&v->msi_lock, flags);
+	if (hwirq < 0)
+		return -ENOSPC;
+	for (i = 0; i < nr_irqs; i++)
+		irq_domain_set_info(d, virq + i, hwirq + i, &vepc_msi_bottom_chip,
+				    v, handle_simple_irq, NULL, NULL);
+	return 0;
+}
+
+static void vepc_msi_free(struct irq_domain *d, unsigned int virq,
+			  unsigned int nr_irqs)
+{
+	struct irq_data *data = irq_domain_get_irq_data(d, virq);
+	struct vepc *v = d->host_data;
+	unsigned long flags;
+
+	spin_lock_irqsave(&v->msi_lock, flags);
+	bitmap_release_region(v->msi_used, data->hwirq, order_base_2(nr_irqs));
+	spin_unlock_irqrestore(&v->msi_lock, flags);
+}
+
+static const struct irq_domain_ops vepc_msi_domain_ops = {
+	.select = msi_lib_irq_domain_select,
+	.alloc = vepc_msi_alloc,
+	.free = vepc_msi_free,
+};
+
+static const struct msi_parent_ops vepc_msi_parent_ops = {
+	.required_flags = MSI_FLAG_USE_DEF_DOM_OPS | MSI_FLAG_USE_DEF_CHIP_OPS |
+			  VEPC_MSI_NO_AFFINITY,
+	.supported_flags = MSI_GENERIC_FLAGS_MASK | MSI_FLAG_MULTI_PCI_MSI |
+			   MSI_FLAG_PCI_MSIX,
+	.bus_select_token = DOMAIN_BUS_NEXUS,
+	.bus_select_mask = MATCH_PCI_MSI,
+	.prefix = "vepc-",
+	.init_dev_msi_info = msi_lib_init_dev_msi_info,
+};
+
+static int vepc_intx_map(struct irq_domain *d, unsigned int virq,
+			 irq_hw_number_t hw)
+{
+	irq_set_chip_and_handler(virq, &dummy_irq_chip, handle_simple_irq);
+	irq_set_chip_data(virq, d->host_data);
+	return 0;
+}
+
+static const struct irq_domain_ops vepc_intx_domain_ops = {
+	.map = vepc_intx_map,
+	.xlate = irq_domain_xlate_onecell,
+};
+
+int vepc_irq_init(struct vepc *v)
+{
+	struct irq_domain_info info = {
+		.size = VEPC_MSI_HWIRQS,
+		.hwirq_max = VEPC_MSI_HWIRQS,
+		.ops = &vepc_msi_domain_ops,
+		.host_data = v,
+	};
+	struct irq_domain *d;
+
+	v->msi_fwnode = irq_domain_alloc_named_fwnode("vepc-msi");
+	v->intx_fwnode = irq_domain_alloc_named_fwnode("vepc-intx");
+	if (!v->msi_fwnode || !v->intx_fwnode)
+		goto err;
+	info.fwnode = v->msi_fwnode;
+	/* what msi_create_parent_irq_domain() does on 7.x, open-coded for 6.12 */
+	d = irq_domain_instantiate(&info);
+	if (IS_ERR(d))
+		goto err;
+	irq_domain_update_bus_token(d, DOMAIN_BUS_NEXUS);
+	d->flags |= IRQ_DOMAIN_FLAG_MSI_PARENT;
+	d->msi_parent_ops = &vepc_msi_parent_ops;
+	v->msi_domain = d;
+
+	v->intx_domain = irq_domain_create_linear(v->intx_fwnode, 1,
+						  &vepc_intx_domain_ops, v);
+	if (!v->intx_domain)
+		goto err_msi;
+	v->intx_virq = irq_create_mapping(v->intx_domain, 0);
+	if (!v->intx_virq)
+		goto err_intx;
+	return 0;
+
+err_intx:
+	irq_domain_remove(v->intx_domain);
+err_msi:
+	irq_domain_remove(v->msi_domain);
+err:
+	if (v->intx_fwnode)
+		irq_domain_free_fwnode(v->intx_fwnode);
+	if (v->msi_fwnode)
+		irq_domain_free_fwnode(v->msi_fwnode);
+	return -ENOMEM;
+}
+
+void vepc_irq_exit(struct vepc *v)
+{
+	irq_dispose_mapping(v->intx_virq);
+	irq_domain_remove(v->intx_domain);
+	irq_domain_remove(v->msi_domain);
+	irq_domain_free_fwnode(v->intx_fwnode);
+	irq_domain_free_fwnode(v->msi_fwnode);
+}
+
+static int vepc_deliver(struct vepc *v, u64 addr, u32 data)
+{
+	if (addr != v->msi_tag) {
+		dev_err_ratelimited(v->dev, "MSI to 0x%llx: not our message address\n",
+				    addr);
+		return -EINVAL;
+	}
+	return generic_handle_domain_irq_safe(v->msi_domain, data);
+}
+
+static int vepc_raise_msix(struct vepc *v, u16 num)
+{
+	unsigned int nvec;
+	void __iomem *entry;
+	bool masked;
+	u64 addr;
+	u32 data, ctrl;
+
+	if (!vepc_cfg_msix(v, &nvec, &masked) || masked || !num || num > nvec ||
+	    !v->bar_virt)
+		return -EINVAL;
+	entry = (void __iomem *)v->bar_virt + v->msix_offset +
+		(num - 1) * PCI_MSIX_ENTRY_SIZE;
+	addr = readl(entry + PCI_MSIX_ENTRY_LOWER_ADDR) |
+	       (u64)readl(entry + PCI_MSIX_ENTRY_UPPER_ADDR) << 32;
+	data = readl(entry + PCI_MSIX_ENTRY_DATA);
+	ctrl = readl(entry + PCI_MSIX_ENTRY_VECTOR_CTRL);
+	if (ctrl & PCI_MSIX_ENTRY_CTRL_MASKBIT)
+		return -EAGAIN;
+	return vepc_deliver(v, addr, data);
+}
+
+static int vepc_raise_msi(struct vepc *v, u16 num)
+{
+	unsigned int nvec;
+	u64 addr;
+	u16 data;
+
+	if (!vepc_cfg_msi(v, &addr, &data, &nvec) || !num || num > nvec)
+		return -EINVAL;
+	return vepc_deliver(v, addr, data | (num - 1));
+}
+
+static int vepc_raise_intx(struct vepc *v)
+{
+	if (!vepc_cfg_read(v, PCI_INTERRUPT_PIN, 1) ||
+	    (vepc_cfg_cmd(v) & PCI_COMMAND_INTX_DISABLE))
+		return -EINVAL;
+	return generic_handle_irq_safe(v->intx_virq);
+}
+
+int vepc_raise_irq(struct vepc *v, unsigned int type, u16 num)
+{
+	int ret;
+
+	/* posted writes through open windows land before the interrupt */
+	vepc_win_flush_all(v);
+	if (!v->linked)
+		return -ENOLINK;
+	switch (type) {
+	case PCI_IRQ_INTX:
+		ret = vepc_raise_intx(v);
+		if (!ret)
+			atomic_inc(&v->stats.irq_intx);
+		break;
+	case PCI_IRQ_MSI:
+		ret = vepc_raise_msi(v, num);
+		if (!ret)
+			atomic_inc(&v->stats.irq_msi);
+		break;
+	case PCI_IRQ_MSIX:
+		ret = vepc_raise_msix(v, num);
+		if (!ret)
+			atomic_inc(&v->stats.irq_msix);
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (ret)
+		atomic_inc(&v->stats.irq_dropped);
+	return ret == -EAGAIN ? 0 : ret;
+}
