@@ -1,0 +1,30 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared by the package scripts: version, staging of a clean source tree.
+. "$(dirname "${BASH_SOURCE[0]}")/../infra/common.sh"
+
+PKG_OUT=$NEPF_BUILD/pkg
+mkdir -p "$PKG_OUT"
+
+# The version lives in debian/changelog; the RPM spec must agree (checked).
+pkg_version() {
+	sed -n '1s/^nvme-epf (\([^)-]*\).*/\1/p' "$NEPF_TOP/debian/changelog"
+}
+
+# Copy the working tree (what the developer has, not only what is
+# committed) without VCS data and build products into $1.
+pkg_stage() {
+	local dst=$1
+	rm -rf "$dst"
+	mkdir -p "$dst"
+	tar -C "$NEPF_TOP" --exclude=./.git --exclude=./build --exclude='*.o' \
+		--exclude='*.ko' --exclude='*.mod' --exclude='*.mod.c' --exclude='.*.cmd' \
+		--exclude=modules.order --exclude=Module.symvers \
+		--exclude=src/compat-generated.h -cf - . | tar -C "$dst" -xf -
+}
+
+# PASS/FAIL line for a test case: pkg_case NAME CMD...
+pkg_case() {
+	local name=$1; shift
+	if "$@"; then echo "PASS: $name"; else echo "FAIL: $name"; PKG_FAILED=1; fi
+}
+PKG_FAILED=0
