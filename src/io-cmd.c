@@ -1,2 +1,454 @@
 // SPDX-License-Identifier: GPL-2.0
-/* io-cmd.c: not written yet. */
+/*
+ * io-cmd.c - the NVM command set: validation, data movement between host
+ * and local buffers, dispatch to the namespace's backend, and the mapping
+ * of backend results to NVMe status.
+ *
+ * Life of an I/O command:
+ *   nepf_io_exec()   validate; map PRP/SGL; for writes, copy the data from
+ *                    the host; fill cmd->io and submit it to the backend
+ *   nepf_io_done()   (backend, any context) result -> NVMe status, stats,
+ *                    then nepf_cmd_backend_done()
+ *   nepf_io_finish() (core, process context, before the completion is
+ *                    posted) reads: copy the data to the host; Compare:
+ *                    compare; then free the buffers
+ * Commands failing validation go the same way: nepf_cmd_backend_done()
+ * with their status, so the core has a single completion path for I/O.
+ *
+ * The backend only ever sees LBA ranges inside the namespace and lengths
+ * derived from NLB; every host-controlled value is checked here first.
+ *
+ * Limits the Identify data must advertise to match (admin-cmd.c):
+ * - Flush with NSID FFFFFFFFh is rejected (VWC bits 2:1 = 10b).
+ * - Verify and emulated Write Zeroes move data through a local buffer, so
+ *   they are limited to MDTS like Read/Write (VSL and WZSL = MDTS).
+ * - ONCS: Compare, Dataset Management, Write Zeroes, Verify.
+ */
+#include "ctrl.h"
+#include "prp-sgl.h"
+#include "io-cmd.h"
+
+#define NSID_BROADCAST		0xffffffffU
+/* Compare reads the host's data in pieces of this size. */
+#define COMPARE_CHUNK		4096
+
+static struct nepf_ns *io_lookup_ns(struct nepf_ctrl *ctrl, u32 nsid)
+{
+	struct nepf_ns *ns;
+
+	if (!nsid || nsid > NEPF_MAX_NAMESPACES)
+		return NULL;
+	ns = READ_ONCE(ctrl->ns[nsid - 1]);
+	if (!ns || !nepf_ns_get(ns))
+		return NULL;
+	return ns;
+}
+
+/* Blocks [slba, slba + nlb) must lie inside the namespace. */
+static u16 io_check_lba(const struct nepf_ns *ns, u64 slba, u64 nlb)
+{
+	if (slba >= ns->nr_blocks || nlb > ns->nr_blocks - slba)
+		return NVME_SC_LBA_RANGE | NVME_STATUS_DNR;
+	return NVME_SC_SUCCESS;
+}
+
+static u32 io_max_len(const struct nepf_ctrl *ctrl)
+{
+	u64 max = (u64)ctrl->cfg.mdts_kb * 1024;
+
+	return !max || max > ~0U ? ~0U : (u32)max;
+}
+
+static u16 io_alloc_buf(struct nepf_cmd *cmd, u32 len)
+{
+	cmd->buf = cmd->ctrl->env->alloc_buf(cmd->ctrl, len);
+	if (!cmd->buf)
+		return NVME_SC_INTERNAL;
+	cmd->data_len = len;
+	return NVME_SC_SUCCESS;
+}
+
+/* Map the command's data pointer for @len bytes into cmd->segs. */
+static u16 io_map(struct nepf_cmd *cmd, u32 len)
+{
+	if (!cmd->segs) {
+		cmd->segs = nepf_zalloc(sizeof(*cmd->segs));
+		if (!cmd->segs)
+			return NVME_SC_INTERNAL;
+	}
+	switch (NVME_OPC_XFER(cmd->sqe.opcode)) {
+	case 1:
+		cmd->dir = NEPF_DIR_FROM_HOST;
+		break;
+	case 2:
+		cmd->dir = NEPF_DIR_TO_HOST;
+		break;
+	default:
+		cmd->dir = NEPF_DIR_NONE;
+	}
+	return nepf_map_data(cmd->ctrl, &cmd->sqe, len, cmd->segs);
+}
+
+static void io_setup(struct nepf_cmd *cmd, enum nepf_io_op op, u64 pos, u32 len)
+{
+	struct nepf_io *io = &cmd->io;
+
+	memset(io, 0, sizeof(*io));
+	io->ns = cmd->ns;
+	io->cmd = cmd;
+	io->op = op;
+	io->pos = pos;
+	io->len = len;
+	io->buf = cmd->buf;
+}
+
+/* SLBA and NLB of Read/Write/Compare/Verify/Write Zeroes, checked. */
+static u16 io_lba_len(struct nepf_cmd *cmd, u64 *pos, u32 *len)
+{
+	struct nepf_ns *ns = cmd->ns;
+	u64 slba = nvme_sqe_slba(&cmd->sqe);
+	u32 nlb = nvme_sqe_nlb(&cmd->sqe);
+	u64 bytes;
+	u16 status;
+
+	status = io_check_lba(ns, slba, nlb);
+	if (status)
+		return status;
+	/* In range, so slba << lba_shift fits; the length may not (> 4 GiB). */
+	bytes = (u64)nlb << ns->lba_shift;
+	if (bytes > ~0U)
+		return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
+	*pos = slba << ns->lba_shift;
+	*len = (u32)bytes;
+	return NVME_SC_SUCCESS;
+}
+
+static u16 io_rw(struct nepf_cmd *cmd, bool write)
+{
+	u16 control = le16_to_cpu(cmd->sqe.rw.control);
+	u64 pos;
+	u32 len;
+	u16 status;
+
+	/* Directives (streams) are not supported. */
+	if (write && (control & NVME_RW_DTYPE_MASK))
+		return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
+	if (write && cmd->ns->cfg.readonly)
+		return NVME_SC_NS_WRITE_PROTECTED | NVME_STATUS_DNR;
+	status = io_lba_len(cmd, &pos, &len);
+	if (status)
+		return status;
+	status = io_map(cmd, len);
+	if (status)
+		return status;
+	status = io_alloc_buf(cmd, len);
+	if (status)
+		return status;
+	if (write) {
+		status = nepf_seglist_from_host(cmd->ctrl, cmd->segs, cmd->buf);
+		if (status)
+			return status;
+	}
+	io_setup(cmd, write ? NEPF_IO_WRITE : NEPF_IO_READ, pos, len);
+	/* PRINFO is ignored: namespaces are formatted without protection. */
+	cmd->io.fua = write && (control & NVME_RW_FUA);
+	return NVME_SC_SUCCESS;
+}
+
+/* Compare and Verify read from the backend; io_finish does the rest. */
+static u16 io_compare_verify(struct nepf_cmd *cmd, bool compare)
+{
+	u64 pos;
+	u32 len;
+	u16 status;
+
+	status = io_lba_len(cmd, &pos, &len);
+	if (status)
+		return status;
+	if (compare) {
+		status = io_map(cmd, len);
+		if (status)
+			return status;
+	} else if (len > io_max_len(cmd->ctrl)) {
+		return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
+	}
+	status = io_alloc_buf(cmd, len);
+	if (status)
+		return status;
+	io_setup(cmd, NEPF_IO_READ, pos, len);
+	return NVME_SC_SUCCESS;
+}
+
+static u16 io_write_zeroes(struct nepf_cmd *cmd)
+{
+	u16 control = le16_to_cpu(cmd->sqe.rw.control);
+	u64 pos;
+	u32 len;
+	u16 status;
+
+	if (cmd->ns->cfg.readonly)
+		return NVME_SC_NS_WRITE_PROTECTED | NVME_STATUS_DNR;
+	status = io_lba_len(cmd, &pos, &len);
+	if (status)
+		return status;
+	if (cmd->ns->can_write_zeroes) {
+		/* DEAC is a hint; the backend zeroes the fastest way it can. */
+		io_setup(cmd, NEPF_IO_WRITE_ZEROES, pos, len);
+	} else {
+		if (len > io_max_len(cmd->ctrl))
+			return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
+		status = io_alloc_buf(cmd, len);
+		if (status)
+			return status;
+		memset(cmd->buf, 0, len);
+		io_setup(cmd, NEPF_IO_WRITE, pos, len);
+	}
+	cmd->io.fua = !!(control & NVME_RW_FUA);
+	return NVME_SC_SUCCESS;
+}
+
+/*
+ * Dataset Management: only Deallocate does anything.  The ranges are
+ * converted in place (struct nvme_dsm_range and struct nepf_range have
+ * the same size) and zero-length ranges dropped.
+ */
+static u16 io_dsm(struct nepf_cmd *cmd, bool *done)
+{
+	struct nepf_ns *ns = cmd->ns;
+	u32 nr = (nvme_sqe_cdw(&cmd->sqe, 10) & 0xff) + 1;
+	u32 attr = nvme_sqe_cdw(&cmd->sqe, 11);
+	struct nepf_range *out;
+	u32 i, n = 0;
+	u16 status;
+
+	BUILD_BUG_ON(sizeof(struct nvme_dsm_range) != sizeof(struct nepf_range));
+	if (!(attr & NVME_DSMGMT_AD)) {
+		/* IDR/IDW are hints we have no use for. */
+		*done = true;
+		return NVME_SC_SUCCESS;
+	}
+	if (ns->cfg.readonly)
+		return NVME_SC_NS_WRITE_PROTECTED | NVME_STATUS_DNR;
+	status = io_map(cmd, nr * sizeof(struct nvme_dsm_range));
+	if (status)
+		return status;
+	status = io_alloc_buf(cmd, nr * sizeof(struct nvme_dsm_range));
+	if (status)
+		return status;
+	status = nepf_seglist_from_host(cmd->ctrl, cmd->segs, cmd->buf);
+	if (status)
+		return status;
+
+	out = cmd->buf;
+	for (i = 0; i < nr; i++) {
+		const struct nvme_dsm_range *r =
+			(const struct nvme_dsm_range *)cmd->buf + i;
+		u64 slba = le64_to_cpu(r->slba);
+		u32 nlb = le32_to_cpu(r->nlb);
+
+		if (!nlb)
+			continue;
+		status = io_check_lba(ns, slba, nlb);
+		if (status)
+			return status;
+		out[n].pos = slba << ns->lba_shift;
+		out[n].len = (u64)nlb << ns->lba_shift;
+		n++;
+	}
+	/* Deallocation is advisory: without support it is a no-op. */
+	if (!n || !ns->can_discard) {
+		*done = true;
+		return NVME_SC_SUCCESS;
+	}
+	io_setup(cmd, NEPF_IO_DISCARD, 0, 0);
+	cmd->io.ranges = out;
+	cmd->io.nr_ranges = n;
+	return NVME_SC_SUCCESS;
+}
+
+/*
+ * Validate and prepare cmd->io.  Returns a status to fail the command with,
+ * or success with *done set when there is nothing to submit.
+ */
+static u16 io_prepare(struct nepf_cmd *cmd, bool *done)
+{
+	struct nepf_ctrl *ctrl = cmd->ctrl;
+	const struct nvme_sqe *sqe = &cmd->sqe;
+	u32 nsid = nvme_sqe_nsid(sqe);
+
+	switch (sqe->opcode) {
+	case nvme_cmd_flush:
+	case nvme_cmd_write:
+	case nvme_cmd_read:
+	case nvme_cmd_compare:
+	case nvme_cmd_write_zeroes:
+	case nvme_cmd_dsm:
+	case nvme_cmd_verify:
+		break;
+	default:
+		return NVME_SC_INVALID_OPCODE | NVME_STATUS_DNR;
+	}
+	/* No fused operations (Identify FUSES = 0). */
+	if (sqe->flags & NVME_CMD_FUSE_MASK)
+		return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
+
+	/* Broadcast flush is not offered (Identify VWC bits 2:1 = 10b). */
+	cmd->ns = io_lookup_ns(ctrl, nsid);
+	if (!cmd->ns)
+		return NVME_SC_INVALID_NS | NVME_STATUS_DNR;
+
+	switch (sqe->opcode) {
+	case nvme_cmd_flush:
+		if (!cmd->ns->volatile_cache) {
+			*done = true;
+			return NVME_SC_SUCCESS;
+		}
+		io_setup(cmd, NEPF_IO_FLUSH, 0, 0);
+		return NVME_SC_SUCCESS;
+	case nvme_cmd_write:
+		return io_rw(cmd, true);
+	case nvme_cmd_read:
+		return io_rw(cmd, false);
+	case nvme_cmd_compare:
+		return io_compare_verify(cmd, true);
+	case nvme_cmd_verify:
+		return io_compare_verify(cmd, false);
+	case nvme_cmd_write_zeroes:
+		return io_write_zeroes(cmd);
+	default: /* nvme_cmd_dsm */
+		return io_dsm(cmd, done);
+	}
+}
+
+void nepf_io_exec(struct nepf_cmd *cmd)
+{
+	bool done = false;
+	u16 status;
+
+	cmd->result = 0;
+	status = io_prepare(cmd, &done);
+	if (status || done) {
+		nepf_cmd_backend_done(cmd, status);
+		return;
+	}
+	/* The backend may complete synchronously: cmd is not ours after this. */
+	cmd->ns->ops->submit(&cmd->io);
+}
+
+u16 nepf_io_result_status(enum nepf_io_result result, enum nepf_io_op op)
+{
+	switch (result) {
+	case NEPF_IO_OK:
+		return NVME_SC_SUCCESS;
+	case NEPF_IO_ERR_READ:
+		return NVME_SC_READ_ERROR;
+	case NEPF_IO_ERR_WRITE:
+		return NVME_SC_WRITE_FAULT;
+	case NEPF_IO_ERR_NOSPC:
+		return NVME_SC_CAP_EXCEEDED | NVME_STATUS_DNR;
+	case NEPF_IO_ERR_NOTSUPP:
+		return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
+	case NEPF_IO_ERR_RANGE:
+		return NVME_SC_LBA_RANGE | NVME_STATUS_DNR;
+	case NEPF_IO_ERR_READONLY:
+		return NVME_SC_NS_WRITE_PROTECTED | NVME_STATUS_DNR;
+	case NEPF_IO_ERR_INTERNAL:
+	default:
+		/* A failed write-back is a write fault, not an internal error. */
+		return op == NEPF_IO_FLUSH ? NVME_SC_WRITE_FAULT : NVME_SC_INTERNAL;
+	}
+}
+
+static void io_account(struct nepf_cmd *cmd, u16 status)
+{
+	struct nepf_ctrl *ctrl = cmd->ctrl;
+	struct nepf_ns *ns = cmd->ns;
+	const struct nepf_io *io = &cmd->io;
+	u8 opc = cmd->sqe.opcode;
+	unsigned long flags;
+
+	nepf_lock(&ctrl->log_lock, flags);
+	if (status) {
+		ns->nr_errors++;
+		if (NVME_SCT(status) == NVME_SCT_MEDIA)
+			ctrl->smart.media_errors++;
+	} else if (opc == nvme_cmd_read || opc == nvme_cmd_compare ||
+		   opc == nvme_cmd_verify) {
+		/* SMART counts all three as reads (NVM command set spec). */
+		ns->nr_reads++;
+		ns->bytes_read += io->len;
+		ctrl->smart.host_reads++;
+		ctrl->smart.bytes_read += io->len;
+		ctrl->smart.data_units_read =
+			DIV_ROUND_UP(ctrl->smart.bytes_read, 512 * 1000);
+	} else if (opc == nvme_cmd_write) {
+		ns->nr_writes++;
+		ns->bytes_written += io->len;
+		ctrl->smart.host_writes++;
+		ctrl->smart.bytes_written += io->len;
+		ctrl->smart.data_units_written =
+			DIV_ROUND_UP(ctrl->smart.bytes_written, 512 * 1000);
+	}
+	nepf_unlock(&ctrl->log_lock, flags);
+}
+
+void nepf_io_done(struct nepf_io *io, enum nepf_io_result result)
+{
+	struct nepf_cmd *cmd = io->cmd;
+	u16 status = nepf_io_result_status(result, io->op);
+
+	io->result = result;
+	io_account(cmd, status);
+	nepf_cmd_backend_done(cmd, status);
+}
+
+/* Compare the backend's data (cmd->buf) with the host's, piece by piece. */
+static u16 io_compare(struct nepf_cmd *cmd)
+{
+	struct nepf_ctrl *ctrl = cmd->ctrl;
+	const struct nepf_seglist *sl = cmd->segs;
+	const u8 *ours = cmd->buf;
+	u32 chunk = min_t(u32, cmd->data_len, COMPARE_CHUNK);
+	u16 status = NVME_SC_SUCCESS;
+	unsigned int i;
+	u8 *theirs;
+
+	theirs = ctrl->env->alloc_buf(ctrl, chunk);
+	if (!theirs)
+		return NVME_SC_INTERNAL;
+	for (i = 0; i < sl->nr && !status; i++) {
+		u64 addr = sl->seg[i].addr;
+		u32 left = sl->seg[i].len, n;
+
+		for (; left && !status; left -= n, addr += n, ours += n) {
+			n = min(left, chunk);
+			if (ctrl->env->host_read(ctrl, addr, theirs, n))
+				status = NVME_SC_DATA_XFER_ERROR;
+			else if (memcmp(ours, theirs, n))
+				status = NVME_SC_COMPARE_FAILED | NVME_STATUS_DNR;
+		}
+	}
+	ctrl->env->free_buf(ctrl, theirs, chunk);
+	return status;
+}
+
+void nepf_io_finish(struct nepf_cmd *cmd)
+{
+	struct nepf_ctrl *ctrl = cmd->ctrl;
+	u16 status = NVME_SC_SUCCESS;
+
+	if (!(cmd->status & ~NVME_STATUS_MORE) && cmd->buf) {
+		if (cmd->sqe.opcode == nvme_cmd_read)
+			status = nepf_seglist_to_host(ctrl, cmd->segs, cmd->buf);
+		else if (cmd->sqe.opcode == nvme_cmd_compare)
+			status = io_compare(cmd);
+		if (status)
+			cmd->status = status;
+	}
+	if (cmd->buf) {
+		ctrl->env->free_buf(ctrl, cmd->buf, cmd->data_len);
+		cmd->buf = NULL;
+	}
+	nepf_free(cmd->segs);
+	cmd->segs = NULL;
+}

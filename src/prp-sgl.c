@@ -1,2 +1,366 @@
 // SPDX-License-Identifier: GPL-2.0
-/* prp-sgl.c: not written yet. */
+/*
+ * prp-sgl.c - PRP and SGL walkers: the data pointer of an SQE becomes a
+ * bounded list of PCI address segments (struct nepf_seglist).
+ *
+ * Everything here comes from the host and is untrusted: PRP entries, PRP
+ * list pages, SGL descriptors and segments.  Every walk is bounded by the
+ * transfer length (PRP) or by NEPF_SGL_MAX_DESCS (SGL), so a list that
+ * chains to itself ends with an error status, never with a hang.
+ *
+ * Choices where the specification leaves room (NVMe 2.0 base spec 4.1):
+ * - A transfer needing more than NEPF_MAX_SEGS discontiguous segments is
+ *   failed with Data Transfer Error (no bounce fallback): size MDTS so
+ *   that mdts / page_size + 1 <= NEPF_MAX_SEGS and this never happens.
+ * - PRP list pointers must be qword aligned (entries are qwords); PRP
+ *   entries inside a list, the list chain pointer included, must have a
+ *   zero page offset.  Both answer PRP Offset Invalid.
+ * - An SGL describing more data than the command transfers is accepted
+ *   and the excess ignored (Identify SGLS bit 18).  Less data answers
+ *   Data SGL Length Invalid.
+ * - Bit Bucket descriptors are accepted for controller-to-host transfers
+ *   only; in a host-to-controller transfer they answer SGL Descriptor Type
+ *   Invalid.  Keyed and transport data blocks, offset subtypes and
+ *   reserved types answer SGL Descriptor Type Invalid too.
+ * - Zero-length Data Block and Bit Bucket descriptors transfer nothing.
+ */
+#include "ctrl.h"
+#include "prp-sgl.h"
+
+#define PRP_ENTRY_SIZE		8
+#define SGL_DESC_SIZE		16
+/* Entries or descriptors fetched from the host per read. */
+#define FETCH_CHUNK		32
+#define MAX_U32			((u32)~0U)
+#define MAX_U64			(~0ULL)
+
+static void seglist_init(struct nepf_seglist *out)
+{
+	out->nr = 0;
+	out->total = 0;
+}
+
+/* Append (and merge when contiguous); false when the list is full. */
+static bool seglist_add(struct nepf_seglist *out, u64 addr, u32 len)
+{
+	struct nepf_seg *last;
+
+	if (!len)
+		return true;
+	if (out->nr) {
+		last = &out->seg[out->nr - 1];
+		if (last->len <= MAX_U32 - len &&
+		    ((addr == NEPF_SEG_BITBUCKET && last->addr == NEPF_SEG_BITBUCKET) ||
+		     (addr != NEPF_SEG_BITBUCKET && last->addr != NEPF_SEG_BITBUCKET &&
+		      last->addr + last->len == addr))) {
+			last->len += len;
+			out->total += len;
+			return true;
+		}
+	}
+	if (out->nr >= NEPF_MAX_SEGS)
+		return false;
+	out->seg[out->nr].addr = addr;
+	out->seg[out->nr].len = len;
+	out->nr++;
+	out->total += len;
+	return true;
+}
+
+/* NVMe opcodes carry the data direction in bits 1:0. */
+static bool sqe_writes_to_host(const struct nvme_sqe *sqe)
+{
+	return NVME_OPC_XFER(sqe->opcode) == 2;
+}
+
+/*
+ * PRP entries after PRP1: the PRP2 data page, or the PRP list(s).
+ * @rem bytes remain after the part PRP1 describes.
+ */
+static u16 map_prp_list(struct nepf_ctrl *ctrl, u64 list, u32 rem, u32 ps,
+			struct nepf_seglist *out)
+{
+	__le64 ent[FETCH_CHUNK];
+	u32 nents = (u32)(((u64)rem + ps - 1) / ps);
+	u32 in_page, data_ents, n, i;
+	u64 addr;
+
+	if (list & (PRP_ENTRY_SIZE - 1))
+		return NVME_SC_PRP_INVALID_OFFSET | NVME_STATUS_DNR;
+
+	/*
+	 * nents strictly decreases on every list page except possibly the
+	 * first (a list starting in the last qword of a page holds only the
+	 * chain pointer); chain pointers are page aligned, so later pages
+	 * hold ps / 8 - 1 >= 1 data entries.
+	 */
+	while (nents) {
+		in_page = (ps - (u32)(list & (ps - 1))) / PRP_ENTRY_SIZE;
+		/* The last slot of a page chains on when more entries follow. */
+		data_ents = nents <= in_page ? nents : in_page - 1;
+
+		for (i = 0; i < data_ents; i += n) {
+			n = min_t(u32, data_ents - i, FETCH_CHUNK);
+			if (ctrl->env->host_read(ctrl, list + (u64)i * PRP_ENTRY_SIZE,
+						 ent, n * PRP_ENTRY_SIZE))
+				return NVME_SC_DATA_XFER_ERROR;
+			for (u32 j = 0; j < n; j++) {
+				u32 l = min_t(u32, rem, ps);
+
+				addr = le64_to_cpu(ent[j]);
+				if (addr & (ps - 1))
+					return NVME_SC_PRP_INVALID_OFFSET | NVME_STATUS_DNR;
+				if (!seglist_add(out, addr, l))
+					return NVME_SC_DATA_XFER_ERROR | NVME_STATUS_DNR;
+				rem -= l;
+			}
+		}
+		nents -= data_ents;
+		if (!nents)
+			break;
+		if (ctrl->env->host_read(ctrl, list + (u64)data_ents * PRP_ENTRY_SIZE,
+					 ent, PRP_ENTRY_SIZE))
+			return NVME_SC_DATA_XFER_ERROR;
+		list = le64_to_cpu(ent[0]);
+		if (list & (ps - 1))
+			return NVME_SC_PRP_INVALID_OFFSET | NVME_STATUS_DNR;
+	}
+	return NVME_SC_SUCCESS;
+}
+
+static u16 map_prp(struct nepf_ctrl *ctrl, const struct nvme_sqe *sqe, u32 len,
+		   u32 ps, struct nepf_seglist *out)
+{
+	u64 prp1 = nvme_sqe_prp1(sqe);
+	u64 prp2 = nvme_sqe_prp2(sqe);
+	u32 first, rem;
+
+	if (prp1 & 3)
+		return NVME_SC_PRP_INVALID_OFFSET | NVME_STATUS_DNR;
+	first = min_t(u32, len, ps - (u32)(prp1 & (ps - 1)));
+	seglist_add(out, prp1, first);
+	rem = len - first;
+	if (!rem)
+		return NVME_SC_SUCCESS;
+	if (rem <= ps) {
+		/* PRP2 is the second (and last) data page. */
+		if (prp2 & (ps - 1))
+			return NVME_SC_PRP_INVALID_OFFSET | NVME_STATUS_DNR;
+		if (!seglist_add(out, prp2, rem))
+			return NVME_SC_DATA_XFER_ERROR | NVME_STATUS_DNR;
+		return NVME_SC_SUCCESS;
+	}
+	return map_prp_list(ctrl, prp2, rem, ps, out);
+}
+
+struct sgl_walk {
+	struct nepf_ctrl *ctrl;
+	struct nepf_seglist *out;
+	u32 rem;		/* bytes still to describe */
+	u32 descs;		/* descriptors seen, bounded */
+	bool to_host;		/* bit buckets allowed */
+};
+
+/* A Data Block or Bit Bucket descriptor. */
+static u16 sgl_data(struct sgl_walk *w, u8 type, u64 addr, u32 dlen)
+{
+	u32 l = min_t(u32, dlen, w->rem);
+
+	if (type == NVME_SGL_TYPE_BIT_BUCKET) {
+		if (!w->to_host)
+			return NVME_SC_SGL_INVALID_TYPE | NVME_STATUS_DNR;
+		addr = NEPF_SEG_BITBUCKET;
+	} else if (l && addr > MAX_U64 - l) {
+		/*
+		 * The block would wrap around the 64-bit address space, or
+		 * end at its top where NEPF_SEG_BITBUCKET would alias it.
+		 */
+		return NVME_SC_SGL_INVALID_DATA | NVME_STATUS_DNR;
+	}
+	if (!seglist_add(w->out, addr, l))
+		return NVME_SC_DATA_XFER_ERROR | NVME_STATUS_DNR;
+	w->rem -= l;
+	return NVME_SC_SUCCESS;
+}
+
+/*
+ * Handle one descriptor of a segment.  @last_in_seg: it is the segment's
+ * last descriptor; @in_last_seg: the segment is the SGL's last one.  On a
+ * Segment/Last Segment descriptor, *next and *next_n are set to the
+ * segment to walk next and *next_last to whether it is the last.
+ */
+static u16 sgl_desc(struct sgl_walk *w, const struct nvme_sgl_desc *d,
+		    bool last_in_seg, bool in_last_seg,
+		    u64 *next, u32 *next_n, bool *next_last)
+{
+	u8 type = NVME_SGL_ID_TYPE(d->type);
+	u8 subtype = NVME_SGL_ID_SUBTYPE(d->type);
+	u64 addr = le64_to_cpu(d->addr);
+	u32 dlen = le32_to_cpu(d->length);
+
+	if (++w->descs > NEPF_SGL_MAX_DESCS)
+		return NVME_SC_SGL_INVALID_COUNT | NVME_STATUS_DNR;
+
+	switch (type) {
+	case NVME_SGL_TYPE_DATA_BLOCK:
+	case NVME_SGL_TYPE_BIT_BUCKET:
+		if (subtype != NVME_SGL_SUBTYPE_ADDRESS)
+			return NVME_SC_SGL_INVALID_TYPE | NVME_STATUS_DNR;
+		return sgl_data(w, type, addr, dlen);
+	case NVME_SGL_TYPE_SEGMENT:
+	case NVME_SGL_TYPE_LAST_SEGMENT:
+		if (subtype != NVME_SGL_SUBTYPE_ADDRESS)
+			return NVME_SC_SGL_INVALID_TYPE | NVME_STATUS_DNR;
+		/*
+		 * A segment pointer may only end a segment, never appear in
+		 * the last segment, and must describe whole descriptors.
+		 */
+		if (!last_in_seg || in_last_seg || !dlen ||
+		    (dlen & (SGL_DESC_SIZE - 1)) ||
+		    addr > MAX_U64 - dlen)
+			return NVME_SC_SGL_INVALID_LAST | NVME_STATUS_DNR;
+		*next = addr;
+		*next_n = dlen / SGL_DESC_SIZE;
+		*next_last = type == NVME_SGL_TYPE_LAST_SEGMENT;
+		return NVME_SC_SUCCESS;
+	default:
+		/* Keyed/transport data blocks (fabrics), reserved, vendor. */
+		return NVME_SC_SGL_INVALID_TYPE | NVME_STATUS_DNR;
+	}
+}
+
+static u16 map_sgl(struct nepf_ctrl *ctrl, const struct nvme_sqe *sqe, u32 len,
+		   struct nepf_seglist *out)
+{
+	struct nvme_sgl_desc d[FETCH_CHUNK];
+	struct sgl_walk w = {
+		.ctrl = ctrl, .out = out, .rem = len,
+		.to_host = sqe_writes_to_host(sqe),
+	};
+	u64 seg = 0;
+	u32 n = 0, i, chunk, k;
+	bool last = false, more;
+	u16 status;
+
+	/* SGL1 in the command is a segment of one descriptor. */
+	more = false;
+	status = sgl_desc(&w, &sqe->dptr.sgl, true, false,
+			  &seg, &n, &last);
+	if (status)
+		return status;
+	more = n != 0;
+
+	while (more && w.rem) {
+		u64 cur = seg;
+		u32 cur_n = n;
+		bool cur_last = last;
+
+		more = false;
+		n = 0;
+		for (i = 0; i < cur_n && w.rem; i += chunk) {
+			chunk = min_t(u32, cur_n - i, FETCH_CHUNK);
+			if (ctrl->env->host_read(ctrl, cur + (u64)i * SGL_DESC_SIZE,
+						 d, chunk * SGL_DESC_SIZE))
+				return NVME_SC_DATA_XFER_ERROR;
+			for (k = 0; k < chunk && w.rem; k++) {
+				status = sgl_desc(&w, &d[k], i + k == cur_n - 1,
+						  cur_last, &seg, &n, &last);
+				if (status)
+					return status;
+			}
+		}
+		more = n != 0;
+	}
+	if (w.rem)
+		return NVME_SC_SGL_INVALID_DATA | NVME_STATUS_DNR;
+	return NVME_SC_SUCCESS;
+}
+
+u16 nepf_map_data_lim(struct nepf_ctrl *ctrl, const struct nvme_sqe *sqe,
+		      u32 len, const struct nepf_xfer_limits *lim,
+		      struct nepf_seglist *out)
+{
+	u8 psdt = nvme_sqe_psdt(sqe);
+	u32 ps = lim->page_size;
+
+	seglist_init(out);
+	if (lim->max_len && len > lim->max_len)
+		return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
+	/* The core only runs with a power-of-two page of at least 4 KiB. */
+	if (ps < 4096 || (ps & (ps - 1)))
+		return NVME_SC_INTERNAL;
+
+	switch (psdt) {
+	case NVME_CMD_PSDT_PRP:
+		if (!len)
+			return NVME_SC_SUCCESS;
+		return map_prp(ctrl, sqe, len, ps, out);
+	case NVME_CMD_PSDT_SGL_MPTR_CONTIG:
+	case NVME_CMD_PSDT_SGL_MPTR_SGL:
+		/* MPTR describes metadata, which we never transfer. */
+		if (!lim->sgl)
+			return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
+		if (!len)
+			return NVME_SC_SUCCESS;
+		return map_sgl(ctrl, sqe, len, out);
+	default:
+		return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
+	}
+}
+
+static void xfer_limits(struct nepf_ctrl *ctrl, bool sgl,
+			struct nepf_xfer_limits *lim)
+{
+	lim->page_size = ctrl->page_size;
+	lim->max_len = ctrl->cfg.mdts_kb > MAX_U32 / 1024 ?
+		0 : ctrl->cfg.mdts_kb * 1024;
+	lim->sgl = sgl;
+}
+
+u16 nepf_map_data(struct nepf_ctrl *ctrl, const struct nvme_sqe *sqe, u32 len,
+		  struct nepf_seglist *out)
+{
+	struct nepf_xfer_limits lim;
+
+	xfer_limits(ctrl, ctrl->cfg.sgl, &lim);
+	return nepf_map_data_lim(ctrl, sqe, len, &lim, out);
+}
+
+u16 nepf_map_admin_data(struct nepf_ctrl *ctrl, const struct nvme_sqe *sqe,
+			u32 len, struct nepf_seglist *out)
+{
+	struct nepf_xfer_limits lim;
+
+	xfer_limits(ctrl, false, &lim);
+	return nepf_map_data_lim(ctrl, sqe, len, &lim, out);
+}
+
+u16 nepf_seglist_from_host(struct nepf_ctrl *ctrl,
+			   const struct nepf_seglist *sl, void *buf)
+{
+	u8 *p = buf;
+	unsigned int i;
+
+	for (i = 0; i < sl->nr; p += sl->seg[i].len, i++) {
+		if (sl->seg[i].addr == NEPF_SEG_BITBUCKET)
+			continue;
+		if (ctrl->env->host_read(ctrl, sl->seg[i].addr, p, sl->seg[i].len))
+			return NVME_SC_DATA_XFER_ERROR;
+	}
+	return NVME_SC_SUCCESS;
+}
+
+u16 nepf_seglist_to_host(struct nepf_ctrl *ctrl,
+			 const struct nepf_seglist *sl, const void *buf)
+{
+	const u8 *p = buf;
+	unsigned int i;
+
+	for (i = 0; i < sl->nr; p += sl->seg[i].len, i++) {
+		if (sl->seg[i].addr == NEPF_SEG_BITBUCKET)
+			continue;
+		if (ctrl->env->host_write(ctrl, sl->seg[i].addr, p, sl->seg[i].len))
+			return NVME_SC_DATA_XFER_ERROR;
+	}
+	return NVME_SC_SUCCESS;
+}
