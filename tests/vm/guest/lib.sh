@@ -1,0 +1,219 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shell library for the guest test scripts (bash), sourced as
+#	. "$NEPF_LIB"        (or . /nepf/guest/lib.sh)
+#
+# A guest script prints one line per case, "PASS: name", "FAIL: name" or
+# "SKIP: name (reason)", and may exit non-zero; /init runs the scripts in
+# order and the host prefixes the names with the suite.
+#
+#   pass NAME / fail NAME [WHY] / skip NAME WHY
+#   check NAME CMD...        PASS if CMD succeeds, else FAIL + its last output
+#   nepf_up [key=value...]   bring up one function through configfs:
+#       backend=nullb|null|bdev|file  (nullb: a null_blk device, memory backed,
+#                                     served by the bdev backend; default)
+#       size=512M   bs=512   dev=/dev/x (bdev, file)   ro=0   nsid=1
+#       queues=4  qd=  msix=  msi=  dma=  mdts_kb=  epc=vepc.0
+#       model="nvme-epf test"  serial=NEPF0001  start=1
+#   nepf_down                undo nepf_up (and remove the null_blk device)
+#   wait_for_nvme [SECS]     wait (default 30 s) for /dev/nvme*n1, print it
+#   nvme_ctrl_of DEV         /dev/nvme0n1 -> /dev/nvme0
+#   nepf_dump                configfs tree with values (endpoint view)
+#   host_dump                lspci, nvme list, interrupts (host view)
+#   dmesg_since_mark / dmesg_mark   kernel log lines since the last mark
+
+NEPF_CFS=${NEPF_CFS:-/sys/kernel/config/nvme_epf}
+NEPF_SUB=${NEPF_SUB:-s0}
+NEPF_FN=${NEPF_FN:-f0}
+NEPF_NSID=${NEPF_NSID:-1}
+NEPF_NULLB=""
+NEPF_FAILS=0
+
+pass() { echo "PASS: $1"; }
+fail() {
+	NEPF_FAILS=$((NEPF_FAILS + 1))
+	echo "FAIL: $1${2:+ ($2)}"
+}
+skip() { echo "SKIP: $1 (${2:-skipped})"; }
+
+# Indented so that nothing in a command's output reads as a result line.
+indent() { sed 's/^/    | /'; }
+
+check() {
+	local name=$1 log=/tmp/check.$1.log
+	shift
+	if "$@" > "$log" 2>&1; then
+		pass "$name"
+		return 0
+	fi
+	fail "$name" "$*"
+	tail -n 15 "$log" | indent
+	return 1
+}
+
+# Exit status of a script: non-zero when any case failed.
+nepf_exit() { [ "$NEPF_FAILS" -eq 0 ]; exit $?; }
+
+# 512M, 1G, 4k or plain bytes -> bytes
+to_bytes() {
+	local v=$1
+	case $v in
+	*[kK]) echo $(( ${v%?} * 1024 )) ;;
+	*[mM]) echo $(( ${v%?} * 1024 * 1024 )) ;;
+	*[gG]) echo $(( ${v%?} * 1024 * 1024 * 1024 )) ;;
+	*) echo "$v" ;;
+	esac
+}
+
+# Write one configfs attribute; say which one failed.
+nepf_set() {
+	local file=$1 val=$2
+	if ! echo "$val" > "$file" 2>/tmp/nepf_set.err; then
+		echo "nepf: writing '$val' to $file failed: $(cat /tmp/nepf_set.err)" >&2
+		return 1
+	fi
+}
+
+dmesg_mark() { NEPF_DMESG_MARK=$(dmesg | wc -l); }
+dmesg_since_mark() { dmesg | tail -n +$(( ${NEPF_DMESG_MARK:-0} + 1 )); }
+
+# A memory-backed null_blk device of SIZE bytes and block size BS, made
+# through null_blk's configfs (module parameters only know whole GiB).
+nullb_create() {
+	local size=$1 bs=$2 d=/sys/kernel/config/nullb/nepf0
+	modprobe null_blk nr_devices=0 || return 1
+	mkdir "$d" || return 1
+	nepf_set "$d/size" $(( size / 1024 / 1024 )) &&
+	nepf_set "$d/blocksize" "$bs" &&
+	nepf_set "$d/memory_backed" 1 &&
+	nepf_set "$d/power" 1 || return 1
+	NEPF_NULLB=$d
+	# The disk is named after the configfs item on newer kernels,
+	# nullb<index> on older ones.
+	if [ -b /dev/nepf0 ]; then
+		echo /dev/nepf0
+	else
+		echo "/dev/nullb$(cat "$d/index")"
+	fi
+}
+
+nullb_remove() {
+	[ -n "$NEPF_NULLB" ] || return 0
+	echo 0 > "$NEPF_NULLB/power" 2>/dev/null
+	rmdir "$NEPF_NULLB" 2>/dev/null
+	NEPF_NULLB=""
+	modprobe -r null_blk 2>/dev/null
+	return 0
+}
+
+nepf_up() {
+	local backend=nullb size=512M bs=512 dev="" ro=0 nsid=$NEPF_NSID
+	local queues=4 qd="" msix="" msi="" dma="" mdts_kb="" epc=vepc.0
+	local model="nvme-epf test" serial=NEPF0001 start=1 kv
+	for kv in "$@"; do
+		case $kv in
+		backend=*) backend=${kv#*=} ;;
+		size=*) size=${kv#*=} ;;
+		bs=*) bs=${kv#*=} ;;
+		dev=*) dev=${kv#*=} ;;
+		ro=*) ro=${kv#*=} ;;
+		nsid=*) nsid=${kv#*=} ;;
+		queues=*) queues=${kv#*=} ;;
+		qd=*) qd=${kv#*=} ;;
+		msix=*) msix=${kv#*=} ;;
+		msi=*) msi=${kv#*=} ;;
+		dma=*) dma=${kv#*=} ;;
+		mdts_kb=*) mdts_kb=${kv#*=} ;;
+		epc=*) epc=${kv#*=} ;;
+		model=*) model=${kv#*=} ;;
+		serial=*) serial=${kv#*=} ;;
+		start=*) start=${kv#*=} ;;
+		*) echo "nepf_up: unknown setting '$kv'" >&2; return 2 ;;
+		esac
+	done
+	size=$(to_bytes "$size")
+	NEPF_NSID=$nsid NEPF_MODEL=$model NEPF_SERIAL=$serial
+	export NEPF_MODEL NEPF_SERIAL
+
+	[ -d "$NEPF_CFS" ] || { echo "nepf_up: $NEPF_CFS missing (nvme_epf loaded?)" >&2; return 1; }
+	if [ "$backend" = nullb ]; then
+		dev=$(nullb_create "$size" "$bs") || { echo "nepf_up: null_blk failed" >&2; return 1; }
+		backend=bdev
+	fi
+
+	local s=$NEPF_CFS/subsystems/$NEPF_SUB f=$NEPF_CFS/functions/$NEPF_FN
+	local ns=$s/namespaces/$nsid
+	mkdir -p "$s" &&
+	nepf_set "$s/attr_model" "$model" &&
+	nepf_set "$s/attr_serial" "$serial" &&
+	mkdir -p "$ns" &&
+	nepf_set "$ns/backend" "$backend" || return 1
+	case $backend in
+	null)	nepf_set "$ns/size" "$size" && nepf_set "$ns/block_size" "$bs" || return 1 ;;
+	bdev|file) nepf_set "$ns/device_path" "$dev" || return 1 ;;
+	esac
+	[ "$ro" = 0 ] || nepf_set "$ns/readonly" "$ro" || return 1
+	nepf_set "$ns/enable" 1 || return 1
+
+	mkdir -p "$f" &&
+	nepf_set "$f/epc" "$epc" &&
+	nepf_set "$f/subsystem" "$NEPF_SUB" &&
+	nepf_set "$f/max_io_queues" "$queues" || return 1
+	[ -z "$qd" ] || nepf_set "$f/queue_depth" "$qd" || return 1
+	[ -z "$msix" ] || nepf_set "$f/msix_vectors" "$msix" || return 1
+	[ -z "$msi" ] || nepf_set "$f/msi_vectors" "$msi" || return 1
+	[ -z "$dma" ] || nepf_set "$f/dma" "$dma" || return 1
+	[ -z "$mdts_kb" ] || nepf_set "$f/mdts_kb" "$mdts_kb" || return 1
+	[ "$start" = 0 ] || nepf_set "$f/start" 1
+}
+
+# Best effort: tear down whatever nepf_up created, in reverse order.
+nepf_down() {
+	local s=$NEPF_CFS/subsystems/$NEPF_SUB f=$NEPF_CFS/functions/$NEPF_FN ns
+	if [ -d "$f" ]; then
+		echo 0 > "$f/start" 2>/dev/null
+		rmdir "$f" || return 1
+	fi
+	if [ -d "$s" ]; then
+		for ns in "$s"/namespaces/*/; do
+			[ -d "$ns" ] || continue
+			echo 0 > "$ns/enable" 2>/dev/null
+			rmdir "$ns" || return 1
+		done
+		rmdir "$s" || return 1
+	fi
+	nullb_remove
+}
+
+wait_for_nvme() {
+	local secs=${1:-30} i d
+	for ((i = 0; i < secs * 10; i++)); do
+		for d in /dev/nvme[0-9]*n1; do
+			[ -b "$d" ] && { echo "$d"; return 0; }
+		done
+		sleep 0.1
+	done
+	echo "wait_for_nvme: no /dev/nvme*n1 after ${secs}s" >&2
+	return 1
+}
+
+nvme_ctrl_of() { local d=${1%n[0-9]*}; echo "$d"; }
+
+# The endpoint's view: every configfs attribute with its value.
+nepf_dump() {
+	local a
+	[ -d "$NEPF_CFS" ] || { echo "(no $NEPF_CFS)"; return; }
+	find "$NEPF_CFS" | sort | while read -r a; do
+		if [ -f "$a" ] && [ -r "$a" ]; then
+			printf '%s = %s\n' "${a#"$NEPF_CFS"/}" "$(head -c 200 "$a" 2>/dev/null | tr '\n' ' ')"
+		elif [ -d "$a" ]; then
+			printf '%s/\n' "${a#"$NEPF_CFS"}"
+		fi
+	done
+}
+
+# The host's view of the device.
+host_dump() {
+	echo "--- lspci -nn"; lspci -nn
+	echo "--- nvme list"; nvme list
+	echo "--- /proc/interrupts (nvme)"; grep -E 'nvme|CPU' /proc/interrupts
+}

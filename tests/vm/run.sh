@@ -1,0 +1,185 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Boot Debian's stock arm64 kernel under QEMU TCG with our modules and run
+# the guest tests (the loopback: nvme_epf -> vepc -> the stock nvme driver).
+#
+#   tests/vm/run.sh [SUITE] [options]          SUITE: trixie (6.12) | sid (7.x)
+#     -s, --script PATH      also run PATH in the guest (after the tests)
+#     -t, --tests GLOBS      guest tests to run, e.g. "00-* 20-*" (default all;
+#                            "none" runs only --script)
+#     -p, --packages PKGS    extra Debian packages for the guest
+#
+# Environment (make vmtest passes these on):
+#   GUEST_SCRIPT GUEST_TESTS GUEST_PACKAGES   as the options above
+#   VM_TIMEOUT=900         seconds for the whole guest run
+#   VM_SCRIPT_TIMEOUT=600  seconds for each guest script
+#   VM_CPU=...             QEMU -cpu model (default: the fastest measured)
+#   VM_QEMU_ARGS / VM_APPEND   extra QEMU arguments / kernel command line
+#   VM_MODULES             extra stock kernel modules for the guest
+#   VM_ALLOW_MISSING_MODULES=1  boot even if nvme_epf.ko/vepc.ko do not build
+#   VM_VERBOSE=1           echo the whole guest console
+#
+# Prints the guest's PASS/FAIL/SKIP lines as "<suite>/<name>", keeps the
+# console in build/vm/<suite>/console.log and the guest kernel log in
+# dmesg.txt, and exits non-zero if a case failed, the guest did not finish
+# (timeout, panic) or its kernel log shows a splat.
+set -u
+. "$(dirname "$0")/../infra/common.sh"
+vmdir=$NEPF_TOP/tests/vm
+
+suite=trixie
+case ${1:-} in -*|"") ;; *) suite=$1; shift ;; esac
+GUEST_SCRIPT=${GUEST_SCRIPT:-}
+GUEST_TESTS=${GUEST_TESTS:-*}
+while [ $# -gt 0 ]; do
+	case $1 in
+	-s|--script) GUEST_SCRIPT=$2; shift 2 ;;
+	-t|--tests) GUEST_TESTS=$2; shift 2 ;;
+	-p|--packages) GUEST_PACKAGES="${GUEST_PACKAGES:-} $2"; shift 2 ;;
+	*) sed -n '3,/^set -u/p' "$0" | sed '$d'; exit 2 ;;
+	esac
+done
+[ "$GUEST_TESTS" = none ] && GUEST_TESTS=""
+export GUEST_PACKAGES=${GUEST_PACKAGES:-}
+case $suite in
+trixie|sid) ;;
+*) nepf_die "unknown suite '$suite' (trixie or sid)" ;;
+esac
+[ -z "$GUEST_SCRIPT" ] || [ -f "$GUEST_SCRIPT" ] || nepf_die "no such script: $GUEST_SCRIPT"
+
+out=$NEPF_BUILD/vm/$suite
+mkdir -p "$out"
+start=$(date +%s)
+
+# Result lines go to stdout; a case name gets the suite as prefix.
+result() { echo "$1: $suite/$2"; }
+
+nepf_host_install qemu-system-arm cpio xz-utils zstd kmod binutils file >&2 ||
+	nepf_die "could not install the host tools"
+
+kernel=$("$vmdir/kernel.sh" "$suite") || nepf_die "no kernel for $suite"
+abi=$(cat "$kernel/release")
+base=$("$vmdir/rootfs.sh" "$suite" "$kernel") || nepf_die "no guest base for $suite"
+
+# Our modules, built for exactly this kernel.  A build failure is a FAIL
+# unless VM_ALLOW_MISSING_MODULES=1 (for working on the harness itself).
+overlay=$out/overlay
+rm -rf "$overlay"
+mkdir -p "$overlay/nepf/guest" "$overlay/nepf/user" "$overlay/usr/lib/modules"
+# The stock tree is linked (depmod reads it), its indexes copied (depmod
+# rewrites them, the cached base must stay intact).
+mkdir -p "$overlay/usr/lib/modules/$abi/updates"
+cp -al "$base/modules/kernel" "$overlay/usr/lib/modules/$abi/kernel" 2>/dev/null ||
+	cp -a "$base/modules/kernel" "$overlay/usr/lib/modules/$abi/kernel"
+cp "$base"/modules/modules.* "$overlay/usr/lib/modules/$abi/"
+build_failed=0
+build_module() {
+	local src=$1 ko=$2 bdir=$out/kbuild/$2 vermagic
+	if [ ! -f "$NEPF_TOP/$src/Kbuild" ]; then
+		nepf_log "$src has no Kbuild yet"
+	elif ! nice "$NEPF_TOP/tests/infra/kbuild.sh" build "arm64-$suite" "$NEPF_TOP/$src" \
+			"$bdir" > "$out/kbuild-$ko.log" 2>&1; then
+		nepf_log "building $src for arm64-$suite failed (log: $out/kbuild-$ko.log):"
+		tail -n 20 "$out/kbuild-$ko.log" >&2
+	elif [ ! -f "$bdir/$ko.ko" ]; then
+		nepf_log "$src built but $bdir/$ko.ko is missing"
+	else
+		vermagic=$(modinfo -F vermagic "$bdir/$ko.ko" | cut -d' ' -f1)
+		if [ "$vermagic" != "$abi" ]; then
+			nepf_log "$ko.ko was built for $vermagic but the guest kernel is $abi"
+			result FAIL "kbuild-abi-$ko"
+			build_failed=1
+			return
+		fi
+		cp "$bdir/$ko.ko" "$overlay/usr/lib/modules/$abi/updates/"
+		result PASS "build-$ko"
+		return
+	fi
+	if [ "${VM_ALLOW_MISSING_MODULES:-0}" = 1 ]; then
+		result SKIP "build-$ko (VM_ALLOW_MISSING_MODULES=1)"
+	else
+		result FAIL "build-$ko"
+		build_failed=1
+	fi
+}
+build_module tests/vepc vepc
+build_module src nvme_epf
+[ "$build_failed" = 0 ] || { nepf_log "not booting: module build failed"; exit 1; }
+depmod -b "$overlay/usr" "$abi" || nepf_die "depmod failed"
+
+# The per-run part of the initramfs: init, tests, settings, our modules.
+cp "$vmdir/init" "$overlay/init"
+cp "$vmdir"/guest/*.sh "$overlay/nepf/guest/"
+[ -z "$GUEST_SCRIPT" ] || cp "$GUEST_SCRIPT" "$overlay/nepf/user/"
+{
+	printf 'NEPF_SUITE=%q\n' "$suite"
+	printf 'GUEST_TESTS=%q\n' "$GUEST_TESTS"
+	printf 'NEPF_MODULES=%q\n' "vepc nvme_epf"
+	printf 'VM_SCRIPT_TIMEOUT=%q\n' "${VM_SCRIPT_TIMEOUT:-600}"
+	printf 'VM_ALLOW_MISSING_MODULES=%q\n' "${VM_ALLOW_MISSING_MODULES:-0}"
+} > "$overlay/nepf/env"
+chmod +x "$overlay/init"
+# The stock modules are already in the base archive: only the new ones and
+# the regenerated modules.* indexes go into the per-run archive.
+(cd "$overlay" && find . -mindepth 1 \( -path "./usr/lib/modules/$abi/kernel" -prune \) -o \
+	-print | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) > "$out/run.cpio" ||
+	nepf_die "could not write the per-run archive"
+cat "$base/base.cpio" "$out/run.cpio" > "$out/initrd.cpio"
+
+# CPU model: see the measurements in tests/vm/README.md.
+cpu=${VM_CPU:-max,pauth-impdef=on}
+append="console=ttyAMA0 panic=-1 mem=1536M quiet loglevel=4 ${VM_APPEND:-}"
+timeout_s=${VM_TIMEOUT:-900}
+nepf_log "booting $suite ($abi) under QEMU TCG, -cpu $cpu, timeout ${timeout_s}s"
+boot=$(date +%s)
+# shellcheck disable=SC2086
+timeout -k 10 "$timeout_s" qemu-system-aarch64 -M virt,gic-version=2 -cpu "$cpu" \
+	-smp 4 -m 2G -nographic -no-reboot -nic none \
+	-kernel "$kernel/vmlinuz" -initrd "$out/initrd.cpio" -append "$append" \
+	${VM_QEMU_ARGS:-} < /dev/null 2>&1 | tr -d '\r' | tee "$out/console.log" |
+	awk -v suite="$suite" -v verbose="${VM_VERBOSE:-0}" '
+		verbose == 1 { print > "/dev/stderr" }
+		/^(PASS|FAIL|SKIP): / { sub(/: /, ": " suite "/"); print; fflush(); next }
+		verbose != 1 && /^=== / { print "[guest] " substr($0, 5) > "/dev/stderr" }'
+qrc=${PIPESTATUS[0]}
+end=$(date +%s)
+
+# Results: the guest's lines, then the harness's own verdicts.
+log=$out/console.log
+sed -n "s#^\(PASS\|FAIL\|SKIP\): #\1: $suite/#p" "$log" > "$out/results.txt"
+sed -n '/^NEPF-VM-DMESG-BEGIN$/,/^NEPF-VM-DMESG-END$/p' "$log" | sed '1d;$d' > "$out/dmesg.txt"
+rc=0
+grep -q "^FAIL: " "$out/results.txt" && rc=1
+
+endline=$(grep -a '^NEPF-VM-END ' "$log" | tail -n 1)
+if [ -n "$endline" ]; then
+	result PASS guest-finished
+else
+	if [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
+		nepf_log "guest timed out after ${timeout_s}s"
+	else
+		nepf_log "guest stopped without the end marker (qemu exit $qrc): panic?"
+	fi
+	tail -n 30 "$log" >&2
+	result FAIL guest-finished
+	rc=1
+fi
+
+# A splat fails the run even if every test passed.
+splat='Oops|BUG:|WARNING:|Call trace|soft lockup|hung_task|blocked for more than|KASAN|UBSAN|Kernel panic'
+scan=$out/dmesg.txt
+[ -s "$scan" ] || scan=$log
+if grep -aE "$splat" "$scan" > "$out/splats.txt"; then
+	nepf_log "kernel log has splats (full log: $scan):"
+	head -n 20 "$out/splats.txt" >&2
+	result FAIL dmesg-clean
+	rc=1
+else
+	result PASS dmesg-clean
+fi
+
+init_at=$(sed -n 's/^NEPF-VM-INIT uptime=\([0-9.]*\).*/\1/p' "$log" | head -n 1)
+nepf_log "$suite: prepare $((boot - start)) s, guest $((end - boot)) s wall" \
+	"(init reached at ${init_at:-?} s guest uptime), ${endline:-no end marker}"
+nepf_log "console: $log"
+exit $rc
