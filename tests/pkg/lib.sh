@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # SPDX-License-Identifier: GPL-2.0
 # Shared by the package scripts: version, staging of a clean source tree.
 . "$(dirname "${BASH_SOURCE[0]}")/../infra/common.sh"

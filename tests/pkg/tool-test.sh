@@ -1,0 +1,293 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Unit tests of scripts/nvme-epf that need no kernel: argument validation,
+# rollback, save/restore round trip and convergence, the JSON reader's
+# error handling and doctor's checks, on a fake configfs tree (plain
+# directories, NVME_EPF_FAKE=1) in a temporary directory.
+# Prints PASS:/FAIL: tool-<case>; exits 1 if any case failed.
+# shellcheck disable=SC2317,SC2015,SC2059,SC2115  # functions run through check(); test data as formats
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+tool=$top/scripts/nvme-epf
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+failed=0
+
+export NVME_EPF_CONFIGFS=$tmp/cfs NVME_EPF_FAKE=1 NVME_EPF_EPC_CLASS=$tmp/epc \
+	NVME_EPF_DMA_CLASS=$tmp/dma NVME_EPF_CONFIG=$tmp/etc/config.json
+unset NVME_EPF_FAKE_FAIL
+
+reset_tree() {
+	rm -rf "$tmp/cfs" "$tmp/epc" "$tmp/dev" "$tmp/etc" "$tmp/dma"
+	mkdir -p "$tmp/cfs/functions" "$tmp/cfs/subsystems" "$tmp/epc/vepc.0" "$tmp/dev" "$tmp/dma"
+	truncate -s 4M "$tmp/dev/disk.img"
+}
+
+# Content digest of the fake configfs tree (names and values).
+tree_sum() {
+	(cd "$tmp/cfs" && find . -type f | sort | while read -r f; do echo "$f=$(cat "$f")"; done) |
+		md5sum
+}
+
+check() {
+	local name=$1; shift
+	if ( "$@" ) > "$tmp/out" 2>&1; then
+		echo "PASS: tool-$name"
+	else
+		echo "FAIL: tool-$name"
+		sed 's/^/    /' "$tmp/out"
+		failed=1
+	fi
+}
+
+# Expect the tool to fail with status $1 and print $2, without touching configfs.
+rejects() {
+	local rc=$1 msg=$2 before out; shift 2
+	before=$(tree_sum)
+	out=$("$tool" "$@" 2>&1)
+	local got=$?
+	[ "$got" = "$rc" ] || { echo "exit $got, expected $rc: $out"; return 1; }
+	grep -qF -- "$msg" <<< "$out" || { echo "no '$msg' in: $out"; return 1; }
+	[ "$(tree_sum)" = "$before" ] || { echo "configfs changed"; return 1; }
+}
+
+t_validation() {
+	reset_tree
+	rejects 2 "--epc is required" create --backing null:1G
+	rejects 2 "no such endpoint controller" create --epc nope.0 --backing null:1G
+	rejects 2 "size must be a positive multiple" create --epc vepc.0 --backing null:1000
+	rejects 2 "size must be a positive multiple" create --epc vepc.0 --backing null:
+	rejects 2 "no such device or file" create --epc vepc.0 --backing /dev/nonexistent-xyz
+	rejects 2 "neither a block device nor a regular file" create --epc vepc.0 --backing /dev/null
+	rejects 2 "expected /dev/DEVICE" create --epc vepc.0 --backing disk.img
+	rejects 2 "--queues 0: expected 1-128" create --epc vepc.0 --backing null:1G --queues 0
+	rejects 2 "--queues 4x" create --epc vepc.0 --backing null:1G --queues 4x
+	rejects 2 "--msix 4096" create --epc vepc.0 --backing null:1G --msix 4096
+	rejects 2 "--mdts-kb 6" create --epc vepc.0 --backing null:1G --mdts-kb 6
+	rejects 2 "--model" create --epc vepc.0 --backing null:1G \
+		--model "a model name that is far too long for nvme"
+	rejects 2 "--serial" create --epc vepc.0 --backing null:1G --serial "$(printf 'x\ty')"
+	rejects 2 "--dma maybe" create --epc vepc.0 --backing null:1G --dma maybe
+	rejects 2 "--name a/b" create --epc vepc.0 --backing null:1G --name a/b
+	rejects 2 "--block-size only applies" create --epc vepc.0 \
+		--backing "$tmp/dev/disk.img" --block-size 512
+	rejects 2 "unknown option --bogus" create --bogus 1
+	rejects 2 "needs a value" create --epc
+	# Several mistakes are all reported at once.
+	out=$("$tool" create --epc nope --backing null:1 --queues 0 2>&1)
+	[ "$(grep -c 'create:' <<< "$out")" -ge 3 ] || { echo "not all errors: $out"; return 1; }
+	rejects 2 "unknown command" frobnicate
+	[ -z "$(find "$tmp/cfs" -mindepth 2)" ]
+}
+
+t_help() {
+	local c
+	for c in list-controllers create add-ns remove-ns start stop status destroy save \
+		 restore doctor; do
+		"$tool" "$c" --help | grep -q "^Usage: nvme-epf $c" || { echo "no help for $c"; return 1; }
+	done
+	"$tool" --help | grep -q "^Commands:"
+}
+
+t_create() {
+	reset_tree
+	"$tool" create --epc vepc.0 --backing "$tmp/dev/disk.img" --queues 4 --msix 5 \
+		--model "nvme-epf virtual" --serial NEPF0001 --dma off --mdts-kb 128 || return 1
+	local f=$tmp/cfs/functions/epf0 s=$tmp/cfs/subsystems/epf0
+	[ "$(cat "$f/epc")" = vepc.0 ] && [ "$(cat "$f/subsystem")" = epf0 ] &&
+	[ "$(cat "$f/max_io_queues")" = 4 ] && [ "$(cat "$f/msix_vectors")" = 5 ] &&
+	[ "$(cat "$f/dma")" = 0 ] && [ "$(cat "$f/mdts_kb")" = 128 ] &&
+	[ "$(cat "$f/start")" = 1 ] && [ "$(cat "$s/attr_model")" = "nvme-epf virtual" ] &&
+	[ "$(cat "$s/namespaces/1/backend")" = file ] &&
+	[ "$(cat "$s/namespaces/1/device_path")" = "$tmp/dev/disk.img" ] &&
+	[ "$(cat "$s/namespaces/1/enable")" = 1 ] || return 1
+	# A second create picks the next free name; a taken name is refused.
+	"$tool" create --epc vepc.0 --backing null:1G | grep -q "created epf1" || return 1
+	[ "$(cat "$tmp/cfs/subsystems/epf1/namespaces/1/size")" = 1073741824 ] || return 1
+	rejects 1 "already exists" create --epc vepc.0 --backing null:1G --name epf1
+	"$tool" list-controllers | grep -q "vepc.0.*used by epf0 epf1"
+}
+
+# A failure half-way (here: the kernel refusing "start") removes everything
+# the create made.
+t_rollback() {
+	reset_tree
+	NVME_EPF_FAKE_FAIL=functions/r0/start "$tool" create --epc vepc.0 \
+		--backing null:1G --name r0 > "$tmp/rb" 2>&1 && return 1
+	grep -q "rolling back" "$tmp/rb" || return 1
+	[ -z "$(find "$tmp/cfs" -mindepth 2)" ] || { find "$tmp/cfs"; return 1; }
+	NVME_EPF_FAKE_FAIL=namespaces/1/enable "$tool" create --epc vepc.0 \
+		--backing null:1G --name r0 > "$tmp/rb" 2>&1 && return 1
+	[ -z "$(find "$tmp/cfs" -mindepth 2)" ]
+}
+
+t_ns_start_stop_destroy() {
+	reset_tree
+	"$tool" create --epc vepc.0 --backing null:1G --name a >/dev/null || return 1
+	"$tool" add-ns a --backing "$tmp/dev/disk.img" | grep -q "namespace 2" || return 1
+	"$tool" add-ns a --backing null:8M --nsid 7 >/dev/null || return 1
+	rejects 1 "already has namespace 7" add-ns a --backing null:8M --nsid 7
+	"$tool" remove-ns a 2 && [ ! -e "$tmp/cfs/subsystems/a/namespaces/2" ] || return 1
+	"$tool" stop a && [ "$(cat "$tmp/cfs/functions/a/start")" = 0 ] || return 1
+	"$tool" status a | grep -q "function a: epc vepc.0, subsystem a, stopped" || return 1
+	"$tool" start --all && [ "$(cat "$tmp/cfs/functions/a/start")" = 1 ] || return 1
+	"$tool" status | grep -q "namespace 7: null 8388608 bytes (enabled)" || return 1
+	rejects 1 "no function nope" stop nope
+	"$tool" destroy a && [ -z "$(find "$tmp/cfs" -mindepth 2)" ]
+}
+
+make_two() {
+	reset_tree
+	"$tool" create --epc vepc.0 --backing "$tmp/dev/disk.img" --name disk --queues 4 \
+		--model "nvme-epf virtual" --serial 'S/N "7" \x' >/dev/null &&
+	"$tool" create --epc vepc.0 --backing null:1G --name zero --dma on >/dev/null &&
+	"$tool" add-ns zero --backing null:4M >/dev/null &&
+	"$tool" stop zero >/dev/null
+}
+
+# save -> destroy -> restore -> save gives the identical file; a second
+# restore changes nothing (same tree digest, "nothing changed").
+t_roundtrip() {
+	make_two || return 1
+	"$tool" save >/dev/null || return 1
+	local c=$NVME_EPF_CONFIG
+	[ "$(stat -c %a "$c")" = 600 ] || { echo "mode $(stat -c %a "$c")"; return 1; }
+	[ -z "$(find "$tmp/etc" -name '.config.json.*')" ] || return 1
+	"$tool" save - | cmp -s - "$c" || { echo "save - differs"; return 1; }
+	local before; before=$(tree_sum)
+	"$tool" destroy --all >/dev/null && [ -z "$(find "$tmp/cfs" -mindepth 2)" ] || return 1
+	"$tool" restore --wait 0 || return 1
+	[ "$(tree_sum)" = "$before" ] || { echo "tree differs after restore"; return 1; }
+	"$tool" save "$tmp/again.json" >/dev/null && cmp "$c" "$tmp/again.json" || return 1
+	"$tool" restore | grep -q "already up to date, nothing changed" || return 1
+	[ "$(tree_sum)" = "$before" ]
+}
+
+# A different live tree converges to the file: extra objects removed,
+# changed attributes put back, missing namespaces created.
+t_converge() {
+	make_two || return 1
+	"$tool" save >/dev/null || return 1
+	local before; before=$(tree_sum)
+	echo 8 > "$tmp/cfs/functions/disk/max_io_queues"
+	"$tool" remove-ns zero 2 >/dev/null &&
+	"$tool" create --epc vepc.0 --backing null:4M --name extra >/dev/null &&
+	"$tool" add-ns disk --backing null:4M >/dev/null || return 1
+	local plan; plan=$("$tool" restore --dry-run) || return 1
+	grep -q "would remove functions/extra" <<< "$plan" &&
+	grep -q 'would set functions/disk/max_io_queues = "4"' <<< "$plan" || { echo "$plan"; return 1; }
+	[ "$(cat "$tmp/cfs/functions/disk/max_io_queues")" = 8 ] || { echo "dry run wrote"; return 1; }
+	"$tool" restore >/dev/null || return 1
+	[ "$(tree_sum)" = "$before" ] || { echo "did not converge"; return 1; }
+	"$tool" restore | grep -q "nothing changed"
+}
+
+# Missing controller and backing file: bounded wait, every item reported,
+# the rest applied, exit 1.
+t_partial() {
+	make_two || return 1
+	"$tool" save >/dev/null && "$tool" destroy --all >/dev/null || return 1
+	rm -rf "$tmp/epc/vepc.0" "$tmp/dev/disk.img"
+	local t0=$SECONDS
+	"$tool" restore --wait 2 > "$tmp/p" 2>&1 && return 1
+	[ $((SECONDS - t0)) -ge 2 ] && [ $((SECONDS - t0)) -le 6 ] || { echo "waited $((SECONDS - t0)) s"; return 1; }
+	grep -q "waiting up to 2 s for: backing $tmp/dev/disk.img endpoint controller vepc.0" "$tmp/p" &&
+	grep -q "2 item(s) could not be applied" "$tmp/p" &&
+	grep -q "subsystems/disk/namespaces/1: backing .* does not exist" "$tmp/p" &&
+	grep -q "functions/disk: endpoint controller vepc.0 not present" "$tmp/p" || { cat "$tmp/p"; return 1; }
+	# The null namespaces were applied anyway.
+	[ "$(cat "$tmp/cfs/subsystems/zero/namespaces/2/enable")" = 1 ] || return 1
+	# The controller shows up: the same file now applies completely.
+	mkdir "$tmp/epc/vepc.0" && truncate -s 4M "$tmp/dev/disk.img"
+	"$tool" restore > "$tmp/p" 2>&1 || { cat "$tmp/p"; return 1; }
+	[ "$(cat "$tmp/cfs/functions/disk/start")" = 1 ]
+}
+
+t_restore_files() {
+	reset_tree
+	# No saved file at the default place: nothing to do, success.
+	"$tool" restore | grep -q "nothing to restore" || return 1
+	rejects 1 "does not exist" restore "$tmp/missing.json"
+}
+
+# The reader accepts what save writes plus plain JSON literals, and names
+# the line of anything else.
+t_json_reader() {
+	reset_tree
+	local j=$tmp/j.json
+	printf '{"version": 1, "subsystems": {"s": {"attr_model": "m \\u0041\\/x",\n "namespaces": {"1": {"backend": "null", "size": 4096, "enable": true}}}}}' > "$j"
+	"$tool" restore --wait 0 "$j" >/dev/null || return 1
+	[ "$(cat "$tmp/cfs/subsystems/s/attr_model")" = "m A/x" ] &&
+	[ "$(cat "$tmp/cfs/subsystems/s/namespaces/1/enable")" = 1 ] || return 1
+	local bad
+	reset_tree
+	for bad in '{"version": "1", "functions": [1]}|arrays are not part' \
+		'{"version": "1",\n "a": "x", "a": "y"}|line 2: duplicate key' \
+		'{"version": "1", "x": "a\\nb"}|single-line text' \
+		'{"version": "1", "x": "\\u00e9"}|only printable ASCII' \
+		'{"version": "1"} trailing|text after the end' \
+		'{"version": "1", "x" "y"}|expected ":"' \
+		'{"version": "1"|unexpected end of file' \
+		'"just a string"|one JSON object' \
+		'{"version": "2"}|format version 2' \
+		'{"version": "1", "functions": {"f": {"evil": "1"}}}|unknown function setting'; do
+		printf "${bad%%|*}" > "$j"
+		rejects 1 "${bad#*|}" restore --wait 0 "$j" || return 1
+	done
+}
+
+# Strings with quotes and backslashes survive save and restore.
+t_escaping() {
+	make_two || return 1
+	"$tool" save >/dev/null || return 1
+	grep -qF '"attr_serial": "S/N \"7\" \\x"' "$NVME_EPF_CONFIG" || return 1
+	"$tool" destroy --all >/dev/null && "$tool" restore >/dev/null || return 1
+	[ "$(cat "$tmp/cfs/subsystems/disk/attr_serial")" = 'S/N "7" \x' ]
+}
+
+# doctor explains a kernel without the endpoint framework, no controller
+# and x86 tools in an ARM headers tree.
+t_doctor() {
+	reset_tree
+	local k=$tmp/kdir
+	mkdir -p "$k/scripts/basic"
+	touch "$k/Makefile"
+	cp /bin/true "$k/scripts/basic/fixdep"	# an ELF of this (x86-64) machine
+	printf 'CONFIG_CONFIGFS_FS=y\n# CONFIG_PCI_ENDPOINT is not set\n' > "$tmp/kconfig"
+	rmdir "$tmp/epc/vepc.0"
+	local out
+	out=$(NVME_EPF_KCONFIG=$tmp/kconfig NVME_EPF_KDIR=$k NVME_EPF_MACHINE=aarch64 \
+		"$tool" doctor) && return 1
+	grep -q "FAIL.*lacks CONFIG_PCI_ENDPOINT" <<< "$out" &&
+	grep -q "FAIL.*no PCIe endpoint controller" <<< "$out" &&
+	grep -q "FAIL.*fixdep is a x86_64 program but this machine is aarch64" <<< "$out" &&
+	grep -q "warn.*no DMA channels" <<< "$out" || { echo "$out"; return 1; }
+	printf 'CONFIG_CONFIGFS_FS=y\nCONFIG_PCI_ENDPOINT=y\nCONFIG_DMA_ENGINE=y\n' > "$tmp/kconfig"
+	mkdir "$tmp/epc/vepc.0" "$tmp/dma/dma0chan0"
+	out=$(NVME_EPF_KCONFIG=$tmp/kconfig NVME_EPF_KDIR=$k NVME_EPF_MACHINE=$(uname -m) \
+		"$tool" doctor)
+	grep -q "ok.*PCI endpoint framework" <<< "$out" &&
+	grep -q "ok.*1 endpoint controller(s): vepc.0" <<< "$out" &&
+	grep -q "ok.*headers .* tools run here" <<< "$out" &&
+	grep -q "ok.*1 DMA channel" <<< "$out" || { echo "$out"; return 1; }
+}
+
+t_shellcheck() {
+	command -v shellcheck >/dev/null || { echo "shellcheck missing"; return 1; }
+	shellcheck "$tool"
+}
+
+check validation t_validation
+check help t_help
+check create t_create
+check rollback t_rollback
+check ns-start-stop-destroy t_ns_start_stop_destroy
+check save-restore-roundtrip t_roundtrip
+check restore-converges t_converge
+check restore-partial-wait t_partial
+check restore-missing-file t_restore_files
+check json-reader t_json_reader
+check json-escaping t_escaping
+check doctor t_doctor
+check shellcheck t_shellcheck
+exit $failed
