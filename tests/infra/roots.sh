@@ -70,19 +70,22 @@ nepf_root_install() {
 
 # nepf_root_run SUITE "PATHS..." CMD...: run CMD in the root with /dev, /proc
 # and the given host paths (plus the clone, the build dir and the kernel
-# trees) bind-mounted at the same place, in a private mount namespace.
+# trees) bind-mounted at the same place, in a private mount namespace,
+# starting in the current directory when it exists there.
 nepf_root_run() {
 	local suite=$1 paths=$2; shift 2
 	local root=$NEPF_ROOTS/$suite
 	mkdir -p "$NEPF_CACHE/kernels"
 	unshare --mount --propagation private -- /bin/bash -c '
-		root=$1; paths=$2; shift 2
+		root=$1; paths=$2; cwd=$PWD; shift 2
 		mount --bind /dev "$root/dev" && mount -t proc proc "$root/proc" || exit 1
 		mount -t tmpfs tmpfs "$root/dev/shm" 2>/dev/null
 		for p in $paths; do
 			[ -d "$p" ] || continue
 			mkdir -p "$root$p" && mount --bind "$p" "$root$p" || exit 1
 		done
-		exec chroot "$root" "$@"' nepf-root "$root" \
+		cd /
+		exec chroot "$root" /bin/sh -c "cd \"\$0\" 2>/dev/null; exec \"\$@\"" \
+			"$cwd" "$@"' nepf-root "$root" \
 		"$NEPF_TOP $NEPF_BUILD $NEPF_CACHE/kernels $paths" "$@"
 }
