@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * configfs-priv.h - the /sys/kernel/config/nvme_epf/ tree (configfs.c:
+ * root and functions/, configfs-subsys.c: subsystems/ and namespaces/).
+ *
+ * Locking: nepf_cfs_mutex serializes every change of state made through
+ * the tree (attribute stores, start/stop, namespace enable/disable, mkdir,
+ * rmdir), so that the glue's nepf_function_start/stop/ns_changed are never
+ * called concurrently.  subsys->lock is only held for the short updates of
+ * subsys->ns[] and subsys->functions, never across a call into the glue,
+ * so the glue may take it from any of its own contexts.
+ */
+#ifndef NEPF_CONFIGFS_PRIV_H
+#define NEPF_CONFIGFS_PRIV_H
+
+#include <linux/configfs.h>
+#include "nvme-epf.h"
+
+/*
+ * Identity defaults.  There is no registered PCI id for this driver: these
+ * only make the device enumerate out of the box (the host's nvme driver
+ * binds on the class code).  A product sets its own.
+ */
+#define NEPF_DEFAULT_VENDOR_ID	0x1d6b
+#define NEPF_DEFAULT_DEVICE_ID	0x4e45
+#define NEPF_DEFAULT_CLASS	0x010802	/* mass storage, NVM, NVMe */
+#define NEPF_DEFAULT_MODEL	"nvme-epf"
+#define NEPF_DEFAULT_QUEUE_DEPTH	128
+#define NEPF_DEFAULT_MDTS_KB	512
+#define NEPF_MAX_MDTS_KB	1024
+#define NEPF_MAX_MSI_VECTORS	32
+
+extern struct mutex nepf_cfs_mutex;
+extern struct configfs_subsystem nepf_cfs_root;
+
+struct nepf_cfs_subsys {
+	struct config_group group;
+	struct config_group ns_group;		/* namespaces/ */
+	struct nepf_subsys subsys;
+	struct nepf_cfs_ns *items[NEPF_MAX_NAMESPACES];	/* mkdir'ed, nsid - 1 */
+	struct list_head entry;			/* in the list of subsystems */
+};
+
+struct nepf_cfs_ns {
+	struct config_group group;
+	struct nepf_cfs_subsys *cs;
+	struct nepf_ns ns;
+	bool enabled;
+};
+
+/* configfs-subsys.c */
+extern const struct config_item_type nepf_subsystems_type;
+/* Find a subsystem by name (nepf_cfs_mutex held). */
+struct nepf_cfs_subsys *nepf_cfs_subsys_find(const char *name);
+/* Functions serving @subsys are started: its identity is frozen. */
+bool nepf_cfs_subsys_busy(struct nepf_subsys *subsys, const char *what);
+
+/* configfs.c: helpers for attribute stores */
+int nepf_cfs_parse_string(const char *page, size_t count, char *out,
+			  size_t size, bool printable);
+int nepf_cfs_parse_u64(const char *page, u64 min, u64 max, u64 *out);
+int nepf_cfs_parse_bool(const char *page, bool *out);
+
+#endif /* NEPF_CONFIGFS_PRIV_H */
