@@ -1,2 +1,225 @@
 // SPDX-License-Identifier: GPL-2.0
-/* bar-regs.c: not written yet. */
+/*
+ * bar-regs.c - the controller register file in BAR0 and the CC/CSTS state
+ * machine.
+ *
+ * BAR0 is plain memory the host writes at will: nothing read back from it
+ * is trusted.  Read-only registers (CAP, VS, CSTS, ...) are rewritten from
+ * our shadow copies on every poll, CC is compared with the last value we
+ * acted upon, and doorbell values are returned raw for the caller to check
+ * against the queue size.
+ */
+#include "ctrl.h"
+
+#define NEPF_CAP_TO		30	/* CAP.TO: 15 s in 500 ms units */
+#define NEPF_MPSMIN		0	/* 4 KiB */
+#define NEPF_MPSMAX		4	/* 64 KiB */
+#define NEPF_VS			NVME_VS(2, 0, 0)
+
+static inline u32 rd32(struct nepf_ctrl *ctrl, u32 off)
+{
+	return le32_to_cpu(READ_ONCE(*(__le32 *)((u8 *)ctrl->bar + off)));
+}
+
+static inline void wr32(struct nepf_ctrl *ctrl, u32 off, u32 val)
+{
+	WRITE_ONCE(*(__le32 *)((u8 *)ctrl->bar + off), cpu_to_le32(val));
+}
+
+static inline u64 rd64(struct nepf_ctrl *ctrl, u32 off)
+{
+	/* The host may write the halves separately: read them the same way. */
+	return rd32(ctrl, off) | ((u64)rd32(ctrl, off + 4) << 32);
+}
+
+static inline void wr64(struct nepf_ctrl *ctrl, u32 off, u64 val)
+{
+	wr32(ctrl, off, lower_32_bits(val));
+	wr32(ctrl, off + 4, upper_32_bits(val));
+}
+
+/* Rewrite what the host may not change. */
+static void regs_restore_ro(struct nepf_ctrl *ctrl)
+{
+	u32 off;
+
+	wr64(ctrl, NVME_REG_CAP, ctrl->cap);
+	wr32(ctrl, NVME_REG_VS, ctrl->vs);
+	wr32(ctrl, NVME_REG_CSTS, ctrl->csts);
+	wr32(ctrl, NVME_REG_NSSR, 0);		/* CAP.NSSRS = 0 */
+	for (off = NVME_REG_CMBLOC; off < NVME_REG_CRTO + 4; off += 4)
+		wr32(ctrl, off, 0);		/* no CMB, boot partitions */
+}
+
+void nepf_regs_init(struct nepf_ctrl *ctrl)
+{
+	u32 mqes = clamp_t(u32, ctrl->cfg.queue_depth, 2,
+			   NEPF_MAX_QUEUE_ENTRIES) - 1;
+
+	ctrl->cap = mqes | NVME_CAP_CQR |
+		((u64)NEPF_CAP_TO << NVME_CAP_TO_SHIFT) |
+		NVME_CAP_CSS_NVM |
+		((u64)NEPF_MPSMIN << NVME_CAP_MPSMIN_SHIFT) |
+		((u64)NEPF_MPSMAX << NVME_CAP_MPSMAX_SHIFT);
+	ctrl->vs = NEPF_VS;
+	ctrl->csts = 0;
+	ctrl->cc = 0;
+	ctrl->intms = 0;
+	ctrl->state = NEPF_CTRL_DISABLED;
+	memset(ctrl->bar, 0, ctrl->bar_size);
+	regs_restore_ro(ctrl);
+}
+
+/* Why CC/AQA/ASQ/ACQ cannot enable the controller, or NULL. */
+static const char *regs_enable_check(struct nepf_ctrl *ctrl, u32 cc, u32 aqa,
+				     u64 asq, u64 acq)
+{
+	u32 mps = NVME_CC_MPS(cc);
+	u32 page = 1U << (12 + mps);
+
+	if (mps < NVME_CAP_MPSMIN(ctrl->cap) || mps > NVME_CAP_MPSMAX(ctrl->cap))
+		return "CC.MPS out of CAP range";
+	if ((cc & NVME_CC_CSS_MASK) != NVME_CC_CSS_NVM)
+		return "CC.CSS is not the NVM command set";
+	if ((cc & NVME_CC_AMS_MASK) != NVME_CC_AMS_RR)
+		return "CC.AMS: only round robin is supported";
+	/*
+	 * Admin queue sizes are bounded by AQA's 12 bits (4096 entries), not
+	 * by CAP.MQES, which applies to I/O queues only.
+	 */
+	if (NVME_AQA_ASQS(aqa) < 1 || NVME_AQA_ACQS(aqa) < 1)
+		return "AQA: admin queues need at least 2 entries";
+	if (!IS_ALIGNED(asq, page) || !IS_ALIGNED(acq, page))
+		return "ASQ/ACQ not aligned to the memory page size";
+	return NULL;
+}
+
+static enum nepf_regs_event regs_enable(struct nepf_ctrl *ctrl, u32 cc)
+{
+	u32 aqa = rd32(ctrl, NVME_REG_AQA);
+	u64 asq = rd64(ctrl, NVME_REG_ASQ);
+	u64 acq = rd64(ctrl, NVME_REG_ACQ);
+	const char *why;
+
+	/* Shutdown bits are handled on their own by the next polls. */
+	ctrl->cc = cc & ~NVME_CC_SHN_MASK;
+	why = regs_enable_check(ctrl, cc, aqa, asq, acq);
+	if (why) {
+		nepf_ctrl_fatal(ctrl, why);
+		return NEPF_REGS_NONE;
+	}
+	ctrl->page_size = 1U << (12 + NVME_CC_MPS(cc));
+	nepf_queues_setup_admin(ctrl, aqa, asq, acq);
+	ctrl->state = NEPF_CTRL_LIVE;
+	nepf_regs_set_ready(ctrl, true);
+	nepf_dbg(ctrl, "enabled: cc %#x aqa %#x asq %#llx acq %#llx\n", cc, aqa,
+		 (unsigned long long)asq, (unsigned long long)acq);
+	return NEPF_REGS_ENABLE;
+}
+
+/*
+ * INTMS/INTMC are write-1-to-set / write-1-to-clear views of one mask.
+ * INTMS reads back the mask, so a write that equals it changes nothing
+ * anyway; INTMC is left reading 0 so that every non-zero write shows
+ * (a deviation: the specification has it read the mask too).  Both are
+ * reserved when MSI-X is in use; Linux never touches them.
+ */
+static void regs_intm(struct nepf_ctrl *ctrl)
+{
+	u32 set = rd32(ctrl, NVME_REG_INTMS);
+	u32 clr = rd32(ctrl, NVME_REG_INTMC);
+
+	if (set != ctrl->intms)
+		WRITE_ONCE(ctrl->intms, ctrl->intms | set);
+	if (clr)
+		WRITE_ONCE(ctrl->intms, ctrl->intms & ~clr);
+	wr32(ctrl, NVME_REG_INTMS, ctrl->intms);
+	wr32(ctrl, NVME_REG_INTMC, 0);
+}
+
+u32 nepf_regs_irq_mask(struct nepf_ctrl *ctrl)
+{
+	return READ_ONCE(ctrl->intms);
+}
+
+enum nepf_regs_event nepf_regs_poll(struct nepf_ctrl *ctrl)
+{
+	u32 cc = rd32(ctrl, NVME_REG_CC);
+	bool was_en = ctrl->cc & NVME_CC_ENABLE;
+	bool en = cc & NVME_CC_ENABLE;
+	u32 shn = cc & NVME_CC_SHN_MASK;
+	enum nepf_regs_event ev = NEPF_REGS_NONE;
+
+	regs_intm(ctrl);
+	if (!was_en && en) {
+		ev = regs_enable(ctrl, cc);
+	} else if (was_en && !en) {
+		/* The environment quiesces, then calls nepf_ctrl_reset(). */
+		ctrl->cc = cc & ~NVME_CC_SHN_MASK;
+		ev = NEPF_REGS_DISABLE;
+	} else if (shn && !(ctrl->cc & NVME_CC_SHN_MASK)) {
+		ctrl->cc |= shn;
+		if (en && ctrl->state == NEPF_CTRL_LIVE) {
+			/* Normal or abrupt: both end with SHST complete. */
+			ctrl->csts = (ctrl->csts & ~NVME_CSTS_SHST_MASK) |
+				     NVME_CSTS_SHST_OCCUR;
+			ev = NEPF_REGS_SHUTDOWN;
+		} else {
+			/* Nothing runs: the shutdown is complete at once. */
+			ctrl->csts = (ctrl->csts & ~NVME_CSTS_SHST_MASK) |
+				     NVME_CSTS_SHST_CMPLT;
+		}
+	} else if (!shn && (ctrl->cc & NVME_CC_SHN_MASK)) {
+		/* SHN cleared: forget it; SHST stays until a reset. */
+		ctrl->cc &= ~NVME_CC_SHN_MASK;
+	}
+	regs_restore_ro(ctrl);
+	return ev;
+}
+
+void nepf_regs_set_ready(struct nepf_ctrl *ctrl, bool ready)
+{
+	if (ready)
+		ctrl->csts |= NVME_CSTS_RDY;
+	else
+		ctrl->csts &= ~NVME_CSTS_RDY;
+	wr32(ctrl, NVME_REG_CSTS, ctrl->csts);
+}
+
+void nepf_regs_set_shutdown_done(struct nepf_ctrl *ctrl)
+{
+	ctrl->csts = (ctrl->csts & ~NVME_CSTS_SHST_MASK) | NVME_CSTS_SHST_CMPLT;
+	if (ctrl->state == NEPF_CTRL_LIVE)
+		ctrl->state = NEPF_CTRL_SHUTDOWN;
+	wr32(ctrl, NVME_REG_CSTS, ctrl->csts);
+}
+
+void nepf_regs_set_fatal(struct nepf_ctrl *ctrl)
+{
+	ctrl->csts |= NVME_CSTS_CFS;
+	wr32(ctrl, NVME_REG_CSTS, ctrl->csts);
+}
+
+/* Raw doorbell values: the caller checks them against the queue size. */
+u32 nepf_regs_sq_tail(struct nepf_ctrl *ctrl, u16 qid)
+{
+	if (NVME_REG_SQTDBL(qid) + 4 > ctrl->bar_size)
+		return 0;
+	return rd32(ctrl, NVME_REG_SQTDBL(qid));
+}
+
+u32 nepf_regs_cq_head(struct nepf_ctrl *ctrl, u16 qid)
+{
+	if (NVME_REG_CQHDBL(qid) + 4 > ctrl->bar_size)
+		return 0;
+	return rd32(ctrl, NVME_REG_CQHDBL(qid));
+}
+
+/* New or deleted queues start from zero whatever the host wrote before. */
+void nepf_regs_clear_doorbell(struct nepf_ctrl *ctrl, u16 qid, bool cq)
+{
+	u32 off = cq ? NVME_REG_CQHDBL(qid) : NVME_REG_SQTDBL(qid);
+
+	if (off + 4 <= ctrl->bar_size)
+		wr32(ctrl, off, 0);
+}

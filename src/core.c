@@ -1,2 +1,647 @@
 // SPDX-License-Identifier: GPL-2.0
-/* core.c: not written yet. */
+/*
+ * core.c - controller lifecycle and the life of one command: fetch from an
+ * SQ, execution (admin-cmd.c or io-cmd.c), completion into a CQ, interrupt
+ * decision; error log, SMART counters, asynchronous events, namespaces.
+ *
+ * Threads: the environment fetches and runs admin commands from one poll
+ * thread; I/O commands complete on any thread.  Queue slots and coalescing
+ * state are under cq->lock, SQ inflight counts under ctrl->lock, events
+ * under aer_lock, logs and counters under log_lock.  Host memory is never
+ * touched with a lock held (host_write may sleep).
+ */
+#include "ctrl.h"
+#include "io-cmd.h"
+
+/* A completion waiting for room in its CQ. */
+struct nepf_cqe_wait {
+	struct nepf_cqe_wait *next;
+	u16 sqid;
+	u16 cid;
+	u16 status;
+	u32 result;
+};
+
+int nepf_ctrl_init(struct nepf_ctrl *ctrl, void *bar, size_t bar_size,
+		   const struct nepf_env_ops *env)
+{
+	struct nepf_ctrl_config *cfg = &ctrl->cfg;
+	unsigned int i;
+
+	cfg->max_io_queues = clamp_t(u16, cfg->max_io_queues, 1, NEPF_MAX_IO_QUEUES);
+	cfg->queue_depth = clamp_t(u16, cfg->queue_depth, 2, NEPF_MAX_QUEUE_ENTRIES);
+	cfg->nr_vectors = clamp_t(u16, cfg->nr_vectors, 1, NEPF_MAX_VECTORS);
+	if (bar_size < NVME_BAR_SIZE(cfg->max_io_queues + 1))
+		return -EINVAL;
+
+	ctrl->bar = bar;
+	ctrl->bar_size = bar_size;
+	ctrl->env = env;
+	nepf_lock_init(&ctrl->lock);
+	nepf_lock_init(&ctrl->aer_lock);
+	nepf_lock_init(&ctrl->log_lock);
+	for (i = 0; i <= NEPF_MAX_IO_QUEUES; i++) {
+		nepf_lock_init(&ctrl->cq[i].lock);
+		ctrl->sq[i].qid = i;
+		ctrl->cq[i].qid = i;
+	}
+	/* Number of Queues keeps its value across controller resets. */
+	ctrl->nr_io_sqs_granted = cfg->max_io_queues;
+	ctrl->nr_io_cqs_granted = cfg->max_io_queues;
+	ctrl->created_ns = nepf_now_ns();
+	nepf_features_reset(ctrl);
+	nepf_regs_init(ctrl);
+	return 0;
+}
+
+void nepf_ctrl_fatal(struct nepf_ctrl *ctrl, const char *why)
+{
+	nepf_warn(ctrl, "controller fatal status: %s\n", why);
+	WRITE_ONCE(ctrl->state, NEPF_CTRL_FATAL);
+	nepf_regs_set_fatal(ctrl);
+}
+
+void nepf_ctrl_reset(struct nepf_ctrl *ctrl)
+{
+	unsigned long flags;
+	unsigned int qid;
+
+	for (qid = 0; qid <= NEPF_MAX_IO_QUEUES; qid++)
+		nepf_cq_drop_waiting(ctrl, &ctrl->cq[qid]);
+	nepf_queues_teardown(ctrl);
+
+	/* Outstanding AERs end with the admin queue, without a completion. */
+	nepf_lock(&ctrl->aer_lock, flags);
+	ctrl->nr_aer = 0;
+	ctrl->nr_aen = 0;
+	ctrl->aen_masked = 0;
+	nepf_unlock(&ctrl->aer_lock, flags);
+
+	nepf_features_reset(ctrl);
+	ctrl->page_size = 0;
+	ctrl->cc &= ~NVME_CC_ENABLE;
+	ctrl->csts = 0;
+	WRITE_ONCE(ctrl->state, NEPF_CTRL_DISABLED);
+	nepf_regs_set_ready(ctrl, false);
+}
+
+/* ---- fetch ---- */
+
+/* Commands waiting in @sq per its tail doorbell (validated). */
+u32 nepf_sq_pending(struct nepf_ctrl *ctrl, struct nepf_sq *sq)
+{
+	u32 tail = nepf_regs_sq_tail(ctrl, sq->qid);
+
+	if (unlikely(tail >= sq->size)) {
+		/* Ignored; reported once until the host reads the error log. */
+		nepf_ctrl_aen(ctrl, NVME_AER_TYPE_ERROR,
+			      NVME_AER_ERROR_INVALID_DB_VAL, NVME_LOG_ERROR);
+	} else {
+		sq->tail = tail;
+	}
+	return nepf_ring_used(sq->head, sq->tail, sq->size);
+}
+
+int nepf_sq_fetch(struct nepf_ctrl *ctrl, struct nepf_sq *sq, struct nepf_cmd *cmd)
+{
+	unsigned long flags;
+	u64 addr;
+
+	if (!READ_ONCE(sq->valid) || READ_ONCE(ctrl->state) != NEPF_CTRL_LIVE)
+		return -EAGAIN;
+	if (!nepf_sq_pending(ctrl, sq))
+		return -EAGAIN;
+	addr = sq->pci_addr + (u64)sq->head * NVME_SQE_SIZE;
+	if (ctrl->env->host_read(ctrl, addr, &cmd->sqe, sizeof(cmd->sqe))) {
+		nepf_ctrl_fatal(ctrl, "cannot read a submission queue entry");
+		return -EIO;
+	}
+	cmd->ctrl = ctrl;
+	cmd->sqid = sq->qid;
+	cmd->cqid = sq->cqid;
+	cmd->status = NVME_SC_SUCCESS;
+	cmd->result = 0;
+	cmd->dir = NEPF_DIR_NONE;
+	cmd->data_len = 0;
+	cmd->segs = NULL;
+	cmd->buf = NULL;
+	cmd->ns = NULL;
+	memset(&cmd->io, 0, sizeof(cmd->io));
+	cmd->start_ns = nepf_now_ns();
+
+	WRITE_ONCE(sq->head, nepf_ring_inc(sq->head, sq->size));
+	sq->nr_cmds++;
+	nepf_lock(&ctrl->lock, flags);
+	sq->inflight++;
+	nepf_unlock(&ctrl->lock, flags);
+	return 0;
+}
+
+/* ---- execution ---- */
+
+void nepf_cmd_exec(struct nepf_cmd *cmd)
+{
+	if (cmd->sqid == 0)
+		nepf_admin_exec(cmd);
+	else
+		nepf_io_exec(cmd);
+}
+
+/* Backend finished (any context): the rest runs in process context. */
+void nepf_cmd_backend_done(struct nepf_cmd *cmd, u16 status)
+{
+	if (status)
+		cmd->status = status;
+	cmd->ctrl->env->defer(cmd->ctrl, cmd);
+}
+
+void nepf_cmd_finish(struct nepf_cmd *cmd)
+{
+	if (cmd->sqid)
+		nepf_io_finish(cmd);
+	nepf_cmd_complete(cmd);
+}
+
+/* ---- completion ---- */
+
+/* Refresh cq->head from the doorbell (cq->lock held); false if invalid. */
+static bool cq_update_head(struct nepf_ctrl *ctrl, struct nepf_cq *cq)
+{
+	u32 head = nepf_regs_cq_head(ctrl, cq->qid);
+
+	if (unlikely(head >= cq->size))
+		return false;
+	cq->head = head;
+	return true;
+}
+
+static bool cq_has_room(struct nepf_ctrl *ctrl, struct nepf_cq *cq, bool *bad_db)
+{
+	if (!cq_update_head(ctrl, cq))
+		*bad_db = true;
+	return !nepf_ring_full(cq->head, cq->tail, cq->size);
+}
+
+/*
+ * Interrupt decision for one more completion on @cq (cq->lock held).
+ * Admin completions and vectors with Coalescing Disable (Feature 09h) are
+ * never held back; otherwise Feature 08h: interrupt once THR + 1 entries
+ * are pending or TIME * 100 us passed since the first one (irq.c raises
+ * those that time out while nothing else completes).
+ */
+bool nepf_irq_coalesce(struct nepf_ctrl *ctrl, struct nepf_cq *cq, u64 now)
+{
+	u32 co = READ_ONCE(ctrl->feat.irq_coalesce);
+	u32 thr = NVME_IRQ_COALESCE_THR(co) + 1;
+	u64 time_ns = (u64)NVME_IRQ_COALESCE_TIME(co) * 100000;
+
+	if (!cq->irq_enabled)
+		return false;
+	if (cq->qid == 0 || thr <= 1 || !time_ns ||
+	    (cq->vector < NEPF_MAX_VECTORS &&
+	     (ctrl->feat.irq_config[cq->vector] & NVME_IRQ_CONFIG_CD))) {
+		cq->pending = 0;
+		return true;
+	}
+	if (!cq->pending)
+		cq->first_pending_ns = now;
+	cq->pending++;
+	if (cq->pending >= thr || now - cq->first_pending_ns >= time_ns) {
+		cq->pending = 0;
+		return true;
+	}
+	return false;
+}
+
+/* Write one CQE into slot @slot with phase @phase, then maybe interrupt. */
+static int cq_write(struct nepf_ctrl *ctrl, struct nepf_cq *cq, u16 slot,
+		    u8 phase, struct nvme_cqe *cqe, u16 status)
+{
+	unsigned long flags;
+	bool raise;
+	u16 vector;
+	int ret;
+
+	cqe->status = cpu_to_le16(NVME_CQE_STATUS(status, phase));
+	ret = ctrl->env->host_write(ctrl, cq->pci_addr + (u64)slot * NVME_CQE_SIZE,
+				    cqe, sizeof(*cqe));
+	if (ret) {
+		nepf_ctrl_fatal(ctrl, "cannot write a completion queue entry");
+		return ret;
+	}
+	nepf_lock(&cq->lock, flags);
+	raise = cq->valid && nepf_irq_coalesce(ctrl, cq, nepf_now_ns());
+	vector = cq->vector;
+	nepf_unlock(&cq->lock, flags);
+	if (raise)
+		ctrl->env->raise_irq(ctrl, vector);
+	return 0;
+}
+
+/* Take the next slot (cq->lock held). */
+static u16 cq_reserve(struct nepf_cq *cq, u8 *phase)
+{
+	u16 slot = cq->tail;
+
+	*phase = cq->phase;
+	cq->tail = nepf_ring_inc(cq->tail, cq->size);
+	if (!cq->tail)
+		cq->phase ^= 1;
+	return slot;
+}
+
+static void cq_fill(struct nepf_ctrl *ctrl, struct nvme_cqe *cqe, u16 sqid,
+		    u16 cid, u32 result)
+{
+	memset(cqe, 0, sizeof(*cqe));
+	cqe->result = cpu_to_le32(result);
+	cqe->sq_head = cpu_to_le16(READ_ONCE(ctrl->sq[sqid].head));
+	cqe->sq_id = cpu_to_le16(sqid);
+	cqe->cid = cid;
+}
+
+static void report_bad_cq_doorbell(struct nepf_ctrl *ctrl, bool bad_db)
+{
+	if (bad_db)
+		nepf_ctrl_aen(ctrl, NVME_AER_TYPE_ERROR,
+			      NVME_AER_ERROR_INVALID_DB_VAL, NVME_LOG_ERROR);
+}
+
+int nepf_cq_post(struct nepf_ctrl *ctrl, u16 cqid, u16 sqid, u16 cid,
+		 u16 status, u32 result)
+{
+	struct nepf_cqe_wait *w = NULL;
+	struct nepf_cq *cq;
+	struct nvme_cqe cqe;
+	unsigned long flags;
+	bool bad_db = false;
+	u16 slot;
+	u8 phase;
+	int ret;
+
+	if (cqid > NEPF_MAX_IO_QUEUES || sqid > NEPF_MAX_IO_QUEUES)
+		return -EINVAL;
+	cq = &ctrl->cq[cqid];
+	for (;;) {
+		nepf_lock(&cq->lock, flags);
+		if (!cq->valid) {
+			nepf_unlock(&cq->lock, flags);
+			nepf_free(w);
+			return -ENOENT;
+		}
+		/* Older waiting completions go first. */
+		if (!cq->nr_wait && cq_has_room(ctrl, cq, &bad_db))
+			break;
+		if (w) {
+			if (cq->nr_wait >= NEPF_MAX_CQ_WAIT) {
+				nepf_unlock(&cq->lock, flags);
+				nepf_free(w);
+				nepf_ctrl_fatal(ctrl, "the host does not consume its CQ");
+				return -ENOSPC;
+			}
+			w->sqid = sqid;
+			w->cid = cid;
+			w->status = status;
+			w->result = result;
+			if (cq->wait_tail)
+				cq->wait_tail->next = w;
+			else
+				cq->wait_head = w;
+			cq->wait_tail = w;
+			cq->nr_wait++;
+			nepf_unlock(&cq->lock, flags);
+			report_bad_cq_doorbell(ctrl, bad_db);
+			return 0;
+		}
+		/* Allocate without the lock (may sleep), then look again. */
+		nepf_unlock(&cq->lock, flags);
+		w = nepf_zalloc(sizeof(*w));
+		if (!w) {
+			nepf_ctrl_fatal(ctrl, "out of memory for a completion");
+			return -ENOMEM;
+		}
+	}
+	slot = cq_reserve(cq, &phase);
+	nepf_unlock(&cq->lock, flags);
+	nepf_free(w);
+	report_bad_cq_doorbell(ctrl, bad_db);
+
+	cq_fill(ctrl, &cqe, sqid, cid, result);
+	ret = cq_write(ctrl, cq, slot, phase, &cqe, status);
+	return ret;
+}
+
+void nepf_ctrl_flush_waiting(struct nepf_ctrl *ctrl)
+{
+	struct nepf_cqe_wait *w;
+	struct nvme_cqe cqe;
+	unsigned long flags;
+	unsigned int qid;
+	bool bad_db;
+	u16 slot;
+	u8 phase;
+
+	for (qid = 0; qid <= NEPF_MAX_IO_QUEUES; qid++) {
+		struct nepf_cq *cq = &ctrl->cq[qid];
+
+		while (READ_ONCE(cq->nr_wait)) {
+			bad_db = false;
+			nepf_lock(&cq->lock, flags);
+			if (!cq->valid || !cq->nr_wait ||
+			    !cq_has_room(ctrl, cq, &bad_db)) {
+				nepf_unlock(&cq->lock, flags);
+				report_bad_cq_doorbell(ctrl, bad_db);
+				break;
+			}
+			w = cq->wait_head;
+			cq->wait_head = w->next;
+			if (!cq->wait_head)
+				cq->wait_tail = NULL;
+			cq->nr_wait--;
+			slot = cq_reserve(cq, &phase);
+			nepf_unlock(&cq->lock, flags);
+
+			cq_fill(ctrl, &cqe, w->sqid, w->cid, w->result);
+			cq_write(ctrl, cq, slot, phase, &cqe, w->status);
+			nepf_free(w);
+		}
+	}
+}
+
+void nepf_cq_drop_waiting(struct nepf_ctrl *ctrl, struct nepf_cq *cq)
+{
+	struct nepf_cqe_wait *w, *next;
+	unsigned long flags;
+
+	nepf_lock(&cq->lock, flags);
+	w = cq->wait_head;
+	cq->wait_head = NULL;
+	cq->wait_tail = NULL;
+	cq->nr_wait = 0;
+	nepf_unlock(&cq->lock, flags);
+	for (; w; w = next) {
+		next = w->next;
+		nepf_free(w);
+	}
+}
+
+/* Error Information log entry for a failed command. */
+static void log_error(struct nepf_ctrl *ctrl, struct nepf_cmd *cmd)
+{
+	struct nvme_error_log_entry *e;
+	unsigned long flags;
+	u8 opc = cmd->sqe.opcode;
+
+	nepf_lock(&ctrl->log_lock, flags);
+	ctrl->err_count++;
+	e = &ctrl->err_log[(ctrl->err_count - 1) % NEPF_ERR_LOG_ENTRIES];
+	memset(e, 0, sizeof(*e));
+	e->error_count = cpu_to_le64(ctrl->err_count);
+	e->sqid = cpu_to_le16(cmd->sqid);
+	e->cmdid = cmd->sqe.cid;
+	e->status_field = cpu_to_le16(cmd->status << 1);
+	e->param_error_location = cpu_to_le16(0xffff);	/* not reported */
+	e->nsid = cmd->sqe.nsid;
+	if (cmd->sqid && (opc == nvme_cmd_read || opc == nvme_cmd_write ||
+			  opc == nvme_cmd_compare || opc == nvme_cmd_verify ||
+			  opc == nvme_cmd_write_zeroes))
+		e->lba = cmd->sqe.rw.slba;
+	if (NVME_SCT(cmd->status) == NVME_SCT_MEDIA)
+		ctrl->smart.media_errors++;
+	nepf_unlock(&ctrl->log_lock, flags);
+}
+
+/* SMART / Health counters of an I/O command. */
+static void smart_account(struct nepf_ctrl *ctrl, struct nepf_cmd *cmd)
+{
+	struct nepf_smart *s = &ctrl->smart;
+	u8 opc = cmd->sqe.opcode;
+	unsigned long flags;
+	u64 bytes = 0;
+
+	if (cmd->ns)
+		bytes = (u64)nvme_sqe_nlb(&cmd->sqe) << cmd->ns->lba_shift;
+	nepf_lock(&ctrl->log_lock, flags);
+	switch (opc) {
+	case nvme_cmd_read:
+		if (!cmd->status)
+			s->bytes_read += bytes;
+		fallthrough;
+	case nvme_cmd_compare:
+	case nvme_cmd_verify:
+		s->host_reads++;
+		break;
+	case nvme_cmd_write:
+		if (!cmd->status)
+			s->bytes_written += bytes;
+		fallthrough;
+	case nvme_cmd_write_zeroes:
+	case nvme_cmd_write_uncor:
+		s->host_writes++;
+		break;
+	}
+	nepf_unlock(&ctrl->log_lock, flags);
+}
+
+/* One command of @sq is over; a deferred Delete I/O SQ may complete. */
+static void sq_done(struct nepf_ctrl *ctrl, struct nepf_sq *sq)
+{
+	unsigned long flags;
+	bool deleted = false;
+	u16 cid = 0;
+
+	nepf_lock(&ctrl->lock, flags);
+	if (sq->inflight)
+		sq->inflight--;
+	if (sq->deleting && !sq->inflight) {
+		sq->deleting = false;
+		ctrl->cq[sq->cqid].nr_sqs--;
+		cid = sq->delete_cid;
+		deleted = true;
+	}
+	nepf_unlock(&ctrl->lock, flags);
+	if (deleted)
+		nepf_cq_post(ctrl, 0, 0, cid, NVME_SC_SUCCESS, 0);
+}
+
+void nepf_cmd_complete(struct nepf_cmd *cmd)
+{
+	struct nepf_ctrl *ctrl = cmd->ctrl;
+	u16 sqid = cmd->sqid;
+
+	if (cmd->status != NEPF_STATUS_DEFERRED) {
+		if (cmd->status)
+			log_error(ctrl, cmd);
+		if (sqid)
+			smart_account(ctrl, cmd);
+		nepf_cq_post(ctrl, cmd->cqid, sqid, cmd->sqe.cid, cmd->status,
+			     cmd->result);
+	}
+	if (sqid <= NEPF_MAX_IO_QUEUES)
+		sq_done(ctrl, &ctrl->sq[sqid]);
+	if (ctrl->env->release_cmd)
+		ctrl->env->release_cmd(cmd);
+}
+
+/* ---- asynchronous events ---- */
+
+/* Complete AERs while both commands and events wait. */
+static void aen_dispatch(struct nepf_ctrl *ctrl)
+{
+	unsigned long flags;
+	u32 result;
+	u16 cid;
+
+	for (;;) {
+		nepf_lock(&ctrl->aer_lock, flags);
+		if (!ctrl->nr_aer || !ctrl->nr_aen) {
+			nepf_unlock(&ctrl->aer_lock, flags);
+			return;
+		}
+		cid = ctrl->aer_cids[0];
+		result = ctrl->aen_queue[0];
+		ctrl->nr_aer--;
+		ctrl->nr_aen--;
+		memmove(ctrl->aer_cids, ctrl->aer_cids + 1,
+			ctrl->nr_aer * sizeof(ctrl->aer_cids[0]));
+		memmove(ctrl->aen_queue, ctrl->aen_queue + 1,
+			ctrl->nr_aen * sizeof(ctrl->aen_queue[0]));
+		nepf_unlock(&ctrl->aer_lock, flags);
+		nepf_cq_post(ctrl, 0, 0, cid, NVME_SC_SUCCESS, result);
+	}
+}
+
+/* Is this event enabled by Asynchronous Event Configuration (0Bh)? */
+static bool aen_enabled(struct nepf_ctrl *ctrl, u8 type, u8 info)
+{
+	u32 cfg = ctrl->feat.async_event_cfg;
+
+	switch (type) {
+	case NVME_AER_TYPE_ERROR:
+		return true;		/* error events cannot be disabled */
+	case NVME_AER_TYPE_SMART:
+		return cfg & NVME_AEN_CFG_SMART_MASK;
+	case NVME_AER_TYPE_NOTICE:
+		return info == NVME_AER_NOTICE_NS_CHANGED &&
+		       (cfg & NVME_AEN_CFG_NS_ATTR);
+	}
+	return false;
+}
+
+void nepf_ctrl_aen(struct nepf_ctrl *ctrl, u8 type, u8 info, u8 lid)
+{
+	unsigned long flags;
+
+	nepf_lock(&ctrl->aer_lock, flags);
+	/* One event per type until the host reads its log page. */
+	if (!aen_enabled(ctrl, type, info) || (ctrl->aen_masked & BIT(type)) ||
+	    ctrl->nr_aen >= ARRAY_SIZE(ctrl->aen_queue)) {
+		nepf_unlock(&ctrl->aer_lock, flags);
+		return;
+	}
+	ctrl->aen_masked |= BIT(type);
+	ctrl->aen_queue[ctrl->nr_aen++] = NVME_AER_RESULT(type, info, lid);
+	nepf_unlock(&ctrl->aer_lock, flags);
+	aen_dispatch(ctrl);
+}
+
+/* Asynchronous Event Request: NEPF_STATUS_DEFERRED or Limit Exceeded. */
+u16 nepf_ctrl_aer_submit(struct nepf_ctrl *ctrl, u16 cid)
+{
+	unsigned long flags;
+
+	nepf_lock(&ctrl->aer_lock, flags);
+	if (ctrl->nr_aer >= ARRAY_SIZE(ctrl->aer_cids)) {
+		nepf_unlock(&ctrl->aer_lock, flags);
+		return NVME_SC_ASYNC_LIMIT | NVME_STATUS_DNR;
+	}
+	ctrl->aer_cids[ctrl->nr_aer++] = cid;
+	nepf_unlock(&ctrl->aer_lock, flags);
+	aen_dispatch(ctrl);
+	return NEPF_STATUS_DEFERRED;
+}
+
+/* A log page was read with RAE = 0: events of its type may come again. */
+void nepf_ctrl_aen_log_read(struct nepf_ctrl *ctrl, u8 lid)
+{
+	unsigned long flags;
+	u32 unmask = 0;
+
+	if (lid == NVME_LOG_ERROR)
+		unmask = BIT(NVME_AER_TYPE_ERROR);
+	else if (lid == NVME_LOG_SMART)
+		unmask = BIT(NVME_AER_TYPE_SMART);
+	else if (lid == NVME_LOG_CHANGED_NS)
+		unmask = BIT(NVME_AER_TYPE_NOTICE);
+	nepf_lock(&ctrl->aer_lock, flags);
+	ctrl->aen_masked &= ~unmask;
+	if (lid == NVME_LOG_CHANGED_NS)
+		ctrl->nr_changed_ns = 0;
+	nepf_unlock(&ctrl->aer_lock, flags);
+}
+
+/* ---- namespaces ---- */
+
+static void ns_changed(struct nepf_ctrl *ctrl, u32 nsid)
+{
+	unsigned long flags;
+	unsigned int i;
+
+	/* Before the host enabled us there is nobody to tell. */
+	if (READ_ONCE(ctrl->state) != NEPF_CTRL_LIVE)
+		return;
+	nepf_lock(&ctrl->aer_lock, flags);
+	for (i = 0; i < ctrl->nr_changed_ns; i++)
+		if (ctrl->changed_ns[i] == nsid || ctrl->changed_ns[i] == NVME_NSID_ALL)
+			break;
+	if (i == ctrl->nr_changed_ns) {
+		if (ctrl->nr_changed_ns < ARRAY_SIZE(ctrl->changed_ns)) {
+			ctrl->changed_ns[ctrl->nr_changed_ns++] = nsid;
+		} else {
+			/* More than 1024 changes: the list says "rescan all". */
+			ctrl->changed_ns[0] = NVME_NSID_ALL;
+			ctrl->nr_changed_ns = 1;
+		}
+	}
+	nepf_unlock(&ctrl->aer_lock, flags);
+	nepf_ctrl_aen(ctrl, NVME_AER_TYPE_NOTICE, NVME_AER_NOTICE_NS_CHANGED,
+		      NVME_LOG_CHANGED_NS);
+}
+
+/*
+ * The environment serialises these with command processing of the
+ * namespace (no I/O of a namespace runs while it is detached).
+ */
+int nepf_ctrl_attach_ns(struct nepf_ctrl *ctrl, struct nepf_ns *ns)
+{
+	if (!ns || !ns->nsid || ns->nsid > NEPF_MAX_NAMESPACES)
+		return -EINVAL;
+	WRITE_ONCE(ctrl->ns[ns->nsid - 1], ns);
+	ns_changed(ctrl, ns->nsid);
+	return 0;
+}
+
+void nepf_ctrl_detach_ns(struct nepf_ctrl *ctrl, u32 nsid)
+{
+	if (!nsid || nsid > NEPF_MAX_NAMESPACES || !ctrl->ns[nsid - 1])
+		return;
+	WRITE_ONCE(ctrl->ns[nsid - 1], NULL);
+	ns_changed(ctrl, nsid);
+}
+
+/* MDTS as advertised: 2^n units of 4 KiB (CAP.MPSMIN), 0 = no limit. */
+u8 nepf_ctrl_mdts(const struct nepf_ctrl *ctrl)
+{
+	u32 pages = ctrl->cfg.mdts_kb / 4;
+
+	if (!ctrl->cfg.mdts_kb)
+		return 0;
+	return pages < 2 ? 1 : ilog2(pages);
+}
+
+u32 nepf_ctrl_max_xfer(const struct nepf_ctrl *ctrl)
+{
+	u8 mdts = nepf_ctrl_mdts(ctrl);
+
+	return mdts ? 4096U << mdts : 0;
+}

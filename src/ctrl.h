@@ -30,6 +30,7 @@
 struct nepf_ctrl;
 struct nepf_cmd;
 struct nepf_ns;
+struct nepf_cqe_wait;
 
 /* Hard limits of this implementation (the configuration may use less). */
 #define NEPF_MAX_IO_QUEUES	64	/* I/O SQs and CQs, each */
@@ -37,6 +38,9 @@ struct nepf_ns;
 #define NEPF_MAX_NAMESPACES	32
 #define NEPF_MAX_VECTORS	65	/* admin + one per I/O queue */
 #define NEPF_MAX_SEGS		256	/* PCI segments of one transfer */
+#define NEPF_AERL		3	/* Identify AERL: 4 outstanding AERs */
+#define NEPF_ERR_LOG_ENTRIES	64	/* Identify ELPE + 1 */
+#define NEPF_MAX_CQ_WAIT	(2 * NEPF_MAX_QUEUE_ENTRIES)
 
 /* What the environment (kernel glue or unit test) provides. */
 struct nepf_env_ops {
@@ -51,6 +55,12 @@ struct nepf_env_ops {
 	/* Data buffers of commands (up to MDTS bytes). */
 	void *(*alloc_buf)(struct nepf_ctrl *ctrl, size_t len);
 	void (*free_buf)(struct nepf_ctrl *ctrl, void *buf, size_t len);
+	/*
+	 * The core is done with @cmd (from nepf_cmd_complete(), any thread):
+	 * its CQE is posted or, when the CQ is full, queued inside the core,
+	 * which then no longer needs the command.  May be NULL.
+	 */
+	void (*release_cmd)(struct nepf_cmd *cmd);
 };
 
 /* Identity and limits, set by configfs before the function starts. */
@@ -67,6 +77,7 @@ struct nepf_ctrl_config {
 	u16 nr_vectors;		/* interrupt vectors the function exposes */
 	u8 irq_type;		/* NEPF_IRQ_* actually in use */
 	bool sgl;		/* advertise SGL support */
+	u16 cntlid;		/* Identify CNTLID (0: reported as 1) */
 };
 
 enum { NEPF_IRQ_INTX, NEPF_IRQ_MSI, NEPF_IRQ_MSIX };
@@ -97,9 +108,12 @@ struct nepf_cq {
 	u16 vector;
 	u16 nr_sqs;		/* SQs completing here (deletion order) */
 	u64 pci_addr;
-	/* interrupt coalescing state (irq.c) */
+	/* interrupt coalescing state (core.c decides, irq.c flushes on time) */
 	u16 pending;		/* completions since the last interrupt */
 	u64 first_pending_ns;
+	/* completions waiting for room (the host has not consumed the CQ) */
+	struct nepf_cqe_wait *wait_head, *wait_tail;
+	u32 nr_wait;
 };
 
 struct nepf_sq {
@@ -112,7 +126,9 @@ struct nepf_sq {
 	u8 prio;
 	u64 pci_addr;
 	u64 nr_cmds;		/* commands fetched, for status/stats */
-	u32 inflight;		/* fetched and not yet completed */
+	u32 inflight;		/* fetched, not yet completed (ctrl->lock) */
+	bool deleting;		/* Delete I/O SQ waits for inflight == 0 */
+	u16 delete_cid;		/* ... and then completes this admin command */
 };
 
 /* One command, from fetch to completion. */
@@ -134,6 +150,21 @@ struct nepf_cmd {
 	u64 start_ns;
 	void *env_priv;		/* the environment's per-command state */
 };
+
+/*
+ * Lifetime of a command, as the environment sees it:
+ *   nepf_sq_fetch(cmd)	fills everything but ctrl/env_priv (set those once
+ *			when allocating); never touches env_priv.
+ *   nepf_cmd_exec(cmd)	admin: runs to completion synchronously;
+ *			I/O: io-cmd.c, ends in nepf_cmd_backend_done().
+ *   nepf_cmd_finish(cmd)	(deferred, process context) nepf_io_finish() for
+ *			I/O, then nepf_cmd_complete().
+ *   nepf_cmd_complete(cmd) posts the CQE (or queues it in the core while the
+ *			CQ is full) and calls env->release_cmd(cmd): after that
+ *			the command belongs to the environment again.
+ * Asynchronous Event Requests are released at once (the core keeps their
+ * command ids) so they never keep a reset waiting.
+ */
 
 /* Controller state machine (CC/CSTS), see bar-regs.c. */
 enum nepf_ctrl_state {
@@ -162,7 +193,11 @@ struct nepf_ctrl {
 	enum nepf_ctrl_state state;
 	u32 cc;				/* last CC value acted upon */
 	u64 cap;
+	u32 vs;
+	u32 csts;			/* shadow: the BAR copy is rewritten */
+	u32 intms;			/* interrupt mask (INTMS/INTMC), INTx/MSI */
 	u32 page_size;			/* from CC.MPS */
+	nepf_lock_t lock;		/* SQ inflight/deleting, AER state */
 
 	struct nepf_sq sq[NEPF_MAX_IO_QUEUES + 1];	/* [0] = admin */
 	struct nepf_cq cq[NEPF_MAX_IO_QUEUES + 1];
@@ -188,16 +223,18 @@ struct nepf_ctrl {
 
 	/* Asynchronous events */
 	nepf_lock_t aer_lock;
-	u16 aer_cids[4];		/* outstanding AER command ids (AERL + 1) */
+	u16 aer_cids[NEPF_AERL + 1];	/* outstanding AER command ids */
 	u8 nr_aer;
-	u32 aen_pending;		/* events waiting for an AER */
-	u32 aen_masked;			/* event types reported, awaiting log read */
+	u32 aen_queue[8];		/* events waiting for an AER (DW0) */
+	u8 nr_aen;
+	u32 aen_masked;			/* BIT(type): reported, log not read */
 	u32 changed_ns[1024];		/* changed namespace list */
 	u16 nr_changed_ns;
+	struct nepf_seglist admin_sl;	/* admin data: admin runs serially */
 
 	/* Logs and counters */
 	nepf_lock_t log_lock;
-	struct nvme_error_log_entry err_log[64];
+	struct nvme_error_log_entry err_log[NEPF_ERR_LOG_ENTRIES];	/* ring */
 	u64 err_count;			/* total errors (error log ERRCNT) */
 	struct nepf_smart {
 		u64 data_units_read;	/* thousands of 512-byte units, rounded up */
@@ -212,16 +249,43 @@ struct nepf_ctrl {
 	u64 created_ns;			/* for power-on hours */
 };
 
-/* core.c */
+/*
+ * core.c
+ *
+ * nepf_ctrl_init(): @ctrl zero-allocated, with cfg, name and env_data set;
+ * initialises the register file (nepf_regs_init()) too.
+ * nepf_ctrl_reset(): every queue torn down, queued completions and AERs
+ * dropped, features back to defaults, CSTS cleared.  The environment calls
+ * it once no command is running (all released).
+ * nepf_sq_fetch(): 0 and one command, -EAGAIN when the SQ is empty, or
+ * -EIO (invalid doorbell: reported by AEN; host memory unreadable: CFS).
+ */
 int nepf_ctrl_init(struct nepf_ctrl *ctrl, void *bar, size_t bar_size,
 		   const struct nepf_env_ops *env);
 void nepf_ctrl_reset(struct nepf_ctrl *ctrl);	/* tear down all queues */
 int nepf_sq_fetch(struct nepf_ctrl *ctrl, struct nepf_sq *sq, struct nepf_cmd *cmd);
+u32 nepf_sq_pending(struct nepf_ctrl *ctrl, struct nepf_sq *sq);
 void nepf_cmd_exec(struct nepf_cmd *cmd);
 void nepf_cmd_backend_done(struct nepf_cmd *cmd, u16 status);
 void nepf_cmd_finish(struct nepf_cmd *cmd);
 void nepf_cmd_complete(struct nepf_cmd *cmd);
 void nepf_ctrl_fatal(struct nepf_ctrl *ctrl, const char *why);
+/* Post a CQE without a command object (AER, deferred deletions). */
+int nepf_cq_post(struct nepf_ctrl *ctrl, u16 cqid, u16 sqid, u16 cid,
+		 u16 status, u32 result);
+/* Post completions queued while their CQ was full; call from the poll loop. */
+void nepf_ctrl_flush_waiting(struct nepf_ctrl *ctrl);
+/* Report an asynchronous event (NVME_AER_TYPE_*, info, log page id). */
+void nepf_ctrl_aen(struct nepf_ctrl *ctrl, u8 type, u8 info, u8 lid);
+/* Asynchronous Event Request: NEPF_STATUS_DEFERRED or a status. */
+u16 nepf_ctrl_aer_submit(struct nepf_ctrl *ctrl, u16 cid);
+/* Log page @lid read with RAE = 0: unmask its event type. */
+void nepf_ctrl_aen_log_read(struct nepf_ctrl *ctrl, u8 lid);
+/* Identify MDTS, and the transfer limit in bytes it means (0 = none). */
+u8 nepf_ctrl_mdts(const struct nepf_ctrl *ctrl);
+u32 nepf_ctrl_max_xfer(const struct nepf_ctrl *ctrl);
+/* Interrupt decision after a completion on @cq (cq->lock held): raise now? */
+bool nepf_irq_coalesce(struct nepf_ctrl *ctrl, struct nepf_cq *cq, u64 now);
 
 /* bar-regs.c */
 void nepf_regs_init(struct nepf_ctrl *ctrl);
@@ -231,6 +295,47 @@ void nepf_regs_set_shutdown_done(struct nepf_ctrl *ctrl);
 void nepf_regs_set_fatal(struct nepf_ctrl *ctrl);
 u32 nepf_regs_sq_tail(struct nepf_ctrl *ctrl, u16 qid);
 u32 nepf_regs_cq_head(struct nepf_ctrl *ctrl, u16 qid);
+u32 nepf_regs_irq_mask(struct nepf_ctrl *ctrl);	/* INTMS bits, INTx/MSI */
+void nepf_regs_clear_doorbell(struct nepf_ctrl *ctrl, u16 qid, bool cq);
+
+/* queues.c: admin queue commands, return an NVMe status */
+void nepf_queues_setup_admin(struct nepf_ctrl *ctrl, u32 aqa, u64 asq, u64 acq);
+void nepf_queues_teardown(struct nepf_ctrl *ctrl);
+u16 nepf_queue_create_cq(struct nepf_ctrl *ctrl, const struct nvme_sqe *sqe);
+u16 nepf_queue_create_sq(struct nepf_ctrl *ctrl, const struct nvme_sqe *sqe);
+u16 nepf_queue_delete_cq(struct nepf_ctrl *ctrl, const struct nvme_sqe *sqe);
+/* Delete I/O SQ: NEPF_STATUS_DEFERRED while its commands still run. */
+u16 nepf_queue_delete_sq(struct nepf_ctrl *ctrl, const struct nvme_sqe *sqe);
+bool nepf_io_queues_exist(const struct nepf_ctrl *ctrl);
+void nepf_cq_drop_waiting(struct nepf_ctrl *ctrl, struct nepf_cq *cq); /* core.c */
+void nepf_features_reset(struct nepf_ctrl *ctrl);	/* features.c */
+#define NEPF_STATUS_DEFERRED	0xffff	/* no CQE now: the core posts it later */
+
+/* Ring arithmetic: head == tail is empty, tail + 1 == head is full. */
+static inline u16 nepf_ring_inc(u16 idx, u16 size)
+{
+	return idx + 1 >= size ? 0 : idx + 1;
+}
+
+static inline u16 nepf_ring_used(u16 head, u16 tail, u16 size)
+{
+	return tail >= head ? tail - head : size - head + tail;
+}
+
+static inline bool nepf_ring_full(u16 head, u16 tail, u16 size)
+{
+	return nepf_ring_inc(tail, size) == head;
+}
+
+/*
+ * Round-robin arbitration with Arbitration Burst (Feature 01h AB): which SQ
+ * to serve next and how many commands it may give.  @avail[qid]: commands
+ * waiting in SQ qid (0 = none or no queue); @cursor: state kept by the
+ * caller between calls (start at 0).  Returns the qid, or -1 if none.
+ */
+unsigned int nepf_arb_burst_len(u32 arbitration);
+int nepf_arb_next(const u32 *avail, unsigned int nr, unsigned int *cursor,
+		  unsigned int burst, unsigned int *count);
 
 /* prp-sgl.c */
 struct nepf_xfer_limits {

@@ -47,7 +47,7 @@ enum {
 };
 
 /* Doorbells with CAP.DSTRD = 0: 4 bytes each, SQ tail then CQ head. */
-#define NVME_DB_STRIDE		4
+#define NVME_DB_STRIDE		4U
 #define NVME_REG_SQTDBL(qid)	(NVME_REG_DBS + (2 * (qid)) * NVME_DB_STRIDE)
 #define NVME_REG_CQHDBL(qid)	(NVME_REG_DBS + (2 * (qid) + 1) * NVME_DB_STRIDE)
 #define NVME_BAR_SIZE(nr_qpairs) (NVME_REG_DBS + 2 * (nr_qpairs) * NVME_DB_STRIDE)

@@ -1,2 +1,252 @@
 // SPDX-License-Identifier: GPL-2.0
-/* queues.c: not written yet. */
+/*
+ * queues.c - submission and completion queues: the admin queue from
+ * AQA/ASQ/ACQ, Create/Delete I/O SQ/CQ validation, and round-robin
+ * arbitration.
+ *
+ * Queue state is changed only by the admin path (one thread) and by
+ * nepf_ctrl_reset(); the completion path, which may run on any thread,
+ * reads cq->valid under cq->lock and SQ inflight/deleting under ctrl->lock.
+ */
+#include "ctrl.h"
+
+#define DNR	NVME_STATUS_DNR
+
+static void cq_init(struct nepf_cq *cq, u16 qid, u16 size, u64 addr,
+		    bool irq, u16 vector)
+{
+	cq->qid = qid;
+	cq->size = size;
+	cq->head = 0;
+	cq->tail = 0;
+	cq->phase = 1;
+	cq->irq_enabled = irq;
+	cq->vector = vector;
+	cq->nr_sqs = 0;
+	cq->pci_addr = addr;
+	cq->pending = 0;
+	cq->first_pending_ns = 0;
+	cq->wait_head = NULL;
+	cq->wait_tail = NULL;
+	cq->nr_wait = 0;
+}
+
+static void sq_init(struct nepf_sq *sq, u16 qid, u16 size, u64 addr, u16 cqid,
+		    u8 prio)
+{
+	sq->qid = qid;
+	sq->size = size;
+	sq->head = 0;
+	sq->tail = 0;
+	sq->cqid = cqid;
+	sq->prio = prio;
+	sq->pci_addr = addr;
+	sq->nr_cmds = 0;
+	sq->inflight = 0;
+	sq->deleting = false;
+	sq->delete_cid = 0;
+}
+
+void nepf_queues_setup_admin(struct nepf_ctrl *ctrl, u32 aqa, u64 asq, u64 acq)
+{
+	unsigned long flags;
+
+	nepf_regs_clear_doorbell(ctrl, 0, false);
+	nepf_regs_clear_doorbell(ctrl, 0, true);
+	nepf_lock(&ctrl->cq[0].lock, flags);
+	cq_init(&ctrl->cq[0], 0, NVME_AQA_ACQS(aqa) + 1, acq, true, 0);
+	ctrl->cq[0].nr_sqs = 1;
+	WRITE_ONCE(ctrl->cq[0].valid, true);
+	nepf_unlock(&ctrl->cq[0].lock, flags);
+	sq_init(&ctrl->sq[0], 0, NVME_AQA_ASQS(aqa) + 1, asq, 0, 0);
+	WRITE_ONCE(ctrl->sq[0].valid, true);
+}
+
+/* Every queue gone (reset); queued completions are dropped by the caller. */
+void nepf_queues_teardown(struct nepf_ctrl *ctrl)
+{
+	unsigned long flags;
+	unsigned int qid;
+
+	for (qid = 0; qid <= NEPF_MAX_IO_QUEUES; qid++) {
+		WRITE_ONCE(ctrl->sq[qid].valid, false);
+		sq_init(&ctrl->sq[qid], qid, 0, 0, 0, 0);
+		nepf_lock(&ctrl->cq[qid].lock, flags);
+		WRITE_ONCE(ctrl->cq[qid].valid, false);
+		nepf_unlock(&ctrl->cq[qid].lock, flags);
+		nepf_regs_clear_doorbell(ctrl, qid, false);
+		nepf_regs_clear_doorbell(ctrl, qid, true);
+	}
+}
+
+bool nepf_io_queues_exist(const struct nepf_ctrl *ctrl)
+{
+	unsigned int qid;
+
+	for (qid = 1; qid <= NEPF_MAX_IO_QUEUES; qid++)
+		if (ctrl->sq[qid].valid || ctrl->cq[qid].valid)
+			return true;
+	return false;
+}
+
+/* Checks common to both Create commands; 0 or a status. */
+static u16 queue_create_check(struct nepf_ctrl *ctrl, const struct nvme_sqe *sqe,
+			      u16 granted, u8 entry_shift, u8 want_shift)
+{
+	u32 dw10 = le32_to_cpu(sqe->cdw10);
+	u32 dw11 = le32_to_cpu(sqe->cdw11);
+	u32 qid = dw10 & 0xffff;
+	u32 qsize = (dw10 >> 16) + 1;
+
+	if (!qid || qid > granted || qid > ctrl->cfg.max_io_queues)
+		return NVME_SC_QID_INVALID | DNR;
+	if (qsize < 2 || qsize > NVME_CAP_MQES(ctrl->cap) + 1)
+		return NVME_SC_QUEUE_SIZE | DNR;
+	/* CAP.CQR: only physically contiguous queues. */
+	if (!(dw11 & NVME_QUEUE_PHYS_CONTIG))
+		return NVME_SC_INVALID_FIELD | DNR;
+	/* CC.IOSQES/IOCQES are checked here, not at enable (spec). */
+	if (entry_shift != want_shift)
+		return NVME_SC_INVALID_FIELD | DNR;
+	if (nvme_sqe_prp1(sqe) & (ctrl->page_size - 1))
+		return NVME_SC_PRP_INVALID_OFFSET | DNR;
+	if (sqe->flags & (NVME_CMD_FUSE_MASK | NVME_CMD_PSDT_MASK))
+		return NVME_SC_INVALID_FIELD | DNR;
+	return 0;
+}
+
+u16 nepf_queue_create_cq(struct nepf_ctrl *ctrl, const struct nvme_sqe *sqe)
+{
+	u32 dw10 = le32_to_cpu(sqe->cdw10);
+	u32 dw11 = le32_to_cpu(sqe->cdw11);
+	u16 qid = dw10 & 0xffff;
+	bool ien = dw11 & NVME_CQ_IRQ_ENABLED;
+	u16 iv = dw11 >> 16;
+	u16 nr_vectors = clamp_t(u16, ctrl->cfg.nr_vectors, 1, NEPF_MAX_VECTORS);
+	unsigned long flags;
+	struct nepf_cq *cq;
+	u16 status;
+
+	status = queue_create_check(ctrl, sqe, ctrl->nr_io_cqs_granted,
+				    NVME_CC_IOCQES(ctrl->cc), NVME_CQES);
+	if (status)
+		return status;
+	cq = &ctrl->cq[qid];
+	if (cq->valid)
+		return NVME_SC_QID_INVALID | DNR;
+	if (ien && iv >= nr_vectors)
+		return NVME_SC_INVALID_VECTOR | DNR;
+
+	nepf_regs_clear_doorbell(ctrl, qid, true);
+	nepf_lock(&cq->lock, flags);
+	cq_init(cq, qid, (dw10 >> 16) + 1, nvme_sqe_prp1(sqe), ien, ien ? iv : 0);
+	WRITE_ONCE(cq->valid, true);
+	nepf_unlock(&cq->lock, flags);
+	return NVME_SC_SUCCESS;
+}
+
+u16 nepf_queue_create_sq(struct nepf_ctrl *ctrl, const struct nvme_sqe *sqe)
+{
+	u32 dw10 = le32_to_cpu(sqe->cdw10);
+	u32 dw11 = le32_to_cpu(sqe->cdw11);
+	u16 qid = dw10 & 0xffff;
+	u16 cqid = dw11 >> 16;
+	unsigned long flags;
+	struct nepf_sq *sq;
+	u16 status;
+
+	status = queue_create_check(ctrl, sqe, ctrl->nr_io_sqs_granted,
+				    NVME_CC_IOSQES(ctrl->cc), NVME_SQES);
+	if (status)
+		return status;
+	sq = &ctrl->sq[qid];
+	if (sq->valid || sq->deleting)
+		return NVME_SC_QID_INVALID | DNR;
+	if (!cqid || cqid > NEPF_MAX_IO_QUEUES || !ctrl->cq[cqid].valid)
+		return NVME_SC_CQ_INVALID | DNR;
+
+	/* Only the SQ tail doorbell: the CQ with the same id may be in use. */
+	nepf_regs_clear_doorbell(ctrl, qid, false);
+	sq_init(sq, qid, (dw10 >> 16) + 1, nvme_sqe_prp1(sqe), cqid,
+		(dw11 & NVME_SQ_PRIO_MASK) >> NVME_SQ_PRIO_SHIFT);
+	nepf_lock(&ctrl->lock, flags);
+	ctrl->cq[cqid].nr_sqs++;
+	nepf_unlock(&ctrl->lock, flags);
+	WRITE_ONCE(sq->valid, true);
+	return NVME_SC_SUCCESS;
+}
+
+u16 nepf_queue_delete_sq(struct nepf_ctrl *ctrl, const struct nvme_sqe *sqe)
+{
+	u16 qid = le32_to_cpu(sqe->cdw10) & 0xffff;
+	unsigned long flags;
+	struct nepf_sq *sq;
+	u16 status = NVME_SC_SUCCESS;
+
+	if (!qid || qid > NEPF_MAX_IO_QUEUES || !ctrl->sq[qid].valid)
+		return NVME_SC_QID_INVALID | DNR;
+	sq = &ctrl->sq[qid];
+	/*
+	 * Entries not fetched yet are dropped; commands already running
+	 * complete first, then the core posts this command's completion.
+	 */
+	nepf_lock(&ctrl->lock, flags);
+	WRITE_ONCE(sq->valid, false);
+	if (sq->inflight) {
+		sq->deleting = true;
+		sq->delete_cid = sqe->cid;
+		status = NEPF_STATUS_DEFERRED;
+	} else {
+		ctrl->cq[sq->cqid].nr_sqs--;
+	}
+	nepf_unlock(&ctrl->lock, flags);
+	return status;
+}
+
+u16 nepf_queue_delete_cq(struct nepf_ctrl *ctrl, const struct nvme_sqe *sqe)
+{
+	u16 qid = le32_to_cpu(sqe->cdw10) & 0xffff;
+	unsigned long flags;
+	struct nepf_cq *cq;
+	u16 nr_sqs;
+
+	if (!qid || qid > NEPF_MAX_IO_QUEUES || !ctrl->cq[qid].valid)
+		return NVME_SC_QID_INVALID | DNR;
+	cq = &ctrl->cq[qid];
+	nepf_lock(&ctrl->lock, flags);
+	nr_sqs = cq->nr_sqs;
+	nepf_unlock(&ctrl->lock, flags);
+	if (nr_sqs)
+		return NVME_SC_INVALID_QUEUE | DNR;	/* Invalid Queue Deletion */
+	nepf_cq_drop_waiting(ctrl, cq);
+	nepf_lock(&cq->lock, flags);
+	WRITE_ONCE(cq->valid, false);
+	nepf_unlock(&cq->lock, flags);
+	return NVME_SC_SUCCESS;
+}
+
+/* Feature 01h AB: 2^AB commands per turn, 7 = no limit. */
+unsigned int nepf_arb_burst_len(u32 arbitration)
+{
+	u32 ab = arbitration & NVME_ARB_AB_MASK;
+
+	return ab == NVME_ARB_AB_NOLIMIT ? UINT_MAX : 1U << ab;
+}
+
+int nepf_arb_next(const u32 *avail, unsigned int nr, unsigned int *cursor,
+		  unsigned int burst, unsigned int *count)
+{
+	unsigned int i, qid;
+
+	if (!nr)
+		return -1;
+	for (i = 0; i < nr; i++) {
+		qid = (*cursor + i) % nr;
+		if (avail[qid]) {
+			*cursor = (qid + 1) % nr;
+			*count = min_t(u32, avail[qid], max(burst, 1U));
+			return qid;
+		}
+	}
+	return -1;
+}
