@@ -41,31 +41,10 @@ MODULE_PARM_DESC(dma_timeout_ms, "DMA transfer timeout (ms)");
 
 /* ---- outbound windows ---- */
 
-/*
- * Map @len bytes at @pci_addr (or fewer: map->pci_size says how many) in
- * an outbound window.  TODO(compat.h): nepf_epc_mem_map()/unmap() for the
- * kernels without pci_epc_mem_map(); this uses it directly (6.12.77+, 6.14+).
- */
-static int nepf_win_map(struct nepf_dma *d, u64 pci_addr, size_t len,
-			struct pci_epc_map *map)
-{
-	struct pci_epf *epf = d->epf;
-
-	return pci_epc_mem_map(epf->epc, epf->func_no, epf->vfunc_no,
-			       pci_addr, len, map);
-}
-
-static void nepf_win_unmap(struct nepf_dma *d, struct pci_epc_map *map)
-{
-	struct pci_epf *epf = d->epf;
-
-	pci_epc_mem_unmap(epf->epc, epf->func_no, epf->vfunc_no, map);
-}
-
 static int nepf_mmio_xfer(struct nepf_dma *d, u64 pci_addr, void *buf,
 			  size_t len, bool to_host)
 {
-	struct pci_epc_map map;
+	struct nepf_epc_map map;
 	size_t chunk;
 	int ret = 0;
 
@@ -74,15 +53,16 @@ static int nepf_mmio_xfer(struct nepf_dma *d, u64 pci_addr, void *buf,
 		return -EINTR;
 	while (len) {
 		chunk = min(len, d->win_chunk);
-		ret = nepf_win_map(d, pci_addr, chunk, &map);
+		/* The window may cover less than asked: map.pci_size. */
+		ret = nepf_epc_mem_map(d->epf, pci_addr, chunk, &map);
 		if (ret)
 			break;
-		chunk = map.pci_size;	/* the window may cover less */
+		chunk = map.pci_size;
 		if (to_host)
 			memcpy_toio(map.virt_addr, buf, chunk);
 		else
 			memcpy_fromio(buf, map.virt_addr, chunk);
-		nepf_win_unmap(d, &map);
+		nepf_epc_mem_unmap(d->epf, &map);
 		pci_addr += chunk;
 		buf += chunk;
 		len -= chunk;

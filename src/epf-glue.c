@@ -47,23 +47,19 @@ static void nepf_bar_layout(struct nepf_glue *g)
 static int nepf_bar_alloc(struct nepf_glue *g)
 {
 	struct pci_epf *epf = g->epf;
-	const struct pci_epc_bar_desc *desc = &g->features->bar[BAR_0];
+	u64 fixed = nepf_bar_fixed_size(g->features, BAR_0);
 
-	/* TODO(compat.h): BAR descriptors are per-feature bitmaps before 6.9. */
-	if (desc->type == BAR_RESERVED) {
+	if (nepf_bar_is_reserved(g->features, BAR_0)) {
 		dev_err(&epf->dev, "BAR0 is reserved by the EPC: NVMe needs BAR0\n");
 		return -EINVAL;
 	}
 	nepf_bar_layout(g);
-	if (desc->type == BAR_FIXED && desc->fixed_size &&
-	    desc->fixed_size < g->bar_size) {
+	if (fixed && fixed < g->bar_size) {
 		dev_err(&epf->dev, "BAR0 is fixed at %llu bytes, %zu needed: lower max_io_queues/msix_vectors\n",
-			desc->fixed_size, g->bar_size);
+			fixed, g->bar_size);
 		return -ENOSPC;
 	}
-	/* TODO(compat.h): pci_epf_alloc_space() takes an alignment before 6.9. */
-	g->bar = pci_epf_alloc_space(epf, g->bar_size, BAR_0, g->features,
-				     PRIMARY_INTERFACE);
+	g->bar = nepf_epf_alloc_space(epf, BAR_0, g->bar_size, g->features);
 	if (!g->bar)
 		return -ENOMEM;
 	g->bar_no = BAR_0;
@@ -77,7 +73,7 @@ static void nepf_bar_free(struct nepf_glue *g)
 {
 	if (!g->bar)
 		return;
-	pci_epf_free_space(g->epf, g->bar, g->bar_no, PRIMARY_INTERFACE);
+	nepf_epf_free_space(g->epf, g->bar_no, g->bar);
 	g->bar = NULL;
 }
 
@@ -85,32 +81,28 @@ static void nepf_bar_free(struct nepf_glue *g)
 static int nepf_epc_setup(struct nepf_glue *g)
 {
 	struct pci_epf *epf = g->epf;
-	struct pci_epc *epc = epf->epc;
-	u8 fno = epf->func_no, vfno = epf->vfunc_no;
 	int ret;
 
 	if (g->bound)
 		return 0;
-	ret = pci_epc_write_header(epc, fno, vfno, epf->header);
+	ret = nepf_epc_write_header(epf, epf->header);
 	if (ret) {
 		dev_err(&epf->dev, "writing the configuration header failed: %d\n", ret);
 		return ret;
 	}
-	ret = pci_epc_set_bar(epc, fno, vfno, &epf->bar[g->bar_no]);
+	ret = nepf_epc_set_bar(epf, &epf->bar[g->bar_no]);
 	if (ret) {
 		dev_err(&epf->dev, "setting BAR0 failed: %d\n", ret);
 		return ret;
 	}
 	if (g->features->msi_capable && g->fn->cfg.msi_vectors) {
-		/* TODO(compat.h): MSI count is log2-encoded before 7.x. */
-		ret = pci_epc_set_msi(epc, fno, vfno,
-				      min_t(u16, g->fn->cfg.msi_vectors, 32));
+		ret = nepf_epc_set_msi(epf, min_t(u16, g->fn->cfg.msi_vectors, 32));
 		if (ret)
 			dev_warn(&epf->dev, "MSI setup failed (%d): using MSI-X/INTx\n", ret);
 	}
 	if (g->nr_vectors) {
-		ret = pci_epc_set_msix(epc, fno, vfno, g->nr_vectors, g->bar_no,
-				       g->msix_table_off);
+		ret = nepf_epc_set_msix(epf, g->nr_vectors, g->bar_no,
+					g->msix_table_off);
 		if (ret)
 			dev_warn(&epf->dev, "MSI-X setup failed (%d): using MSI/INTx\n", ret);
 	}
@@ -124,8 +116,7 @@ static void nepf_epc_teardown(struct nepf_glue *g)
 
 	if (!g->bound)
 		return;
-	pci_epc_clear_bar(epf->epc, epf->func_no, epf->vfunc_no,
-			  &epf->bar[g->bar_no]);
+	nepf_epc_clear_bar(epf, &epf->bar[g->bar_no]);
 	g->bound = false;
 }
 
@@ -141,7 +132,7 @@ static int nepf_epf_bind(struct pci_epf *epf)
 		dev_err(&epf->dev, "configure nvme_epf functions in /sys/kernel/config/nvme_epf/, not pci_ep/\n");
 		return -EINVAL;
 	}
-	g->features = pci_epc_get_features(epc, epf->func_no, epf->vfunc_no);
+	g->features = nepf_epc_get_features(epf);
 	if (!g->features) {
 		dev_err(&epf->dev, "EPC %s reports no features\n", dev_name(&epc->dev));
 		return -EOPNOTSUPP;
@@ -149,10 +140,8 @@ static int nepf_epf_bind(struct pci_epf *epf)
 	ret = nepf_bar_alloc(g);
 	if (ret)
 		return ret;
-	/* TODO(compat.h): nepf_epc_init_complete(); EPCs without a late
-	 * (PERST#/core clock) init are ready once created.
-	 */
-	if (epc->init_complete) {
+	/* EPCs with a late (PERST#, core clock) init send epc_init later. */
+	if (nepf_epc_init_done(epf, g->features)) {
 		ret = nepf_epc_setup(g);
 		if (ret) {
 			nepf_bar_free(g);
@@ -185,14 +174,15 @@ static int nepf_epc_init_event(struct pci_epf *epf)
 	return nepf_epc_setup(g);
 }
 
-static void nepf_epc_deinit_event(struct pci_epf *epf)
+static int nepf_epc_deinit_event(struct pci_epf *epf)
 {
 	struct nepf_glue *g = epf_get_drvdata(epf);
 
 	if (!g)
-		return;
+		return 0;
 	nepf_run_link_down(g);
 	nepf_epc_teardown(g);
+	return 0;
 }
 
 static int nepf_link_up_event(struct pci_epf *epf)
@@ -213,13 +203,8 @@ static int nepf_link_down_event(struct pci_epf *epf)
 	return 0;
 }
 
-/* TODO(compat.h): 5.10 has a notifier (epf->nb) instead of event_ops. */
-static const struct pci_epc_event_ops nepf_event_ops = {
-	.epc_init = nepf_epc_init_event,
-	.epc_deinit = nepf_epc_deinit_event,
-	.link_up = nepf_link_up_event,
-	.link_down = nepf_link_down_event,
-};
+NEPF_EPC_EVENT_OPS(nepf_event_ops, nepf_epc_init_event, nepf_epc_deinit_event,
+		   nepf_link_up_event, nepf_link_down_event);
 
 static struct config_group *nepf_epf_add_cfs(struct pci_epf *epf,
 					     struct config_group *group)
@@ -232,15 +217,14 @@ static struct config_group *nepf_epf_add_cfs(struct pci_epf *epf,
 	return NULL;
 }
 
-static int nepf_epf_probe(struct pci_epf *epf, const struct pci_epf_device_id *id)
+static NEPF_EPF_PROBE_DECL(nepf_epf_probe)
 {
-	epf->event_ops = &nepf_event_ops;
 	return 0;
 }
 
-/* TODO(compat.h): .remove returns int before 6.2 (nepf_epf_remove_t). */
-static void nepf_epf_remove(struct pci_epf *epf)
+static NEPF_EPF_REMOVE_DECL(nepf_epf_remove)
 {
+	NEPF_EPF_REMOVE_RETURN;
 }
 
 static const struct pci_epf_device_id nepf_epf_ids[] = {
@@ -371,13 +355,15 @@ int nepf_function_start(struct nepf_function *fn)
 	g->epf->msi_interrupts = min_t(u16, fn->cfg.msi_vectors, 32);
 
 	mutex_lock(&g->lock);
-	/* TODO(compat.h): pci_epc_add_epf() has no interface argument on 5.10. */
-	ret = pci_epc_add_epf(g->epc, g->epf, PRIMARY_INTERFACE);
+	ret = nepf_epc_add_epf(g->epc, g->epf);
 	if (ret) {
 		pr_err("nvme_epf %s: adding the function to %s failed: %d (function %u in use?)\n",
 		       fn->name, fn->cfg.epc_name, ret, fn->cfg.func_no);
 		goto err_unlock;
 	}
+	ret = nepf_epc_events_register(g->epf, &nepf_event_ops);
+	if (ret)
+		goto err_remove;
 	ret = pci_epf_bind(g->epf);
 	if (ret) {
 		pr_err("nvme_epf %s: bind to %s failed: %d\n", fn->name,
@@ -412,7 +398,8 @@ err_run:
 err_unbind:
 	pci_epf_unbind(g->epf);
 err_remove:
-	pci_epc_remove_epf(g->epc, g->epf, PRIMARY_INTERFACE);
+	nepf_epc_events_unregister(g->epf);
+	nepf_epc_remove_epf(g->epc, g->epf);
 err_unlock:
 	g->state = NEPF_GLUE_IDLE;
 	mutex_unlock(&g->lock);
@@ -436,7 +423,8 @@ void nepf_function_stop(struct nepf_function *fn)
 	cancel_work_sync(&g->link_work);
 	nepf_run_link_down(g);		/* no more fetching; commands drained */
 	pci_epf_unbind(g->epf);
-	pci_epc_remove_epf(g->epc, g->epf, PRIMARY_INTERFACE);
+	nepf_epc_events_unregister(g->epf);
+	nepf_epc_remove_epf(g->epc, g->epf);
 	nepf_run_exit(g);
 	fn->glue = NULL;
 	mutex_unlock(&g->lock);

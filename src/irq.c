@@ -13,20 +13,17 @@
 #include <linux/module.h>
 #include "glue.h"
 
-/*
- * TODO(compat.h): nepf_epc_raise_irq(epf, NEPF_IRQ_*, nr) hiding the
- * PCI_EPC_IRQ_* (< 6.8) / PCI_IRQ_* names and the vfunc_no argument (5.14+).
- */
 static int nepf_raise(struct pci_epf *epf, u8 type, u16 nr)
 {
-	static const unsigned int types[] = {
-		[NEPF_IRQ_INTX] = PCI_IRQ_INTX,
-		[NEPF_IRQ_MSI] = PCI_IRQ_MSI,
-		[NEPF_IRQ_MSIX] = PCI_IRQ_MSIX,
-	};
+	return nepf_epc_raise_irq(epf, type, nr);
+}
 
-	return pci_epc_raise_irq(epf->epc, epf->func_no, epf->vfunc_no,
-				 types[type], nr);
+/* INTMS/INTMC apply to INTx and MSI only (NVMe 2.0, 3.1.4.3). */
+static bool nepf_irq_masked(struct nepf_irq *irq, u8 type, u16 vector)
+{
+	if (type == NEPF_IRQ_MSIX || vector >= 32)
+		return false;
+	return nepf_regs_irq_mask(irq->ctrl) & BIT(vector);
 }
 
 /* Vectors the host enabled for @type, 0 if that type is off. */
@@ -36,9 +33,9 @@ static int nepf_irq_enabled(struct nepf_irq *irq, u8 type)
 	int n;
 
 	if (type == NEPF_IRQ_MSIX && irq->msix_capable)
-		n = pci_epc_get_msix(epf->epc, epf->func_no, epf->vfunc_no);
+		n = nepf_epc_get_msix(epf);
 	else if (type == NEPF_IRQ_MSI && irq->msi_capable)
-		n = pci_epc_get_msi(epf->epc, epf->func_no, epf->vfunc_no);
+		n = nepf_epc_get_msi(epf);
 	else
 		n = 0;
 	return n > 0 ? n : 0;
@@ -59,6 +56,8 @@ int nepf_irq_raise(struct nepf_irq *irq, u16 vector)
 		n = nepf_irq_enabled(irq, order[i]);
 		if (!n)
 			continue;
+		if (nepf_irq_masked(irq, order[i], vector))
+			return 0;
 		ret = nepf_raise(irq->epf, order[i], vector < n ? vector + 1 : 1);
 		if (!ret) {
 			irq->last_type = order[i];
@@ -69,9 +68,10 @@ int nepf_irq_raise(struct nepf_irq *irq, u16 vector)
 	}
 	/*
 	 * INTx is a pulse here (assert then deassert); the host's handler
-	 * looks at the completion queues anyway.  The core checks INTMS
-	 * before asking for an interrupt.
+	 * looks at the completion queues anyway.
 	 */
+	if (nepf_irq_masked(irq, NEPF_IRQ_INTX, 0))
+		return 0;
 	if (irq->intx_capable || ret == -ENODEV) {
 		ret = nepf_raise(irq->epf, NEPF_IRQ_INTX, 0);
 		if (!ret) {
@@ -135,8 +135,8 @@ int nepf_irq_init(struct nepf_irq *irq, struct pci_epf *epf,
 	irq->msix_capable = features->msix_capable;
 	irq->msi_capable = features->msi_capable;
 	/*
-	 * TODO(compat.h): features->intx_capable exists only on recent
-	 * kernels; older EPCs all accept INTx requests (or fail them).
+	 * features->intx_capable exists only on recent kernels; every EPC
+	 * accepts an INTx request or fails it, so just try.
 	 */
 	irq->intx_capable = true;
 	irq->last_type = NEPF_IRQ_INTX;

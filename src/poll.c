@@ -98,6 +98,7 @@ const struct nepf_env_ops nepf_glue_env_ops = {
 	.defer = nepf_env_defer,
 	.alloc_buf = nepf_env_alloc_buf,
 	.free_buf = nepf_env_free_buf,
+	.release_cmd = nepf_glue_cmd_release,
 };
 
 /* ---- commands ---- */
@@ -116,7 +117,7 @@ static struct nepf_cmd_ctx *nepf_ctx_alloc(struct nepf_glue *g)
 	return ctx;
 }
 
-/* The command is over: its CQE is posted (or the controller was reset). */
+/* The core is done with the command: its CQE is posted or queued. */
 void nepf_glue_cmd_release(struct nepf_cmd *cmd)
 {
 	struct nepf_cmd_ctx *ctx = container_of(cmd, struct nepf_cmd_ctx, cmd);
@@ -138,14 +139,6 @@ static void nepf_cmd_work_fn(struct work_struct *work)
 		nepf_cmd_finish(&ctx->cmd);
 	else
 		nepf_cmd_exec(&ctx->cmd);
-}
-
-/* Arbitration Burst (Feature 01h bits 2:0): 2^AB commands, 7 = no limit. */
-static unsigned int nepf_arb_burst(struct nepf_ctrl *ctrl)
-{
-	unsigned int ab = ctrl->feat.arbitration & 0x7;
-
-	return ab == 7 ? NEPF_MAX_QUEUE_ENTRIES : 1U << ab;
 }
 
 /* Fetch up to a burst from one SQ; returns the number of commands. */
@@ -183,7 +176,7 @@ static int nepf_poll_sq(struct nepf_glue *g, struct nepf_sq *sq,
 static int nepf_poll_sqs(struct nepf_glue *g)
 {
 	struct nepf_ctrl *ctrl = &g->ctrl;
-	unsigned int burst = nepf_arb_burst(ctrl);
+	unsigned int burst = nepf_arb_burst_len(ctrl->feat.arbitration);
 	int i, n = 0;
 
 	/* The admin queue first: its commands change the set of queues. */
@@ -236,7 +229,11 @@ static int nepf_poll_thread(void *data)
 			continue;
 		}
 		mutex_lock(&g->poll_lock);
-		n = READ_ONCE(g->ctrl_live) ? nepf_poll_sqs(g) : 0;
+		n = 0;
+		if (READ_ONCE(g->ctrl_live)) {
+			nepf_ctrl_flush_waiting(&g->ctrl);
+			n = nepf_poll_sqs(g);
+		}
 		irq_waiting = nepf_irq_flush_expired(&g->irq);
 		mutex_unlock(&g->poll_lock);
 		if (n) {
