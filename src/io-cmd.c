@@ -15,6 +15,11 @@
  * Commands failing validation go the same way: nepf_cmd_backend_done()
  * with their status, so the core has a single completion path for I/O.
  *
+ * cmd->ns holds a namespace reference (nepf_ns_get()) from the lookup here
+ * until the core's nepf_cmd_complete(), which uses it for the SMART
+ * counters and then drops it with nepf_ns_put().  cmd->segs is allocated
+ * here and freed by nepf_io_finish().
+ *
  * The backend only ever sees LBA ranges inside the namespace and lengths
  * derived from NLB; every host-controlled value is checked here first.
  *
@@ -359,37 +364,27 @@ u16 nepf_io_result_status(enum nepf_io_result result, enum nepf_io_op op)
 	}
 }
 
-static void io_account(struct nepf_cmd *cmd, u16 status)
+/*
+ * Per-namespace statistics (configfs shows them).  The SMART counters
+ * and the error log are the core's, at completion.  A namespace may serve
+ * several controllers, hence its own lock rather than the controller's.
+ */
+static void io_account(const struct nepf_io *io, u16 status)
 {
-	struct nepf_ctrl *ctrl = cmd->ctrl;
-	struct nepf_ns *ns = cmd->ns;
-	const struct nepf_io *io = &cmd->io;
-	u8 opc = cmd->sqe.opcode;
+	struct nepf_ns *ns = io->ns;
 	unsigned long flags;
 
-	nepf_lock(&ctrl->log_lock, flags);
+	nepf_lock(&ns->ref_lock, flags);
 	if (status) {
 		ns->nr_errors++;
-		if (NVME_SCT(status) == NVME_SCT_MEDIA)
-			ctrl->smart.media_errors++;
-	} else if (opc == nvme_cmd_read || opc == nvme_cmd_compare ||
-		   opc == nvme_cmd_verify) {
-		/* SMART counts all three as reads (NVM command set spec). */
+	} else if (io->cmd->sqe.opcode == nvme_cmd_read) {
 		ns->nr_reads++;
 		ns->bytes_read += io->len;
-		ctrl->smart.host_reads++;
-		ctrl->smart.bytes_read += io->len;
-		ctrl->smart.data_units_read =
-			DIV_ROUND_UP(ctrl->smart.bytes_read, 512 * 1000);
-	} else if (opc == nvme_cmd_write) {
+	} else if (io->cmd->sqe.opcode == nvme_cmd_write) {
 		ns->nr_writes++;
 		ns->bytes_written += io->len;
-		ctrl->smart.host_writes++;
-		ctrl->smart.bytes_written += io->len;
-		ctrl->smart.data_units_written =
-			DIV_ROUND_UP(ctrl->smart.bytes_written, 512 * 1000);
 	}
-	nepf_unlock(&ctrl->log_lock, flags);
+	nepf_unlock(&ns->ref_lock, flags);
 }
 
 void nepf_io_done(struct nepf_io *io, enum nepf_io_result result)
@@ -398,7 +393,7 @@ void nepf_io_done(struct nepf_io *io, enum nepf_io_result result)
 	u16 status = nepf_io_result_status(result, io->op);
 
 	io->result = result;
-	io_account(cmd, status);
+	io_account(io, status);
 	nepf_cmd_backend_done(cmd, status);
 }
 

@@ -40,23 +40,26 @@ static void seglist_init(struct nepf_seglist *out)
 	out->total = 0;
 }
 
+/* @b continues @a: both bit buckets, or @b starts where @a ends. */
+static bool seg_continues(const struct nepf_seg *a, u64 addr, u32 len)
+{
+	if (a->len > MAX_U32 - len)
+		return false;
+	if (a->addr == NEPF_SEG_BITBUCKET || addr == NEPF_SEG_BITBUCKET)
+		return a->addr == addr;
+	/* Never across the top of the address space. */
+	return addr > a->addr && addr - a->addr == a->len;
+}
+
 /* Append (and merge when contiguous); false when the list is full. */
 static bool seglist_add(struct nepf_seglist *out, u64 addr, u32 len)
 {
-	struct nepf_seg *last;
-
 	if (!len)
 		return true;
-	if (out->nr) {
-		last = &out->seg[out->nr - 1];
-		if (last->len <= MAX_U32 - len &&
-		    ((addr == NEPF_SEG_BITBUCKET && last->addr == NEPF_SEG_BITBUCKET) ||
-		     (addr != NEPF_SEG_BITBUCKET && last->addr != NEPF_SEG_BITBUCKET &&
-		      last->addr + last->len == addr))) {
-			last->len += len;
-			out->total += len;
-			return true;
-		}
+	if (out->nr && seg_continues(&out->seg[out->nr - 1], addr, len)) {
+		out->seg[out->nr - 1].len += len;
+		out->total += len;
+		return true;
 	}
 	if (out->nr >= NEPF_MAX_SEGS)
 		return false;
@@ -335,32 +338,37 @@ u16 nepf_map_admin_data(struct nepf_ctrl *ctrl, const struct nvme_sqe *sqe,
 	return nepf_map_data_lim(ctrl, sqe, len, &lim, out);
 }
 
-u16 nepf_seglist_from_host(struct nepf_ctrl *ctrl,
-			   const struct nepf_seglist *sl, void *buf)
+/* Copy between @buf and the segments, in order; bit buckets skipped. */
+static u16 seglist_copy(struct nepf_ctrl *ctrl, const struct nepf_seglist *sl,
+			u8 *buf, bool to_host)
 {
-	u8 *p = buf;
+	const struct nepf_seg *s;
 	unsigned int i;
+	int ret;
 
-	for (i = 0; i < sl->nr; p += sl->seg[i].len, i++) {
-		if (sl->seg[i].addr == NEPF_SEG_BITBUCKET)
+	for (i = 0; i < sl->nr; buf += s->len, i++) {
+		s = &sl->seg[i];
+		if (s->addr == NEPF_SEG_BITBUCKET)
 			continue;
-		if (ctrl->env->host_read(ctrl, sl->seg[i].addr, p, sl->seg[i].len))
+		if (to_host)
+			ret = ctrl->env->host_write(ctrl, s->addr, buf, s->len);
+		else
+			ret = ctrl->env->host_read(ctrl, s->addr, buf, s->len);
+		if (ret)
 			return NVME_SC_DATA_XFER_ERROR;
 	}
 	return NVME_SC_SUCCESS;
 }
 
+u16 nepf_seglist_from_host(struct nepf_ctrl *ctrl,
+			   const struct nepf_seglist *sl, void *buf)
+{
+	return seglist_copy(ctrl, sl, buf, false);
+}
+
+/* seglist_copy() only reads @buf when writing to the host. */
 u16 nepf_seglist_to_host(struct nepf_ctrl *ctrl,
 			 const struct nepf_seglist *sl, const void *buf)
 {
-	const u8 *p = buf;
-	unsigned int i;
-
-	for (i = 0; i < sl->nr; p += sl->seg[i].len, i++) {
-		if (sl->seg[i].addr == NEPF_SEG_BITBUCKET)
-			continue;
-		if (ctrl->env->host_write(ctrl, sl->seg[i].addr, p, sl->seg[i].len))
-			return NVME_SC_DATA_XFER_ERROR;
-	}
-	return NVME_SC_SUCCESS;
+	return seglist_copy(ctrl, sl, (u8 *)buf, true);
 }

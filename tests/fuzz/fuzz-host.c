@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fuzz-host.c - simulated host memory and environment for the fuzzers.
+ * Accesses outside the memory fail like an unmapped PCI address would.
+ */
+#include "fuzz-host.h"
+
+struct fuzz_host fuzz_host;
+
+void fuzz_fail(const char *what)
+{
+	fprintf(stderr, "fuzz invariant broken: %s\n", what);
+	abort();
+}
+
+void fuzz_host_reset(const u8 *data, size_t size)
+{
+	size = min_t(size_t, size, FUZZ_HOST_MEM);
+	memcpy(fuzz_host.mem, data, size);
+	memset(fuzz_host.mem + size, 0, FUZZ_HOST_MEM - size);
+	fuzz_host.accesses = 0;
+	fuzz_host.bufs = 0;
+}
+
+static int fuzz_access(u64 addr, size_t len)
+{
+	if (++fuzz_host.accesses > FUZZ_MAX_ACCESSES)
+		fuzz_fail("too many host accesses for one command");
+	if (!len)
+		fuzz_fail("zero-length host access");
+	if (addr >= FUZZ_HOST_MEM || len > FUZZ_HOST_MEM - addr)
+		return -EFAULT;
+	return 0;
+}
+
+static int fuzz_host_read(struct nepf_ctrl *ctrl, u64 addr, void *buf, size_t len)
+{
+	if (fuzz_access(addr, len))
+		return -EFAULT;
+	memcpy(buf, fuzz_host.mem + addr, len);
+	return 0;
+}
+
+static int fuzz_host_write(struct nepf_ctrl *ctrl, u64 addr, const void *buf,
+			   size_t len)
+{
+	if (fuzz_access(addr, len))
+		return -EFAULT;
+	memcpy(fuzz_host.mem + addr, buf, len);
+	return 0;
+}
+
+static int fuzz_raise_irq(struct nepf_ctrl *ctrl, u16 vector)
+{
+	return 0;
+}
+
+static void fuzz_defer(struct nepf_ctrl *ctrl, struct nepf_cmd *cmd)
+{
+	if (!fuzz_host.finish)
+		fuzz_fail("defer without a finish function");
+	fuzz_host.finish(cmd);
+}
+
+/* Buffers carry their size in front, to check free_buf's length. */
+static void *fuzz_alloc_buf(struct nepf_ctrl *ctrl, size_t len)
+{
+	size_t *p;
+
+	if (!len)
+		fuzz_fail("zero-length data buffer");
+	/* Large buffers fail, like a kernel allocation may (no MDTS). */
+	if (len > FUZZ_MAX_BUF)
+		return NULL;
+	p = malloc(sizeof(*p) + len);
+	if (!p)
+		return NULL;
+	*p = len;
+	fuzz_host.bufs++;
+	/* Uninitialised on purpose: MSan-like poisoning by pattern. */
+	memset(p + 1, 0xa5, len);
+	return p + 1;
+}
+
+static void fuzz_free_buf(struct nepf_ctrl *ctrl, void *buf, size_t len)
+{
+	size_t *p = (size_t *)buf - 1;
+
+	if (*p != len)
+		fuzz_fail("free_buf length differs from alloc_buf");
+	fuzz_host.bufs--;
+	free(p);
+}
+
+const struct nepf_env_ops fuzz_env_ops = {
+	.host_read = fuzz_host_read,
+	.host_write = fuzz_host_write,
+	.raise_irq = fuzz_raise_irq,
+	.defer = fuzz_defer,
+	.alloc_buf = fuzz_alloc_buf,
+	.free_buf = fuzz_free_buf,
+};

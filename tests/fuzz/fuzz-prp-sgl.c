@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fuzz-prp-sgl.c - libFuzzer target: PRP and SGL walking.
+ *
+ * Input: [0] flags (bit 0: SGLs accepted, bits 2:1: page size 4K << n),
+ * [1..4] transfer length (le32, masked to 4 MiB), [5..8] MDTS in bytes
+ * (le32, 0 = none), [9..72] the SQE, then the host memory from address 0
+ * (PRP lists and SGL segments live there).  Any walk must end, stay in
+ * bounds and, when it succeeds, describe exactly the transfer length.
+ *
+ * fuzz-sources: src/prp-sgl.c
+ */
+#include "fuzz-host.h"
+#include "prp-sgl.h"
+
+#define HDR	(9 + NVME_SQE_SIZE)
+
+static void check_seglist(const struct nepf_seglist *sl, u32 len,
+			  const struct nvme_sqe *sqe)
+{
+	u64 sum = 0;
+	unsigned int i;
+
+	if (sl->nr > NEPF_MAX_SEGS)
+		fuzz_fail("seglist overflow");
+	for (i = 0; i < sl->nr; i++) {
+		const struct nepf_seg *s = &sl->seg[i];
+
+		if (!s->len)
+			fuzz_fail("empty segment");
+		if (s->addr == NEPF_SEG_BITBUCKET) {
+			if (NVME_OPC_XFER(sqe->opcode) != 2)
+				fuzz_fail("bit bucket in a host-to-controller transfer");
+		} else if (s->addr + s->len - 1 < s->addr) {
+			fuzz_fail("segment wraps the address space");
+		}
+		sum += s->len;
+	}
+	if (sum != len || sl->total != len)
+		fuzz_fail("segments do not add up to the transfer length");
+}
+
+int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
+{
+	static struct nepf_seglist sl;
+	struct nepf_xfer_limits lim;
+	struct nepf_ctrl ctrl = { .name = "fuzz", .env = &fuzz_env_ops };
+	struct nvme_sqe sqe;
+	u32 len;
+	u16 status;
+
+	if (size < HDR)
+		return 0;
+	lim.sgl = data[0] & 1;
+	lim.page_size = 4096U << ((data[0] >> 1) & 3);
+	len = fuzz_le32(data + 1) & ((4U << 20) - 1);
+	lim.max_len = fuzz_le32(data + 5);
+	memcpy(&sqe, data + 9, sizeof(sqe));
+	fuzz_host_reset(data + HDR, size - HDR);
+
+	memset(&sl, 0x5a, sizeof(sl));
+	status = nepf_map_data_lim(&ctrl, &sqe, len, &lim, &sl);
+	if (status & ~(NVME_STATUS_DNR | NVME_SCT_MASK | NVME_SC_MASK))
+		fuzz_fail("status has stray bits");
+	if (!status)
+		check_seglist(&sl, len, &sqe);
+	else if (lim.max_len && len > lim.max_len &&
+		 status != (NVME_SC_INVALID_FIELD | NVME_STATUS_DNR))
+		fuzz_fail("MDTS exceeded without Invalid Field");
+	return 0;
+}
