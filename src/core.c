@@ -477,6 +477,11 @@ void nepf_cmd_complete(struct nepf_cmd *cmd)
 		nepf_cq_post(ctrl, cmd->cqid, sqid, cmd->sqe.cid, cmd->status,
 			     cmd->result);
 	}
+	/* io-cmd.c's namespace reference ends with the command. */
+	if (cmd->ns) {
+		nepf_ns_put(cmd->ns);
+		cmd->ns = NULL;
+	}
 	if (sqid <= NEPF_MAX_IO_QUEUES)
 		sq_done(ctrl, &ctrl->sq[sqid]);
 	if (ctrl->env->release_cmd)

@@ -1,0 +1,585 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * simhost.c - simulated host and environment for the unit tests (see
+ * simhost.h).  The host side behaves like a correct NVMe driver unless a
+ * test pokes registers or memory directly.
+ */
+#include "simhost.h"
+
+static struct sim *ctrl_sim(struct nepf_ctrl *ctrl)
+{
+	return ctrl->env_data;
+}
+
+/* ---- environment ---- */
+
+static u8 *sim_range(struct sim *s, u64 addr, size_t len)
+{
+	if (addr < SIM_MEM_BASE || addr - SIM_MEM_BASE > SIM_MEM_SIZE ||
+	    len > SIM_MEM_SIZE - (addr - SIM_MEM_BASE))
+		return NULL;
+	return s->mem + (addr - SIM_MEM_BASE);
+}
+
+static int env_host_read(struct nepf_ctrl *ctrl, u64 addr, void *buf, size_t len)
+{
+	u8 *p = sim_range(ctrl_sim(ctrl), addr, len);
+
+	if (!p)
+		return -EFAULT;
+	memcpy(buf, p, len);
+	return 0;
+}
+
+static int env_host_write(struct nepf_ctrl *ctrl, u64 addr, const void *buf,
+			  size_t len)
+{
+	struct sim *s = ctrl_sim(ctrl);
+	u8 *p = sim_range(s, addr, len);
+
+	if (!p || s->fail_host_write)
+		return -EFAULT;
+	memcpy(p, buf, len);
+	return 0;
+}
+
+static int env_raise_irq(struct nepf_ctrl *ctrl, u16 vector)
+{
+	struct sim *s = ctrl_sim(ctrl);
+
+	if (vector >= NEPF_MAX_VECTORS)
+		return -EINVAL;
+	s->irqs[vector]++;
+	s->nr_irqs++;
+	return 0;
+}
+
+static void env_defer(struct nepf_ctrl *ctrl, struct nepf_cmd *cmd)
+{
+	struct sim *s = ctrl_sim(ctrl);
+
+	if (s->hold_defer && s->nr_held < ARRAY_SIZE(s->held)) {
+		s->held[s->nr_held++] = cmd;
+		return;
+	}
+	nepf_cmd_finish(cmd);
+}
+
+static void *env_alloc_buf(struct nepf_ctrl *ctrl, size_t len)
+{
+	return malloc(len ? len : 1);
+}
+
+static void env_free_buf(struct nepf_ctrl *ctrl, void *buf, size_t len)
+{
+	free(buf);
+}
+
+static void env_release_cmd(struct nepf_cmd *cmd)
+{
+	ctrl_sim(cmd->ctrl)->nr_released++;
+	free(cmd);
+}
+
+static const struct nepf_env_ops sim_env_ops = {
+	.host_read = env_host_read,
+	.host_write = env_host_write,
+	.raise_irq = env_raise_irq,
+	.defer = env_defer,
+	.alloc_buf = env_alloc_buf,
+	.free_buf = env_free_buf,
+	.release_cmd = env_release_cmd,
+};
+
+void sim_release_held(struct sim *s)
+{
+	unsigned int i, n = s->nr_held;
+
+	s->nr_held = 0;
+	for (i = 0; i < n; i++)
+		nepf_cmd_finish(s->held[i]);
+}
+
+/* ---- setup ---- */
+
+void sim_default_config(struct nepf_ctrl_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	strcpy(cfg->model, "nvme-epf virtual");
+	strcpy(cfg->serial, "NEPF0001");
+	strcpy(cfg->firmware, "0.1");
+	cfg->vid = 0x1b36;
+	cfg->ssvid = 0x1af4;
+	cfg->ieee_oui = 0x525400;
+	cfg->max_io_queues = 4;
+	cfg->queue_depth = 64;
+	cfg->mdts_kb = 128;
+	cfg->nr_vectors = 5;
+	cfg->irq_type = NEPF_IRQ_MSIX;
+}
+
+struct sim *sim_new(const struct nepf_ctrl_config *cfg)
+{
+	struct sim *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		abort();
+	s->mem = calloc(1, SIM_MEM_SIZE);
+	s->bar = aligned_alloc(SIM_PAGE, SIM_BAR_SIZE);
+	if (!s->mem || !s->bar)
+		abort();
+	if (cfg)
+		s->ctrl.cfg = *cfg;
+	else
+		sim_default_config(&s->ctrl.cfg);
+	s->ctrl.name = "sim";
+	s->ctrl.env_data = s;
+	s->mem_next = SIM_PAGE;		/* PCI address SIM_MEM_BASE stays unused */
+	if (nepf_ctrl_init(&s->ctrl, s->bar, SIM_BAR_SIZE, &sim_env_ops))
+		abort();
+	return s;
+}
+
+void sim_free(struct sim *s)
+{
+	unsigned int i;
+
+	sim_release_held(s);
+	nepf_ctrl_reset(&s->ctrl);
+	for (i = 0; i < ARRAY_SIZE(s->ns); i++)
+		free(s->ns[i].data);
+	free(s->mem);
+	free(s->bar);
+	free(s);
+}
+
+u64 sim_alloc(struct sim *s, size_t size, size_t align)
+{
+	u64 off = ALIGN(s->mem_next, (u64)(align ? align : 8));
+
+	if (off + size > SIM_MEM_SIZE)
+		abort();
+	s->mem_next = off + size;
+	memset(s->mem + off, 0, size);
+	return SIM_MEM_BASE + off;
+}
+
+void *sim_ptr(struct sim *s, u64 pci_addr)
+{
+	return sim_range(s, pci_addr, 1);
+}
+
+u32 sim_rd32(struct sim *s, u32 off)
+{
+	__le32 v;
+
+	memcpy(&v, s->bar + off, 4);
+	return le32_to_cpu(v);
+}
+
+void sim_wr32(struct sim *s, u32 off, u32 val)
+{
+	__le32 v = cpu_to_le32(val);
+
+	memcpy(s->bar + off, &v, 4);
+}
+
+void sim_wr64(struct sim *s, u32 off, u64 val)
+{
+	sim_wr32(s, off, lower_32_bits(val));
+	sim_wr32(s, off + 4, upper_32_bits(val));
+}
+
+/* ---- the glue's part: registers, fetch and execute until idle ---- */
+
+static bool sim_serve_queues(struct sim *s)
+{
+	struct nepf_ctrl *ctrl = &s->ctrl;
+	u32 avail[NEPF_MAX_IO_QUEUES + 1];
+	unsigned int cursor = 0, count, i;
+	bool progress = false;
+	int qid;
+
+	for (;;) {
+		for (i = 0; i <= NEPF_MAX_IO_QUEUES; i++)
+			avail[i] = ctrl->sq[i].valid ?
+				   nepf_sq_pending(ctrl, &ctrl->sq[i]) : 0;
+		qid = nepf_arb_next(avail, NEPF_MAX_IO_QUEUES + 1, &cursor,
+				    nepf_arb_burst_len(ctrl->feat.arbitration),
+				    &count);
+		if (qid < 0)
+			return progress;
+		while (count--) {
+			struct nepf_cmd *cmd = calloc(1, sizeof(*cmd));
+
+			if (!cmd)
+				abort();
+			cmd->ctrl = ctrl;
+			if (nepf_sq_fetch(ctrl, &ctrl->sq[qid], cmd)) {
+				free(cmd);
+				return progress;
+			}
+			s->nr_fetched++;
+			progress = true;
+			nepf_cmd_exec(cmd);
+		}
+	}
+}
+
+void sim_run(struct sim *s)
+{
+	struct nepf_ctrl *ctrl = &s->ctrl;
+	unsigned int iter, i;
+	bool progress;
+
+	for (iter = 0; iter < 1000; iter++) {
+		progress = false;
+		switch (nepf_regs_poll(ctrl)) {
+		case NEPF_REGS_ENABLE:
+			progress = true;
+			break;
+		case NEPF_REGS_DISABLE:
+			sim_release_held(s);
+			nepf_ctrl_reset(ctrl);
+			progress = true;
+			break;
+		case NEPF_REGS_SHUTDOWN:
+			sim_release_held(s);
+			for (i = 0; i < NEPF_MAX_NAMESPACES; i++)
+				if (ctrl->ns[i] && ctrl->ns[i]->ops &&
+				    ctrl->ns[i]->ops->flush_all)
+					ctrl->ns[i]->ops->flush_all(ctrl->ns[i]);
+			nepf_regs_set_shutdown_done(ctrl);
+			progress = true;
+			break;
+		case NEPF_REGS_NONE:
+			break;
+		}
+		if (ctrl->state == NEPF_CTRL_LIVE && sim_serve_queues(s))
+			progress = true;
+		nepf_ctrl_flush_waiting(ctrl);
+		if (!progress)
+			return;
+	}
+}
+
+/* ---- host driver side ---- */
+
+int sim_enable_cc(struct sim *s, u16 sq_entries, u16 cq_entries, u32 cc)
+{
+	struct sim_queue *q = &s->q[0];
+	u32 page = 1U << (12 + NVME_CC_MPS(cc));
+
+	q->sq_size = sq_entries;
+	q->cq_size = cq_entries;
+	q->sq_addr = sim_alloc(s, (size_t)sq_entries * NVME_SQE_SIZE, page);
+	q->cq_addr = sim_alloc(s, (size_t)cq_entries * NVME_CQE_SIZE, page);
+	q->sq_tail = 0;
+	q->cq_head = 0;
+	q->phase = 1;
+	q->cqid = 0;
+	sim_wr32(s, NVME_REG_AQA, (u32)(sq_entries - 1) | ((u32)(cq_entries - 1) << 16));
+	sim_wr64(s, NVME_REG_ASQ, q->sq_addr);
+	sim_wr64(s, NVME_REG_ACQ, q->cq_addr);
+	sim_wr32(s, NVME_REG_CC, cc | NVME_CC_ENABLE);
+	sim_run(s);
+	return (sim_rd32(s, NVME_REG_CSTS) & NVME_CSTS_RDY) ? 0 : -EIO;
+}
+
+int sim_enable(struct sim *s, u16 entries)
+{
+	return sim_enable_cc(s, entries, entries,
+			     (NVME_SQES << NVME_CC_IOSQES_SHIFT) |
+			     (NVME_CQES << NVME_CC_IOCQES_SHIFT));
+}
+
+void sim_disable(struct sim *s)
+{
+	sim_wr32(s, NVME_REG_CC, sim_rd32(s, NVME_REG_CC) & ~NVME_CC_ENABLE);
+	sim_run(s);
+	memset(s->q, 0, sizeof(s->q));
+}
+
+void sim_sqe(struct nvme_sqe *sqe, u8 opcode)
+{
+	memset(sqe, 0, sizeof(*sqe));
+	sqe->opcode = opcode;
+}
+
+int sim_submit(struct sim *s, u16 sqid, struct nvme_sqe *sqe)
+{
+	struct sim_queue *q = &s->q[sqid];
+
+	if (!q->sq_size)
+		return -EINVAL;
+	sqe->cid = ++s->next_cid;
+	memcpy(sim_ptr(s, q->sq_addr + (u64)q->sq_tail * NVME_SQE_SIZE), sqe,
+	       sizeof(*sqe));
+	q->sq_tail = (q->sq_tail + 1) % q->sq_size;
+	sim_wr32(s, NVME_REG_SQTDBL(sqid), q->sq_tail);
+	return 0;
+}
+
+/* Take one CQE from the CQ that @sqid posts to, if its phase says new. */
+int sim_reap(struct sim *s, u16 sqid, struct nvme_cqe *cqe)
+{
+	struct sim_queue *cq = &s->q[s->q[sqid].cqid];
+	struct nvme_cqe e;
+
+	if (!cq->cq_size)
+		return -EINVAL;
+	memcpy(&e, sim_ptr(s, cq->cq_addr + (u64)cq->cq_head * NVME_CQE_SIZE),
+	       sizeof(e));
+	if ((le16_to_cpu(e.status) & NVME_CQE_PHASE) != cq->phase)
+		return -EAGAIN;
+	if (cqe)
+		*cqe = e;
+	cq->cq_head = (cq->cq_head + 1) % cq->cq_size;
+	if (!cq->cq_head)
+		cq->phase ^= 1;
+	sim_wr32(s, NVME_REG_CQHDBL(s->q[sqid].cqid), cq->cq_head);
+	return 0;
+}
+
+u16 sim_cmd(struct sim *s, u16 sqid, struct nvme_sqe *sqe, struct nvme_cqe *cqe)
+{
+	struct nvme_cqe e;
+
+	if (sim_submit(s, sqid, sqe))
+		return SIM_NO_CQE;
+	sim_run(s);
+	if (sim_reap(s, sqid, &e))
+		return SIM_NO_CQE;
+	if (cqe)
+		*cqe = e;
+	return le16_to_cpu(e.status) >> 1;
+}
+
+/* Data buffers of up to two pages: PRP1 and PRP2, page aligned. */
+static u64 sim_data(struct sim *s, struct nvme_sqe *sqe, u32 len)
+{
+	u64 addr = sim_alloc(s, ALIGN(len, SIM_PAGE), SIM_PAGE);
+
+	if (len > 2 * SIM_PAGE)
+		abort();
+	sqe->dptr.prp1 = cpu_to_le64(addr);
+	if (len > SIM_PAGE)
+		sqe->dptr.prp2 = cpu_to_le64(addr + SIM_PAGE);
+	return addr;
+}
+
+u16 sim_admin_data(struct sim *s, struct nvme_sqe *sqe, void *buf, u32 len,
+		   bool to_ctrl, u32 *result)
+{
+	struct nvme_cqe cqe;
+	u64 addr = 0;
+	u16 status;
+
+	if (len) {
+		addr = sim_data(s, sqe, len);
+		if (to_ctrl)
+			memcpy(sim_ptr(s, addr), buf, len);
+	}
+	status = sim_cmd(s, 0, sqe, &cqe);
+	if (len && !to_ctrl && status == NVME_SC_SUCCESS)
+		memcpy(buf, sim_ptr(s, addr), len);
+	if (result)
+		*result = le32_to_cpu(cqe.result);
+	return status;
+}
+
+u16 sim_identify(struct sim *s, u8 cns, u32 nsid, u8 csi, void *buf)
+{
+	struct nvme_sqe sqe;
+
+	sim_sqe(&sqe, nvme_admin_identify);
+	sqe.nsid = cpu_to_le32(nsid);
+	sqe.cdw10 = cpu_to_le32(cns);
+	sqe.cdw11 = cpu_to_le32((u32)csi << 24);
+	return sim_admin_data(s, &sqe, buf, NVME_IDENTIFY_DATA_SIZE, false, NULL);
+}
+
+u16 sim_get_log(struct sim *s, u8 lid, u32 len, u64 off, bool rae, void *buf)
+{
+	struct nvme_sqe sqe;
+	u32 numd = len / 4 - 1;
+
+	sim_sqe(&sqe, nvme_admin_get_log_page);
+	sqe.nsid = cpu_to_le32(NVME_NSID_ALL);
+	sqe.cdw10 = cpu_to_le32(lid | (rae ? NVME_LOG_RAE : 0) | (numd << 16));
+	sqe.cdw11 = cpu_to_le32(numd >> 16);
+	sqe.cdw12 = cpu_to_le32(lower_32_bits(off));
+	sqe.cdw13 = cpu_to_le32(upper_32_bits(off));
+	return sim_admin_data(s, &sqe, buf, len, false, NULL);
+}
+
+u16 sim_get_feature(struct sim *s, u8 fid, u8 sel, u32 dw11, u32 *result)
+{
+	struct nvme_sqe sqe;
+
+	sim_sqe(&sqe, nvme_admin_get_features);
+	sqe.cdw10 = cpu_to_le32(fid | ((u32)sel << 8));
+	sqe.cdw11 = cpu_to_le32(dw11);
+	return sim_admin_data(s, &sqe, NULL, 0, false, result);
+}
+
+u16 sim_set_feature(struct sim *s, u8 fid, u32 dw11, u32 *result)
+{
+	struct nvme_sqe sqe;
+
+	sim_sqe(&sqe, nvme_admin_set_features);
+	sqe.cdw10 = cpu_to_le32(fid);
+	sqe.cdw11 = cpu_to_le32(dw11);
+	return sim_admin_data(s, &sqe, NULL, 0, false, result);
+}
+
+u16 sim_create_cq(struct sim *s, u16 qid, u16 entries, bool ien, u16 iv)
+{
+	u64 addr = sim_alloc(s, (size_t)entries * NVME_CQE_SIZE, SIM_PAGE);
+	struct nvme_sqe sqe;
+	u16 status;
+
+	sim_sqe(&sqe, nvme_admin_create_cq);
+	sqe.dptr.prp1 = cpu_to_le64(addr);
+	sqe.cdw10 = cpu_to_le32(qid | ((u32)(entries - 1) << 16));
+	sqe.cdw11 = cpu_to_le32(NVME_QUEUE_PHYS_CONTIG |
+				(ien ? NVME_CQ_IRQ_ENABLED : 0) | ((u32)iv << 16));
+	status = sim_cmd(s, 0, &sqe, NULL);
+	if (!status && qid <= NEPF_MAX_IO_QUEUES) {
+		s->q[qid].cq_addr = addr;
+		s->q[qid].cq_size = entries;
+		s->q[qid].cq_head = 0;
+		s->q[qid].phase = 1;
+	}
+	return status;
+}
+
+u16 sim_create_sq(struct sim *s, u16 qid, u16 entries, u16 cqid)
+{
+	u64 addr = sim_alloc(s, (size_t)entries * NVME_SQE_SIZE, SIM_PAGE);
+	struct nvme_sqe sqe;
+	u16 status;
+
+	sim_sqe(&sqe, nvme_admin_create_sq);
+	sqe.dptr.prp1 = cpu_to_le64(addr);
+	sqe.cdw10 = cpu_to_le32(qid | ((u32)(entries - 1) << 16));
+	sqe.cdw11 = cpu_to_le32(NVME_QUEUE_PHYS_CONTIG | ((u32)cqid << 16));
+	status = sim_cmd(s, 0, &sqe, NULL);
+	if (!status && qid <= NEPF_MAX_IO_QUEUES) {
+		s->q[qid].sq_addr = addr;
+		s->q[qid].sq_size = entries;
+		s->q[qid].sq_tail = 0;
+		s->q[qid].cqid = cqid;
+	}
+	return status;
+}
+
+u16 sim_delete_q(struct sim *s, u8 opcode, u16 qid)
+{
+	struct nvme_sqe sqe;
+
+	sim_sqe(&sqe, opcode);
+	sqe.cdw10 = cpu_to_le32(qid);
+	return sim_cmd(s, 0, &sqe, NULL);
+}
+
+int sim_create_io_queues(struct sim *s, u16 n, u16 entries)
+{
+	u16 qid;
+
+	if (sim_set_feature(s, NVME_FEAT_NUM_QUEUES,
+			    (u32)(n - 1) | ((u32)(n - 1) << 16), NULL))
+		return -EIO;
+	for (qid = 1; qid <= n; qid++)
+		if (sim_create_cq(s, qid, entries, true, qid % s->ctrl.cfg.nr_vectors) ||
+		    sim_create_sq(s, qid, entries, qid))
+			return -EIO;
+	return 0;
+}
+
+/* ---- a RAM namespace ---- */
+
+static void ram_submit(struct nepf_io *io)
+{
+	struct sim_ns *sn = container_of(io->ns, struct sim_ns, ns);
+	u64 cap = io->ns->nr_blocks << io->ns->lba_shift;
+	unsigned int i;
+
+	if (io->op != NEPF_IO_FLUSH && io->op != NEPF_IO_DISCARD &&
+	    (io->pos > cap || io->len > cap - io->pos)) {
+		nepf_io_done(io, NEPF_IO_ERR_RANGE);
+		return;
+	}
+	switch (io->op) {
+	case NEPF_IO_READ:
+		memcpy(io->buf, sn->data + io->pos, io->len);
+		break;
+	case NEPF_IO_WRITE:
+		memcpy(sn->data + io->pos, io->buf, io->len);
+		break;
+	case NEPF_IO_WRITE_ZEROES:
+		memset(sn->data + io->pos, 0, io->len);
+		break;
+	case NEPF_IO_DISCARD:
+		for (i = 0; i < io->nr_ranges; i++)
+			if (io->ranges[i].pos <= cap &&
+			    io->ranges[i].len <= cap - io->ranges[i].pos)
+				memset(sn->data + io->ranges[i].pos, 0,
+				       io->ranges[i].len);
+		break;
+	case NEPF_IO_FLUSH:
+		break;
+	}
+	nepf_io_done(io, NEPF_IO_OK);
+}
+
+static const struct nepf_backend_ops ram_ops = {
+	.name = "ram",
+	.submit = ram_submit,
+};
+
+struct nepf_ns *sim_add_ns(struct sim *s, u32 nsid, u64 nr_blocks, u8 lba_shift)
+{
+	struct sim_ns *sn;
+
+	if (!nsid || nsid > ARRAY_SIZE(s->ns))
+		abort();
+	sn = &s->ns[nsid - 1];
+	memset(&sn->ns, 0, sizeof(sn->ns));
+	free(sn->data);
+	sn->data = calloc(1, nr_blocks << lba_shift);
+	if (!sn->data)
+		abort();
+	nepf_ns_init(&sn->ns);
+	sn->ns.nsid = nsid;
+	sn->ns.ops = &ram_ops;
+	sn->ns.nr_blocks = nr_blocks;
+	sn->ns.lba_shift = lba_shift;
+	sn->ns.can_discard = true;
+	sn->ns.can_write_zeroes = true;
+	strcpy(sn->ns.cfg.backend, "ram");
+	nepf_ctrl_attach_ns(&s->ctrl, &sn->ns);
+	return &sn->ns;
+}
+
+u16 sim_rw(struct sim *s, u16 sqid, u8 opcode, u32 nsid, u64 slba, u16 nlb,
+	   void *buf)
+{
+	struct nepf_ns *ns = s->ctrl.ns[nsid - 1];
+	u32 len = (u32)nlb << (ns ? ns->lba_shift : 9);
+	struct nvme_sqe sqe;
+	u64 addr;
+	u16 status;
+
+	sim_sqe(&sqe, opcode);
+	sqe.nsid = cpu_to_le32(nsid);
+	sqe.rw.slba = cpu_to_le64(slba);
+	sqe.rw.length = cpu_to_le16(nlb - 1);
+	addr = sim_data(s, &sqe, len);
+	if (opcode == nvme_cmd_write)
+		memcpy(sim_ptr(s, addr), buf, len);
+	status = sim_cmd(s, sqid, &sqe, NULL);
+	if (opcode == nvme_cmd_read && !status)
+		memcpy(buf, sim_ptr(s, addr), len);
+	return status;
+}

@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * simhost.h - a simulated host for the protocol core's unit tests.
+ *
+ * Host memory is an array addressed by PCI address (SIM_MEM_BASE + offset;
+ * anything else fails like an unmapped address), BAR0 is a plain buffer,
+ * and sim_run() plays the kernel glue: register poll, fetch, execute,
+ * queued completions.  Deferred work runs synchronously unless a test
+ * holds it (s->hold_defer) to look at commands in flight.
+ */
+#ifndef NEPF_SIMHOST_H
+#define NEPF_SIMHOST_H
+
+#include "../../src/ctrl.h"
+
+#define SIM_MEM_BASE	0x100000000ULL	/* above 4 GiB: catches truncation */
+#define SIM_MEM_SIZE	(8U << 20)
+#define SIM_BAR_SIZE	0x4000
+#define SIM_PAGE	4096U
+#define SIM_NO_CQE	0xffff		/* sim_cmd(): no completion arrived */
+
+/* The host driver's view of one queue pair (SQ qid and its CQ). */
+struct sim_queue {
+	u64 sq_addr;
+	u16 sq_size;
+	u16 sq_tail;
+	u64 cq_addr;
+	u16 cq_size;
+	u16 cq_head;
+	u8 phase;
+	u16 cqid;			/* CQ the SQ posts to */
+};
+
+struct sim_ns {
+	struct nepf_ns ns;
+	u8 *data;
+};
+
+struct sim {
+	struct nepf_ctrl ctrl;
+	u8 *mem;
+	u64 mem_next;			/* bump allocator, offset into mem */
+	u8 *bar;
+	struct sim_queue q[NEPF_MAX_IO_QUEUES + 1];
+	u16 next_cid;
+	/* what the controller did */
+	u32 irqs[NEPF_MAX_VECTORS];
+	u32 nr_irqs;
+	u32 nr_fetched;
+	u32 nr_released;
+	/* fault injection and deferred work */
+	bool fail_host_write;
+	bool hold_defer;
+	struct nepf_cmd *held[256];
+	unsigned int nr_held;
+	struct sim_ns ns[4];
+};
+
+struct sim *sim_new(const struct nepf_ctrl_config *cfg);
+void sim_free(struct sim *s);
+void sim_default_config(struct nepf_ctrl_config *cfg);
+
+u64 sim_alloc(struct sim *s, size_t size, size_t align);	/* PCI address */
+void *sim_ptr(struct sim *s, u64 pci_addr);
+
+u32 sim_rd32(struct sim *s, u32 off);
+void sim_wr32(struct sim *s, u32 off, u32 val);
+void sim_wr64(struct sim *s, u32 off, u64 val);
+
+void sim_run(struct sim *s);
+void sim_release_held(struct sim *s);
+
+/* Admin queue of @entries entries each; CC from @cc_extra | EN | 6/4. */
+int sim_enable_cc(struct sim *s, u16 sq_entries, u16 cq_entries, u32 cc);
+int sim_enable(struct sim *s, u16 entries);	/* 0 if CSTS.RDY */
+void sim_disable(struct sim *s);
+
+void sim_sqe(struct nvme_sqe *sqe, u8 opcode);
+int sim_submit(struct sim *s, u16 sqid, struct nvme_sqe *sqe);
+int sim_reap(struct sim *s, u16 sqid, struct nvme_cqe *cqe);
+u16 sim_cmd(struct sim *s, u16 sqid, struct nvme_sqe *sqe, struct nvme_cqe *cqe);
+
+/* Admin commands with a data buffer (<= 8 KiB: PRP1 + PRP2). */
+u16 sim_admin_data(struct sim *s, struct nvme_sqe *sqe, void *buf, u32 len,
+		   bool to_ctrl, u32 *result);
+u16 sim_identify(struct sim *s, u8 cns, u32 nsid, u8 csi, void *buf);
+u16 sim_get_log(struct sim *s, u8 lid, u32 len, u64 off, bool rae, void *buf);
+u16 sim_get_feature(struct sim *s, u8 fid, u8 sel, u32 dw11, u32 *result);
+u16 sim_set_feature(struct sim *s, u8 fid, u32 dw11, u32 *result);
+u16 sim_create_cq(struct sim *s, u16 qid, u16 entries, bool ien, u16 iv);
+u16 sim_create_sq(struct sim *s, u16 qid, u16 entries, u16 cqid);
+u16 sim_delete_q(struct sim *s, u8 opcode, u16 qid);
+/* Set Features Number of Queues, then CQ + SQ pairs 1..@n of @entries. */
+int sim_create_io_queues(struct sim *s, u16 n, u16 entries);
+
+/* A RAM namespace (@nsid 1..4) served by a synchronous test backend. */
+struct nepf_ns *sim_add_ns(struct sim *s, u32 nsid, u64 nr_blocks, u8 lba_shift);
+/* Read/write through I/O queue @sqid: PRP1/PRP2 data of up to 8 KiB. */
+u16 sim_rw(struct sim *s, u16 sqid, u8 opcode, u32 nsid, u64 slba, u16 nlb,
+	   void *buf);
+
+#endif /* NEPF_SIMHOST_H */

@@ -1,0 +1,223 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test-bar-regs.c - register file and CC/CSTS state machine.
+ */
+#include "unit.h"
+
+#define CC_IO	((NVME_SQES << NVME_CC_IOSQES_SHIFT) | \
+		 (NVME_CQES << NVME_CC_IOCQES_SHIFT))
+
+static u64 rd_cap(struct sim *s)
+{
+	return sim_rd32(s, NVME_REG_CAP) | ((u64)sim_rd32(s, NVME_REG_CAP + 4) << 32);
+}
+
+UNIT_TEST(regs_initial_values)
+{
+	struct sim *s = sim_new(NULL);
+	u64 cap = rd_cap(s);
+
+	CHECK_EQ(NVME_CAP_MQES(cap), 63);		/* queue_depth 64 */
+	CHECK(cap & NVME_CAP_CQR);
+	CHECK(!(cap & (NVME_CAP_AMS_WRR | NVME_CAP_AMS_VS)));
+	CHECK_EQ(NVME_CAP_TIMEOUT(cap), 30);
+	CHECK_EQ((cap >> NVME_CAP_DSTRD_SHIFT) & 0xf, 0);
+	CHECK(!(cap & NVME_CAP_NSSRS));
+	CHECK(cap & NVME_CAP_CSS_NVM);
+	CHECK_EQ(NVME_CAP_MPSMIN(cap), 0);
+	CHECK_EQ(NVME_CAP_MPSMAX(cap), 4);
+	CHECK_EQ(sim_rd32(s, NVME_REG_VS), NVME_VS(2, 0, 0));
+	CHECK_EQ(sim_rd32(s, NVME_REG_CSTS), 0);
+	CHECK_EQ(s->ctrl.state, NEPF_CTRL_DISABLED);
+	sim_free(s);
+}
+
+UNIT_TEST(regs_enable_valid)
+{
+	struct sim *s = sim_new(NULL);
+
+	CHECK_EQ(sim_enable(s, 32), 0);
+	CHECK_EQ(sim_rd32(s, NVME_REG_CSTS), NVME_CSTS_RDY);
+	CHECK_EQ(s->ctrl.state, NEPF_CTRL_LIVE);
+	CHECK(s->ctrl.sq[0].valid && s->ctrl.cq[0].valid);
+	CHECK_EQ(s->ctrl.sq[0].size, 32);
+	CHECK_EQ(s->ctrl.page_size, 4096);
+	sim_free(s);
+}
+
+/* Enable with @cc and admin sizes; expect CFS (not RDY) or RDY. */
+static int try_enable(u16 sqe, u16 cqe, u32 cc, bool misalign, u32 *csts)
+{
+	struct sim *s = sim_new(NULL);
+	int ret;
+
+	if (misalign) {
+		sim_wr32(s, NVME_REG_AQA, 31 | (31 << 16));
+		sim_wr64(s, NVME_REG_ASQ, sim_alloc(s, 8192, 4096) + 512);
+		sim_wr64(s, NVME_REG_ACQ, sim_alloc(s, 8192, 4096));
+		sim_wr32(s, NVME_REG_CC, cc | NVME_CC_ENABLE);
+		sim_run(s);
+		ret = (sim_rd32(s, NVME_REG_CSTS) & NVME_CSTS_RDY) ? 0 : -EIO;
+	} else {
+		ret = sim_enable_cc(s, sqe, cqe, cc);
+	}
+	*csts = sim_rd32(s, NVME_REG_CSTS);
+	sim_free(s);
+	return ret;
+}
+
+UNIT_TEST(regs_enable_invalid)
+{
+	u32 csts;
+
+	/* AQA.ASQS = 0 (one entry) */
+	CHECK(try_enable(1, 32, CC_IO, false, &csts));
+	CHECK_EQ(csts, NVME_CSTS_CFS);
+	CHECK(try_enable(32, 1, CC_IO, false, &csts));
+	CHECK_EQ(csts, NVME_CSTS_CFS);
+	/* ASQ not page aligned */
+	CHECK(try_enable(32, 32, CC_IO, true, &csts));
+	CHECK_EQ(csts, NVME_CSTS_CFS);
+	/* MPS above CAP.MPSMAX (4) */
+	CHECK(try_enable(32, 32, CC_IO | (5 << NVME_CC_MPS_SHIFT), false, &csts));
+	CHECK_EQ(csts, NVME_CSTS_CFS);
+	/* CSS other than NVM, AMS other than round robin */
+	CHECK(try_enable(32, 32, CC_IO | NVME_CC_CSS_CSI, false, &csts));
+	CHECK(try_enable(32, 32, CC_IO | NVME_CC_AMS_WRRU, false, &csts));
+	CHECK_EQ(csts, NVME_CSTS_CFS);
+	/* the largest valid values: 64 KiB pages, 4096-entry admin queues */
+	CHECK_EQ(try_enable(4096, 4096, CC_IO | (4 << NVME_CC_MPS_SHIFT), false,
+			    &csts), 0);
+	CHECK_EQ(csts, NVME_CSTS_RDY);
+}
+
+UNIT_TEST(regs_cfs_cleared_by_reset)
+{
+	struct sim *s = sim_new(NULL);
+
+	CHECK(sim_enable_cc(s, 1, 32, CC_IO));
+	CHECK_EQ(s->ctrl.state, NEPF_CTRL_FATAL);
+	sim_disable(s);
+	CHECK_EQ(sim_rd32(s, NVME_REG_CSTS), 0);
+	CHECK_EQ(s->ctrl.state, NEPF_CTRL_DISABLED);
+	CHECK_EQ(sim_enable(s, 32), 0);
+	sim_free(s);
+}
+
+UNIT_TEST(regs_disable_tears_down)
+{
+	struct sim *s = unit_sim_enabled();
+
+	CHECK_EQ(sim_create_io_queues(s, 2, 16), 0);
+	CHECK(s->ctrl.sq[2].valid && s->ctrl.cq[2].valid);
+	sim_disable(s);
+	CHECK_EQ(sim_rd32(s, NVME_REG_CSTS) & NVME_CSTS_RDY, 0);
+	CHECK(!s->ctrl.sq[0].valid && !s->ctrl.cq[0].valid);
+	CHECK(!s->ctrl.sq[2].valid && !s->ctrl.cq[2].valid);
+	/* and it comes back */
+	CHECK_EQ(sim_enable(s, 16), 0);
+	CHECK_EQ(sim_create_io_queues(s, 2, 16), 0);
+	sim_free(s);
+}
+
+static void shutdown_test(u32 shn)
+{
+	struct sim *s = unit_sim_enabled();
+	u32 cc = sim_rd32(s, NVME_REG_CC);
+
+	sim_wr32(s, NVME_REG_CC, cc | shn);
+	sim_run(s);
+	CHECK_EQ(sim_rd32(s, NVME_REG_CSTS) & NVME_CSTS_SHST_MASK,
+		 NVME_CSTS_SHST_CMPLT);
+	CHECK_EQ(s->ctrl.state, NEPF_CTRL_SHUTDOWN);
+	/* the host then resets the controller: SHST is cleared */
+	sim_wr32(s, NVME_REG_CC, cc & ~NVME_CC_ENABLE);
+	sim_run(s);
+	CHECK_EQ(sim_rd32(s, NVME_REG_CSTS), 0);
+	CHECK_EQ(sim_enable(s, 32), 0);
+	sim_free(s);
+}
+
+UNIT_TEST(regs_shutdown_normal)
+{
+	shutdown_test(NVME_CC_SHN_NORMAL);
+}
+
+UNIT_TEST(regs_shutdown_abrupt)
+{
+	shutdown_test(NVME_CC_SHN_ABRUPT);
+}
+
+UNIT_TEST(regs_shutdown_while_disabled)
+{
+	struct sim *s = sim_new(NULL);
+
+	sim_wr32(s, NVME_REG_CC, NVME_CC_SHN_NORMAL);
+	sim_run(s);
+	CHECK_EQ(sim_rd32(s, NVME_REG_CSTS) & NVME_CSTS_SHST_MASK,
+		 NVME_CSTS_SHST_CMPLT);
+	sim_free(s);
+}
+
+UNIT_TEST(regs_read_only_restored)
+{
+	struct sim *s = unit_sim_enabled();
+	u64 cap = s->ctrl.cap;
+
+	sim_wr64(s, NVME_REG_CAP, ~0ULL);
+	sim_wr32(s, NVME_REG_VS, 0x12345678);
+	sim_wr32(s, NVME_REG_CSTS, NVME_CSTS_CFS | NVME_CSTS_SHST_CMPLT);
+	sim_wr32(s, NVME_REG_NSSR, 0x4e564d65);	/* "NVMe": no subsystem reset */
+	sim_wr32(s, NVME_REG_CMBSZ, 0xffffffff);
+	sim_run(s);
+	CHECK_EQ(rd_cap(s), cap);
+	CHECK_EQ(sim_rd32(s, NVME_REG_VS), NVME_VS(2, 0, 0));
+	CHECK_EQ(sim_rd32(s, NVME_REG_CSTS), NVME_CSTS_RDY);
+	CHECK_EQ(sim_rd32(s, NVME_REG_NSSR), 0);
+	CHECK_EQ(sim_rd32(s, NVME_REG_CMBSZ), 0);
+	CHECK_EQ(s->ctrl.state, NEPF_CTRL_LIVE);
+	sim_free(s);
+}
+
+UNIT_TEST(regs_intms_intmc)
+{
+	struct sim *s = unit_sim_enabled();
+
+	sim_wr32(s, NVME_REG_INTMS, 0x5);
+	sim_run(s);
+	CHECK_EQ(nepf_regs_irq_mask(&s->ctrl), 0x5);
+	CHECK_EQ(sim_rd32(s, NVME_REG_INTMS), 0x5);
+	sim_wr32(s, NVME_REG_INTMS, 0x2);
+	sim_run(s);
+	CHECK_EQ(nepf_regs_irq_mask(&s->ctrl), 0x7);
+	sim_wr32(s, NVME_REG_INTMC, 0x5);
+	sim_run(s);
+	CHECK_EQ(nepf_regs_irq_mask(&s->ctrl), 0x2);
+	CHECK_EQ(sim_rd32(s, NVME_REG_INTMC), 0);
+	sim_free(s);
+}
+
+UNIT_TEST(regs_invalid_doorbell_aen)
+{
+	struct sim *s = unit_sim_enabled();
+	struct nvme_sqe sqe;
+	struct nvme_cqe cqe;
+
+	sim_sqe(&sqe, nvme_admin_async_event);
+	CHECK_EQ(sim_cmd(s, 0, &sqe, &cqe), SIM_NO_CQE);	/* parked */
+	/* SQ 0 has 32 entries: a tail of 40 is ignored and reported */
+	sim_wr32(s, NVME_REG_SQTDBL(0), 40);
+	sim_run(s);
+	CHECK_EQ(sim_reap(s, 0, &cqe), 0);
+	CHECK_EQ(le16_to_cpu(cqe.status) >> 1, 0);
+	CHECK_EQ(cqe.cid, sqe.cid);
+	CHECK_EQ(le32_to_cpu(cqe.result),
+		 NVME_AER_RESULT(NVME_AER_TYPE_ERROR, NVME_AER_ERROR_INVALID_DB_VAL,
+				 NVME_LOG_ERROR));
+	/* the controller keeps working once the doorbell is sane again */
+	sim_wr32(s, NVME_REG_SQTDBL(0), s->q[0].sq_tail);
+	sim_sqe(&sqe, nvme_admin_get_features);
+	sqe.cdw10 = cpu_to_le32(NVME_FEAT_ARBITRATION);
+	CHECK_EQ(sim_cmd(s, 0, &sqe, NULL), 0);
+	sim_free(s);
+}
