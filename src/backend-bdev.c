@@ -13,109 +13,22 @@
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 #include <linux/version.h>
+#include "compat.h"
 #include "backend.h"
 #include "backend-priv.h"
 
-/* TODO(compat.h): block device open/close, bio_alloc(), queue flags. */
 struct nepf_bdev {
+	struct nepf_bdev_handle h;
 	struct block_device *bdev;
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 9, 0)
-	struct file *file;
-#elif LINUX_VERSION_CODE >= KERNEL_VERSION(6, 7, 0)
-	struct bdev_handle *handle;
-#endif
-	bool write;
 };
 
-static int nepf_compat_bdev_open(struct nepf_bdev *b, const char *path,
-				 void *holder)
-{
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
-	blk_mode_t mode = BLK_OPEN_READ | (b->write ? BLK_OPEN_WRITE : 0);
-#else
-	fmode_t mode = FMODE_READ | FMODE_EXCL | (b->write ? FMODE_WRITE : 0);
-#endif
-
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 9, 0)
-	b->file = bdev_file_open_by_path(path, mode, holder, NULL);
-	if (IS_ERR(b->file))
-		return PTR_ERR(b->file);
-	b->bdev = file_bdev(b->file);
-#elif LINUX_VERSION_CODE >= KERNEL_VERSION(6, 7, 0)
-	b->handle = bdev_open_by_path(path, mode, holder, NULL);
-	if (IS_ERR(b->handle))
-		return PTR_ERR(b->handle);
-	b->bdev = b->handle->bdev;
-#elif LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
-	b->bdev = blkdev_get_by_path(path, mode, holder, NULL);
-	if (IS_ERR(b->bdev))
-		return PTR_ERR(b->bdev);
-#else
-	b->bdev = blkdev_get_by_path(path, mode, holder);
-	if (IS_ERR(b->bdev))
-		return PTR_ERR(b->bdev);
-#endif
-	return 0;
-}
-
-static void nepf_compat_bdev_close(struct nepf_bdev *b, void *holder)
-{
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 9, 0)
-	fput(b->file);
-#elif LINUX_VERSION_CODE >= KERNEL_VERSION(6, 7, 0)
-	bdev_release(b->handle);
-#elif LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
-	blkdev_put(b->bdev, holder);
-#else
-	blkdev_put(b->bdev, FMODE_READ | FMODE_EXCL | (b->write ? FMODE_WRITE : 0));
-#endif
-}
-
-static struct bio *nepf_compat_bio_alloc(struct block_device *bdev,
-					 unsigned int nr_vecs, unsigned int opf)
-{
-	struct bio *bio;
-
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(5, 18, 0)
-	bio = bio_alloc(bdev, nr_vecs, opf, GFP_NOIO);
-#else
-	bio = bio_alloc(GFP_NOIO, nr_vecs);
-	bio_set_dev(bio, bdev);
-	bio->bi_opf = opf;
-#endif
-	return bio;
-}
-
-#ifdef BIO_MAX_VECS
-#define NEPF_BIO_MAX_VECS	BIO_MAX_VECS
-#else
-#define NEPF_BIO_MAX_VECS	BIO_MAX_PAGES
-#endif
-
-static bool nepf_compat_bdev_can_discard(struct block_device *bdev)
-{
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(5, 19, 0)
-	return bdev_max_discard_sectors(bdev) != 0;
-#else
-	return blk_queue_discard(bdev_get_queue(bdev));
-#endif
-}
-
+/* TODO(compat.h): write cache flag, blkdev_issue_flush(), bio size. */
 static bool nepf_compat_bdev_write_cache(struct block_device *bdev)
 {
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
 	return bdev_write_cache(bdev);
 #else
 	return test_bit(QUEUE_FLAG_WC, &bdev_get_queue(bdev)->queue_flags);
-#endif
-}
-
-static sector_t nepf_compat_bdev_nr_sectors(struct block_device *bdev)
-{
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(5, 16, 0)
-	return bdev_nr_sectors(bdev);
-#else
-	return i_size_read(bdev->bd_inode) >> SECTOR_SHIFT;
 #endif
 }
 
@@ -128,7 +41,11 @@ static int nepf_compat_blkdev_issue_flush(struct block_device *bdev)
 #endif
 }
 
-/* end of TODO(compat.h) */
+#ifdef BIO_MAX_VECS
+#define NEPF_BIO_MAX_VECS	BIO_MAX_VECS
+#else
+#define NEPF_BIO_MAX_VECS	BIO_MAX_PAGES
+#endif
 
 static enum nepf_io_result nepf_bdev_result(enum nepf_io_op op,
 					    blk_status_t sts)
@@ -150,7 +67,7 @@ static enum nepf_io_result nepf_bdev_result(enum nepf_io_op op,
 	}
 }
 
-static int nepf_bdev_open(struct nepf_ns *ns)
+static int nepf_bdev_ns_open(struct nepf_ns *ns)
 {
 	struct nepf_bdev *b;
 	struct block_device *bdev;
@@ -164,24 +81,24 @@ static int nepf_bdev_open(struct nepf_ns *ns)
 	b = kzalloc(sizeof(*b), GFP_KERNEL);
 	if (!b)
 		return -ENOMEM;
-	b->write = !ns->cfg.readonly;
 	/* Exclusive: nobody mounts or partitions it under the host's feet. */
-	ret = nepf_compat_bdev_open(b, ns->cfg.path, ns);
+	ret = nepf_bdev_open(ns->cfg.path, !ns->cfg.readonly, ns, &b->h);
 	if (ret) {
 		kfree(b);
 		return ret;
 	}
-	bdev = b->bdev;
+	bdev = nepf_bdev(&b->h);
+	b->bdev = bdev;
 	ns->priv = b;
 	ns->lba_shift = ilog2(bdev_logical_block_size(bdev));
-	ns->nr_blocks = nepf_compat_bdev_nr_sectors(bdev) >> (ns->lba_shift - SECTOR_SHIFT);
-	ns->can_discard = nepf_compat_bdev_can_discard(bdev);
+	ns->nr_blocks = nepf_bdev_nr_sectors(bdev) >> (ns->lba_shift - SECTOR_SHIFT);
+	ns->can_discard = nepf_bdev_max_discard_sectors(bdev) != 0;
 	ns->can_write_zeroes = bdev_write_zeroes_sectors(bdev) != 0;
 	ns->volatile_cache = nepf_compat_bdev_write_cache(bdev);
 	if (bdev_read_only(bdev) && !ns->cfg.readonly) {
 		pr_err("nvme_epf: nsid %u: %s is read-only: set readonly to 1\n",
 		       ns->nsid, ns->cfg.path);
-		nepf_compat_bdev_close(b, ns);
+		nepf_bdev_close(&b->h);
 		kfree(b);
 		ns->priv = NULL;
 		return -EROFS;
@@ -189,11 +106,11 @@ static int nepf_bdev_open(struct nepf_ns *ns)
 	return 0;
 }
 
-static void nepf_bdev_close(struct nepf_ns *ns)
+static void nepf_bdev_ns_close(struct nepf_ns *ns)
 {
 	struct nepf_bdev *b = ns->priv;
 
-	nepf_compat_bdev_close(b, ns);
+	nepf_bdev_close(&b->h);
 	kfree(b);
 }
 
@@ -213,7 +130,7 @@ static void nepf_bdev_end_io(struct bio *bio)
 static struct bio *nepf_bdev_next_bio(struct block_device *bdev,
 				      struct bio *prev, unsigned int nr_vecs)
 {
-	struct bio *bio = nepf_compat_bio_alloc(bdev, nr_vecs, prev->bi_opf);
+	struct bio *bio = nepf_bio_alloc(bdev, nr_vecs, prev->bi_opf, GFP_NOIO);
 
 	bio->bi_iter.bi_sector = bio_end_sector(prev);
 	bio_chain(bio, prev);
@@ -223,7 +140,8 @@ static struct bio *nepf_bdev_next_bio(struct block_device *bdev,
 
 static void nepf_bdev_rw(struct nepf_io *io, struct block_device *bdev)
 {
-	unsigned int opf, nr_pages, left = io->len;
+	blk_opf_t opf;
+	unsigned int nr_pages, left = io->len;
 	u8 *p = io->buf;
 	struct bio *bio;
 
@@ -232,8 +150,9 @@ static void nepf_bdev_rw(struct nepf_io *io, struct block_device *bdev)
 	else
 		opf = REQ_OP_WRITE | REQ_SYNC | REQ_IDLE | (io->fua ? REQ_FUA : 0);
 	nr_pages = DIV_ROUND_UP(offset_in_page(p) + left, PAGE_SIZE);
-	bio = nepf_compat_bio_alloc(bdev, min_t(unsigned int, nr_pages,
-						NEPF_BIO_MAX_VECS), opf);
+	/* GFP_NOIO may sleep but never fails (bio mempool): no NULL checks. */
+	bio = nepf_bio_alloc(bdev, min_t(unsigned int, nr_pages,
+					 NEPF_BIO_MAX_VECS), opf, GFP_NOIO);
 	bio->bi_iter.bi_sector = io->pos >> SECTOR_SHIFT;
 	bio->bi_private = io;
 	bio->bi_end_io = nepf_bdev_end_io;
@@ -262,7 +181,8 @@ static void nepf_bdev_nodata(struct nepf_io *io, struct block_device *bdev)
 {
 	struct nepf_range one = { .pos = io->pos, .len = io->len };
 	const struct nepf_range *r = &one;
-	unsigned int i, nr = 1, opf = REQ_OP_WRITE_ZEROES;
+	unsigned int i, nr = 1;
+	blk_opf_t opf = REQ_OP_WRITE_ZEROES;
 	/* bi_size is 32 bits: stay below it, in whole logical blocks. */
 	u64 max = round_down(UINT_MAX, bdev_logical_block_size(bdev));
 	struct bio *bio = NULL;
@@ -279,7 +199,7 @@ static void nepf_bdev_nodata(struct nepf_io *io, struct block_device *bdev)
 			u64 chunk = min(len, max);
 
 			if (!bio) {
-				bio = nepf_compat_bio_alloc(bdev, 0, opf);
+				bio = nepf_bio_alloc(bdev, 0, opf, GFP_NOIO);
 				bio->bi_private = io;
 				bio->bi_end_io = nepf_bdev_end_io;
 			} else {
@@ -322,8 +242,8 @@ static void nepf_bdev_submit(struct nepf_io *io)
 			nepf_io_done(io, NEPF_IO_OK);
 			return;
 		}
-		bio = nepf_compat_bio_alloc(b->bdev, 0,
-					    REQ_OP_WRITE | REQ_PREFLUSH | REQ_SYNC);
+		bio = nepf_bio_alloc(b->bdev, 0,
+				     REQ_OP_WRITE | REQ_PREFLUSH | REQ_SYNC, GFP_NOIO);
 		bio->bi_private = io;
 		bio->bi_end_io = nepf_bdev_end_io;
 		submit_bio(bio);
@@ -356,8 +276,8 @@ static void nepf_bdev_flush_all(struct nepf_ns *ns)
 
 const struct nepf_backend_ops nepf_backend_bdev = {
 	.name = "bdev",
-	.open = nepf_bdev_open,
-	.close = nepf_bdev_close,
+	.open = nepf_bdev_ns_open,
+	.close = nepf_bdev_ns_close,
 	.submit = nepf_bdev_submit,
 	.flush_all = nepf_bdev_flush_all,
 };

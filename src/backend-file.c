@@ -15,7 +15,7 @@
 #include <linux/uio.h>
 #include <linux/bvec.h>
 #include <linux/vmalloc.h>
-#include <linux/version.h>
+#include "compat.h"
 #include "backend.h"
 #include "backend-priv.h"
 
@@ -130,14 +130,9 @@ static void nepf_file_rw_done(struct nepf_file_req *req, long ret)
 	nepf_io_done(io, res);
 }
 
-/* TODO(compat.h): ki_complete lost its third argument in 5.16. */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(5, 16, 0)
-static void nepf_file_ki_complete(struct kiocb *iocb, long ret)
-#else
-static void nepf_file_ki_complete(struct kiocb *iocb, long ret, long ret2)
-#endif
+static NEPF_KI_COMPLETE_DECL(nepf_file_ki_complete)
 {
-	nepf_file_rw_done(container_of(iocb, struct nepf_file_req, iocb), ret);
+	nepf_file_rw_done(container_of(iocb, struct nepf_file_req, iocb), res);
 }
 
 static struct nepf_file_req *nepf_file_req_alloc(struct nepf_io *io)
@@ -172,7 +167,7 @@ static ssize_t nepf_file_rw(struct nepf_file_req *req, struct file *file,
 {
 	struct nepf_io *io = req->io;
 	struct iov_iter iter;
-	unsigned int dir = io->op == NEPF_IO_READ ? READ : WRITE;
+	unsigned int dir = io->op == NEPF_IO_READ ? ITER_DEST : ITER_SOURCE;
 
 	iov_iter_bvec(&iter, dir, req->bvec, req->nr_bvec, io->len);
 	init_sync_kiocb(&req->iocb, file);
@@ -181,7 +176,7 @@ static ssize_t nepf_file_rw(struct nepf_file_req *req, struct file *file,
 		req->iocb.ki_flags |= IOCB_DSYNC;
 	if (async)
 		req->iocb.ki_complete = nepf_file_ki_complete;
-	if (dir == READ)
+	if (dir == ITER_DEST)
 		return file->f_op->read_iter(&req->iocb, &iter);
 	return file->f_op->write_iter(&req->iocb, &iter);
 }
