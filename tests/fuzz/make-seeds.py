@@ -1,0 +1,153 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Write the seed corpus of the fuzz targets (tests/fuzz/corpus/<target>/).
+
+The seeds are committed; rerun this after changing an input layout
+(documented at the top of each fuzz-<target>.c).  Each seed is a
+well-formed case (or a classic mistake) so that fuzzing starts from inputs
+that reach deep into the walkers instead of being rejected at once.
+"""
+import os
+import struct
+
+TOP = os.path.dirname(os.path.abspath(__file__))
+PAGE = 4096
+
+READ, WRITE, FLUSH, COMPARE, WZ, DSM, VERIFY = 0x02, 0x01, 0x00, 0x05, 0x08, 0x09, 0x0C
+PSDT_SGL = 0x40
+
+
+def sqe(opc, flags=0, nsid=1, prp1=0, prp2=0, sgl=None, cdw=(0,) * 6):
+    dptr = sgl if sgl is not None else struct.pack("<QQ", prp1, prp2)
+    return (struct.pack("<BBHIIIQ", opc, flags, 0x1234, nsid, 0, 0, 0) + dptr +
+            struct.pack("<6I", *cdw))
+
+
+def sgl_desc(typ, addr, length, sub=0):
+    return struct.pack("<QI3xB", addr, length, (typ << 4) | sub)
+
+
+DATA, BITBUCKET, SEG, LAST, KEYED = 0, 1, 2, 3, 4
+
+
+class Mem:
+    """Host memory image from address 0, as the fuzzers load it."""
+
+    def __init__(self):
+        self.b = bytearray()
+
+    def put(self, addr, data):
+        if len(self.b) < addr + len(data):
+            self.b.extend(bytes(addr + len(data) - len(self.b)))
+        self.b[addr:addr + len(data)] = data
+        return self
+
+    def prps(self, addr, entries):
+        return self.put(addr, b"".join(struct.pack("<Q", e) for e in entries))
+
+
+def rw_cdw(slba, nlb, control=0):
+    return (slba & 0xFFFFFFFF, slba >> 32, (nlb - 1) | (control << 16), 0, 0, 0)
+
+
+def write(target, name, data):
+    d = os.path.join(TOP, "corpus", target)
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, "seed-" + name), "wb") as f:
+        f.write(data)
+
+
+def prp_sgl(name, s, length, mem=Mem(), sgl=False, page_shift=0, max_len=0):
+    hdr = struct.pack("<BII", (1 if sgl else 0) | (page_shift << 1), length, max_len)
+    write("prp-sgl", name, hdr + s + bytes(mem.b))
+
+
+def prp_sgl_seeds():
+    prp_sgl("prp1", sqe(READ, prp1=0x10000), 512)
+    prp_sgl("prp1-offset-prp2", sqe(WRITE, prp1=0x10200, prp2=0x20000), 2 * PAGE)
+    prp_sgl("prp1-misaligned", sqe(READ, prp1=0x10001), 512)
+    prp_sgl("prp2-offset", sqe(READ, prp1=0x10000, prp2=0x20010), 2 * PAGE)
+    pages = [0x20000 + i * PAGE for i in range(15)]
+    prp_sgl("prp-list", sqe(READ, prp1=0x10000, prp2=0x1000), 16 * PAGE,
+            Mem().prps(0x1000, pages))
+    # A list starting at offset 0xf00 of its page: 31 entries, then a chain.
+    first = [0x40000 + i * PAGE for i in range(31)] + [0x2000]
+    rest = [0x80000 + i * PAGE for i in range(268)]
+    prp_sgl("prp-list-offset-chain", sqe(READ, prp1=0x10400, prp2=0x1f00),
+            300 * PAGE - 0x400, Mem().prps(0x1f00, first).prps(0x2000, rest))
+    prp_sgl("prp-list-entry-offset", sqe(READ, prp1=0x10000, prp2=0x1000),
+            4 * PAGE, Mem().prps(0x1000, [0x20000, 0x21008, 0x22000]))
+    prp_sgl("prp-chain-to-itself", sqe(READ, prp1=0x10000, prp2=0x1000),
+            600 * PAGE, Mem().prps(0x1000, [0x30000] * 511 + [0x1000]))
+    prp_sgl("mdts-exceeded", sqe(READ, prp1=0x10000, prp2=0x11000), 2 * PAGE,
+            max_len=PAGE)
+    prp_sgl("prp-32k-page", sqe(READ, prp1=0x10000, prp2=0x20000), 0x18000,
+            page_shift=3)
+    prp_sgl("sgl-data-block", sqe(READ, PSDT_SGL, sgl=sgl_desc(DATA, 0x10000, PAGE)),
+            PAGE, sgl=True)
+    prp_sgl("sgl-not-enabled", sqe(READ, PSDT_SGL, sgl=sgl_desc(DATA, 0x10000, PAGE)),
+            PAGE)
+    seg = sgl_desc(DATA, 0x10000, 1024) + sgl_desc(DATA, 0x20000, 1024) + \
+        sgl_desc(DATA, 0x30000, 1024)
+    prp_sgl("sgl-last-segment", sqe(WRITE, PSDT_SGL, sgl=sgl_desc(LAST, 0x800, 48)),
+            3072, Mem().put(0x800, seg), sgl=True)
+    m = Mem()
+    m.put(0x800, sgl_desc(DATA, 0x10000, 512) + sgl_desc(SEG, 0x900, 32))
+    m.put(0x900, sgl_desc(DATA, 0x10200, 512) + sgl_desc(LAST, 0xa00, 48))
+    m.put(0xa00, sgl_desc(BITBUCKET, 0, 512) + sgl_desc(DATA, 0x0, 0) +
+          sgl_desc(DATA, 0x30000, 4096))
+    prp_sgl("sgl-segment-chain-bitbucket",
+            sqe(READ, PSDT_SGL, sgl=sgl_desc(SEG, 0x800, 32)), 2048, m, sgl=True)
+    prp_sgl("sgl-bitbucket-write",
+            sqe(WRITE, PSDT_SGL, sgl=sgl_desc(SEG, 0xa00, 48)), 2048, m, sgl=True)
+    prp_sgl("sgl-segment-loop", sqe(READ, PSDT_SGL, sgl=sgl_desc(SEG, 0x800, 16)),
+            PAGE, Mem().put(0x800, sgl_desc(SEG, 0x800, 16)), sgl=True)
+    prp_sgl("sgl-keyed", sqe(READ, PSDT_SGL, sgl=sgl_desc(KEYED, 0x10000, PAGE)),
+            PAGE, sgl=True)
+    prp_sgl("sgl-too-short", sqe(READ, PSDT_SGL, sgl=sgl_desc(DATA, 0x10000, 512)),
+            PAGE, sgl=True)
+
+
+def io_cmd(name, s, mem=Mem(), nsflags=0x08, result=0, blocks=2048, mdts=32):
+    hdr = struct.pack("<BBIB", nsflags, result, blocks - 1, mdts)
+    write("io-cmd", name, hdr + s + bytes(mem.b))
+
+
+def io_cmd_seeds():
+    io_cmd("read", sqe(READ, prp1=0x10000, prp2=0x11000, cdw=rw_cdw(0, 8)))
+    io_cmd("read-4k-list", sqe(READ, prp1=0x10000, prp2=0x1000, cdw=rw_cdw(8, 4)),
+           Mem().prps(0x1000, [0x11000, 0x12000, 0x13000]), nsflags=0x18)
+    io_cmd("write-fua", sqe(WRITE, prp1=0x2000, cdw=rw_cdw(100, 1, 1 << 14)),
+           Mem().put(0x2000, b"\x55" * 512))
+    io_cmd("write-readonly", sqe(WRITE, prp1=0x2000, cdw=rw_cdw(0, 1)), nsflags=0x09)
+    io_cmd("read-lba-range", sqe(READ, prp1=0x10000, cdw=rw_cdw(2047, 2)))
+    io_cmd("read-backend-error", sqe(READ, prp1=0x10000, cdw=rw_cdw(0, 1)), result=1)
+    io_cmd("flush", sqe(FLUSH))
+    io_cmd("flush-broadcast", sqe(FLUSH, nsid=0xFFFFFFFF))
+    io_cmd("nsid-zero", sqe(READ, nsid=0, prp1=0x10000, cdw=rw_cdw(0, 1)))
+    io_cmd("nsid-second", sqe(READ, nsid=2, prp1=0x10000, cdw=rw_cdw(0, 1)),
+           nsflags=0x48)
+    io_cmd("write-zeroes-native", sqe(WZ, cdw=rw_cdw(0, 65536)), nsflags=0x0a,
+           blocks=1 << 20)
+    io_cmd("write-zeroes-emulated", sqe(WZ, cdw=rw_cdw(16, 64, 1 << 9)))
+    ranges = b"".join(struct.pack("<IIQ", 0, n, s) for s, n in
+                      ((0, 8), (100, 0), (1000, 48), (2040, 8)))
+    io_cmd("dsm-deallocate", sqe(DSM, prp1=0x1000, cdw=(3, 4, 0, 0, 0, 0)),
+           Mem().put(0x1000, ranges), nsflags=0x0c)
+    io_cmd("dsm-out-of-range", sqe(DSM, prp1=0x1000, cdw=(0, 4, 0, 0, 0, 0)),
+           Mem().put(0x1000, struct.pack("<IIQ", 0, 9, 2040)), nsflags=0x0c)
+    io_cmd("compare", sqe(COMPARE, prp1=0x2000, cdw=rw_cdw(0, 1)),
+           Mem().put(0x2000, b"\x3c" * 512))
+    io_cmd("compare-mismatch", sqe(COMPARE, prp1=0x2000, cdw=rw_cdw(0, 1)),
+           Mem().put(0x2000, b"\x3d" * 512))
+    io_cmd("verify", sqe(VERIFY, cdw=rw_cdw(0, 16)))
+    io_cmd("read-sgl", sqe(READ, PSDT_SGL, sgl=sgl_desc(LAST, 0x800, 32),
+                           cdw=rw_cdw(0, 2)),
+           Mem().put(0x800, sgl_desc(DATA, 0x10000, 512) +
+                     sgl_desc(BITBUCKET, 0, 512)), nsflags=0x28)
+    io_cmd("write-uncorrectable", sqe(0x04, cdw=rw_cdw(0, 1)))
+    io_cmd("fused", sqe(READ, 0x01, prp1=0x10000, cdw=rw_cdw(0, 1)))
+
+
+prp_sgl_seeds()
+io_cmd_seeds()
