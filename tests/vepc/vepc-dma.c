@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * dmaengine provider shaped like DesignWare eDMA as endpoint functions see
- * it: two dma_devices on the EPC parent, one with read channels
- * (DMA_DEV_TO_MEM: host PCI address in src_addr) and one with write
- * channels (DMA_MEM_TO_DEV: dst_addr), both also doing local memcpy.
+ * it: one dma_device on the EPC parent with read channels (DMA_DEV_TO_MEM:
+ * host PCI address in src_addr) and write channels (DMA_MEM_TO_DEV:
+ * dst_addr), each reporting its own direction; all do local memcpy too.
  * Functions find them with chan->device->dev == epc->dev.parent and
  * dma_get_slave_caps(). Transfers run on a workqueue and complete
  * asynchronously with callbacks; host accesses go through the checking
@@ -284,8 +284,13 @@ static void vepc_free_chan(struct dma_chan *c)
 	vepc_synchronize(c);
 }
 
-static struct vepc_dma_dev *vepc_dma_dev_new(struct vepc *v, unsigned int n,
-					     enum dma_transfer_direction dir)
+/* Like eDMA: one device, each channel moves data in one direction only. */
+static void vepc_dma_caps(struct dma_chan *c, struct dma_slave_caps *caps)
+{
+	caps->directions = BIT(to_vchan(c)->dir);
+}
+
+int vepc_dma_init(struct vepc *v, unsigned int nchan)
 {
 	u32 widths = BIT(DMA_SLAVE_BUSWIDTH_1_BYTE) | BIT(DMA_SLAVE_BUSWIDTH_2_BYTES) |
 		     BIT(DMA_SLAVE_BUSWIDTH_4_BYTES) | BIT(DMA_SLAVE_BUSWIDTH_8_BYTES);
@@ -294,20 +299,28 @@ static struct vepc_dma_dev *vepc_dma_dev_new(struct vepc *v, unsigned int n,
 	unsigned int i;
 	int ret;
 
-	vd = kzalloc(struct_size(vd, chans, n), GFP_KERNEL);
+	if (!nchan)
+		return 0;
+	vd = kzalloc(struct_size(vd, chans, 2 * nchan), GFP_KERNEL);
 	if (!vd)
-		return ERR_PTR(-ENOMEM);
-	vd->nchan = n;
+		return -ENOMEM;
+	vd->nchan = 2 * nchan;
+	v->dma_wq = alloc_workqueue("vepc-dma", WQ_UNBOUND, 0);
+	if (!v->dma_wq) {
+		kfree(vd);
+		return -ENOMEM;
+	}
 	dd = &vd->dd;
 	dd->dev = v->dev;
 	INIT_LIST_HEAD(&dd->channels);
 	dma_cap_set(DMA_SLAVE, dd->cap_mask);
 	dma_cap_set(DMA_MEMCPY, dd->cap_mask);
 	dma_cap_set(DMA_PRIVATE, dd->cap_mask);
-	dd->directions = BIT(dir);
+	dd->directions = BIT(DMA_DEV_TO_MEM) | BIT(DMA_MEM_TO_DEV);
 	dd->src_addr_widths = widths;
 	dd->dst_addr_widths = widths;
 	dd->residue_granularity = DMA_RESIDUE_GRANULARITY_DESCRIPTOR;
+	dd->device_caps = vepc_dma_caps;
 	dd->device_alloc_chan_resources = vepc_alloc_chan;
 	dd->device_free_chan_resources = vepc_free_chan;
 	dd->device_prep_slave_sg = vepc_prep_slave_sg;
@@ -317,11 +330,12 @@ static struct vepc_dma_dev *vepc_dma_dev_new(struct vepc *v, unsigned int n,
 	dd->device_issue_pending = vepc_issue_pending;
 	dd->device_terminate_all = vepc_terminate_all;
 	dd->device_synchronize = vepc_synchronize;
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < vd->nchan; i++) {
 		struct vepc_dma_chan *vc = &vd->chans[i];
 
 		vc->v = v;
-		vc->dir = dir;
+		/* read channels first, then write channels */
+		vc->dir = i < nchan ? DMA_DEV_TO_MEM : DMA_MEM_TO_DEV;
 		spin_lock_init(&vc->lock);
 		INIT_LIST_HEAD(&vc->submitted);
 		INIT_LIST_HEAD(&vc->issued);
@@ -331,47 +345,21 @@ static struct vepc_dma_dev *vepc_dma_dev_new(struct vepc *v, unsigned int n,
 	}
 	ret = dma_async_device_register(dd);
 	if (ret) {
+		destroy_workqueue(v->dma_wq);
+		v->dma_wq = NULL;
 		kfree(vd);
-		return ERR_PTR(ret);
+		return ret;
 	}
-	return vd;
-}
-
-static void vepc_dma_dev_free(struct vepc_dma_dev *vd)
-{
-	if (IS_ERR_OR_NULL(vd))
-		return;
-	dma_async_device_unregister(&vd->dd);
-	kfree(vd);
-}
-
-int vepc_dma_init(struct vepc *v, unsigned int nchan)
-{
-	if (!nchan)
-		return 0;
-	v->dma_wq = alloc_workqueue("vepc-dma", WQ_UNBOUND, 0);
-	if (!v->dma_wq)
-		return -ENOMEM;
-	v->dma_rd = vepc_dma_dev_new(v, nchan, DMA_DEV_TO_MEM);
-	if (IS_ERR(v->dma_rd))
-		goto err;
-	v->dma_wr = vepc_dma_dev_new(v, nchan, DMA_MEM_TO_DEV);
-	if (IS_ERR(v->dma_wr))
-		goto err_rd;
+	v->dma = vd;
 	return 0;
-err_rd:
-	vepc_dma_dev_free(v->dma_rd);
-	v->dma_wr = NULL;
-err:
-	destroy_workqueue(v->dma_wq);
-	v->dma_rd = NULL;
-	return -ENOMEM;
 }
 
 void vepc_dma_exit(struct vepc *v)
 {
-	vepc_dma_dev_free(v->dma_wr);
-	vepc_dma_dev_free(v->dma_rd);
-	if (v->dma_wq)
-		destroy_workqueue(v->dma_wq);
+	if (!v->dma)
+		return;
+	dma_async_device_unregister(&v->dma->dd);
+	destroy_workqueue(v->dma_wq);
+	kfree(v->dma);
+	v->dma = NULL;
 }

@@ -8,6 +8,8 @@
  *   windows    rw  usable outbound windows (1..windows param)
  *   refusals   r   checking-IOMMU refusals (tests assert 0)
  *   stats      r   all counters, "name value" per line
+ *   selftest_fn rw 0/1: stop+unbind / create+bind+start the built-in
+ *                  self-test function (bound, it pins the module)
  */
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
@@ -55,6 +57,26 @@ static int vepc_windows_put(void *data, u64 val)
 DEFINE_DEBUGFS_ATTRIBUTE(vepc_windows_fops, vepc_windows_get, vepc_windows_put,
 			 "%llu\n");
 
+static int vepc_st_get(void *data, u64 *val)
+{
+	*val = vepc_selftest_ep_running();
+	return 0;
+}
+
+static int vepc_st_put(void *data, u64 val)
+{
+	struct vepc *v = data;
+
+	if (val > 1)
+		return -EINVAL;
+	if (!val) {
+		vepc_selftest_ep_stop(v);
+		return 0;
+	}
+	return vepc_selftest_ep_start(v);
+}
+DEFINE_DEBUGFS_ATTRIBUTE(vepc_st_fops, vepc_st_get, vepc_st_put, "%llu\n");
+
 static int vepc_stats_show(struct seq_file *m, void *unused)
 {
 	struct vepc *v = m->private;
@@ -85,6 +107,7 @@ void vepc_debugfs_init(struct vepc *v)
 	debugfs_create_file_unsafe("windows", 0600, d, v, &vepc_windows_fops);
 	debugfs_create_atomic_t("refusals", 0400, d, &v->stats.refusals);
 	debugfs_create_file("stats", 0400, d, v, &vepc_stats_fops);
+	debugfs_create_file_unsafe("selftest_fn", 0600, d, v, &vepc_st_fops);
 }
 
 void vepc_debugfs_exit(struct vepc *v)

@@ -45,7 +45,7 @@ MODULE_PARM_DESC(iommu, "refuse endpoint access to host memory the host did not 
 
 static bool selftest;
 module_param(selftest, bool, 0444);
-MODULE_PARM_DESC(selftest, "create, bind and start the built-in vepc_selftest function");
+MODULE_PARM_DESC(selftest, "create, bind and start the built-in vepc_selftest function (stop it through debugfs vepc/selftest_fn before unloading)");
 
 static struct platform_device *vepc_pdev;
 
@@ -125,8 +125,7 @@ static void vepc_remove(struct platform_device *pdev)
 {
 	struct vepc *v = platform_get_drvdata(pdev);
 
-	if (selftest)
-		vepc_selftest_ep_stop(v);
+	vepc_selftest_ep_stop(v);
 	vepc_selftest_host_unregister();
 	/* host devices go before anything they might still touch */
 	vepc_link_set(v, false, false);

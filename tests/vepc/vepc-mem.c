@@ -211,7 +211,7 @@ int vepc_win_map(struct vepc *v, phys_addr_t phys, u64 pci_addr, size_t size)
 	w->phys = phys;
 	w->pci_addr = pci_addr;
 	w->size = size;
-	w->refused = vepc_host_read(v, pci_addr, virt, size, "window read") != 0;
+	w->refused = vepc_host_read(v, pci_addr, virt, size, "window") != 0;
 	if (w->refused)
 		memset(virt, 0xff, size);	/* what a faulting read returns */
 	memcpy(w->snap, virt, size);
@@ -236,7 +236,7 @@ static void vepc_win_sync(struct vepc *v, struct vepc_window *w)
 			i++;
 		memcpy(w->snap + start, cur + start, i - start);
 		vepc_host_write(v, w->pci_addr + start, cur + start, i - start,
-				"window write");
+				"window");
 	}
 }
 

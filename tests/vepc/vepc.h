@@ -109,8 +109,7 @@ struct vepc {
 
 	/* dmaengine provider */
 	struct workqueue_struct	*dma_wq;
-	struct vepc_dma_dev	*dma_rd;
-	struct vepc_dma_dev	*dma_wr;
+	struct vepc_dma_dev	*dma;
 	atomic_t		dma_fail;	/* fail the next N transfers */
 
 	struct vepc_stats	stats;
@@ -177,6 +176,7 @@ int vepc_selftest_ep_register(void);
 void vepc_selftest_ep_unregister(void);
 int vepc_selftest_ep_start(struct vepc *v);
 void vepc_selftest_ep_stop(struct vepc *v);
+bool vepc_selftest_ep_running(void);
 int vepc_selftest_host_register(struct vepc *v);
 void vepc_selftest_host_unregister(void);
 
