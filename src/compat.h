@@ -22,28 +22,29 @@
 
 /* ---- endpoint controller calls, addressed by the function ---- */
 
-/* The (physical, virtual) function numbers the pci_epc_*() calls take. */
+/* Call a pci_epc_*() function with the function's EPC and (v)func numbers. */
 #ifdef NEPF_HAVE_EPC_VFUNC_NO
-#define NEPF_FN(epf)	(epf)->func_no, (epf)->vfunc_no
+#define nepf_epc_call(fn, epf, ...) \
+	fn((epf)->epc, (epf)->func_no, (epf)->vfunc_no, ##__VA_ARGS__)
 #else
-#define NEPF_FN(epf)	(epf)->func_no
+#define nepf_epc_call(fn, epf, ...) fn((epf)->epc, (epf)->func_no, ##__VA_ARGS__)
 #endif
 
 /* Program the function's configuration space header. */
 static inline int nepf_epc_write_header(struct pci_epf *epf, struct pci_epf_header *hdr)
 {
-	return pci_epc_write_header(epf->epc, NEPF_FN(epf), hdr);
+	return nepf_epc_call(pci_epc_write_header, epf, hdr);
 }
 
 /* Expose / withdraw an inbound BAR (bar points into epf->bar[]). */
 static inline int nepf_epc_set_bar(struct pci_epf *epf, struct pci_epf_bar *bar)
 {
-	return pci_epc_set_bar(epf->epc, NEPF_FN(epf), bar);
+	return nepf_epc_call(pci_epc_set_bar, epf, bar);
 }
 
 static inline void nepf_epc_clear_bar(struct pci_epf *epf, struct pci_epf_bar *bar)
 {
-	pci_epc_clear_bar(epf->epc, NEPF_FN(epf), bar);
+	nepf_epc_call(pci_epc_clear_bar, epf, bar);
 }
 
 /*
@@ -52,30 +53,30 @@ static inline void nepf_epc_clear_bar(struct pci_epf *epf, struct pci_epf_bar *b
  */
 static inline int nepf_epc_set_msi(struct pci_epf *epf, u8 nr_irqs)
 {
-	return pci_epc_set_msi(epf->epc, NEPF_FN(epf), nr_irqs);
+	return nepf_epc_call(pci_epc_set_msi, epf, nr_irqs);
 }
 
 static inline int nepf_epc_get_msi(struct pci_epf *epf)
 {
-	return pci_epc_get_msi(epf->epc, NEPF_FN(epf));
+	return nepf_epc_call(pci_epc_get_msi, epf);
 }
 
 static inline int nepf_epc_set_msix(struct pci_epf *epf, u16 nr_irqs,
 				    enum pci_barno bir, u32 offset)
 {
-	return pci_epc_set_msix(epf->epc, NEPF_FN(epf), nr_irqs, bir, offset);
+	return nepf_epc_call(pci_epc_set_msix, epf, nr_irqs, bir, offset);
 }
 
 static inline int nepf_epc_get_msix(struct pci_epf *epf)
 {
-	return pci_epc_get_msix(epf->epc, NEPF_FN(epf));
+	return nepf_epc_call(pci_epc_get_msix, epf);
 }
 
-/* Interrupt types for nepf_epc_raise_irq(). */
-enum nepf_irq_type { NEPF_IRQ_INTX, NEPF_IRQ_MSI, NEPF_IRQ_MSIX };
-
-/* Raise an interrupt; irq_num is 1-based as the EPC API wants. */
-static inline int nepf_epc_raise_irq(struct pci_epf *epf, enum nepf_irq_type type, u16 irq_num)
+/*
+ * Raise an interrupt: type is NEPF_IRQ_INTX (0), NEPF_IRQ_MSI (1) or
+ * NEPF_IRQ_MSIX (2) from ctrl.h; irq_num is 1-based as the EPC API wants.
+ */
+static inline int nepf_epc_raise_irq(struct pci_epf *epf, unsigned int type, u16 irq_num)
 {
 #ifdef NEPF_HAVE_PCI_IRQ_INTX
 	static const unsigned int map[] = { PCI_IRQ_INTX, PCI_IRQ_MSI, PCI_IRQ_MSIX };
@@ -83,25 +84,27 @@ static inline int nepf_epc_raise_irq(struct pci_epf *epf, enum nepf_irq_type typ
 	static const enum pci_epc_irq_type map[] = {
 		PCI_EPC_IRQ_LEGACY, PCI_EPC_IRQ_MSI, PCI_EPC_IRQ_MSIX };
 #endif
-	return pci_epc_raise_irq(epf->epc, NEPF_FN(epf), map[type], irq_num);
+	if (type >= ARRAY_SIZE(map))
+		return -EINVAL;
+	return nepf_epc_call(pci_epc_raise_irq, epf, map[type], irq_num);
 }
 
 /* Map / unmap an outbound window (phys from pci_epc_mem_alloc_addr()). */
 static inline int nepf_epc_map_addr(struct pci_epf *epf, phys_addr_t phys,
 				    u64 pci_addr, size_t size)
 {
-	return pci_epc_map_addr(epf->epc, NEPF_FN(epf), phys, pci_addr, size);
+	return nepf_epc_call(pci_epc_map_addr, epf, phys, pci_addr, size);
 }
 
 static inline void nepf_epc_unmap_addr(struct pci_epf *epf, phys_addr_t phys)
 {
-	pci_epc_unmap_addr(epf->epc, NEPF_FN(epf), phys);
+	nepf_epc_call(pci_epc_unmap_addr, epf, phys);
 }
 
 /* The controller's features (BARs, alignment, notifiers). */
 static inline const struct pci_epc_features *nepf_epc_get_features(struct pci_epf *epf)
 {
-	return pci_epc_get_features(epf->epc, NEPF_FN(epf));
+	return nepf_epc_call(pci_epc_get_features, epf);
 }
 
 /*
@@ -116,12 +119,12 @@ static inline const struct pci_epc_features *nepf_epc_get_features(struct pci_ep
 static inline int nepf_epc_mem_map(struct pci_epf *epf, u64 pci_addr, size_t size,
 				   struct nepf_epc_map *map)
 {
-	return pci_epc_mem_map(epf->epc, NEPF_FN(epf), pci_addr, size, map);
+	return nepf_epc_call(pci_epc_mem_map, epf, pci_addr, size, map);
 }
 
 static inline void nepf_epc_mem_unmap(struct pci_epf *epf, struct nepf_epc_map *map)
 {
-	pci_epc_mem_unmap(epf->epc, NEPF_FN(epf), map);
+	nepf_epc_call(pci_epc_mem_unmap, epf, map);
 }
 #else
 struct nepf_epc_map {

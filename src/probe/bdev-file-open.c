@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /* bdev_file_open_by_path() returns a struct file (6.9+) */
 #include <linux/blkdev.h>
 #include <linux/fs.h>

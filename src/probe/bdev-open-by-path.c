@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /* bdev_open_by_path() returns a struct bdev_handle (6.7, 6.8) */
 #include <linux/blkdev.h>
 struct bdev_handle *nepf_probe(const char *path);

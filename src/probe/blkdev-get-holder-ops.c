@@ -1,4 +1,5 @@
-/* blkdev_get_by_path(path, blk_mode_t, holder, holder_ops) and blkdev_put(bdev, holder) (6.5, 6.6) */
+// SPDX-License-Identifier: GPL-2.0
+/* blkdev_get_by_path(path, blk_mode_t, holder, hops), blkdev_put(bdev, holder) (6.5, 6.6) */
 #include <linux/blkdev.h>
 struct block_device *nepf_probe(const char *path);
 struct block_device *nepf_probe(const char *path)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /* dmaengine_prep_slave_single() and dma_slave_config src_addr/dst_addr */
 #include <linux/dmaengine.h>
 struct dma_async_tx_descriptor *nepf_probe(struct dma_chan *c, dma_addr_t a);

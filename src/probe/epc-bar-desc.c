@@ -1,4 +1,5 @@
-/* pci_epc_features.bar[] is a struct pci_epc_bar_desc (6.9+), not the reserved_bar/bar_fixed_* masks */
+// SPDX-License-Identifier: GPL-2.0
+/* pci_epc_features.bar[] are pci_epc_bar_desc (6.9+), not reserved_bar/bar_fixed_* */
 #include <linux/pci-epc.h>
 int nepf_probe(const struct pci_epc_features *f);
 int nepf_probe(const struct pci_epc_features *f)

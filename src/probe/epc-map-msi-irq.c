@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /* pci_epc_map_msi_irq() exists (5.7+) */
 #include <linux/pci-epc.h>
 void *nepf_probe(void);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /* struct pci_epf_header has interrupt_pin */
 #include <linux/pci-epc.h>
 void nepf_probe(struct pci_epf_header *h);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /* pci_epc_raise_irq() takes PCI_IRQ_INTX/MSI/MSIX (6.8+), not enum pci_epc_irq_type */
 #include <linux/pci.h>
 #include <linux/pci-epc.h>

@@ -6,7 +6,7 @@
 # module against KDIR, with the kernel's own kbuild flags (ARCH and
 # CROSS_COMPILE come from the caller's environment or make command line).
 # A probe that compiles gives "#define NEPF_HAVE_<NAME> 1" in OUTPUT; its
-# first-line comment says what it means.  Only compat.h looks at these.
+# comment on the line after the SPDX tag says what it means.  Only compat.h looks at these.
 set -eu
 
 kdir=$1
@@ -54,7 +54,7 @@ ${MAKE:-make} -k -C "$kdir" M="$tmp" KCFLAGS="$kcflags" $objs > "$tmp/log" 2>&1 
 		n=$(basename "$f" .c)
 		def=NEPF_HAVE_$(echo "$n" | tr 'a-z-' 'A-Z_')
 		echo
-		head -n 1 "$f"
+		sed -n 2p "$f"
 		if [ -f "$tmp/$n.o" ]; then
 			echo "#define $def 1"
 		else

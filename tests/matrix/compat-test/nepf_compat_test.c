@@ -56,8 +56,8 @@ int nepf_compat_exercise(struct pci_epf *epf, struct kiocb *iocb, struct config_
 	nepf_epc_clear_bar(epf, &epf->bar[BAR_0]);
 	ret |= nepf_epc_set_msi(epf, 4) | nepf_epc_get_msi(epf);
 	ret |= nepf_epc_set_msix(epf, 8, BAR_0, 0x2000) | nepf_epc_get_msix(epf);
-	ret |= nepf_epc_raise_irq(epf, NEPF_IRQ_INTX, 1);
-	ret |= nepf_epc_raise_irq(epf, NEPF_IRQ_MSIX, 2);
+	ret |= nepf_epc_raise_irq(epf, 0 /* NEPF_IRQ_INTX */, 1);
+	ret |= nepf_epc_raise_irq(epf, 2 /* NEPF_IRQ_MSIX */, 2);
 	ret |= nepf_epc_map_addr(epf, 0, 0x1000, 4096);
 	nepf_epc_unmap_addr(epf, 0);
 	ret |= nepf_epc_mem_map(epf, 0x1234, 512, &map);

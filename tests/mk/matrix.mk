@@ -1,0 +1,11 @@
+# SPDX-License-Identifier: GPL-2.0
+# Build matrix: every kernel target (-Werror), compat.h test module, sparse,
+# checkpatch, DKMS refusal on stock kernels.  MATRIX_ROWS="..." picks rows.
+CHECK_TIERS += matrix
+
+.PHONY: matrix check-matrix checkpatch
+matrix check-matrix:
+	@bash tests/matrix/run.sh $(MATRIX_ROWS)
+
+checkpatch:
+	@bash tests/matrix/checkpatch.sh
