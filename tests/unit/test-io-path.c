@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test-io-path.c - full command round trips through I/O queues: data,
+ * completions, interrupts and coalescing, SMART counters, error log LBA.
+ */
+#include "unit.h"
+
+#define DNR	NVME_STATUS_DNR
+
+static u8 wbuf[8192], rbuf[8192];
+
+UNIT_TEST(io_round_trip)
+{
+	struct sim *s = unit_sim_enabled();
+	unsigned int i;
+
+	sim_add_ns(s, 1, 256, 9);
+	CHECK_EQ(sim_create_io_queues(s, 2, 8), 0);
+	for (i = 0; i < sizeof(wbuf); i++)
+		wbuf[i] = i * 7 + 3;
+	CHECK_EQ(sim_rw(s, 1, nvme_cmd_write, 1, 10, 16, wbuf), 0);
+	CHECK_EQ(sim_rw(s, 2, nvme_cmd_read, 1, 10, 16, rbuf), 0);
+	CHECK(!memcmp(wbuf, rbuf, sizeof(wbuf)));
+	/* each I/O queue interrupts on its own vector (qid % 5) */
+	CHECK_EQ(s->irqs[1], 1);
+	CHECK_EQ(s->irqs[2], 1);
+	/* many commands: ring wrap on an 8-entry queue, phase bit flips */
+	for (i = 0; i < 20; i++)
+		CHECK_EQ(sim_rw(s, 1, nvme_cmd_read, 1, i, 1, rbuf), 0);
+	CHECK_EQ(s->irqs[1], 21);
+	CHECK_EQ(s->nr_released, s->nr_fetched);
+	sim_free(s);
+}
+
+UNIT_TEST(io_smart_counters)
+{
+	struct sim *s = unit_sim_enabled();
+	struct nvme_smart_log *log = (void *)rbuf;
+	unsigned int i;
+
+	sim_add_ns(s, 1, 4096, 9);
+	CHECK_EQ(sim_create_io_queues(s, 1, 16), 0);
+	CHECK_EQ(sim_get_log(s, NVME_LOG_SMART, 512, 0, false, rbuf), 0);
+	CHECK_EQ(log->data_units_written[0], 0);
+	CHECK_EQ(log->host_writes[0], 0);
+	CHECK_EQ(log->temperature[0] | (log->temperature[1] << 8), 313);
+	/* 3 writes of 16 blocks, 1 read of 1 block */
+	for (i = 0; i < 3; i++)
+		CHECK_EQ(sim_rw(s, 1, nvme_cmd_write, 1, i * 16, 16, wbuf), 0);
+	CHECK_EQ(sim_rw(s, 1, nvme_cmd_read, 1, 0, 1, rbuf + 4096), 0);
+	CHECK_EQ(sim_get_log(s, NVME_LOG_SMART, 512, 0, false, rbuf), 0);
+	CHECK_EQ(log->host_writes[0], 3);
+	CHECK_EQ(log->host_reads[0], 1);
+	CHECK_EQ(log->data_units_written[0], 1);	/* 48 units: rounds up */
+	CHECK_EQ(log->data_units_read[0], 1);
+	CHECK_EQ(log->power_cycles[0], 1);
+	/* 48 + 59 * 16 = 992 512-byte units: still 1; 1008: 2 */
+	for (i = 0; i < 59; i++)
+		CHECK_EQ(sim_rw(s, 1, nvme_cmd_write, 1, 0, 16, wbuf), 0);
+	CHECK_EQ(sim_get_log(s, NVME_LOG_SMART, 512, 0, false, rbuf), 0);
+	CHECK_EQ(log->data_units_written[0], 1);
+	CHECK_EQ(sim_rw(s, 1, nvme_cmd_write, 1, 0, 16, wbuf), 0);
+	CHECK_EQ(sim_get_log(s, NVME_LOG_SMART, 512, 0, false, rbuf), 0);
+	CHECK_EQ(log->data_units_written[0], 2);
+	CHECK_EQ(log->host_writes[0], 63);
+	sim_free(s);
+}
+
+UNIT_TEST(io_power_on_hours)
+{
+	struct sim *s;
+	struct nvme_smart_log *log = (void *)rbuf;
+
+	uport_fake_ns = 1;
+	s = unit_sim_enabled();
+	uport_fake_ns += 3ULL * 3600 * 1000000000ULL + 5;
+	CHECK_EQ(sim_get_log(s, NVME_LOG_SMART, 512, 0, false, rbuf), 0);
+	CHECK_EQ(log->power_on_hours[0], 3);
+	uport_fake_ns = 0;
+	sim_free(s);
+}
+
+UNIT_TEST(io_error_log_lba)
+{
+	struct sim *s = unit_sim_enabled();
+	struct nvme_error_log_entry *e = (void *)rbuf;
+
+	sim_add_ns(s, 1, 64, 9);
+	CHECK_EQ(sim_create_io_queues(s, 1, 16), 0);
+	CHECK_EQ(sim_rw(s, 1, nvme_cmd_read, 1, 100, 1, wbuf), NVME_SC_LBA_RANGE | DNR);
+	CHECK_EQ(sim_rw(s, 1, nvme_cmd_read, 2, 0, 1, wbuf), NVME_SC_INVALID_NS | DNR);
+	CHECK_EQ(sim_get_log(s, NVME_LOG_ERROR, 4096, 0, false, rbuf), 0);
+	CHECK_EQ(le64_to_cpu(e[1].error_count), 1);
+	CHECK_EQ(le16_to_cpu(e[1].sqid), 1);
+	CHECK_EQ(le64_to_cpu(e[1].lba), 100);
+	CHECK_EQ(le32_to_cpu(e[1].nsid), 1);
+	CHECK_EQ(le32_to_cpu(e[0].nsid), 2);
+	sim_free(s);
+}
+
+/* Feature 08h: THR 3 (4 entries), long TIME: one interrupt per 4. */
+UNIT_TEST(io_irq_coalescing)
+{
+	struct sim *s = unit_sim_enabled();
+	unsigned int i;
+
+	sim_add_ns(s, 1, 64, 9);
+	CHECK_EQ(sim_create_io_queues(s, 2, 16), 0);
+	CHECK_EQ(sim_set_feature(s, NVME_FEAT_IRQ_COALESCE, 3 | (255 << 8), NULL), 0);
+	uport_fake_ns = 1000;
+	for (i = 0; i < 8; i++)
+		CHECK_EQ(sim_rw(s, 1, nvme_cmd_read, 1, i, 1, rbuf), 0);
+	CHECK_EQ(s->irqs[1], 2);
+	/* admin completions are never coalesced */
+	CHECK_EQ(s->irqs[0] >= 6, 1);
+	/* time elapsed: the next completion interrupts at once */
+	CHECK_EQ(sim_rw(s, 1, nvme_cmd_read, 1, 0, 1, rbuf), 0);
+	CHECK_EQ(s->irqs[1], 2);
+	uport_fake_ns += 26 * 1000000ULL;		/* > 25.5 ms */
+	CHECK_EQ(sim_rw(s, 1, nvme_cmd_read, 1, 0, 1, rbuf), 0);
+	CHECK_EQ(s->irqs[1], 3);
+	/* Coalescing Disable on vector 2: every completion */
+	CHECK_EQ(sim_set_feature(s, NVME_FEAT_IRQ_CONFIG, 2 | NVME_IRQ_CONFIG_CD, NULL), 0);
+	for (i = 0; i < 3; i++)
+		CHECK_EQ(sim_rw(s, 2, nvme_cmd_read, 1, i, 1, rbuf), 0);
+	CHECK_EQ(s->irqs[2], 3);
+	uport_fake_ns = 0;
+	sim_free(s);
+}
+
+/* A CQ without interrupts (IEN = 0) still gets its entries. */
+UNIT_TEST(io_polled_cq)
+{
+	struct sim *s = unit_sim_enabled();
+
+	sim_add_ns(s, 1, 64, 9);
+	CHECK_EQ(sim_set_feature(s, NVME_FEAT_NUM_QUEUES, 0, NULL), 0);
+	CHECK_EQ(sim_create_cq(s, 1, 4, false, 0), 0);
+	CHECK_EQ(sim_create_sq(s, 1, 4, 1), 0);
+	CHECK_EQ(sim_rw(s, 1, nvme_cmd_read, 1, 0, 1, rbuf), 0);
+	CHECK_EQ(s->irqs[0] + s->irqs[1], s->irqs[0]);
+	CHECK_EQ(s->irqs[1], 0);
+	sim_free(s);
+}
+
+/* Host memory that cannot be written: CFS, not a crash. */
+UNIT_TEST(io_cq_write_failure_is_fatal)
+{
+	struct sim *s = unit_sim_enabled();
+	struct nvme_sqe sqe;
+
+	s->fail_host_write = true;
+	sim_sqe(&sqe, nvme_admin_get_features);
+	sqe.cdw10 = cpu_to_le32(NVME_FEAT_ARBITRATION);
+	CHECK_EQ(sim_cmd(s, 0, &sqe, NULL), SIM_NO_CQE);
+	CHECK(sim_rd32(s, NVME_REG_CSTS) & NVME_CSTS_CFS);
+	CHECK_EQ(s->ctrl.state, NEPF_CTRL_FATAL);
+	s->fail_host_write = false;
+	sim_disable(s);
+	CHECK_EQ(sim_enable(s, 32), 0);
+	sim_free(s);
+}
