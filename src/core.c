@@ -85,12 +85,22 @@ void nepf_ctrl_reset(struct nepf_ctrl *ctrl)
 	nepf_regs_set_ready(ctrl, false);
 }
 
+static void cq_flush_waiting(struct nepf_ctrl *ctrl, struct nepf_cq *cq);
+
 /* ---- fetch ---- */
 
 /* Commands waiting in @sq per its tail doorbell (validated). */
 u32 nepf_sq_pending(struct nepf_ctrl *ctrl, struct nepf_sq *sq)
 {
 	u32 tail = nepf_regs_sq_tail(ctrl, sq->qid);
+	struct nepf_cq *cq = &ctrl->cq[sq->cqid];
+
+	/*
+	 * The poll loop looks at every SQ: completions waiting for room in
+	 * this SQ's CQ go out from here as soon as the host consumed some.
+	 */
+	if (unlikely(READ_ONCE(cq->nr_wait)))
+		cq_flush_waiting(ctrl, cq);
 
 	if (unlikely(tail >= sq->size)) {
 		/* Ignored; reported once until the host reads the error log. */
@@ -331,41 +341,44 @@ int nepf_cq_post(struct nepf_ctrl *ctrl, u16 cqid, u16 sqid, u16 cid,
 	return ret;
 }
 
-void nepf_ctrl_flush_waiting(struct nepf_ctrl *ctrl)
+/* Post what waits on @cq while the host has made room. */
+static void cq_flush_waiting(struct nepf_ctrl *ctrl, struct nepf_cq *cq)
 {
 	struct nepf_cqe_wait *w;
 	struct nvme_cqe cqe;
 	unsigned long flags;
-	unsigned int qid;
 	bool bad_db;
 	u16 slot;
 	u8 phase;
 
-	for (qid = 0; qid <= NEPF_MAX_IO_QUEUES; qid++) {
-		struct nepf_cq *cq = &ctrl->cq[qid];
-
-		while (READ_ONCE(cq->nr_wait)) {
-			bad_db = false;
-			nepf_lock(&cq->lock, flags);
-			if (!cq->valid || !cq->nr_wait ||
-			    !cq_has_room(ctrl, cq, &bad_db)) {
-				nepf_unlock(&cq->lock, flags);
-				report_bad_cq_doorbell(ctrl, bad_db);
-				break;
-			}
-			w = cq->wait_head;
-			cq->wait_head = w->next;
-			if (!cq->wait_head)
-				cq->wait_tail = NULL;
-			cq->nr_wait--;
-			slot = cq_reserve(cq, &phase);
+	while (READ_ONCE(cq->nr_wait)) {
+		bad_db = false;
+		nepf_lock(&cq->lock, flags);
+		if (!cq->valid || !cq->nr_wait || !cq_has_room(ctrl, cq, &bad_db)) {
 			nepf_unlock(&cq->lock, flags);
-
-			cq_fill(ctrl, &cqe, w->sqid, w->cid, w->result);
-			cq_write(ctrl, cq, slot, phase, &cqe, w->status);
-			nepf_free(w);
+			report_bad_cq_doorbell(ctrl, bad_db);
+			return;
 		}
+		w = cq->wait_head;
+		cq->wait_head = w->next;
+		if (!cq->wait_head)
+			cq->wait_tail = NULL;
+		cq->nr_wait--;
+		slot = cq_reserve(cq, &phase);
+		nepf_unlock(&cq->lock, flags);
+
+		cq_fill(ctrl, &cqe, w->sqid, w->cid, w->result);
+		cq_write(ctrl, cq, slot, phase, &cqe, w->status);
+		nepf_free(w);
 	}
+}
+
+void nepf_ctrl_flush_waiting(struct nepf_ctrl *ctrl)
+{
+	unsigned int qid;
+
+	for (qid = 0; qid <= NEPF_MAX_IO_QUEUES; qid++)
+		cq_flush_waiting(ctrl, &ctrl->cq[qid]);
 }
 
 void nepf_cq_drop_waiting(struct nepf_ctrl *ctrl, struct nepf_cq *cq)

@@ -257,7 +257,8 @@ void sim_run(struct sim *s)
 		}
 		if (ctrl->state == NEPF_CTRL_LIVE && sim_serve_queues(s))
 			progress = true;
-		nepf_ctrl_flush_waiting(ctrl);
+		if (!s->no_flush)
+			nepf_ctrl_flush_waiting(ctrl);
 		if (!progress)
 			return;
 	}

@@ -50,6 +50,7 @@ struct sim {
 	u32 nr_released;
 	/* fault injection and deferred work */
 	bool fail_host_write;
+	bool no_flush;			/* sim_run() skips nepf_ctrl_flush_waiting() */
 	bool hold_defer;
 	struct nepf_cmd *held[256];
 	unsigned int nr_held;

@@ -140,13 +140,14 @@ UNIT_TEST(queue_cq_wrap_phase)
 }
 
 /* A CQ the host does not consume: completions wait, none is overwritten. */
-UNIT_TEST(queue_cq_full_waits)
+static void cq_full_test(bool no_flush)
 {
 	struct sim *s = sim_new(NULL);
 	struct nvme_sqe sqe;
 	struct nvme_cqe cqe;
 	unsigned int i;
 
+	s->no_flush = no_flush;
 	CHECK_EQ(sim_enable_cc(s, 8, 2, (NVME_SQES << NVME_CC_IOSQES_SHIFT) |
 					(NVME_CQES << NVME_CC_IOCQES_SHIFT)), 0);
 	for (i = 0; i < 3; i++) {
@@ -166,6 +167,17 @@ UNIT_TEST(queue_cq_full_waits)
 	}
 	CHECK_EQ(s->ctrl.cq[0].nr_wait, 0);
 	sim_free(s);
+}
+
+UNIT_TEST(queue_cq_full_waits)
+{
+	cq_full_test(false);
+}
+
+/* Without nepf_ctrl_flush_waiting(): the fetch path posts them. */
+UNIT_TEST(queue_cq_full_flushed_by_fetch)
+{
+	cq_full_test(true);
 }
 
 /* Two SQs on one CQ; the CQ goes only after both SQs. */
