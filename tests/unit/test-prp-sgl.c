@@ -164,13 +164,14 @@ UNIT_TEST(prp_chain_long)
 	struct sim *s = sim_new(NULL);
 	u64 l1 = sim_alloc(s, PG, PG), l2 = sim_alloc(s, PG, PG);
 	u64 data = 0x80000000;
-	int i, n = 0;
+	int i;
 
+	/* PRP1 is page 0, list entries pages 1..599. */
 	for (i = 0; i < 511; i++)
-		put64(s, l1 + 8 * i, data + (u64)++n * PG);
+		put64(s, l1 + 8 * i, data + (u64)(i + 1) * PG);
 	put64(s, l1 + 8 * 511, l2);
 	for (i = 0; i < 88; i++)
-		put64(s, l2 + 8 * i, data + (u64)++n * PG);
+		put64(s, l2 + 8 * i, data + (u64)(i + 512) * PG);
 	CHECK_EQ(map_prp(s, RD, data, l1, 600 * PG), 0);
 	CHECK_EQ(sl.nr, 1);
 	CHECK_EQ(sl.seg[0].len, 600 * PG);
