@@ -26,7 +26,8 @@
 
 static void nepf_bar_layout(struct nepf_glue *g)
 {
-	u16 nq = g->fn->cfg.max_io_queues + 1;
+	/* As the core clamps it: at least one I/O queue pair. */
+	u16 nq = clamp_t(u16, g->fn->cfg.max_io_queues, 1, NEPF_MAX_IO_QUEUES) + 1;
 	size_t size;
 
 	size = NEPF_REGS_SIZE + 2 * 4 * nq;
@@ -222,11 +223,6 @@ static NEPF_EPF_PROBE_DECL(nepf_epf_probe)
 	return 0;
 }
 
-static NEPF_EPF_REMOVE_DECL(nepf_epf_remove)
-{
-	NEPF_EPF_REMOVE_RETURN;
-}
-
 static const struct pci_epf_device_id nepf_epf_ids[] = {
 	{ .name = "nvme_epf" },
 	{},
@@ -240,8 +236,7 @@ static const struct pci_epf_ops nepf_epf_ops = {
 
 static struct pci_epf_driver nepf_epf_driver = {
 	.driver.name = "nvme_epf",
-	.probe = nepf_epf_probe,
-	.remove = nepf_epf_remove,
+	.probe = nepf_epf_probe,	/* no .remove: the glue frees at stop */
 	.id_table = nepf_epf_ids,
 	.ops = &nepf_epf_ops,
 	.owner = THIS_MODULE,
@@ -470,7 +465,7 @@ void nepf_function_ns_changed(struct nepf_function *fn, u32 nsid,
 	if (ns)
 		nepf_ctrl_attach_ns(&g->ctrl, ns);
 	else
-		nepf_ctrl_detach_ns(&g->ctrl, nsid);
+		nepf_run_detach_ns(g, nsid);
 }
 
 int nepf_glue_init(void)

@@ -126,6 +126,7 @@ void nepf_run_exit(struct nepf_glue *g);
 void nepf_run_link_event(struct nepf_glue *g, bool up);	/* any context */
 void nepf_run_link_up(struct nepf_glue *g);
 void nepf_run_link_down(struct nepf_glue *g);		/* may sleep long */
+void nepf_run_detach_ns(struct nepf_glue *g, u32 nsid);
 void nepf_glue_cmd_release(struct nepf_cmd *cmd);
 extern const struct nepf_env_ops nepf_glue_env_ops;
 

@@ -364,14 +364,26 @@ void nepf_run_link_event(struct nepf_glue *g, bool up)
  */
 void nepf_run_link_down(struct nepf_glue *g)
 {
-	if (!g->wq)
-		return;
+	if (!g->wq || !READ_ONCE(g->polling))
+		return;		/* never up, or already down */
 	WRITE_ONCE(g->link_up, false);
 	WRITE_ONCE(g->polling, false);
 	cancel_delayed_work_sync(&g->cc_work);
 	nepf_quiesce(g);
 	nepf_ctrl_reset(&g->ctrl);
 	nepf_regs_init(&g->ctrl);
+}
+
+/*
+ * A namespace goes away: no command may use it meanwhile.  Stop fetching
+ * (admin commands run inside the poll pass) and wait for the running ones.
+ */
+void nepf_run_detach_ns(struct nepf_glue *g, u32 nsid)
+{
+	mutex_lock(&g->poll_lock);
+	wait_event(g->idle_wait, !atomic_read(&g->inflight));
+	nepf_ctrl_detach_ns(&g->ctrl, nsid);
+	mutex_unlock(&g->poll_lock);
 }
 
 /* ---- setup ---- */
