@@ -86,6 +86,7 @@ struct nepf_seg {
 	u64 addr;		/* PCI address; NEPF_SEG_BITBUCKET: discard */
 	u32 len;
 };
+
 #define NEPF_SEG_BITBUCKET	(~0ULL)
 
 struct nepf_seglist {
@@ -343,6 +344,7 @@ struct nepf_xfer_limits {
 	u32 max_len;		/* MDTS in bytes, 0 = no limit */
 	bool sgl;		/* SGLs accepted */
 };
+
 u16 nepf_map_data(struct nepf_ctrl *ctrl, const struct nvme_sqe *sqe, u32 len,
 		  struct nepf_seglist *out);
 

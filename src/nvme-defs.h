@@ -528,6 +528,7 @@ enum {
 	NVME_FEAT_SEL_SAVED	= 2,
 	NVME_FEAT_SEL_SUPPORTED	= 3,
 };
+
 /* Get Features SEL=3 result bits */
 #define NVME_FEAT_CAP_SAVEABLE		BIT(0)
 #define NVME_FEAT_CAP_PER_NS		BIT(1)
@@ -905,6 +906,7 @@ enum {
 	NVME_NIDT_UUID		= 0x03,
 	NVME_NIDT_CSI		= 0x04,
 };
+
 #define NVME_NIDT_EUI64_LEN	8
 #define NVME_NIDT_NGUID_LEN	16
 #define NVME_NIDT_UUID_LEN	16
@@ -1000,7 +1002,7 @@ struct nvme_timestamp {
 	u8 attr;			/* bit 0: synch, 3:1 origin */
 	u8 rsvd;
 } __packed;
-#define NVME_TIMESTAMP_ORIGIN_SET	(1 << 1)
+#define NVME_TIMESTAMP_ORIGIN_SET	BIT(1)	/* origin 001b: Set Features */
 
 /* Sizes are part of the protocol: check them in both builds. */
 static_assert(sizeof(struct nvme_sgl_desc) == 16, "sgl desc");

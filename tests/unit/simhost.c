@@ -105,9 +105,9 @@ void sim_release_held(struct sim *s)
 void sim_default_config(struct nepf_ctrl_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
-	strcpy(cfg->model, "nvme-epf virtual");
-	strcpy(cfg->serial, "NEPF0001");
-	strcpy(cfg->firmware, "0.1");
+	snprintf(cfg->model, sizeof(cfg->model), "nvme-epf virtual");
+	snprintf(cfg->serial, sizeof(cfg->serial), "NEPF0001");
+	snprintf(cfg->firmware, sizeof(cfg->firmware), "0.1");
 	cfg->vid = 0x1b36;
 	cfg->ssvid = 0x1af4;
 	cfg->ieee_oui = 0x525400;
@@ -558,7 +558,7 @@ struct nepf_ns *sim_add_ns(struct sim *s, u32 nsid, u64 nr_blocks, u8 lba_shift)
 	sn->ns.lba_shift = lba_shift;
 	sn->ns.can_discard = true;
 	sn->ns.can_write_zeroes = true;
-	strcpy(sn->ns.cfg.backend, "ram");
+	snprintf(sn->ns.cfg.backend, sizeof(sn->ns.cfg.backend), "ram");
 	nepf_ctrl_attach_ns(&s->ctrl, &sn->ns);
 	return &sn->ns;
 }
