@@ -27,8 +27,11 @@ include $(sort $(wildcard tests/mk/*.mk))
 
 # Runs every tier, never stops at the first failure, and prints the
 # "N passed, N failed" summary CI reads.
+# Cheap tiers first, so a broken unit test shows before the long VM runs.
+TIER_ORDER := unit fuzz matrix vm pkg
 check:
-	@bash tests/check.sh $(CHECK_TIERS)
+	@bash tests/check.sh $(filter $(CHECK_TIERS),$(TIER_ORDER)) \
+		$(filter-out $(TIER_ORDER),$(CHECK_TIERS))
 
 clean:
 	$(MAKE) -C src clean
