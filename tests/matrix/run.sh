@@ -47,6 +47,22 @@ count_warnings() {	# LOG DIR
 	grep -E "^($2/)?[^ :]+\.[ch]:[0-9]+:[0-9]+: (warning|error):" "$1" | sort -u | wc -l
 }
 
+# build_one TARGET NAME KO LOG VARS...: build stage/NAME into NAME; the
+# probe results are kept for the next run.  Prints pass or fail.
+build_one() {
+	local t=$1 name=$2 ko=$3 log=$4
+	shift 4
+	local code=0
+	"$kb" build "$t" "$out/stage/$name" "$out/$name" "$@" > "$log" 2>&1 || code=$?
+	[ -f "$out/$name/compat-generated.h" ] &&
+		cp "$out/$name/compat-generated.h" "$out/probe-cache/$t.h"
+	if [ $code -eq 0 ] && [ -f "$out/$name/$ko" ]; then
+		echo pass
+	else
+		echo fail
+	fi
+}
+
 build_row() {
 	local t=$1 s e res cres kv cc w log clog
 	log=$out/logs/$t.log clog=$out/logs/$t-compat.log
@@ -63,27 +79,15 @@ build_row() {
 	info=$("$kb" info "$t")
 	kv=$(echo "$info" | cut -f1) cc=$(echo "$info" | cut -f2)
 	[ "$(echo "$info" | cut -f3)" = source ] && extra+=(KBUILD_MODPOST_WARN=1)
-	# The real module.
+	# The real module, then the compat.h test module (with the real
+	# module's Makefile and probes).
 	stage "$NEPF_TOP/src" "$out/stage/$t" "$t"
-	if "$kb" build "$t" "$out/stage/$t" "$out/$t" "${extra[@]}" > "$log" 2>&1 &&
-	   [ -f "$out/$t/nvme_epf.ko" ]; then
-		res=pass
-		cp "$out/$t/compat-generated.h" "$out/probe-cache/$t.h"
-	else
-		res=fail
-	fi
+	res=$(build_one "$t" "$t" nvme_epf.ko "$log" "${extra[@]}")
 	w=$(count_warnings "$log" "$out/$t")
-	# The compat.h test module (with the real module's Makefile and probes).
 	stage "$here/compat-test" "$out/stage/$t-compat" "$t"
 	cp -r "$NEPF_TOP/src/compat.h" "$NEPF_TOP/src/Makefile" "$NEPF_TOP/src/probe" \
 		"$out/stage/$t-compat/"
-	if "$kb" build "$t" "$out/stage/$t-compat" "$out/$t-compat" "${extra[@]}" > "$clog" 2>&1 &&
-	   [ -f "$out/$t-compat/nepf_compat_test.ko" ]; then
-		cres=pass
-		cp "$out/$t-compat/compat-generated.h" "$out/probe-cache/$t.h"
-	else
-		cres=fail
-	fi
+	cres=$(build_one "$t" "$t-compat" nepf_compat_test.ko "$clog" "${extra[@]}")
 	e=$(( $(date +%s) - s ))
 	local note=""
 	[ "$(echo "$info" | cut -f3)" = source ] &&
