@@ -151,3 +151,78 @@ def io_cmd_seeds():
 
 prp_sgl_seeds()
 io_cmd_seeds()
+
+
+# fuzz-ctrl: a setup byte, then operations (see fuzz-ctrl.c).
+def op_reg(off, val):
+    return struct.pack("<BHI", 0, off, val)
+
+
+def op_admin(s):
+    return bytes([1]) + s
+
+
+def op_io(qid, s):
+    return bytes([2, qid - 1]) + s
+
+
+def op_mem(off, data):
+    return struct.pack("<BIB", 3, off, len(data)) + data
+
+
+def op_db(qid, val, cq=False):
+    return struct.pack("<BBH", 4, qid | (0x80 if cq else 0), val)
+
+
+def op_off(shutdown):
+    return bytes([5, 1 if shutdown else 0])
+
+
+def ctrl(name, setup, *ops):
+    write("ctrl", name, bytes([setup]) + b"".join(ops))
+
+
+def ctrl_seeds():
+    ident = lambda cns, nsid=0: sqe(0x06, nsid=nsid, prp1=0x300000, cdw=(cns, 0, 0, 0, 0, 0))
+    ctrl("enable-by-registers", 0,
+         op_reg(0x24, 0x000f000f), op_reg(0x28, 0x10000), op_reg(0x2c, 1),
+         op_reg(0x30, 0x20000), op_reg(0x34, 1), op_reg(0x14, 0x00460001),
+         op_admin(ident(1)), op_admin(ident(0, 1)))
+    ctrl("io-read-write", 1,
+         op_io(1, sqe(WRITE, prp1=0x200000, cdw=rw_cdw(0, 8))),
+         op_io(2, sqe(READ, prp1=0x200000, cdw=rw_cdw(0, 8))),
+         op_io(1, sqe(FLUSH)))
+    ctrl("io-prp-list", 1,
+         op_mem(0x210000, struct.pack("<3Q", 0x100201000, 0x100202000, 0x100203000)),
+         op_io(1, sqe(READ, prp1=0x200000, prp2=0x210000, cdw=rw_cdw(0, 32))))
+    ctrl("io-sgl", 3,
+         op_mem(0x210000, sgl_desc(DATA, 0x100200000, 512) + sgl_desc(BITBUCKET, 0, 512)),
+         op_io(1, sqe(READ, PSDT_SGL, sgl=sgl_desc(LAST, 0x210000, 32), cdw=rw_cdw(0, 2))))
+    ctrl("queues", 1,
+         op_admin(sqe(0x04, cdw=(2, 0, 0, 0, 0, 0))),
+         op_admin(sqe(0x00, cdw=(2, 0, 0, 0, 0, 0))),
+         op_admin(sqe(0x04, cdw=(2, 0, 0, 0, 0, 0))),
+         op_admin(sqe(0x05, prp1=0x400000, cdw=(2 | (15 << 16), 1 | 2 | (1 << 16), 0, 0, 0, 0))),
+         op_admin(sqe(0x01, prp1=0x401000, cdw=(2 | (15 << 16), 1 | (2 << 16), 0, 0, 0, 0))),
+         op_db(2, 5), op_db(2, 40), op_db(1, 100, cq=True),
+         op_admin(sqe(0x01, prp1=0x401000, cdw=(3 | (15 << 16), 1 | (3 << 16), 0, 0, 0, 0))))
+    ctrl("admin-misc", 1,
+         op_admin(sqe(0x0c)), op_admin(sqe(0x0c)),
+         op_admin(sqe(0x02, nsid=0xFFFFFFFF, prp1=0x300000, cdw=(2 | (127 << 16), 0, 0, 0, 0, 0))),
+         op_admin(sqe(0x02, prp1=0x300000, cdw=(1 | (1023 << 16), 0, 0, 0, 0, 0))),
+         op_admin(sqe(0x09, cdw=(7, 0x00030003, 0, 0, 0, 0))),
+         op_admin(sqe(0x0a, cdw=(8 | (3 << 8), 0, 0, 0, 0, 0))),
+         op_admin(sqe(0x09, cdw=(8, 0x0505, 0, 0, 0, 0))),
+         op_admin(sqe(0x08, cdw=(1 | (5 << 16), 0, 0, 0, 0, 0))),
+         op_admin(sqe(0x18)), op_admin(sqe(0xff)))
+    ctrl("shutdown-disable-reenable", 1,
+         op_io(1, sqe(READ, prp1=0x200000, cdw=rw_cdw(0, 1))),
+         op_off(True), op_off(False), op_reg(0x14, 0x00460001),
+         op_admin(ident(1)))
+    ctrl("bad-registers", 1,
+         op_reg(0x14, 0x00460001 | (5 << 7)), op_reg(0x24, 0xffffffff),
+         op_reg(0x14, 0), op_reg(0x14, 0x00460001), op_reg(0x1000, 0xffff),
+         op_reg(0x1004, 0xffff), op_reg(0x20, 0x4e564d65))
+
+
+ctrl_seeds()
