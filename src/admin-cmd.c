@@ -1,18 +1,33 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * admin-cmd.c - admin command dispatch, queue management commands, Abort
- * and Asynchronous Event Request.  Identify, Get Log Page and Get/Set
- * Features live in identify.c, log-page.c and features.c.
+ * admin-cmd.c - the admin command set: dispatch, queue management, Abort,
+ * Asynchronous Event Request, Identify, Get Log Page, Get/Set Features.
  *
  * Admin commands run one at a time on the environment's poll thread, so
  * they share ctrl->admin_sl for their data transfers.
  */
-#include "admin.h"
+#include "ctrl.h"
 #include "prp-sgl.h"
 
 #define DNR	NVME_STATUS_DNR
 
-u16 nepf_admin_to_host(struct nepf_cmd *cmd, const void *buf, u32 len)
+/* Values Identify reports and the features and logs agree with. */
+#define NEPF_WCTEMP		343	/* kelvin: 70 C warning threshold */
+#define NEPF_CCTEMP		358	/* kelvin: 85 C critical */
+#define NEPF_ONCS		(NVME_CTRL_ONCS_COMPARE | NVME_CTRL_ONCS_DSM | \
+				 NVME_CTRL_ONCS_WRITE_ZEROES | \
+				 NVME_CTRL_ONCS_TIMESTAMP | NVME_CTRL_ONCS_VERIFY)
+
+/* 128-bit little-endian counters of logs and Identify (high half 0). */
+static void nepf_put_le128(u8 *dst, u64 v)
+{
+	__le64 lo = cpu_to_le64(v);
+
+	memset(dst, 0, 16);
+	memcpy(dst, &lo, sizeof(lo));
+}
+
+static u16 nepf_admin_to_host(struct nepf_cmd *cmd, const void *buf, u32 len)
 {
 	struct nepf_ctrl *ctrl = cmd->ctrl;
 	u16 status;
@@ -23,7 +38,7 @@ u16 nepf_admin_to_host(struct nepf_cmd *cmd, const void *buf, u32 len)
 	return nepf_seglist_to_host(ctrl, &ctrl->admin_sl, buf);
 }
 
-u16 nepf_admin_from_host(struct nepf_cmd *cmd, void *buf, u32 len)
+static u16 nepf_admin_from_host(struct nepf_cmd *cmd, void *buf, u32 len)
 {
 	struct nepf_ctrl *ctrl = cmd->ctrl;
 	u16 status;
@@ -34,7 +49,7 @@ u16 nepf_admin_from_host(struct nepf_cmd *cmd, void *buf, u32 len)
 	return nepf_seglist_from_host(ctrl, &ctrl->admin_sl, buf);
 }
 
-void nepf_strpad(char *dst, size_t size, const char *src)
+static void nepf_strpad(char *dst, size_t size, const char *src)
 {
 	size_t n = strnlen(src, size);
 
@@ -42,7 +57,7 @@ void nepf_strpad(char *dst, size_t size, const char *src)
 	memset(dst + n, ' ', size - n);
 }
 
-bool nepf_ctrl_has_vwc(const struct nepf_ctrl *ctrl)
+static bool nepf_ctrl_has_vwc(const struct nepf_ctrl *ctrl)
 {
 	unsigned int i;
 
@@ -54,6 +69,683 @@ bool nepf_ctrl_has_vwc(const struct nepf_ctrl *ctrl)
 	}
 	return false;
 }
+
+/*
+ * ---- Identify: controller, namespaces, active namespace list, namespace
+ * identification descriptors, and the I/O command set specific structures
+ * of the NVM command set that Linux hosts read at probe (CNS 05h, 06h,
+ * 08h: with VS >= 2.0 some versions use CNS 08h first).
+ */
+
+/* Look up @nsid: a status for invalid ids, *ns NULL if inactive. */
+static u16 ns_lookup(struct nepf_ctrl *ctrl, u32 nsid, struct nepf_ns **ns)
+{
+	*ns = NULL;
+	/* FFFFFFFFh means "all/common": only with namespace management. */
+	if (!nsid || nsid > NEPF_MAX_NAMESPACES)
+		return NVME_SC_INVALID_NS | DNR;
+	*ns = READ_ONCE(ctrl->ns[nsid - 1]);
+	return NVME_SC_SUCCESS;
+}
+
+/*
+ * Namespaces need a globally unique identifier (Linux refuses duplicate or
+ * missing ones on shared namespaces): when configfs left the NGUID zero,
+ * derive a stable one from the subsystem's serial and model and the nsid.
+ */
+static void ns_nguid(struct nepf_ctrl *ctrl, struct nepf_ns *ns, u8 *nguid)
+{
+	static const u8 zero[16];
+	u64 h = 0xcbf29ce484222325ULL;	/* FNV-1a */
+	const char *p;
+	unsigned int i;
+
+	if (memcmp(ns->cfg.nguid, zero, 16)) {
+		memcpy(nguid, ns->cfg.nguid, 16);
+		return;
+	}
+	for (p = ctrl->cfg.serial; *p; p++)
+		h = (h ^ (u8)*p) * 0x100000001b3ULL;
+	for (p = ctrl->cfg.model; *p; p++)
+		h = (h ^ (u8)*p) * 0x100000001b3ULL;
+	for (i = 0; i < 8; i++) {
+		nguid[i] = h >> (8 * i);
+		nguid[8 + i] = (ns->nsid * 0x9e3779b97f4a7c15ULL) >> (8 * i);
+	}
+	nguid[8] ^= 0x4e;	/* 'N': never all zero */
+}
+
+static void id_ctrl(struct nepf_ctrl *ctrl, struct nvme_id_ctrl *id)
+{
+	const struct nepf_ctrl_config *cfg = &ctrl->cfg;
+	u32 sgls = NVME_CTRL_SGLS_SUPPORTED | NVME_CTRL_SGLS_BIT_BUCKET;
+
+	id->vid = cpu_to_le16(cfg->vid);
+	id->ssvid = cpu_to_le16(cfg->ssvid);
+	nepf_strpad(id->sn, sizeof(id->sn), cfg->serial);
+	nepf_strpad(id->mn, sizeof(id->mn), cfg->model);
+	nepf_strpad(id->fr, sizeof(id->fr), cfg->firmware[0] ? cfg->firmware : "1.0");
+	id->rab = 6;				/* 64 commands */
+	id->ieee[0] = cfg->ieee_oui & 0xff;	/* little endian */
+	id->ieee[1] = (cfg->ieee_oui >> 8) & 0xff;
+	id->ieee[2] = (cfg->ieee_oui >> 16) & 0xff;
+	id->cmic = 0;				/* one port, one controller */
+	id->mdts = nepf_ctrl_mdts(ctrl);
+	id->cntlid = cpu_to_le16(cfg->cntlid ? cfg->cntlid : 1);
+	id->ver = cpu_to_le32(ctrl->vs);
+	id->oaes = cpu_to_le32(NVME_CTRL_OAES_NS_ATTR);
+	id->cntrltype = NVME_CTRL_CNTRLTYPE_IO;
+	id->oacs = 0;				/* no ns management, no fw */
+	id->acl = 3;				/* 4 Abort commands */
+	id->aerl = NEPF_AERL;
+	id->frmw = NVME_CTRL_FRMW_SLOT1_RO | (1 << NVME_CTRL_FRMW_NR_SLOTS_SHIFT);
+	id->lpa = NVME_CTRL_LPA_CMD_EFFECTS | NVME_CTRL_LPA_EXTENDED;
+	id->elpe = NEPF_ERR_LOG_ENTRIES - 1;
+	id->npss = 0;				/* PS0 only */
+	id->wctemp = cpu_to_le16(NEPF_WCTEMP);
+	id->cctemp = cpu_to_le16(NEPF_CCTEMP);
+	id->sqes = (NVME_SQES << 4) | NVME_SQES;
+	id->cqes = (NVME_CQES << 4) | NVME_CQES;
+	id->maxcmd = 0;				/* fabrics only */
+	id->nn = cpu_to_le32(NEPF_MAX_NAMESPACES);
+	id->oncs = cpu_to_le16(NEPF_ONCS);
+	/* Flush with NSID FFFFFFFFh is not supported: per namespace only. */
+	if (nepf_ctrl_has_vwc(ctrl))
+		id->vwc = NVME_CTRL_VWC_PRESENT | NVME_CTRL_VWC_FLUSH_NO_ALL;
+	id->sgls = cfg->sgl ? cpu_to_le32(sgls) : 0;
+	snprintf(id->subnqn, sizeof(id->subnqn), "nqn.2024-01.org.nvme-epf:%s",
+		 cfg->serial[0] ? cfg->serial : "default");
+	/* One power state; 25 W is a plausible upper bound for a board. */
+	id->psd[0].max_power = cpu_to_le16(2500);
+}
+
+static void id_ns(struct nepf_ctrl *ctrl, struct nepf_ns *ns, struct nvme_id_ns *id)
+{
+	u64 bytes = ns->nr_blocks << ns->lba_shift;
+
+	id->nsze = cpu_to_le64(ns->nr_blocks);
+	id->ncap = cpu_to_le64(ns->nr_blocks);
+	id->nuse = cpu_to_le64(ns->nr_blocks);
+	id->nlbaf = 0;				/* one LBA format */
+	id->flbas = 0;
+	id->lbaf[0].ds = ns->lba_shift;
+	id->lbaf[0].ms = 0;
+	id->nsattr = ns->cfg.readonly ? NVME_NS_ATTR_RO : 0;
+	nepf_put_le128(id->nvmcap, bytes);
+	ns_nguid(ctrl, ns, id->nguid);
+}
+
+/* CNS 02h/07h: active NSIDs greater than @nsid, ascending. */
+static u16 id_active_list(struct nepf_ctrl *ctrl, u32 nsid, __le32 *list)
+{
+	unsigned int i, n = 0;
+
+	if (nsid >= 0xfffffffe)
+		return NVME_SC_INVALID_NS | DNR;
+	for (i = 0; i < NEPF_MAX_NAMESPACES; i++)
+		if (i + 1 > nsid && READ_ONCE(ctrl->ns[i]))
+			list[n++] = cpu_to_le32(i + 1);
+	return NVME_SC_SUCCESS;
+}
+
+static u8 *put_desc(u8 *p, u8 type, const void *data, u8 len)
+{
+	struct nvme_ns_id_desc *d = (struct nvme_ns_id_desc *)p;
+
+	d->nidt = type;
+	d->nidl = len;
+	memcpy(p + sizeof(*d), data, len);
+	return p + sizeof(*d) + len;
+}
+
+/* CNS 03h: NGUID, UUID (if configured) and the command set (NVM). */
+static void id_desc_list(struct nepf_ctrl *ctrl, struct nepf_ns *ns, u8 *buf)
+{
+	static const u8 zero[16];
+	u8 csi = NVME_CSI_NVM;
+	u8 nguid[16];
+	u8 *p = buf;
+
+	ns_nguid(ctrl, ns, nguid);
+	p = put_desc(p, NVME_NIDT_NGUID, nguid, NVME_NIDT_NGUID_LEN);
+	if (memcmp(ns->cfg.uuid, zero, 16))
+		p = put_desc(p, NVME_NIDT_UUID, ns->cfg.uuid, NVME_NIDT_UUID_LEN);
+	put_desc(p, NVME_NIDT_CSI, &csi, NVME_NIDT_CSI_LEN);
+}
+
+/* CNS 06h, NVM: size limits in units of 2^n * 4 KiB, like MDTS. */
+static void id_ctrl_nvm(struct nepf_ctrl *ctrl, struct nvme_id_ctrl_nvm *id)
+{
+	u8 mdts = nepf_ctrl_mdts(ctrl);
+
+	id->vsl = mdts;		/* Verify and Write Zeroes: one MDTS, so an */
+	id->wzsl = mdts;	/* emulation never needs more than one buffer */
+}
+
+/* CNS 08h: what Linux reads first for VS >= 2.0 (NSTAT: ready). */
+static void id_ns_indep(struct nepf_ns *ns, struct nvme_id_ns_cs_indep *id)
+{
+	id->nsattr = ns->cfg.readonly ? NVME_NS_ATTR_RO : 0;
+	id->nstat = NVME_NSTAT_NRDY;
+}
+
+static u16 identify_build(struct nepf_cmd *cmd, void *buf)
+{
+	struct nepf_ctrl *ctrl = cmd->ctrl;
+	u32 dw10 = le32_to_cpu(cmd->sqe.cdw10);
+	u32 dw11 = le32_to_cpu(cmd->sqe.cdw11);
+	u32 nsid = nvme_sqe_nsid(&cmd->sqe);
+	u8 cns = dw10 & 0xff;
+	u8 csi = dw11 >> 24;
+	struct nepf_ns *ns;
+	u16 status;
+
+	switch (cns) {
+	case NVME_ID_CNS_CTRL:
+		id_ctrl(ctrl, buf);
+		return NVME_SC_SUCCESS;
+	case NVME_ID_CNS_CS_CTRL:
+		if (csi != NVME_CSI_NVM)
+			return NVME_SC_INVALID_FIELD | DNR;
+		id_ctrl_nvm(ctrl, buf);
+		return NVME_SC_SUCCESS;
+	case NVME_ID_CNS_NS_ACTIVE_LIST_CS:
+		if (csi != NVME_CSI_NVM)
+			return NVME_SC_INVALID_FIELD | DNR;
+		fallthrough;
+	case NVME_ID_CNS_NS_ACTIVE_LIST:
+		return id_active_list(ctrl, nsid, buf);
+	case NVME_ID_CNS_NS:
+	case NVME_ID_CNS_NS_DESC_LIST:
+	case NVME_ID_CNS_CS_NS:
+	case NVME_ID_CNS_NS_CS_INDEP:
+		break;
+	default:
+		return NVME_SC_INVALID_FIELD | DNR;
+	}
+
+	status = ns_lookup(ctrl, nsid, &ns);
+	if (status)
+		return status;
+	switch (cns) {
+	case NVME_ID_CNS_NS:		/* inactive: all zeroes */
+		if (ns)
+			id_ns(ctrl, ns, buf);
+		break;
+	case NVME_ID_CNS_NS_DESC_LIST:
+		if (!ns)
+			return NVME_SC_INVALID_NS | DNR;
+		id_desc_list(ctrl, ns, buf);
+		break;
+	case NVME_ID_CNS_CS_NS:		/* nothing beyond zeroes for NVM */
+		if (csi != NVME_CSI_NVM)
+			return NVME_SC_INVALID_FIELD | DNR;
+		break;
+	case NVME_ID_CNS_NS_CS_INDEP:
+		if (ns)
+			id_ns_indep(ns, buf);
+		break;
+	}
+	return NVME_SC_SUCCESS;
+}
+
+static u16 nepf_identify(struct nepf_cmd *cmd)
+{
+	void *buf = nepf_zalloc(NVME_IDENTIFY_DATA_SIZE);
+	u16 status;
+
+	if (!buf)
+		return NVME_SC_INTERNAL;
+	status = identify_build(cmd, buf);
+	if (!status)
+		status = nepf_admin_to_host(cmd, buf, NVME_IDENTIFY_DATA_SIZE);
+	nepf_free(buf);
+	return status;
+}
+
+/*
+ * ---- Get Log Page: logs are built whole in a local buffer, then the
+ * requested window (offset, NUMD) is sent; bytes past the end of a log
+ * read as zero.
+ */
+
+#define LOG_MAX_LEN	(1U << 20)	/* without MDTS: bound our buffer */
+#define SMART_TEMP_K	313		/* no sensor: a fixed, plausible 40 C */
+
+static const u8 nepf_admin_opcodes[] = {
+	nvme_admin_delete_sq, nvme_admin_create_sq, nvme_admin_get_log_page,
+	nvme_admin_delete_cq, nvme_admin_create_cq, nvme_admin_identify,
+	nvme_admin_abort_cmd, nvme_admin_set_features, nvme_admin_get_features,
+	nvme_admin_async_event,
+};
+
+/* I/O commands io-cmd.c implements, with their effects. */
+static const struct {
+	u8 opcode;
+	u32 effects;
+} nepf_io_effects[] = {
+	{ nvme_cmd_flush, NVME_CMD_EFFECTS_CSUPP },
+	{ nvme_cmd_write, NVME_CMD_EFFECTS_CSUPP | NVME_CMD_EFFECTS_LBCC },
+	{ nvme_cmd_read, NVME_CMD_EFFECTS_CSUPP },
+	{ nvme_cmd_compare, NVME_CMD_EFFECTS_CSUPP },
+	{ nvme_cmd_write_zeroes, NVME_CMD_EFFECTS_CSUPP | NVME_CMD_EFFECTS_LBCC },
+	{ nvme_cmd_dsm, NVME_CMD_EFFECTS_CSUPP | NVME_CMD_EFFECTS_LBCC },
+	{ nvme_cmd_verify, NVME_CMD_EFFECTS_CSUPP },
+};
+
+static const u8 nepf_log_ids[] = {
+	NVME_LOG_SUPPORTED, NVME_LOG_ERROR, NVME_LOG_SMART, NVME_LOG_FW_SLOT,
+	NVME_LOG_CHANGED_NS, NVME_LOG_CMD_EFFECTS,
+};
+
+static void log_supported(struct nvme_supported_log *log)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(nepf_log_ids); i++)
+		log->lids[nepf_log_ids[i]] = cpu_to_le32(NVME_LID_SUPPORTED);
+}
+
+/* Newest entry first, as many as we keep. */
+static void log_error(struct nepf_ctrl *ctrl, struct nvme_error_log_entry *log)
+{
+	unsigned long flags;
+	unsigned int i, n;
+
+	nepf_lock(&ctrl->log_lock, flags);
+	n = min_t(u64, ctrl->err_count, NEPF_ERR_LOG_ENTRIES);
+	for (i = 0; i < n; i++)
+		log[i] = ctrl->err_log[(ctrl->err_count - 1 - i) % NEPF_ERR_LOG_ENTRIES];
+	nepf_unlock(&ctrl->log_lock, flags);
+}
+
+/* Data units: thousands of 512-byte units, rounded up. */
+static u64 data_units(u64 bytes)
+{
+	return div_u64(div_u64(bytes + 511, 512) + 999, 1000);
+}
+
+static void log_smart(struct nepf_ctrl *ctrl, struct nvme_smart_log *log)
+{
+	struct nepf_smart s;
+	unsigned long flags;
+	u64 hours, err_count;
+
+	nepf_lock(&ctrl->log_lock, flags);
+	s = ctrl->smart;
+	err_count = ctrl->err_count;
+	nepf_unlock(&ctrl->log_lock, flags);
+	hours = div_u64(div_u64(nepf_now_ns() - ctrl->created_ns, 1000000000), 3600);
+
+	log->temperature[0] = SMART_TEMP_K & 0xff;
+	log->temperature[1] = SMART_TEMP_K >> 8;
+	log->avail_spare = 100;
+	log->spare_thresh = 10;
+	log->percent_used = 0;
+	nepf_put_le128(log->data_units_read, data_units(s.bytes_read));
+	nepf_put_le128(log->data_units_written, data_units(s.bytes_written));
+	nepf_put_le128(log->host_reads, s.host_reads);
+	nepf_put_le128(log->host_writes, s.host_writes);
+	nepf_put_le128(log->power_cycles, 1);
+	nepf_put_le128(log->power_on_hours, hours);
+	nepf_put_le128(log->media_errors, s.media_errors);
+	nepf_put_le128(log->num_err_log_entries, err_count);
+	log->temp_sensor[0] = cpu_to_le16(SMART_TEMP_K);
+}
+
+static void log_fw_slot(struct nepf_ctrl *ctrl, struct nvme_fw_slot_info_log *log)
+{
+	const char *fr = ctrl->cfg.firmware[0] ? ctrl->cfg.firmware : "1.0";
+
+	log->afi = 1;				/* slot 1 active */
+	nepf_strpad(log->frs[0], sizeof(log->frs[0]), fr);
+}
+
+static void log_changed_ns(struct nepf_ctrl *ctrl, struct nvme_changed_ns_log *log)
+{
+	unsigned long flags;
+	unsigned int i;
+
+	nepf_lock(&ctrl->aer_lock, flags);
+	for (i = 0; i < ctrl->nr_changed_ns; i++)
+		log->nsid[i] = cpu_to_le32(ctrl->changed_ns[i]);
+	nepf_unlock(&ctrl->aer_lock, flags);
+}
+
+static void log_effects(struct nvme_effects_log *log)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(nepf_admin_opcodes); i++)
+		log->acs[nepf_admin_opcodes[i]] = cpu_to_le32(NVME_CMD_EFFECTS_CSUPP);
+	/* Set Features (Number of Queues) changes what the controller offers. */
+	log->acs[nvme_admin_set_features] |= cpu_to_le32(NVME_CMD_EFFECTS_CCC);
+	for (i = 0; i < ARRAY_SIZE(nepf_io_effects); i++)
+		log->iocs[nepf_io_effects[i].opcode] =
+			cpu_to_le32(nepf_io_effects[i].effects);
+}
+
+/* Build log @lid into @buf (4096 bytes, zeroed); its size, or 0. */
+static u32 log_build(struct nepf_ctrl *ctrl, u8 lid, u8 csi, void *buf)
+{
+	switch (lid) {
+	case NVME_LOG_SUPPORTED:
+		log_supported(buf);
+		return sizeof(struct nvme_supported_log);
+	case NVME_LOG_ERROR:
+		log_error(ctrl, buf);
+		return NEPF_ERR_LOG_ENTRIES * sizeof(struct nvme_error_log_entry);
+	case NVME_LOG_SMART:
+		log_smart(ctrl, buf);
+		return sizeof(struct nvme_smart_log);
+	case NVME_LOG_FW_SLOT:
+		log_fw_slot(ctrl, buf);
+		return sizeof(struct nvme_fw_slot_info_log);
+	case NVME_LOG_CHANGED_NS:
+		log_changed_ns(ctrl, buf);
+		return sizeof(struct nvme_changed_ns_log);
+	case NVME_LOG_CMD_EFFECTS:
+		if (csi != NVME_CSI_NVM)
+			return 0;
+		log_effects(buf);
+		return sizeof(struct nvme_effects_log);
+	}
+	return 0;
+}
+
+static u16 nepf_get_log_page(struct nepf_cmd *cmd)
+{
+	struct nepf_ctrl *ctrl = cmd->ctrl;
+	u32 dw10 = le32_to_cpu(cmd->sqe.cdw10);
+	u32 dw11 = le32_to_cpu(cmd->sqe.cdw11);
+	u32 dw14 = le32_to_cpu(cmd->sqe.cdw14);
+	u64 off = le32_to_cpu(cmd->sqe.cdw12) |
+		  ((u64)le32_to_cpu(cmd->sqe.cdw13) << 32);
+	u64 len = (((u64)NVME_LOG_NUMDU(dw11) << 16 | NVME_LOG_NUMDL(dw10)) + 1) * 4;
+	u32 max = nepf_ctrl_max_xfer(ctrl) ? nepf_ctrl_max_xfer(ctrl) : LOG_MAX_LEN;
+	u8 lid = NVME_LOG_LID(dw10);
+	u8 *log, *out = NULL;
+	u32 size;
+	u16 status;
+
+	if ((off & 3) || (dw14 & NVME_LOG_OT) || len > max)
+		return NVME_SC_INVALID_FIELD | DNR;
+	log = nepf_zalloc(4096);
+	if (!log)
+		return NVME_SC_INTERNAL;
+	size = log_build(ctrl, lid, NVME_LOG_CSI(dw14), log);
+	if (!size) {
+		status = lid == NVME_LOG_CMD_EFFECTS ? NVME_SC_INVALID_FIELD | DNR :
+						       NVME_SC_INVALID_LOG_PAGE | DNR;
+		goto out;
+	}
+	if (off >= size) {
+		status = NVME_SC_INVALID_FIELD | DNR;
+		goto out;
+	}
+	if (off + len <= size) {
+		status = nepf_admin_to_host(cmd, log + off, len);
+	} else {
+		out = nepf_zalloc(len);
+		if (!out) {
+			status = NVME_SC_INTERNAL;
+			goto out;
+		}
+		memcpy(out, log + off, size - off);
+		status = nepf_admin_to_host(cmd, out, len);
+	}
+	/* Retain Asynchronous Event clear: the event may be reported again. */
+	if (!status && !(dw10 & NVME_LOG_RAE))
+		nepf_ctrl_aen_log_read(ctrl, lid);
+out:
+	nepf_free(out);
+	nepf_free(log);
+	return status;
+}
+
+/*
+ * ---- Get/Set Features: nothing is saveable (Set with SV: Feature
+ * Identifier Not Saveable; Get "saved" returns the default).  Values go
+ * back to their defaults on a controller reset, except Number of Queues,
+ * which keeps its value as the specification requires.
+ */
+
+#define ARB_DEFAULT	3	/* AB: bursts of 8 commands */
+
+static void features_default(struct nepf_features *f)
+{
+	unsigned int i;
+
+	memset(f, 0, sizeof(*f));
+	f->arbitration = ARB_DEFAULT;
+	f->temp_thresh_over = NEPF_WCTEMP;
+	f->temp_thresh_under = 0;
+	f->vwc = NVME_VWC_WCE;
+	for (i = 0; i < NEPF_MAX_VECTORS; i++)
+		f->irq_config[i] = i;
+}
+
+void nepf_features_reset(struct nepf_ctrl *ctrl)
+{
+	features_default(&ctrl->feat);
+	ctrl->feat.timestamp_set_ns = nepf_now_ns();
+}
+
+/* Supported features and their capabilities (Get Features SEL = 3). */
+static bool feature_caps(struct nepf_ctrl *ctrl, u8 fid, u32 *caps)
+{
+	switch (fid) {
+	case NVME_FEAT_VOLATILE_WC:
+		if (!nepf_ctrl_has_vwc(ctrl))
+			return false;
+		fallthrough;
+	case NVME_FEAT_ARBITRATION:
+	case NVME_FEAT_POWER_MGMT:
+	case NVME_FEAT_TEMP_THRESH:
+	case NVME_FEAT_NUM_QUEUES:
+	case NVME_FEAT_IRQ_COALESCE:
+	case NVME_FEAT_IRQ_CONFIG:
+	case NVME_FEAT_ASYNC_EVENT:
+	case NVME_FEAT_TIMESTAMP:
+		*caps = NVME_FEAT_CAP_CHANGEABLE;
+		return true;
+	case NVME_FEAT_ERR_RECOVERY:
+		*caps = NVME_FEAT_CAP_CHANGEABLE | NVME_FEAT_CAP_PER_NS;
+		return true;
+	}
+	return false;
+}
+
+/* Temperature threshold: composite (0) and sensor 1, over and under. */
+static u16 temp_select(u32 dw11, u32 *tmpsel, u32 *thsel, bool set)
+{
+	*tmpsel = (dw11 & NVME_TEMP_TMPSEL_MASK) >> NVME_TEMP_TMPSEL_SHIFT;
+	*thsel = (dw11 & NVME_TEMP_THSEL_MASK) >> NVME_TEMP_THSEL_SHIFT;
+	if (*tmpsel > 1 && !(set && *tmpsel == 0xf))
+		return NVME_SC_INVALID_FIELD | DNR;
+	if (*thsel > NVME_TEMP_THSEL_UNDER)
+		return NVME_SC_INVALID_FIELD | DNR;
+	return 0;
+}
+
+static u16 timestamp_get(struct nepf_cmd *cmd, const struct nepf_features *f)
+{
+	struct nvme_timestamp ts = { };
+	u64 ms = f->timestamp_base_ms +
+		 div_u64(nepf_now_ns() - f->timestamp_set_ns, 1000000);
+	unsigned int i;
+
+	for (i = 0; i < 6; i++)
+		ts.timestamp[i] = ms >> (8 * i);
+	ts.attr = f->timestamp_base_ms ? NVME_TIMESTAMP_ORIGIN_SET : 0;
+	return nepf_admin_to_host(cmd, &ts, sizeof(ts));
+}
+
+static u16 timestamp_set(struct nepf_cmd *cmd, struct nepf_features *f)
+{
+	struct nvme_timestamp ts;
+	unsigned int i;
+	u64 ms = 0;
+	u16 status;
+
+	status = nepf_admin_from_host(cmd, &ts, sizeof(ts));
+	if (status)
+		return status;
+	for (i = 0; i < 6; i++)
+		ms |= (u64)ts.timestamp[i] << (8 * i);
+	f->timestamp_base_ms = ms;
+	f->timestamp_set_ns = nepf_now_ns();
+	return NVME_SC_SUCCESS;
+}
+
+static u16 nepf_get_features(struct nepf_cmd *cmd)
+{
+	struct nepf_ctrl *ctrl = cmd->ctrl;
+	u32 dw10 = le32_to_cpu(cmd->sqe.cdw10);
+	u32 dw11 = le32_to_cpu(cmd->sqe.cdw11);
+	u8 fid = NVME_FEAT_FID(dw10);
+	u8 sel = NVME_FEAT_SEL(dw10);
+	const struct nepf_features *f = &ctrl->feat;
+	struct nepf_features def;
+	u32 caps, tmpsel, thsel, iv;
+	u16 status;
+
+	if (sel > NVME_FEAT_SEL_SUPPORTED || !feature_caps(ctrl, fid, &caps))
+		return NVME_SC_INVALID_FIELD | DNR;
+	if (sel == NVME_FEAT_SEL_SUPPORTED) {
+		cmd->result = caps;
+		return NVME_SC_SUCCESS;
+	}
+	if (sel != NVME_FEAT_SEL_CURRENT) {	/* default; saved = default */
+		features_default(&def);
+		f = &def;
+	}
+
+	switch (fid) {
+	case NVME_FEAT_ARBITRATION:
+		cmd->result = f->arbitration;
+		break;
+	case NVME_FEAT_POWER_MGMT:
+		cmd->result = f->power_mgmt;
+		break;
+	case NVME_FEAT_TEMP_THRESH:
+		status = temp_select(dw11, &tmpsel, &thsel, false);
+		if (status)
+			return status;
+		cmd->result = (thsel == NVME_TEMP_THSEL_OVER ? f->temp_thresh_over :
+			       f->temp_thresh_under) |
+			      (tmpsel << NVME_TEMP_TMPSEL_SHIFT) |
+			      (thsel << NVME_TEMP_THSEL_SHIFT);
+		break;
+	case NVME_FEAT_ERR_RECOVERY:
+		cmd->result = f->err_recovery;
+		break;
+	case NVME_FEAT_VOLATILE_WC:
+		cmd->result = f->vwc;
+		break;
+	case NVME_FEAT_NUM_QUEUES:
+		cmd->result = (ctrl->nr_io_sqs_granted - 1) |
+			      ((u32)(ctrl->nr_io_cqs_granted - 1) << 16);
+		break;
+	case NVME_FEAT_IRQ_COALESCE:
+		cmd->result = f->irq_coalesce;
+		break;
+	case NVME_FEAT_IRQ_CONFIG:
+		iv = NVME_IRQ_CONFIG_IV(dw11);
+		if (iv >= ctrl->cfg.nr_vectors || iv >= NEPF_MAX_VECTORS)
+			return NVME_SC_INVALID_FIELD | DNR;
+		cmd->result = f->irq_config[iv];
+		break;
+	case NVME_FEAT_ASYNC_EVENT:
+		cmd->result = f->async_event_cfg;
+		break;
+	case NVME_FEAT_TIMESTAMP:
+		return timestamp_get(cmd, f);
+	}
+	return NVME_SC_SUCCESS;
+}
+
+/* Set Features Number of Queues: grant what we have, before any I/O queue. */
+static u16 set_num_queues(struct nepf_cmd *cmd, u32 dw11)
+{
+	struct nepf_ctrl *ctrl = cmd->ctrl;
+	u32 nsqr = dw11 & 0xffff, ncqr = dw11 >> 16;
+
+	if (nsqr == 0xffff || ncqr == 0xffff)
+		return NVME_SC_INVALID_FIELD | DNR;
+	if (nepf_io_queues_exist(ctrl))
+		return NVME_SC_CMD_SEQ_ERROR | DNR;
+	ctrl->nr_io_sqs_granted = min_t(u32, nsqr + 1, ctrl->cfg.max_io_queues);
+	ctrl->nr_io_cqs_granted = min_t(u32, ncqr + 1, ctrl->cfg.max_io_queues);
+	cmd->result = (ctrl->nr_io_sqs_granted - 1) |
+		      ((u32)(ctrl->nr_io_cqs_granted - 1) << 16);
+	return NVME_SC_SUCCESS;
+}
+
+static u16 nepf_set_features(struct nepf_cmd *cmd)
+{
+	struct nepf_ctrl *ctrl = cmd->ctrl;
+	struct nepf_features *f = &ctrl->feat;
+	u32 dw10 = le32_to_cpu(cmd->sqe.cdw10);
+	u32 dw11 = le32_to_cpu(cmd->sqe.cdw11);
+	u8 fid = NVME_FEAT_FID(dw10);
+	u32 caps, tmpsel, thsel, iv;
+	u16 status;
+
+	if (!feature_caps(ctrl, fid, &caps))
+		return NVME_SC_INVALID_FIELD | DNR;
+	if (dw10 & NVME_FEAT_SAVE)
+		return NVME_SC_FEATURE_NOT_SAVEABLE | DNR;
+
+	switch (fid) {
+	case NVME_FEAT_ARBITRATION:
+		/* Weights are kept for Get; arbitration is round robin. */
+		f->arbitration = dw11;
+		break;
+	case NVME_FEAT_POWER_MGMT:
+		if (dw11)		/* PS0 only, no workload hint */
+			return NVME_SC_INVALID_FIELD | DNR;
+		f->power_mgmt = 0;
+		break;
+	case NVME_FEAT_TEMP_THRESH:
+		status = temp_select(dw11, &tmpsel, &thsel, true);
+		if (status)
+			return status;
+		if (thsel == NVME_TEMP_THSEL_OVER)
+			f->temp_thresh_over = dw11 & NVME_TEMP_TMPTH_MASK;
+		else
+			f->temp_thresh_under = dw11 & NVME_TEMP_TMPTH_MASK;
+		break;
+	case NVME_FEAT_ERR_RECOVERY:
+		if (dw11 & NVME_ERR_REC_DULBE)	/* no deallocated-block errors */
+			return NVME_SC_INVALID_FIELD | DNR;
+		f->err_recovery = dw11 & NVME_ERR_REC_TLER_MASK;
+		break;
+	case NVME_FEAT_VOLATILE_WC:
+		f->vwc = dw11 & NVME_VWC_WCE;
+		break;
+	case NVME_FEAT_NUM_QUEUES:
+		return set_num_queues(cmd, dw11);
+	case NVME_FEAT_IRQ_COALESCE:
+		WRITE_ONCE(f->irq_coalesce, dw11 & 0xffff);
+		break;
+	case NVME_FEAT_IRQ_CONFIG:
+		iv = NVME_IRQ_CONFIG_IV(dw11);
+		if (iv >= ctrl->cfg.nr_vectors || iv >= NEPF_MAX_VECTORS)
+			return NVME_SC_INVALID_FIELD | DNR;
+		f->irq_config[iv] = iv | (dw11 & NVME_IRQ_CONFIG_CD);
+		break;
+	case NVME_FEAT_ASYNC_EVENT:
+		f->async_event_cfg = dw11 & (NVME_AEN_CFG_SMART_MASK |
+					     NVME_AEN_CFG_NS_ATTR);
+		break;
+	case NVME_FEAT_TIMESTAMP:
+		return timestamp_set(cmd, f);
+	}
+	return NVME_SC_SUCCESS;
+}
+
+/* ---- dispatch ---- */
 
 /*
  * Abort: a command we fetched is already running (backends cannot be

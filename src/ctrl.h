@@ -309,7 +309,7 @@ u16 nepf_queue_delete_cq(struct nepf_ctrl *ctrl, const struct nvme_sqe *sqe);
 u16 nepf_queue_delete_sq(struct nepf_ctrl *ctrl, const struct nvme_sqe *sqe);
 bool nepf_io_queues_exist(const struct nepf_ctrl *ctrl);
 void nepf_cq_drop_waiting(struct nepf_ctrl *ctrl, struct nepf_cq *cq); /* core.c */
-void nepf_features_reset(struct nepf_ctrl *ctrl);	/* features.c */
+void nepf_features_reset(struct nepf_ctrl *ctrl);	/* admin-cmd.c */
 #define NEPF_STATUS_DEFERRED	0xffff	/* no CQE now: the core posts it later */
 
 /* Ring arithmetic: head == tail is empty, tail + 1 == head is full. */
