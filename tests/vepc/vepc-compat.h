@@ -8,6 +8,7 @@
 #define VEPC_COMPAT_H
 
 #include <linux/dma-map-ops.h>
+#include <linux/log2.h>
 #include <linux/msi.h>
 
 #ifdef VEPC_HAVE_MSI_LIB_H
@@ -36,8 +37,15 @@ bool msi_lib_init_dev_msi_info(struct device *dev, struct irq_domain *domain,
  */
 #ifdef VEPC_EPC_MSI_ENCODED
 #define vepc_msi_from_op(v)	(1U << (v))
-#define vepc_msi_to_op(n)	((n) ? ilog2(n) : 0)
-#define vepc_msix_to_op(n)	((n) ? (n) - 1 : 0)
+static inline unsigned int vepc_msi_to_op(unsigned int n)
+{
+	return n ? ilog2(n) : 0;
+}
+
+static inline unsigned int vepc_msix_to_op(unsigned int n)
+{
+	return n ? n - 1 : 0;
+}
 #else
 #define vepc_msi_from_op(v)	(v)
 #define vepc_msi_to_op(n)	(n)

@@ -37,7 +37,7 @@ struct vepc_dma_chan {
 	struct vepc		*v;
 	enum dma_transfer_direction dir;
 	struct dma_slave_config	cfg;
-	spinlock_t		lock;
+	spinlock_t		lock;		/* cfg, lists, cookies */
 	struct list_head	submitted;
 	struct list_head	issued;
 	dma_cookie_t		err_cookie;
@@ -66,7 +66,8 @@ static dma_cookie_t vepc_dma_submit(struct dma_async_tx_descriptor *tx)
 	cookie = vc->chan.cookie + 1;
 	if (cookie < DMA_MIN_COOKIE)
 		cookie = DMA_MIN_COOKIE;
-	vc->chan.cookie = tx->cookie = cookie;
+	vc->chan.cookie = cookie;
+	tx->cookie = cookie;
 	list_add_tail(&d->node, &vc->submitted);
 	spin_unlock_irqrestore(&vc->lock, flags);
 	return cookie;

@@ -155,7 +155,7 @@ static int vst_test_irq(const char *kind)
 			before[j] = atomic_read(&vst.hits[j]);
 		ret = vst_cmd(VST_CMD_IRQ, i, NULL);
 		for (j = 0; !ret && j < vst.nvec; j++)
-			if (atomic_read(&vst.hits[j]) != before[j] + (i == j))
+			if (atomic_read(&vst.hits[j]) != before[j] + !!(i == j))
 				ret = -EBADE;
 		if (ret) {
 			vst_res("irq %s: vector %d of %d: %d", kind, i, vst.nvec, ret);

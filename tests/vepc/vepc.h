@@ -65,7 +65,7 @@ struct vepc {
 	size_t			win_size;
 	phys_addr_t		msi_tag;	/* MSI message address */
 
-	struct mutex		win_lock;
+	struct mutex		win_lock;	/* win[], win_limit */
 	struct vepc_window	win[VEPC_MAX_WINDOWS];
 	u32			win_count;	/* module param, fixed */
 	u32			win_limit;	/* fault knob, <= win_count */
@@ -87,7 +87,7 @@ struct vepc {
 	/* host view */
 	struct workqueue_struct	*link_wq;
 	struct work_struct	link_work;
-	struct mutex		host_lock;
+	struct mutex		host_lock;	/* want_link, linked, bridge */
 	bool			want_link;
 	bool			linked;
 	struct pci_host_bridge	*bridge;
@@ -98,7 +98,7 @@ struct vepc {
 	/* interrupts */
 	struct fwnode_handle	*msi_fwnode;
 	struct irq_domain	*msi_domain;
-	spinlock_t		msi_lock;
+	spinlock_t		msi_lock;	/* msi_used */
 	DECLARE_BITMAP(msi_used, VEPC_MSI_HWIRQS);
 	struct fwnode_handle	*intx_fwnode;
 	struct irq_domain	*intx_domain;

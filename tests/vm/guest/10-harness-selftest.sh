@@ -64,7 +64,8 @@ lspci -nn | grep -i '1234:e9f0' | indent
 st harness-bar bar
 st harness-irq-msix irq msix
 n=$(grep -c vepc-selftest /proc/interrupts)
-[ "$n" = 16 ] && pass harness-msix-16-vectors || fail harness-msix-16-vectors "$n in /proc/interrupts"
+[ "$n" = 16 ] && pass harness-msix-16-vectors ||
+	fail harness-msix-16-vectors "$n in /proc/interrupts"
 st harness-irq-msi irq msi
 st harness-irq-intx irq intx
 st harness-irq-msix-again irq msix
@@ -93,7 +94,8 @@ r=$(cat "$D/refusals")
 st harness-iommu-unmapped-window unmapped 0
 st harness-iommu-unmapped-dma unmapped 1
 r=$(cat "$D/refusals")
-[ "$r" = 2 ] && pass harness-iommu-refusals-counted || fail harness-iommu-refusals-counted "$r refusals"
+[ "$r" = 2 ] && pass harness-iommu-refusals-counted ||
+	fail harness-iommu-refusals-counted "$r refusals"
 dmesg | grep -q 'EPF dma read of host addr .*not DMA-mapped by host driver (refused)' &&
 	pass harness-iommu-logged || fail harness-iommu-logged
 
