@@ -351,6 +351,13 @@ static inline void nepf_epc_events_unregister(struct pci_epf *epf)
 
 /* ---- pci_epf_driver callbacks ---- */
 
+/* "static NEPF_EPF_OPS_CONST struct pci_epf_ops ..." (const where the driver takes it) */
+#ifdef NEPF_HAVE_EPF_DRIVER_CONST_OPS
+#define NEPF_EPF_OPS_CONST	const
+#else
+#define NEPF_EPF_OPS_CONST
+#endif
+
 /* static NEPF_EPF_PROBE_DECL(fn) { ... }: probe with the kernel's signature. */
 #ifdef NEPF_HAVE_EPF_PROBE_ID
 #define NEPF_EPF_PROBE_DECL(fn) int fn(struct pci_epf *epf, const struct pci_epf_device_id *id)

@@ -25,7 +25,12 @@ static NEPF_EPF_REMOVE_DECL(t_remove)
 
 static const struct pci_epf_device_id t_ids[] = { { .name = "nepf_compat_test" }, {} };
 
+static int t_bind(struct pci_epf *epf) { return 0; }
+static void t_unbind(struct pci_epf *epf) { }
+static NEPF_EPF_OPS_CONST struct pci_epf_ops t_ops = { .bind = t_bind, .unbind = t_unbind };
+
 static struct pci_epf_driver t_driver = {
+	.ops = &t_ops,
 	.driver.name = "nepf_compat_test",
 	.probe = t_probe,
 	.remove = t_remove,
