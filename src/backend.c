@@ -58,6 +58,7 @@ enum nepf_io_result nepf_io_check(const struct nepf_io *io)
 int nepf_ns_open(struct nepf_ns *ns)
 {
 	const struct nepf_backend_ops *ops;
+	const char *path;
 	u32 bs;
 	int ret;
 
@@ -90,8 +91,10 @@ int nepf_ns_open(struct nepf_ns *ns)
 		ns->ops = NULL;
 		return -EINVAL;
 	}
+	/* The null backend ignores device_path: do not show a stale one. */
+	path = ops == &nepf_backend_null ? "" : ns->cfg.path;
 	pr_info("nvme_epf: nsid %u: %s backend%s%s: %llu blocks of %u bytes%s%s%s%s\n",
-		ns->nsid, ops->name, ns->cfg.path[0] ? " " : "", ns->cfg.path,
+		ns->nsid, ops->name, path[0] ? " " : "", path,
 		ns->nr_blocks, bs, ns->cfg.readonly ? ", read-only" : "",
 		ns->can_discard ? ", discard" : "",
 		ns->can_write_zeroes ? ", write-zeroes" : "",
