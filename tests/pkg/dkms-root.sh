@@ -1,0 +1,201 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Install test of the built packages in a clean Debian trixie root:
+#
+#   1. apt installs arm64 kernel headers (A1), then nvme-epf-dkms and
+#      nvme-epf-utils: DKMS builds nvme_epf.ko for A1 (an arm64 module);
+#   2. apt installs a second arm64 headers version (A2): the kernel hook
+#      rebuilds the module for A2 without being asked;
+#   3. amd64 headers (Debian's amd64 kernel has no CONFIG_PCI_ENDPOINT):
+#      DKMS skips that kernel and the install does not fail;
+#   4. apt purges the packages: module, DKMS tree and sources are gone;
+#   5. the RPMs, `rpm -i --nodeps` in the same root: %post builds for every
+#      kernel with headers, `rpm -e` (%preun) removes it all.
+#
+# This machine is amd64 without binfmt_misc, so the root is amd64 with the
+# suite's aarch64 cross compiler and the module is cross-built: dkms.conf
+# takes ARCH from the kernel's .config and picks aarch64-linux-gnu-.  The
+# arm64 headers packages are repacked without their dependencies on the
+# arm64 kernel image and the native arm64 gcc (neither can be installed
+# in an amd64 root); nothing else is changed.
+#
+# Caches: $NEPF_CACHE/pkg/ (root tarball, header debs).  Prints PASS:/FAIL:
+# lines; exit 1 if any case failed.
+set -u
+. "$(dirname "$0")/lib.sh"
+
+suite=trixie
+cache=$NEPF_CACHE/pkg
+mkdir -p "$cache/debs"
+# What the root holds besides apt: dkms, the cross compiler, what the
+# kernel header packages depend on, rpm for the RPM scriptlet test.
+root_pkgs=dkms,gcc-aarch64-linux-gnu,make,kmod,file,rpm,linux-base,pahole,libelf1t64,libssl3t64
+root_tar=$cache/$suite-dkms-root-$(echo "$root_pkgs" | md5sum | cut -c1-8).tar
+run=$PKG_OUT/root
+failed=0
+
+pass() { echo "PASS: $1"; }
+fail() { echo "FAIL: $1${2:+ ($2)}"; failed=1; }
+
+make_root_tar() {
+	[ -s "$root_tar" ] && return 0
+	nepf_host_install mmdebstrap
+	nepf_log "creating the $suite DKMS test root (mmdebstrap)"
+	mmdebstrap --variant=apt --mode=root -q --architectures=amd64,arm64 \
+		--aptopt='Acquire::Check-Valid-Until "false"' \
+		--aptopt='APT::Install-Recommends "false"' \
+		--skip=cleanup/apt/lists --include="$root_pkgs" \
+		"$suite" "$cache/tmp-root.tar" "$(nepf_mirror)" >&2 || { rm -f "$cache/tmp-root.tar"; return 1; }
+	mv "$cache/tmp-root.tar" "$root_tar"
+}
+
+# Download a headers package plus the -common and linux-kbuild packages it
+# needs; repack it without the kernel image/gcc dependencies (see above).
+fetch_headers() {
+	local pkg=$1 dir=$cache/debs/$1 deps f
+	[ -e "$dir/.complete" ] && return 0
+	rm -rf "$dir"
+	mkdir -p "$dir/orig"
+	deps=$(nepf_apt_cache "$suite" show "$pkg" | sed -n 's/^Depends: //p' | head -n 1 |
+		tr ',' '\n' | sed 's/^ *//;s/ .*//' | grep -E '^linux-(headers-.*-common|kbuild-)')
+	(cd "$dir/orig" && nepf_apt "$suite" download -q "$pkg" $deps >&2) || return 1
+	for f in "$dir"/orig/*.deb; do
+		case ${f##*/} in
+		linux-headers-*-common_*|linux-kbuild-*) mv "$f" "$dir/" ;;
+		*)	rm -rf "$dir/x"
+			dpkg-deb -R "$f" "$dir/x" || return 1
+			sed -i -e '/^Depends:/{s/linux-image-[^,]*,\{0,1\} *//;s/, *gcc-[0-9]*\( ([^)]*)\)\{0,1\}//;s/, *$//}' \
+				"$dir/x/DEBIAN/control"
+			dpkg-deb -Zgzip -z1 -b "$dir/x" "$dir/${f##*/}" >/dev/null || return 1
+			rm -rf "$dir/x" ;;
+		esac
+	done
+	rm -rf "$dir/orig"
+	touch "$dir/.complete"
+}
+
+# in_root CMD...: run CMD in the test root (private mount namespace).
+in_root() {
+	unshare --mount --propagation private -- /bin/bash -c '
+		root=$1; shift
+		# A mount point as "/" (rpm'"'"'s unshare plugin changes its propagation).
+		mount --bind "$root" "$root" && mount --bind /dev "$root/dev" &&
+			mount -t proc proc "$root/proc" || exit 1
+		exec chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+			HOME=/root LC_ALL=C.UTF-8 DEBIAN_FRONTEND=noninteractive "$@"' \
+		in-root "$run" "$@"
+}
+
+# apt_in_root "PATTERNS": install local packages (globs expand in the root).
+apt_in_root() {
+	in_root /bin/sh -c "apt-get -o DPkg::Lock::Timeout=900 install -y -q $1"
+}
+
+# Module of kernel $1 in the root: installed by DKMS, arm64, matching vermagic.
+module_ok() {
+	local kver=$1 arch=$2 ko
+	ko=$run/lib/modules/$kver/updates/dkms/nvme_epf.ko
+	[ -f "$ko" ] || ko=$(ls "$run/lib/modules/$kver/updates/dkms/nvme_epf.ko"* 2>/dev/null | head -n 1)
+	[ -n "$ko" ] && [ -f "$ko" ] || { echo "no nvme_epf.ko for $kver"; return 1; }
+	file -b "$ko" | grep -q "$arch" || { echo "$ko: $(file -b "$ko")"; return 1; }
+	in_root modinfo -F vermagic "${ko#"$run"}" | grep -q "^$kver " ||
+		{ echo "vermagic: $(in_root modinfo -F vermagic "${ko#"$run"}")"; return 1; }
+	in_root dkms status nvme-epf | grep -q "nvme-epf/$ver, $kver, .*: installed" ||
+		{ in_root dkms status; return 1; }
+}
+
+no_traces() {
+	local left
+	left=$(cd "$run" && find lib/modules usr/lib/modules var/lib/dkms usr/src \
+		\( -name 'nvme_epf.ko*' -o -name 'nvme-epf*' \) 2>/dev/null)
+	[ -z "$left" ] || { echo "left behind: $left"; return 1; }
+	[ -z "$(in_root dkms status nvme-epf)" ]
+}
+
+ver=$(pkg_version)
+deb_dkms=$PKG_OUT/nvme-epf-dkms_${ver}_all.deb
+deb_utils=$PKG_OUT/nvme-epf-utils_${ver}_all.deb
+[ -f "$deb_dkms" ] && [ -f "$deb_utils" ] || nepf_die "build the .debs first (make deb)"
+
+nepf_apt_update "$suite"
+mapfile -t abis < <(nepf_apt_cache "$suite" pkgnames linux-headers- |
+	sed -n 's/^linux-headers-\([0-9][^ ]*\)-arm64$/\1/p' | grep -v -e -rt -e 16k -e cloud | sort -V | tail -n 2)
+[ ${#abis[@]} -eq 2 ] || nepf_die "need two arm64 header versions in $suite, found: ${abis[*]}"
+a2=${abis[1]}-arm64 a1=${abis[0]}-arm64 amd=${abis[1]}-amd64
+make_root_tar || nepf_die "cannot create the test root"
+for h in "linux-headers-$a1:arm64" "linux-headers-$a2:arm64" "linux-headers-$amd:amd64"; do
+	fetch_headers "$h" || nepf_die "cannot download $h"
+done
+
+nepf_log "unpacking the test root"
+[ -n "${NEPF_PKG_KEEP_ROOT:-}" ] || rm -rf "$run"
+mkdir -p "$run"
+tar -C "$run" -xf "$root_tar" || nepf_die "cannot unpack $root_tar"
+mkdir -p "$run/pkgs"
+cp "$deb_dkms" "$deb_utils" "$PKG_OUT"/nvme-epf-*.noarch.rpm "$run/pkgs/"
+for h in "$a1" "$a2" "$amd"; do
+	arch=arm64
+	[ "$h" = "$amd" ] && arch=amd64
+	mkdir -p "$run/pkgs/$h"
+	cp "$cache/debs/linux-headers-$h:$arch"/*.deb "$run/pkgs/$h/"
+done
+log=$PKG_OUT/dkms-root.log
+: > "$log"
+
+# 1. Headers first, then the packages: DKMS builds for the kernel at install.
+t0=$SECONDS
+if apt_in_root "/pkgs/$a1/*.deb" >>"$log" 2>&1 &&
+   apt_in_root "/pkgs/nvme-epf-dkms_*.deb /pkgs/nvme-epf-utils_*.deb" >>"$log" 2>&1 &&
+   module_ok "$a1" aarch64 >>"$log" 2>&1; then
+	pass "dkms-deb-install-builds-arm64-$a1"
+else
+	fail "dkms-deb-install-builds-arm64-$a1" "see $log"
+fi
+nepf_log "install + DKMS build: $((SECONDS - t0)) s"
+
+# 2. Another kernel's headers arrive later: rebuilt by the kernel hook.
+t0=$SECONDS
+if apt_in_root "/pkgs/$a2/*.deb" >>"$log" 2>&1 && module_ok "$a2" aarch64 >>"$log" 2>&1; then
+	pass "dkms-autobuild-new-headers-$a2"
+else
+	fail "dkms-autobuild-new-headers-$a2" "see $log"
+fi
+nepf_log "new headers + automatic rebuild: $((SECONDS - t0)) s"
+
+# 3. A kernel without CONFIG_PCI_ENDPOINT is skipped, not an error.
+if apt_in_root "/pkgs/$amd/*.deb" >>"$log" 2>&1 &&
+   [ ! -e "$run/lib/modules/$amd/updates/dkms/nvme_epf.ko" ] &&
+   ! in_root dkms status nvme-epf | grep -q "$amd.*installed" &&
+   in_root dpkg --audit >>"$log" 2>&1 && [ -z "$(in_root dpkg --audit)" ]; then
+	pass "dkms-skips-kernel-without-pci-endpoint"
+else
+	fail "dkms-skips-kernel-without-pci-endpoint" "see $log"
+fi
+in_root /bin/sh -c "test -x /usr/sbin/nvme-epf && nvme-epf --help >/dev/null && man -w nvme-epf >/dev/null 2>&1 || test -e /usr/share/man/man8/nvme-epf.8.gz" \
+	>>"$log" 2>&1 && pass "deb-utils-installed" || fail "deb-utils-installed"
+
+# 4. Purge: nothing of the module is left.
+if in_root apt-get purge -y -q nvme-epf-dkms nvme-epf-utils >>"$log" 2>&1 && no_traces >>"$log" 2>&1; then
+	pass "dkms-deb-purge-cleans-up"
+else
+	fail "dkms-deb-purge-cleans-up" "see $log"
+fi
+
+# 5. The RPMs' scriptlets, with Debian's rpm (no dependency resolution).
+rpmf=$(cd "$run/pkgs" && ls nvme-epf-"$ver"-*.noarch.rpm nvme-epf-utils-"$ver"-*.noarch.rpm 2>/dev/null)
+if [ -n "$rpmf" ] &&
+   in_root /bin/sh -c "cd /pkgs && rpm -i --nodeps $(echo $rpmf)" >>"$log" 2>&1 &&
+   module_ok "$a1" aarch64 >>"$log" 2>&1 && module_ok "$a2" aarch64 >>"$log" 2>&1 &&
+   [ -x "$run/usr/sbin/nvme-epf" ]; then
+	pass "rpm-post-dkms-builds-all-kernels"
+else
+	fail "rpm-post-dkms-builds-all-kernels" "see $log"
+fi
+if in_root rpm -e nvme-epf nvme-epf-utils >>"$log" 2>&1 && no_traces >>"$log" 2>&1; then
+	pass "rpm-preun-dkms-removes"
+else
+	fail "rpm-preun-dkms-removes" "see $log"
+fi
+
+[ -n "${NEPF_PKG_KEEP_ROOT:-}" ] || rm -rf "$run"
+exit $failed
