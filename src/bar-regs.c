@@ -47,8 +47,10 @@ static void regs_restore_ro(struct nepf_ctrl *ctrl)
 	wr32(ctrl, NVME_REG_VS, ctrl->vs);
 	wr32(ctrl, NVME_REG_CSTS, ctrl->csts);
 	wr32(ctrl, NVME_REG_NSSR, 0);		/* CAP.NSSRS = 0 */
-	for (off = NVME_REG_CMBLOC; off < NVME_REG_CRTO + 4; off += 4)
+	for (off = NVME_REG_CMBLOC; off < NVME_REG_CRTO; off += 4)
 		wr32(ctrl, off, 0);		/* no CMB, boot partitions */
+	/* Ready with media (CAP.CRWMS): same timeouts as CAP.TO. */
+	wr32(ctrl, NVME_REG_CRTO, NEPF_CAP_TO | (NEPF_CAP_TO << 16));
 }
 
 void nepf_regs_init(struct nepf_ctrl *ctrl)
@@ -58,7 +60,7 @@ void nepf_regs_init(struct nepf_ctrl *ctrl)
 
 	ctrl->cap = mqes | NVME_CAP_CQR |
 		((u64)NEPF_CAP_TO << NVME_CAP_TO_SHIFT) |
-		NVME_CAP_CSS_NVM |
+		NVME_CAP_CSS_NVM | NVME_CAP_CRMS_CRWMS |
 		((u64)NEPF_MPSMIN << NVME_CAP_MPSMIN_SHIFT) |
 		((u64)NEPF_MPSMAX << NVME_CAP_MPSMAX_SHIFT);
 	ctrl->vs = NEPF_VS;

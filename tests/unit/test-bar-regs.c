@@ -26,6 +26,10 @@ UNIT_TEST(regs_initial_values)
 	CHECK(cap & NVME_CAP_CSS_NVM);
 	CHECK_EQ(NVME_CAP_MPSMIN(cap), 0);
 	CHECK_EQ(NVME_CAP_MPSMAX(cap), 4);
+	/* NVMe 2.0: ready with media, CRTO.CRWMT no shorter than CAP.TO */
+	CHECK(cap & NVME_CAP_CRMS_CRWMS);
+	CHECK(!(cap & NVME_CAP_CRMS_CRIMS));
+	CHECK_EQ(sim_rd32(s, NVME_REG_CRTO) & 0xffff, 30);
 	CHECK_EQ(sim_rd32(s, NVME_REG_VS), NVME_VS(2, 0, 0));
 	CHECK_EQ(sim_rd32(s, NVME_REG_CSTS), 0);
 	CHECK_EQ(s->ctrl.state, NEPF_CTRL_DISABLED);
@@ -169,12 +173,14 @@ UNIT_TEST(regs_read_only_restored)
 	sim_wr32(s, NVME_REG_CSTS, NVME_CSTS_CFS | NVME_CSTS_SHST_CMPLT);
 	sim_wr32(s, NVME_REG_NSSR, 0x4e564d65);	/* "NVMe": no subsystem reset */
 	sim_wr32(s, NVME_REG_CMBSZ, 0xffffffff);
+	sim_wr32(s, NVME_REG_CRTO, 0);
 	sim_run(s);
 	CHECK_EQ(rd_cap(s), cap);
 	CHECK_EQ(sim_rd32(s, NVME_REG_VS), NVME_VS(2, 0, 0));
 	CHECK_EQ(sim_rd32(s, NVME_REG_CSTS), NVME_CSTS_RDY);
 	CHECK_EQ(sim_rd32(s, NVME_REG_NSSR), 0);
 	CHECK_EQ(sim_rd32(s, NVME_REG_CMBSZ), 0);
+	CHECK_EQ(sim_rd32(s, NVME_REG_CRTO), 30 | (30 << 16));
 	CHECK_EQ(s->ctrl.state, NEPF_CTRL_LIVE);
 	sim_free(s);
 }
@@ -219,5 +225,40 @@ UNIT_TEST(regs_invalid_doorbell_aen)
 	sim_sqe(&sqe, nvme_admin_get_features);
 	sqe.cdw10 = cpu_to_le32(NVME_FEAT_ARBITRATION);
 	CHECK_EQ(sim_cmd(s, 0, &sqe, NULL), 0);
+	sim_free(s);
+}
+
+UNIT_TEST(regs_invalid_cq_doorbell_aen)
+{
+	struct sim *s = unit_sim_enabled();
+	struct nvme_sqe sqe, aer;
+	struct nvme_cqe cqe;
+	u8 log[4096];
+
+	sim_sqe(&aer, nvme_admin_async_event);
+	CHECK_EQ(sim_cmd(s, 0, &aer, NULL), SIM_NO_CQE);
+	/* CQ 0 has 32 entries: a head of 99 is ignored and reported */
+	sim_wr32(s, NVME_REG_CQHDBL(0), 99);
+	sim_sqe(&sqe, nvme_admin_get_features);
+	sqe.cdw10 = cpu_to_le32(NVME_FEAT_ARBITRATION);
+	CHECK_EQ(sim_submit(s, 0, &sqe), 0);
+	sim_run(s);
+	CHECK_EQ(sim_reap(s, 0, &cqe), 0);
+	CHECK_EQ(cqe.cid, sqe.cid);
+	CHECK_EQ(le16_to_cpu(cqe.status) >> 1, 0);
+	CHECK_EQ(sim_reap(s, 0, &cqe), 0);
+	CHECK_EQ(cqe.cid, aer.cid);
+	CHECK_EQ(le32_to_cpu(cqe.result) & 0xffff,
+		 NVME_AER_TYPE_ERROR | (NVME_AER_ERROR_INVALID_DB_VAL << 8));
+	/* masked until the error log is read, then reported again */
+	sim_sqe(&aer, nvme_admin_async_event);
+	CHECK_EQ(sim_cmd(s, 0, &aer, NULL), SIM_NO_CQE);
+	CHECK_EQ(sim_get_log(s, NVME_LOG_ERROR, 4096, 0, false, log), 0);
+	sim_wr32(s, NVME_REG_CQHDBL(0), 77);
+	CHECK_EQ(sim_submit(s, 0, &sqe), 0);
+	sim_run(s);
+	CHECK_EQ(sim_reap(s, 0, &cqe), 0);		/* Get Features */
+	CHECK_EQ(sim_reap(s, 0, &cqe), 0);		/* the AER */
+	CHECK_EQ(cqe.cid, aer.cid);
 	sim_free(s);
 }
