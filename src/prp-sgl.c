@@ -23,14 +23,17 @@
  *   Invalid.  Keyed and transport data blocks, offset subtypes and
  *   reserved types answer SGL Descriptor Type Invalid too.
  * - Zero-length Data Block and Bit Bucket descriptors transfer nothing.
+ *
+ * Cost: PRP1/PRP2-only commands read nothing from the host; lists and
+ * segments are read FETCH_BYTES at a time into one buffer per command.
  */
 #include "ctrl.h"
 #include "prp-sgl.h"
 
 #define PRP_ENTRY_SIZE		8
 #define SGL_DESC_SIZE		16
-/* Entries or descriptors fetched from the host per read. */
-#define FETCH_CHUNK		32
+/* PRP list entries and SGL descriptors are fetched this many bytes at once. */
+#define FETCH_BYTES		512
 #define MAX_U32			((u32)~0U)
 #define MAX_U64			(~0ULL)
 
@@ -77,16 +80,40 @@ static bool sqe_writes_to_host(const struct nvme_sqe *sqe)
 }
 
 /*
+ * Lists and segments are read into a buffer from env->alloc_buf(), never
+ * into the stack: the environment may DMA into it.  Allocated on first use
+ * (most commands need no list) and freed by nepf_map_data_lim().
+ */
+struct fetch {
+	struct nepf_ctrl *ctrl;
+	void *buf;
+};
+
+static u16 fetch(struct fetch *f, u64 addr, u32 len, void **data)
+{
+	if (!f->buf) {
+		f->buf = f->ctrl->env->alloc_buf(f->ctrl, FETCH_BYTES);
+		if (!f->buf)
+			return NVME_SC_INTERNAL;
+	}
+	if (f->ctrl->env->host_read(f->ctrl, addr, f->buf, len))
+		return NVME_SC_DATA_XFER_ERROR;
+	*data = f->buf;
+	return NVME_SC_SUCCESS;
+}
+
+/*
  * PRP entries after PRP1: the PRP2 data page, or the PRP list(s).
  * @rem bytes remain after the part PRP1 describes.
  */
-static u16 map_prp_list(struct nepf_ctrl *ctrl, u64 list, u32 rem, u32 ps,
+static u16 map_prp_list(struct fetch *f, u64 list, u32 rem, u32 ps,
 			struct nepf_seglist *out)
 {
-	__le64 ent[FETCH_CHUNK];
 	u32 nents = (u32)(((u64)rem + ps - 1) / ps);
-	u32 in_page, data_ents, n, i;
+	u32 in_page, data_ents, n, i, j, l;
+	__le64 *ent;
 	u64 addr;
+	u16 status;
 
 	if (list & (PRP_ENTRY_SIZE - 1))
 		return NVME_SC_PRP_INVALID_OFFSET | NVME_STATUS_DNR;
@@ -103,13 +130,13 @@ static u16 map_prp_list(struct nepf_ctrl *ctrl, u64 list, u32 rem, u32 ps,
 		data_ents = nents <= in_page ? nents : in_page - 1;
 
 		for (i = 0; i < data_ents; i += n) {
-			n = min_t(u32, data_ents - i, FETCH_CHUNK);
-			if (ctrl->env->host_read(ctrl, list + (u64)i * PRP_ENTRY_SIZE,
-						 ent, n * PRP_ENTRY_SIZE))
-				return NVME_SC_DATA_XFER_ERROR;
-			for (u32 j = 0; j < n; j++) {
-				u32 l = min_t(u32, rem, ps);
-
+			n = min_t(u32, data_ents - i, FETCH_BYTES / PRP_ENTRY_SIZE);
+			status = fetch(f, list + (u64)i * PRP_ENTRY_SIZE,
+				       n * PRP_ENTRY_SIZE, (void **)&ent);
+			if (status)
+				return status;
+			for (j = 0; j < n; j++) {
+				l = min_t(u32, rem, ps);
 				addr = le64_to_cpu(ent[j]);
 				if (addr & (ps - 1))
 					return NVME_SC_PRP_INVALID_OFFSET | NVME_STATUS_DNR;
@@ -121,9 +148,10 @@ static u16 map_prp_list(struct nepf_ctrl *ctrl, u64 list, u32 rem, u32 ps,
 		nents -= data_ents;
 		if (!nents)
 			break;
-		if (ctrl->env->host_read(ctrl, list + (u64)data_ents * PRP_ENTRY_SIZE,
-					 ent, PRP_ENTRY_SIZE))
-			return NVME_SC_DATA_XFER_ERROR;
+		status = fetch(f, list + (u64)data_ents * PRP_ENTRY_SIZE,
+			       PRP_ENTRY_SIZE, (void **)&ent);
+		if (status)
+			return status;
 		list = le64_to_cpu(ent[0]);
 		if (list & (ps - 1))
 			return NVME_SC_PRP_INVALID_OFFSET | NVME_STATUS_DNR;
@@ -131,7 +159,7 @@ static u16 map_prp_list(struct nepf_ctrl *ctrl, u64 list, u32 rem, u32 ps,
 	return NVME_SC_SUCCESS;
 }
 
-static u16 map_prp(struct nepf_ctrl *ctrl, const struct nvme_sqe *sqe, u32 len,
+static u16 map_prp(struct fetch *f, const struct nvme_sqe *sqe, u32 len,
 		   u32 ps, struct nepf_seglist *out)
 {
 	u64 prp1 = nvme_sqe_prp1(sqe);
@@ -153,11 +181,10 @@ static u16 map_prp(struct nepf_ctrl *ctrl, const struct nvme_sqe *sqe, u32 len,
 			return NVME_SC_DATA_XFER_ERROR | NVME_STATUS_DNR;
 		return NVME_SC_SUCCESS;
 	}
-	return map_prp_list(ctrl, prp2, rem, ps, out);
+	return map_prp_list(f, prp2, rem, ps, out);
 }
 
 struct sgl_walk {
-	struct nepf_ctrl *ctrl;
 	struct nepf_seglist *out;
 	u32 rem;		/* bytes still to describe */
 	u32 descs;		/* descriptors seen, bounded */
@@ -232,59 +259,47 @@ static u16 sgl_desc(struct sgl_walk *w, const struct nvme_sgl_desc *d,
 	}
 }
 
-static u16 map_sgl(struct nepf_ctrl *ctrl, const struct nvme_sqe *sqe, u32 len,
+static u16 map_sgl(struct fetch *f, const struct nvme_sqe *sqe, u32 len,
 		   struct nepf_seglist *out)
 {
-	struct nvme_sgl_desc d[FETCH_CHUNK];
 	struct sgl_walk w = {
-		.ctrl = ctrl, .out = out, .rem = len,
-		.to_host = sqe_writes_to_host(sqe),
+		.out = out, .rem = len, .to_host = sqe_writes_to_host(sqe),
 	};
-	u64 seg = 0;
-	u32 n = 0, i, chunk, k;
-	bool last = false, more;
+	struct nvme_sgl_desc *d;
+	u64 seg = 0, cur;
+	u32 n = 0, cur_n, i, chunk, k;
+	bool last = false, cur_last;
 	u16 status;
 
 	/* SGL1 in the command is a segment of one descriptor. */
-	more = false;
-	status = sgl_desc(&w, &sqe->dptr.sgl, true, false,
-			  &seg, &n, &last);
-	if (status)
-		return status;
-	more = n != 0;
-
-	while (more && w.rem) {
-		u64 cur = seg;
-		u32 cur_n = n;
-		bool cur_last = last;
-
-		more = false;
+	status = sgl_desc(&w, &sqe->dptr.sgl, true, false, &seg, &n, &last);
+	while (!status && n && w.rem) {
+		cur = seg;
+		cur_n = n;
+		cur_last = last;
 		n = 0;
-		for (i = 0; i < cur_n && w.rem; i += chunk) {
-			chunk = min_t(u32, cur_n - i, FETCH_CHUNK);
-			if (ctrl->env->host_read(ctrl, cur + (u64)i * SGL_DESC_SIZE,
-						 d, chunk * SGL_DESC_SIZE))
-				return NVME_SC_DATA_XFER_ERROR;
-			for (k = 0; k < chunk && w.rem; k++) {
+		for (i = 0; !status && i < cur_n && w.rem; i += chunk) {
+			chunk = min_t(u32, cur_n - i, FETCH_BYTES / SGL_DESC_SIZE);
+			status = fetch(f, cur + (u64)i * SGL_DESC_SIZE,
+				       chunk * SGL_DESC_SIZE, (void **)&d);
+			for (k = 0; !status && k < chunk && w.rem; k++)
 				status = sgl_desc(&w, &d[k], i + k == cur_n - 1,
 						  cur_last, &seg, &n, &last);
-				if (status)
-					return status;
-			}
 		}
-		more = n != 0;
 	}
-	if (w.rem)
-		return NVME_SC_SGL_INVALID_DATA | NVME_STATUS_DNR;
-	return NVME_SC_SUCCESS;
+	if (!status && w.rem)
+		status = NVME_SC_SGL_INVALID_DATA | NVME_STATUS_DNR;
+	return status;
 }
 
 u16 nepf_map_data_lim(struct nepf_ctrl *ctrl, const struct nvme_sqe *sqe,
 		      u32 len, const struct nepf_xfer_limits *lim,
 		      struct nepf_seglist *out)
 {
+	struct fetch f = { .ctrl = ctrl };
 	u8 psdt = nvme_sqe_psdt(sqe);
 	u32 ps = lim->page_size;
+	u16 status;
 
 	seglist_init(out);
 	if (lim->max_len && len > lim->max_len)
@@ -297,7 +312,8 @@ u16 nepf_map_data_lim(struct nepf_ctrl *ctrl, const struct nvme_sqe *sqe,
 	case NVME_CMD_PSDT_PRP:
 		if (!len)
 			return NVME_SC_SUCCESS;
-		return map_prp(ctrl, sqe, len, ps, out);
+		status = map_prp(&f, sqe, len, ps, out);
+		break;
 	case NVME_CMD_PSDT_SGL_MPTR_CONTIG:
 	case NVME_CMD_PSDT_SGL_MPTR_SGL:
 		/* MPTR describes metadata, which we never transfer. */
@@ -305,10 +321,14 @@ u16 nepf_map_data_lim(struct nepf_ctrl *ctrl, const struct nvme_sqe *sqe,
 			return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
 		if (!len)
 			return NVME_SC_SUCCESS;
-		return map_sgl(ctrl, sqe, len, out);
+		status = map_sgl(&f, sqe, len, out);
+		break;
 	default:
 		return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
 	}
+	if (f.buf)
+		ctrl->env->free_buf(ctrl, f.buf, FETCH_BYTES);
+	return status;
 }
 
 static void xfer_limits(struct nepf_ctrl *ctrl, bool sgl,

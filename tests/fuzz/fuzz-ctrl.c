@@ -17,9 +17,7 @@
  * Whatever the host does, the core must not crash, hang or leak, and
  * once reset every command must have been released.
  *
- * fuzz-sources: src/core.c src/bar-regs.c src/queues.c src/admin-cmd.c
- * fuzz-sources: src/identify.c src/log-page.c src/features.c
- * fuzz-sources: src/prp-sgl.c src/io-cmd.c tests/unit/simhost.c
+ * fuzz-sources: @core tests/unit/simhost.c
  */
 #include "fuzz-host.h"
 #include "../unit/simhost.h"

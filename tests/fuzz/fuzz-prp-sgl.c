@@ -60,6 +60,8 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 
 	memset(&sl, 0x5a, sizeof(sl));
 	status = nepf_map_data_lim(&ctrl, &sqe, len, &lim, &sl);
+	if (fuzz_host.bufs)
+		fuzz_fail("fetch buffer leaked");
 	if (status & ~(NVME_STATUS_DNR | NVME_SCT_MASK | NVME_SC_MASK))
 		fuzz_fail("status has stray bits");
 	if (!status)

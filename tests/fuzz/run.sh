@@ -5,7 +5,8 @@
 #   tests/fuzz/run.sh [-t SECONDS] [TARGET...]
 #
 # Targets are tests/fuzz/fuzz-<name>.c (fuzz-host.c is shared); the line
-# "fuzz-sources: ..." in a target lists the src/ files it links.  For each
+# "fuzz-sources: ..." in a target lists the files it links (@core: every
+# protocol-core file, as tests/unit/Makefile lists them).  For each
 # target this prints
 #   PASS|FAIL: fuzz/<name>/corpus   every committed input (tests/fuzz/corpus/
 #                                   <name>/: seeds and regressions) run once
@@ -70,7 +71,16 @@ for t in "$@"; do
 	fi
 	extra=$(sed -n 's/.*fuzz-sources:\(.*\)$/\1/p' "$tsrc" | sed 's/\*\///')
 	files=("$tsrc" "$src/fuzz-host.c")
-	for f in $extra; do files+=("$NEPF_TOP/$f"); done
+	for f in $extra; do
+		if [ "$f" = @core ]; then
+			# Every protocol-core file, as the unit tests list them.
+			for c in $(sed -n 's/^CORE *:= *//p' "$NEPF_TOP/tests/unit/Makefile"); do
+				files+=("$NEPF_TOP/src/$c.c")
+			done
+		else
+			files+=("$NEPF_TOP/$f")
+		fi
+	done
 	if ! clang "${CFLAGS[@]}" "${files[@]}" -o "$bin" > "$log" 2>&1; then
 		cat "$log" >&2
 		echo "FAIL: fuzz/$t/build"
