@@ -10,4 +10,4 @@ CHECK_TIERS += unit
 .PHONY: check-unit
 
 check-unit:
-	@$(MAKE) --no-print-directory -C tests/unit BUILD=$(BUILD) run T="$(T)"
+	@$(MAKE) --no-print-directory -j2 -C tests/unit BUILD=$(BUILD) run T="$(T)"

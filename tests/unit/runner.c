@@ -2,13 +2,15 @@
 /*
  * runner.c - runs the unit tests, one process each, and prints
  * "PASS: unit/<name>" or "FAIL: unit/<name>" per test.  Arguments select
- * tests by substring; NEPF_VERBOSE=1 shows the core's messages.
+ * tests by substring; NEPF_VERBOSE=1 shows the core's messages;
+ * UNIT_PREFIX replaces "unit" (the ThreadSanitizer build says "unit-tsan").
  */
 #include <sys/wait.h>
 #include <unistd.h>
 #include "unit.h"
 
 static struct unit_test *tests;
+static const char *prefix = "unit";
 int unit_failed;
 
 void unit_register(struct unit_test *t)
@@ -52,7 +54,7 @@ static bool run_one(struct unit_test *t)
 	if (waitpid(pid, &status, 0) != pid)
 		return false;
 	if (WIFSIGNALED(status))
-		fprintf(stderr, "unit/%s: killed by signal %d\n", t->name,
+		fprintf(stderr, "%s/%s: killed by signal %d\n", prefix, t->name,
 			WTERMSIG(status));
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
@@ -62,18 +64,21 @@ int main(int argc, char **argv)
 	struct unit_test *t;
 	int failed = 0, run = 0;
 
+	if (getenv("UNIT_PREFIX"))
+		prefix = getenv("UNIT_PREFIX");
+
 	for (t = tests; t; t = t->next) {
 		bool ok;
 
 		if (!selected(t->name, argc, argv))
 			continue;
 		ok = run_one(t);
-		printf("%s: unit/%s\n", ok ? "PASS" : "FAIL", t->name);
+		printf("%s: %s/%s\n", ok ? "PASS" : "FAIL", prefix, t->name);
 		failed += !ok;
 		run++;
 	}
 	if (!run) {
-		printf("FAIL: unit/none-selected\n");
+		printf("FAIL: %s/none-selected\n", prefix);
 		return 1;
 	}
 	return failed ? 1 : 0;

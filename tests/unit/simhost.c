@@ -49,8 +49,9 @@ static int env_raise_irq(struct nepf_ctrl *ctrl, u16 vector)
 
 	if (vector >= NEPF_MAX_VECTORS)
 		return -EINVAL;
-	s->irqs[vector]++;
-	s->nr_irqs++;
+	/* Completions may run on several threads (test-concurrency.c). */
+	__atomic_fetch_add(&s->irqs[vector], 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&s->nr_irqs, 1, __ATOMIC_RELAXED);
 	return 0;
 }
 
@@ -77,7 +78,7 @@ static void env_free_buf(struct nepf_ctrl *ctrl, void *buf, size_t len)
 
 static void env_release_cmd(struct nepf_cmd *cmd)
 {
-	ctrl_sim(cmd->ctrl)->nr_released++;
+	__atomic_fetch_add(&ctrl_sim(cmd->ctrl)->nr_released, 1, __ATOMIC_RELAXED);
 	free(cmd);
 }
 
