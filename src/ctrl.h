@@ -258,8 +258,10 @@ struct nepf_ctrl {
  * nepf_ctrl_reset(): every queue torn down, queued completions and AERs
  * dropped, features back to defaults, CSTS cleared.  The environment calls
  * it once no command is running (all released).
- * nepf_sq_fetch(): 0 and one command, -EAGAIN when the SQ is empty, or
- * -EIO (invalid doorbell: reported by AEN; host memory unreadable: CFS).
+ * nepf_sq_fetch(): 0 and one command, -EAGAIN when the SQ is empty (an
+ * invalid tail doorbell counts as no new entries and is reported by AEN),
+ * or -EIO when the SQE cannot be read from the host (CSTS.CFS is set).
+ * nepf_sq_pending() also posts completions that waited for CQ room.
  */
 int nepf_ctrl_init(struct nepf_ctrl *ctrl, void *bar, size_t bar_size,
 		   const struct nepf_env_ops *env);
