@@ -11,9 +11,18 @@ set -eu
 . "$(dirname "$0")/../infra/common.sh"
 
 suite=${1:-trixie}
-abi=$(nepf_kernel_abi "$suite")
+# VM_KERNEL_ABI pins a kernel; without the archive (offline, broken apt
+# state) the kernel this suite used last time is taken from the cache.
+abi=${VM_KERNEL_ABI:-$(nepf_kernel_abi "$suite" 2>/dev/null || true)}
+last=$NEPF_CACHE/vm/kernel/$suite.last
+if [ -z "$abi" ] && [ -s "$last" ]; then
+	abi=$(cat "$last")
+	nepf_log "warning: no kernel ABI from the $suite archive; using the cached $abi"
+fi
 [ -n "$abi" ] || nepf_die "no arm64 kernel ABI found for suite $suite"
 dir=$NEPF_CACHE/vm/kernel/$abi
+mkdir -p "$NEPF_CACHE/vm/kernel"
+echo "$abi" > "$last"
 if [ -e "$dir/.complete" ]; then
 	echo "$dir"
 	exit 0

@@ -73,8 +73,29 @@ cp -al "$base/modules/kernel" "$overlay/usr/lib/modules/$abi/kernel" 2>/dev/null
 	cp -a "$base/modules/kernel" "$overlay/usr/lib/modules/$abi/kernel"
 cp "$base"/modules/modules.* "$overlay/usr/lib/modules/$abi/"
 build_failed=0
+# Same sources, same kernel: reuse the last build (a warm cycle should not
+# recompile); both module trees and the build scripts are in the key.
+sources_key() {
+	local dirs="src tests/vepc tests/infra"
+	{
+		echo "$abi"
+		if git -C "$NEPF_TOP" rev-parse --git-dir > /dev/null 2>&1; then
+			(cd "$NEPF_TOP" && git ls-files -co --exclude-standard -- $dirs |
+				LC_ALL=C sort | xargs -d '\n' sha256sum 2>/dev/null)
+		else
+			(cd "$NEPF_TOP" && find $dirs -type f ! -name '*.o' ! -name '*.ko' |
+				LC_ALL=C sort | xargs -d '\n' sha256sum)
+		fi
+	} | sha256sum | cut -c1-16
+}
+key=$(sources_key)
 build_module() {
-	local src=$1 ko=$2 bdir=$out/kbuild/$2 vermagic
+	local src=$1 ko=$2 bdir=$out/kbuild/$2 vermagic cached=$out/kbuild/$2-$key.ko
+	if [ -f "$cached" ]; then
+		cp "$cached" "$overlay/usr/lib/modules/$abi/updates/$ko.ko"
+		result PASS "build-$ko"
+		return
+	fi
 	if [ ! -f "$NEPF_TOP/$src/Kbuild" ]; then
 		nepf_log "$src has no Kbuild yet"
 	elif ! nice "$NEPF_TOP/tests/infra/kbuild.sh" build "arm64-$suite" "$NEPF_TOP/$src" \
@@ -92,6 +113,8 @@ build_module() {
 			return
 		fi
 		cp "$bdir/$ko.ko" "$overlay/usr/lib/modules/$abi/updates/"
+		rm -f "$out/kbuild/$ko"-*.ko
+		cp "$bdir/$ko.ko" "$cached"
 		result PASS "build-$ko"
 		return
 	fi

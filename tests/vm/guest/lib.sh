@@ -78,29 +78,34 @@ dmesg_since_mark() { dmesg | tail -n +$(( ${NEPF_DMESG_MARK:-0} + 1 )); }
 
 # A memory-backed null_blk device of SIZE bytes and block size BS, made
 # through null_blk's configfs (module parameters only know whole GiB).
+# Sets NEPF_NULLB (configfs item) and NEPF_NULLB_DEV (/dev node).
+NEPF_NULLB_ITEM=/sys/kernel/config/nullb/nepf0
 nullb_create() {
-	local size=$1 bs=$2 d=/sys/kernel/config/nullb/nepf0
+	local size=$1 bs=$2 d=$NEPF_NULLB_ITEM i
 	modprobe null_blk nr_devices=0 || return 1
 	mkdir "$d" || return 1
+	NEPF_NULLB=$d
 	nepf_set "$d/size" $(( size / 1024 / 1024 )) &&
 	nepf_set "$d/blocksize" "$bs" &&
 	nepf_set "$d/memory_backed" 1 &&
 	nepf_set "$d/power" 1 || return 1
-	NEPF_NULLB=$d
 	# The disk is named after the configfs item on newer kernels,
 	# nullb<index> on older ones.
-	if [ -b /dev/nepf0 ]; then
-		echo /dev/nepf0
-	else
-		echo "/dev/nullb$(cat "$d/index")"
-	fi
+	for ((i = 0; i < 50; i++)); do
+		for NEPF_NULLB_DEV in /dev/nepf0 "/dev/nullb$(cat "$d/index")"; do
+			[ -b "$NEPF_NULLB_DEV" ] && return 0
+		done
+		sleep 0.1
+	done
+	echo "nullb_create: no block device for $d" >&2
+	return 1
 }
 
 nullb_remove() {
-	[ -n "$NEPF_NULLB" ] || return 0
-	echo 0 > "$NEPF_NULLB/power" 2>/dev/null
-	rmdir "$NEPF_NULLB" 2>/dev/null
-	NEPF_NULLB=""
+	[ -d "$NEPF_NULLB_ITEM" ] || return 0
+	echo 0 > "$NEPF_NULLB_ITEM/power" 2>/dev/null
+	rmdir "$NEPF_NULLB_ITEM" || return 1
+	NEPF_NULLB="" NEPF_NULLB_DEV=""
 	modprobe -r null_blk 2>/dev/null
 	return 0
 }
@@ -136,8 +141,8 @@ nepf_up() {
 
 	[ -d "$NEPF_CFS" ] || { echo "nepf_up: $NEPF_CFS missing (nvme_epf loaded?)" >&2; return 1; }
 	if [ "$backend" = nullb ]; then
-		dev=$(nullb_create "$size" "$bs") || { echo "nepf_up: null_blk failed" >&2; return 1; }
-		backend=bdev
+		nullb_create "$size" "$bs" || { echo "nepf_up: null_blk failed" >&2; return 1; }
+		dev=$NEPF_NULLB_DEV backend=bdev
 	fi
 
 	local s=$NEPF_CFS/subsystems/$NEPF_SUB f=$NEPF_CFS/functions/$NEPF_FN
