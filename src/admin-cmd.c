@@ -14,8 +14,10 @@
 /* Values Identify reports and the features and logs agree with. */
 #define NEPF_WCTEMP		343	/* kelvin: 70 C warning threshold */
 #define NEPF_CCTEMP		358	/* kelvin: 85 C critical */
+/* SAVE_FEAT: Get Features SEL is honoured (nothing is saveable, though). */
 #define NEPF_ONCS		(NVME_CTRL_ONCS_COMPARE | NVME_CTRL_ONCS_DSM | \
 				 NVME_CTRL_ONCS_WRITE_ZEROES | \
+				 NVME_CTRL_ONCS_SAVE_FEAT | \
 				 NVME_CTRL_ONCS_TIMESTAMP | NVME_CTRL_ONCS_VERIFY)
 
 /* 128-bit little-endian counters of logs and Identify (high half 0). */

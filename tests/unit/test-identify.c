@@ -45,7 +45,10 @@ UNIT_TEST(identify_ctrl)
 	CHECK_EQ(id->sqes, 0x66);
 	CHECK_EQ(id->cqes, 0x44);
 	CHECK_EQ(le32_to_cpu(id->nn), NEPF_MAX_NAMESPACES);
-	CHECK(le16_to_cpu(id->oncs) & NVME_CTRL_ONCS_WRITE_ZEROES);
+	CHECK_EQ(le16_to_cpu(id->oncs),
+		 NVME_CTRL_ONCS_COMPARE | NVME_CTRL_ONCS_DSM |
+		 NVME_CTRL_ONCS_WRITE_ZEROES | NVME_CTRL_ONCS_SAVE_FEAT |
+		 NVME_CTRL_ONCS_TIMESTAMP | NVME_CTRL_ONCS_VERIFY);
 	CHECK_EQ(le16_to_cpu(id->oacs), 0);
 	CHECK_EQ(id->vwc, 0);			/* no namespace with a cache */
 	CHECK_EQ(le32_to_cpu(id->sgls) & 3, NVME_CTRL_SGLS_SUPPORTED);
