@@ -50,16 +50,17 @@ make_root_tar() {
 }
 
 # Download a headers package plus the -common and linux-kbuild packages it
-# needs; repack it without the kernel image/gcc dependencies (see above).
+# needs (with the root's apt, so the host's apt state does not matter);
+# repack it without the kernel image/gcc dependencies (see above).
 fetch_headers() {
 	local pkg=$1 dir=$cache/debs/$1 deps f
 	[ -e "$dir/.complete" ] && return 0
-	rm -rf "$dir"
-	mkdir -p "$dir/orig"
-	deps=$(nepf_apt_cache "$suite" show "$pkg" | sed -n 's/^Depends: //p' | head -n 1 |
+	rm -rf "$dir" "$run/dl"
+	mkdir -p "$dir" "$run/dl"
+	deps=$(in_root apt-cache show "$pkg" | sed -n 's/^Depends: //p' | head -n 1 |
 		tr ',' '\n' | sed 's/^ *//;s/ .*//' | grep -E '^linux-(headers-.*-common|kbuild-)')
-	(cd "$dir/orig" && nepf_apt "$suite" download -q "$pkg" $deps >&2) || return 1
-	for f in "$dir"/orig/*.deb; do
+	in_root /bin/sh -c "cd /dl && apt-get download -q $pkg $(echo $deps)" >&2 || return 1
+	for f in "$run"/dl/*.deb; do
 		case ${f##*/} in
 		linux-headers-*-common_*|linux-kbuild-*) mv "$f" "$dir/" ;;
 		*)	rm -rf "$dir/x"
@@ -70,7 +71,7 @@ fetch_headers() {
 			rm -rf "$dir/x" ;;
 		esac
 	done
-	rm -rf "$dir/orig"
+	rm -rf "$run/dl"
 	touch "$dir/.complete"
 }
 
@@ -117,25 +118,22 @@ deb_dkms=$PKG_OUT/nvme-epf-dkms_${ver}_all.deb
 deb_utils=$PKG_OUT/nvme-epf-utils_${ver}_all.deb
 [ -f "$deb_dkms" ] && [ -f "$deb_utils" ] || nepf_die "build the .debs first (make deb)"
 
-nepf_apt_update "$suite"
-mapfile -t abis < <(nepf_apt_cache "$suite" pkgnames linux-headers- |
+make_root_tar || nepf_die "cannot create the test root"
+nepf_log "unpacking the test root"
+rm -rf "$run"
+mkdir -p "$run"
+tar -C "$run" -xf "$root_tar" || nepf_die "cannot unpack $root_tar"
+in_root apt-get update -q >/dev/null 2>&1 || nepf_log "apt update in the root failed (using its lists)"
+mapfile -t abis < <(in_root apt-cache pkgnames linux-headers- |
 	sed -n 's/^linux-headers-\([0-9][^ ]*\)-arm64$/\1/p' | grep -v -e -rt -e 16k -e cloud | sort -V | tail -n 2)
 [ ${#abis[@]} -eq 2 ] || nepf_die "need two arm64 header versions in $suite, found: ${abis[*]}"
 a2=${abis[1]}-arm64 a1=${abis[0]}-arm64 amd=${abis[1]}-amd64
-make_root_tar || nepf_die "cannot create the test root"
-for h in "linux-headers-$a1:arm64" "linux-headers-$a2:arm64" "linux-headers-$amd:amd64"; do
-	fetch_headers "$h" || nepf_die "cannot download $h"
-done
-
-nepf_log "unpacking the test root"
-[ -n "${NEPF_PKG_KEEP_ROOT:-}" ] || rm -rf "$run"
-mkdir -p "$run"
-tar -C "$run" -xf "$root_tar" || nepf_die "cannot unpack $root_tar"
 mkdir -p "$run/pkgs"
 cp "$deb_dkms" "$deb_utils" "$PKG_OUT"/nvme-epf-*.noarch.rpm "$run/pkgs/"
 for h in "$a1" "$a2" "$amd"; do
 	arch=arm64
 	[ "$h" = "$amd" ] && arch=amd64
+	fetch_headers "linux-headers-$h:$arch" || nepf_die "cannot download linux-headers-$h"
 	mkdir -p "$run/pkgs/$h"
 	cp "$cache/debs/linux-headers-$h:$arch"/*.deb "$run/pkgs/$h/"
 done

@@ -1,0 +1,83 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The nvme-epf tool against the real configfs tree: create, save, destroy,
+# restore from the saved file; the re-saved file is byte-identical, a second
+# restore changes nothing, and the host sees the same drive (serial, model,
+# size) before and after.
+# shellcheck disable=SC2317  # helpers run through check()
+# shellcheck source=tests/vm/guest/lib.sh
+. "${NEPF_LIB:-/nepf/guest/lib.sh}"
+
+tool=
+for t in "${NEPF_TOOL:-}" /nepf/scripts/nvme-epf /usr/sbin/nvme-epf /nepf/guest/nvme-epf; do
+	[ -n "$t" ] && [ -f "$t" ] && { tool=$t; break; }
+done
+if [ -z "$tool" ]; then
+	skip tool-present "scripts/nvme-epf is not in the guest image"
+	nepf_exit
+fi
+if [ ! -d "$NEPF_CFS" ]; then
+	skip tool-configfs "$NEPF_CFS missing (nvme_epf not loaded)"
+	nepf_exit
+fi
+epf() { bash "$tool" "$@"; }
+T=/tmp/nepf-tool
+mkdir -p "$T"
+
+# What the host sees: "serial|model|bytes" of the first NVMe namespace.
+# shellcheck disable=SC2120  # optional timeout
+host_view() {
+	local dev ctrl sn mn
+	dev=$(wait_for_nvme "${1:-30}") || return 1
+	ctrl=$(nvme_ctrl_of "$dev")
+	sn=$(nvme id-ctrl "$ctrl" | sed -n 's/^sn *: *//p' | sed 's/ *$//')
+	mn=$(nvme id-ctrl "$ctrl" | sed -n 's/^mn *: *//p' | sed 's/ *$//')
+	echo "$sn|$mn|$(blockdev --getsize64 "$dev")"
+}
+
+no_nvme() {
+	local i d
+	for ((i = 0; i < 100; i++)); do
+		d=$(ls /dev/nvme[0-9]*n1 2>/dev/null)
+		[ -z "$d" ] && return 0
+		sleep 0.1
+	done
+	echo "still present: $d"
+	return 1
+}
+
+nullb_create $((64 * 1024 * 1024)) 512 || { fail tool-nullb "no null_blk device"; nepf_exit; }
+dev=$NEPF_NULLB_DEV
+
+check tool-list-controllers sh -c "bash '$tool' list-controllers | grep -q '^vepc.0'"
+check tool-create-rejects-bad-input sh -c "! bash '$tool' create --epc vepc.0 --backing $dev --queues 0 &&
+	[ -z \"\$(ls '$NEPF_CFS/functions')\" ]"
+check tool-create epf create --epc vepc.0 --backing "$dev" --name tool0 --queues 2 \
+	--model "nvme-epf tool test" --serial TOOL0001
+before=$(host_view 30)
+if [ "${before%%|*}" = TOOL0001 ] && [[ $before == *"|nvme-epf tool test|67108864" ]]; then
+	pass tool-host-sees-drive
+else
+	fail tool-host-sees-drive "host view: '$before'"
+fi
+check tool-status sh -c "bash '$tool' status tool0 | grep -q 'function tool0: epc vepc.0, subsystem tool0, started'"
+check tool-save epf save "$T/a.json"
+check tool-save-stable sh -c "bash '$tool' save - | cmp - '$T/a.json'"
+check tool-destroy epf destroy tool0
+check tool-host-drive-gone no_nvme
+check tool-configfs-empty sh -c "[ -z \"\$(ls '$NEPF_CFS/functions' '$NEPF_CFS/subsystems')\" ]"
+check tool-restore epf restore "$T/a.json" --wait 10
+after=$(host_view 30)
+if [ -n "$after" ] && [ "$after" = "$before" ]; then
+	pass tool-restore-same-drive
+else
+	fail tool-restore-same-drive "before '$before', after '$after'"
+fi
+check tool-resave-identical sh -c "bash '$tool' save '$T/b.json' && cmp '$T/a.json' '$T/b.json'"
+check tool-restore-idempotent sh -c "bash '$tool' restore '$T/a.json' | grep -q 'nothing changed'"
+check tool-restore-reports-missing sh -c "sed 's#\"vepc.0\"#\"nosuch.0\"#' '$T/a.json' > '$T/c.json' &&
+	! bash '$tool' restore --wait 1 '$T/c.json' 2>'$T/c.err' &&
+	grep -q 'endpoint controller nosuch.0 not present' '$T/c.err'"
+check tool-destroy-all epf destroy --all
+nullb_remove
+nepf_exit
