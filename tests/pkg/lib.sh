@@ -22,10 +22,3 @@ pkg_stage() {
 		--exclude=modules.order --exclude=Module.symvers \
 		--exclude=src/compat-generated.h -cf - . | tar -C "$dst" -xf -
 }
-
-# PASS/FAIL line for a test case: pkg_case NAME CMD...
-pkg_case() {
-	local name=$1; shift
-	if "$@"; then echo "PASS: $name"; else echo "FAIL: $name"; PKG_FAILED=1; fi
-}
-PKG_FAILED=0
