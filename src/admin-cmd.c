@@ -465,12 +465,16 @@ static u16 nepf_get_log_page(struct nepf_cmd *cmd)
 		  ((u64)le32_to_cpu(cmd->sqe.cdw13) << 32);
 	u64 len = (((u64)NVME_LOG_NUMDU(dw11) << 16 | NVME_LOG_NUMDL(dw10)) + 1) * 4;
 	u32 max = nepf_ctrl_max_xfer(ctrl) ? nepf_ctrl_max_xfer(ctrl) : LOG_MAX_LEN;
+	u32 nsid = nvme_sqe_nsid(&cmd->sqe);
 	u8 lid = NVME_LOG_LID(dw10);
 	u8 *log, *out = NULL;
 	u32 size;
 	u16 status;
 
 	if ((off & 3) || (dw14 & NVME_LOG_OT) || len > max)
+		return NVME_SC_INVALID_FIELD | DNR;
+	/* No per-namespace SMART (LPA bit 0): controller-wide NSIDs only. */
+	if (lid == NVME_LOG_SMART && nsid && nsid != NVME_NSID_ALL)
 		return NVME_SC_INVALID_FIELD | DNR;
 	log = nepf_zalloc(4096);
 	if (!log)

@@ -129,6 +129,14 @@ UNIT_TEST(admin_log_page_window)
 	sqe.cdw11 = cpu_to_le32(0xffff);
 	sqe.dptr.prp1 = cpu_to_le64(sim_alloc(s, 4096, 4096));
 	CHECK_EQ(sim_cmd(s, 0, &sqe, NULL), NVME_SC_INVALID_FIELD | DNR);
+	/* SMART is controller-wide: NSID 0 or FFFFFFFFh */
+	sim_sqe(&sqe, nvme_admin_get_log_page);
+	sqe.nsid = cpu_to_le32(1);
+	sqe.cdw10 = cpu_to_le32(NVME_LOG_SMART | (127U << 16));
+	CHECK_EQ(sim_admin_data(s, &sqe, buf, 512, false, NULL), NVME_SC_INVALID_FIELD | DNR);
+	sim_sqe(&sqe, nvme_admin_get_log_page);
+	sqe.cdw10 = cpu_to_le32(NVME_LOG_SMART | (127U << 16));
+	CHECK_EQ(sim_admin_data(s, &sqe, buf, 512, false, NULL), 0);
 	/* effects log for another command set */
 	sim_sqe(&sqe, nvme_admin_get_log_page);
 	sqe.cdw10 = cpu_to_le32(NVME_LOG_CMD_EFFECTS | (1023U << 16));
