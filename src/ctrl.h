@@ -237,15 +237,12 @@ struct nepf_ctrl {
 	nepf_lock_t log_lock;
 	struct nvme_error_log_entry err_log[NEPF_ERR_LOG_ENTRIES];	/* ring */
 	u64 err_count;			/* total errors (error log ERRCNT) */
-	struct nepf_smart {
-		u64 data_units_read;	/* thousands of 512-byte units, rounded up */
-		u64 data_units_written;
-		u64 host_reads;
-		u64 host_writes;
-		u64 bytes_read;
-		u64 bytes_written;
-		u64 media_errors;
-		u64 power_on_ns_base;
+	struct nepf_smart {	/* SMART log data units come from the bytes */
+		u64 host_reads;		/* Read, Compare, Verify commands */
+		u64 host_writes;	/* Write, Write Zeroes, Write Uncorrectable */
+		u64 bytes_read;		/* successful Reads */
+		u64 bytes_written;	/* successful Writes */
+		u64 media_errors;	/* completions with SCT 2 */
 	} smart;
 	u64 created_ns;			/* for power-on hours */
 };
