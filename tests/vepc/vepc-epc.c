@@ -273,6 +273,12 @@ int vepc_epc_init(struct vepc *v)
 	ret = pci_epc_mem_init(v->epc, v->win_base, v->win_size, PAGE_SIZE);
 	if (ret)
 		goto err;
+	/*
+	 * The controller is ready at once (no PERST#/core clock to wait for):
+	 * say so, or functions that wait for epc_init (init_complete) never
+	 * program their BARs.
+	 */
+	pci_epc_init_notify(v->epc);
 	return 0;
 err:
 	destroy_workqueue(v->link_wq);

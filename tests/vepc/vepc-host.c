@@ -22,7 +22,8 @@ static int vepc_pci_read(struct pci_bus *bus, unsigned int devfn, int where,
 {
 	struct vepc *v = bus->sysdata;
 
-	if (!vepc_cfg_target(bus, devfn) || where + size > VEPC_CFG_SIZE) {
+	if (!vepc_cfg_target(bus, devfn) || where + size > VEPC_CFG_SIZE ||
+	    READ_ONCE(v->surprise)) {
 		*val = 0xffffffff;
 		return vepc_cfg_target(bus, devfn) ? PCIBIOS_SUCCESSFUL :
 		       PCIBIOS_DEVICE_NOT_FOUND;
@@ -90,6 +91,7 @@ int vepc_host_add(struct vepc *v)
 	pci_add_resource(&bridge->windows, &v->bar_res);
 	pci_add_resource(&bridge->windows, &v->busn_res);
 
+	WRITE_ONCE(v->surprise, false);
 	bridge->dev.parent = v->dev;
 	bridge->sysdata = v;
 	bridge->busnr = 0;
@@ -118,13 +120,19 @@ int vepc_host_add(struct vepc *v)
 	return 0;
 }
 
-/* Called with host_lock held: removes the host devices and the bridge. */
+/*
+ * Called with host_lock held: removes the host devices and the bridge. The
+ * link is gone, as on hardware: config reads return all-ones, so the host
+ * driver sees a surprise removal and does not wait for a shutdown the
+ * function may no longer be running to answer.
+ */
 void vepc_host_remove(struct vepc *v)
 {
 	struct pci_host_bridge *bridge = v->bridge;
 
 	if (!bridge)
 		return;
+	WRITE_ONCE(v->surprise, true);
 	pci_lock_rescan_remove();
 	pci_stop_root_bus(bridge->bus);
 	pci_remove_root_bus(bridge->bus);

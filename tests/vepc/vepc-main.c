@@ -111,6 +111,7 @@ err_dbg:
 	vepc_dma_exit(v);
 err_epc:
 	vepc_link_set(v, false, false);
+	destroy_workqueue(v->link_wq);
 	pci_epc_mem_exit(v->epc);
 err_iommu:
 	vepc_iommu_exit(v);

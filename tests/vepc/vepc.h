@@ -90,6 +90,7 @@ struct vepc {
 	struct mutex		host_lock;	/* want_link, linked, bridge */
 	bool			want_link;
 	bool			linked;
+	bool			surprise;	/* config reads all-ones */
 	struct pci_host_bridge	*bridge;
 	struct resource		bar_res;
 	struct resource		busn_res;
