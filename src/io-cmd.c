@@ -27,13 +27,14 @@
  * - Flush with NSID FFFFFFFFh is rejected (VWC bits 2:1 = 10b).
  * - Verify and emulated Write Zeroes move data through a local buffer, so
  *   they are limited to MDTS like Read/Write (VSL and WZSL = MDTS).
- * - ONCS: Compare, Dataset Management, Write Zeroes, Verify.
+ * - ONCS: Compare, Dataset Management, Write Zeroes, Verify; FUSES = 0.
+ * - SGLS (prp-sgl.c): byte-aligned data blocks, bit buckets, and SGLs
+ *   longer than the transfer (bit 18: the excess is ignored).
  */
 #include "ctrl.h"
 #include "prp-sgl.h"
 #include "io-cmd.h"
 
-#define NSID_BROADCAST		0xffffffffU
 /* Compare reads the host's data in pieces of this size. */
 #define COMPARE_CHUNK		4096
 
