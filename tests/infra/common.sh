@@ -70,14 +70,18 @@ nepf_apt() {
 		-o Debug::NoLocking=1
 		-o APT::Sandbox::User=root
 	)
-	${NEPF_APT_TOOL:-apt-get} "${opts[@]}" "$@"
+	# One apt at a time per suite: concurrent updates of the same lists
+	# directory (apt's own locking is off here) leave it empty.
+	flock "$d/.lock" ${NEPF_APT_TOOL:-apt-get} "${opts[@]}" "$@"
 }
 nepf_apt_cache() { NEPF_APT_TOOL=apt-cache nepf_apt "$@"; }
 # Update a suite's private lists at most once a day.
 nepf_apt_update() {
 	local suite=$1 d; d=$(nepf_apt_dir "$suite")
-	if [ ! -e "$d/updated" ] || [ -n "$(find "$d/updated" -mmin +1440)" ]; then
+	if [ ! -e "$d/updated" ] || [ -n "$(find "$d/updated" -mmin +1440)" ] ||
+	   ! ls "$d/lists/"*_InRelease >/dev/null 2>&1; then
 		nepf_log "apt update ($suite)"
+		rm -f "$d/updated"
 		nepf_apt "$suite" update -qq >&2 && touch "$d/updated"
 	fi
 }
