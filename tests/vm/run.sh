@@ -19,7 +19,8 @@
 #   VM_ALLOW_MISSING_MODULES=1  boot even if nvme_epf.ko/vepc.ko do not build
 #   VM_VERBOSE=1           echo the whole guest console
 #
-# Prints the guest's PASS/FAIL/SKIP lines as "<suite>/<name>", keeps the
+# Prints the guest's PASS/FAIL/SKIP lines as "<suite>/<name>" (and whatever
+# a guest script prints between NEPF-SHOW-BEGIN and NEPF-SHOW-END), keeps the
 # console in build/vm/<suite>/console.log and the guest kernel log in
 # dmesg.txt, and exits non-zero if a case failed, the guest did not finish
 # (timeout, panic) or its kernel log shows a splat.
@@ -150,7 +151,7 @@ chmod +x "$overlay/init"
 cat "$base/base.cpio" "$out/run.cpio" > "$out/initrd.cpio"
 
 # CPU model: see the measurements in tests/vm/README.md.
-cpu=${VM_CPU:-max,pauth-impdef=on}
+cpu=${VM_CPU:-cortex-a72}
 append="console=ttyAMA0 panic=-1 mem=1536M quiet loglevel=4 ${VM_APPEND:-}"
 timeout_s=${VM_TIMEOUT:-900}
 nepf_log "booting $suite ($abi) under QEMU TCG, -cpu $cpu, timeout ${timeout_s}s"
@@ -162,6 +163,9 @@ timeout -k 10 "$timeout_s" qemu-system-aarch64 -M virt,gic-version=2 -cpu "$cpu"
 	${VM_QEMU_ARGS:-} < /dev/null 2>&1 | tr -d '\r' | tee "$out/console.log" |
 	awk -v suite="$suite" -v verbose="${VM_VERBOSE:-0}" '
 		verbose == 1 { print > "/dev/stderr" }
+		/^NEPF-SHOW-END$/ { show = 0; next }
+		show { print; fflush(); next }
+		/^NEPF-SHOW-BEGIN$/ { show = 1; next }
 		/^(PASS|FAIL|SKIP): / { sub(/: /, ": " suite "/"); print; fflush(); next }
 		verbose != 1 && /^=== / { print "[guest] " substr($0, 5) > "/dev/stderr" }'
 qrc=${PIPESTATUS[0]}
