@@ -28,8 +28,9 @@ suite=trixie
 cache=$NEPF_CACHE/pkg
 mkdir -p "$cache/debs"
 # What the root holds besides apt: dkms, the cross compiler, what the
-# kernel header packages depend on, rpm for the RPM scriptlet test.
-root_pkgs=dkms,gcc-aarch64-linux-gnu,make,kmod,file,rpm,linux-base,pahole,libelf1t64,libssl3t64
+# kernel header packages depend on, rpm for the RPM scriptlet test, ccache
+# (its cache persists in $NEPF_CACHE/pkg/ccache: warm runs compile nothing).
+root_pkgs=dkms,gcc-aarch64-linux-gnu,make,kmod,file,rpm,linux-base,pahole,libelf1t64,libssl3t64,ccache
 root_tar=$cache/$suite-dkms-root-$(echo "$root_pkgs" | md5sum | cut -c1-8).tar
 run=$PKG_OUT/root
 failed=0
@@ -58,8 +59,10 @@ fetch_headers() {
 	rm -rf "$dir" "$run/dl"
 	mkdir -p "$dir" "$run/dl"
 	deps=$(in_root apt-cache show "$pkg" | sed -n 's/^Depends: //p' | head -n 1 |
-		tr ',' '\n' | sed 's/^ *//;s/ .*//' | grep -E '^linux-(headers-.*-common|kbuild-)')
-	in_root /bin/sh -c "cd /dl && apt-get download -q $pkg $(echo $deps)" >&2 || return 1
+		tr ',' '\n' | sed 's/^ *//;s/ .*//' | grep -E '^linux-(headers-.*-common|kbuild-)' | tr '\n' ' ')
+	# The root's lists may be older than the archive: refresh them on a miss.
+	in_root /bin/sh -c "cd /dl && { apt-get download -q $pkg $deps ||
+		{ apt-get update -q && apt-get download -q $pkg $deps; }; }" >&2 || return 1
 	for f in "$run"/dl/*.deb; do
 		case ${f##*/} in
 		linux-headers-*-common_*|linux-kbuild-*) mv "$f" "$dir/" ;;
@@ -77,14 +80,17 @@ fetch_headers() {
 
 # in_root CMD...: run CMD in the test root (private mount namespace).
 in_root() {
+	mkdir -p "$cache/ccache" "$run/ccache"
 	unshare --mount --propagation private -- /bin/bash -c '
-		root=$1; shift
+		root=$1 ccache=$2; shift 2
 		# A mount point as "/" (rpm'"'"'s unshare plugin changes its propagation).
 		mount --bind "$root" "$root" && mount --bind /dev "$root/dev" &&
-			mount -t proc proc "$root/proc" || exit 1
-		exec chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+			mount -t proc proc "$root/proc" &&
+			mount --bind "$ccache" "$root/ccache" || exit 1
+		exec chroot "$root" /usr/bin/env -i \
+			PATH=/usr/lib/ccache:/usr/sbin:/usr/bin:/sbin:/bin CCACHE_DIR=/ccache \
 			HOME=/root LC_ALL=C.UTF-8 DEBIAN_FRONTEND=noninteractive "$@"' \
-		in-root "$run" "$@"
+		in-root "$run" "$cache/ccache" "$@"
 }
 
 # apt_in_root "PATTERNS": install local packages (globs expand in the root).
@@ -94,15 +100,19 @@ apt_in_root() {
 
 # Module of kernel $1 in the root: installed by DKMS, arm64, matching vermagic.
 module_ok() {
-	local kver=$1 arch=$2 ko
+	local kver=$1 arch=$2 ko out
 	ko=$run/lib/modules/$kver/updates/dkms/nvme_epf.ko
 	[ -f "$ko" ] || ko=$(ls "$run/lib/modules/$kver/updates/dkms/nvme_epf.ko"* 2>/dev/null | head -n 1)
 	[ -n "$ko" ] && [ -f "$ko" ] || { echo "no nvme_epf.ko for $kver"; return 1; }
-	file -b "$ko" | grep -q "$arch" || { echo "$ko: $(file -b "$ko")"; return 1; }
-	in_root modinfo -F vermagic "${ko#"$run"}" | grep -q "^$kver " ||
-		{ echo "vermagic: $(in_root modinfo -F vermagic "${ko#"$run"}")"; return 1; }
-	in_root dkms status nvme-epf | grep -q "nvme-epf/$ver, $kver, .*: installed" ||
-		{ in_root dkms status; return 1; }
+	# (Outputs are captured first: grep -q closing a pipe early fails
+	# the pipeline under pipefail.)
+	out=$(file -b "$ko")
+	[[ $out == *"$arch"* ]] || { echo "$ko: $out"; return 1; }
+	out=$(in_root modinfo -F vermagic "${ko#"$run"}")
+	[[ $out == "$kver "* ]] || { echo "vermagic: $out"; return 1; }
+	out=$(in_root dkms status nvme-epf)
+	grep -qF "nvme-epf/$ver, $kver, " <<< "$out" && grep -F "$kver" <<< "$out" | grep -q ': installed' ||
+		{ echo "dkms status: $out"; return 1; }
 }
 
 no_traces() {
@@ -123,7 +133,10 @@ nepf_log "unpacking the test root"
 rm -rf "$run"
 mkdir -p "$run"
 tar -C "$run" -xf "$root_tar" || nepf_die "cannot unpack $root_tar"
-in_root apt-get update -q >/dev/null 2>&1 || nepf_log "apt update in the root failed (using its lists)"
+# The cross toolchain must survive every apt run (apt's solver may otherwise
+# swap it for arm64 binaries when arm64 packages enter the picture).
+in_root apt-mark hold gcc-aarch64-linux-gnu gcc-14-aarch64-linux-gnu \
+	cpp-14-aarch64-linux-gnu binutils-aarch64-linux-gnu >/dev/null
 mapfile -t abis < <(in_root apt-cache pkgnames linux-headers- |
 	sed -n 's/^linux-headers-\([0-9][^ ]*\)-arm64$/\1/p' | grep -v -e -rt -e 16k -e cloud | sort -V | tail -n 2)
 [ ${#abis[@]} -eq 2 ] || nepf_die "need two arm64 header versions in $suite, found: ${abis[*]}"
@@ -163,7 +176,7 @@ nepf_log "new headers + automatic rebuild: $((SECONDS - t0)) s"
 # 3. A kernel without CONFIG_PCI_ENDPOINT is skipped, not an error.
 if apt_in_root "/pkgs/$amd/*.deb" >>"$log" 2>&1 &&
    [ ! -e "$run/lib/modules/$amd/updates/dkms/nvme_epf.ko" ] &&
-   ! in_root dkms status nvme-epf | grep -q "$amd.*installed" &&
+   ! grep -q "$amd.*installed" <<< "$(in_root dkms status nvme-epf)" &&
    in_root dpkg --audit >>"$log" 2>&1 && [ -z "$(in_root dpkg --audit)" ]; then
 	pass "dkms-skips-kernel-without-pci-endpoint"
 else

@@ -16,6 +16,17 @@ grep -q "^VERSION=$ver\$" "$NEPF_TOP/scripts/nvme-epf" &&
 grep -q "\"nvme-epf $ver\"" "$NEPF_TOP/scripts/nvme-epf.8" || ok=1
 result pkg-version-consistent $ok "$ver"
 
+# The unit parses (with the tool at its source path; man pages not installed).
+if command -v systemd-analyze >/dev/null; then
+	u=$PKG_OUT/unit/nvme-epf.service
+	mkdir -p "${u%/*}"
+	sed "s|/usr/sbin/nvme-epf|$NEPF_TOP/scripts/nvme-epf|" "$NEPF_TOP/scripts/nvme-epf.service" > "$u"
+	out=$(systemd-analyze verify --man=no "$u" 2>&1)
+	result systemd-unit-verify $([ -z "$out" ]; echo $?) "$out"
+else
+	echo "SKIP: systemd-unit-verify (no systemd-analyze)"
+fi
+
 bash "$here/build-deb.sh" > "$PKG_OUT/build-deb.log" 2>&1
 result deb-build-lintian-clean $? "build/pkg/build-deb.log, lintian.log"
 bash "$here/build-rpm.sh" > "$PKG_OUT/build-rpm.log" 2>&1
