@@ -58,11 +58,12 @@ static u16 io_check_lba(const struct nepf_ns *ns, u64 slba, u64 nlb)
 	return NVME_SC_SUCCESS;
 }
 
+/* MDTS in bytes, as Identify advertises it; no limit: the u32 maximum. */
 static u32 io_max_len(const struct nepf_ctrl *ctrl)
 {
-	u64 max = (u64)ctrl->cfg.mdts_kb * 1024;
+	u32 max = nepf_ctrl_max_xfer(ctrl);
 
-	return !max || max > ~0U ? ~0U : (u32)max;
+	return max ? max : ~0U;
 }
 
 static u16 io_alloc_buf(struct nepf_cmd *cmd, u32 len)

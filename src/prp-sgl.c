@@ -335,8 +335,8 @@ static void xfer_limits(struct nepf_ctrl *ctrl, bool sgl,
 			struct nepf_xfer_limits *lim)
 {
 	lim->page_size = ctrl->page_size;
-	lim->max_len = ctrl->cfg.mdts_kb > MAX_U32 / 1024 ?
-		0 : ctrl->cfg.mdts_kb * 1024;
+	/* Exactly what Identify MDTS advertises (0: no limit). */
+	lim->max_len = nepf_ctrl_max_xfer(ctrl);
 	lim->sgl = sgl;
 }
 

@@ -7,6 +7,15 @@
 
 struct fuzz_host fuzz_host;
 
+/*
+ * MDTS in bytes for targets that do not link the core (core.c has the
+ * real one, which rounds to what Identify can express).
+ */
+__attribute__((weak)) u32 nepf_ctrl_max_xfer(const struct nepf_ctrl *ctrl)
+{
+	return ctrl->cfg.mdts_kb * 1024;
+}
+
 void fuzz_fail(const char *what)
 {
 	fprintf(stderr, "fuzz invariant broken: %s\n", what);

@@ -291,11 +291,12 @@ UNIT_TEST(io_write_zeroes)
 	CHECK_EQ(disk(s)[108 * 512], 0xab);
 	CHECK_EQ(ns1(s)->nr_writes, 0);		/* not a host write */
 	/* ... limited to MDTS (Identify WZSL). */
-	ns1(s)->nr_blocks = NR_BLOCKS;
-	rw_sqe(&sqe, nvme_cmd_write_zeroes, 1, 0, 256 + 1);
+	rw_sqe(&sqe, nvme_cmd_write_zeroes, 1, 0, NR_BLOCKS + 1);
 	CHECK_EQ(io(s, &sqe), NVME_SC_LBA_RANGE | DNR);
-	s->ctrl.cfg.mdts_kb = 4;
-	rw_sqe(&sqe, nvme_cmd_write_zeroes, 1, 0, 9);
+	s->ctrl.cfg.mdts_kb = 8;		/* Identify MDTS 1: 8 KiB */
+	rw_sqe(&sqe, nvme_cmd_write_zeroes, 1, 0, 16);
+	CHECK_EQ(io(s, &sqe), 0);
+	rw_sqe(&sqe, nvme_cmd_write_zeroes, 1, 0, 17);
 	CHECK_EQ(io(s, &sqe), NVME_SC_INVALID_FIELD | DNR);
 	ns1(s)->can_write_zeroes = true;
 	CHECK_EQ(io(s, &sqe), 0);
