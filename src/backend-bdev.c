@@ -47,24 +47,21 @@ static int nepf_compat_blkdev_issue_flush(struct block_device *bdev)
 #define NEPF_BIO_MAX_VECS	BIO_MAX_PAGES
 #endif
 
+/* (blk_status_t is a sparse-restricted type: compared, not switched on.) */
 static enum nepf_io_result nepf_bdev_result(enum nepf_io_op op,
 					    blk_status_t sts)
 {
-	switch (sts) {
-	case BLK_STS_OK:
+	if (sts == BLK_STS_OK)
 		return NEPF_IO_OK;
-	case BLK_STS_NOTSUPP:
+	if (sts == BLK_STS_NOTSUPP)
 		return NEPF_IO_ERR_NOTSUPP;
-	case BLK_STS_NOSPC:
+	if (sts == BLK_STS_NOSPC)
 		return NEPF_IO_ERR_NOSPC;
-	case BLK_STS_RESOURCE:
-	case BLK_STS_DEV_RESOURCE:
-	case BLK_STS_AGAIN:
+	if (sts == BLK_STS_RESOURCE || sts == BLK_STS_DEV_RESOURCE ||
+	    sts == BLK_STS_AGAIN)
 		return NEPF_IO_ERR_INTERNAL;
-	default:
-		/* MEDIUM, IOERR, TARGET, TRANSPORT, PROTECTION... */
-		return nepf_io_result_errno(op, -EIO);
-	}
+	/* MEDIUM, IOERR, TARGET, TRANSPORT, PROTECTION... */
+	return nepf_io_result_errno(op, -EIO);
 }
 
 static int nepf_bdev_ns_open(struct nepf_ns *ns)
