@@ -84,11 +84,20 @@ nepf_build() {
 	mkdir -p "$out"
 	out=$(cd "$out" && pwd)
 	if [ "$src" != "$out" ]; then
+		# OUTDIR gets emptied: it must be empty, an earlier kbuild.sh
+		# output (marked), or below the build directory; nothing else.
+		case $out/ in
+		"$NEPF_BUILD"/?*/) ;;
+		*)	[ -e "$out/.nepf-kbuild-out" ] || [ -z "$(ls -A "$out")" ] ||
+				nepf_die "refusing to empty $out: not a kbuild.sh output directory" ;;
+		esac
+		case $NEPF_TOP/ in "${out%/}"/*) nepf_die "refusing to empty $out" ;; esac
 		# Copy the sources (not build products) so stale objects never mix in.
-		find "$out" -mindepth 1 -delete
+		rm -rf --one-file-system -- "$out" && mkdir -p "$out"
 		tar -C "$src" --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' -cf - . |
 			tar -C "$out" -xf -
 	fi
+	touch "$out/.nepf-kbuild-out"
 	local kdir; kdir=$(nepf_kdir "$target")
 	local jobs=${NEPF_JOBS:-2}
 	local vars=(ARCH="$T_ARCH" CROSS_COMPILE="$T_CROSS" KDIR="$kdir")

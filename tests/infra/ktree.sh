@@ -42,6 +42,8 @@ nepf_ktree_prepare() {
 	rm -rf "$tmp"
 	mkdir -p "$tmp/debs"
 	nepf_log "preparing kernel tree $target"
+	# Concurrent updates of the same private apt lists collide.
+	nepf_locked "apt-$T_SUITE" nepf_apt_update "$T_SUITE"
 	abi=$(nepf_kernel_abi "$T_SUITE" "$T_FLAVOUR")
 	[ -n "$abi" ] || nepf_die "no $T_FLAVOUR kernel headers in $T_SUITE"
 	debarch=$(nepf_debarch "$T_FLAVOUR")

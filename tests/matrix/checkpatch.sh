@@ -23,7 +23,7 @@ get_checkpatch() {
 	touch "$tmp/.complete"
 	rm -rf "$cp_dir" && mv "$tmp" "$cp_dir"
 }
-nepf_apt_update trixie
+nepf_locked apt-trixie nepf_apt_update trixie
 nepf_locked checkpatch get_checkpatch || nepf_die "cannot get checkpatch.pl"
 
 cd "$NEPF_TOP"
