@@ -14,14 +14,14 @@ fi
 stat_of() { awk -v k="$1" '$1 == k {print $2}' "$D/stats"; }
 ncpu=$(nproc)
 
-# io DEV: write 4 MiB of random data at 1 MiB on every CPU, read back.
+# io DEV: write 1 MiB of random data at 1 MiB from every CPU, read back.
 io() {
 	local dev=$1 cpu
-	head -c 4194304 /dev/urandom > /tmp/pat || return 1
+	head -c 1048576 /dev/urandom > /tmp/pat || return 1
 	for ((cpu = 0; cpu < ncpu; cpu++)); do
 		taskset -c "$cpu" dd if=/tmp/pat of="$dev" bs=64k seek=16 oflag=direct \
 			conv=notrunc status=none || return 1
-		taskset -c "$cpu" dd if="$dev" of=/tmp/back bs=64k skip=16 count=64 \
+		taskset -c "$cpu" dd if="$dev" of=/tmp/back bs=64k skip=16 count=16 \
 			iflag=direct status=none || return 1
 		cmp -s /tmp/pat /tmp/back || { echo "data mismatch on cpu $cpu"; return 1; }
 	done
