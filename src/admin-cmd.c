@@ -367,6 +367,13 @@ static u64 data_units(u64 bytes)
 	return div_u64(div_u64(bytes + 511, 512) + 999, 1000);
 }
 
+/* Is the (fixed) temperature beyond a threshold the host set? */
+static bool temp_beyond_threshold(const struct nepf_features *f)
+{
+	return SMART_TEMP_K >= f->temp_thresh_over ||
+	       (f->temp_thresh_under && SMART_TEMP_K <= f->temp_thresh_under);
+}
+
 static void log_smart(struct nepf_ctrl *ctrl, struct nvme_smart_log *log)
 {
 	struct nepf_smart s;
@@ -379,6 +386,8 @@ static void log_smart(struct nepf_ctrl *ctrl, struct nvme_smart_log *log)
 	nepf_unlock(&ctrl->log_lock, flags);
 	hours = div_u64(div_u64(nepf_now_ns() - ctrl->created_ns, 1000000000), 3600);
 
+	if (temp_beyond_threshold(&ctrl->feat))
+		log->critical_warning |= NVME_SMART_CRIT_TEMPERATURE;
 	log->temperature[0] = SMART_TEMP_K & 0xff;
 	log->temperature[1] = SMART_TEMP_K >> 8;
 	log->avail_spare = 100;
@@ -721,6 +730,9 @@ static u16 nepf_set_features(struct nepf_cmd *cmd)
 			f->temp_thresh_over = dw11 & NVME_TEMP_TMPTH_MASK;
 		else
 			f->temp_thresh_under = dw11 & NVME_TEMP_TMPTH_MASK;
+		if (temp_beyond_threshold(f))
+			nepf_ctrl_aen(ctrl, NVME_AER_TYPE_SMART,
+				      NVME_AER_SMART_TEMP_THRESH, NVME_LOG_SMART);
 		break;
 	case NVME_FEAT_ERR_RECOVERY:
 		if (dw11 & NVME_ERR_REC_DULBE)	/* no deallocated-block errors */

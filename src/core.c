@@ -537,8 +537,9 @@ static bool aen_enabled(struct nepf_ctrl *ctrl, u8 type, u8 info)
 	switch (type) {
 	case NVME_AER_TYPE_ERROR:
 		return true;		/* error events cannot be disabled */
-	case NVME_AER_TYPE_SMART:
-		return cfg & NVME_AEN_CFG_SMART_MASK;
+	case NVME_AER_TYPE_SMART:	/* one configuration bit per warning */
+		return cfg & (info == NVME_AER_SMART_TEMP_THRESH ?
+			      NVME_SMART_CRIT_TEMPERATURE : NVME_AEN_CFG_SMART_MASK);
 	case NVME_AER_TYPE_NOTICE:
 		return info == NVME_AER_NOTICE_NS_CHANGED &&
 		       (cfg & NVME_AEN_CFG_NS_ATTR);

@@ -582,6 +582,12 @@ enum {
 };
 
 enum {
+	NVME_AER_SMART_RELIABILITY	= 0x00,
+	NVME_AER_SMART_TEMP_THRESH	= 0x01,
+	NVME_AER_SMART_SPARE		= 0x02,
+};
+
+enum {
 	NVME_AER_NOTICE_NS_CHANGED	= 0x00,
 	NVME_AER_NOTICE_FW_ACT_STARTING	= 0x01,
 	NVME_AER_NOTICE_TELEMETRY	= 0x02,
@@ -959,6 +965,11 @@ struct nvme_smart_log {
 	__le32 thm_temp2_total_time;
 	u8 rsvd232[280];
 } __packed;
+
+#define NVME_SMART_CRIT_SPARE		BIT(0)
+#define NVME_SMART_CRIT_TEMPERATURE	BIT(1)
+#define NVME_SMART_CRIT_RELIABILITY	BIT(2)
+#define NVME_SMART_CRIT_MEDIA		BIT(3)
 
 /* Firmware Slot Information (03h) */
 struct nvme_fw_slot_info_log {

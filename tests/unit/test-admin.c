@@ -314,3 +314,39 @@ UNIT_TEST(features_timestamp)
 	uport_fake_ns = 0;
 	sim_free(s);
 }
+
+/* An over-temperature threshold below the (fixed) temperature: SMART AEN. */
+UNIT_TEST(smart_temperature_threshold_aen)
+{
+	struct sim *s = unit_sim_enabled();
+	struct nvme_smart_log *log = (void *)buf;
+	struct nvme_sqe sqe, set;
+	struct nvme_cqe cqe;
+
+	sim_sqe(&sqe, nvme_admin_async_event);
+	CHECK_EQ(sim_cmd(s, 0, &sqe, NULL), SIM_NO_CQE);
+	/* not enabled in Feature 0Bh: nothing is reported */
+	CHECK_EQ(sim_set_feature(s, NVME_FEAT_TEMP_THRESH, 300, NULL), 0);
+	CHECK_EQ(sim_reap(s, 0, &cqe), -EAGAIN);
+	CHECK_EQ(sim_get_log(s, NVME_LOG_SMART, 512, 0, true, buf), 0);
+	CHECK_EQ(log->critical_warning, NVME_SMART_CRIT_TEMPERATURE);
+	CHECK_EQ(sim_set_feature(s, NVME_FEAT_ASYNC_EVENT, NVME_SMART_CRIT_TEMPERATURE, NULL), 0);
+	sim_sqe(&set, nvme_admin_set_features);
+	set.cdw10 = cpu_to_le32(NVME_FEAT_TEMP_THRESH);
+	set.cdw11 = cpu_to_le32(310);
+	CHECK_EQ(sim_submit(s, 0, &set), 0);
+	sim_run(s);
+	CHECK_EQ(sim_reap(s, 0, &cqe), 0);	/* the event comes first */
+	CHECK_EQ(cqe.cid, sqe.cid);
+	CHECK_EQ(le32_to_cpu(cqe.result),
+		 NVME_AER_RESULT(NVME_AER_TYPE_SMART, NVME_AER_SMART_TEMP_THRESH,
+				 NVME_LOG_SMART));
+	CHECK_EQ(sim_reap(s, 0, &cqe), 0);	/* then the Set Features */
+	CHECK_EQ(cqe.cid, set.cid);
+	CHECK_EQ(le16_to_cpu(cqe.status) >> 1, 0);
+	/* back to a sane threshold: the warning clears */
+	CHECK_EQ(sim_set_feature(s, NVME_FEAT_TEMP_THRESH, 343, NULL), 0);
+	CHECK_EQ(sim_get_log(s, NVME_LOG_SMART, 512, 0, false, buf), 0);
+	CHECK_EQ(log->critical_warning, 0);
+	sim_free(s);
+}
