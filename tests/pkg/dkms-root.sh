@@ -95,7 +95,8 @@ in_root() {
 
 # apt_in_root "PATTERNS": install local packages (globs expand in the root).
 apt_in_root() {
-	in_root /bin/sh -c "apt-get -o DPkg::Lock::Timeout=900 install -y -q $1"
+	# apt gives dpkg (and so DKMS) its own PATH: keep ccache first in it.
+	in_root /bin/sh -c "apt-get -o DPkg::Lock::Timeout=900 -o DPkg::Path=\$PATH install -y -q $1"
 }
 
 # Module of kernel $1 in the root: installed by DKMS, arm64, matching vermagic.
@@ -195,7 +196,7 @@ fi
 # 5. The RPMs' scriptlets, with Debian's rpm (no dependency resolution).
 rpmf=$(cd "$run/pkgs" && ls nvme-epf-"$ver"-*.noarch.rpm nvme-epf-utils-"$ver"-*.noarch.rpm 2>/dev/null)
 if [ -n "$rpmf" ] &&
-   in_root /bin/sh -c "cd /pkgs && rpm -i --nodeps $(echo $rpmf)" >>"$log" 2>&1 &&
+   in_root /bin/sh -c "cd /pkgs && rpm -i --nodeps --define '_install_script_path \$PATH' $(echo $rpmf)" >>"$log" 2>&1 &&
    module_ok "$a1" aarch64 >>"$log" 2>&1 && module_ok "$a2" aarch64 >>"$log" 2>&1 &&
    [ -x "$run/usr/sbin/nvme-epf" ]; then
 	pass "rpm-post-dkms-builds-all-kernels"
