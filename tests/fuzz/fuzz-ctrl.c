@@ -12,6 +12,8 @@
  *   3 host memory write: le32 offset, length byte, data
  *   4 doorbell: qid byte (bit 7: CQ head), le16 value
  *   5 controller disable, or shutdown when the next byte is odd
+ *   6 hold completions (deferred work waits, commands stay in flight)
+ *   7 release the held completions
  * Data pointers below SIM_MEM_SIZE in an SQE are taken as offsets into
  * host memory, so that the fuzzer does not have to guess its base.
  * Whatever the host does, the core must not crash, hang or leak, and
@@ -116,7 +118,7 @@ static bool one_op(struct sim *s, struct input *in)
 
 	if (!take(in, &op, 1))
 		return false;
-	switch (op % 6) {
+	switch (op % 8) {
 	case 0:
 		if (!take(in, &off16, 2) || !take(in, &val, 4))
 			return false;
@@ -144,6 +146,15 @@ static bool one_op(struct sim *s, struct input *in)
 		sim_wr32(s, b & 0x80 ? NVME_REG_CQHDBL(b & 3) : NVME_REG_SQTDBL(b & 3),
 			 le16_to_cpu(off16));
 		sim_run(s);
+		return true;
+	case 6:
+		s->hold_defer = true;
+		return true;
+	case 7:
+		s->hold_defer = false;
+		sim_release_held(s);
+		sim_run(s);
+		reap_all(s);
 		return true;
 	default:
 		if (!take(in, &b, 1))
@@ -184,6 +195,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	for (i = 0; i < MAX_OPS && one_op(s, &in); i++)
 		;
 
+	s->hold_defer = false;
 	sim_release_held(s);
 	nepf_ctrl_reset(&s->ctrl);
 	if (s->nr_released != s->nr_fetched)

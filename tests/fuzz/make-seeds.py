@@ -223,6 +223,16 @@ def ctrl_seeds():
          op_reg(0x14, 0x00460001 | (5 << 7)), op_reg(0x24, 0xffffffff),
          op_reg(0x14, 0), op_reg(0x14, 0x00460001), op_reg(0x1000, 0xffff),
          op_reg(0x1004, 0xffff), op_reg(0x20, 0x4e564d65))
+    hold, release = bytes([6]), bytes([7])
+    ctrl("held-io-queue-delete", 1,
+         hold, op_io(1, sqe(READ, prp1=0x200000, cdw=rw_cdw(0, 8))),
+         op_io(2, sqe(WRITE, prp1=0x200000, cdw=rw_cdw(8, 8))),
+         op_admin(sqe(0x00, cdw=(1, 0, 0, 0, 0, 0))),
+         op_admin(sqe(0x08, cdw=(2 | (7 << 16), 0, 0, 0, 0, 0))),
+         release, op_admin(sqe(0x04, cdw=(1, 0, 0, 0, 0, 0))))
+    ctrl("held-io-reset", 1,
+         hold, op_io(1, sqe(READ, prp1=0x200000, cdw=rw_cdw(0, 8))),
+         op_off(False), release)
 
 
 ctrl_seeds()
