@@ -92,9 +92,10 @@ static int vepc_set_msi(struct pci_epc *epc, u8 fn, u8 vfn, u8 op)
 	struct vepc *v = epc_to_vepc(epc);
 	unsigned int n = vepc_msi_from_op(op);
 
-	if (!n || n > 32 || !is_power_of_2(n))
+	if (!n || n > 32)
 		return -EINVAL;
-	v->msi_count = n;
+	/* 7.x passes any count; the capability can only offer powers of two */
+	v->msi_count = roundup_pow_of_two(n);
 	vepc_cfg_build_caps(v);
 	return 0;
 }
