@@ -32,16 +32,14 @@ if [ -z "$dev" ]; then
 	exit 1
 fi
 ctrl=$(nvme_ctrl_of "$dev")
-heading "Host side: kernel log of the stock nvme driver"
-dmesg_since_mark | grep -E 'nvme|pci ' | tail -n 15
+heading "Host side: kernel log of the PCI core and the stock nvme driver"
+dmesg_since_mark | grep -E '\] (nvme nvme|nvme [0-9a-f]{4}:|pci [0-9a-f]{4}:)' | tail -n 15
 heading "Host side: lspci -nn"
 lspci -nn
 heading "Host side: nvme list"
 nvme list
 heading "Host side: nvme id-ctrl $ctrl (excerpt)"
 nvme id-ctrl "$ctrl" | grep -E '^(vid|ssvid|sn|mn|fr|mdts|cntlid|ver|sqes|cqes|nn|oncs|vwc) '
-heading "Host side: /proc/interrupts (one MSI-X vector per queue)"
-grep -E 'CPU|nvme' /proc/interrupts
 heading "Host side: fio 4k random read, 4 jobs x QD32, 10 s"
 fio --name=demo --filename="$dev" --ioengine=libaio --direct=1 --rw=randread \
 	--bs=4k --iodepth=32 --numjobs=4 --cpus_allowed=0-3 \
@@ -49,6 +47,8 @@ fio --name=demo --filename="$dev" --ioengine=libaio --direct=1 --rw=randread \
 	> /tmp/fio-demo.txt 2>&1
 fio_rc=$?
 grep -E 'IOPS=|clat \(|READ:|err=' /tmp/fio-demo.txt
+heading "Host side: /proc/interrupts after fio (one MSI-X vector per queue)"
+grep -E 'CPU|nvme' /proc/interrupts
 echo NEPF-SHOW-END
 
 pass demo-device-appears

@@ -205,6 +205,10 @@ else
 	result PASS dmesg-clean
 fi
 
+# Not failures by themselves, but the first thing to look at when one is.
+tmo=$(grep -cE 'nvme nvme[0-9]+: .*timeout' "$scan")
+[ "$tmo" = 0 ] || nepf_log "guest kernel log: $tmo NVMe command timeouts (see $scan)"
+
 init_at=$(sed -n 's/^NEPF-VM-INIT uptime=\([0-9.]*\).*/\1/p' "$log" | head -n 1)
 nepf_log "$suite: prepare $((boot - start)) s, guest $((end - boot)) s wall" \
 	"(init reached at ${init_at:-?} s guest uptime), ${endline:-no end marker}"
