@@ -156,6 +156,21 @@ static int nepf_dma_one(struct dma_chan *chan, u64 pci_addr, dma_addr_t addr,
 	return status == DMA_COMPLETE ? 0 : -EIO;
 }
 
+/* A free channel of @dir, or wait for one; returned locked. */
+static struct nepf_dma_chan *nepf_dma_get(struct nepf_dma *d, bool to_host)
+{
+	struct nepf_dma_chan *c = to_host ? d->tx : d->rx;
+	unsigned int nr = to_host ? d->nr_tx : d->nr_rx;
+	unsigned int i, start = atomic_inc_return(&d->rr);
+
+	for (i = 0; i < nr; i++) {
+		if (mutex_trylock(&c[(start + i) % nr].lock))
+			return &c[(start + i) % nr];
+	}
+	mutex_lock(&c[start % nr].lock);
+	return &c[start % nr];
+}
+
 /*
  * Transfer between @pci_addr and a kernel buffer, which may be kmalloc'ed
  * (one contiguous piece) or vmalloc'ed (one piece per page).
@@ -163,18 +178,15 @@ static int nepf_dma_one(struct dma_chan *chan, u64 pci_addr, dma_addr_t addr,
 static int nepf_dma_xfer(struct nepf_dma *d, u64 pci_addr, void *buf,
 			 size_t len, bool to_host)
 {
-	struct dma_chan *chan = to_host ? d->tx : d->rx;
-	/* One bidirectional channel: both directions share its lock. */
-	struct mutex *lock = chan == d->tx && d->tx != d->rx ? &d->tx_lock : &d->rx_lock;
+	struct nepf_dma_chan *dc = nepf_dma_get(d, to_host);
 	enum dma_transfer_direction dir = to_host ? DMA_MEM_TO_DEV : DMA_DEV_TO_MEM;
 	enum dma_data_direction ddir = to_host ? DMA_TO_DEVICE : DMA_FROM_DEVICE;
-	struct device *dev = chan->device->dev;
+	struct device *dev = dc->chan->device->dev;
 	bool vmem = is_vmalloc_addr(buf);
 	dma_addr_t addr;
 	size_t chunk;
 	int ret = 0;
 
-	mutex_lock(lock);
 	while (len && !ret) {
 		if (vmem) {
 			chunk = min_t(size_t, len,
@@ -189,7 +201,7 @@ static int nepf_dma_xfer(struct nepf_dma *d, u64 pci_addr, void *buf,
 			ret = -ENOMEM;
 			break;
 		}
-		ret = nepf_dma_one(chan, pci_addr, addr, chunk, dir);
+		ret = nepf_dma_one(dc->chan, pci_addr, addr, chunk, dir);
 		if (vmem)
 			dma_unmap_page(dev, addr, chunk, ddir);
 		else
@@ -198,7 +210,7 @@ static int nepf_dma_xfer(struct nepf_dma *d, u64 pci_addr, void *buf,
 		buf += chunk;
 		len -= chunk;
 	}
-	mutex_unlock(lock);
+	mutex_unlock(&dc->lock);
 	if (!ret)
 		atomic64_inc(&d->nr_dma);
 	return ret;
@@ -207,14 +219,14 @@ static int nepf_dma_xfer(struct nepf_dma *d, u64 pci_addr, void *buf,
 static int nepf_host_xfer(struct nepf_dma *d, u64 pci_addr, void *buf,
 			  size_t len, bool to_host)
 {
-	struct dma_chan *chan = to_host ? d->tx : d->rx;
+	unsigned int nr = to_host ? d->nr_tx : d->nr_rx;
 	int ret;
 
 	if (!len)
 		return 0;
 	if (pci_addr + len < pci_addr)
 		return -EINVAL;	/* wraps around the PCI address space */
-	if (chan && len >= dma_min_len) {
+	if (nr && len >= dma_min_len) {
 		ret = nepf_dma_xfer(d, pci_addr, buf, len, to_host);
 		if (!ret)
 			return 0;
@@ -237,15 +249,34 @@ int nepf_dma_to_host(struct nepf_dma *d, u64 pci_addr, const void *buf,
 	return nepf_host_xfer(d, pci_addr, (void *)buf, len, true);
 }
 
+/* Up to NEPF_DMA_CHANS channels of @dir on @parent; how many were found. */
+static unsigned int nepf_dma_request_all(struct device *parent,
+					 enum dma_transfer_direction dir,
+					 struct nepf_dma_chan *c)
+{
+	unsigned int n;
+
+	for (n = 0; n < NEPF_DMA_CHANS; n++) {
+		c[n].chan = nepf_dma_request(parent, dir);
+		if (!c[n].chan)
+			break;
+	}
+	return n;
+}
+
 int nepf_dma_init(struct nepf_dma *d, struct pci_epf *epf, bool use_dma)
 {
 	struct pci_epc *epc = epf->epc;
 	struct device *parent = epc->dev.parent;
 	size_t win;
+	int i;
 
 	d->epf = epf;
-	mutex_init(&d->rx_lock);
-	mutex_init(&d->tx_lock);
+	for (i = 0; i < NEPF_DMA_CHANS; i++) {
+		mutex_init(&d->rx[i].lock);
+		mutex_init(&d->tx[i].lock);
+	}
+	atomic_set(&d->rr, 0);
 	sema_init(&d->windows, max(max_windows, 1U));
 	atomic64_set(&d->nr_dma, 0);
 	atomic64_set(&d->nr_mmio, 0);
@@ -259,31 +290,23 @@ int nepf_dma_init(struct nepf_dma *d, struct pci_epf *epf, bool use_dma)
 	}
 	d->win_chunk = max_t(size_t, win, SZ_4K);
 
-	d->rx = NULL;
-	d->tx = NULL;
-	if (use_dma && parent) {
-		d->rx = nepf_dma_request(parent, DMA_DEV_TO_MEM);
-		d->tx = nepf_dma_request(parent, DMA_MEM_TO_DEV);
-		if (d->rx && !d->tx && nepf_dma_chan_can(d->rx, DMA_MEM_TO_DEV))
-			d->tx = d->rx;
-		if (!d->rx || !d->tx) {
-			nepf_dma_exit(d);
-			dev_info(&epf->dev, "no DMA channels on %s, using outbound windows\n",
-				 dev_name(parent));
-		} else {
-			dev_info(&epf->dev, "DMA channels %s (read) %s (write)\n",
-				 dma_chan_name(d->rx), dma_chan_name(d->tx));
-		}
-	}
+	d->nr_rx = 0;
+	d->nr_tx = 0;
+	if (!use_dma || !parent)
+		return 0;
+	/* A direction without a channel uses windows (writes are posted). */
+	d->nr_rx = nepf_dma_request_all(parent, DMA_DEV_TO_MEM, d->rx);
+	d->nr_tx = nepf_dma_request_all(parent, DMA_MEM_TO_DEV, d->tx);
+	dev_info(&epf->dev, "%u read and %u write DMA channels on %s%s\n",
+		 d->nr_rx, d->nr_tx, dev_name(parent),
+		 d->nr_rx && d->nr_tx ? "" : ", outbound windows otherwise");
 	return 0;
 }
 
 void nepf_dma_exit(struct nepf_dma *d)
 {
-	if (d->tx && d->tx != d->rx)
-		dma_release_channel(d->tx);
-	if (d->rx)
-		dma_release_channel(d->rx);
-	d->rx = NULL;
-	d->tx = NULL;
+	while (d->nr_rx)
+		dma_release_channel(d->rx[--d->nr_rx].chan);
+	while (d->nr_tx)
+		dma_release_channel(d->tx[--d->nr_tx].chan);
 }

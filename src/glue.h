@@ -19,12 +19,19 @@
 #include "nvme-epf.h"
 
 /* Host memory access (dma.c). */
+#define NEPF_DMA_CHANS	4		/* per direction, used in parallel */
+
+struct nepf_dma_chan {
+	struct dma_chan *chan;
+	struct mutex lock;		/* one transfer: slave config is shared */
+};
+
 struct nepf_dma {
 	struct pci_epf *epf;
-	struct dma_chan *rx;		/* host -> local: DMA_DEV_TO_MEM */
-	struct dma_chan *tx;		/* local -> host: DMA_MEM_TO_DEV */
-	struct mutex rx_lock;		/* a channel's slave config is shared */
-	struct mutex tx_lock;
+	struct nepf_dma_chan rx[NEPF_DMA_CHANS];	/* host -> local */
+	struct nepf_dma_chan tx[NEPF_DMA_CHANS];	/* local -> host */
+	unsigned int nr_rx, nr_tx;
+	atomic_t rr;			/* next channel to try */
 	struct semaphore windows;	/* outbound windows mapped at once */
 	size_t win_chunk;		/* largest mapping one window takes */
 	atomic64_t nr_dma;

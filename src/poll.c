@@ -35,7 +35,12 @@ static unsigned int idle_spins = 64;
 module_param(idle_spins, uint, 0644);
 MODULE_PARM_DESC(idle_spins, "empty doorbell polls before sleeping");
 
-/* Seconds without commands after which the poller sleeps 4x longer. */
+/* After this long without commands the poller sleeps 4x longer. */
+static bool cmd_wq_unbound = true;
+module_param(cmd_wq_unbound, bool, 0644);
+MODULE_PARM_DESC(cmd_wq_unbound,
+		 "run commands on any CPU (1) or on the polling CPU (0); read at start");
+
 #define NEPF_DEEP_IDLE_NS	(1000ULL * NSEC_PER_MSEC)
 #define NEPF_BUSY_SLEEP_US	20	/* longest sleep while commands run */
 #define NEPF_QUIESCE_WARN_S	10
@@ -404,7 +409,8 @@ int nepf_run_init(struct nepf_glue *g)
 		atomic_set(&g->sq_inflight[i], 0);
 
 	INIT_WORK(&g->link_work, nepf_link_work_fn);
-	g->wq = alloc_workqueue("nvme_epf_%s", WQ_UNBOUND | WQ_HIGHPRI, 0,
+	g->wq = alloc_workqueue("nvme_epf_%s",
+				(cmd_wq_unbound ? WQ_UNBOUND : 0) | WQ_HIGHPRI, 0,
 				fn->name);
 	if (!g->wq)
 		return -ENOMEM;
