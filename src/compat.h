@@ -365,13 +365,21 @@ static inline void nepf_epc_events_unregister(struct pci_epf *epf)
 #define NEPF_EPF_PROBE_DECL(fn) int fn(struct pci_epf *epf)
 #endif
 
-/* static NEPF_EPF_REMOVE_DECL(fn) { ...; NEPF_EPF_REMOVE_RETURN; } */
+/*
+ * NEPF_EPF_REMOVE_DEFINE(fn) { ... }: a void remove body; fn gets the
+ * signature the kernel's pci_epf_driver.remove wants.
+ */
 #ifdef NEPF_HAVE_EPF_REMOVE_VOID
-#define NEPF_EPF_REMOVE_DECL(fn)	void fn(struct pci_epf *epf)
-#define NEPF_EPF_REMOVE_RETURN		return
+#define NEPF_EPF_REMOVE_DEFINE(fn)	static void fn(struct pci_epf *epf)
 #else
-#define NEPF_EPF_REMOVE_DECL(fn)	int fn(struct pci_epf *epf)
-#define NEPF_EPF_REMOVE_RETURN		return 0
+#define NEPF_EPF_REMOVE_DEFINE(fn)					\
+	static void fn##_body(struct pci_epf *epf);			\
+	static int fn(struct pci_epf *epf)				\
+	{								\
+		fn##_body(epf);						\
+		return 0;						\
+	}								\
+	static void fn##_body(struct pci_epf *epf)
 #endif
 
 /* ---- block devices ---- */

@@ -18,9 +18,8 @@ static NEPF_EPF_PROBE_DECL(t_probe)
 	return 0;
 }
 
-static NEPF_EPF_REMOVE_DECL(t_remove)
+NEPF_EPF_REMOVE_DEFINE(t_remove)
 {
-	NEPF_EPF_REMOVE_RETURN;
 }
 
 static const struct pci_epf_device_id t_ids[] = { { .name = "nepf_compat_test" }, {} };
