@@ -65,7 +65,8 @@ check tool-save epf save "$T/a.json"
 check tool-save-stable sh -c "bash '$tool' save - | cmp - '$T/a.json'"
 check tool-destroy epf destroy tool0
 check tool-host-drive-gone no_nvme
-check tool-configfs-empty sh -c "[ -z \"\$(ls '$NEPF_CFS/functions' '$NEPF_CFS/subsystems')\" ]"
+check tool-configfs-empty sh -c "[ -z \"\$(ls -A '$NEPF_CFS/functions')\" ] &&
+	[ -z \"\$(ls -A '$NEPF_CFS/subsystems')\" ]"
 check tool-restore epf restore "$T/a.json" --wait 10
 after=$(host_view 30)
 if [ -n "$after" ] && [ "$after" = "$before" ]; then
