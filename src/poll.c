@@ -13,8 +13,10 @@
  *    so an idle controller costs almost no CPU.
  * Admin commands run in the poll thread itself: queue creation and
  * deletion therefore never race with fetching.  I/O commands run as work
- * items on an unbound high-priority workqueue, at most one queue's worth
- * per SQ at a time.
+ * items on a high-priority workqueue, at most one queue's worth per SQ at
+ * a time.  The workqueue is per-CPU by default: each command then stays on
+ * the CPU that fetched or completed it, which measured 5-6x more IOPS than
+ * an unbound one on the QEMU loopback (cross-CPU wakeups dominate there).
  */
 #include <linux/module.h>
 #include <linux/delay.h>
@@ -36,10 +38,10 @@ module_param(idle_spins, uint, 0644);
 MODULE_PARM_DESC(idle_spins, "empty doorbell polls before sleeping");
 
 /* After this long without commands the poller sleeps 4x longer. */
-static bool cmd_wq_unbound = true;
+static bool cmd_wq_unbound;
 module_param(cmd_wq_unbound, bool, 0644);
 MODULE_PARM_DESC(cmd_wq_unbound,
-		 "run commands on any CPU (1) or on the polling CPU (0); read at start");
+		 "run commands on any CPU (1) or where queued (0, default); read at start");
 
 #define NEPF_DEEP_IDLE_NS	(1000ULL * NSEC_PER_MSEC)
 #define NEPF_BUSY_SLEEP_US	20	/* longest sleep while commands run */
@@ -335,9 +337,11 @@ void nepf_run_link_up(struct nepf_glue *g)
 {
 	if (!g->wq)
 		return;
+	mutex_lock(&g->run_lock);
 	WRITE_ONCE(g->link_up, true);
 	WRITE_ONCE(g->polling, true);
 	queue_delayed_work(system_unbound_wq, &g->cc_work, 0);
+	mutex_unlock(&g->run_lock);
 }
 
 static void nepf_link_work_fn(struct work_struct *work)
@@ -369,14 +373,19 @@ void nepf_run_link_event(struct nepf_glue *g, bool up)
  */
 void nepf_run_link_down(struct nepf_glue *g)
 {
-	if (!g->wq || !READ_ONCE(g->polling))
-		return;		/* never up, or already down */
-	WRITE_ONCE(g->link_up, false);
-	WRITE_ONCE(g->polling, false);
-	cancel_delayed_work_sync(&g->cc_work);
-	nepf_quiesce(g);
-	nepf_ctrl_reset(&g->ctrl);
-	nepf_regs_init(&g->ctrl);
+	if (!g->wq)
+		return;
+	/* link_work, unbind and EPC deinit may all get here at once. */
+	mutex_lock(&g->run_lock);
+	if (READ_ONCE(g->polling)) {	/* else never up, or already down */
+		WRITE_ONCE(g->link_up, false);
+		WRITE_ONCE(g->polling, false);
+		cancel_delayed_work_sync(&g->cc_work);
+		nepf_quiesce(g);
+		nepf_ctrl_reset(&g->ctrl);
+		nepf_regs_init(&g->ctrl);
+	}
+	mutex_unlock(&g->run_lock);
 }
 
 /*
@@ -404,6 +413,7 @@ int nepf_run_init(struct nepf_glue *g)
 	init_waitqueue_head(&g->idle_wait);
 	init_waitqueue_head(&g->poll_wait);
 	mutex_init(&g->poll_lock);
+	mutex_init(&g->run_lock);
 	INIT_DELAYED_WORK(&g->cc_work, nepf_cc_work_fn);
 	for (i = 0; i <= NEPF_MAX_IO_QUEUES; i++)
 		atomic_set(&g->sq_inflight[i], 0);
