@@ -75,9 +75,9 @@ cp -al "$base/modules/kernel" "$overlay/usr/lib/modules/$abi/kernel" 2>/dev/null
 cp "$base"/modules/modules.* "$overlay/usr/lib/modules/$abi/"
 build_failed=0
 # Same sources, same kernel: reuse the last build (a warm cycle should not
-# recompile); both module trees and the build scripts are in the key.
+# recompile); the module's tree and the build scripts are in the key.
 sources_key() {
-	local dirs="src tests/vepc tests/infra"
+	local dirs="$1 tests/infra"
 	{
 		echo "$abi"
 		if git -C "$NEPF_TOP" rev-parse --git-dir > /dev/null 2>&1; then
@@ -89,9 +89,9 @@ sources_key() {
 		fi
 	} | sha256sum | cut -c1-16
 }
-key=$(sources_key)
 build_module() {
-	local src=$1 ko=$2 bdir=$out/kbuild/$2 vermagic cached=$out/kbuild/$2-$key.ko
+	local src=$1 ko=$2 bdir=$out/kbuild/$2 vermagic cached
+	cached=$out/kbuild/$ko-$(sources_key "$src").ko
 	if [ -f "$cached" ]; then
 		cp "$cached" "$overlay/usr/lib/modules/$abi/updates/$ko.ko"
 		result PASS "build-$ko"
