@@ -78,25 +78,28 @@ fetch_headers() {
 	touch "$dir/.complete"
 }
 
+# PATH inside the root: ccache first (also given to dpkg and rpm scriptlets).
+root_path=/usr/lib/ccache:/usr/sbin:/usr/bin:/sbin:/bin
+
 # in_root CMD...: run CMD in the test root (private mount namespace).
 in_root() {
 	mkdir -p "$cache/ccache" "$run/ccache"
 	unshare --mount --propagation private -- /bin/bash -c '
-		root=$1 ccache=$2; shift 2
+		root=$1 ccache=$2 path=$3; shift 3
 		# A mount point as "/" (rpm'"'"'s unshare plugin changes its propagation).
 		mount --bind "$root" "$root" && mount --bind /dev "$root/dev" &&
 			mount -t proc proc "$root/proc" &&
 			mount --bind "$ccache" "$root/ccache" || exit 1
 		exec chroot "$root" /usr/bin/env -i \
-			PATH=/usr/lib/ccache:/usr/sbin:/usr/bin:/sbin:/bin CCACHE_DIR=/ccache \
+			PATH="$path" CCACHE_DIR=/ccache \
 			HOME=/root LC_ALL=C.UTF-8 DEBIAN_FRONTEND=noninteractive "$@"' \
-		in-root "$run" "$cache/ccache" "$@"
+		in-root "$run" "$cache/ccache" "$root_path" "$@"
 }
 
 # apt_in_root "PATTERNS": install local packages (globs expand in the root).
 apt_in_root() {
 	# apt gives dpkg (and so DKMS) its own PATH: keep ccache first in it.
-	in_root /bin/sh -c "apt-get -o DPkg::Lock::Timeout=900 -o DPkg::Path=\$PATH install -y -q $1"
+	in_root /bin/sh -c "apt-get -o DPkg::Lock::Timeout=900 -o DPkg::Path=$root_path install -y -q $1"
 }
 
 # Module of kernel $1 in the root: installed by DKMS, arm64, matching vermagic.
@@ -196,7 +199,7 @@ fi
 # 5. The RPMs' scriptlets, with Debian's rpm (no dependency resolution).
 rpmf=$(cd "$run/pkgs" && ls nvme-epf-"$ver"-*.noarch.rpm nvme-epf-utils-"$ver"-*.noarch.rpm 2>/dev/null)
 if [ -n "$rpmf" ] &&
-   in_root /bin/sh -c "cd /pkgs && rpm -i --nodeps --define '_install_script_path \$PATH' $(echo $rpmf)" >>"$log" 2>&1 &&
+   in_root /bin/sh -c "cd /pkgs && rpm -i --nodeps --define '_install_script_path $root_path' $(echo $rpmf)" >>"$log" 2>&1 &&
    module_ok "$a1" aarch64 >>"$log" 2>&1 && module_ok "$a2" aarch64 >>"$log" 2>&1 &&
    [ -x "$run/usr/sbin/nvme-epf" ]; then
 	pass "rpm-post-dkms-builds-all-kernels"
