@@ -19,7 +19,8 @@ die() { echo "nvme-epf probe: $*" >&2; exit 1; }
 # Rerun only when the kernel tree or the probes changed.
 cfg=$kdir/include/config/auto.conf
 [ -f "$cfg" ] || die "$kdir is not configured (no include/config/auto.conf)"
-key="$(cd "$kdir" && pwd) $(cksum < "$cfg" | cut -d' ' -f1) \
+# (auto.conf's mtime too: a tree prepared again is a different tree.)
+key="$(cd "$kdir" && pwd) $(cksum < "$cfg" | cut -d' ' -f1) $(stat -c %Y "$cfg") \
 $(cat "$pdir"/*.c "$pdir/probe.sh" | cksum | cut -d' ' -f1)"
 if [ -f "$out" ] && grep -qF "probe key: $key */" "$out"; then
 	exit 0
