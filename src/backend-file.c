@@ -137,12 +137,15 @@ static NEPF_KI_COMPLETE_DECL(nepf_file_ki_complete)
 
 static struct nepf_file_req *nepf_file_req_alloc(struct nepf_io *io)
 {
-	unsigned int nr = 0, left = io->len;
+	unsigned int nr = 0, left = 0;
 	struct nepf_file_req *req;
 	u8 *p = io->buf;
 
-	if (io->op == NEPF_IO_READ || io->op == NEPF_IO_WRITE)
+	/* Only reads and writes have a buffer (write zeroes has a length). */
+	if (io->op == NEPF_IO_READ || io->op == NEPF_IO_WRITE) {
+		left = io->len;
 		nr = DIV_ROUND_UP(offset_in_page(p) + left, PAGE_SIZE);
+	}
 	req = kzalloc(struct_size(req, bvec, nr), GFP_NOIO);
 	if (!req)
 		return NULL;
