@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Guest half of make demo (tests/vm/demo.sh): printed between the SHOW
 # markers so that the host echoes it.
+# shellcheck source=tests/vm/guest/lib.sh
 . "${NEPF_LIB:-/nepf/guest/lib.sh}"
 
 heading() { printf '\n==== %s\n' "$*"; }

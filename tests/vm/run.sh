@@ -49,8 +49,12 @@ esac
 [ -z "$GUEST_SCRIPT" ] || [ -f "$GUEST_SCRIPT" ] || nepf_die "no such script: $GUEST_SCRIPT"
 
 out=$NEPF_BUILD/vm/$suite
-mkdir -p "$out"
+mkdir -p "$out/kbuild"
 start=$(date +%s)
+# Runs of the same suite from one checkout may overlap: each works in its
+# own directory and copies its logs to $out when it ends.
+work=$(mktemp -d "$out/run.XXXXXX") || nepf_die "cannot create a run directory in $out"
+trap 'rm -rf "${work:?}"' EXIT
 
 # Result lines go to stdout; a case name gets the suite as prefix.
 result() { echo "$1: $suite/$2"; }
@@ -64,8 +68,7 @@ base=$("$vmdir/rootfs.sh" "$suite" "$kernel") || nepf_die "no guest base for $su
 
 # Our modules, built for exactly this kernel.  A build failure is a FAIL
 # unless VM_ALLOW_MISSING_MODULES=1 (for working on the harness itself).
-overlay=$out/overlay
-rm -rf "$overlay"
+overlay=$work/overlay
 mkdir -p "$overlay/nepf/guest" "$overlay/nepf/user" "$overlay/usr/lib/modules"
 # The stock tree is linked (depmod reads it), its indexes copied (depmod
 # rewrites them, the cached base must stay intact).
@@ -90,7 +93,7 @@ sources_key() {
 	} | sha256sum | cut -c1-16
 }
 build_module() {
-	local src=$1 ko=$2 bdir=$out/kbuild/$2 vermagic cached
+	local src=$1 ko=$2 bdir=$work/kbuild/$2 vermagic cached
 	cached=$out/kbuild/$ko-$(sources_key "$src").ko
 	if [ -f "$cached" ]; then
 		cp "$cached" "$overlay/usr/lib/modules/$abi/updates/$ko.ko"
@@ -100,7 +103,8 @@ build_module() {
 	if [ ! -f "$NEPF_TOP/$src/Kbuild" ]; then
 		nepf_log "$src has no Kbuild yet"
 	elif ! nice "$NEPF_TOP/tests/infra/kbuild.sh" build "arm64-$suite" "$NEPF_TOP/$src" \
-			"$bdir" > "$out/kbuild-$ko.log" 2>&1; then
+			"$bdir" > "$work/kbuild-$ko.log" 2>&1; then
+		cp "$work/kbuild-$ko.log" "$out/"
 		nepf_log "building $src for arm64-$suite failed (log: $out/kbuild-$ko.log):"
 		tail -n 20 "$out/kbuild-$ko.log" >&2
 	elif [ ! -f "$bdir/$ko.ko" ]; then
@@ -146,9 +150,9 @@ chmod +x "$overlay/init"
 # The stock modules are already in the base archive: only the new ones and
 # the regenerated modules.* indexes go into the per-run archive.
 (cd "$overlay" && find . -mindepth 1 \( -path "./usr/lib/modules/$abi/kernel" -prune \) -o \
-	-print | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) > "$out/run.cpio" ||
+	-print | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) > "$work/run.cpio" ||
 	nepf_die "could not write the per-run archive"
-cat "$base/base.cpio" "$out/run.cpio" > "$out/initrd.cpio"
+cat "$base/base.cpio" "$work/run.cpio" > "$work/initrd.cpio"
 
 # CPU model: see the measurements in tests/vm/README.md.
 cpu=${VM_CPU:-cortex-a72}
@@ -159,8 +163,8 @@ boot=$(date +%s)
 # shellcheck disable=SC2086
 timeout -k 10 "$timeout_s" qemu-system-aarch64 -M virt,gic-version=2 -cpu "$cpu" \
 	-smp 4 -m 2G -nographic -no-reboot -nic none \
-	-kernel "$kernel/vmlinuz" -initrd "$out/initrd.cpio" -append "$append" \
-	${VM_QEMU_ARGS:-} < /dev/null 2>&1 | tr -d '\r' | tee "$out/console.log" |
+	-kernel "$kernel/vmlinuz" -initrd "$work/initrd.cpio" -append "$append" \
+	${VM_QEMU_ARGS:-} < /dev/null 2>&1 | tr -d '\r' | tee "$work/console.log" |
 	awk -v suite="$suite" -v verbose="${VM_VERBOSE:-0}" '
 		verbose == 1 { print > "/dev/stderr" }
 		/^NEPF-SHOW-END$/ { show = 0; next }
@@ -172,6 +176,7 @@ qrc=${PIPESTATUS[0]}
 end=$(date +%s)
 
 # Results: the guest's lines, then the harness's own verdicts.
+cp "$work/console.log" "$out/console.log"
 log=$out/console.log
 sed -n "s#^\(PASS\|FAIL\|SKIP\): #\1: $suite/#p" "$log" > "$out/results.txt"
 sed -n '/^NEPF-VM-DMESG-BEGIN$/,/^NEPF-VM-DMESG-END$/p' "$log" | sed '1d;$d' > "$out/dmesg.txt"

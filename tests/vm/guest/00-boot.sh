@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # The guest came up as the other tests expect: pseudo filesystems, the stock
 # NVMe host modules, our modules, the virtual endpoint controller.
+# shellcheck source=tests/vm/guest/lib.sh
 . "${NEPF_LIB:-/nepf/guest/lib.sh}"
 
 mounted() { grep -q " $1 $2 " /proc/mounts; }
@@ -16,16 +17,16 @@ check boot-tools command -v nvme fio lspci mkfs.ext4 modprobe
 # Our modules: missing ones are tolerated only while the harness itself is
 # being developed (VM_ALLOW_MISSING_MODULES=1).
 ours() {
-	local name=$1 m=$2 what=$3
+	local name=$1 m=$2
 	if [ "${VM_ALLOW_MISSING_MODULES:-0}" = 1 ] && ! modinfo "$m" >/dev/null 2>&1; then
 		skip "$name" "$m.ko not built"
 		return 1
 	fi
-	shift 3
+	shift 2
 	check "$name" "$@"
 }
-ours boot-vepc-loaded vepc x loaded vepc &&
-	ours boot-vepc-epc vepc x test -d /sys/class/pci_epc/vepc.0
-ours boot-nvme-epf-loaded nvme_epf x loaded nvme_epf &&
-	ours boot-nvme-epf-configfs nvme_epf x test -d /sys/kernel/config/nvme_epf/functions
+ours boot-vepc-loaded vepc loaded vepc &&
+	ours boot-vepc-epc vepc test -d /sys/class/pci_epc/vepc.0
+ours boot-nvme-epf-loaded nvme_epf loaded nvme_epf &&
+	ours boot-nvme-epf-configfs nvme_epf test -d /sys/kernel/config/nvme_epf/functions
 nepf_exit

@@ -4,6 +4,7 @@
 # null_blk namespace, seen by the stock nvme driver: identify, one MSI-X
 # vector per I/O queue, fio with crc32c verify (4k and 128k), controller
 # reset, I/O again, teardown.
+# shellcheck source=tests/vm/guest/lib.sh
 . "${NEPF_LIB:-/nepf/guest/lib.sh}"
 
 model="nvme-epf basic"

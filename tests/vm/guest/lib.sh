@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 # Shell library for the guest test scripts (bash), sourced as
 #	. "$NEPF_LIB"        (or . /nepf/guest/lib.sh)
 #
@@ -25,7 +26,7 @@ NEPF_CFS=${NEPF_CFS:-/sys/kernel/config/nvme_epf}
 NEPF_SUB=${NEPF_SUB:-s0}
 NEPF_FN=${NEPF_FN:-f0}
 NEPF_NSID=${NEPF_NSID:-1}
-NEPF_NULLB=""
+NEPF_NULLB_DEV=""
 NEPF_FAILS=0
 
 pass() { echo "PASS: $1"; }
@@ -78,13 +79,12 @@ dmesg_since_mark() { dmesg | tail -n +$(( ${NEPF_DMESG_MARK:-0} + 1 )); }
 
 # A memory-backed null_blk device of SIZE bytes and block size BS, made
 # through null_blk's configfs (module parameters only know whole GiB).
-# Sets NEPF_NULLB (configfs item) and NEPF_NULLB_DEV (/dev node).
+# Sets NEPF_NULLB_DEV (the /dev node).
 NEPF_NULLB_ITEM=/sys/kernel/config/nullb/nepf0
 nullb_create() {
 	local size=$1 bs=$2 d=$NEPF_NULLB_ITEM i
 	modprobe null_blk nr_devices=0 || return 1
 	mkdir "$d" || return 1
-	NEPF_NULLB=$d
 	nepf_set "$d/size" $(( size / 1024 / 1024 )) &&
 	nepf_set "$d/blocksize" "$bs" &&
 	nepf_set "$d/memory_backed" 1 &&
@@ -105,7 +105,7 @@ nullb_remove() {
 	[ -d "$NEPF_NULLB_ITEM" ] || return 0
 	echo 0 > "$NEPF_NULLB_ITEM/power" 2>/dev/null
 	rmdir "$NEPF_NULLB_ITEM" || return 1
-	NEPF_NULLB="" NEPF_NULLB_DEV=""
+	NEPF_NULLB_DEV=""
 	modprobe -r null_blk 2>/dev/null
 	return 0
 }
