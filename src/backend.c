@@ -91,6 +91,11 @@ int nepf_ns_open(struct nepf_ns *ns)
 		ns->ops = NULL;
 		return -EINVAL;
 	}
+	/* Nothing may change the medium of a read-only namespace. */
+	if (ns->cfg.readonly) {
+		ns->can_discard = false;
+		ns->can_write_zeroes = false;
+	}
 	/* The null backend ignores device_path: do not show a stale one. */
 	path = ops == &nepf_backend_null ? "" : ns->cfg.path;
 	pr_info("nvme_epf: nsid %u: %s backend%s%s: %llu blocks of %u bytes%s%s%s%s\n",
