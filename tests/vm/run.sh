@@ -139,6 +139,11 @@ depmod -b "$overlay/usr" "$abi" || nepf_die "depmod failed"
 cp "$vmdir/init" "$overlay/init"
 cp "$vmdir"/guest/*.sh "$overlay/nepf/guest/"
 [ -z "$GUEST_SCRIPT" ] || cp "$GUEST_SCRIPT" "$overlay/nepf/user/"
+# The project's configuration tool, for the guest tests that drive it.
+if [ -f "$NEPF_TOP/scripts/nvme-epf" ]; then
+	mkdir -p "$overlay/nepf/scripts"
+	cp "$NEPF_TOP/scripts/nvme-epf" "$overlay/nepf/scripts/"
+fi
 {
 	printf 'NEPF_SUITE=%q\n' "$suite"
 	printf 'GUEST_TESTS=%q\n' "$GUEST_TESTS"
