@@ -79,10 +79,10 @@ nepf_apt_cache() { NEPF_APT_TOOL=apt-cache nepf_apt "$@"; }
 nepf_apt_update() {
 	local suite=$1 d; d=$(nepf_apt_dir "$suite")
 	if [ ! -e "$d/updated" ] || [ -n "$(find "$d/updated" -mmin +1440)" ] ||
-	   ! ls "$d/lists/"*_InRelease >/dev/null 2>&1; then
+	   ! ls "$d/lists/"*_InRelease "$d/lists/"*_Packages* >/dev/null 2>&1; then
 		nepf_log "apt update ($suite)"
 		rm -f "$d/updated"
-		nepf_apt "$suite" update -qq >&2 && touch "$d/updated"
+		nepf_apt "$suite" update -qq --error-on=any >&2 && touch "$d/updated"
 	fi
 }
 
