@@ -12,7 +12,6 @@
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
-#include <linux/version.h>
 #include "compat.h"
 #include "backend.h"
 #include "backend-priv.h"
@@ -21,31 +20,6 @@ struct nepf_bdev {
 	struct nepf_bdev_handle h;
 	struct block_device *bdev;
 };
-
-/* TODO(compat.h): write cache flag, blkdev_issue_flush(), bio size. */
-static bool nepf_compat_bdev_write_cache(struct block_device *bdev)
-{
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
-	return bdev_write_cache(bdev);
-#else
-	return test_bit(QUEUE_FLAG_WC, &bdev_get_queue(bdev)->queue_flags);
-#endif
-}
-
-static int nepf_compat_blkdev_issue_flush(struct block_device *bdev)
-{
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(5, 12, 0)
-	return blkdev_issue_flush(bdev);
-#else
-	return blkdev_issue_flush(bdev, GFP_KERNEL);
-#endif
-}
-
-#ifdef BIO_MAX_VECS
-#define NEPF_BIO_MAX_VECS	BIO_MAX_VECS
-#else
-#define NEPF_BIO_MAX_VECS	BIO_MAX_PAGES
-#endif
 
 /* (blk_status_t is a sparse-restricted type: compared, not switched on.) */
 static enum nepf_io_result nepf_bdev_result(enum nepf_io_op op,
@@ -91,7 +65,7 @@ static int nepf_bdev_ns_open(struct nepf_ns *ns)
 	ns->nr_blocks = nepf_bdev_nr_sectors(bdev) >> (ns->lba_shift - SECTOR_SHIFT);
 	ns->can_discard = nepf_bdev_max_discard_sectors(bdev) != 0;
 	ns->can_write_zeroes = bdev_write_zeroes_sectors(bdev) != 0;
-	ns->volatile_cache = nepf_compat_bdev_write_cache(bdev);
+	ns->volatile_cache = nepf_bdev_write_cache(bdev);
 	if (bdev_read_only(bdev) && !ns->cfg.readonly) {
 		pr_err("nvme_epf: nsid %u: %s is read-only: set readonly to 1\n",
 		       ns->nsid, ns->cfg.path);
@@ -265,7 +239,7 @@ static void nepf_bdev_flush_all(struct nepf_ns *ns)
 
 	if (!ns->volatile_cache)
 		return;
-	ret = nepf_compat_blkdev_issue_flush(b->bdev);
+	ret = nepf_blkdev_issue_flush(b->bdev);
 	if (ret)
 		pr_warn("nvme_epf: nsid %u: flushing %s failed (%d)\n",
 			ns->nsid, ns->cfg.path, ret);

@@ -358,6 +358,17 @@ static inline void nepf_epc_events_unregister(struct pci_epf *epf)
 #define NEPF_EPF_OPS_CONST
 #endif
 
+/*
+ * NEPF_EPF_OPS_ADD_CFS(fn) in a pci_epf_ops initializer: ".add_cfs = fn,"
+ * where functions have their own configfs attributes (5.12+), nothing
+ * before (define fn __maybe_unused).
+ */
+#ifdef NEPF_HAVE_EPF_OPS_ADD_CFS
+#define NEPF_EPF_OPS_ADD_CFS(fn)	.add_cfs = (fn),
+#else
+#define NEPF_EPF_OPS_ADD_CFS(fn)	/* fn is never called */
+#endif
+
 /* static NEPF_EPF_PROBE_DECL(fn) { ... }: probe with the kernel's signature. */
 #ifdef NEPF_HAVE_EPF_PROBE_ID
 #define NEPF_EPF_PROBE_DECL(fn) int fn(struct pci_epf *epf, const struct pci_epf_device_id *id)
@@ -492,6 +503,33 @@ static inline unsigned int nepf_bdev_max_discard_sectors(struct block_device *bd
 	return blk_queue_discard(q) ? q->limits.max_discard_sectors : 0;
 #endif
 }
+
+/* The device has a volatile write cache (QUEUE_FLAG_WC before 5.19, gone in 6.11). */
+static inline bool nepf_bdev_write_cache(struct block_device *bdev)
+{
+#ifdef NEPF_HAVE_BDEV_WRITE_CACHE
+	return bdev_write_cache(bdev);
+#else
+	return test_bit(QUEUE_FLAG_WC, &bdev_get_queue(bdev)->queue_flags);
+#endif
+}
+
+/* Flush the device's volatile cache and wait; 0 or -errno. */
+static inline int nepf_blkdev_issue_flush(struct block_device *bdev)
+{
+#ifdef NEPF_HAVE_BLKDEV_ISSUE_FLUSH_1ARG
+	return blkdev_issue_flush(bdev);
+#else
+	return blkdev_issue_flush(bdev, GFP_KERNEL);
+#endif
+}
+
+/* Most bio_vecs one bio can hold. */
+#ifdef NEPF_HAVE_BIO_MAX_VECS
+#define NEPF_BIO_MAX_VECS	BIO_MAX_VECS
+#else
+#define NEPF_BIO_MAX_VECS	BIO_MAX_PAGES
+#endif
 
 /* ---- files, configfs, modules ---- */
 
