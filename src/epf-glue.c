@@ -207,8 +207,8 @@ static int nepf_link_down_event(struct pci_epf *epf)
 NEPF_EPC_EVENT_OPS(nepf_event_ops, nepf_epc_init_event, nepf_epc_deinit_event,
 		   nepf_link_up_event, nepf_link_down_event);
 
-static struct config_group *nepf_epf_add_cfs(struct pci_epf *epf,
-					     struct config_group *group)
+static __maybe_unused struct config_group *nepf_epf_add_cfs(struct pci_epf *epf,
+							    struct config_group *group)
 {
 	/*
 	 * pci_ep/functions/nvme_epf/<x> exists when PCI_ENDPOINT_CONFIGFS is
@@ -228,10 +228,10 @@ static const struct pci_epf_device_id nepf_epf_ids[] = {
 	{},
 };
 
-static const struct pci_epf_ops nepf_epf_ops = {
+static NEPF_EPF_OPS_CONST struct pci_epf_ops nepf_epf_ops = {
 	.bind = nepf_epf_bind,
 	.unbind = nepf_epf_unbind,
-	.add_cfs = nepf_epf_add_cfs,
+	NEPF_EPF_OPS_ADD_CFS(nepf_epf_add_cfs)
 };
 
 static struct pci_epf_driver nepf_epf_driver = {
