@@ -45,7 +45,7 @@ MODULE_PARM_DESC(cmd_wq_unbound,
 		 "run commands on any CPU (1, default) or where queued (0); read at start");
 
 #define NEPF_DEEP_IDLE_NS	(1000ULL * NSEC_PER_MSEC)
-#define NEPF_BUSY_SLEEP_US	20	/* longest sleep while commands run */
+#define NEPF_BUSY_SLEEP_US	20U	/* longest sleep while commands run */
 #define NEPF_QUIESCE_WARN_S	10
 
 static struct kmem_cache *nepf_cmd_cache;
