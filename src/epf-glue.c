@@ -207,17 +207,6 @@ static int nepf_link_down_event(struct pci_epf *epf)
 NEPF_EPC_EVENT_OPS(nepf_event_ops, nepf_epc_init_event, nepf_epc_deinit_event,
 		   nepf_link_up_event, nepf_link_down_event);
 
-static __maybe_unused struct config_group *nepf_epf_add_cfs(struct pci_epf *epf,
-							    struct config_group *group)
-{
-	/*
-	 * pci_ep/functions/nvme_epf/<x> exists when PCI_ENDPOINT_CONFIGFS is
-	 * on, but a controller needs a subsystem and namespaces: those live
-	 * in /sys/kernel/config/nvme_epf/, so there is nothing to add here.
-	 */
-	return NULL;
-}
-
 static NEPF_EPF_PROBE_DECL(nepf_epf_probe)
 {
 	return 0;
@@ -228,10 +217,14 @@ static const struct pci_epf_device_id nepf_epf_ids[] = {
 	{},
 };
 
+/*
+ * No add_cfs (which 5.10 lacks anyway): pci_ep/functions/nvme_epf/<x>
+ * exists when PCI_ENDPOINT_CONFIGFS is on, but a controller needs a
+ * subsystem and namespaces: those live in /sys/kernel/config/nvme_epf/.
+ */
 static NEPF_EPF_OPS_CONST struct pci_epf_ops nepf_epf_ops = {
 	.bind = nepf_epf_bind,
 	.unbind = nepf_epf_unbind,
-	NEPF_EPF_OPS_ADD_CFS(nepf_epf_add_cfs)
 };
 
 static struct pci_epf_driver nepf_epf_driver = {
