@@ -358,17 +358,6 @@ static inline void nepf_epc_events_unregister(struct pci_epf *epf)
 #define NEPF_EPF_OPS_CONST
 #endif
 
-/*
- * NEPF_EPF_OPS_ADD_CFS(fn) in a pci_epf_ops initializer: ".add_cfs = fn,"
- * where functions have their own configfs attributes (5.12+), nothing
- * before (define fn __maybe_unused).
- */
-#ifdef NEPF_HAVE_EPF_OPS_ADD_CFS
-#define NEPF_EPF_OPS_ADD_CFS(fn)	.add_cfs = (fn),
-#else
-#define NEPF_EPF_OPS_ADD_CFS(fn)	/* fn is never called */
-#endif
-
 /* static NEPF_EPF_PROBE_DECL(fn) { ... }: probe with the kernel's signature. */
 #ifdef NEPF_HAVE_EPF_PROBE_ID
 #define NEPF_EPF_PROBE_DECL(fn) int fn(struct pci_epf *epf, const struct pci_epf_device_id *id)
