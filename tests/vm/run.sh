@@ -18,6 +18,7 @@
 #   VM_MODULES             extra stock kernel modules for the guest
 #   VM_ALLOW_MISSING_MODULES=1  boot even if nvme_epf.ko/vepc.ko do not build
 #   VM_VERBOSE=1           echo the whole guest console
+#   VM_SLOTS=2             guests allowed to run at once on this machine
 #
 # Prints the guest's PASS/FAIL/SKIP lines as "<suite>/<name>" (and whatever
 # a guest script prints between NEPF-SHOW-BEGIN and NEPF-SHOW-END), keeps the
@@ -163,6 +164,18 @@ cat "$base/base.cpio" "$work/run.cpio" > "$work/initrd.cpio"
 cpu=${VM_CPU:-cortex-a72}
 append="console=ttyAMA0 panic=-1 mem=1536M quiet loglevel=4 ${VM_APPEND:-}"
 timeout_s=${VM_TIMEOUT:-900}
+# Several checkouts on one 2-core machine: at most VM_SLOTS guests run at
+# once (a TCG guest starved of CPU hits the host driver's I/O timeouts).
+slot_fd=
+while [ -z "$slot_fd" ]; do
+	for ((i = 0; i < ${VM_SLOTS:-2}; i++)); do
+		mkdir -p "$NEPF_CACHE/locks"
+		exec {fd}>"$NEPF_CACHE/locks/qemu.$i"
+		if flock -n "$fd"; then slot_fd=$fd; break; fi
+		exec {fd}>&-
+	done
+	[ -n "$slot_fd" ] || sleep 3
+done
 nepf_log "booting $suite ($abi) under QEMU TCG, -cpu $cpu, timeout ${timeout_s}s"
 boot=$(date +%s)
 # shellcheck disable=SC2086
