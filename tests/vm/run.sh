@@ -19,6 +19,8 @@
 #   VM_ALLOW_MISSING_MODULES=1  boot even if nvme_epf.ko/vepc.ko do not build
 #   VM_VERBOSE=1           echo the whole guest console
 #   VM_SLOTS=2             guests allowed to run at once on this machine
+#   VM_INTREE=1|0          build the test-only in-tree modules (tests/intree)
+#                          always / never (default: when a selected test needs them)
 #
 # Prints the guest's PASS/FAIL/SKIP lines as "<suite>/<name>" (and whatever
 # a guest script prints between NEPF-SHOW-BEGIN and NEPF-SHOW-END), keeps the
@@ -134,6 +136,39 @@ build_module() {
 build_module tests/vepc vepc
 build_module src nvme_epf
 [ "$build_failed" = 0 ] || { nepf_log "not booting: module build failed"; exit 1; }
+
+# TEST-ONLY in-tree modules (tests/intree: pci-ep-cfs, nvmet-pci-epf) from
+# Debian's linux-source of this kernel.  VM_INTREE=1 always builds them,
+# 0 never; by default only when a selected guest test (or the -s script)
+# has the line "# nepf-vm: intree".
+intree_wanted() {
+	local - f pat scripts
+	case ${VM_INTREE:-auto} in 1) return 0 ;; 0) return 1 ;; esac
+	scripts=("$vmdir"/guest/[0-9][0-9]-*.sh)
+	set -f	# GUEST_TESTS holds patterns, not files here
+	for f in "${scripts[@]}"; do
+		for pat in $GUEST_TESTS; do
+			# shellcheck disable=SC2254
+			case $(basename "$f" .sh) in $pat)
+				grep -q '^# nepf-vm: intree' "$f" && return 0 ;;
+			esac
+		done
+	done
+	[ -n "$GUEST_SCRIPT" ] && grep -q '^# nepf-vm: intree' "$GUEST_SCRIPT"
+}
+intree_mods=""
+if intree_wanted; then
+	if idir=$("$NEPF_TOP/tests/intree/build.sh" "$suite" "$abi" 2> "$work/kbuild-intree.log"); then
+		cp "$idir"/*.ko "$overlay/usr/lib/modules/$abi/updates/"
+		intree_mods=$(cd "$idir" && ls -- *.ko | sed 's/\.ko$//' | tr '\n' ' ')
+		result PASS build-intree
+	else
+		# The guest still boots: the tests that need these modules skip.
+		cp "$work/kbuild-intree.log" "$out/"
+		tail -n 20 "$work/kbuild-intree.log" >&2
+		result FAIL build-intree
+	fi
+fi
 depmod -b "$overlay/usr" "$abi" || nepf_die "depmod failed"
 
 # The per-run part of the initramfs: init, tests, settings, our modules.
@@ -149,6 +184,7 @@ fi
 	printf 'NEPF_SUITE=%q\n' "$suite"
 	printf 'GUEST_TESTS=%q\n' "$GUEST_TESTS"
 	printf 'NEPF_MODULES=%q\n' "vepc nvme_epf"
+	printf 'NEPF_INTREE=%q\n' "$intree_mods"
 	printf 'VM_SCRIPT_TIMEOUT=%q\n' "${VM_SCRIPT_TIMEOUT:-600}"
 	printf 'VM_ALLOW_MISSING_MODULES=%q\n' "${VM_ALLOW_MISSING_MODULES:-0}"
 } > "$overlay/nepf/env"

@@ -21,6 +21,13 @@
 #   nepf_dump                configfs tree with values (endpoint view)
 #   host_dump                lspci, nvme list, interrupts (host view)
 #   dmesg_since_mark / dmesg_mark   kernel log lines since the last mark
+#   intree_has MOD           the host built test-only in-tree module MOD
+#                            (tests/intree: pci-ep-cfs, nvmet-pci-epf) for
+#                            this guest; a script that needs them has the
+#                            line "# nepf-vm: intree"
+#   pci_ep_cfs_load [DRIVERS]  load pci-ep-cfs with controllers/ groups for
+#                            every EPC (and functions/ groups for DRIVERS,
+#                            comma separated; default: its own list)
 
 NEPF_CFS=${NEPF_CFS:-/sys/kernel/config/nvme_epf}
 NEPF_SUB=${NEPF_SUB:-s0}
@@ -221,4 +228,15 @@ host_dump() {
 	echo "--- lspci -nn"; lspci -nn
 	echo "--- nvme list"; nvme list
 	echo "--- /proc/interrupts (nvme)"; grep -E 'nvme|CPU' /proc/interrupts
+}
+
+intree_has() {
+	case " ${NEPF_INTREE:-} " in *" $1 "*) return 0 ;; esac
+	return 1
+}
+
+pci_ep_cfs_load() {
+	local epcs
+	epcs=$(ls /sys/class/pci_epc | paste -sd, -)
+	modprobe pci-ep-cfs controllers="$epcs" ${1:+functions="$1"}
 }
