@@ -10,9 +10,12 @@
  *    PCI address, accessed with memcpy_fromio/memcpy_toio.
  * Small transfers (SQE fetch, CQE post) go through a window even when DMA
  * exists: setting up a DMA descriptor costs more than copying 64 bytes.
- * A failed DMA transfer is retried through a window; a failed window
- * transfer fails the copy (-EIO), which the core reports to the host as a
- * Data Transfer Error.  Data is never silently wrong or short.
+ * A failed DMA transfer or window mapping fails the copy (-EIO), which the
+ * core reports to the host as a Data Transfer Error (retryable: no DNR).
+ * A failed DMA is not retried through a window: the usual cause is a host
+ * address the host never mapped, and a window read of it returns all-ones
+ * (an Unsupported Request) without any error the function can see, so the
+ * command would complete successfully with wrong data.
  */
 #include <linux/module.h>
 #include <linux/dma-mapping.h>
@@ -231,8 +234,9 @@ static int nepf_host_xfer(struct nepf_dma *d, u64 pci_addr, void *buf,
 		if (!ret)
 			return 0;
 		atomic64_inc(&d->nr_errors);
-		pr_warn_ratelimited("nvme_epf: DMA %s host 0x%llx len %zu failed (%d), using a window\n",
+		pr_warn_ratelimited("nvme_epf: DMA %s host 0x%llx len %zu failed (%d)\n",
 				    to_host ? "to" : "from", pci_addr, len, ret);
+		return -EIO;
 	}
 	return nepf_mmio_xfer(d, pci_addr, buf, len, to_host);
 }
