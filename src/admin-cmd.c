@@ -120,7 +120,9 @@ static void ns_nguid(struct nepf_ctrl *ctrl, struct nepf_ns *ns, u8 *nguid)
 static void id_ctrl(struct nepf_ctrl *ctrl, struct nvme_id_ctrl *id)
 {
 	const struct nepf_ctrl_config *cfg = &ctrl->cfg;
-	u32 sgls = NVME_CTRL_SGLS_SUPPORTED | NVME_CTRL_SGLS_BIT_BUCKET;
+	/* prp-sgl.c ignores what an SGL describes beyond the transfer. */
+	u32 sgls = NVME_CTRL_SGLS_SUPPORTED | NVME_CTRL_SGLS_BIT_BUCKET |
+		   NVME_CTRL_SGLS_OVERSIZE;
 
 	id->vid = cpu_to_le16(cfg->vid);
 	id->ssvid = cpu_to_le16(cfg->ssvid);
