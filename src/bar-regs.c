@@ -49,6 +49,8 @@ static void regs_restore_ro(struct nepf_ctrl *ctrl)
 	wr32(ctrl, NVME_REG_NSSR, 0);		/* CAP.NSSRS = 0 */
 	for (off = NVME_REG_CMBLOC; off < NVME_REG_CRTO; off += 4)
 		wr32(ctrl, off, 0);		/* no CMB, boot partitions */
+	for (off = NVME_REG_PMRCAP; off <= NVME_REG_PMRMSCU; off += 4)
+		wr32(ctrl, off, 0);		/* no PMR (CAP.PMRS = 0) */
 	/* Ready with media (CAP.CRWMS): same timeouts as CAP.TO. */
 	wr32(ctrl, NVME_REG_CRTO, NEPF_CAP_TO | (NEPF_CAP_TO << 16));
 }

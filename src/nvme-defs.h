@@ -41,6 +41,7 @@ enum {
 	NVME_REG_CMBSTS	= 0x0058,	/* CMB Status */
 	NVME_REG_CRTO	= 0x0068,	/* Controller Ready Timeouts */
 	NVME_REG_PMRCAP	= 0x0e00,	/* Persistent Memory Capabilities */
+	NVME_REG_PMRMSCU = 0x0e18,	/* PMR Memory Space Control Upper */
 	NVME_REG_PMRCTL	= 0x0e04,
 	NVME_REG_PMRSTS	= 0x0e08,
 	NVME_REG_DBS	= 0x1000,	/* SQ 0 Tail Doorbell */

@@ -262,3 +262,15 @@ UNIT_TEST(regs_invalid_cq_doorbell_aen)
 	CHECK_EQ(cqe.cid, aer.cid);
 	sim_free(s);
 }
+
+UNIT_TEST(regs_pmr_reads_zero)
+{
+	struct sim *s = unit_sim_enabled();
+
+	sim_wr32(s, NVME_REG_PMRCAP, ~0U);
+	sim_wr32(s, NVME_REG_PMRMSCU, ~0U);
+	sim_run(s);
+	CHECK_EQ(sim_rd32(s, NVME_REG_PMRCAP), 0);
+	CHECK_EQ(sim_rd32(s, NVME_REG_PMRMSCU), 0);
+	sim_free(s);
+}
