@@ -146,6 +146,44 @@ u32 nepf_regs_irq_mask(struct nepf_ctrl *ctrl)
 	return READ_ONCE(ctrl->intms);
 }
 
+/*
+ * A doorbell of a queue that does not exist: asynchronous event "Invalid
+ * Doorbell Register" (NVMe 1.3d 4.1; Base 2.0 5.27.1.2, error type 00h).
+ * Creation and deletion clear a queue's doorbells, so a non-zero value
+ * here was written while the queue was absent.  The value is left alone
+ * (clearing it could race with a Create completing on the poll thread and
+ * lose a legitimate doorbell) and each new value is reported once.
+ */
+static void regs_stray_doorbells(struct nepf_ctrl *ctrl)
+{
+	bool stray = false;
+	u32 db;
+	u16 qid;
+
+	if (READ_ONCE(ctrl->state) != NEPF_CTRL_LIVE)
+		return;
+	for (qid = 1; qid <= ctrl->cfg.max_io_queues; qid++) {
+		struct nepf_sq *sq = &ctrl->sq[qid];
+		struct nepf_cq *cq = &ctrl->cq[qid];
+
+		if (!READ_ONCE(sq->valid) && !READ_ONCE(sq->deleting)) {
+			db = nepf_regs_sq_tail(ctrl, qid);
+			if (db && db != sq->stray_db)
+				stray = true;
+			sq->stray_db = db;
+		}
+		if (!READ_ONCE(cq->valid)) {
+			db = nepf_regs_cq_head(ctrl, qid);
+			if (db && db != cq->stray_db)
+				stray = true;
+			cq->stray_db = db;
+		}
+	}
+	if (stray)
+		nepf_ctrl_aen(ctrl, NVME_AER_TYPE_ERROR,
+			      NVME_AER_ERROR_INVALID_DB_REG, NVME_LOG_ERROR);
+}
+
 enum nepf_regs_event nepf_regs_poll(struct nepf_ctrl *ctrl)
 {
 	u32 cc = rd32(ctrl, NVME_REG_CC);
@@ -178,6 +216,8 @@ enum nepf_regs_event nepf_regs_poll(struct nepf_ctrl *ctrl)
 		ctrl->cc &= ~NVME_CC_SHN_MASK;
 	}
 	regs_restore_ro(ctrl);
+	if (ev == NEPF_REGS_NONE)
+		regs_stray_doorbells(ctrl);
 	return ev;
 }
 

@@ -115,6 +115,7 @@ struct nepf_cq {
 	/* completions waiting for room (the host has not consumed the CQ) */
 	struct nepf_cqe_wait *wait_head, *wait_tail;
 	u32 nr_wait;
+	u32 stray_db;		/* head last reported while the CQ did not exist */
 };
 
 struct nepf_sq {
@@ -130,6 +131,7 @@ struct nepf_sq {
 	u32 inflight;		/* fetched, not yet completed (ctrl->lock) */
 	bool deleting;		/* Delete I/O SQ waits for inflight == 0 */
 	u16 delete_cid;		/* ... and then completes this admin command */
+	u32 stray_db;		/* tail last reported while the SQ did not exist */
 };
 
 /* One command, from fetch to completion. */

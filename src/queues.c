@@ -29,6 +29,7 @@ static void cq_init(struct nepf_cq *cq, u16 qid, u16 size, u64 addr,
 	cq->wait_head = NULL;
 	cq->wait_tail = NULL;
 	cq->nr_wait = 0;
+	cq->stray_db = 0;
 }
 
 static void sq_init(struct nepf_sq *sq, u16 qid, u16 size, u64 addr, u16 cqid,
@@ -45,6 +46,7 @@ static void sq_init(struct nepf_sq *sq, u16 qid, u16 size, u64 addr, u16 cqid,
 	sq->inflight = 0;
 	sq->deleting = false;
 	sq->delete_cid = 0;
+	sq->stray_db = 0;
 }
 
 void nepf_queues_setup_admin(struct nepf_ctrl *ctrl, u32 aqa, u64 asq, u64 acq)
@@ -69,13 +71,13 @@ void nepf_queues_teardown(struct nepf_ctrl *ctrl)
 	unsigned int qid;
 
 	for (qid = 0; qid <= NEPF_MAX_IO_QUEUES; qid++) {
+		nepf_regs_clear_doorbell(ctrl, qid, false);
+		nepf_regs_clear_doorbell(ctrl, qid, true);
 		WRITE_ONCE(ctrl->sq[qid].valid, false);
 		sq_init(&ctrl->sq[qid], qid, 0, 0, 0, 0);
 		nepf_lock(&ctrl->cq[qid].lock, flags);
 		WRITE_ONCE(ctrl->cq[qid].valid, false);
 		nepf_unlock(&ctrl->cq[qid].lock, flags);
-		nepf_regs_clear_doorbell(ctrl, qid, false);
-		nepf_regs_clear_doorbell(ctrl, qid, true);
 	}
 }
 
@@ -186,6 +188,8 @@ u16 nepf_queue_delete_sq(struct nepf_ctrl *ctrl, const struct nvme_sqe *sqe)
 	if (!qid || qid > NEPF_MAX_IO_QUEUES || !ctrl->sq[qid].valid)
 		return NVME_SC_QID_INVALID | DNR;
 	sq = &ctrl->sq[qid];
+	/* Before the queue goes: a stale tail is not a stray doorbell. */
+	nepf_regs_clear_doorbell(ctrl, qid, false);
 	/*
 	 * Entries not fetched yet are dropped; commands already running
 	 * complete first, then the core posts this command's completion.
@@ -219,6 +223,7 @@ u16 nepf_queue_delete_cq(struct nepf_ctrl *ctrl, const struct nvme_sqe *sqe)
 	if (nr_sqs)
 		return NVME_SC_INVALID_QUEUE | DNR;	/* Invalid Queue Deletion */
 	nepf_cq_drop_waiting(ctrl, cq);
+	nepf_regs_clear_doorbell(ctrl, qid, true);
 	nepf_lock(&cq->lock, flags);
 	WRITE_ONCE(cq->valid, false);
 	nepf_unlock(&cq->lock, flags);

@@ -263,6 +263,36 @@ UNIT_TEST(regs_invalid_cq_doorbell_aen)
 	sim_free(s);
 }
 
+UNIT_TEST(regs_doorbell_of_absent_queue_aen)
+{
+	struct sim *s = unit_sim_enabled();
+	struct nvme_sqe aer;
+	struct nvme_cqe cqe;
+	u8 log[4096];
+
+	sim_sqe(&aer, nvme_admin_async_event);
+	CHECK_EQ(sim_cmd(s, 0, &aer, NULL), SIM_NO_CQE);
+	/* I/O SQ 1 was never created: Invalid Doorbell Register */
+	sim_wr32(s, NVME_REG_SQTDBL(1), 3);
+	sim_run(s);
+	CHECK_EQ(sim_reap(s, 0, &cqe), 0);
+	CHECK_EQ(cqe.cid, aer.cid);
+	CHECK_EQ(le32_to_cpu(cqe.result),
+		 NVME_AER_RESULT(NVME_AER_TYPE_ERROR, NVME_AER_ERROR_INVALID_DB_REG,
+				 NVME_LOG_ERROR));
+	/* the same value again is not a new event; a CQ head after the log is */
+	sim_sqe(&aer, nvme_admin_async_event);
+	CHECK_EQ(sim_cmd(s, 0, &aer, NULL), SIM_NO_CQE);
+	CHECK_EQ(sim_get_log(s, NVME_LOG_ERROR, 4096, 0, false, log), 0);
+	sim_run(s);
+	CHECK_EQ(sim_reap(s, 0, &cqe), -EAGAIN);
+	sim_wr32(s, NVME_REG_CQHDBL(1), 1);
+	sim_run(s);
+	CHECK_EQ(sim_reap(s, 0, &cqe), 0);
+	CHECK_EQ(cqe.cid, aer.cid);
+	sim_free(s);
+}
+
 UNIT_TEST(regs_pmr_reads_zero)
 {
 	struct sim *s = unit_sim_enabled();
