@@ -70,6 +70,7 @@ void nepf_regs_init(struct nepf_ctrl *ctrl)
 	ctrl->cc = 0;
 	ctrl->intms = 0;
 	ctrl->state = NEPF_CTRL_DISABLED;
+	ctrl->rejected.valid = false;
 	memset(ctrl->bar, 0, ctrl->bar_size);
 	regs_restore_ro(ctrl);
 }
@@ -105,13 +106,31 @@ static enum nepf_regs_event regs_enable(struct nepf_ctrl *ctrl, u32 cc)
 	u64 acq = rd64(ctrl, NVME_REG_ACQ);
 	const char *why;
 
-	/* Shutdown bits are handled on their own by the next polls. */
-	ctrl->cc = cc & ~NVME_CC_SHN_MASK;
+	/* The same refused values again: still refused, nothing new. */
+	if (ctrl->rejected.valid && ctrl->rejected.cc == cc &&
+	    ctrl->rejected.aqa == aqa && ctrl->rejected.asq == asq &&
+	    ctrl->rejected.acq == acq)
+		return NEPF_REGS_NONE;
 	why = regs_enable_check(ctrl, cc, aqa, asq, acq);
 	if (why) {
+		/*
+		 * CC.EN is not recorded: RDY never became 1, so a host may
+		 * clear EN and set it again faster than we poll (Linux does,
+		 * after CFS).  New values with EN set are a new attempt.
+		 */
+		ctrl->cc = cc & ~(NVME_CC_SHN_MASK | NVME_CC_ENABLE);
+		ctrl->rejected.valid = true;
+		ctrl->rejected.cc = cc;
+		ctrl->rejected.aqa = aqa;
+		ctrl->rejected.asq = asq;
+		ctrl->rejected.acq = acq;
 		nepf_ctrl_fatal(ctrl, why);
 		return NEPF_REGS_NONE;
 	}
+	/* Shutdown bits are handled on their own by the next polls. */
+	ctrl->cc = cc & ~NVME_CC_SHN_MASK;
+	ctrl->rejected.valid = false;
+	ctrl->csts &= ~NVME_CSTS_CFS;	/* left by a refused enable */
 	ctrl->page_size = 1U << (12 + NVME_CC_MPS(cc));
 	nepf_queues_setup_admin(ctrl, aqa, asq, acq);
 	ctrl->state = NEPF_CTRL_LIVE;
@@ -199,6 +218,11 @@ enum nepf_regs_event nepf_regs_poll(struct nepf_ctrl *ctrl)
 		/* The environment quiesces, then calls nepf_ctrl_reset(). */
 		ctrl->cc = cc & ~NVME_CC_SHN_MASK;
 		ev = NEPF_REGS_DISABLE;
+	} else if (!en && ctrl->rejected.valid) {
+		/* Disabled after a refused enable: the reset clears CFS. */
+		ctrl->rejected.valid = false;
+		ctrl->csts = 0;
+		WRITE_ONCE(ctrl->state, NEPF_CTRL_DISABLED);
 	} else if (shn && !(ctrl->cc & NVME_CC_SHN_MASK)) {
 		ctrl->cc |= shn;
 		if (en && ctrl->state == NEPF_CTRL_LIVE) {

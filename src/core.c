@@ -80,6 +80,7 @@ void nepf_ctrl_reset(struct nepf_ctrl *ctrl)
 	nepf_features_reset(ctrl);
 	ctrl->page_size = 0;
 	ctrl->cc &= ~NVME_CC_ENABLE;
+	ctrl->rejected.valid = false;
 	ctrl->csts = 0;
 	WRITE_ONCE(ctrl->state, NEPF_CTRL_DISABLED);
 	nepf_regs_set_ready(ctrl, false);

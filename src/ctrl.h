@@ -195,6 +195,11 @@ struct nepf_ctrl {
 
 	enum nepf_ctrl_state state;
 	u32 cc;				/* last CC value acted upon */
+	struct {			/* an enable refused with CSTS.CFS */
+		bool valid;
+		u32 cc, aqa;
+		u64 asq, acq;
+	} rejected;
 	u64 cap;
 	u32 vs;
 	u32 csts;			/* shadow: the BAR copy is rewritten */

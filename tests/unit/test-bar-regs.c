@@ -304,3 +304,37 @@ UNIT_TEST(regs_pmr_reads_zero)
 	CHECK_EQ(sim_rd32(s, NVME_REG_PMRMSCU), 0);
 	sim_free(s);
 }
+
+/*
+ * A refused enable leaves RDY = 0, so a host may clear EN and set it again
+ * between two polls: new register values with EN set are a new attempt,
+ * the same values stay refused (and are not reported again).
+ */
+UNIT_TEST(regs_refused_enable_then_fast_reenable)
+{
+	struct sim *s = sim_new(NULL);
+
+	CHECK(sim_enable_cc(s, 32, 32, CC_IO | (5 << NVME_CC_MPS_SHIFT)));
+	CHECK_EQ(sim_rd32(s, NVME_REG_CSTS), NVME_CSTS_CFS);
+	sim_run(s);
+	CHECK_EQ(sim_rd32(s, NVME_REG_CSTS), NVME_CSTS_CFS);
+	/* EN 1 -> 0 -> 1 unseen, a valid CC this time */
+	CHECK_EQ(sim_enable(s, 32), 0);
+	CHECK_EQ(sim_rd32(s, NVME_REG_CSTS), NVME_CSTS_RDY);
+	CHECK_EQ(s->ctrl.state, NEPF_CTRL_LIVE);
+	sim_free(s);
+}
+
+UNIT_TEST(regs_refused_enable_then_disable_clears_cfs)
+{
+	struct sim *s = sim_new(NULL);
+
+	CHECK(sim_enable_cc(s, 1, 32, CC_IO));
+	CHECK_EQ(sim_rd32(s, NVME_REG_CSTS), NVME_CSTS_CFS);
+	sim_wr32(s, NVME_REG_CC, 0);
+	sim_run(s);
+	CHECK_EQ(sim_rd32(s, NVME_REG_CSTS), 0);
+	CHECK_EQ(s->ctrl.state, NEPF_CTRL_DISABLED);
+	CHECK_EQ(sim_enable(s, 32), 0);
+	sim_free(s);
+}
