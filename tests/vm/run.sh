@@ -135,6 +135,7 @@ build_module() {
 }
 build_module tests/vepc vepc
 build_module src nvme_epf
+build_module tests/hostile nvme_hostile
 [ "$build_failed" = 0 ] || { nepf_log "not booting: module build failed"; exit 1; }
 
 # TEST-ONLY in-tree modules (tests/intree: pci-ep-cfs, nvmet-pci-epf) from
@@ -183,7 +184,7 @@ fi
 {
 	printf 'NEPF_SUITE=%q\n' "$suite"
 	printf 'GUEST_TESTS=%q\n' "$GUEST_TESTS"
-	printf 'NEPF_MODULES=%q\n' "vepc nvme_epf"
+	printf 'NEPF_MODULES=%q\n' "vepc nvme_epf nvme_hostile"
 	printf 'NEPF_INTREE=%q\n' "$intree_mods"
 	printf 'VM_SCRIPT_TIMEOUT=%q\n' "${VM_SCRIPT_TIMEOUT:-600}"
 	printf 'VM_ALLOW_MISSING_MODULES=%q\n' "${VM_ALLOW_MISSING_MODULES:-0}"
