@@ -21,6 +21,8 @@
 #include <linux/dma-mapping.h>
 #include <linux/dmaengine.h>
 #include <linux/completion.h>
+#include <linux/delay.h>
+#include <linux/jiffies.h>
 #include <linux/mm.h>
 #include <linux/vmalloc.h>
 #include <linux/io.h>
@@ -41,8 +43,30 @@ module_param(dma_timeout_ms, uint, 0644);
 MODULE_PARM_DESC(dma_timeout_ms, "DMA transfer timeout (ms)");
 
 #define NEPF_WIN_CHUNK_MAX	(128 * 1024)
+/* How long a transfer waits for an outbound window the EPC has no room for. */
+#define NEPF_WIN_WAIT_MS	1000
 
 /* ---- outbound windows ---- */
+
+/*
+ * Map a window onto @pci_addr.  The EPC may have fewer free windows than
+ * max_windows (a smaller controller, other functions using some): -ENOMEM
+ * then means "wait for one", for a bounded time (holders keep a window
+ * for one memcpy only), rather than failing the command.
+ */
+static int nepf_win_map(struct nepf_dma *d, u64 pci_addr, size_t len,
+			struct nepf_epc_map *map)
+{
+	unsigned long deadline = jiffies + msecs_to_jiffies(NEPF_WIN_WAIT_MS);
+	int ret;
+
+	for (;;) {
+		ret = nepf_epc_mem_map(d->epf, pci_addr, len, map);
+		if (ret != -ENOMEM || time_after(jiffies, deadline))
+			return ret;
+		usleep_range(20, 100);
+	}
+}
 
 static int nepf_mmio_xfer(struct nepf_dma *d, u64 pci_addr, void *buf,
 			  size_t len, bool to_host)
@@ -51,13 +75,13 @@ static int nepf_mmio_xfer(struct nepf_dma *d, u64 pci_addr, void *buf,
 	size_t chunk;
 	int ret = 0;
 
-	/* Bounded window use: a full EPC makes mem_map fail, not wait. */
+	/* Bounded window use: at most max_windows mappings at once. */
 	if (down_interruptible(&d->windows))
 		return -EINTR;
 	while (len) {
 		chunk = min(len, d->win_chunk);
 		/* The window may cover less than asked: map.pci_size. */
-		ret = nepf_epc_mem_map(d->epf, pci_addr, chunk, &map);
+		ret = nepf_win_map(d, pci_addr, chunk, &map);
 		if (ret)
 			break;
 		chunk = map.pci_size;
