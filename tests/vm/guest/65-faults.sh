@@ -1,0 +1,214 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Faults under I/O, with data integrity: surprise PCIe link down/up in the
+# middle of writes, DMA channel errors, fewer outbound windows than queues,
+# backend I/O errors (null_blk bad blocks) as media error statuses and
+# error log entries, the backing device removed while in use, and an
+# unload attempt while the host is busy.  fio runs with crc32c verify and
+# verify_backlog; across the link loss a journal of acknowledged writes
+# (dd with O_DIRECT|O_DSYNC, recorded only when dd succeeded) is read back.
+# shellcheck source=tests/vm/guest/lib.sh
+. "${NEPF_LIB:-/nepf/guest/lib.sh}"
+
+V=/sys/kernel/debug/vepc
+if [ ! -d /sys/module/nvme_epf ] || [ ! -d "$V" ]; then
+	skip faults "nvme_epf.ko or vepc.ko not loaded"
+	exit 0
+fi
+stat_of() { awk -v k="$1" '$1 == k {print $2}' "$V/stats"; }
+T0=$(cut -d. -f1 /proc/uptime)
+took() { echo "$1: $(( $(cut -d. -f1 /proc/uptime) - T0 )) s since the start" | indent; }
+
+# fio_verify NAME DEV [fio options...]: random writes, crc32c verify with a
+# backlog, 2 jobs (two CPUs, two queues); the log is /tmp/fio.NAME.
+fio_verify() {
+	local name=$1 dev=$2
+	shift 2
+	timeout 150 fio --name="$name" --filename="$dev" --rw=randwrite --bs=16k \
+		--size=4M --offset_increment=8M --numjobs=2 --direct=1 \
+		--ioengine=libaio --iodepth=8 --verify=crc32c --verify_backlog=32 \
+		--verify_fatal=1 --group_reporting "$@" --output="/tmp/fio.$name"
+}
+fio_ok() {
+	if fio_verify "$@"; then
+		pass "$1"
+	else
+		fail "$1" "fio"
+		grep -E 'err=|verify|error' "/tmp/fio.$1" | head -n 8 | indent
+	fi
+}
+# The host's error log / SMART page of the controller of $1, one line.
+error_log() { nvme error-log "$(nvme_ctrl_of "$1")" -e 16 -o json | tr -d ' \t\n'; }
+media_errors() {
+	nvme smart-log "$(nvme_ctrl_of "$1")" -o json | tr -d ' \t\n' |
+		grep -o '"media_errors":[0-9]*' | cut -d: -f2
+}
+
+up() {
+	nepf_up "$@" && DEV=$(wait_for_nvme 30) && return 0
+	host_dump 2>&1 | indent
+	return 1
+}
+
+# --- link down in the middle of writes, then up again
+# Journal: block i of /tmp/jpat written at block JBASE + i; i is recorded
+# only after its write was acknowledged.  nocreat: while the device is
+# gone, dd must not create a regular file in its place in /dev.
+JBASE=8192
+journal_writer() {
+	local i=0
+	while [ -e /tmp/jrun ] && [ $i -lt 2048 ]; do
+		dd if=/tmp/jpat of="$DEV" bs=4k skip=$i seek=$((JBASE + i)) count=1 \
+			oflag=direct,dsync conv=notrunc,nocreat status=none 2>/dev/null &&
+			echo $i >> /tmp/journal
+		i=$((i + 1))
+	done
+}
+journal_check() {
+	local i bad=0 n=0
+	dd if="$DEV" of=/tmp/jback bs=4k skip=$JBASE count=2048 iflag=direct \
+		status=none || return 1
+	while read -r i; do
+		n=$((n + 1))
+		# (busybox cmp: no -i; compare extracted blocks)
+		dd if=/tmp/jpat of=/tmp/jwant bs=4k skip="$i" count=1 status=none
+		dd if=/tmp/jback of=/tmp/jgot bs=4k skip="$i" count=1 status=none
+		cmp -s /tmp/jwant /tmp/jgot ||
+			{ bad=$((bad + 1)); echo "block $i differs"; }
+	done < /tmp/journal
+	echo "$n acknowledged journal writes, $bad differ"
+	[ "$n" -gt 0 ] && [ "$bad" = 0 ]
+}
+if up queues=4; then
+	fio_ok faults-link-before "$DEV"
+	head -c $((2048 * 4096)) /dev/urandom > /tmp/jpat
+	: > /tmp/journal
+	touch /tmp/jrun
+	journal_writer &
+	jw=$!
+	fio_verify faults-link-fio "$DEV" --time_based --runtime=20 &
+	fw=$!
+	sleep 3
+	echo 0 > "$V/link"
+	sleep 1
+	echo 1 > "$V/link"
+	if DEV=$(wait_for_nvme 30); then
+		pass faults-link-down-up
+		sleep 2
+	else
+		fail faults-link-down-up "no namespace after link up"
+	fi
+	rm -f /tmp/jrun
+	wait "$jw"
+	wait "$fw"
+	echo "fio across the link loss exited $? (errors expected)" | indent
+	if [ -b "$DEV" ]; then
+		journal_check > /tmp/journal.log 2>&1 && pass faults-link-journal-intact ||
+			fail faults-link-journal-intact
+		tail -n 5 /tmp/journal.log | indent
+	fi
+	[ -b "$DEV" ] && fio_ok faults-link-after "$DEV"
+else
+	fail faults-link-up
+fi
+nepf_down
+
+took "DMA channel errors"
+# --- DMA channel errors: a Data Transfer Error the host retries; never
+# wrong data (verify), and the error log says what happened.
+if up queues=4; then
+	e0=$(stat_of dma_errors)
+	fio_verify faults-dma-fail "$DEV" --size=8M &
+	fw=$!
+	for i in 1 2 3 4 5; do
+		sleep 0.7
+		echo 2 > "$V/dma_fail"
+	done
+	if wait "$fw"; then
+		pass faults-dma-fail
+	else
+		fail faults-dma-fail "fio"
+		grep -E 'err=|verify|error' /tmp/fio.faults-dma-fail | head -n 8 | indent
+	fi
+	e1=$(stat_of dma_errors)
+	[ "$e1" -gt "$e0" ] && pass faults-dma-fail-injected ||
+		fail faults-dma-fail-injected "dma_errors $e0 -> $e1"
+	# status 0x004 (Data Transfer Error) in the error log
+	error_log "$DEV" | grep -q '"status_field":4[,}]' &&
+		pass faults-dma-fail-error-log || fail faults-dma-fail-error-log
+	echo 0 > "$V/dma_fail"
+fi
+nepf_down
+
+took "fewer outbound windows"
+# --- fewer outbound windows than queues (4 I/O + admin)
+for w in 2 1; do
+	echo "$w" > "$V/windows"
+	if up queues=4; then
+		fio_ok "faults-windows-$w" "$DEV"
+	else
+		fail "faults-windows-$w" "device did not come up"
+	fi
+	nepf_down
+done
+echo 16 > "$V/windows"
+
+took "backend I/O errors"
+# --- backend I/O errors: null_blk bad blocks -> media errors + error log
+if up queues=2 bs=512; then
+	bad=4096	# LBA (512-byte blocks), 8 of them
+	m0=$(media_errors "$DEV")
+	echo "+$bad-$((bad + 7))" > "$NEPF_NULLB_ITEM/badblocks"
+	check faults-badblock-read-fails sh -c \
+		"! dd if=$DEV of=/dev/null bs=512 skip=$bad count=1 iflag=direct status=none"
+	check faults-badblock-write-fails sh -c \
+		"! dd if=/dev/zero of=$DEV bs=512 seek=$bad count=1 oflag=direct status=none"
+	log=$(error_log "$DEV")
+	# 0x281 Unrecovered Read Error, 0x280 Write Fault, at that LBA
+	echo "$log" | grep -q "\"status_field\":641,[^}]*\"lba\":${bad}[,}]" &&
+		pass faults-badblock-read-error-log ||
+		fail faults-badblock-read-error-log "$(echo "$log" | head -c 300)"
+	echo "$log" | grep -q "\"status_field\":640,[^}]*\"lba\":${bad}[,}]" &&
+		pass faults-badblock-write-error-log ||
+		fail faults-badblock-write-error-log
+	m1=$(media_errors "$DEV")
+	[ "${m1:-0}" -gt "${m0:-0}" ] && pass faults-badblock-smart-media-errors ||
+		fail faults-badblock-smart-media-errors "$m0 -> $m1"
+	fio_ok faults-badblock-rest-intact "$DEV" --offset=16M
+	echo "-$bad-$((bad + 7))" > "$NEPF_NULLB_ITEM/badblocks"
+	check faults-badblock-cleared dd if="$DEV" of=/dev/null bs=512 skip=$bad \
+		count=8 iflag=direct status=none
+else
+	fail faults-badblock-up
+fi
+nepf_down
+
+took "an unload attempt"
+# --- an unload attempt while the host is busy: refused, I/O unharmed
+if up queues=4; then
+	fio_verify faults-unload-busy "$DEV" --size=8M &
+	fw=$!
+	sleep 2
+	check faults-unload-refused sh -c "! modprobe -r nvme_epf 2>/dev/null"
+	wait "$fw" && pass faults-unload-busy-io || fail faults-unload-busy-io fio
+fi
+nepf_down
+
+took "the backing device disappears"
+# --- the backing device disappears while in use: errors, not a hang
+if up queues=2; then
+	fio_verify faults-backend-gone "$DEV" --size=8M --time_based --runtime=20 &
+	fw=$!
+	sleep 2
+	echo 0 > "$NEPF_NULLB_ITEM/power"
+	start=$(date +%s)
+	wait "$fw"
+	rc=$?
+	t=$(( $(date +%s) - start ))
+	[ "$rc" != 0 ] && [ "$rc" != 124 ] && pass faults-backend-gone-io-fails ||
+		fail faults-backend-gone-io-fails "fio exit $rc after ${t}s"
+	check faults-backend-gone-admin nvme id-ctrl "$(nvme_ctrl_of "$DEV")"
+fi
+check faults-backend-gone-teardown nepf_down
+took end
+nepf_exit
