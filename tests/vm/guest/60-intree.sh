@@ -54,47 +54,13 @@ if ! intree_has nvmet-pci-epf; then
 	check intree-cfs-unload modprobe -r pci-ep-cfs
 	nepf_exit
 fi
-nvmet=/sys/kernel/config/nvmet
-nqn=nvmepf.0.nqn
-sub=$nvmet/subsystems/$nqn
-fn=$cfs/functions/nvmet_pci_epf/nvmepf.0
 queues=4
 nvmet_up() {
-	modprobe nvmet && modprobe nvmet-pci-epf || return 1
-	nullb_create $((512 * 1024 * 1024)) 512 || return 1
-	mkdir "$sub" &&
-	echo -n "Linux-pci-epf" > "$sub/attr_model" &&
-	echo 0x1b96 > "$sub/attr_vendor_id" &&
-	echo 0x1b96 > "$sub/attr_subsys_vendor_id" &&
-	echo 1 > "$sub/attr_allow_any_host" &&
-	echo $queues > "$sub/attr_qid_max" &&
-	mkdir "$sub/namespaces/1" &&
-	echo -n "$NEPF_NULLB_DEV" > "$sub/namespaces/1/device_path" &&
-	echo 1 > "$sub/namespaces/1/enable" &&
-	mkdir "$nvmet/ports/1" &&
-	echo -n pci > "$nvmet/ports/1/addr_trtype" &&
-	ln -s "$sub" "$nvmet/ports/1/subsystems/$nqn" || return 1
-	mkdir "$fn" &&
-	echo 0xBEEF > "$fn/deviceid" &&
-	echo 32 > "$fn/msix_interrupts" &&
-	echo 1 > "$fn/nvme/portid" &&
-	echo "$nqn" > "$fn/nvme/subsysnqn" &&
-	ln -s "$fn" "$cfs/controllers/$epc/" &&
-	echo 1 > "$cfs/controllers/$epc/start"
+	nullb_create $((512 * 1024 * 1024)) 512 && intree_nvmet_up "$NEPF_NULLB_DEV" $queues
 }
 nvmet_down() {
 	local rc=0
-	echo 0 > "$cfs/controllers/$epc/start" || rc=1
-	rm -f "$cfs/controllers/$epc/nvmepf.0" || rc=1
-	[ ! -d "$fn" ] || rmdir "$fn" || rc=1
-	rm -f "$nvmet/ports/1/subsystems/$nqn" || rc=1
-	[ ! -d "$nvmet/ports/1" ] || rmdir "$nvmet/ports/1" || rc=1
-	if [ -d "$sub/namespaces/1" ]; then
-		echo 0 > "$sub/namespaces/1/enable"
-		rmdir "$sub/namespaces/1" || rc=1
-	fi
-	[ ! -d "$sub" ] || rmdir "$sub" || rc=1
-	modprobe -r nvmet-pci-epf nvmet || rc=1
+	intree_nvmet_down || rc=1
 	nullb_remove || rc=1
 	return $rc
 }

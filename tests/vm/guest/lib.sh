@@ -28,6 +28,11 @@
 #   pci_ep_cfs_load [DRIVERS]  load pci-ep-cfs with controllers/ groups for
 #                            every EPC (and functions/ groups for DRIVERS,
 #                            comma separated; default: its own list)
+#   intree_nvmet_up DEV [QUEUES]  nvmet-pci-epf serving DEV with QUEUES (4)
+#                            I/O queues on vepc.0, set up as the kernel's
+#                            Documentation/nvme/nvme-pci-endpoint-target.rst
+#                            says (needs pci-ep-cfs loaded)
+#   intree_nvmet_down        undo intree_nvmet_up, unload nvmet-pci-epf
 
 NEPF_CFS=${NEPF_CFS:-/sys/kernel/config/nvme_epf}
 NEPF_SUB=${NEPF_SUB:-s0}
@@ -239,4 +244,51 @@ pci_ep_cfs_load() {
 	local epcs
 	epcs=$(ls /sys/class/pci_epc | paste -sd, -)
 	modprobe pci-ep-cfs controllers="$epcs" ${1:+functions="$1"}
+}
+
+INTREE_NQN=nvmepf.0.nqn
+INTREE_NVMET=/sys/kernel/config/nvmet
+INTREE_EPC=/sys/kernel/config/pci_ep/controllers/vepc.0
+INTREE_FN=/sys/kernel/config/pci_ep/functions/nvmet_pci_epf/nvmepf.0
+intree_nvmet_up() {
+	local dev=$1 queues=${2:-4} sub=$INTREE_NVMET/subsystems/$INTREE_NQN
+	local port=$INTREE_NVMET/ports/1 fn=$INTREE_FN
+	modprobe nvmet && modprobe nvmet-pci-epf || return 1
+	mkdir "$sub" &&
+	echo -n "Linux-pci-epf" > "$sub/attr_model" &&
+	echo 0x1b96 > "$sub/attr_vendor_id" &&
+	echo 0x1b96 > "$sub/attr_subsys_vendor_id" &&
+	echo 1 > "$sub/attr_allow_any_host" &&
+	echo "$queues" > "$sub/attr_qid_max" &&
+	mkdir "$sub/namespaces/1" &&
+	echo -n "$dev" > "$sub/namespaces/1/device_path" &&
+	echo 1 > "$sub/namespaces/1/enable" &&
+	mkdir "$port" &&
+	echo -n pci > "$port/addr_trtype" &&
+	ln -s "$sub" "$port/subsystems/$INTREE_NQN" || return 1
+	mkdir "$fn" &&
+	echo 0xBEEF > "$fn/deviceid" &&
+	echo 32 > "$fn/msix_interrupts" &&
+	echo 1 > "$fn/nvme/portid" &&
+	echo "$INTREE_NQN" > "$fn/nvme/subsysnqn" &&
+	ln -s "$fn" "$INTREE_EPC/" &&
+	echo 1 > "$INTREE_EPC/start"
+}
+
+intree_nvmet_down() {
+	local sub=$INTREE_NVMET/subsystems/$INTREE_NQN port=$INTREE_NVMET/ports/1 rc=0
+	if [ "$(cat "$INTREE_EPC/start" 2>/dev/null)" = 1 ]; then
+		echo 0 > "$INTREE_EPC/start" || rc=1
+	fi
+	rm -f "$INTREE_EPC/${INTREE_FN##*/}" || rc=1
+	[ ! -d "$INTREE_FN" ] || rmdir "$INTREE_FN" || rc=1
+	rm -f "$port/subsystems/$INTREE_NQN" || rc=1
+	[ ! -d "$port" ] || rmdir "$port" || rc=1
+	if [ -d "$sub/namespaces/1" ]; then
+		echo 0 > "$sub/namespaces/1/enable"
+		rmdir "$sub/namespaces/1" || rc=1
+	fi
+	[ ! -d "$sub" ] || rmdir "$sub" || rc=1
+	modprobe -r nvmet-pci-epf nvmet || rc=1
+	return $rc
 }

@@ -1,0 +1,23 @@
+# SPDX-License-Identifier: GPL-2.0
+# Benchmarks (issue #7): nvme_epf vs the raw null_blk vs the in-tree
+# nvmet-pci-epf in one QEMU guest run.  Not part of `make check`, except:
+#
+#   make bench [SUITE=sid]      the real run -> bench/results/<date>-<kernel>.{json,md,png}
+#   make bench-smoke [SUITE=]   a few seconds per job -> build/bench/smoke.*
+#   make check-bench            (tier) bench/report.py on a stored smoke console
+#                               (bench/testdata/); the guest side of the smoke
+#                               run is tests/vm/guest/65-bench-smoke.sh in check-vm
+
+CHECK_TIERS += bench
+.PHONY: bench bench-smoke check-bench
+
+bench:
+	@bash bench/run.sh $(or $(SUITE),sid)
+
+bench-smoke:
+	@bash bench/run.sh $(or $(SUITE),sid) --smoke
+
+check-bench:
+	@bash -c '. tests/infra/common.sh && nepf_host_install python3-matplotlib' >&2
+	@mkdir -p $(BUILD)/bench && /usr/bin/python3 bench/report.py --check \
+		--console bench/testdata/smoke-console.txt --out $(BUILD)/bench/check

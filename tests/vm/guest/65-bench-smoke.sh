@@ -1,0 +1,39 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Smoke run of the benchmark engine (bench.sh, `make bench`): every job for
+# a few seconds on every target (raw null_blk, nvme_epf, and nvmet-pci-epf
+# where the kernel has it), so the benchmark cannot rot.  Asserts that each
+# run produced a fio result without errors and with I/O done, and that the
+# idle CPU was measured; nothing about speed.
+# nepf-vm: intree
+# shellcheck source=tests/vm/guest/lib.sh
+. "${NEPF_LIB:-/nepf/guest/lib.sh}"
+# shellcheck source=tests/vm/guest/bench.sh disable=SC2154
+. /nepf/guest/bench.sh
+
+out=/tmp/bench-smoke.txt
+BENCH_RUNTIME=2 BENCH_RAMP=0 BENCH_REPS=1 BENCH_IDLE=2 bench_main > "$out"
+rc=$?
+# The records, for the host (bench/report.py reads them from the console).
+grep '^NEPF-BENCH-' "$out"
+check bench-smoke-engine test $rc = 0 || grep -E '^NEPF-BENCH-(FAIL|SKIP)' "$out" | indent
+
+targets="raw nvme_epf"
+if intree_has nvmet-pci-epf; then
+	targets="$targets intree"
+else
+	skip bench-smoke-intree "no nvmet-pci-epf for this kernel"
+fi
+run_ok() {
+	local line
+	line=$(grep "^NEPF-BENCH-RUN $1 $2 1 " "$out") || { echo "no record"; return 1; }
+	echo "$line" | grep -q '"error" : 0,' || { echo "fio error"; return 1; }
+	echo "$line" | grep -qE '"iops" : [1-9]' || { echo "no I/O"; return 1; }
+}
+for t in $targets; do
+	for job in $bench_jobs; do
+		check "bench-smoke-$t-$job" run_ok "$t" "$job"
+	done
+	check "bench-smoke-$t-idle" grep -q "^NEPF-BENCH-IDLE $t 2 " "$out"
+done
+nepf_exit
