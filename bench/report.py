@@ -89,7 +89,7 @@ def summarize(values):
 
 
 def build(meta, runs, idle, fails, skips, load, host):
-    hz = int(meta.get("user_hz", 100))
+    hz = int(meta.get("user_hz") or 100)  # USER_HZ: 100 on arm64 (no getconf in older guests)
     span = int(meta.get("runtime", 10)) + int(meta.get("ramp", 0))
     per = {}
     for r in runs:

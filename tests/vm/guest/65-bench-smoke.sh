@@ -8,7 +8,7 @@
 # nepf-vm: intree
 # shellcheck source=tests/vm/guest/lib.sh
 . "${NEPF_LIB:-/nepf/guest/lib.sh}"
-# shellcheck source=tests/vm/guest/bench.sh disable=SC2154
+# shellcheck source=tests/vm/guest/bench.sh
 . /nepf/guest/bench.sh
 
 out=/tmp/bench-smoke.txt
@@ -31,6 +31,7 @@ run_ok() {
 	echo "$line" | grep -qE '"iops" : [1-9]' || { echo "no I/O"; return 1; }
 }
 for t in $targets; do
+	# shellcheck disable=SC2154 # bench_jobs: from bench.sh
 	for job in $bench_jobs; do
 		check "bench-smoke-$t-$job" run_ok "$t" "$job"
 	done

@@ -159,7 +159,7 @@ bench_main() {
 		targets="$targets $t"
 	done
 	echo "NEPF-BENCH-META kernel=$(uname -r) cpus=$(nproc) runtime=$BENCH_RUNTIME" \
-		"ramp=$BENCH_RAMP reps=$BENCH_REPS idle=$BENCH_IDLE user_hz=$(getconf CLK_TCK)" \
+		"ramp=$BENCH_RAMP reps=$BENCH_REPS idle=$BENCH_IDLE user_hz=$(getconf CLK_TCK 2>/dev/null || echo 100)" \
 		"fio=$(fio --version) targets=$(echo $targets | tr ' ' ,) jobs=$(echo $BENCH_JOBS | tr ' ' ,)"
 	# The host's queues get nvme_core's io_timeout at probe: 60 s for
 	# every target (large transfers of a slow target under TCG must not
