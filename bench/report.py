@@ -121,10 +121,10 @@ def fmt(v, digits=0):
     return ("%%.%df" % digits) % v
 
 
-def markdown(rep, name):
+def markdown(rep, name, notes=""):
     m = rep["meta"]
     res = rep["results"]
-    out = ["# Benchmark %s" % name, "",
+    out = ["# Benchmark %s" % os.path.basename(name), "",
            "Guest kernel %s, %s vCPUs (QEMU TCG), fio %s; %s s + %s s ramp per run, "
            "%s repetitions (median, spread = (max-min)/median); idle %s s per target."
            % (m.get("kernel"), m.get("cpus"), m.get("fio"), m.get("runtime"), m.get("ramp"),
@@ -166,6 +166,8 @@ def markdown(rep, name):
         out += ["- skipped: %s" % s for s in rep["skipped"]]
         out += ["- failed: %s" % f["line"] for f in rep["failures"]]
     out += ["", "![chart](%s.png)" % os.path.basename(name), "", METHOD]
+    if notes:
+        out += ["", notes.rstrip()]
     return "\n".join(out) + "\n"
 
 
@@ -189,9 +191,15 @@ METHOD = """## Method
   functions) and, since the kernel has no IRQ time accounting, interrupts
   that hit those threads.  "guest CPU" is all non-idle time of all CPUs
   (/proc/stat) per I/O: fio, block layer, host nvme driver, endpoint and
-  harness.  For `raw` both are the baseline of fio + null_blk.  Idle: the
-  same counters over the idle period with the device enabled, as % of one
-  CPU.
+  harness; it is tick-sampled, and under TCG ticks are lost when the host
+  is loaded, so it undercounts (it can come out below "endpoint CPU", which
+  is exact scheduler time): read it as a lower bound.  For `raw` both are
+  the baseline of fio + null_blk.  Idle: the same counters over the idle
+  period with the device enabled (measured right after the host driver
+  probed), as % of one CPU.
+- The host sees nvmet-pci-epf's namespace through an nvme multipath head
+  (its identify data sets CMIC), nvme_epf's directly: one more bio layer
+  on the in-tree side, negligible next to the differences below.
 - Absolute numbers are TCG numbers (every instruction emulated, 4 vCPUs on a
   shared 2-core host): compare ratios within one run, not with hardware.
 """
@@ -249,6 +257,7 @@ def main():
     ap.add_argument("--load")
     ap.add_argument("--host", default="")
     ap.add_argument("--check", action="store_true")
+    ap.add_argument("--notes", help="markdown appended to the .md (the findings of this run)")
     a = ap.parse_args()
     meta, runs, idle, fails, skips = parse_console(a.console)
     if not meta:
@@ -262,7 +271,11 @@ def main():
     with open(a.out + ".json", "w") as f:
         json.dump(rep, f, indent=1, sort_keys=True)
     with open(a.out + ".md", "w") as f:
-        f.write(markdown(rep, a.out))
+        notes = ""
+        if a.notes and os.path.exists(a.notes):
+            with open(a.notes) as n:
+                notes = n.read()
+        f.write(markdown(rep, a.out, notes))
     chart(rep, a.out + ".png")
     if a.check:
         return 0 if check(rep) else 1

@@ -69,7 +69,8 @@ else
 	out=$NEPF_TOP/bench/results/$(date -u +%F)-$kernel
 fi
 host="$(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
+# Findings written for a run (bench/results/<name>.notes.md) stay in its .md.
 /usr/bin/python3 "$here/report.py" --console "$work/console.log" --load "$work/load.txt" \
-	--host "$host" --out "$out" || nepf_die "report failed"
+	--host "$host" --notes "$out.notes.md" --out "$out" || nepf_die "report failed"
 nepf_log "results: $out.md ($out.json, $out.png)"
 exit $rc
