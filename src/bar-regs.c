@@ -242,6 +242,8 @@ enum nepf_regs_event nepf_regs_poll(struct nepf_ctrl *ctrl)
 	regs_restore_ro(ctrl);
 	if (ev == NEPF_REGS_NONE)
 		regs_stray_doorbells(ctrl);
+	else
+		trace_nvme_epf_ctrl(ctrl, cc, ctrl->csts);
 	return ev;
 }
 
@@ -252,6 +254,7 @@ void nepf_regs_set_ready(struct nepf_ctrl *ctrl, bool ready)
 	else
 		ctrl->csts &= ~NVME_CSTS_RDY;
 	wr32(ctrl, NVME_REG_CSTS, ctrl->csts);
+	trace_nvme_epf_ctrl(ctrl, ctrl->cc, ctrl->csts);
 }
 
 void nepf_regs_set_shutdown_done(struct nepf_ctrl *ctrl)
@@ -260,12 +263,14 @@ void nepf_regs_set_shutdown_done(struct nepf_ctrl *ctrl)
 	if (ctrl->state == NEPF_CTRL_LIVE)
 		ctrl->state = NEPF_CTRL_SHUTDOWN;
 	wr32(ctrl, NVME_REG_CSTS, ctrl->csts);
+	trace_nvme_epf_ctrl(ctrl, ctrl->cc, ctrl->csts);
 }
 
 void nepf_regs_set_fatal(struct nepf_ctrl *ctrl)
 {
 	ctrl->csts |= NVME_CSTS_CFS;
 	wr32(ctrl, NVME_REG_CSTS, ctrl->csts);
+	trace_nvme_epf_ctrl(ctrl, ctrl->cc, ctrl->csts);
 }
 
 /* Raw doorbell values: the caller checks them against the queue size. */

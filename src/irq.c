@@ -52,6 +52,8 @@ int nepf_irq_raise(struct nepf_irq *irq, u16 vector)
 	static const u8 order[] = { NEPF_IRQ_MSIX, NEPF_IRQ_MSI };
 	int i, n, ret = -ENODEV;
 
+	trace_nvme_epf_irq(irq->ctrl, vector);
+
 	for (i = 0; i < ARRAY_SIZE(order); i++) {
 		n = nepf_irq_enabled(irq, order[i]);
 		if (!n)

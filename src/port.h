@@ -24,6 +24,7 @@
 #include <linux/math64.h>
 #include <linux/log2.h>
 #include <linux/build_bug.h>
+#include <linux/random.h>
 #include <asm/byteorder.h>
 
 typedef spinlock_t nepf_lock_t;
@@ -34,10 +35,17 @@ typedef spinlock_t nepf_lock_t;
 #define nepf_zalloc(size)		kzalloc(size, GFP_KERNEL)
 #define nepf_free(p)			kfree(p)
 #define nepf_now_ns()			ktime_get_ns()
+#define nepf_random_u32()		get_random_u32()
 
 #define nepf_info(ctrl, fmt, ...)  pr_info("nvme_epf %s: " fmt, (ctrl)->name, ##__VA_ARGS__)
 #define nepf_warn(ctrl, fmt, ...)  pr_warn("nvme_epf %s: " fmt, (ctrl)->name, ##__VA_ARGS__)
 #define nepf_dbg(ctrl, fmt, ...)   pr_debug("nvme_epf %s: " fmt, (ctrl)->name, ##__VA_ARGS__)
+
+/* Tracepoints (trace.h); their arguments are only looked at when enabled. */
+struct nepf_ctrl;
+struct nepf_cmd;
+struct nvme_sqe;
+#include "trace.h"
 
 #else /* userspace: unit tests and fuzzers */
 

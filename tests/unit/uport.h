@@ -47,6 +47,7 @@ typedef uint64_t __le64;
 #define cpu_to_le32(x)	((__le32)htole32(x))
 #define cpu_to_le64(x)	((__le64)htole64(x))
 
+#define __force
 #define __packed		__attribute__((packed))
 #define __aligned(x)		__attribute__((aligned(x)))
 #define __maybe_unused		__attribute__((unused))
@@ -157,6 +158,17 @@ static inline u64 nepf_now_ns(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (u64)ts.tv_sec * 1000000000ULL + (u64)ts.tv_nsec;
 }
+
+static inline u32 nepf_random_u32(void)
+{
+	return (u32)random();
+}
+
+/* Tracepoints (src/trace.h) compile to nothing here. */
+#define trace_nvme_epf_cmd_fetch(...)	do { } while (0)
+#define trace_nvme_epf_cmd_done(...)	do { } while (0)
+#define trace_nvme_epf_ctrl(...)	do { } while (0)
+#define trace_nvme_epf_queue(...)	do { } while (0)
 
 /* Messages: quiet unless NEPF_VERBOSE is set, but always format-checked. */
 static inline __printf(1, 2) void uport_msg(const char *fmt, ...)
