@@ -8,17 +8,13 @@
  */
 #include "ctrl.h"
 #include "prp-sgl.h"
+#include "inject.h"
 
 #define DNR	NVME_STATUS_DNR
 
 /* Values Identify reports and the features and logs agree with. */
 #define NEPF_WCTEMP		343	/* kelvin: 70 C warning threshold */
 #define NEPF_CCTEMP		358	/* kelvin: 85 C critical */
-/* SAVE_FEAT: Get Features SEL is honoured (nothing is saveable, though). */
-#define NEPF_ONCS		(NVME_CTRL_ONCS_COMPARE | NVME_CTRL_ONCS_DSM | \
-				 NVME_CTRL_ONCS_WRITE_ZEROES | \
-				 NVME_CTRL_ONCS_SAVE_FEAT | \
-				 NVME_CTRL_ONCS_TIMESTAMP | NVME_CTRL_ONCS_VERIFY)
 
 /* 128-bit little-endian counters of logs and Identify (high half 0). */
 static void nepf_put_le128(u8 *dst, u64 v)
@@ -59,10 +55,13 @@ static void nepf_strpad(char *dst, size_t size, const char *src)
 	memset(dst + n, ' ', size - n);
 }
 
+/* A volatile write cache: as the namespaces have it, unless configured. */
 static bool nepf_ctrl_has_vwc(const struct nepf_ctrl *ctrl)
 {
 	unsigned int i;
 
+	if (ctrl->cfg.vwc_mode != NEPF_VWC_AUTO)
+		return ctrl->cfg.vwc_mode == NEPF_VWC_ON;
 	for (i = 0; i < NEPF_MAX_NAMESPACES; i++) {
 		const struct nepf_ns *ns = READ_ONCE(ctrl->ns[i]);
 
@@ -152,7 +151,7 @@ static void id_ctrl(struct nepf_ctrl *ctrl, struct nvme_id_ctrl *id)
 	id->cqes = (NVME_CQES << 4) | NVME_CQES;
 	id->maxcmd = 0;				/* fabrics only */
 	id->nn = cpu_to_le32(NEPF_MAX_NAMESPACES);
-	id->oncs = cpu_to_le16(NEPF_ONCS);
+	id->oncs = cpu_to_le16(NEPF_ONCS & ~cfg->oncs_mask);
 	/* Flush with NSID FFFFFFFFh is not supported: per namespace only. */
 	if (nepf_ctrl_has_vwc(ctrl))
 		id->vwc = NVME_CTRL_VWC_PRESENT | NVME_CTRL_VWC_FLUSH_NO_ALL;
@@ -768,14 +767,49 @@ static u16 nepf_set_features(struct nepf_cmd *cmd)
 /* ---- dispatch ---- */
 
 /*
- * Abort: a command we fetched is already running (backends cannot be
- * interrupted) and one we did not fetch is not ours to drop, so the answer
- * is always "not aborted" (DW0 bit 0), which the specification allows.
+ * Abort: only a command the controller still holds (error injection: held
+ * or delayed, not handed to a backend yet) can be aborted; it completes
+ * with Command Abort Requested and DW0 bit 0 is 0.  A command a backend
+ * runs cannot be interrupted and one we did not fetch is not ours to
+ * drop: "not aborted" (bit 0 = 1), which the specification allows.
  */
 static u16 admin_abort(struct nepf_cmd *cmd)
 {
+	u32 dw10 = nvme_sqe_cdw(&cmd->sqe, 10);
+	u16 sqid = dw10 & 0xffff, cid = dw10 >> 16;
+
 	cmd->result = NVME_ABORT_NOT_ABORTED;
+	if (sqid <= NEPF_MAX_IO_QUEUES && nepf_inject_abort(cmd->ctrl, sqid, cid))
+		cmd->result = 0;
 	return NVME_SC_SUCCESS;
+}
+
+/* Queue creation and deletion, traced. */
+static u16 admin_queue(struct nepf_cmd *cmd)
+{
+	struct nepf_ctrl *ctrl = cmd->ctrl;
+	const struct nvme_sqe *sqe = &cmd->sqe;
+	u16 status;
+
+	switch (sqe->opcode) {
+	case nvme_admin_delete_sq:
+		status = nepf_queue_delete_sq(ctrl, sqe);
+		/* Commands held back by error injection end with their SQ. */
+		if (status == NEPF_STATUS_DEFERRED)
+			nepf_inject_flush_sq(ctrl, nvme_sqe_cdw(sqe, 10) & 0xffff);
+		break;
+	case nvme_admin_create_sq:
+		status = nepf_queue_create_sq(ctrl, sqe);
+		break;
+	case nvme_admin_delete_cq:
+		status = nepf_queue_delete_cq(ctrl, sqe);
+		break;
+	default:
+		status = nepf_queue_create_cq(ctrl, sqe);
+		break;
+	}
+	trace_nvme_epf_queue(ctrl, sqe, status);
+	return status;
 }
 
 static u16 admin_dispatch(struct nepf_cmd *cmd)
@@ -791,13 +825,10 @@ static u16 admin_dispatch(struct nepf_cmd *cmd)
 
 	switch (sqe->opcode) {
 	case nvme_admin_delete_sq:
-		return nepf_queue_delete_sq(ctrl, sqe);
 	case nvme_admin_create_sq:
-		return nepf_queue_create_sq(ctrl, sqe);
 	case nvme_admin_delete_cq:
-		return nepf_queue_delete_cq(ctrl, sqe);
 	case nvme_admin_create_cq:
-		return nepf_queue_create_cq(ctrl, sqe);
+		return admin_queue(cmd);
 	case nvme_admin_get_log_page:
 		return nepf_get_log_page(cmd);
 	case nvme_admin_identify:

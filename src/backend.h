@@ -55,6 +55,22 @@ struct nepf_io {
 	void *priv;		/* the backend's */
 };
 
+/*
+ * Counters of completed commands (per SQ in the controller, per namespace
+ * in struct nepf_ns); the caller of nepf_stats_add() holds the lock that
+ * protects them.  Latency buckets: [0] < 1 us, [i] < 2^i us, the last one
+ * everything longer.
+ */
+#define NEPF_LAT_BUCKETS	24
+struct nepf_io_stats {
+	u64 cmds;
+	u64 reads, writes;	/* Read / Write commands (successful or not) */
+	u64 bytes_read, bytes_written;	/* of successful ones */
+	u64 errors;		/* completions with a non-zero status */
+	u64 lat[NEPF_LAT_BUCKETS];
+	u64 lat_max_ns;
+};
+
 /* Configuration of a namespace, set through configfs before enable. */
 struct nepf_ns_config {
 	char backend[16];	/* "null", "bdev", "file" */
@@ -80,6 +96,7 @@ struct nepf_ns {
 	bool volatile_cache;	/* flush is meaningful */
 	/* statistics */
 	u64 nr_reads, nr_writes, bytes_read, bytes_written, nr_errors;
+	struct nepf_io_stats stats;	/* at completion, under ref_lock */
 	/*
 	 * Commands holding the namespace (nepf_ns_get/put, by the core from
 	 * the namespace lookup to the command's end): disabling a namespace

@@ -48,6 +48,16 @@ struct nepf_cfs_ns {
 	bool enabled;
 };
 
+/* configfs-inject.c: functions/<fname>/inject/, a default group */
+struct nepf_cfs_inject {
+	struct config_group group;
+	struct nepf_inject *inj;
+	const char *fname;
+};
+
+void nepf_cfs_inject_init(struct nepf_cfs_inject *ci, struct nepf_inject *inj,
+			  const char *fname);
+
 /* configfs-subsys.c */
 extern const struct config_item_type nepf_subsystems_type;
 /* Find a subsystem by name (nepf_cfs_mutex held). */

@@ -488,6 +488,73 @@ NEPF_SUBSYS_NUM_ATTR(attr_ieee_oui, ieee_oui, 0xffffff, "0x%06x");
 NEPF_SUBSYS_NUM_ATTR(attr_vendor_id, vendor_id, 0xffff, "0x%04x");
 NEPF_SUBSYS_NUM_ATTR(attr_subsys_vendor_id, subsys_vendor_id, 0xffff, "0x%04x");
 
+/*
+ * Identity knobs that only take away: ONCS may hide optional commands we
+ * implement (a host then does not send them), never advertise others.
+ */
+static ssize_t nepf_subsys_attr_oncs_show(struct config_item *item, char *page)
+{
+	return sysfs_emit(page, "0x%04x\n",
+			  (unsigned int)(NEPF_ONCS & ~to_cs(item)->subsys.oncs_mask));
+}
+
+static void nepf_subsys_set_oncs(struct nepf_subsys *s, u64 v)
+{
+	s->oncs_mask = NEPF_ONCS & ~v;
+}
+
+static ssize_t nepf_subsys_attr_oncs_store(struct config_item *item,
+					   const char *page, size_t count)
+{
+	u64 v;
+	int ret = nepf_cfs_parse_u64(page, 0, 0xffff, &v);
+
+	if (ret)
+		return ret;
+	if (v & ~(u64)NEPF_ONCS) {
+		pr_warn("nvme_epf: attr_oncs %#llx: only bits of %#x can be advertised\n",
+			v, (unsigned int)NEPF_ONCS);
+		return -EINVAL;
+	}
+	return nepf_subsys_store_num(item, "attr_oncs", 0xffff, page, count,
+				     nepf_subsys_set_oncs);
+}
+CONFIGFS_ATTR(nepf_subsys_, attr_oncs);
+
+/* Volatile write cache: "auto" (as the namespaces have one), 1, 0. */
+static ssize_t nepf_subsys_attr_vwc_show(struct config_item *item, char *page)
+{
+	static const char *const names[] = {
+		[NEPF_VWC_AUTO] = "auto", [NEPF_VWC_ON] = "1", [NEPF_VWC_OFF] = "0",
+	};
+
+	return sysfs_emit(page, "%s\n", names[to_cs(item)->subsys.vwc_mode]);
+}
+
+static void nepf_subsys_set_vwc(struct nepf_subsys *s, u64 v)
+{
+	s->vwc_mode = v;
+}
+
+static ssize_t nepf_subsys_attr_vwc_store(struct config_item *item,
+					  const char *page, size_t count)
+{
+	bool on;
+	const char *mode = "0";
+
+	if (sysfs_streq(page, "auto"))
+		mode = "0";
+	else if (nepf_cfs_parse_bool(page, &on))
+		return -EINVAL;
+	else
+		mode = on ? "1" : "2";
+	if (nepf_subsys_store_num(item, "attr_vwc", 2, mode, 1,
+				  nepf_subsys_set_vwc) < 0)
+		return -EBUSY;
+	return count;
+}
+CONFIGFS_ATTR(nepf_subsys_, attr_vwc);
+
 static struct configfs_attribute *nepf_subsys_attrs[] = {
 	&nepf_subsys_attr_attr_model,
 	&nepf_subsys_attr_attr_serial,
@@ -495,6 +562,8 @@ static struct configfs_attribute *nepf_subsys_attrs[] = {
 	&nepf_subsys_attr_attr_ieee_oui,
 	&nepf_subsys_attr_attr_vendor_id,
 	&nepf_subsys_attr_attr_subsys_vendor_id,
+	&nepf_subsys_attr_attr_oncs,
+	&nepf_subsys_attr_attr_vwc,
 	NULL,
 };
 

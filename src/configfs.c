@@ -64,6 +64,7 @@ int nepf_cfs_parse_bool(const char *page, bool *out)
 struct nepf_cfs_fn {
 	struct config_group group;
 	struct config_group status_group;
+	struct nepf_cfs_inject inject;		/* inject/ */
 	struct nepf_function fn;
 	struct nepf_cfs_subsys *cs;	/* named subsystem, depended on */
 	bool msix_auto;			/* msix_vectors follows max_io_queues */
@@ -532,6 +533,8 @@ static struct config_group *nepf_fn_make(struct config_group *group,
 	config_group_init_type_name(&cfn->status_group, "status",
 				    &nepf_status_type);
 	configfs_add_default_group(&cfn->status_group, &cfn->group);
+	nepf_cfs_inject_init(&cfn->inject, &cfn->fn.inject, cfn->fn.name);
+	configfs_add_default_group(&cfn->inject.group, &cfn->group);
 	return &cfn->group;
 }
 

@@ -12,6 +12,7 @@
  */
 #include "ctrl.h"
 #include "io-cmd.h"
+#include "inject.h"
 
 /* A completion waiting for room in its CQ. */
 struct nepf_cqe_wait {
@@ -49,6 +50,7 @@ int nepf_ctrl_init(struct nepf_ctrl *ctrl, void *bar, size_t bar_size,
 	ctrl->nr_io_sqs_granted = cfg->max_io_queues;
 	ctrl->nr_io_cqs_granted = cfg->max_io_queues;
 	ctrl->created_ns = nepf_now_ns();
+	nepf_inject_ctrl_init(ctrl);
 	nepf_features_reset(ctrl);
 	nepf_regs_init(ctrl);
 	return 0;
@@ -66,6 +68,8 @@ void nepf_ctrl_reset(struct nepf_ctrl *ctrl)
 	unsigned long flags;
 	unsigned int qid;
 
+	/* Normally the environment dropped them while quiescing. */
+	nepf_inject_drop_held(ctrl);
 	for (qid = 0; qid <= NEPF_MAX_IO_QUEUES; qid++)
 		nepf_cq_drop_waiting(ctrl, &ctrl->cq[qid]);
 	nepf_queues_teardown(ctrl);
@@ -84,6 +88,7 @@ void nepf_ctrl_reset(struct nepf_ctrl *ctrl)
 	ctrl->csts = 0;
 	WRITE_ONCE(ctrl->state, NEPF_CTRL_DISABLED);
 	nepf_regs_set_ready(ctrl, false);
+	nepf_inject_reopen(ctrl);
 }
 
 static void cq_flush_waiting(struct nepf_ctrl *ctrl, struct nepf_cq *cq);
@@ -139,6 +144,9 @@ int nepf_sq_fetch(struct nepf_ctrl *ctrl, struct nepf_sq *sq, struct nepf_cmd *c
 	cmd->ns = NULL;
 	memset(&cmd->io, 0, sizeof(cmd->io));
 	cmd->start_ns = nepf_now_ns();
+	cmd->inj_flags = 0;
+	cmd->held_next = NULL;
+	trace_nvme_epf_cmd_fetch(cmd);
 
 	WRITE_ONCE(sq->head, nepf_ring_inc(sq->head, sq->size));
 	sq->nr_cmds++;
@@ -152,6 +160,8 @@ int nepf_sq_fetch(struct nepf_ctrl *ctrl, struct nepf_sq *sq, struct nepf_cmd *c
 
 void nepf_cmd_exec(struct nepf_cmd *cmd)
 {
+	if (nepf_inject_cmd_hook(cmd))
+		return;		/* completed or held by error injection */
 	if (cmd->sqid == 0)
 		nepf_admin_exec(cmd);
 	else
@@ -380,6 +390,8 @@ void nepf_ctrl_flush_waiting(struct nepf_ctrl *ctrl)
 
 	for (qid = 0; qid <= NEPF_MAX_IO_QUEUES; qid++)
 		cq_flush_waiting(ctrl, &ctrl->cq[qid]);
+	/* The poll loop's other periodic duty: held commands now due. */
+	nepf_inject_run_held(ctrl);
 }
 
 void nepf_cq_drop_waiting(struct nepf_ctrl *ctrl, struct nepf_cq *cq)
@@ -457,14 +469,65 @@ static void smart_account(struct nepf_ctrl *ctrl, struct nepf_cmd *cmd)
 	nepf_unlock(&ctrl->log_lock, flags);
 }
 
-/* One command of @sq is over; a deferred Delete I/O SQ may complete. */
-static void sq_done(struct nepf_ctrl *ctrl, struct nepf_sq *sq)
+void nepf_stats_add(struct nepf_io_stats *s, const struct nepf_cmd *cmd,
+		    u64 lat_ns)
 {
+	u64 us = lat_ns / 1000;
+	unsigned int b = us ? min_t(unsigned int, ilog2(us) + 1,
+				    NEPF_LAT_BUCKETS - 1) : 0;
+	u64 bytes = 0;
+
+	if (cmd->ns)
+		bytes = (u64)nvme_sqe_nlb(&cmd->sqe) << cmd->ns->lba_shift;
+	s->cmds++;
+	s->lat[b]++;
+	if (lat_ns > s->lat_max_ns)
+		s->lat_max_ns = lat_ns;
+	if (cmd->status)
+		s->errors++;
+	if (!cmd->sqid)
+		return;
+	if (cmd->sqe.opcode == nvme_cmd_read) {
+		s->reads++;
+		if (!cmd->status)
+			s->bytes_read += bytes;
+	} else if (cmd->sqe.opcode == nvme_cmd_write) {
+		s->writes++;
+		if (!cmd->status)
+			s->bytes_written += bytes;
+	}
+}
+
+/* Namespace statistics, then io-cmd.c's reference ends (nepf_ns_put()). */
+static void ns_account_put(struct nepf_cmd *cmd, bool posted, u64 lat_ns)
+{
+	struct nepf_ns *ns = cmd->ns;
+	unsigned long flags;
+
+	nepf_lock(&ns->ref_lock, flags);
+	if (posted)
+		nepf_stats_add(&ns->stats, cmd, lat_ns);
+	if (!WARN_ON_ONCE(!ns->inflight))
+		ns->inflight--;
+	nepf_unlock(&ns->ref_lock, flags);
+	cmd->ns = NULL;
+}
+
+/*
+ * One command of @sq is over (@posted: with a completion, accounted in
+ * the SQ's statistics); a deferred Delete I/O SQ may complete.
+ */
+static void sq_done(struct nepf_ctrl *ctrl, struct nepf_cmd *cmd, bool posted,
+		    u64 lat_ns)
+{
+	struct nepf_sq *sq = &ctrl->sq[cmd->sqid];
 	unsigned long flags;
 	bool deleted = false;
 	u16 cid = 0;
 
 	nepf_lock(&ctrl->lock, flags);
+	if (posted)
+		nepf_stats_add(&ctrl->sq_stats[cmd->sqid], cmd, lat_ns);
 	if (sq->inflight)
 		sq->inflight--;
 	if (sq->deleting && !sq->inflight) {
@@ -481,9 +544,13 @@ static void sq_done(struct nepf_ctrl *ctrl, struct nepf_sq *sq)
 void nepf_cmd_complete(struct nepf_cmd *cmd)
 {
 	struct nepf_ctrl *ctrl = cmd->ctrl;
+	bool posted = cmd->status != NEPF_STATUS_DEFERRED;
 	u16 sqid = cmd->sqid;
+	u64 lat_ns = 0;
 
-	if (cmd->status != NEPF_STATUS_DEFERRED) {
+	if (posted) {
+		lat_ns = nepf_now_ns() - cmd->start_ns;
+		trace_nvme_epf_cmd_done(cmd, lat_ns);
 		if (cmd->status)
 			log_error(ctrl, cmd);
 		if (sqid)
@@ -491,13 +558,11 @@ void nepf_cmd_complete(struct nepf_cmd *cmd)
 		nepf_cq_post(ctrl, cmd->cqid, sqid, cmd->sqe.cid, cmd->status,
 			     cmd->result);
 	}
-	/* io-cmd.c's namespace reference ends with the command. */
-	if (cmd->ns) {
-		nepf_ns_put(cmd->ns);
-		cmd->ns = NULL;
-	}
 	if (sqid <= NEPF_MAX_IO_QUEUES)
-		sq_done(ctrl, &ctrl->sq[sqid]);
+		sq_done(ctrl, cmd, posted, lat_ns);
+	/* io-cmd.c's namespace reference ends with the command. */
+	if (cmd->ns)
+		ns_account_put(cmd, posted, lat_ns);
 	if (ctrl->env->release_cmd)
 		ctrl->env->release_cmd(cmd);
 }

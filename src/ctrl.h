@@ -31,6 +31,7 @@ struct nepf_ctrl;
 struct nepf_cmd;
 struct nepf_ns;
 struct nepf_cqe_wait;
+struct nepf_inject;
 
 /* Hard limits of this implementation (the configuration may use less). */
 #define NEPF_MAX_IO_QUEUES	64	/* I/O SQs and CQs, each */
@@ -61,6 +62,12 @@ struct nepf_env_ops {
 	 * which then no longer needs the command.  May be NULL.
 	 */
 	void (*release_cmd)(struct nepf_cmd *cmd);
+	/*
+	 * Run nepf_cmd_exec(cmd) again later in process context (an I/O
+	 * command error injection held back, inject.c).  May be NULL: the
+	 * core then runs it at once, in the calling thread.
+	 */
+	void (*exec_later)(struct nepf_ctrl *ctrl, struct nepf_cmd *cmd);
 };
 
 /* Identity and limits, set by configfs before the function starts. */
@@ -77,10 +84,23 @@ struct nepf_ctrl_config {
 	u16 nr_vectors;		/* interrupt vectors the function exposes */
 	u8 irq_type;		/* NEPF_IRQ_* actually in use */
 	bool sgl;		/* advertise SGL support */
+	u16 oncs_mask;		/* ONCS bits hidden from the host (identity knob) */
+	u8 vwc_mode;		/* NEPF_VWC_AUTO / _ON / _OFF */
 	u16 cntlid;		/* Identify CNTLID (0: reported as 1) */
 };
 
 enum { NEPF_IRQ_INTX, NEPF_IRQ_MSI, NEPF_IRQ_MSIX };
+/*
+ * Optional NVM commands (Identify ONCS) io-cmd.c implements; SAVE_FEAT:
+ * Get Features SEL is honoured (nothing is saveable, though).  The
+ * configuration may hide some (oncs_mask), never add any.
+ */
+#define NEPF_ONCS		(NVME_CTRL_ONCS_COMPARE | NVME_CTRL_ONCS_DSM | \
+				 NVME_CTRL_ONCS_WRITE_ZEROES | \
+				 NVME_CTRL_ONCS_SAVE_FEAT | \
+				 NVME_CTRL_ONCS_TIMESTAMP | NVME_CTRL_ONCS_VERIFY)
+/* Volatile write cache: as the namespaces have it, always, never. */
+enum { NEPF_VWC_AUTO, NEPF_VWC_ON, NEPF_VWC_OFF };
 
 struct nepf_seg {
 	u64 addr;		/* PCI address; NEPF_SEG_BITBUCKET: discard */
@@ -152,6 +172,11 @@ struct nepf_cmd {
 	struct nepf_io io;
 	u64 start_ns;
 	void *env_priv;		/* the environment's per-command state */
+	/* error injection (inject.c): cleared by nepf_sq_fetch() */
+	u8 inj_flags;
+	u16 inj_status;		/* status to complete with after a hold */
+	u64 held_until;		/* ns; U64_MAX: until Abort or reset */
+	struct nepf_cmd *held_next;
 };
 
 /*
@@ -252,6 +277,19 @@ struct nepf_ctrl {
 		u64 media_errors;	/* completions with SCT 2 */
 	} smart;
 	u64 created_ns;			/* for power-on hours */
+
+	/* Statistics per SQ, kept across resets (under ctrl->lock). */
+	struct nepf_io_stats sq_stats[NEPF_MAX_IO_QUEUES + 1];
+
+	/*
+	 * Error injection: the rules (configured by the environment, never
+	 * NULL after nepf_ctrl_init()) and the commands held back by them.
+	 */
+	struct nepf_inject *inject;
+	nepf_lock_t held_lock;
+	struct nepf_cmd *held;		/* singly linked by held_next */
+	u32 nr_held;
+	bool held_closed;		/* quiescing: hold nothing more */
 };
 
 /*
@@ -276,6 +314,9 @@ void nepf_cmd_exec(struct nepf_cmd *cmd);
 void nepf_cmd_backend_done(struct nepf_cmd *cmd, u16 status);
 void nepf_cmd_finish(struct nepf_cmd *cmd);
 void nepf_cmd_complete(struct nepf_cmd *cmd);
+/* Account a completed command (lock of @s held). */
+void nepf_stats_add(struct nepf_io_stats *s, const struct nepf_cmd *cmd,
+		    u64 lat_ns);
 void nepf_ctrl_fatal(struct nepf_ctrl *ctrl, const char *why);
 /* Post a CQE without a command object (AER, deferred deletions). */
 int nepf_cq_post(struct nepf_ctrl *ctrl, u16 cqid, u16 sqid, u16 cid,

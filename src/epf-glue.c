@@ -248,6 +248,8 @@ static void nepf_ctrl_config_fill(struct nepf_glue *g)
 	strscpy(c->firmware, ss->firmware, sizeof(c->firmware));
 	c->vid = ss->vendor_id;
 	c->ssvid = ss->subsys_vendor_id;
+	c->oncs_mask = ss->oncs_mask;
+	c->vwc_mode = ss->vwc_mode;
 	c->ieee_oui = ss->ieee_oui;
 	c->max_io_queues = clamp_t(u16, fn->cfg.max_io_queues, 1, NEPF_MAX_IO_QUEUES);
 	c->queue_depth = clamp_t(u16, fn->cfg.queue_depth, 2, NEPF_MAX_QUEUE_ENTRIES);
@@ -255,6 +257,7 @@ static void nepf_ctrl_config_fill(struct nepf_glue *g)
 	c->nr_vectors = max_t(u16, g->nr_vectors, 1);
 	c->irq_type = NEPF_IRQ_INTX;
 	c->sgl = fn->cfg.sgl;
+	g->ctrl.inject = &fn->inject;
 }
 
 static void nepf_glue_free(struct nepf_glue *g)

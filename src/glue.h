@@ -124,6 +124,7 @@ struct nepf_glue {
 	/* statistics for status/ */
 	atomic64_t nr_cmds;
 	atomic64_t nr_polls_idle;
+	struct dentry *debugfs;		/* stats.c */
 };
 
 /* poll.c */
@@ -137,5 +138,10 @@ void nepf_run_link_down(struct nepf_glue *g);		/* may sleep long */
 void nepf_run_detach_ns(struct nepf_glue *g, u32 nsid);
 void nepf_glue_cmd_release(struct nepf_cmd *cmd);
 extern const struct nepf_env_ops nepf_glue_env_ops;
+
+/* stats.c: debugfs nvme_epf/<function>/stats */
+void nepf_stats_debugfs_add(struct nepf_glue *g);
+void nepf_stats_debugfs_remove(struct nepf_glue *g);
+void nepf_stats_module_exit(void);
 
 #endif /* NEPF_GLUE_H */

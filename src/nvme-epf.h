@@ -13,6 +13,7 @@
 #include <linux/mutex.h>
 #include <linux/list.h>
 #include "ctrl.h"
+#include "inject.h"
 
 struct nepf_function;
 
@@ -26,6 +27,8 @@ struct nepf_subsys {
 	u32 ieee_oui;
 	u16 vendor_id;			/* Identify VID */
 	u16 subsys_vendor_id;		/* Identify SSVID */
+	u16 oncs_mask;			/* Identify ONCS bits hidden */
+	u8 vwc_mode;			/* NEPF_VWC_* */
 	struct nepf_ns *ns[NEPF_MAX_NAMESPACES];	/* enabled namespaces, nsid - 1 */
 	struct list_head functions;	/* started functions serving it */
 };
@@ -57,6 +60,7 @@ struct nepf_function {
 	struct list_head subsys_entry;	/* in subsys->functions while started */
 	bool started;
 	void *glue;			/* epf-glue.c's running state */
+	struct nepf_inject inject;	/* error injection rules (inject/) */
 };
 
 /* epf-glue.c: start binds to cfg.epc_name and brings the link up. */

@@ -76,6 +76,15 @@ static int nepf_env_raise_irq(struct nepf_ctrl *ctrl, u16 vector)
 
 static void nepf_cmd_work_fn(struct work_struct *work);
 
+/* A command held back by error injection runs now (inject.c). */
+static void nepf_env_exec_later(struct nepf_ctrl *ctrl, struct nepf_cmd *cmd)
+{
+	struct nepf_cmd_ctx *ctx = container_of(cmd, struct nepf_cmd_ctx, cmd);
+
+	ctx->finishing = false;
+	queue_work(ctrl_to_glue(ctrl)->wq, &ctx->work);
+}
+
 static void nepf_env_defer(struct nepf_ctrl *ctrl, struct nepf_cmd *cmd)
 {
 	struct nepf_glue *g = ctrl_to_glue(ctrl);
@@ -107,6 +116,7 @@ const struct nepf_env_ops nepf_glue_env_ops = {
 	.alloc_buf = nepf_env_alloc_buf,
 	.free_buf = nepf_env_free_buf,
 	.release_cmd = nepf_glue_cmd_release,
+	.exec_later = nepf_env_exec_later,
 };
 
 /* ---- commands ---- */
@@ -278,6 +288,7 @@ static void nepf_quiesce(struct nepf_glue *g)
 	/* The poll thread is out of its pass once we hold the lock. */
 	mutex_lock(&g->poll_lock);
 	mutex_unlock(&g->poll_lock);
+	nepf_inject_drop_held(&g->ctrl);	/* they would never finish */
 	while (!wait_event_timeout(g->idle_wait, !atomic_read(&g->inflight),
 				   NEPF_QUIESCE_WARN_S * HZ)) {
 		waited += NEPF_QUIESCE_WARN_S;
@@ -345,6 +356,7 @@ void nepf_run_link_up(struct nepf_glue *g)
 	if (!g->wq)
 		return;
 	mutex_lock(&g->run_lock);
+	trace_nvme_epf_link(&g->ctrl, true);
 	WRITE_ONCE(g->link_up, true);
 	WRITE_ONCE(g->polling, true);
 	queue_delayed_work(g->wq, &g->cc_work, 0);
@@ -385,6 +397,7 @@ void nepf_run_link_down(struct nepf_glue *g)
 	/* link_work, unbind and EPC deinit may all get here at once. */
 	mutex_lock(&g->run_lock);
 	if (READ_ONCE(g->polling)) {	/* else never up, or already down */
+		trace_nvme_epf_link(&g->ctrl, false);
 		WRITE_ONCE(g->link_up, false);
 		WRITE_ONCE(g->polling, false);
 		cancel_delayed_work_sync(&g->cc_work);
@@ -402,8 +415,11 @@ void nepf_run_link_down(struct nepf_glue *g)
 void nepf_run_detach_ns(struct nepf_glue *g, u32 nsid)
 {
 	mutex_lock(&g->poll_lock);
+	/* Commands held by error injection would never end: abort them. */
+	nepf_inject_end_held(&g->ctrl, NVME_SC_ABORT_REQ);
 	wait_event(g->idle_wait, !atomic_read(&g->inflight));
 	nepf_ctrl_detach_ns(&g->ctrl, nsid);
+	nepf_inject_reopen(&g->ctrl);
 	mutex_unlock(&g->poll_lock);
 }
 
@@ -454,6 +470,7 @@ int nepf_run_init(struct nepf_glue *g)
 		g->poller = NULL;
 		goto err_ctrl;
 	}
+	nepf_stats_debugfs_add(g);
 	return 0;
 
 err_ctrl:
@@ -474,6 +491,7 @@ void nepf_run_exit(struct nepf_glue *g)
 
 	if (!g->wq)
 		return;
+	nepf_stats_debugfs_remove(g);
 	cancel_work_sync(&g->link_work);
 	nepf_run_link_down(g);
 	if (g->poller)
@@ -496,5 +514,6 @@ int nepf_run_module_init(void)
 
 void nepf_run_module_exit(void)
 {
+	nepf_stats_module_exit();
 	kmem_cache_destroy(nepf_cmd_cache);
 }

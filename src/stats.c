@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * stats.c - statistics of a running function in debugfs:
+ * /sys/kernel/debug/nvme_epf/<function>/stats, per submission queue and
+ * per attached namespace: commands, reads, writes, bytes, errors, the
+ * longest latency and a latency histogram (core.c counts them at each
+ * completion, nepf_stats_add()).  `nvme-epf stats` prints the file.
+ */
+#include <linux/debugfs.h>
+#include <linux/seq_file.h>
+#include "glue.h"
+
+static struct dentry *nepf_debugfs_root;
+
+static void stats_line(struct seq_file *m, const char *what, unsigned int id,
+		       const struct nepf_io_stats *s)
+{
+	seq_printf(m, "%s%-4u %10llu %10llu %10llu %14llu %14llu %8llu %10llu\n",
+		   what, id, s->cmds, s->reads, s->writes, s->bytes_read,
+		   s->bytes_written, s->errors, div_u64(s->lat_max_ns, 1000));
+}
+
+static void stats_hist(struct seq_file *m, const char *what, unsigned int id,
+		       const struct nepf_io_stats *s)
+{
+	int i, last = 0;
+
+	for (i = 0; i < NEPF_LAT_BUCKETS; i++)
+		if (s->lat[i])
+			last = i;
+	seq_printf(m, "%s%-4u", what, id);
+	for (i = 0; i <= last; i++)
+		seq_printf(m, " %llu", s->lat[i]);
+	seq_putc(m, '\n');
+}
+
+/* Copies, so that no lock is held while printing. */
+struct stats_snapshot {
+	struct nepf_io_stats sq[NEPF_MAX_IO_QUEUES + 1];
+	struct nepf_io_stats ns[NEPF_MAX_NAMESPACES];
+	bool has_ns[NEPF_MAX_NAMESPACES];
+};
+
+static void stats_take(struct nepf_glue *g, struct stats_snapshot *snap)
+{
+	struct nepf_ctrl *ctrl = &g->ctrl;
+	unsigned long flags;
+	int i;
+
+	spin_lock_irqsave(&ctrl->lock, flags);
+	memcpy(snap->sq, ctrl->sq_stats, sizeof(snap->sq));
+	spin_unlock_irqrestore(&ctrl->lock, flags);
+	/* Namespaces are detached (and freed) only under poll_lock. */
+	mutex_lock(&g->poll_lock);
+	for (i = 0; i < NEPF_MAX_NAMESPACES; i++) {
+		struct nepf_ns *ns = READ_ONCE(ctrl->ns[i]);
+
+		snap->has_ns[i] = ns;
+		if (!ns)
+			continue;
+		spin_lock_irqsave(&ns->ref_lock, flags);
+		snap->ns[i] = ns->stats;
+		spin_unlock_irqrestore(&ns->ref_lock, flags);
+	}
+	mutex_unlock(&g->poll_lock);
+}
+
+static int stats_show(struct seq_file *m, void *unused)
+{
+	struct nepf_glue *g = m->private;
+	struct stats_snapshot *snap;
+	int i;
+
+	snap = kvzalloc(sizeof(*snap), GFP_KERNEL);
+	if (!snap)
+		return -ENOMEM;
+	stats_take(g, snap);
+	seq_puts(m, "# queue/ns      cmds      reads     writes     bytes_read  bytes_written   errors max_lat_us\n");
+	for (i = 0; i <= NEPF_MAX_IO_QUEUES; i++)
+		if (snap->sq[i].cmds)
+			stats_line(m, "sq", i, &snap->sq[i]);
+	for (i = 0; i < NEPF_MAX_NAMESPACES; i++)
+		if (snap->has_ns[i])
+			stats_line(m, "ns", i + 1, &snap->ns[i]);
+	seq_puts(m, "# latency histogram: commands completed in <1 us, <2, <4, ... <2^n us\n");
+	for (i = 0; i <= NEPF_MAX_IO_QUEUES; i++)
+		if (snap->sq[i].cmds)
+			stats_hist(m, "sq", i, &snap->sq[i]);
+	for (i = 0; i < NEPF_MAX_NAMESPACES; i++)
+		if (snap->has_ns[i])
+			stats_hist(m, "ns", i + 1, &snap->ns[i]);
+	kvfree(snap);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(stats);
+
+/* Statistics are a convenience: failing to create them is not an error. */
+void nepf_stats_debugfs_add(struct nepf_glue *g)
+{
+	if (!nepf_debugfs_root)
+		nepf_debugfs_root = debugfs_create_dir("nvme_epf", NULL);
+	if (IS_ERR_OR_NULL(nepf_debugfs_root))
+		return;
+	g->debugfs = debugfs_create_dir(g->fn->name, nepf_debugfs_root);
+	if (IS_ERR_OR_NULL(g->debugfs)) {
+		g->debugfs = NULL;
+		return;
+	}
+	debugfs_create_file("stats", 0444, g->debugfs, g, &stats_fops);
+}
+
+void nepf_stats_debugfs_remove(struct nepf_glue *g)
+{
+	debugfs_remove_recursive(g->debugfs);
+	g->debugfs = NULL;
+}
+
+void nepf_stats_module_exit(void)
+{
+	debugfs_remove_recursive(nepf_debugfs_root);
+	nepf_debugfs_root = NULL;
+}
