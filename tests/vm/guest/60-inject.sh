@@ -151,6 +151,25 @@ check inject-trace-and-stats-count-fio trace_count
 indent < "$NOTES"
 head -12 "$DBG/nvme_epf/$NEPF_FN/stats" 2>/dev/null | indent
 
+# ---- the same through the tool: inject add/list/remove, trace, stats ----
+tool_case() {
+	local t=/nepf/scripts/nvme-epf out=/tmp/trace-tool.txt
+	[ -x "$t" ] || { echo "no $t"; return 1; }
+	$t inject "$NEPF_FN" add slowr queue=io opcode=2 action=delay delay_us=1000 || return 1
+	$t inject "$NEPF_FN" list | grep -E "^slowr +1 +delay" || return 1
+	timeout 10 "$t" trace "$NEPF_FN" > "$out" 2>&1 &
+	sleep 3
+	dd if="$dev" of=/dev/null bs=4k count=20 iflag=direct 2>/dev/null
+	wait
+	grep -m2 -E "cmd_done $NEPF_FN sq[1-9][0-9]* cid [0-9]+ read nsid 1 slba [0-9]+ nlb 8 len 4096" "$out" ||
+		{ head "$out"; return 1; }
+	[ "$(cat "$TRACE/events/nvme_epf/nvme_epf_cmd_done/enable")" = 0 ] ||
+		{ echo "trace left the events enabled"; return 1; }
+	$t stats "$NEPF_FN" | grep -E "^sq[1-9]" || return 1
+	$t inject "$NEPF_FN" remove slowr && [ -z "$(ls "$INJ")" ]
+}
+check inject-tool-add-list-trace-stats-remove tool_case
+
 # ---- disabling a namespace does not wait forever for a held command ----
 held_ns_disable() {
 	local ns=$NEPF_CFS/subsystems/$NEPF_SUB/namespaces/$NEPF_NSID i
