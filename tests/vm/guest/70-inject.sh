@@ -69,7 +69,7 @@ clat_pct() {	# clat_pct P1 P2: fio terse clat percentiles "P%=N" (usec)
 	fio --name=lat --filename="$dev" --rw=randread --bs=4k --size=8M \
 		--number_ios=40 --direct=1 --ioengine=psync --output-format=terse \
 		--terse-version=3 2>/dev/null | tr ';' '\n' |
-		awk -F= -v a="$1.000000%" -v b="$2.000000%" '$1 == a { x = $2 } $1 == b { y = $2 } END { print x, y }'
+		awk -F= -v a="$1.000000%" -v b="$2.000000%" '$1 == a && x == "" { x = $2 } $1 == b && y == "" { y = $2 } END { print x, y }'
 }
 delay_test() {
 	local base slow
