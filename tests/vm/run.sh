@@ -11,7 +11,7 @@
 #
 # Environment (make vmtest passes these on):
 #   GUEST_SCRIPT GUEST_TESTS GUEST_PACKAGES   as the options above
-#   VM_TIMEOUT=900         seconds for the whole guest run
+#   VM_TIMEOUT=1800        seconds for the whole guest run
 #   VM_SCRIPT_TIMEOUT=600  seconds for each guest script
 #   VM_CPU=...             QEMU -cpu model (default: the fastest measured)
 #   VM_QEMU_ARGS / VM_APPEND   extra QEMU arguments / kernel command line
@@ -200,7 +200,7 @@ cat "$base/base.cpio" "$work/run.cpio" > "$work/initrd.cpio"
 # CPU model: see the measurements in tests/vm/README.md.
 cpu=${VM_CPU:-cortex-a72}
 append="console=ttyAMA0 panic=-1 mem=1536M quiet loglevel=4 ${VM_APPEND:-}"
-timeout_s=${VM_TIMEOUT:-900}
+timeout_s=${VM_TIMEOUT:-1800}
 # Several checkouts on one 2-core machine: at most VM_SLOTS guests run at
 # once (a TCG guest starved of CPU hits the host driver's I/O timeouts).
 slot_fd=
