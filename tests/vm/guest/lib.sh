@@ -289,6 +289,13 @@ intree_nvmet_down() {
 		rmdir "$sub/namespaces/1" || rc=1
 	fi
 	[ ! -d "$sub" ] || rmdir "$sub" || rc=1
+	# nvmet drops its last controller reference from a workqueue after
+	# the port is gone: give it a few seconds before calling it a leak.
+	local i
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		modprobe -r nvmet-pci-epf nvmet 2>/dev/null && return $rc
+		sleep 1
+	done
 	modprobe -r nvmet-pci-epf nvmet || rc=1
 	return $rc
 }
