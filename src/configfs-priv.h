@@ -27,7 +27,7 @@
 #define NEPF_DEFAULT_MODEL	"nvme-epf"
 #define NEPF_DEFAULT_QUEUE_DEPTH	128
 #define NEPF_DEFAULT_MDTS_KB	512
-#define NEPF_MAX_MDTS_KB	1024
+#define NEPF_MAX_MDTS_KB	NEPF_MAX_XFER_KB
 #define NEPF_MAX_MSI_VECTORS	32
 
 extern struct mutex nepf_cfs_mutex;

@@ -714,14 +714,17 @@ void nepf_ctrl_detach_ns(struct nepf_ctrl *ctrl, u32 nsid)
 	ns_changed(ctrl, nsid);
 }
 
-/* MDTS as advertised: 2^n units of 4 KiB (CAP.MPSMIN), 0 = no limit. */
+/*
+ * MDTS as advertised: 2^n units of 4 KiB (CAP.MPSMIN).  Never 0 ("no
+ * limit"): a segment list holds what NEPF_MAX_XFER_KB needs, no more.
+ */
 u8 nepf_ctrl_mdts(const struct nepf_ctrl *ctrl)
 {
-	u32 pages = ctrl->cfg.mdts_kb / 4;
+	u32 kb = ctrl->cfg.mdts_kb;
 
-	if (!ctrl->cfg.mdts_kb)
-		return 0;
-	return pages < 2 ? 1 : ilog2(pages);
+	if (!kb || kb > NEPF_MAX_XFER_KB)
+		kb = NEPF_MAX_XFER_KB;
+	return kb / 4 < 2 ? 1 : ilog2(kb / 4);
 }
 
 u32 nepf_ctrl_max_xfer(const struct nepf_ctrl *ctrl)

@@ -38,7 +38,12 @@ struct nepf_inject;
 #define NEPF_MAX_QUEUE_ENTRIES	4096	/* CAP.MQES + 1 upper bound */
 #define NEPF_MAX_NAMESPACES	32
 #define NEPF_MAX_VECTORS	65	/* admin + one per I/O queue */
-#define NEPF_MAX_SEGS		256	/* PCI segments of one transfer */
+#define NEPF_MAX_XFER_KB	1024	/* largest MDTS advertised */
+/*
+ * PCI segments of one transfer: MDTS in 4 KiB pages (CAP.MPSMIN), plus one
+ * because the first page may start at an offset (PRP1).
+ */
+#define NEPF_MAX_SEGS		(NEPF_MAX_XFER_KB / 4 + 1)
 #define NEPF_AERL		3	/* Identify AERL: 4 outstanding AERs */
 #define NEPF_ERR_LOG_ENTRIES	64	/* Identify ELPE + 1 */
 #define NEPF_MAX_CQ_WAIT	(2 * NEPF_MAX_QUEUE_ENTRIES)
@@ -80,7 +85,7 @@ struct nepf_ctrl_config {
 	u32 ieee_oui;
 	u16 max_io_queues;	/* I/O SQ/CQ pairs offered (1..NEPF_MAX_IO_QUEUES) */
 	u16 queue_depth;	/* max entries per queue (CAP.MQES + 1) */
-	u32 mdts_kb;		/* max data transfer size, KiB (0 = no limit) */
+	u32 mdts_kb;		/* max data transfer size, KiB (0: the largest) */
 	u16 nr_vectors;		/* interrupt vectors the function exposes */
 	u8 irq_type;		/* NEPF_IRQ_* actually in use */
 	bool sgl;		/* advertise SGL support */

@@ -10,8 +10,9 @@
  *
  * Choices where the specification leaves room (NVMe 2.0 base spec 4.1):
  * - A transfer needing more than NEPF_MAX_SEGS discontiguous segments is
- *   failed with Data Transfer Error (no bounce fallback): size MDTS so
- *   that mdts / page_size + 1 <= NEPF_MAX_SEGS and this never happens.
+ *   failed with Data Transfer Error (no bounce fallback).  NEPF_MAX_SEGS
+ *   covers the largest MDTS in 4 KiB pages plus a first-page offset, so
+ *   only an SGL of many small discontiguous blocks gets there.
  * - PRP list pointers must be qword aligned (entries are qwords); PRP
  *   entries inside a list, the list chain pointer included, must have a
  *   zero page offset.  Both answer PRP Offset Invalid.

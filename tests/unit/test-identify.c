@@ -67,13 +67,13 @@ UNIT_TEST(identify_ctrl_limits)
 	struct sim *s;
 
 	sim_default_config(&cfg);
-	cfg.mdts_kb = 0;			/* no limit */
+	cfg.mdts_kb = 0;			/* the largest: 1 MiB */
 	s = sim_new(&cfg);
 	CHECK_EQ(sim_enable(s, 32), 0);
 	ns = sim_add_ns(s, 1, 8, 9);
 	ns->volatile_cache = true;
 	CHECK_EQ(sim_identify(s, NVME_ID_CNS_CTRL, 0, 0, buf), 0);
-	CHECK_EQ(id->mdts, 0);
+	CHECK_EQ(id->mdts, 8);
 	CHECK_EQ(id->sgls, 0);
 	CHECK_EQ(id->vwc, NVME_CTRL_VWC_PRESENT | NVME_CTRL_VWC_FLUSH_NO_ALL);
 	sim_free(s);
@@ -85,6 +85,10 @@ UNIT_TEST(identify_ctrl_limits)
 	cfg.mdts_kb = 1000;			/* rounded down to 512 KiB */
 	s = sim_new(&cfg);
 	CHECK_EQ(nepf_ctrl_mdts(&s->ctrl), 7);
+	sim_free(s);
+	cfg.mdts_kb = 4096;			/* more than a seglist holds */
+	s = sim_new(&cfg);
+	CHECK_EQ(nepf_ctrl_max_xfer(&s->ctrl), NEPF_MAX_XFER_KB * 1024);
 	sim_free(s);
 }
 

@@ -182,6 +182,31 @@ UNIT_TEST(prp_chain_long)
 	sim_free(s);
 }
 
+/*
+ * The largest MDTS in scattered pages, the first at an offset (an unaligned
+ * 1 MiB buffer): NEPF_MAX_SEGS segments, all of them used; one page more
+ * is a Data Transfer Error.
+ */
+UNIT_TEST(prp_max_xfer_unaligned_scattered)
+{
+	struct sim *s = sim_new(NULL);
+	u64 list = sim_alloc(s, PG, PG);
+	u32 len = NEPF_MAX_XFER_KB * 1024, off = 0x200;
+	u64 page = 0x70000000;		/* page i at page + 2 * i * PG */
+	unsigned int i;
+
+	for (i = 1; i < NEPF_MAX_SEGS + 1; i++)
+		put64(s, list + 8 * (i - 1), page + 2ULL * i * PG);
+	CHECK_EQ(map_prp(s, RD, page + off, list, len), 0);
+	CHECK_EQ(sl.nr, NEPF_MAX_SEGS);
+	CHECK_EQ(sl.total, len);
+	CHECK_EQ(sl.seg[0].len, PG - off);
+	CHECK_EQ(sl.seg[NEPF_MAX_SEGS - 1].addr, page + 2ULL * (NEPF_MAX_SEGS - 1) * PG);
+	CHECK_EQ(sl.seg[NEPF_MAX_SEGS - 1].len, off);
+	CHECK_EQ(map_prp(s, RD, page + off, list, len + PG), NVME_SC_DATA_XFER_ERROR | DNR);
+	sim_free(s);
+}
+
 /* A list chaining to itself ends when the transfer length is described. */
 UNIT_TEST(prp_chain_to_itself)
 {

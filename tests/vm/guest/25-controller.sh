@@ -10,11 +10,12 @@
 # A small verified fio run; every case gets its own bound.
 fio_small() {
 	local dev=$1 bs=$2 name=$3
+	shift 3
 	timeout -k 5 120 fio --name="$name" --filename="$dev" --ioengine=libaio \
 		--direct=1 --rw=randrw --bs="$bs" --iodepth=8 --numjobs=2 \
 		--size=32M --offset_increment=32M --io_size=2M \
 		--verify=crc32c --do_verify=1 --verify_fatal=1 \
-		--group_reporting > "/tmp/fio-$name.txt" 2>&1 &&
+		--group_reporting "$@" > "/tmp/fio-$name.txt" 2>&1 &&
 		grep -q 'err= 0' "/tmp/fio-$name.txt"
 }
 
@@ -121,14 +122,20 @@ check ctrl-dma-off-fio-4k fio_small "$dev" 4k nodma4k
 check ctrl-dma-off-fio-128k fio_small "$dev" 128k nodma128k
 nepf_down
 
-# --- SGL not advertised: the host sends PRPs (incl. PRP lists) for 128k
-nepf_up backend=nullb size=256M start=0 &&
+# --- SGL not advertised: the host sends PRPs (incl. PRP lists) for 128k;
+# the largest MDTS (1 MiB) with buffers 512 bytes past a page boundary
+# (fio's iomem_align is an offset from a page): 256 pages + 1 per command
+# when the host's pages are scattered enough.
+nepf_up backend=nullb size=256M start=0 mdts_kb=1024 &&
 	nepf_set "$NEPF_CFS/functions/$NEPF_FN/sgl" 0 &&
 	nepf_set "$NEPF_CFS/functions/$NEPF_FN/start" 1
 if dev=$(wait_for_nvme 30); then
 	ctrl=$(nvme_ctrl_of "$dev")
 	check ctrl-prp-only-sgls-zero sh -c "nvme id-ctrl $ctrl | grep -qE '^sgls +: 0(x0)?\$'"
 	check ctrl-prp-only-fio-128k fio_small "$dev" 128k prp128k
+	check ctrl-mdts-1m sh -c "nvme id-ctrl $ctrl | grep -qE '^mdts +: 8\$'"
+	check ctrl-fio-1m-unaligned fio_small "$dev" 1M prp1m \
+		--iomem_align=512 --iodepth=2 --io_size=8M
 else
 	fail ctrl-prp-only-device-appears
 fi
