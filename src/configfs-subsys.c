@@ -606,6 +606,7 @@ static struct config_group *nepf_subsys_make(struct config_group *group,
 	snprintf(s->serial, sizeof(s->serial), "NEPF%08X%08X",
 		 jhash(name, strlen(name), 0x6e657066),
 		 jhash(name, strlen(name), 0x53455249));
+	/* Identify FR: the module (package) version, 8 characters at most. */
 	strscpy(s->firmware, version ? version : "1.0", sizeof(s->firmware));
 	s->vendor_id = NEPF_DEFAULT_VENDOR_ID;
 	s->subsys_vendor_id = NEPF_DEFAULT_VENDOR_ID;

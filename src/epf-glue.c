@@ -505,4 +505,5 @@ static void __exit nepf_module_exit(void)
 module_init(nepf_module_init);
 module_exit(nepf_module_exit);
 MODULE_DESCRIPTION("NVMe PCIe controller as a PCI endpoint function");
+MODULE_VERSION(NEPF_VERSION);
 MODULE_LICENSE("GPL");

@@ -11,6 +11,13 @@ NEPF_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 NEPF_BUILD=${NEPF_BUILD:-$NEPF_TOP/build}
 mkdir -p "$NEPF_CACHE" "$NEPF_BUILD"
 
+# The package version: debian/changelog is its one source (the RPM spec,
+# the tool and the man page are checked against it, dkms.conf and the
+# module get it at build time).
+nepf_version() {
+	sed -n '1s/^nvme-epf (\([^)-]*\).*/\1/p' "$NEPF_TOP/debian/changelog"
+}
+
 nepf_log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 nepf_die() { nepf_log "error: $*"; exit 1; }
 

@@ -100,7 +100,9 @@ nepf_build() {
 	touch "$out/.nepf-kbuild-out"
 	local kdir; kdir=$(nepf_kdir "$target")
 	local jobs=${NEPF_JOBS:-2}
-	local vars=(ARCH="$T_ARCH" CROSS_COMPILE="$T_CROSS" KDIR="$kdir")
+	# The copy has no debian/changelog: src/Makefile gets the version here.
+	local vars=(ARCH="$T_ARCH" CROSS_COMPILE="$T_CROSS" KDIR="$kdir"
+		    NEPF_VERSION="$(nepf_version)")
 	if [ -f "$out/Makefile" ] && grep -q '^modules:' "$out/Makefile"; then
 		nepf_target_run "$target" "$out" nice make -j"$jobs" -C "$out" "${vars[@]}" "$@" modules
 	else

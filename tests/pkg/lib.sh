@@ -7,9 +7,7 @@ PKG_OUT=$NEPF_BUILD/pkg
 mkdir -p "$PKG_OUT"
 
 # The version lives in debian/changelog; the RPM spec must agree (checked).
-pkg_version() {
-	sed -n '1s/^nvme-epf (\([^)-]*\).*/\1/p' "$NEPF_TOP/debian/changelog"
-}
+pkg_version() { nepf_version; }
 
 # Copy the working tree (what the developer has, not only what is
 # committed) without VCS data and build products into $1.

@@ -83,7 +83,7 @@ build_failed=0
 # Same sources, same kernel: reuse the last build (a warm cycle should not
 # recompile); the module's tree and the build scripts are in the key.
 sources_key() {
-	local dirs="$1 tests/infra"
+	local dirs="$1 tests/infra debian/changelog"
 	{
 		echo "$abi"
 		if git -C "$NEPF_TOP" rev-parse --git-dir > /dev/null 2>&1; then
@@ -183,6 +183,7 @@ if [ -f "$NEPF_TOP/scripts/nvme-epf" ]; then
 fi
 {
 	printf 'NEPF_SUITE=%q\n' "$suite"
+	printf 'NEPF_VERSION=%q\n' "$(nepf_version)"
 	printf 'GUEST_TESTS=%q\n' "$GUEST_TESTS"
 	printf 'NEPF_MODULES=%q\n' "vepc nvme_epf nvme_hostile"
 	printf 'NEPF_INTREE=%q\n' "$intree_mods"

@@ -46,6 +46,13 @@ up_or_exit backend=nullb size=256M
 nvme id-ctrl "$ctrl" > /tmp/idc.txt 2>&1
 check ctrl-id-ctrl-sqes-cqes sh -c "grep -qE '^sqes +: 0x66' /tmp/idc.txt && grep -qE '^cqes +: 0x44' /tmp/idc.txt"
 check ctrl-id-ctrl-mdts sh -c "grep -qE '^mdts +: [1-9]' /tmp/idc.txt"
+# Identify FR and modinfo: the package version (debian/changelog, by run.sh).
+fw_is_version() {
+	[ -n "${NEPF_VERSION:-}" ] &&
+	[ "$(modinfo -F version nvme_epf)" = "$NEPF_VERSION" ] &&
+	[ "$(field fr < /tmp/idc.txt)" = "$NEPF_VERSION" ]
+}
+check ctrl-fw-rev-is-version fw_is_version
 nvme id-ns "$dev" > /tmp/idns.txt 2>&1
 nsze=$(field nsze < /tmp/idns.txt)
 check ctrl-id-ns-size test "$((nsze))" -eq $((256 * 1024 * 1024 / 512))
@@ -127,6 +134,7 @@ nepf_down
 # (fio's iomem_align is an offset from a page): 256 pages + 1 per command
 # when the host's pages are scattered enough.
 nepf_up backend=nullb size=256M start=0 mdts_kb=1024 &&
+	nepf_set "$NEPF_CFS/subsystems/$NEPF_SUB/attr_firmware" FWTEST01 &&
 	nepf_set "$NEPF_CFS/functions/$NEPF_FN/sgl" 0 &&
 	nepf_set "$NEPF_CFS/functions/$NEPF_FN/start" 1
 if dev=$(wait_for_nvme 30); then
@@ -134,6 +142,7 @@ if dev=$(wait_for_nvme 30); then
 	check ctrl-prp-only-sgls-zero sh -c "nvme id-ctrl $ctrl | grep -qE '^sgls +: 0(x0)?\$'"
 	check ctrl-prp-only-fio-128k fio_small "$dev" 128k prp128k
 	check ctrl-mdts-1m sh -c "nvme id-ctrl $ctrl | grep -qE '^mdts +: 8\$'"
+	check ctrl-fw-rev-override sh -c "nvme id-ctrl $ctrl | grep -qE '^fr +: FWTEST01\$'"
 	check ctrl-fio-1m-unaligned fio_small "$dev" 1M prp1m \
 		--iomem_align=512 --iodepth=2 --io_size=8M
 else
