@@ -69,6 +69,7 @@ void nepf_regs_init(struct nepf_ctrl *ctrl)
 	ctrl->csts = 0;
 	ctrl->cc = 0;
 	ctrl->intms = 0;
+	ctrl->intm_pending = 0;
 	ctrl->state = NEPF_CTRL_DISABLED;
 	ctrl->rejected.valid = false;
 	memset(ctrl->bar, 0, ctrl->bar_size);
@@ -146,23 +147,50 @@ static enum nepf_regs_event regs_enable(struct nepf_ctrl *ctrl, u32 cc)
  * anyway; INTMC is left reading 0 so that every non-zero write shows
  * (a deviation: the specification has it read the mask too).  Both are
  * reserved when MSI-X is in use; Linux never touches them.
+ * A message that fired while masked is sent when it is unmasked (NVMe 2.0
+ * 3.1.4.3/3.1.4.4: masked interrupts stay pending, not lost).
  */
 static void regs_intm(struct nepf_ctrl *ctrl)
 {
 	u32 set = rd32(ctrl, NVME_REG_INTMS);
 	u32 clr = rd32(ctrl, NVME_REG_INTMC);
+	unsigned long flags;
+	u32 fire;
+	u16 msg;
 
+	nepf_lock(&ctrl->intm_lock, flags);
 	if (set != ctrl->intms)
 		WRITE_ONCE(ctrl->intms, ctrl->intms | set);
 	if (clr)
 		WRITE_ONCE(ctrl->intms, ctrl->intms & ~clr);
+	fire = ctrl->intm_pending & ~ctrl->intms;
+	ctrl->intm_pending &= ~fire;
+	nepf_unlock(&ctrl->intm_lock, flags);
 	wr32(ctrl, NVME_REG_INTMS, ctrl->intms);
 	wr32(ctrl, NVME_REG_INTMC, 0);
+	for (msg = 0; fire; msg++, fire >>= 1)
+		if (fire & 1)
+			ctrl->env->raise_irq(ctrl, msg);
 }
 
 u32 nepf_regs_irq_mask(struct nepf_ctrl *ctrl)
 {
 	return READ_ONCE(ctrl->intms);
+}
+
+bool nepf_regs_irq_hold(struct nepf_ctrl *ctrl, u16 msg)
+{
+	unsigned long flags;
+	bool masked;
+
+	if (msg >= 32)
+		return false;
+	nepf_lock(&ctrl->intm_lock, flags);
+	masked = ctrl->intms & BIT(msg);
+	if (masked)
+		ctrl->intm_pending |= BIT(msg);
+	nepf_unlock(&ctrl->intm_lock, flags);
+	return masked;
 }
 
 /*

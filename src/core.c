@@ -41,6 +41,7 @@ int nepf_ctrl_init(struct nepf_ctrl *ctrl, void *bar, size_t bar_size,
 	nepf_lock_init(&ctrl->lock);
 	nepf_lock_init(&ctrl->aer_lock);
 	nepf_lock_init(&ctrl->log_lock);
+	nepf_lock_init(&ctrl->intm_lock);
 	for (i = 0; i <= NEPF_MAX_IO_QUEUES; i++) {
 		nepf_lock_init(&ctrl->cq[i].lock);
 		ctrl->sq[i].qid = i;
@@ -80,6 +81,10 @@ void nepf_ctrl_reset(struct nepf_ctrl *ctrl)
 	ctrl->nr_aen = 0;
 	ctrl->aen_masked = 0;
 	nepf_unlock(&ctrl->aer_lock, flags);
+	/* Interrupts held by INTMS were for the queues just torn down. */
+	nepf_lock(&ctrl->intm_lock, flags);
+	ctrl->intm_pending = 0;
+	nepf_unlock(&ctrl->intm_lock, flags);
 
 	nepf_features_reset(ctrl);
 	ctrl->page_size = 0;

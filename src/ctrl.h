@@ -234,6 +234,8 @@ struct nepf_ctrl {
 	u32 vs;
 	u32 csts;			/* shadow: the BAR copy is rewritten */
 	u32 intms;			/* interrupt mask (INTMS/INTMC), INTx/MSI */
+	u32 intm_pending;		/* masked messages that fired meanwhile */
+	nepf_lock_t intm_lock;		/* intms (writes), intm_pending */
 	u32 page_size;			/* from CC.MPS */
 	nepf_lock_t lock;		/* SQ inflight/deleting, AER state */
 
@@ -349,6 +351,11 @@ void nepf_regs_set_fatal(struct nepf_ctrl *ctrl);
 u32 nepf_regs_sq_tail(struct nepf_ctrl *ctrl, u16 qid);
 u32 nepf_regs_cq_head(struct nepf_ctrl *ctrl, u16 qid);
 u32 nepf_regs_irq_mask(struct nepf_ctrl *ctrl);	/* INTMS bits, INTx/MSI */
+/*
+ * INTx/MSI message @msg (0-based) is about to be sent: true if INTMS masks
+ * it, and then the core sends it (env->raise_irq(@msg)) once unmasked.
+ */
+bool nepf_regs_irq_hold(struct nepf_ctrl *ctrl, u16 msg);
 void nepf_regs_clear_doorbell(struct nepf_ctrl *ctrl, u16 qid, bool cq);
 
 /* queues.c: admin queue commands, return an NVMe status */

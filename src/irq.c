@@ -18,12 +18,16 @@ static int nepf_raise(struct pci_epf *epf, u8 type, u16 nr)
 	return nepf_epc_raise_irq(epf, type, nr);
 }
 
-/* INTMS/INTMC apply to INTx and MSI only (NVMe 2.0, 3.1.4.3). */
-static bool nepf_irq_masked(struct nepf_irq *irq, u8 type, u16 vector)
+/*
+ * INTMS/INTMC apply to INTx and MSI only (NVMe 2.0, 3.1.4.3): a masked
+ * message (0-based; INTx is 0) is not sent now, the core sends it when
+ * the host unmasks it.
+ */
+static bool nepf_irq_masked(struct nepf_irq *irq, u8 type, u16 msg)
 {
-	if (type == NEPF_IRQ_MSIX || vector >= 32)
+	if (type == NEPF_IRQ_MSIX)
 		return false;
-	return nepf_regs_irq_mask(irq->ctrl) & BIT(vector);
+	return nepf_regs_irq_hold(irq->ctrl, msg);
 }
 
 /* Vectors the host enabled for @type, 0 if that type is off. */
@@ -51,6 +55,7 @@ int nepf_irq_raise(struct nepf_irq *irq, u16 vector)
 {
 	static const u8 order[] = { NEPF_IRQ_MSIX, NEPF_IRQ_MSI };
 	int i, n, ret = -ENODEV;
+	u16 msg;
 
 	trace_nvme_epf_irq(irq->ctrl, vector);
 
@@ -58,9 +63,10 @@ int nepf_irq_raise(struct nepf_irq *irq, u16 vector)
 		n = nepf_irq_enabled(irq, order[i]);
 		if (!n)
 			continue;
-		if (nepf_irq_masked(irq, order[i], vector))
+		msg = vector < n ? vector : 0;
+		if (nepf_irq_masked(irq, order[i], msg))
 			return 0;
-		ret = nepf_raise(irq->epf, order[i], vector < n ? vector + 1 : 1);
+		ret = nepf_raise(irq->epf, order[i], msg + 1);
 		if (!ret) {
 			irq->last_type = order[i];
 			irq->ctrl->cfg.irq_type = order[i];

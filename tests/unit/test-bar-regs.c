@@ -203,6 +203,42 @@ UNIT_TEST(regs_intms_intmc)
 	sim_free(s);
 }
 
+/*
+ * INTx/MSI: a message that fires while masked is not sent, and is sent
+ * once when the host clears its mask bit (NVMe 2.0 3.1.4.3/3.1.4.4).
+ */
+UNIT_TEST(regs_intm_masked_pending_raised_on_unmask)
+{
+	struct sim *s = unit_sim_enabled();
+	u32 irqs0 = s->irqs[0], irqs2 = s->irqs[2];
+
+	sim_wr32(s, NVME_REG_INTMS, 0x5);
+	sim_run(s);
+	CHECK(nepf_regs_irq_hold(&s->ctrl, 0));		/* masked: held */
+	CHECK(nepf_regs_irq_hold(&s->ctrl, 0));		/* still one pending */
+	CHECK(!nepf_regs_irq_hold(&s->ctrl, 1));	/* not masked */
+	CHECK(!nepf_regs_irq_hold(&s->ctrl, 40));	/* no INTMS bit */
+	sim_run(s);
+	CHECK_EQ(s->irqs[0], irqs0);			/* nothing sent yet */
+	sim_wr32(s, NVME_REG_INTMC, 0x1);		/* unmask 0, keep 2 */
+	sim_run(s);
+	CHECK_EQ(s->irqs[0], irqs0 + 1);		/* sent once */
+	CHECK_EQ(s->irqs[2], irqs2);
+	sim_wr32(s, NVME_REG_INTMC, 0x4);		/* 2 had nothing pending */
+	sim_run(s);
+	CHECK_EQ(s->irqs[0], irqs0 + 1);
+	CHECK_EQ(s->irqs[2], irqs2);
+	/* A controller reset forgets what was held. */
+	sim_wr32(s, NVME_REG_INTMS, 0x1);
+	sim_run(s);
+	CHECK(nepf_regs_irq_hold(&s->ctrl, 0));
+	nepf_ctrl_reset(&s->ctrl);
+	sim_wr32(s, NVME_REG_INTMC, 0x1);
+	sim_run(s);
+	CHECK_EQ(s->irqs[0], irqs0 + 1);
+	sim_free(s);
+}
+
 UNIT_TEST(regs_invalid_doorbell_aen)
 {
 	struct sim *s = unit_sim_enabled();
