@@ -114,6 +114,9 @@ module_ok() {
 	[[ $out == *"$arch"* ]] || { echo "$ko: $out"; return 1; }
 	out=$(in_root modinfo -F vermagic "${ko#"$run"}")
 	[[ $out == "$kver "* ]] || { echo "vermagic: $out"; return 1; }
+	# MODULE_VERSION: the package version, passed by dkms.conf.
+	out=$(in_root modinfo -F version "${ko#"$run"}")
+	[ "$out" = "$ver" ] || { echo "modinfo version: '$out', package $ver"; return 1; }
 	out=$(in_root dkms status nvme-epf)
 	grep -qF "nvme-epf/$ver, $kver, " <<< "$out" && grep -F "$kver" <<< "$out" | grep -q ': installed' ||
 		{ echo "dkms status: $out"; return 1; }
