@@ -18,6 +18,7 @@
 #include <linux/pci-epc.h>
 #include <linux/pci-epf.h>
 #include <linux/uio.h>
+#include <linux/workqueue.h>
 #include "compat-generated.h"
 
 /* ---- endpoint controller calls, addressed by the function ---- */
@@ -533,6 +534,16 @@ static inline int nepf_blkdev_issue_flush(struct block_device *bdev)
 #ifndef NEPF_HAVE_ITER_DEST
 #define ITER_DEST	READ
 #define ITER_SOURCE	WRITE
+#endif
+
+/*
+ * Flag of a per-CPU workqueue.  Without WQ_UNBOUND a workqueue always was
+ * per-CPU; kernels that have WQ_PERCPU warn when neither flag is given.
+ */
+#ifdef NEPF_HAVE_WQ_PERCPU
+#define NEPF_WQ_PERCPU	WQ_PERCPU
+#else
+#define NEPF_WQ_PERCPU	0
 #endif
 
 /* "static NEPF_CONFIGFS_CONST struct configfs_item_operations ..." */

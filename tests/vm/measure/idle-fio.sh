@@ -8,13 +8,14 @@
 #    a started function whose host driver is bound and idle; plus the CPU
 #    time of the function's poll thread over the second window;
 #  - fio 4k random read QD32 (1 job, then 4 jobs) on a null-backend
-#    namespace, FIO_S seconds each.
+#    namespace, FIO_S seconds each, with the per-CPU and the unbound
+#    command workqueue (cmd_wq_unbound=0/1), alternating, two rounds.
 # In the loopback both ends share the guest's vCPUs, and the guest shares
 # the host's cores with whatever else runs there: note the host load.
 # shellcheck source=tests/vm/guest/lib.sh
 . "${NEPF_LIB:-/nepf/guest/lib.sh}"
 IDLE_S=${IDLE_S:-30}
-FIO_S=${FIO_S:-20}
+FIO_S=${FIO_S:-15}
 
 # "busy total" jiffies of all CPUs from /proc/stat (tick-sampled busy
 # time: it misses a thread that wakes briefly between ticks), the uptime
@@ -59,16 +60,30 @@ dev=$(wait_for_nvme 30)
 sleep 5
 idle_window "device-enabled" "$IDLE_S" "$(thread_pid "nvme_epf/$NEPF_FN")"
 
-if [ -n "$dev" ]; then
-	for jobs in 1 4; do
-		fio --name=m --filename="$dev" --ioengine=libaio --direct=1 \
-			--rw=randread --bs=4k --iodepth=32 --numjobs=$jobs \
-			--time_based --runtime="$FIO_S" --group_reporting \
-			--output-format=terse --terse-version=3 > /tmp/fio.$jobs 2>&1
-		# terse v3: 7 = read KiB/s, 8 = read IOPS
-		awk -F';' -v j=$jobs '{ printf "fio randread 4k qd32 jobs=%d: %s IOPS, %s KiB/s\n", j, $8, $7 }' /tmp/fio.$jobs
+# fio_randread JOBS LABEL: one line of IOPS
+fio_randread() {
+	fio --name=m --filename="$dev" --ioengine=libaio --direct=1 \
+		--rw=randread --bs=4k --iodepth=32 --numjobs="$1" \
+		--time_based --runtime="$FIO_S" --group_reporting \
+		--output-format=terse --terse-version=3 > /tmp/fio.out 2>&1
+	# terse v3: 5 = error, 7 = read KiB/s, 8 = read IOPS, 16 = clat mean us
+	awk -F';' -v j="$1" -v l="$2" '{ printf "fio randread 4k qd32 jobs=%d %s: %s IOPS, %s KiB/s, clat mean %.0f ms, err %s\n", j, l, $8, $7, $16 / 1000, $5 }' /tmp/fio.out
+}
+
+# The command workqueue (poll.c, cmd_wq_unbound, read at start) both ways,
+# twice, alternating, so that both see the same load.
+wq=/sys/module/nvme_epf/parameters/cmd_wq_unbound
+for round in 1 2; do
+	for unbound in 0 1; do
+		nepf_down; sleep 1
+		echo $unbound > $wq
+		nepf_up backend=null size=1G queues=4 || echo "nepf_up failed"
+		dev=$(wait_for_nvme 30) || break 2
+		for jobs in 1 4; do
+			fio_randread $jobs "cmd_wq_unbound=$unbound round $round"
+		done
 	done
-fi
+done
 dmesg | grep -cE 'WARNING|BUG:|timeout' | sed 's/^/dmesg warn+bug+timeout lines: /'
 echo NEPF-SHOW-END
 nepf_down
