@@ -27,7 +27,8 @@ fio_verify() {
 	timeout 150 fio --name="$name" --filename="$dev" --rw=randwrite --bs=16k \
 		--size=4M --offset_increment=8M --numjobs=2 --direct=1 \
 		--ioengine=libaio --iodepth=8 --verify=crc32c --verify_backlog=32 \
-		--verify_fatal=1 --group_reporting "$@" --output="/tmp/fio.$name"
+		--verify_fatal=1 --allow_file_create=0 --group_reporting "$@" \
+		--output="/tmp/fio.$name"
 }
 fio_ok() {
 	if fio_verify "$@"; then
@@ -162,7 +163,7 @@ if up queues=2 bs=512; then
 	check faults-badblock-read-fails sh -c \
 		"! dd if=$DEV of=/dev/null bs=512 skip=$bad count=1 iflag=direct status=none"
 	check faults-badblock-write-fails sh -c \
-		"! dd if=/dev/zero of=$DEV bs=512 seek=$bad count=1 oflag=direct status=none"
+		"! dd if=/dev/zero of=$DEV bs=512 seek=$bad count=1 oflag=direct conv=nocreat,notrunc status=none"
 	log=$(error_log "$DEV")
 	# 0x281 Unrecovered Read Error, 0x280 Write Fault, at that LBA
 	echo "$log" | grep -q "\"status_field\":641,[^}]*\"lba\":${bad}[,}]" &&

@@ -210,6 +210,11 @@ wait_for_nvme() {
 		sleep 0.1
 	done
 	echo "wait_for_nvme: no /dev/nvme*n1 after ${secs}s" >&2
+	# A program that opened the node while the device was gone may have
+	# created a regular file in its place: devtmpfs then cannot recreate it.
+	for d in /dev/nvme[0-9]*n1; do
+		[ -e "$d" ] && ls -l "$d" >&2
+	done
 	return 1
 }
 
