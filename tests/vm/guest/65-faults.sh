@@ -163,7 +163,7 @@ if up queues=2 bs=512; then
 	check faults-badblock-read-fails sh -c \
 		"! dd if=$DEV of=/dev/null bs=512 skip=$bad count=1 iflag=direct status=none"
 	check faults-badblock-write-fails sh -c \
-		"! dd if=/dev/zero of=$DEV bs=512 seek=$bad count=1 oflag=direct conv=nocreat,notrunc status=none"
+		"! dd if=/dev/zero of=$DEV bs=512 seek=$bad count=1 oflag=direct status=none"
 	log=$(error_log "$DEV")
 	# 0x281 Unrecovered Read Error, 0x280 Write Fault, at that LBA
 	echo "$log" | grep -q "\"status_field\":641,[^}]*\"lba\":${bad}[,}]" &&
@@ -171,7 +171,7 @@ if up queues=2 bs=512; then
 		fail faults-badblock-read-error-log "$(echo "$log" | head -c 300)"
 	echo "$log" | grep -q "\"status_field\":640,[^}]*\"lba\":${bad}[,}]" &&
 		pass faults-badblock-write-error-log ||
-		fail faults-badblock-write-error-log
+		fail faults-badblock-write-error-log "$(echo "$log" | head -c 300)"
 	m1=$(media_errors "$DEV")
 	[ "${m1:-0}" -gt "${m0:-0}" ] && pass faults-badblock-smart-media-errors ||
 		fail faults-badblock-smart-media-errors "$m0 -> $m1"
