@@ -283,24 +283,28 @@ intree_nvmet_up() {
 intree_nvmet_down() {
 	local sub=$INTREE_NVMET/subsystems/$INTREE_NQN port=$INTREE_NVMET/ports/1 rc=0
 	if [ "$(cat "$INTREE_EPC/start" 2>/dev/null)" = 1 ]; then
-		echo 0 > "$INTREE_EPC/start" || rc=1
+		echo 0 > "$INTREE_EPC/start" || { echo "stop failed"; rc=1; }
 	fi
-	rm -f "$INTREE_EPC/${INTREE_FN##*/}" || rc=1
-	[ ! -d "$INTREE_FN" ] || rmdir "$INTREE_FN" || rc=1
-	rm -f "$port/subsystems/$INTREE_NQN" || rc=1
-	[ ! -d "$port" ] || rmdir "$port" || rc=1
+	rm -f "$INTREE_EPC/${INTREE_FN##*/}" || { echo "unlink failed"; rc=1; }
+	[ ! -d "$INTREE_FN" ] || rmdir "$INTREE_FN" || { echo "rmdir function failed"; rc=1; }
+	rm -f "$port/subsystems/$INTREE_NQN" || { echo "port unlink failed"; rc=1; }
+	[ ! -d "$port" ] || rmdir "$port" || { echo "rmdir port failed"; rc=1; }
 	if [ -d "$sub/namespaces/1" ]; then
 		echo 0 > "$sub/namespaces/1/enable"
-		rmdir "$sub/namespaces/1" || rc=1
+		rmdir "$sub/namespaces/1" || { echo "rmdir namespace failed"; rc=1; }
 	fi
-	[ ! -d "$sub" ] || rmdir "$sub" || rc=1
+	[ ! -d "$sub" ] || rmdir "$sub" || { echo "rmdir subsystem failed"; rc=1; }
 	# nvmet drops its last controller reference from a workqueue after
-	# the port is gone: give it a few seconds before calling it a leak.
+	# the port is gone (later still when the host's reset work is still
+	# running): give it time before calling it a leak.
 	local i
-	for i in 1 2 3 4 5 6 7 8 9 10; do
+	for ((i = 0; i < 60; i++)); do
 		modprobe -r nvmet-pci-epf nvmet 2>/dev/null && return $rc
 		sleep 1
 	done
-	modprobe -r nvmet-pci-epf nvmet || rc=1
-	return $rc
+	echo "nvmet still in use after 60 s:"
+	grep -E '^nvmet' /proc/modules
+	ls /sys/module/nvmet/holders 2>/dev/null
+	dmesg | grep -iE 'nvme|nvmet|pci_epf|epf' | tail -n 8
+	return 1
 }
