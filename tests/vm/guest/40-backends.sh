@@ -244,6 +244,14 @@ tcp_down() {
 	echo 0 > "$s/namespaces/1/enable" 2>/dev/null
 	rmdir "$s/namespaces/1" "$s" 2>/dev/null
 	rm -f /tmp/nepf-tcp.img
+	# Leave no nvmet behind: 60-intree loads and unloads its own.
+	local i
+	for ((i = 0; i < 30; i++)); do
+		modprobe -r nvme-tcp nvmet-tcp nvmet 2>/dev/null && return 0
+		sleep 1
+	done
+	echo "nvmet-tcp/nvmet still in use after 30 s"; grep -E '^nvme' /proc/modules
+	return 1
 }
 
 if tcp_up > /tmp/tcp-up.log 2>&1; then
@@ -265,6 +273,6 @@ else
 	fail backend-tcp-connect "nvmet/nvme-tcp setup failed"
 	indent < /tmp/tcp-up.log
 fi
-tcp_down
+check backend-tcp-down tcp_down
 
 nepf_exit

@@ -296,13 +296,19 @@ intree_nvmet_down() {
 	[ ! -d "$sub" ] || rmdir "$sub" || { echo "rmdir subsystem failed"; rc=1; }
 	# nvmet drops its last controller reference from a workqueue after
 	# the port is gone (later still when the host's reset work is still
-	# running): give it time before calling it a leak.
+	# running): give it time before calling it a leak.  nvmet itself goes
+	# too unless another transport (a test's nvmet-tcp) holds it.
 	local i
 	for ((i = 0; i < 60; i++)); do
-		modprobe -r nvmet-pci-epf nvmet 2>/dev/null && return $rc
+		[ ! -d /sys/module/nvmet_pci_epf ] || modprobe -r nvmet-pci-epf 2>/dev/null
+		if [ ! -d /sys/module/nvmet_pci_epf ]; then
+			[ -d /sys/module/nvmet ] || return $rc
+			[ -z "$(ls /sys/module/nvmet/holders)" ] || return $rc
+			modprobe -r nvmet 2>/dev/null && return $rc
+		fi
 		sleep 1
 	done
-	echo "nvmet still in use after 60 s:"
+	echo "nvmet-pci-epf/nvmet still in use after 60 s:"
 	grep -E '^nvmet' /proc/modules
 	ls /sys/module/nvmet/holders 2>/dev/null
 	dmesg | grep -iE 'nvme|nvmet|pci_epf|epf' | tail -n 8
