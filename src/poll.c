@@ -16,8 +16,10 @@
  * items on a high-priority workqueue, at most one queue's worth per SQ
  * at a time.  cmd_wq_unbound=0 makes it per-CPU (WQ_PERCPU where the
  * kernel has the flag): each command stays on the CPU that fetched or
- * completed it, 1-5x the IOPS on the QEMU loopback; not the default yet
- * (a 7.x fault test failed with it, see the commit adding the probe).
+ * completed it.  That is 1-5x the IOPS on the QEMU loopback, where host
+ * and endpoint share the same few vCPUs, but it funnels every submission
+ * onto the poll thread's CPU; on a board the host has its own CPUs and
+ * the backend may want several of ours, so unbound stays the default.
  */
 #include <linux/module.h>
 #include <linux/delay.h>
