@@ -359,6 +359,20 @@ static inline void nepf_epc_events_unregister(struct pci_epf *epf)
 #define NEPF_EPF_OPS_CONST
 #endif
 
+/*
+ * NEPF_EPF_ADD_CFS(fn), last in a pci_epf_ops initializer: the driver's
+ * group under pci_ep/functions/<driver>/<f>/, where the kernel has add_cfs.
+ * Without it a function made in pci_ep/ cannot be configured (bind refuses
+ * it; nepf_epf_has_add_cfs says which message to give).
+ */
+#ifdef NEPF_HAVE_EPF_ADD_CFS
+#define NEPF_EPF_ADD_CFS(fn)	.add_cfs = (fn),
+#define nepf_epf_has_add_cfs	true
+#else
+#define NEPF_EPF_ADD_CFS(fn)
+#define nepf_epf_has_add_cfs	false
+#endif
+
 /* static NEPF_EPF_PROBE_DECL(fn) { ... }: probe with the kernel's signature. */
 #ifdef NEPF_HAVE_EPF_PROBE_ID
 #define NEPF_EPF_PROBE_DECL(fn) int fn(struct pci_epf *epf, const struct pci_epf_device_id *id)

@@ -6,7 +6,10 @@
  * Locking: nepf_cfs_mutex serializes every change of state made through
  * the tree (attribute stores, start/stop, namespace enable/disable, mkdir,
  * rmdir), so that the glue's nepf_function_start/stop/ns_changed are never
- * called concurrently.  subsys->lock is only held for the short updates of
+ * called concurrently.  nepf_serve_lock (nvme-epf.h) is taken inside it
+ * wherever the state of functions that serve a subsystem is read or
+ * changed, because pci_ep/ functions bind and unbind without
+ * nepf_cfs_mutex.  subsys->lock is only held for the short updates of
  * subsys->ns[] and subsys->functions, never across a call into the glue,
  * so the glue may take it from any of its own contexts.
  */
@@ -16,14 +19,6 @@
 #include <linux/configfs.h>
 #include "nvme-epf.h"
 
-/*
- * Identity defaults.  There is no registered PCI id for this driver: these
- * only make the device enumerate out of the box (the host's nvme driver
- * binds on the class code).  A product sets its own.
- */
-#define NEPF_DEFAULT_VENDOR_ID	0x1d6b
-#define NEPF_DEFAULT_DEVICE_ID	0x4e45
-#define NEPF_DEFAULT_CLASS	0x010802	/* mass storage, NVM, NVMe */
 #define NEPF_DEFAULT_MODEL	"nvme-epf"
 #define NEPF_DEFAULT_QUEUE_DEPTH	128
 #define NEPF_DEFAULT_MDTS_KB	512
@@ -55,6 +50,22 @@ struct nepf_cfs_inject {
 	const char *fname;
 };
 
+/* A function: nvme_epf/functions/<fname>/, or pci_ep/.../<f>/nvme/. */
+struct nepf_cfs_fn {
+	struct config_group group;
+	struct config_group status_group;
+	struct nepf_cfs_inject inject;		/* inject/ */
+	struct nepf_function fn;
+	struct nepf_cfs_subsys *cs;	/* named subsystem, depended on */
+	bool msix_auto;			/* msix_vectors follows max_io_queues */
+	bool msi_auto;
+};
+
+static inline struct nepf_cfs_fn *to_cfn(struct config_item *item)
+{
+	return container_of(to_config_group(item), struct nepf_cfs_fn, group);
+}
+
 void nepf_cfs_inject_init(struct nepf_cfs_inject *ci, struct nepf_inject *inj,
 			  const char *fname);
 
@@ -64,6 +75,12 @@ extern const struct config_item_type nepf_subsystems_type;
 struct nepf_cfs_subsys *nepf_cfs_subsys_find(const char *name);
 /* Functions serving @subsys are started: its identity is frozen. */
 bool nepf_cfs_subsys_busy(struct nepf_subsys *subsys, const char *what);
+
+/* configfs.c: functions, shared with the pci_ep/ flow (configfs-pci-ep.c) */
+extern struct configfs_attribute *nepf_fn_pci_ep_attrs[];
+void nepf_cfs_fn_init(struct nepf_cfs_fn *cfn, const char *fname,
+		      const char *gname, const struct config_item_type *type);
+void nepf_cfs_fn_put_subsys(struct nepf_cfs_fn *cfn);
 
 /* configfs.c: helpers for attribute stores */
 int nepf_cfs_parse_string(const char *page, size_t count, char *out,

@@ -35,6 +35,7 @@ struct nepf_cfs_subsys *nepf_cfs_subsys_find(const char *name)
 
 bool nepf_cfs_subsys_busy(struct nepf_subsys *subsys, const char *what)
 {
+	lockdep_assert_held(&nepf_serve_lock);
 	if (list_empty(&subsys->functions))
 		return false;
 	pr_warn("nvme_epf: subsystem %s: cannot change %s while a function serving it is started\n",
@@ -252,12 +253,15 @@ static void nepf_cfs_ns_publish(struct nepf_cfs_ns *cns, struct nepf_ns *ns)
 	struct nepf_subsys *subsys = &cns->cs->subsys;
 	struct nepf_function *fn;
 
+	/* A function binding now sees the namespace or gets the event. */
+	mutex_lock(&nepf_serve_lock);
 	mutex_lock(&subsys->lock);
 	subsys->ns[cns->ns.nsid - 1] = ns;
 	mutex_unlock(&subsys->lock);
-	/* The list only changes under nepf_cfs_mutex, which we hold. */
+	/* The list only changes under nepf_serve_lock, which we hold. */
 	list_for_each_entry(fn, &subsys->functions, subsys_entry)
 		nepf_function_ns_changed(fn, cns->ns.nsid, ns);
+	mutex_unlock(&nepf_serve_lock);
 }
 
 static int nepf_cfs_ns_enable(struct nepf_cfs_ns *cns)
@@ -415,6 +419,7 @@ static ssize_t nepf_subsys_store_str(struct config_item *item, const char *what,
 	if (ret)
 		return ret;
 	mutex_lock(&nepf_cfs_mutex);
+	mutex_lock(&nepf_serve_lock);
 	if (nepf_cfs_subsys_busy(subsys, what)) {
 		ret = -EBUSY;
 	} else {
@@ -422,6 +427,7 @@ static ssize_t nepf_subsys_store_str(struct config_item *item, const char *what,
 		strscpy(field, buf, size);
 		mutex_unlock(&subsys->lock);
 	}
+	mutex_unlock(&nepf_serve_lock);
 	mutex_unlock(&nepf_cfs_mutex);
 	return ret ? ret : count;
 }
@@ -437,6 +443,7 @@ static ssize_t nepf_subsys_store_num(struct config_item *item, const char *what,
 	if (ret)
 		return ret;
 	mutex_lock(&nepf_cfs_mutex);
+	mutex_lock(&nepf_serve_lock);
 	if (nepf_cfs_subsys_busy(subsys, what)) {
 		ret = -EBUSY;
 	} else {
@@ -444,6 +451,7 @@ static ssize_t nepf_subsys_store_num(struct config_item *item, const char *what,
 		set(subsys, v);
 		mutex_unlock(&subsys->lock);
 	}
+	mutex_unlock(&nepf_serve_lock);
 	mutex_unlock(&nepf_cfs_mutex);
 	return ret ? ret : count;
 }

@@ -14,6 +14,8 @@
 
 /* Serializes every state change made through the tree (configfs-priv.h). */
 DEFINE_MUTEX(nepf_cfs_mutex);
+/* Who serves which subsystem (nvme-epf.h). */
+DEFINE_MUTEX(nepf_serve_lock);
 
 /* ---- parsers ---- */
 
@@ -61,27 +63,30 @@ int nepf_cfs_parse_bool(const char *page, bool *out)
 
 /* ---- functions/<fname>/ ---- */
 
-struct nepf_cfs_fn {
-	struct config_group group;
-	struct config_group status_group;
-	struct nepf_cfs_inject inject;		/* inject/ */
-	struct nepf_function fn;
-	struct nepf_cfs_subsys *cs;	/* named subsystem, depended on */
-	bool msix_auto;			/* msix_vectors follows max_io_queues */
-	bool msi_auto;
-};
-
-static inline struct nepf_cfs_fn *to_cfn(struct config_item *item)
+/* Attribute stores of a function: the tree, then who serves what. */
+static void nepf_cfs_fn_lock(void)
 {
-	return container_of(to_config_group(item), struct nepf_cfs_fn, group);
+	mutex_lock(&nepf_cfs_mutex);
+	mutex_lock(&nepf_serve_lock);
+}
+
+static void nepf_cfs_fn_unlock(void)
+{
+	mutex_unlock(&nepf_serve_lock);
+	mutex_unlock(&nepf_cfs_mutex);
 }
 
 static bool nepf_cfs_fn_busy(struct nepf_cfs_fn *cfn, const char *what)
 {
+	lockdep_assert_held(&nepf_serve_lock);
 	if (!cfn->fn.started)
 		return false;
-	pr_warn("nvme_epf: function %s: cannot change %s while started (write 0 to start first)\n",
-		cfn->fn.name, what);
+	if (cfn->fn.pci_ep)
+		pr_warn("nvme_epf: function %s: cannot change %s while linked to an endpoint controller (unlink it first)\n",
+			cfn->fn.name, what);
+	else
+		pr_warn("nvme_epf: function %s: cannot change %s while started (write 0 to start first)\n",
+			cfn->fn.name, what);
 	return true;
 }
 
@@ -197,12 +202,12 @@ static ssize_t nepf_fn_num_store(struct config_item *item, const char *page,
 		ret = -EINVAL;
 	if (ret)
 		return ret;
-	mutex_lock(&nepf_cfs_mutex);
+	nepf_cfs_fn_lock();
 	if (nepf_cfs_fn_busy(cfn, d->name))
 		ret = -EBUSY;
 	else
 		nepf_fn_set(cfn, f, v);
-	mutex_unlock(&nepf_cfs_mutex);
+	nepf_cfs_fn_unlock();
 	return ret ? ret : count;
 }
 
@@ -239,12 +244,12 @@ static ssize_t nepf_fn_bool_store(struct config_item *item, const char *page,
 
 	if (ret)
 		return ret;
-	mutex_lock(&nepf_cfs_mutex);
+	nepf_cfs_fn_lock();
 	if (nepf_cfs_fn_busy(cfn, what))
 		ret = -EBUSY;
 	else
 		*field = v;
-	mutex_unlock(&nepf_cfs_mutex);
+	nepf_cfs_fn_unlock();
 	return ret ? ret : count;
 }
 
@@ -289,12 +294,12 @@ static ssize_t nepf_fn_epc_store(struct config_item *item, const char *page,
 	ret = nepf_cfs_parse_string(page, count, name, sizeof(name), true);
 	if (ret)
 		return ret;
-	mutex_lock(&nepf_cfs_mutex);
+	nepf_cfs_fn_lock();
 	if (nepf_cfs_fn_busy(cfn, "epc"))
 		ret = -EBUSY;
 	else
 		strscpy(cfn->fn.cfg.epc_name, name, sizeof(cfn->fn.cfg.epc_name));
-	mutex_unlock(&nepf_cfs_mutex);
+	nepf_cfs_fn_unlock();
 	return ret ? ret : count;
 }
 CONFIGFS_ATTR(nepf_fn_, epc);
@@ -304,13 +309,14 @@ static ssize_t nepf_fn_subsystem_show(struct config_item *item, char *page)
 	struct nepf_cfs_fn *cfn = to_cfn(item);
 	ssize_t ret;
 
-	mutex_lock(&nepf_cfs_mutex);
+	mutex_lock(&nepf_serve_lock);
 	ret = sysfs_emit(page, "%s\n", cfn->cs ? cfn->cs->subsys.name : "");
-	mutex_unlock(&nepf_cfs_mutex);
+	mutex_unlock(&nepf_serve_lock);
 	return ret;
 }
 
-static void nepf_cfs_fn_put_subsys(struct nepf_cfs_fn *cfn)
+/* Caller holds nepf_serve_lock, or is the last user of @cfn. */
+void nepf_cfs_fn_put_subsys(struct nepf_cfs_fn *cfn)
 {
 	if (!cfn->cs)
 		return;
@@ -331,7 +337,7 @@ static ssize_t nepf_fn_subsystem_store(struct config_item *item,
 	ret = nepf_cfs_parse_string(page, count, name, sizeof(name), true);
 	if (ret)
 		return ret;
-	mutex_lock(&nepf_cfs_mutex);
+	nepf_cfs_fn_lock();
 	if (nepf_cfs_fn_busy(cfn, "subsystem")) {
 		ret = -EBUSY;
 		goto out;
@@ -355,21 +361,26 @@ static ssize_t nepf_fn_subsystem_store(struct config_item *item,
 	cfn->cs = cs;
 	cfn->fn.subsys = cs ? &cs->subsys : NULL;
 out:
-	mutex_unlock(&nepf_cfs_mutex);
+	nepf_cfs_fn_unlock();
 	return ret ? ret : count;
 }
 CONFIGFS_ATTR(nepf_fn_, subsystem);
 
+/*
+ * Start and stop hold only nepf_cfs_mutex across the glue: the EPC calls
+ * they make take the locks of every function on the controller, and the
+ * bind callback of a pci_ep/ function holds its own while it waits for
+ * nepf_serve_lock.  nepf_cfs_mutex keeps our attributes still meanwhile.
+ */
 static int nepf_cfs_fn_start(struct nepf_cfs_fn *cfn)
 {
 	struct nepf_function *fn = &cfn->fn;
-	struct nepf_subsys *subsys = fn->subsys;
 	int ret;
 
 	lockdep_assert_held(&nepf_cfs_mutex);
-	if (!subsys || !fn->cfg.epc_name[0]) {
+	if (!fn->subsys || !fn->cfg.epc_name[0]) {
 		pr_warn("nvme_epf: function %s: set %s before start\n", fn->name,
-			subsys ? "epc" : "subsystem");
+			fn->subsys ? "epc" : "subsystem");
 		return -EINVAL;
 	}
 	/* The glue rolls back everything it did if it fails. */
@@ -379,10 +390,9 @@ static int nepf_cfs_fn_start(struct nepf_cfs_fn *cfn)
 		       fn->name, fn->cfg.epc_name, ret);
 		return ret;
 	}
-	mutex_lock(&subsys->lock);
-	list_add_tail(&fn->subsys_entry, &subsys->functions);
+	mutex_lock(&nepf_serve_lock);
 	fn->started = true;
-	mutex_unlock(&subsys->lock);
+	mutex_unlock(&nepf_serve_lock);
 	return 0;
 }
 
@@ -391,12 +401,11 @@ static void nepf_cfs_fn_stop(struct nepf_cfs_fn *cfn)
 	struct nepf_function *fn = &cfn->fn;
 
 	lockdep_assert_held(&nepf_cfs_mutex);
-	/* No namespace notifications for it from now on. */
-	mutex_lock(&fn->subsys->lock);
-	list_del_init(&fn->subsys_entry);
-	mutex_unlock(&fn->subsys->lock);
-	nepf_function_stop(fn);
+	mutex_lock(&nepf_serve_lock);
 	fn->started = false;
+	mutex_unlock(&nepf_serve_lock);
+	/* Unbind takes it off the subsystem's list first. */
+	nepf_function_stop(fn);
 }
 
 static ssize_t nepf_fn_start_show(struct config_item *item, char *page)
@@ -423,6 +432,7 @@ static ssize_t nepf_fn_start_store(struct config_item *item, const char *page,
 }
 CONFIGFS_ATTR(nepf_fn_, start);
 
+/* nvme_epf/functions/<fname>/ */
 static struct configfs_attribute *nepf_fn_attrs[] = {
 	&nepf_fn_attr_epc,
 	&nepf_fn_attr_func_no,
@@ -443,6 +453,21 @@ static struct configfs_attribute *nepf_fn_attrs[] = {
 	NULL,
 };
 
+/*
+ * pci_ep/functions/nvme_epf/<f>/nvme/ (configfs-pci-ep.c): the same
+ * attributes but those pci_ep/ has its own of (PCI ids, class, vector
+ * counts), the controller link and start.
+ */
+struct configfs_attribute *nepf_fn_pci_ep_attrs[] = {
+	&nepf_fn_attr_subsystem,
+	&nepf_fn_attr_max_io_queues,
+	&nepf_fn_attr_queue_depth,
+	&nepf_fn_attr_mdts_kb,
+	&nepf_fn_attr_dma,
+	&nepf_fn_attr_sgl,
+	NULL,
+};
+
 /* ---- functions/<fname>/status/ (read-only, answered by the glue) ---- */
 
 static ssize_t nepf_status_show(struct config_item *item, char *page,
@@ -452,9 +477,9 @@ static ssize_t nepf_status_show(struct config_item *item, char *page,
 					       struct nepf_cfs_fn, status_group);
 	ssize_t ret;
 
-	mutex_lock(&nepf_cfs_mutex);
+	mutex_lock(&nepf_serve_lock);
 	ret = nepf_function_status(&cfn->fn, what, page, PAGE_SIZE);
-	mutex_unlock(&nepf_cfs_mutex);
+	mutex_unlock(&nepf_serve_lock);
 	return ret;
 }
 
@@ -499,18 +524,16 @@ static const struct config_item_type nepf_fn_type = {
 	.ct_owner = THIS_MODULE,
 };
 
-static struct config_group *nepf_fn_make(struct config_group *group,
-					 const char *name)
+/*
+ * A zeroed @cfn becomes the function @fname with its defaults, as the
+ * group @gname of @type with status/ and inject/ in it.
+ */
+void nepf_cfs_fn_init(struct nepf_cfs_fn *cfn, const char *fname,
+		      const char *gname, const struct config_item_type *type)
 {
-	struct nepf_cfs_fn *cfn;
 	struct nepf_function_config *cfg;
 
-	if (strlen(name) >= sizeof(cfn->fn.name))
-		return ERR_PTR(-ENAMETOOLONG);
-	cfn = kzalloc(sizeof(*cfn), GFP_KERNEL);
-	if (!cfn)
-		return ERR_PTR(-ENOMEM);
-	strscpy(cfn->fn.name, name, sizeof(cfn->fn.name));
+	strscpy(cfn->fn.name, fname, sizeof(cfn->fn.name));
 	INIT_LIST_HEAD(&cfn->fn.subsys_entry);
 	cfg = &cfn->fn.cfg;
 	cfg->vendor_id = NEPF_DEFAULT_VENDOR_ID;
@@ -529,12 +552,25 @@ static struct config_group *nepf_fn_make(struct config_group *group,
 	cfn->msi_auto = true;
 	nepf_cfs_fn_auto_vectors(cfn);
 
-	config_group_init_type_name(&cfn->group, name, &nepf_fn_type);
+	config_group_init_type_name(&cfn->group, gname, type);
 	config_group_init_type_name(&cfn->status_group, "status",
 				    &nepf_status_type);
 	configfs_add_default_group(&cfn->status_group, &cfn->group);
 	nepf_cfs_inject_init(&cfn->inject, &cfn->fn.inject, cfn->fn.name);
 	configfs_add_default_group(&cfn->inject.group, &cfn->group);
+}
+
+static struct config_group *nepf_fn_make(struct config_group *group,
+					 const char *name)
+{
+	struct nepf_cfs_fn *cfn;
+
+	if (strlen(name) >= sizeof(cfn->fn.name))
+		return ERR_PTR(-ENAMETOOLONG);
+	cfn = kzalloc(sizeof(*cfn), GFP_KERNEL);
+	if (!cfn)
+		return ERR_PTR(-ENOMEM);
+	nepf_cfs_fn_init(cfn, name, name, &nepf_fn_type);
 	return &cfn->group;
 }
 
@@ -546,7 +582,9 @@ static void nepf_fn_drop(struct config_group *group, struct config_item *item)
 	mutex_lock(&nepf_cfs_mutex);
 	if (cfn->fn.started)
 		nepf_cfs_fn_stop(cfn);
+	mutex_lock(&nepf_serve_lock);
 	nepf_cfs_fn_put_subsys(cfn);
+	mutex_unlock(&nepf_serve_lock);
 	mutex_unlock(&nepf_cfs_mutex);
 	config_item_put(item);
 }

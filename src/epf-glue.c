@@ -2,12 +2,17 @@
 /*
  * epf-glue.c - the "nvme_epf" PCI endpoint function driver.
  *
- * A function is brought up from our own configfs tree (configfs.c calls
- * nepf_function_start()): we create the pci_epf ourselves, so neither
- * CONFIG_PCI_ENDPOINT_CONFIGFS nor its pci_ep/ tree is needed.  The EPC
- * calls back into us under the epf's own mutex (bind/unbind and the event
- * ops), so those callbacks never take the function's start/stop lock: the
- * lock order is glue->lock -> epf->lock, never the reverse.
+ * Two ways to get a function, one controller: from our own configfs tree
+ * (configfs.c calls nepf_function_start(), which creates the pci_epf
+ * itself, so neither CONFIG_PCI_ENDPOINT_CONFIGFS nor pci_ep/ is needed),
+ * or from the kernel's pci_ep/ tree (mkdir in pci_ep/functions/nvme_epf/,
+ * add_cfs gives it an nvme/ group, configfs-pci-ep.c; the link to a
+ * controller binds it).  Either way the bind callback builds the
+ * controller and unbind tears it down; the epf's drvdata is the
+ * nepf_function.  The EPC calls bind/unbind and the event ops under the
+ * epf's own mutex, so they take only nepf_serve_lock (see nvme-epf.h for
+ * the order) and never nepf_cfs_mutex, which our start/stop hold across
+ * EPC calls that lock other functions of the same EPC.
  *
  * BAR0 layout: NVMe registers (0x1000), doorbells for every queue pair
  * (stride 4), then the MSI-X table and PBA; rounded up by the EPC core to a
@@ -121,121 +126,7 @@ static void nepf_epc_teardown(struct nepf_glue *g)
 	g->bound = false;
 }
 
-/* ---- pci_epf driver callbacks (called with epf->lock held) ---- */
-
-static int nepf_epf_bind(struct pci_epf *epf)
-{
-	struct nepf_glue *g = epf_get_drvdata(epf);
-	struct pci_epc *epc = epf->epc;
-	int ret;
-
-	if (!g) {
-		dev_err(&epf->dev, "configure nvme_epf functions in /sys/kernel/config/nvme_epf/, not pci_ep/\n");
-		return -EINVAL;
-	}
-	g->features = nepf_epc_get_features(epf);
-	if (!g->features) {
-		dev_err(&epf->dev, "EPC %s reports no features\n", dev_name(&epc->dev));
-		return -EOPNOTSUPP;
-	}
-	ret = nepf_bar_alloc(g);
-	if (ret)
-		return ret;
-	/* EPCs with a late (PERST#, core clock) init send epc_init later. */
-	if (nepf_epc_init_done(epf, g->features)) {
-		ret = nepf_epc_setup(g);
-		if (ret) {
-			nepf_bar_free(g);
-			return ret;
-		}
-	} else {
-		dev_info(&epf->dev, "waiting for %s to be initialized (PERST#)\n",
-			 dev_name(&epc->dev));
-	}
-	return 0;
-}
-
-static void nepf_epf_unbind(struct pci_epf *epf)
-{
-	struct nepf_glue *g = epf_get_drvdata(epf);
-
-	if (!g)
-		return;
-	nepf_run_link_down(g);
-	nepf_epc_teardown(g);
-	nepf_bar_free(g);
-}
-
-static int nepf_epc_init_event(struct pci_epf *epf)
-{
-	struct nepf_glue *g = epf_get_drvdata(epf);
-
-	if (!g || !g->bar)
-		return 0;	/* not bound yet: bind will set up */
-	return nepf_epc_setup(g);
-}
-
-static int nepf_epc_deinit_event(struct pci_epf *epf)
-{
-	struct nepf_glue *g = epf_get_drvdata(epf);
-
-	if (!g)
-		return 0;
-	nepf_run_link_down(g);
-	nepf_epc_teardown(g);
-	return 0;
-}
-
-static int nepf_link_up_event(struct pci_epf *epf)
-{
-	struct nepf_glue *g = epf_get_drvdata(epf);
-
-	if (g)
-		nepf_run_link_event(g, true);
-	return 0;
-}
-
-static int nepf_link_down_event(struct pci_epf *epf)
-{
-	struct nepf_glue *g = epf_get_drvdata(epf);
-
-	if (g)
-		nepf_run_link_event(g, false);
-	return 0;
-}
-
-NEPF_EPC_EVENT_OPS(nepf_event_ops, nepf_epc_init_event, nepf_epc_deinit_event,
-		   nepf_link_up_event, nepf_link_down_event);
-
-static NEPF_EPF_PROBE_DECL(nepf_epf_probe)
-{
-	return 0;
-}
-
-static const struct pci_epf_device_id nepf_epf_ids[] = {
-	{ .name = "nvme_epf" },
-	{},
-};
-
-/*
- * No add_cfs (which 5.10 lacks anyway): pci_ep/functions/nvme_epf/<x>
- * exists when PCI_ENDPOINT_CONFIGFS is on, but a controller needs a
- * subsystem and namespaces: those live in /sys/kernel/config/nvme_epf/.
- */
-static NEPF_EPF_OPS_CONST struct pci_epf_ops nepf_epf_ops = {
-	.bind = nepf_epf_bind,
-	.unbind = nepf_epf_unbind,
-};
-
-static struct pci_epf_driver nepf_epf_driver = {
-	.driver.name = "nvme_epf",
-	.probe = nepf_epf_probe,	/* no .remove: the glue frees at stop */
-	.id_table = nepf_epf_ids,
-	.ops = &nepf_epf_ops,
-	.owner = THIS_MODULE,
-};
-
-/* ---- start/stop from configfs ---- */
+/* ---- the controller of a bound function (both flows) ---- */
 
 static void nepf_ctrl_config_fill(struct nepf_glue *g)
 {
@@ -243,6 +134,7 @@ static void nepf_ctrl_config_fill(struct nepf_glue *g)
 	struct nepf_subsys *ss = fn->subsys;
 	struct nepf_ctrl_config *c = &g->ctrl.cfg;
 
+	mutex_lock(&ss->lock);
 	strscpy(c->model, ss->model, sizeof(c->model));
 	strscpy(c->serial, ss->serial, sizeof(c->serial));
 	strscpy(c->firmware, ss->firmware, sizeof(c->firmware));
@@ -251,6 +143,7 @@ static void nepf_ctrl_config_fill(struct nepf_glue *g)
 	c->oncs_mask = ss->oncs_mask;
 	c->vwc_mode = ss->vwc_mode;
 	c->ieee_oui = ss->ieee_oui;
+	mutex_unlock(&ss->lock);
 	c->max_io_queues = clamp_t(u16, fn->cfg.max_io_queues, 1, NEPF_MAX_IO_QUEUES);
 	c->queue_depth = clamp_t(u16, fn->cfg.queue_depth, 2, NEPF_MAX_QUEUE_ENTRIES);
 	c->mdts_kb = fn->cfg.mdts_kb;
@@ -262,20 +155,252 @@ static void nepf_ctrl_config_fill(struct nepf_glue *g)
 
 static void nepf_glue_free(struct nepf_glue *g)
 {
-	if (g->epf) {
-		epf_set_drvdata(g->epf, NULL);
-		pci_epf_destroy(g->epf);
-	}
-	if (g->epc)
-		pci_epc_put(g->epc);
 	kfree(g->ctrl.name);
 	kvfree(g);
 }
 
-static void nepf_header_fill(struct nepf_glue *g, struct pci_epf_header *h)
-{
-	const struct nepf_function_config *c = &g->fn->cfg;
+/* ---- EPC events (epf->lock held where the kernel has event ops) ---- */
 
+static struct nepf_glue *nepf_epf_glue(struct pci_epf *epf)
+{
+	struct nepf_function *fn = epf_get_drvdata(epf);
+
+	return fn ? READ_ONCE(fn->glue) : NULL;
+}
+
+static int nepf_epc_init_event(struct pci_epf *epf)
+{
+	struct nepf_glue *g = nepf_epf_glue(epf);
+
+	if (!g || !g->bar)
+		return 0;	/* not bound yet: bind will set up */
+	return nepf_epc_setup(g);
+}
+
+static int nepf_epc_deinit_event(struct pci_epf *epf)
+{
+	struct nepf_glue *g = nepf_epf_glue(epf);
+
+	if (!g)
+		return 0;
+	nepf_run_link_down(g);
+	nepf_epc_teardown(g);
+	return 0;
+}
+
+static int nepf_link_up_event(struct pci_epf *epf)
+{
+	struct nepf_glue *g = nepf_epf_glue(epf);
+
+	if (g)
+		nepf_run_link_event(g, true);
+	return 0;
+}
+
+static int nepf_link_down_event(struct pci_epf *epf)
+{
+	struct nepf_glue *g = nepf_epf_glue(epf);
+
+	if (g)
+		nepf_run_link_event(g, false);
+	return 0;
+}
+
+NEPF_EPC_EVENT_OPS(nepf_event_ops, nepf_epc_init_event, nepf_epc_deinit_event,
+		   nepf_link_up_event, nepf_link_down_event);
+
+/*
+ * Build the controller of @fn on @epf, which its EPC is binding: BAR0, the
+ * runtime, then the EPC's header, BAR and interrupts (now, or at the EPC's
+ * init event).  The function then serves its subsystem.  epf->lock and
+ * nepf_serve_lock held.
+ */
+static int nepf_glue_bind(struct nepf_function *fn, struct pci_epf *epf)
+{
+	struct pci_epc *epc = epf->epc;
+	struct nepf_glue *g;
+	int ret;
+
+	lockdep_assert_held(&nepf_serve_lock);
+	if (!fn->subsys)
+		return -EINVAL;		/* both flows check first */
+	g = kvzalloc(sizeof(*g), GFP_KERNEL);
+	if (!g)
+		return -ENOMEM;
+	g->fn = fn;
+	g->epf = epf;
+	g->ctrl.name = kstrdup(fn->name, GFP_KERNEL);
+	if (!g->ctrl.name) {
+		ret = -ENOMEM;
+		goto err_free;
+	}
+	g->features = nepf_epc_get_features(epf);
+	if (!g->features) {
+		dev_err(&epf->dev, "EPC %s reports no features\n", dev_name(&epc->dev));
+		ret = -EOPNOTSUPP;
+		goto err_free;
+	}
+	ret = nepf_bar_alloc(g);
+	if (ret)
+		goto err_free;
+	nepf_ctrl_config_fill(g);
+	ret = nepf_run_init(g);
+	if (ret)
+		goto err_bar;
+	/* The event handlers find the glue through the function. */
+	WRITE_ONCE(fn->glue, g);
+	ret = nepf_epc_events_register(epf, &nepf_event_ops);
+	if (ret)
+		goto err_run;
+	/* EPCs with a late (PERST#, core clock) init send epc_init later. */
+	if (nepf_epc_init_done(epf, g->features)) {
+		ret = nepf_epc_setup(g);
+		if (ret)
+			goto err_events;
+	} else {
+		dev_info(&epf->dev, "waiting for %s to be initialized (PERST#)\n",
+			 dev_name(&epc->dev));
+	}
+	mutex_lock(&fn->subsys->lock);
+	list_add_tail(&fn->subsys_entry, &fn->subsys->functions);
+	mutex_unlock(&fn->subsys->lock);
+	if (fn->pci_ep) {
+		fn->started = true;
+		/* pci_ep/'s start gives no event without a link notifier. */
+		if (!g->features->linkup_notifier)
+			nepf_run_link_up(g);
+	}
+	pr_info("nvme_epf %s: bound to %s function %u (BAR0 %zu bytes, %u I/O queues, %u MSI-X vectors)\n",
+		fn->name, dev_name(&epc->dev), epf->func_no, g->bar_size,
+		g->ctrl.cfg.max_io_queues, g->nr_vectors);
+	return 0;
+
+err_events:
+	nepf_epc_events_unregister(epf);
+err_run:
+	WRITE_ONCE(fn->glue, NULL);
+	nepf_run_exit(g);
+err_bar:
+	nepf_bar_free(g);
+err_free:
+	nepf_glue_free(g);
+	return ret;
+}
+
+/* The EPC unbinds @fn: stop serving, tear the controller down. */
+static void nepf_glue_unbind(struct nepf_function *fn)
+{
+	struct nepf_glue *g = fn->glue;
+
+	lockdep_assert_held(&nepf_serve_lock);
+	if (!g)
+		return;
+	/* No namespace notifications from now on. */
+	mutex_lock(&fn->subsys->lock);
+	list_del_init(&fn->subsys_entry);
+	mutex_unlock(&fn->subsys->lock);
+	if (fn->pci_ep)
+		fn->started = false;
+	nepf_epc_events_unregister(g->epf);
+	nepf_run_exit(g);		/* link down: commands drained */
+	nepf_epc_teardown(g);
+	nepf_bar_free(g);
+	WRITE_ONCE(fn->glue, NULL);
+	nepf_glue_free(g);
+}
+
+/* ---- pci_epf driver callbacks (called with epf->lock held) ---- */
+
+static int nepf_epf_bind(struct pci_epf *epf)
+{
+	struct nepf_function *fn = epf_get_drvdata(epf);
+	int ret;
+
+	if (!fn) {
+		if (nepf_epf_has_add_cfs)
+			dev_err(&epf->dev, "no nvme/ group (function made before nvme_epf was loaded?): rmdir and mkdir it again\n");
+		else
+			dev_err(&epf->dev, "this kernel's pci_ep/ cannot configure nvme_epf functions: use /sys/kernel/config/nvme_epf/\n");
+		return -EINVAL;
+	}
+	mutex_lock(&nepf_serve_lock);
+	ret = fn->pci_ep ? nepf_cfs_pci_ep_prepare(fn, epf) : 0;
+	if (!ret)
+		ret = nepf_glue_bind(fn, epf);
+	mutex_unlock(&nepf_serve_lock);
+	return ret;
+}
+
+static void nepf_epf_unbind(struct pci_epf *epf)
+{
+	struct nepf_function *fn = epf_get_drvdata(epf);
+
+	if (!fn)
+		return;
+	mutex_lock(&nepf_serve_lock);
+	nepf_glue_unbind(fn);
+	mutex_unlock(&nepf_serve_lock);
+}
+
+/* Every epf gets a header of its own: pci_ep/'s attributes write into it. */
+static NEPF_EPF_PROBE_DECL(nepf_epf_probe)
+{
+	struct pci_epf_header *h;
+
+	h = devm_kzalloc(&epf->dev, sizeof(*h), GFP_KERNEL);
+	if (!h)
+		return -ENOMEM;
+	h->vendorid = NEPF_DEFAULT_VENDOR_ID;
+	h->deviceid = NEPF_DEFAULT_DEVICE_ID;
+	h->baseclass_code = (NEPF_DEFAULT_CLASS >> 16) & 0xff;
+	h->subclass_code = (NEPF_DEFAULT_CLASS >> 8) & 0xff;
+	h->progif_code = NEPF_DEFAULT_CLASS & 0xff;
+	h->subsys_vendor_id = NEPF_DEFAULT_VENDOR_ID;
+	h->subsys_id = NEPF_DEFAULT_DEVICE_ID;
+	h->interrupt_pin = PCI_INTERRUPT_INTA;
+	epf->header = h;
+	return 0;
+}
+
+NEPF_EPF_REMOVE_DEFINE(nepf_epf_remove)
+{
+	struct nepf_function *fn = epf_get_drvdata(epf);
+
+	epf->header = NULL;	/* devres frees it after us */
+	epf_set_drvdata(epf, NULL);
+	if (fn && fn->pci_ep)
+		nepf_cfs_pci_ep_remove(fn);
+}
+
+static const struct pci_epf_device_id nepf_epf_ids[] = {
+	{ .name = "nvme_epf" },
+	{},
+};
+
+/*
+ * add_cfs (where the kernel has it) gives pci_ep/functions/nvme_epf/<x>/
+ * its nvme/ group: the standard pci_ep/ flow then works too.
+ */
+static NEPF_EPF_OPS_CONST struct pci_epf_ops nepf_epf_ops = {
+	.bind = nepf_epf_bind,
+	.unbind = nepf_epf_unbind,
+	NEPF_EPF_ADD_CFS(nepf_cfs_pci_ep_add)
+};
+
+static struct pci_epf_driver nepf_epf_driver = {
+	.driver.name = "nvme_epf",
+	.probe = nepf_epf_probe,
+	.remove = nepf_epf_remove,
+	.id_table = nepf_epf_ids,
+	.ops = &nepf_epf_ops,
+	.owner = THIS_MODULE,
+};
+
+/* ---- the nvme_epf/ flow: we create the epf and start the link ---- */
+
+static void nepf_header_fill(const struct nepf_function_config *c,
+			     struct pci_epf_header *h)
+{
 	memset(h, 0, sizeof(*h));
 	h->vendorid = c->vendor_id;
 	h->deviceid = c->device_id;
@@ -287,139 +412,108 @@ static void nepf_header_fill(struct nepf_glue *g, struct pci_epf_header *h)
 	h->interrupt_pin = PCI_INTERRUPT_INTA;
 }
 
+static void nepf_own_epf_destroy(struct pci_epf *epf, struct pci_epc *epc)
+{
+	epf_set_drvdata(epf, NULL);
+	pci_epf_destroy(epf);
+	pci_epc_put(epc);
+}
+
 int nepf_function_start(struct nepf_function *fn)
 {
+	struct pci_epc *epc;
+	struct pci_epf *epf;
 	struct nepf_glue *g;
 	char *name;
 	int ret;
 
-	if (fn->glue)
+	if (fn->own_epf)
 		return 0;	/* already running */
 	if (!fn->subsys) {
 		pr_err("nvme_epf %s: no subsystem set\n", fn->name);
 		return -EINVAL;
 	}
-	g = kvzalloc(sizeof(*g), GFP_KERNEL);
-	if (!g)
-		return -ENOMEM;
-	g->fn = fn;
-	mutex_init(&g->lock);
-	g->ctrl.name = kstrdup(fn->name, GFP_KERNEL);
-	if (!g->ctrl.name) {
-		ret = -ENOMEM;
-		goto err;
-	}
-
-	g->epc = pci_epc_get(fn->cfg.epc_name);
-	if (IS_ERR(g->epc)) {
-		ret = PTR_ERR(g->epc);
-		g->epc = NULL;
+	epc = pci_epc_get(fn->cfg.epc_name);
+	if (IS_ERR(epc)) {
+		ret = PTR_ERR(epc);
 		pr_err("nvme_epf %s: endpoint controller '%s' not found (%d): see /sys/class/pci_epc/ for the names; is its driver loaded?\n",
 		       fn->name, fn->cfg.epc_name, ret);
-		goto err;
+		return ret;
 	}
-
 	name = kasprintf(GFP_KERNEL, "nvme_epf.%s", fn->name);
 	if (!name) {
-		ret = -ENOMEM;
-		goto err;
+		pci_epc_put(epc);
+		return -ENOMEM;
 	}
-	g->epf = pci_epf_create(name);
+	epf = pci_epf_create(name);
 	kfree(name);
-	if (IS_ERR(g->epf)) {
-		ret = PTR_ERR(g->epf);
-		g->epf = NULL;
-		pr_err("nvme_epf %s: creating the endpoint function failed: %d\n",
-		       fn->name, ret);
-		goto err;
+	if (IS_ERR(epf)) {
+		pci_epc_put(epc);
+		pr_err("nvme_epf %s: creating the endpoint function failed: %ld\n",
+		       fn->name, PTR_ERR(epf));
+		return PTR_ERR(epf);
 	}
-	if (!g->epf->driver) {
+	if (!epf->driver || !epf->header) {
 		ret = -ENODEV;
 		pr_err("nvme_epf %s: endpoint function not bound to the nvme_epf driver\n",
 		       fn->name);
-		goto err;
+		goto err_destroy;
 	}
-	epf_set_drvdata(g->epf, g);
-	nepf_header_fill(g, &g->header);
-	g->epf->header = &g->header;
-	g->epf->msix_interrupts = fn->cfg.msix_vectors;
-	g->epf->msi_interrupts = min_t(u16, fn->cfg.msi_vectors, 32);
+	epf_set_drvdata(epf, fn);
+	nepf_header_fill(&fn->cfg, epf->header);
+	epf->msix_interrupts = fn->cfg.msix_vectors;
+	epf->msi_interrupts = min_t(u16, fn->cfg.msi_vectors, 32);
 
-	mutex_lock(&g->lock);
-	ret = nepf_epc_add_epf(g->epc, g->epf);
+	ret = nepf_epc_add_epf(epc, epf);
 	if (ret) {
 		pr_err("nvme_epf %s: adding the function to %s failed: %d (function %u in use?)\n",
 		       fn->name, fn->cfg.epc_name, ret, fn->cfg.func_no);
-		goto err_unlock;
+		goto err_destroy;
 	}
-	ret = nepf_epc_events_register(g->epf, &nepf_event_ops);
-	if (ret)
-		goto err_remove;
-	ret = pci_epf_bind(g->epf);
+	ret = pci_epf_bind(epf);	/* nepf_epf_bind() builds the controller */
 	if (ret) {
 		pr_err("nvme_epf %s: bind to %s failed: %d\n", fn->name,
 		       fn->cfg.epc_name, ret);
 		goto err_remove;
 	}
-	nepf_ctrl_config_fill(g);
-	ret = nepf_run_init(g);
-	if (ret)
-		goto err_unbind;
-	fn->glue = g;
-	g->state = NEPF_GLUE_STARTED;
-	ret = pci_epc_start(g->epc);
+	ret = pci_epc_start(epc);
 	if (ret) {
 		pr_err("nvme_epf %s: starting the link on %s failed: %d\n",
 		       fn->name, fn->cfg.epc_name, ret);
-		fn->glue = NULL;
-		goto err_run;
+		goto err_unbind;
 	}
-	g->epc_started = true;
+	/* Only we unbind this epf: the glue stays while we run. */
+	g = fn->glue;
 	/* EPCs that cannot tell us about the link: assume it is up. */
 	if (!g->features->linkup_notifier)
 		nepf_run_link_up(g);
-	mutex_unlock(&g->lock);
-	pr_info("nvme_epf %s: started on %s (BAR0 %zu bytes, %u I/O queues, %u MSI-X vectors)\n",
-		fn->name, fn->cfg.epc_name, g->bar_size, g->ctrl.cfg.max_io_queues,
-		g->nr_vectors);
+	fn->own_epf = epf;
+	pr_info("nvme_epf %s: started on %s\n", fn->name, fn->cfg.epc_name);
 	return 0;
 
-err_run:
-	nepf_run_exit(g);
 err_unbind:
-	pci_epf_unbind(g->epf);
+	pci_epf_unbind(epf);
 err_remove:
-	nepf_epc_events_unregister(g->epf);
-	nepf_epc_remove_epf(g->epc, g->epf);
-err_unlock:
-	g->state = NEPF_GLUE_IDLE;
-	mutex_unlock(&g->lock);
-err:
-	nepf_glue_free(g);
+	nepf_epc_remove_epf(epc, epf);
+err_destroy:
+	nepf_own_epf_destroy(epf, epc);
 	return ret;
 }
 
 void nepf_function_stop(struct nepf_function *fn)
 {
-	struct nepf_glue *g = fn->glue;
+	struct pci_epf *epf = fn->own_epf;
+	struct pci_epc *epc;
 
-	if (!g)
+	if (!epf)
 		return;
-	mutex_lock(&g->lock);
-	g->state = NEPF_GLUE_STOPPING;
-	/* The host driver may still talk to us while its device goes away. */
-	if (g->epc_started)
-		pci_epc_stop(g->epc);
-	g->epc_started = false;
-	cancel_work_sync(&g->link_work);
-	nepf_run_link_down(g);		/* no more fetching; commands drained */
-	pci_epf_unbind(g->epf);
-	nepf_epc_events_unregister(g->epf);
-	nepf_epc_remove_epf(g->epc, g->epf);
-	nepf_run_exit(g);
-	fn->glue = NULL;
-	mutex_unlock(&g->lock);
-	nepf_glue_free(g);
+	epc = epf->epc;
+	/* The host sees its device go away before the controller does. */
+	pci_epc_stop(epc);
+	pci_epf_unbind(epf);		/* nepf_epf_unbind(): link down, teardown */
+	nepf_epc_remove_epf(epc, epf);
+	nepf_own_epf_destroy(epf, epc);
+	fn->own_epf = NULL;
 	pr_info("nvme_epf %s: stopped\n", fn->name);
 }
 

@@ -73,23 +73,12 @@ struct nepf_cmd_ctx {
 	bool finishing;			/* work runs nepf_cmd_finish() */
 };
 
-enum nepf_glue_state {
-	NEPF_GLUE_IDLE,		/* epf created, not started */
-	NEPF_GLUE_STARTED,	/* link start requested */
-	NEPF_GLUE_STOPPING,
-};
-
-/* One running function: endpoint objects plus the NVMe controller. */
+/* One bound function (bind to unbind): the NVMe controller on its epf. */
 struct nepf_glue {
 	struct nepf_function *fn;
 	struct pci_epf *epf;
-	struct pci_epc *epc;
 	const struct pci_epc_features *features;
-	struct mutex lock;		/* start/stop/bind/unbind */
-	enum nepf_glue_state state;
 	bool bound;			/* BAR and interrupts set up */
-	struct pci_epf_header header;
-	bool epc_started;
 
 	/* BAR0: registers, doorbells, then the MSI-X table and PBA */
 	enum pci_barno bar_no;

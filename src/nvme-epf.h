@@ -15,7 +15,31 @@
 #include "ctrl.h"
 #include "inject.h"
 
+/*
+ * Identity defaults.  There is no registered PCI id for this driver: these
+ * only make the device enumerate out of the box (the host's nvme driver
+ * binds on the class code).  A product sets its own.
+ */
+#define NEPF_DEFAULT_VENDOR_ID	0x1d6b
+#define NEPF_DEFAULT_DEVICE_ID	0x4e45
+#define NEPF_DEFAULT_CLASS	0x010802	/* mass storage, NVM, NVMe */
 struct nepf_function;
+struct pci_epf;
+struct config_group;
+
+/*
+ * nepf_serve_lock: which functions serve which subsystem at run time
+ * (subsys->functions, fn->started, fn->glue) and the configuration a
+ * function starts with (fn->cfg, fn->subsys).  A function starts serving
+ * in the endpoint driver's bind callback and stops in unbind, both called
+ * with the epf's own lock held, from our tree (nvme_epf/, under
+ * nepf_cfs_mutex) or from the kernel's pci_ep/ tree (no lock of ours).
+ * Order: nepf_cfs_mutex -> epf->lock -> nepf_serve_lock.  It is never held
+ * across a call that takes an epf's lock (pci_epf_bind/unbind,
+ * pci_epc_start/stop: the EPC delivers events to every function under
+ * their locks), and never while taking nepf_cfs_mutex.
+ */
+extern struct mutex nepf_serve_lock;
 
 struct nepf_subsys {
 	char name[64];
@@ -57,13 +81,19 @@ struct nepf_function {
 	char name[64];
 	struct nepf_function_config cfg;
 	struct nepf_subsys *subsys;	/* set before start */
-	struct list_head subsys_entry;	/* in subsys->functions while started */
-	bool started;
-	void *glue;			/* epf-glue.c's running state */
+	struct list_head subsys_entry;	/* in subsys->functions while bound */
+	bool started;			/* nvme_epf/: start is 1; pci_ep/: linked */
+	bool pci_ep;			/* configured in pci_ep/functions/nvme_epf/ */
+	void *glue;			/* epf-glue.c's running state, while bound */
+	struct pci_epf *own_epf;	/* nvme_epf/ flow: the epf we created */
 	struct nepf_inject inject;	/* error injection rules (inject/) */
 };
 
-/* epf-glue.c: start binds to cfg.epc_name and brings the link up. */
+/*
+ * epf-glue.c, nvme_epf/ flow: start creates an epf, binds it to
+ * cfg.epc_name and brings the link up; stop undoes it.  The controller is
+ * built by the bind callback, as in the pci_ep/ flow.
+ */
 int nepf_function_start(struct nepf_function *fn);
 void nepf_function_stop(struct nepf_function *fn);
 /* Status for configfs (status/): snprintf into buf, returns length. */
@@ -78,5 +108,17 @@ void nepf_glue_exit(void);
 /* configfs.c */
 int nepf_configfs_init(void);
 void nepf_configfs_exit(void);
+
+/*
+ * configfs-pci-ep.c: the pci_ep/ flow.  add: the nvme/ group of a new
+ * pci_ep/functions/nvme_epf/<name>/ (pins the module until remove);
+ * prepare: at bind, nepf_serve_lock held: check and take the standard
+ * pci_epf attributes (header, MSI/MSI-X counts) into fn->cfg; remove: the
+ * epf goes away.
+ */
+struct config_group *nepf_cfs_pci_ep_add(struct pci_epf *epf,
+					 struct config_group *group);
+int nepf_cfs_pci_ep_prepare(struct nepf_function *fn, struct pci_epf *epf);
+void nepf_cfs_pci_ep_remove(struct nepf_function *fn);
 
 #endif /* NEPF_NVME_EPF_H */
