@@ -360,16 +360,25 @@ static inline void nepf_epc_events_unregister(struct pci_epf *epf)
 #endif
 
 /*
- * NEPF_EPF_ADD_CFS(fn), last in a pci_epf_ops initializer: the driver's
- * group under pci_ep/functions/<driver>/<f>/, where the kernel has add_cfs.
- * Without it a function made in pci_ep/ cannot be configured (bind refuses
- * it; nepf_epf_has_add_cfs says which message to give).
+ * NEPF_EPF_OPS(name, bind, unbind, add_cfs) defines the driver's ops table.
+ * add_cfs (where the kernel has it) makes the driver's group under
+ * pci_ep/functions/<driver>/<f>/; without it a function made in pci_ep/
+ * cannot be configured (bind refuses it; nepf_epf_has_add_cfs picks the
+ * message), and add_cfs is only type-checked.
  */
 #ifdef NEPF_HAVE_EPF_ADD_CFS
-#define NEPF_EPF_ADD_CFS(fn)	.add_cfs = (fn),
+#define NEPF_EPF_OPS(name, bind_fn, unbind_fn, add_cfs_fn)			\
+	static NEPF_EPF_OPS_CONST struct pci_epf_ops name = {			\
+		.bind = bind_fn, .unbind = unbind_fn, .add_cfs = add_cfs_fn,	\
+	}
 #define nepf_epf_has_add_cfs	true
 #else
-#define NEPF_EPF_ADD_CFS(fn)
+#define NEPF_EPF_OPS(name, bind_fn, unbind_fn, add_cfs_fn)			\
+	static_assert(__same_type(&(add_cfs_fn), struct config_group *(*)	\
+				  (struct pci_epf *, struct config_group *)));	\
+	static NEPF_EPF_OPS_CONST struct pci_epf_ops name = {			\
+		.bind = bind_fn, .unbind = unbind_fn,				\
+	}
 #define nepf_epf_has_add_cfs	false
 #endif
 

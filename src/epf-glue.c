@@ -381,11 +381,7 @@ static const struct pci_epf_device_id nepf_epf_ids[] = {
  * add_cfs (where the kernel has it) gives pci_ep/functions/nvme_epf/<x>/
  * its nvme/ group: the standard pci_ep/ flow then works too.
  */
-static NEPF_EPF_OPS_CONST struct pci_epf_ops nepf_epf_ops = {
-	.bind = nepf_epf_bind,
-	.unbind = nepf_epf_unbind,
-	NEPF_EPF_ADD_CFS(nepf_cfs_pci_ep_add)
-};
+NEPF_EPF_OPS(nepf_epf_ops, nepf_epf_bind, nepf_epf_unbind, nepf_cfs_pci_ep_add);
 
 static struct pci_epf_driver nepf_epf_driver = {
 	.driver.name = "nvme_epf",
