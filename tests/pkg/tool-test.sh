@@ -142,7 +142,12 @@ make_two() {
 		--model "nvme-epf virtual" --serial 'S/N "7" \x' >/dev/null &&
 	"$tool" create --epc vepc.0 --backing null:1G --name zero --dma on >/dev/null &&
 	"$tool" add-ns zero --backing null:4M >/dev/null &&
-	"$tool" stop zero >/dev/null
+	"$tool" stop zero >/dev/null &&
+	# Identity knobs and injection rules (one enabled, one not) are saved too.
+	echo 0x0015 > "$tmp/cfs/subsystems/disk/attr_oncs" &&
+	echo 1 > "$tmp/cfs/subsystems/disk/attr_vwc" &&
+	"$tool" inject zero add slow queue=io opcode=2 action=delay delay_us=500 >/dev/null &&
+	"$tool" inject zero add never nsid=99 sct=0 sc=0x04 dnr=1 --disabled >/dev/null
 }
 
 # save -> destroy -> restore -> save gives the identical file; a second
@@ -158,6 +163,10 @@ t_roundtrip() {
 	"$tool" destroy --all >/dev/null && [ -z "$(find "$tmp/cfs" -mindepth 2)" ] || return 1
 	"$tool" restore --wait 0 || return 1
 	[ "$(tree_sum)" = "$before" ] || { echo "tree differs after restore"; return 1; }
+	grep -q '"attr_oncs": "0x0015"' "$c" && grep -q '"attr_vwc": "1"' "$c" &&
+	grep -q '"delay_us": "500"' "$c" || { echo "knobs or rules not saved"; cat "$c"; return 1; }
+	[ "$(cat "$tmp/cfs/functions/zero/inject/slow/enable")" = 1 ] &&
+	[ "$(cat "$tmp/cfs/functions/zero/inject/never/enable")" = 0 ] || return 1
 	"$tool" save "$tmp/again.json" >/dev/null && cmp "$c" "$tmp/again.json" || return 1
 	"$tool" restore | grep -q "already up to date, nothing changed" || return 1
 	[ "$(tree_sum)" = "$before" ]
@@ -172,8 +181,15 @@ t_converge() {
 	echo 8 > "$tmp/cfs/functions/disk/max_io_queues"
 	"$tool" remove-ns zero 2 >/dev/null &&
 	"$tool" create --epc vepc.0 --backing null:4M --name extra >/dev/null &&
-	"$tool" add-ns disk --backing null:4M >/dev/null || return 1
+	"$tool" add-ns disk --backing null:4M >/dev/null &&
+	"$tool" inject zero add stray >/dev/null || return 1
+	echo 0 > "$tmp/cfs/functions/zero/inject/slow/enable"
+	echo 9000 > "$tmp/cfs/functions/zero/inject/slow/delay_us"
+	echo auto > "$tmp/cfs/subsystems/disk/attr_vwc"
 	local plan; plan=$("$tool" restore --dry-run) || return 1
+	grep -q "would remove functions/zero/inject/stray" <<< "$plan" &&
+	grep -q 'would set functions/zero/inject/slow/delay_us = "500"' <<< "$plan" &&
+	grep -q 'would set subsystems/disk/attr_vwc = "1"' <<< "$plan" &&
 	grep -q "would remove functions/extra" <<< "$plan" &&
 	grep -q 'would set functions/disk/max_io_queues = "4"' <<< "$plan" || { echo "$plan"; return 1; }
 	[ "$(cat "$tmp/cfs/functions/disk/max_io_queues")" = 8 ] || { echo "dry run wrote"; return 1; }

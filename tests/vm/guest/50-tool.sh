@@ -3,7 +3,8 @@
 # The nvme-epf tool against the real configfs tree: create, save, destroy,
 # restore from the saved file; the re-saved file is byte-identical, a second
 # restore changes nothing, and the host sees the same drive (serial, model,
-# size) before and after.
+# size, and the identity knobs ONCS and VWC set to non-default values)
+# before and after; an error injection rule comes back too.
 # shellcheck disable=SC2317  # helpers run through check()
 # shellcheck source=tests/vm/guest/lib.sh
 . "${NEPF_LIB:-/nepf/guest/lib.sh}"
@@ -24,15 +25,23 @@ epf() { bash "$tool" "$@"; }
 T=/tmp/nepf-tool
 mkdir -p "$T"
 
-# What the host sees: "serial|model|bytes" of the first NVMe namespace.
+# What the host sees: "serial|model|bytes|oncs|vwc" of the first NVMe
+# namespace and its controller.
 # shellcheck disable=SC2120  # optional timeout
 host_view() {
-	local dev ctrl sn mn
+	local dev ctrl id field v out=""
 	dev=$(wait_for_nvme "${1:-30}") || return 1
 	ctrl=$(nvme_ctrl_of "$dev")
-	sn=$(nvme id-ctrl "$ctrl" | sed -n 's/^sn *: *//p' | sed 's/ *$//')
-	mn=$(nvme id-ctrl "$ctrl" | sed -n 's/^mn *: *//p' | sed 's/ *$//')
-	echo "$sn|$mn|$(blockdev --getsize64 "$dev")"
+	id=$(nvme id-ctrl "$ctrl") || return 1
+	for field in sn mn; do
+		v=$(sed -n "s/^$field *: *//p" <<< "$id" | sed 's/ *$//')
+		out="$out$v|"
+	done
+	out="$out$(blockdev --getsize64 "$dev")"
+	for field in oncs vwc; do
+		out="$out|$(sed -n "s/^$field *: *//p" <<< "$id")"
+	done
+	echo "$out"
 }
 
 no_nvme() {
@@ -54,8 +63,19 @@ check tool-create-rejects-bad-input sh -c "! bash '$tool' create --epc vepc.0 --
 	[ -z \"\$(ls '$NEPF_CFS/functions')\" ]"
 check tool-create epf create --epc vepc.0 --backing "$dev" --name tool0 --queues 2 \
 	--model "nvme-epf tool test" --serial TOOL0001
+# Non-default identity knobs (frozen while the function runs) and a rule
+# that never fires (nsid 99).
+knobs() {
+	local s=$NEPF_CFS/subsystems/tool0
+	epf stop tool0 && echo 0x0015 > "$s/attr_oncs" && echo 1 > "$s/attr_vwc" &&
+		epf inject tool0 add never nsid=99 sct=0 sc=0x04 delay_us=7 >/dev/null &&
+		epf start tool0
+}
+check tool-identity-knobs knobs
 before=$(host_view 30)
-if [ "${before%%|*}" = TOOL0001 ] && [[ $before == *"|nvme-epf tool test|67108864" ]]; then
+# ONCS as written; VWC bit 0 (present) set, which "auto" on null_blk is not.
+if [ "${before%%|*}" = TOOL0001 ] &&
+   [[ $before == *"|nvme-epf tool test|67108864|0x15|"* ]] && (( ${before##*|} & 1 )); then
 	pass tool-host-sees-drive
 else
 	fail tool-host-sees-drive "host view: '$before'"
@@ -75,6 +95,14 @@ else
 	fail tool-restore-same-drive "before '$before', after '$after'"
 fi
 check tool-resave-identical sh -c "bash '$tool' save '$T/b.json' && cmp '$T/a.json' '$T/b.json'"
+rule_back() {
+	local r=$NEPF_CFS/functions/tool0/inject/never
+	[ "$(cat "$r/enable")" = 1 ] && [ "$(cat "$r/nsid")" = 99 ] &&
+		[ "$(cat "$r/sc")" = 0x04 ] && [ "$(cat "$r/delay_us")" = 7 ] &&
+		[ "$(cat "$NEPF_CFS/subsystems/tool0/attr_oncs")" = 0x0015 ] &&
+		[ "$(cat "$NEPF_CFS/subsystems/tool0/attr_vwc")" = 1 ]
+}
+check tool-restore-knobs-and-rule rule_back
 check tool-restore-idempotent sh -c "bash '$tool' restore '$T/a.json' | grep -q 'nothing changed'"
 check tool-restore-reports-missing sh -c "sed 's#\"vepc.0\"#\"nosuch.0\"#' '$T/a.json' > '$T/c.json' &&
 	! bash '$tool' restore --wait 1 '$T/c.json' 2>'$T/c.err' &&
