@@ -13,6 +13,7 @@
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../tests/infra/common.sh"
+. "$here/lib.sh"
 
 suite=sid smoke=0
 for a in "$@"; do
@@ -48,17 +49,9 @@ runs=$((BENCH_REPS * 3 * 5))
 guest_s=$((runs * (BENCH_RUNTIME + BENCH_RAMP + 25) + 3 * BENCH_IDLE + 300))
 export VM_SCRIPT_TIMEOUT=$guest_s VM_TIMEOUT=$((guest_s + 300))
 
-# The machine is shared: sample the host's load average during the run.
-: > "$work/load.txt"
-(while sleep 15; do cat /proc/loadavg >> "$work/load.txt"; done) &
-sampler=$!
-trap 'kill "$sampler" 2>/dev/null' EXIT
 nepf_log "bench: $suite, ${BENCH_RUNTIME}+${BENCH_RAMP} s x $BENCH_REPS reps, guest timeout ${guest_s} s"
 rc=0
-"$NEPF_TOP/tests/vm/run.sh" "$suite" -t none -s "$script" || rc=$?
-kill "$sampler" 2>/dev/null || true
-cp "$NEPF_BUILD/vm/$suite/console.log" "$work/console.log"
-[ -s "$work/load.txt" ] || cat /proc/loadavg > "$work/load.txt"
+bench_boot "$suite" "$script" "$work" || rc=$?
 
 kernel=$(sed -n 's/^NEPF-BENCH-META kernel=\([^ ]*\).*/\1/p' "$work/console.log" | head -n 1)
 [ -n "$kernel" ] || nepf_die "the guest printed no benchmark records (console: $work/console.log)"

@@ -396,7 +396,7 @@ void nepf_ctrl_flush_waiting(struct nepf_ctrl *ctrl)
 	for (qid = 0; qid <= NEPF_MAX_IO_QUEUES; qid++)
 		cq_flush_waiting(ctrl, &ctrl->cq[qid]);
 	/* The poll loop's other periodic duty: held commands now due. */
-	nepf_inject_run_held(ctrl);
+	nepf_inject_poll(ctrl);
 }
 
 void nepf_cq_drop_waiting(struct nepf_ctrl *ctrl, struct nepf_cq *cq)

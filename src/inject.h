@@ -86,7 +86,24 @@ void nepf_inject_counts(struct nepf_inject *inj,
 
 /* From nepf_cmd_exec(): true when injection took the command. */
 bool nepf_inject_cmd(struct nepf_cmd *cmd);
+/* Release held commands whose time has come (poll loop). */
+void nepf_inject_run_held(struct nepf_ctrl *ctrl);
 
+/*
+ * The two hooks on the data path: every command, every poll round.
+ * NEPF_BENCH_NO_INJECT_HOOKS compiles them out, for measuring what they
+ * cost (bench/inject-hook.sh); no product build defines it.
+ */
+#ifdef NEPF_BENCH_NO_INJECT_HOOKS
+static inline bool nepf_inject_cmd_hook(struct nepf_cmd *cmd)
+{
+	return false;
+}
+
+static inline void nepf_inject_poll(struct nepf_ctrl *ctrl)
+{
+}
+#else
 static inline bool nepf_inject_cmd_hook(struct nepf_cmd *cmd)
 {
 	if (likely(!READ_ONCE(cmd->ctrl->inject->nr_enabled)))
@@ -94,8 +111,12 @@ static inline bool nepf_inject_cmd_hook(struct nepf_cmd *cmd)
 	return nepf_inject_cmd(cmd);
 }
 
-/* Release held commands whose time has come (poll loop). */
-void nepf_inject_run_held(struct nepf_ctrl *ctrl);
+static inline void nepf_inject_poll(struct nepf_ctrl *ctrl)
+{
+	if (unlikely(READ_ONCE(ctrl->nr_held)))
+		nepf_inject_run_held(ctrl);
+}
+#endif
 /* Abort: true if (sqid, cid) was held and is now completed as aborted. */
 bool nepf_inject_abort(struct nepf_ctrl *ctrl, u16 sqid, u16 cid);
 /* Delete I/O SQ: complete the held commands of @sqid. */

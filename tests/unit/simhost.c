@@ -373,7 +373,7 @@ static u64 sim_data(struct sim *s, struct nvme_sqe *sqe, u32 len)
 u16 sim_admin_data(struct sim *s, struct nvme_sqe *sqe, void *buf, u32 len,
 		   bool to_ctrl, u32 *result)
 {
-	struct nvme_cqe cqe;
+	struct nvme_cqe cqe = {};	/* no CQE (SIM_NO_CQE): result 0 */
 	u64 addr = 0;
 	u16 status;
 

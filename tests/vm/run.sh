@@ -21,6 +21,7 @@
 #   VM_SLOTS=2             guests allowed to run at once on this machine
 #   VM_INTREE=1|0          build the test-only in-tree modules (tests/intree)
 #                          always / never (default: when a selected test needs them)
+#   VM_FILES="PATH..."     host files a --script needs, put in /nepf/files/
 #
 # Prints the guest's PASS/FAIL/SKIP lines as "<suite>/<name>" (and whatever
 # a guest script prints between NEPF-SHOW-BEGIN and NEPF-SHOW-END), keeps the
@@ -176,6 +177,11 @@ depmod -b "$overlay/usr" "$abi" || nepf_die "depmod failed"
 cp "$vmdir/init" "$overlay/init"
 cp "$vmdir"/guest/*.sh "$overlay/nepf/guest/"
 [ -z "$GUEST_SCRIPT" ] || cp "$GUEST_SCRIPT" "$overlay/nepf/user/"
+for f in ${VM_FILES:-}; do
+	[ -f "$f" ] || nepf_die "VM_FILES: no such file: $f"
+	mkdir -p "$overlay/nepf/files"
+	cp "$f" "$overlay/nepf/files/"
+done
 # The project's configuration tool, for the guest tests that drive it.
 if [ -f "$NEPF_TOP/scripts/nvme-epf" ]; then
 	mkdir -p "$overlay/nepf/scripts"

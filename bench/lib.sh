@@ -1,0 +1,20 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+# Host-side helpers of the bench scripts (sourced after tests/infra/common.sh).
+
+# bench_boot SUITE SCRIPT WORKDIR: boot the guest with only SCRIPT
+# (tests/vm/run.sh -t none -s SCRIPT), sampling the host's load average
+# into WORKDIR/load.txt every 15 s (the machine is shared); the console
+# ends up in WORKDIR/console.log.  Returns run.sh's status.
+bench_boot() {
+	local suite=$1 script=$2 work=$3 rc=0
+	: > "$work/load.txt"
+	(while sleep 15; do cat /proc/loadavg >> "$work/load.txt"; done) &
+	BENCH_SAMPLER=$!
+	trap 'kill "$BENCH_SAMPLER" 2>/dev/null' EXIT
+	"$NEPF_TOP/tests/vm/run.sh" "$suite" -t none -s "$script" || rc=$?
+	kill "$BENCH_SAMPLER" 2>/dev/null || true
+	cp "$NEPF_BUILD/vm/$suite/console.log" "$work/console.log"
+	[ -s "$work/load.txt" ] || cat /proc/loadavg > "$work/load.txt"
+	return $rc
+}
