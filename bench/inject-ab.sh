@@ -11,7 +11,7 @@
 # Builds the hook-less module (-DNEPF_BENCH_NO_INJECT_HOOKS) for the
 # suite's kernel, boots the guest once (tests/vm/run.sh -t none) and writes
 # bench/results/<date>-<kernel>-inject-hooks.{md,records.txt}.  Settings:
-# AB_REPS (8), AB_RUNTIME (6 s), AB_RAMP (1 s); the VM_* knobs of
+# AB_REPS (10), AB_RUNTIME (6 s), AB_RAMP (1 s); the VM_* knobs of
 # tests/vm/run.sh.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -19,7 +19,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 suite=${1:-sid}
 case $suite in trixie|sid) ;; *) sed -n '3,/^set -eu/p' "$0" | sed '$d'; exit 2 ;; esac
-: "${AB_REPS:=8}" "${AB_RUNTIME:=6}" "${AB_RAMP:=1}"
+: "${AB_REPS:=10}" "${AB_RUNTIME:=6}" "${AB_RAMP:=1}"
 
 work=$NEPF_BUILD/bench-inject/guest-$suite
 mkdir -p "$work"
