@@ -5,13 +5,14 @@
 # bench_boot SUITE SCRIPT WORKDIR: boot the guest with only SCRIPT
 # (tests/vm/run.sh -t none -s SCRIPT), sampling the host's load average
 # into WORKDIR/load.txt every 15 s (the machine is shared); the console
-# ends up in WORKDIR/console.log.  Returns run.sh's status.
+# ends up in WORKDIR/console.log.  Returns run.sh's status (the EXIT
+# trap must not fail: under set -e a failing trap makes the exit status 1).
 bench_boot() {
 	local suite=$1 script=$2 work=$3 rc=0
 	: > "$work/load.txt"
 	(while sleep 15; do cat /proc/loadavg >> "$work/load.txt"; done) &
 	BENCH_SAMPLER=$!
-	trap 'kill "$BENCH_SAMPLER" 2>/dev/null' EXIT
+	trap 'kill "$BENCH_SAMPLER" 2>/dev/null || true' EXIT
 	"$NEPF_TOP/tests/vm/run.sh" "$suite" -t none -s "$script" || rc=$?
 	kill "$BENCH_SAMPLER" 2>/dev/null || true
 	cp "$NEPF_BUILD/vm/$suite/console.log" "$work/console.log"
