@@ -117,6 +117,7 @@ static inline void nepf_inject_poll(struct nepf_ctrl *ctrl)
 		nepf_inject_run_held(ctrl);
 }
 #endif
+
 /* Abort: true if (sqid, cid) was held and is now completed as aborted. */
 bool nepf_inject_abort(struct nepf_ctrl *ctrl, u16 sqid, u16 cid);
 /* Delete I/O SQ: complete the held commands of @sqid. */
