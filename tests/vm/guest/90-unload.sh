@@ -32,6 +32,16 @@ leftovers() {
 }
 leftovers | indent
 
+# run.sh boots with slub_debug on our command cache, so that a command
+# freed twice, used after free or still allocated at unload is a splat.
+slub_debug_on() {
+	local a
+	for a in red_zone poison store_user; do
+		grep -qx 1 "/sys/kernel/slab/nepf_cmd_ctx/$a" || { echo "$a off"; return 1; }
+	done
+}
+check unload-cmd-cache-slub-debug slub_debug_on
+
 # Busy while configured: configfs items pin the module, so an unload
 # attempt with a running device must fail and leave the device working.
 if nepf_up backend=null size=64M && dev=$(wait_for_nvme 30); then
