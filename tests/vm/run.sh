@@ -11,7 +11,7 @@
 #
 # Environment (make vmtest passes these on):
 #   GUEST_SCRIPT GUEST_TESTS GUEST_PACKAGES   as the options above
-#   VM_TIMEOUT=1800        seconds for the whole guest run
+#   VM_TIMEOUT=2400        seconds for the whole guest run
 #   VM_SCRIPT_TIMEOUT=600  seconds for each guest script
 #   VM_CPU=...             QEMU -cpu model (default: the fastest measured)
 #   VM_QEMU_ARGS / VM_APPEND   extra QEMU arguments / kernel command line
@@ -211,7 +211,7 @@ cpu=${VM_CPU:-cortex-a72}
 # double free of a command, and a command still allocated when the module
 # unloads ("Objects remaining"): both are splats below.
 append="console=ttyAMA0 panic=-1 mem=1536M quiet loglevel=4 slub_debug=FZPU,nepf_cmd_ctx ${VM_APPEND:-}"
-timeout_s=${VM_TIMEOUT:-1800}
+timeout_s=${VM_TIMEOUT:-2400}
 # Several checkouts on one 2-core machine: at most VM_SLOTS guests run at
 # once (a TCG guest starved of CPU hits the host driver's I/O timeouts).
 slot_fd=
