@@ -342,6 +342,30 @@ static void nepf_epf_unbind(struct pci_epf *epf)
 	mutex_unlock(&nepf_serve_lock);
 }
 
+/* The PCI ids and class the EPC writes into config space. */
+static void nepf_header_fill(const struct nepf_function_config *c,
+			     struct pci_epf_header *h)
+{
+	memset(h, 0, sizeof(*h));
+	h->vendorid = c->vendor_id;
+	h->deviceid = c->device_id;
+	h->baseclass_code = (c->class_code >> 16) & 0xff;
+	h->subclass_code = (c->class_code >> 8) & 0xff;
+	h->progif_code = c->class_code & 0xff;
+	h->subsys_vendor_id = c->subsys_vendor_id;
+	h->subsys_id = c->subsys_id;
+	h->interrupt_pin = PCI_INTERRUPT_INTA;
+}
+
+/* What pci_ep/ shows before its attributes are written. */
+static const struct nepf_function_config nepf_default_ids = {
+	.vendor_id = NEPF_DEFAULT_VENDOR_ID,
+	.device_id = NEPF_DEFAULT_DEVICE_ID,
+	.subsys_vendor_id = NEPF_DEFAULT_VENDOR_ID,
+	.subsys_id = NEPF_DEFAULT_DEVICE_ID,
+	.class_code = NEPF_DEFAULT_CLASS,
+};
+
 /* Every epf gets a header of its own: pci_ep/'s attributes write into it. */
 static NEPF_EPF_PROBE_DECL(nepf_epf_probe)
 {
@@ -350,14 +374,7 @@ static NEPF_EPF_PROBE_DECL(nepf_epf_probe)
 	h = devm_kzalloc(&epf->dev, sizeof(*h), GFP_KERNEL);
 	if (!h)
 		return -ENOMEM;
-	h->vendorid = NEPF_DEFAULT_VENDOR_ID;
-	h->deviceid = NEPF_DEFAULT_DEVICE_ID;
-	h->baseclass_code = (NEPF_DEFAULT_CLASS >> 16) & 0xff;
-	h->subclass_code = (NEPF_DEFAULT_CLASS >> 8) & 0xff;
-	h->progif_code = NEPF_DEFAULT_CLASS & 0xff;
-	h->subsys_vendor_id = NEPF_DEFAULT_VENDOR_ID;
-	h->subsys_id = NEPF_DEFAULT_DEVICE_ID;
-	h->interrupt_pin = PCI_INTERRUPT_INTA;
+	nepf_header_fill(&nepf_default_ids, h);
 	epf->header = h;
 	return 0;
 }
@@ -393,20 +410,6 @@ static struct pci_epf_driver nepf_epf_driver = {
 };
 
 /* ---- the nvme_epf/ flow: we create the epf and start the link ---- */
-
-static void nepf_header_fill(const struct nepf_function_config *c,
-			     struct pci_epf_header *h)
-{
-	memset(h, 0, sizeof(*h));
-	h->vendorid = c->vendor_id;
-	h->deviceid = c->device_id;
-	h->baseclass_code = (c->class_code >> 16) & 0xff;
-	h->subclass_code = (c->class_code >> 8) & 0xff;
-	h->progif_code = c->class_code & 0xff;
-	h->subsys_vendor_id = c->subsys_vendor_id;
-	h->subsys_id = c->subsys_id;
-	h->interrupt_pin = PCI_INTERRUPT_INTA;
-}
 
 static void nepf_own_epf_destroy(struct pci_epf *epf, struct pci_epc *epc)
 {
