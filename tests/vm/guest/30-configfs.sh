@@ -50,10 +50,6 @@ expect_mkdir_err() {
 	fi
 }
 
-EINVAL="Invalid argument"
-ERANGE="Numerical result out of range"
-EBUSY="Device or resource busy"
-ENOENT="No such file or directory"
 
 check cfs-layout test -d "$C/subsystems" -a -d "$C/functions"
 

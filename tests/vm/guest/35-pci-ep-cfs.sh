@@ -28,10 +28,6 @@ EPC=vepc.0
 F=$P/functions/nvme_epf/pe0
 L=$P/controllers/$EPC/pe0
 S=$NEPF_CFS/subsystems/pe-s
-EINVAL="Invalid argument"
-ERANGE="Numerical result out of range"
-EBUSY="Device or resource busy"
-ENOENT="No such file or directory"
 
 # expect_err NAME ERRNO-TEXT CMD...: CMD must fail with that error.
 expect_err() {
@@ -47,18 +43,6 @@ expect_err() {
 }
 write() { echo "$2" > "$1"; }
 
-# host_sees VENDOR:DEVICE yes|no: wait up to 10 s for the host's view.
-host_sees() {
-	local id=$1 want=$2 now i
-	for ((i = 0; i < 100; i++)); do
-		now=no
-		[ -z "$(lspci -n -d "$id")" ] || now=yes
-		[ "$now" = "$want" ] && return 0
-		sleep 0.1
-	done
-	lspci -nn
-	return 1
-}
 
 teardown() {
 	[ "$(cat "$P/controllers/$EPC/start" 2>/dev/null)" = 1 ] &&

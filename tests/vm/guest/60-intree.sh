@@ -23,18 +23,6 @@ check intree-cfs-load pci_ep_cfs_load
 check intree-cfs-tree test -d "$cfs/controllers/$epc" -a -d "$cfs/functions/vepc_selftest" \
 	-a -f "$cfs/controllers/$epc/start"
 
-# host_sees VENDOR:DEVICE yes|no: wait up to 10 s for the host's view.
-host_sees() {
-	local id=$1 want=$2 now i
-	for ((i = 0; i < 100; i++)); do
-		now=no
-		[ -z "$(lspci -n -d "$id")" ] || now=yes
-		[ "$now" = "$want" ] && return 0
-		sleep 0.1
-	done
-	lspci -nn
-	return 1
-}
 st=$cfs/functions/vepc_selftest/st0
 selftest_up() {
 	mkdir "$st" && ln -s "$st" "$cfs/controllers/$epc/" &&

@@ -20,6 +20,8 @@
 #   nvme_ctrl_of DEV         /dev/nvme0n1 -> /dev/nvme0
 #   nepf_dump                configfs tree with values (endpoint view)
 #   host_dump                lspci, nvme list, interrupts (host view)
+#   host_sees VID:DID yes|no  wait up to 10 s until lspci does (not) list it
+#   EINVAL ERANGE EBUSY ENOENT  strerror texts of refused configfs writes
 #   dmesg_since_mark / dmesg_mark   kernel log lines since the last mark
 #   intree_has MOD           the host built test-only in-tree module MOD
 #                            (tests/intree: pci-ep-cfs, nvmet-pci-epf) for
@@ -231,6 +233,28 @@ nepf_dump() {
 			printf '%s/\n' "${a#"$NEPF_CFS"}"
 		fi
 	done
+}
+
+# What a failed write to configfs prints (strerror), for expected refusals.
+# shellcheck disable=SC2034 # used by the scripts that source this file
+{
+	EINVAL="Invalid argument"
+	ERANGE="Numerical result out of range"
+	EBUSY="Device or resource busy"
+	ENOENT="No such file or directory"
+}
+
+# host_sees VENDOR:DEVICE yes|no: wait up to 10 s for the host's view.
+host_sees() {
+	local id=$1 want=$2 now i
+	for ((i = 0; i < 100; i++)); do
+		now=no
+		[ -z "$(lspci -n -d "$id")" ] || now=yes
+		[ "$now" = "$want" ] && return 0
+		sleep 0.1
+	done
+	lspci -nn
+	return 1
 }
 
 # The host's view of the device.
