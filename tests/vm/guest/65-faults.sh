@@ -38,12 +38,6 @@ fio_ok() {
 		grep -E 'err=|verify|error' "/tmp/fio.$1" | head -n 8 | indent
 	fi
 }
-# The host's error log / SMART page of the controller of $1, one line.
-error_log() { nvme error-log "$(nvme_ctrl_of "$1")" -e 16 -o json | tr -d ' \t\n'; }
-media_errors() {
-	nvme smart-log "$(nvme_ctrl_of "$1")" -o json | tr -d ' \t\n' |
-		grep -o '"media_errors":[0-9]*' | cut -d: -f2
-}
 
 up() {
 	nepf_up "$@" && DEV=$(wait_for_nvme 30) && return 0

@@ -88,8 +88,16 @@ nepf_set() {
 	fi
 }
 
-dmesg_mark() { NEPF_DMESG_MARK=$(dmesg | wc -l); }
-dmesg_since_mark() { dmesg | tail -n +$(( ${NEPF_DMESG_MARK:-0} + 1 )); }
+# A marker line in the kernel log: a line count would shift when the ring
+# buffer wraps.  Only for messages that are never rate-limited: a test must
+# not depend on a printk_ratelimited() line (blk_print_req_error is one).
+dmesg_mark() {
+	NEPF_DMESG_MARK="nepf-mark-$$-$RANDOM$RANDOM"
+	echo "$NEPF_DMESG_MARK" > /dev/kmsg
+}
+dmesg_since_mark() {
+	dmesg | awk -v m="${NEPF_DMESG_MARK:-}" 'm == "" || seen { print } index($0, m) { seen = 1 }'
+}
 
 # A memory-backed null_blk device of SIZE bytes and block size BS, made
 # through null_blk's configfs (module parameters only know whole GiB).
@@ -221,6 +229,14 @@ wait_for_nvme() {
 }
 
 nvme_ctrl_of() { local d=${1%n[0-9]*}; echo "$d"; }
+# The host's error log / SMART media error count of the controller of $1
+# (a namespace node), one line of JSON without blanks: exact, not
+# rate-limited like the kernel's I/O error lines.
+error_log() { nvme error-log "$(nvme_ctrl_of "$1")" -e 16 -o json | tr -d ' \t\n'; }
+media_errors() {
+	nvme smart-log "$(nvme_ctrl_of "$1")" -o json | tr -d ' \t\n' |
+		grep -o '"media_errors":[0-9]*' | cut -d: -f2
+}
 
 # The endpoint's view: every configfs attribute with its value.
 nepf_dump() {
