@@ -1,0 +1,650 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test-edma.c - src/edma-core.c against a register model of a DesignWare
+ * eDMA v0 (unrolled map), built from the same public description: CTRL
+ * channel counts, engine enables, doorbells (bit 31 stops a channel),
+ * channel contexts in single-block and linked-list mode with the cycle
+ * bit rules, interrupt status/mask/clear, error status.  A doorbell runs
+ * the transfer at once, or later (model_run) when the model defers, so
+ * that several channels can be in flight; a knob aborts the next transfer
+ * part-way with chosen error bits; another leaves it stuck until stopped.
+ *
+ * The model also checks what the hardware would not forgive or what we
+ * never want: RIE set, zero sizes, a list without LIE on its last data
+ * element (no done would ever come), addresses outside local or host
+ * memory, a doorbell while the engine is off or the channel is running.
+ */
+#include "unit.h"
+#include "../../src/edma.h"
+
+#define M_LOCAL_BUS	0x40000000ull	/* engine's view of local memory */
+#define M_LOCAL_SIZE	(64 * 1024)
+#define M_HOST_BASE	0x800000000ull	/* PCI addresses */
+#define M_HOST_SIZE	(64 * 1024)
+
+struct model {
+	struct nepf_edma e;
+	u32 regs[EDMA_REG_BLOCK_SIZE / 4];
+	u32 ctrl;
+	u8 local[M_LOCAL_SIZE];
+	u8 host[M_HOST_SIZE];
+	bool defer;			/* doorbell only arms the channel */
+	bool stuck;			/* armed transfers never finish */
+	bool abort_next;		/* abort the next transfer ... */
+	u32 abort_err;			/* ... with these NEPF_EDMA_ERR_* */
+	bool armed[2][EDMA_MAX_CH];
+	unsigned int doorbells, lists, singles, elems;
+	char violation[160];		/* first rule broken, "" if none */
+};
+
+static u32 *reg(struct model *m, u32 off)
+{
+	return &m->regs[off / 4];
+}
+
+static void violate(struct model *m, const char *what)
+{
+	if (!m->violation[0])
+		snprintf(m->violation, sizeof(m->violation), "%s", what);
+}
+
+static void *local_ptr(struct model *m, u64 bus, u64 len)
+{
+	if (bus < M_LOCAL_BUS || len > M_LOCAL_SIZE ||
+	    bus - M_LOCAL_BUS > M_LOCAL_SIZE - len)
+		return NULL;
+	return m->local + (bus - M_LOCAL_BUS);
+}
+
+static void *host_ptr(struct model *m, u64 pci, u64 len)
+{
+	if (pci < M_HOST_BASE || len > M_HOST_SIZE ||
+	    pci - M_HOST_BASE > M_HOST_SIZE - len)
+		return NULL;
+	return m->host + (pci - M_HOST_BASE);
+}
+
+static u32 ch_reg(int rd, unsigned int ch, u32 off)
+{
+	return EDMA_CH_BASE(rd, ch) + off;
+}
+
+static void set_cs(struct model *m, int rd, unsigned int ch, u32 cs)
+{
+	u32 *c = reg(m, ch_reg(rd, ch, EDMA_CH_CTRL1));
+
+	*c = (*c & ~(3u << 5)) | (cs << 5);
+}
+
+static u32 st_off(int rd)
+{
+	return rd ? EDMA_REG_RD_INT_STATUS : EDMA_REG_WR_INT_STATUS;
+}
+
+static void finish_abort(struct model *m, int rd, unsigned int ch, u32 err)
+{
+	*reg(m, st_off(rd)) |= EDMA_INT_ABORT(ch);
+	if (rd) {
+		if (err & NEPF_EDMA_ERR_LOCAL)
+			*reg(m, EDMA_REG_RD_ERR_STATUS_LO) |= 1u << ch;
+		if (err & NEPF_EDMA_ERR_LL)
+			*reg(m, EDMA_REG_RD_ERR_STATUS_LO) |= 1u << (16 + ch);
+		if (err & NEPF_EDMA_ERR_UR)
+			*reg(m, EDMA_REG_RD_ERR_STATUS_HI) |= 1u << ch;
+		if (err & NEPF_EDMA_ERR_CA)
+			*reg(m, EDMA_REG_RD_ERR_STATUS_HI) |= 1u << (8 + ch);
+		if (err & NEPF_EDMA_ERR_CTO)
+			*reg(m, EDMA_REG_RD_ERR_STATUS_HI) |= 1u << (16 + ch);
+		if (err & NEPF_EDMA_ERR_POISON)
+			*reg(m, EDMA_REG_RD_ERR_STATUS_HI) |= 1u << (24 + ch);
+	} else {
+		if (err & NEPF_EDMA_ERR_LOCAL)
+			*reg(m, EDMA_REG_WR_ERR_STATUS) |= 1u << ch;
+		if (err & NEPF_EDMA_ERR_LL)
+			*reg(m, EDMA_REG_WR_ERR_STATUS) |= 1u << (16 + ch);
+	}
+	set_cs(m, rd, ch, EDMA_CS_HALTED);
+}
+
+/* One block; false (and an abort) when an address is outside memory. */
+static bool copy_block(struct model *m, int rd, unsigned int ch, u64 sar,
+		       u64 dar, u32 len)
+{
+	void *src = rd ? host_ptr(m, sar, len) : local_ptr(m, sar, len);
+	void *dst = rd ? local_ptr(m, dar, len) : host_ptr(m, dar, len);
+
+	if (!len)
+		violate(m, "zero transfer size");
+	if (!src || !dst) {
+		finish_abort(m, rd, ch, !src && rd ? NEPF_EDMA_ERR_UR :
+					NEPF_EDMA_ERR_LOCAL);
+		return false;
+	}
+	memmove(dst, src, len);
+	return true;
+}
+
+static u64 ctx64(struct model *m, int rd, unsigned int ch, u32 lo)
+{
+	return *reg(m, ch_reg(rd, ch, lo)) |
+	       (u64)*reg(m, ch_reg(rd, ch, lo + 4)) << 32;
+}
+
+/* Walk the list from LLP with the cycle-bit rules; true if LIE was seen. */
+static bool run_list(struct model *m, int rd, unsigned int ch, bool *ok)
+{
+	u32 ctl1 = *reg(m, ch_reg(rd, ch, EDMA_CH_CTRL1));
+	u32 ccs = !!(ctl1 & EDMA_CTL_CCS);
+	u64 at = ctx64(m, rd, ch, EDMA_CH_LLP_LO);
+	bool lie = false;
+	unsigned int hops;
+
+	*ok = true;
+	m->lists++;
+	for (hops = 0; hops < 4096; hops++) {
+		struct nepf_edma_lli *l = local_ptr(m, at, sizeof(*l));
+		u32 ctl;
+
+		if (!l) {
+			finish_abort(m, rd, ch, NEPF_EDMA_ERR_LL);
+			*ok = false;
+			return lie;
+		}
+		ctl = le32_to_cpu(l->ctl);
+		if ((ctl & EDMA_CTL_CB) != ccs)
+			return lie;		/* not ours yet: stop */
+		if (ctl & EDMA_CTL_LLP) {
+			if (ctl & EDMA_CTL_TCB)
+				ccs ^= 1;
+			at = le32_to_cpu(l->sar_lo) |
+			     (u64)le32_to_cpu(l->sar_hi) << 32;
+			continue;
+		}
+		if (ctl & EDMA_CTL_RIE)
+			violate(m, "RIE set in a list element");
+		if (lie)
+			violate(m, "LIE before the last data element");
+		m->elems++;
+		if (!copy_block(m, rd, ch,
+				le32_to_cpu(l->sar_lo) |
+				(u64)le32_to_cpu(l->sar_hi) << 32,
+				le32_to_cpu(l->dar_lo) |
+				(u64)le32_to_cpu(l->dar_hi) << 32,
+				le32_to_cpu(l->size))) {
+			*ok = false;
+			return lie;
+		}
+		lie = ctl & EDMA_CTL_LIE;
+		at += sizeof(*l);
+	}
+	violate(m, "list never ends");
+	*ok = false;
+	return lie;
+}
+
+static void run_channel(struct model *m, int rd, unsigned int ch)
+{
+	u32 ctl1 = *reg(m, ch_reg(rd, ch, EDMA_CH_CTRL1));
+	bool ok, lie;
+
+	m->armed[rd][ch] = false;
+	if (m->abort_next) {
+		m->abort_next = false;
+		finish_abort(m, rd, ch, m->abort_err);
+		return;
+	}
+	if (ctl1 & EDMA_CTL_RIE)
+		violate(m, "RIE set in the channel context");
+	if (ctl1 & EDMA_CTL_LLE) {
+		lie = run_list(m, rd, ch, &ok);
+		if (!ok)
+			return;
+		if (!lie)
+			violate(m, "list without LIE: no done status");
+	} else {
+		m->singles++;
+		if (!(ctl1 & EDMA_CTL_LIE))
+			violate(m, "single block without LIE: no done status");
+		lie = ctl1 & EDMA_CTL_LIE;
+		if (!copy_block(m, rd, ch, ctx64(m, rd, ch, EDMA_CH_SAR_LO),
+				ctx64(m, rd, ch, EDMA_CH_DAR_LO),
+				*reg(m, ch_reg(rd, ch, EDMA_CH_SIZE))))
+			return;
+	}
+	if (lie)
+		*reg(m, st_off(rd)) |= EDMA_INT_DONE(ch);
+	set_cs(m, rd, ch, EDMA_CS_STOPPED);
+}
+
+static void doorbell(struct model *m, int rd, u32 val)
+{
+	unsigned int ch = val & 7;
+	u32 en = *reg(m, rd ? EDMA_REG_RD_ENGINE_EN : EDMA_REG_WR_ENGINE_EN);
+
+	if (ch >= (rd ? EDMA_CTRL_NUM_RD(m->ctrl) : EDMA_CTRL_NUM_WR(m->ctrl))) {
+		violate(m, "doorbell for a channel that does not exist");
+		return;
+	}
+	if (val & EDMA_DOORBELL_STOP) {
+		if (m->armed[rd][ch]) {
+			m->armed[rd][ch] = false;
+			finish_abort(m, rd, ch, 0);
+		}
+		return;
+	}
+	m->doorbells++;
+	if (!(en & 1))
+		violate(m, "doorbell with the engine off");
+	if (m->armed[rd][ch])
+		violate(m, "doorbell on a running channel");
+	m->armed[rd][ch] = true;
+	set_cs(m, rd, ch, EDMA_CS_RUNNING);
+	if (!m->defer && !m->stuck)
+		run_channel(m, rd, ch);
+}
+
+static u32 model_rd(void *ctx, u32 off)
+{
+	struct model *m = ctx;
+
+	if (off == EDMA_REG_CTRL)
+		return m->ctrl;
+	if (off >= EDMA_REG_BLOCK_SIZE || off % 4) {
+		violate(m, "read outside the register block");
+		return 0;
+	}
+	return *reg(m, off);
+}
+
+static void model_wr(void *ctx, u32 off, u32 val)
+{
+	struct model *m = ctx;
+
+	if (off >= EDMA_REG_BLOCK_SIZE || off % 4 || off == EDMA_REG_CTRL) {
+		violate(m, "write outside the register block or to CTRL");
+		return;
+	}
+	switch (off) {
+	case EDMA_REG_WR_INT_CLEAR:
+	case EDMA_REG_RD_INT_CLEAR:
+		*reg(m, off == EDMA_REG_WR_INT_CLEAR ? EDMA_REG_WR_INT_STATUS :
+			EDMA_REG_RD_INT_STATUS) &= ~val;
+		/* Clearing the abort status clears the channel's errors. */
+		for (unsigned int ch = 0; ch < EDMA_MAX_CH; ch++) {
+			if (!(val & EDMA_INT_ABORT(ch)))
+				continue;
+			if (off == EDMA_REG_WR_INT_CLEAR) {
+				*reg(m, EDMA_REG_WR_ERR_STATUS) &=
+					~((1u << ch) | (1u << (16 + ch)));
+			} else {
+				*reg(m, EDMA_REG_RD_ERR_STATUS_LO) &=
+					~((1u << ch) | (1u << (16 + ch)));
+				*reg(m, EDMA_REG_RD_ERR_STATUS_HI) &=
+					~(0x01010101u << ch);
+			}
+		}
+		return;
+	case EDMA_REG_WR_DOORBELL:
+	case EDMA_REG_RD_DOORBELL:
+		doorbell(m, off == EDMA_REG_RD_DOORBELL, val);
+		return;
+	case EDMA_REG_WR_INT_STATUS:
+	case EDMA_REG_RD_INT_STATUS:
+		violate(m, "write to a status register");
+		return;
+	}
+	*reg(m, off) = val;
+}
+
+static const struct nepf_edma_io model_io = { .rd = model_rd, .wr = model_wr };
+
+/* Run every armed channel, last channel first. */
+static void model_run(struct model *m)
+{
+	for (int rd = 1; rd >= 0; rd--)
+		for (int ch = EDMA_MAX_CH - 1; ch >= 0; ch--)
+			if (m->armed[rd][ch])
+				run_channel(m, rd, ch);
+}
+
+/* The interrupt line: a status bit that is not masked. */
+static bool model_irq(struct model *m, int rd)
+{
+	return *reg(m, st_off(rd)) &
+	       ~*reg(m, rd ? EDMA_REG_RD_INT_MASK : EDMA_REG_WR_INT_MASK);
+}
+
+static struct model *model_new(unsigned int nwr, unsigned int nrd)
+{
+	struct model *m = calloc(1, sizeof(*m));
+
+	if (!m)
+		abort();
+	m->ctrl = nwr | (nrd << 16);
+	m->e.io = &model_io;
+	m->e.ctx = m;
+	for (unsigned int i = 0; i < M_LOCAL_SIZE; i++)
+		m->local[i] = (u8)(i * 7 + 1);
+	for (unsigned int i = 0; i < M_HOST_SIZE; i++)
+		m->host[i] = (u8)(i * 13 + 5);
+	return m;
+}
+
+/* A list area at the end of local memory, room for @max elements. */
+static struct nepf_edma_ll model_ll(struct model *m, unsigned int slot,
+				    u32 max)
+{
+	u32 off = M_LOCAL_SIZE - (slot + 1) * 4096;
+	struct nepf_edma_ll ll = {
+		.virt = m->local + off, .bus = M_LOCAL_BUS + off, .max = max,
+	};
+
+	return ll;
+}
+
+static struct model *model_ready(unsigned int nwr, unsigned int nrd,
+				 bool irq)
+{
+	struct model *m = model_new(nwr, nrd);
+
+	if (nepf_edma_probe(&m->e))
+		abort();
+	nepf_edma_enable(&m->e, irq);
+	return m;
+}
+
+UNIT_TEST(edma_probe_counts)
+{
+	struct model *m = model_new(2, 2);
+
+	CHECK_EQ(nepf_edma_probe(&m->e), 0);
+	CHECK_EQ(m->e.nr_ch[NEPF_EDMA_WRITE], 2);
+	CHECK_EQ(m->e.nr_ch[NEPF_EDMA_READ], 2);
+	m->ctrl = 4 | (2u << 16) | 0x0e000000;	/* other bits: ignored */
+	CHECK_EQ(nepf_edma_probe(&m->e), 0);
+	CHECK_EQ(m->e.nr_ch[NEPF_EDMA_WRITE], 4);
+	CHECK_EQ(m->e.nr_ch[NEPF_EDMA_READ], 2);
+	/* absent block, no channel one way, more than the map holds */
+	m->ctrl = U32_MAX;
+	CHECK_EQ(nepf_edma_probe(&m->e), -ENODEV);
+	CHECK_EQ(m->e.nr_ch[NEPF_EDMA_WRITE], 0);
+	m->ctrl = 0;
+	CHECK_EQ(nepf_edma_probe(&m->e), -ENODEV);
+	m->ctrl = 2;
+	CHECK_EQ(nepf_edma_probe(&m->e), -ENODEV);
+	m->ctrl = 9 | (1u << 16);
+	CHECK_EQ(nepf_edma_probe(&m->e), -ENODEV);
+	CHECK_EQ(m->violation[0], 0);
+	free(m);
+}
+
+UNIT_TEST(edma_enable_masks)
+{
+	struct model *m = model_ready(2, 1, false);
+
+	CHECK_EQ(*reg(m, EDMA_REG_WR_ENGINE_EN), 1);
+	CHECK_EQ(*reg(m, EDMA_REG_RD_ENGINE_EN), 1);
+	CHECK_EQ(*reg(m, EDMA_REG_WR_INT_MASK), EDMA_INT_ALL);
+	CHECK_EQ(*reg(m, EDMA_REG_RD_INT_MASK), EDMA_INT_ALL);
+	CHECK_EQ(*reg(m, EDMA_REG_WR_LL_ERR_EN), 0x00030003);
+	CHECK_EQ(*reg(m, EDMA_REG_RD_LL_ERR_EN), 0x00010001);
+	nepf_edma_enable(&m->e, true);
+	/* only the channels that exist are unmasked */
+	CHECK_EQ(*reg(m, EDMA_REG_WR_INT_MASK), 0x00fc00fc);
+	CHECK_EQ(*reg(m, EDMA_REG_RD_INT_MASK), 0x00fe00fe);
+	nepf_edma_disable(&m->e);
+	CHECK_EQ(*reg(m, EDMA_REG_WR_ENGINE_EN), 0);
+	CHECK_EQ(*reg(m, EDMA_REG_RD_ENGINE_EN), 0);
+	CHECK_EQ(*reg(m, EDMA_REG_WR_INT_MASK), EDMA_INT_ALL);
+	CHECK_EQ(m->violation[0], 0);
+	free(m);
+}
+
+UNIT_TEST(edma_single_block_both_ways)
+{
+	struct model *m = model_ready(2, 2, false);
+	struct nepf_edma_seg s = { .local = M_LOCAL_BUS + 100,
+				   .pci = M_HOST_BASE + 3000, .len = 777 };
+	u32 err = 1;
+
+	/* host -> local */
+	CHECK_EQ(nepf_edma_start(&m->e, NEPF_EDMA_READ, 1, NULL, &s, 1), 0);
+	CHECK_EQ(nepf_edma_status(&m->e, NEPF_EDMA_READ, 1, &err),
+		 NEPF_EDMA_DONE);
+	CHECK_EQ(err, 0);
+	CHECK(!memcmp(m->local + 100, m->host + 3000, 777));
+	CHECK(m->local[99] == (u8)(99 * 7 + 1));
+	CHECK(m->local[877] == (u8)(877 * 7 + 1));
+	/* read once: a second look finds nothing */
+	CHECK_EQ(nepf_edma_status(&m->e, NEPF_EDMA_READ, 1, &err),
+		 NEPF_EDMA_BUSY);
+	/* local -> host */
+	s.local = M_LOCAL_BUS + 20000;
+	s.pci = M_HOST_BASE + 40000;
+	CHECK_EQ(nepf_edma_start(&m->e, NEPF_EDMA_WRITE, 0, NULL, &s, 1), 0);
+	CHECK_EQ(nepf_edma_status(&m->e, NEPF_EDMA_WRITE, 0, &err),
+		 NEPF_EDMA_DONE);
+	CHECK(!memcmp(m->host + 40000, m->local + 20000, 777));
+	CHECK_EQ(nepf_edma_ch_state(&m->e, NEPF_EDMA_WRITE, 0),
+		 EDMA_CS_STOPPED);
+	CHECK_EQ(m->singles, 2);
+	CHECK_EQ(m->lists, 0);
+	CHECK_EQ(m->violation[0], 0);
+	free(m);
+}
+
+/* Scattered local pages, one contiguous PCI range: the vmalloc case. */
+UNIT_TEST(edma_linked_list_scatter)
+{
+	struct model *m = model_ready(1, 1, false);
+	struct nepf_edma_ll ll = model_ll(m, 0, 8);
+	struct nepf_edma_seg s[5];
+	u64 pci = M_HOST_BASE + 512;
+	u32 err;
+	int i;
+
+	for (i = 0; i < 5; i++) {
+		s[i].local = M_LOCAL_BUS + (u64)(4 - i) * 8192 + 16 * i;
+		s[i].pci = pci;
+		s[i].len = 1000 + 100 * i;
+		pci += s[i].len;
+	}
+	CHECK_EQ(nepf_edma_start(&m->e, NEPF_EDMA_READ, 0, &ll, s, 5), 0);
+	CHECK_EQ(nepf_edma_status(&m->e, NEPF_EDMA_READ, 0, &err),
+		 NEPF_EDMA_DONE);
+	for (i = 0; i < 5; i++)
+		CHECK(!memcmp(m->local + (s[i].local - M_LOCAL_BUS),
+			      m->host + (s[i].pci - M_HOST_BASE), s[i].len));
+	CHECK_EQ(m->lists, 1);
+	CHECK_EQ(m->elems, 5);
+
+	/* the same list memory again, the other way, fewer elements */
+	for (i = 0; i < 3; i++)
+		s[i].pci += 20000;
+	CHECK_EQ(nepf_edma_start(&m->e, NEPF_EDMA_WRITE, 0, &ll, s, 3), 0);
+	CHECK_EQ(nepf_edma_status(&m->e, NEPF_EDMA_WRITE, 0, &err),
+		 NEPF_EDMA_DONE);
+	for (i = 0; i < 3; i++)
+		CHECK(!memcmp(m->host + (s[i].pci - M_HOST_BASE),
+			      m->local + (s[i].local - M_LOCAL_BUS), s[i].len));
+	/* the old fourth and fifth elements were not run again */
+	CHECK_EQ(m->elems, 8);
+	CHECK_EQ(m->violation[0], 0);
+	free(m);
+}
+
+UNIT_TEST(edma_start_rejects)
+{
+	struct model *m = model_ready(2, 2, false);
+	struct nepf_edma_ll ll = model_ll(m, 0, 2);
+	struct nepf_edma_seg s[3] = {
+		{ M_LOCAL_BUS, M_HOST_BASE, 64 },
+		{ M_LOCAL_BUS + 64, M_HOST_BASE + 64, 64 },
+		{ M_LOCAL_BUS + 128, M_HOST_BASE + 128, 0 },
+	};
+
+	CHECK_EQ(nepf_edma_start(&m->e, NEPF_EDMA_READ, 2, NULL, s, 1), -EINVAL);
+	CHECK_EQ(nepf_edma_start(&m->e, NEPF_EDMA_READ, 0, NULL, s, 0), -EINVAL);
+	CHECK_EQ(nepf_edma_start(&m->e, NEPF_EDMA_READ, 0, &ll, s, 3), -EINVAL);
+	s[2].len = 64;
+	CHECK_EQ(nepf_edma_start(&m->e, NEPF_EDMA_READ, 0, &ll, s, 3), -E2BIG);
+	CHECK_EQ(nepf_edma_start(&m->e, NEPF_EDMA_READ, 0, NULL, s, 2), -E2BIG);
+	CHECK_EQ(m->doorbells, 0);
+	CHECK_EQ(m->violation[0], 0);
+	free(m);
+}
+
+/* Abort part-way: a failure with its reason, never a done. */
+UNIT_TEST(edma_abort_reports_failure)
+{
+	struct model *m = model_ready(2, 2, false);
+	struct nepf_edma_ll ll = model_ll(m, 0, 4);
+	struct nepf_edma_seg s[2] = {
+		{ M_LOCAL_BUS, M_HOST_BASE, 512 },
+		{ M_LOCAL_BUS + 4096, M_HOST_BASE + 512, 512 },
+	};
+	u32 err;
+
+	m->abort_next = true;
+	m->abort_err = NEPF_EDMA_ERR_UR;
+	CHECK_EQ(nepf_edma_start(&m->e, NEPF_EDMA_READ, 1, &ll, s, 2), 0);
+	CHECK_EQ(nepf_edma_status(&m->e, NEPF_EDMA_READ, 1, &err),
+		 NEPF_EDMA_ABORT);
+	CHECK_EQ(err, NEPF_EDMA_ERR_UR);
+	CHECK(!strcmp(nepf_edma_err_str(err),
+		      "unsupported request from the host"));
+	CHECK_EQ(nepf_edma_ch_state(&m->e, NEPF_EDMA_READ, 1), EDMA_CS_HALTED);
+	/* the channel works again afterwards, with a clean status */
+	CHECK_EQ(nepf_edma_start(&m->e, NEPF_EDMA_READ, 1, &ll, s, 2), 0);
+	CHECK_EQ(nepf_edma_status(&m->e, NEPF_EDMA_READ, 1, &err),
+		 NEPF_EDMA_DONE);
+	CHECK_EQ(err, 0);
+
+	m->abort_next = true;
+	m->abort_err = NEPF_EDMA_ERR_CTO | NEPF_EDMA_ERR_POISON;
+	CHECK_EQ(nepf_edma_start(&m->e, NEPF_EDMA_READ, 0, NULL, s, 1), 0);
+	CHECK_EQ(nepf_edma_status(&m->e, NEPF_EDMA_READ, 0, &err),
+		 NEPF_EDMA_ABORT);
+	CHECK_EQ(err, NEPF_EDMA_ERR_CTO | NEPF_EDMA_ERR_POISON);
+
+	m->abort_next = true;
+	m->abort_err = NEPF_EDMA_ERR_LOCAL;
+	CHECK_EQ(nepf_edma_start(&m->e, NEPF_EDMA_WRITE, 1, NULL, s, 1), 0);
+	CHECK_EQ(nepf_edma_status(&m->e, NEPF_EDMA_WRITE, 1, &err),
+		 NEPF_EDMA_ABORT);
+	CHECK_EQ(err, NEPF_EDMA_ERR_LOCAL);
+
+	/* a host address the model has no memory at: Unsupported Request */
+	s[0].pci = M_HOST_BASE + M_HOST_SIZE;
+	CHECK_EQ(nepf_edma_start(&m->e, NEPF_EDMA_READ, 0, NULL, s, 1), 0);
+	CHECK_EQ(nepf_edma_status(&m->e, NEPF_EDMA_READ, 0, &err),
+		 NEPF_EDMA_ABORT);
+	CHECK_EQ(err, NEPF_EDMA_ERR_UR);
+	CHECK_EQ(m->violation[0], 0);
+	free(m);
+}
+
+/* Done and abort both showing (a stop racing the end): abort wins. */
+UNIT_TEST(edma_abort_wins_over_done)
+{
+	struct model *m = model_ready(1, 1, false);
+	u32 err;
+
+	*reg(m, EDMA_REG_WR_INT_STATUS) = EDMA_INT_DONE(0) | EDMA_INT_ABORT(0);
+	CHECK_EQ(nepf_edma_status(&m->e, NEPF_EDMA_WRITE, 0, &err),
+		 NEPF_EDMA_ABORT);
+	CHECK_EQ(*reg(m, EDMA_REG_WR_INT_STATUS), 0);
+	free(m);
+}
+
+/* A stuck transfer is stopped by the doorbell's stop bit: abort. */
+UNIT_TEST(edma_stuck_then_stopped)
+{
+	struct model *m = model_ready(2, 2, false);
+	struct nepf_edma_seg s = { M_LOCAL_BUS, M_HOST_BASE, 4096 };
+	u32 err;
+
+	m->stuck = true;
+	CHECK_EQ(nepf_edma_start(&m->e, NEPF_EDMA_WRITE, 1, NULL, &s, 1), 0);
+	CHECK_EQ(nepf_edma_status(&m->e, NEPF_EDMA_WRITE, 1, &err),
+		 NEPF_EDMA_BUSY);
+	CHECK_EQ(nepf_edma_ch_state(&m->e, NEPF_EDMA_WRITE, 1),
+		 EDMA_CS_RUNNING);
+	nepf_edma_stop(&m->e, NEPF_EDMA_WRITE, 1);
+	CHECK_EQ(nepf_edma_status(&m->e, NEPF_EDMA_WRITE, 1, &err),
+		 NEPF_EDMA_ABORT);
+	CHECK_EQ(err, 0);
+	CHECK(!strcmp(nepf_edma_err_str(err), "stopped"));
+	CHECK_EQ(m->violation[0], 0);
+	free(m);
+}
+
+/* Four transfers in flight on four channels, finishing out of order. */
+UNIT_TEST(edma_several_in_flight)
+{
+	struct model *m = model_ready(2, 2, true);
+	struct nepf_edma_ll ll[2] = { model_ll(m, 0, 4), model_ll(m, 1, 4) };
+	struct nepf_edma_seg s[4][2];
+	u32 err;
+	int i;
+
+	m->defer = true;
+	for (i = 0; i < 4; i++) {
+		s[i][0] = (struct nepf_edma_seg){ M_LOCAL_BUS + i * 8192,
+						  M_HOST_BASE + i * 8192, 2048 };
+		s[i][1] = (struct nepf_edma_seg){ M_LOCAL_BUS + i * 8192 + 4096,
+						  M_HOST_BASE + i * 8192 + 2048,
+						  1024 };
+	}
+	CHECK_EQ(nepf_edma_start(&m->e, NEPF_EDMA_READ, 0, &ll[0], s[0], 2), 0);
+	CHECK_EQ(nepf_edma_start(&m->e, NEPF_EDMA_READ, 1, NULL, s[1], 1), 0);
+	CHECK_EQ(nepf_edma_start(&m->e, NEPF_EDMA_WRITE, 0, &ll[1], s[2], 2), 0);
+	CHECK_EQ(nepf_edma_start(&m->e, NEPF_EDMA_WRITE, 1, NULL, s[3], 1), 0);
+	CHECK_EQ(nepf_edma_pending(&m->e, NEPF_EDMA_READ), 0);
+	CHECK(!model_irq(m, 0) && !model_irq(m, 1));
+	model_run(m);
+	CHECK(model_irq(m, 0) && model_irq(m, 1));
+	CHECK_EQ(nepf_edma_pending(&m->e, NEPF_EDMA_READ), 3);
+	CHECK_EQ(nepf_edma_pending(&m->e, NEPF_EDMA_WRITE), 3);
+	/* collecting one channel leaves the others' status alone */
+	CHECK_EQ(nepf_edma_status(&m->e, NEPF_EDMA_READ, 1, &err),
+		 NEPF_EDMA_DONE);
+	CHECK_EQ(nepf_edma_pending(&m->e, NEPF_EDMA_READ), 1);
+	CHECK_EQ(nepf_edma_status(&m->e, NEPF_EDMA_READ, 0, &err),
+		 NEPF_EDMA_DONE);
+	CHECK(!model_irq(m, 1));
+	CHECK_EQ(nepf_edma_status(&m->e, NEPF_EDMA_WRITE, 0, &err),
+		 NEPF_EDMA_DONE);
+	CHECK_EQ(nepf_edma_status(&m->e, NEPF_EDMA_WRITE, 1, &err),
+		 NEPF_EDMA_DONE);
+	CHECK(!model_irq(m, 0));
+	CHECK(!memcmp(m->local, m->host, 2048));
+	CHECK(!memcmp(m->local + 4096, m->host + 2048, 1024));
+	CHECK(!memcmp(m->local + 8192, m->host + 8192, 2048));
+	CHECK(!memcmp(m->host + 16384, m->local + 16384, 2048));
+	CHECK(!memcmp(m->host + 16384 + 2048, m->local + 16384 + 4096, 1024));
+	CHECK(!memcmp(m->host + 24576, m->local + 24576, 2048));
+	CHECK_EQ(m->violation[0], 0);
+	free(m);
+}
+
+/* One channel aborts while another completes: each sees its own result. */
+UNIT_TEST(edma_abort_is_per_channel)
+{
+	struct model *m = model_ready(2, 2, false);
+	struct nepf_edma_seg s = { M_LOCAL_BUS, M_HOST_BASE, 256 };
+	u32 err;
+
+	m->stuck = true;
+	CHECK_EQ(nepf_edma_start(&m->e, NEPF_EDMA_READ, 0, NULL, &s, 1), 0);
+	m->stuck = false;
+	s.local += 4096;
+	CHECK_EQ(nepf_edma_start(&m->e, NEPF_EDMA_READ, 1, NULL, &s, 1), 0);
+	nepf_edma_stop(&m->e, NEPF_EDMA_READ, 0);
+	CHECK_EQ(nepf_edma_status(&m->e, NEPF_EDMA_READ, 1, &err),
+		 NEPF_EDMA_DONE);
+	CHECK_EQ(nepf_edma_status(&m->e, NEPF_EDMA_READ, 0, &err),
+		 NEPF_EDMA_ABORT);
+	CHECK_EQ(m->violation[0], 0);
+	free(m);
+}
