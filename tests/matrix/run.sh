@@ -112,9 +112,12 @@ build_row() {
 sparse_row() {
 	local t=arm64-trixie log=$out/logs/sparse.log s e n res
 	s=$(date +%s)
-	"$kb" prepare "$t" > /dev/null 2>&1
+	# Prepare's output goes to the log too: a row that fails must say why.
+	"$kb" prepare "$t" > "$log" 2>&1
+	"$kb" shell "$t" sparse --version >> "$log" 2>&1
 	stage "$NEPF_TOP/src" "$out/stage/sparse" "$t"
-	"$kb" build "$t" "$out/stage/sparse" "$out/sparse" C=1 > "$log" 2>&1
+	"$kb" build "$t" "$out/stage/sparse" "$out/sparse" C=1 >> "$log" 2>&1
+	echo "kbuild.sh build exit $?" >> "$log"
 	# gcc's warnings end in [-Wsomething]; sparse's do not.
 	n=$(grep -E "^($out/sparse/)?[^ :]+\.[ch]:[0-9]+:[0-9]+: (warning|error):" "$log" |
 		grep -vc '\[-W[^]]*\]$')
@@ -125,7 +128,7 @@ sparse_row() {
 	fi
 	e=$(( $(date +%s) - s ))
 	row "sparse (C=1, $t) | $("$kb" info $t | cut -f1) | sparse $("$kb" shell $t sparse --version 2>/dev/null) | $res | $n | - | $e"
-	[ $res = pass ] && verdict "sparse" ok || verdict "sparse" fail
+	[ $res = pass ] && verdict "sparse" ok || { verdict "sparse" fail; tail -n 25 "$log" | sed 's/^/    | /'; }
 }
 
 # DKMS on a stock kernel without CONFIG_PCI_ENDPOINT must skip (exit 77)

@@ -4,6 +4,7 @@
 # the stock nvme driver, Abort of a held command, timeout -> abort ->
 # reset with a lost command, delay in fio's latency percentiles,
 # tracepoints and statistics counting the commands of an fio run.
+# nepf-vm: nvme-timeouts
 # shellcheck disable=SC2317  # helpers run through check()
 # shellcheck source=tests/vm/guest/lib.sh
 . "${NEPF_LIB:-/nepf/guest/lib.sh}"
