@@ -11,7 +11,7 @@ loaded() { [ -d "/sys/module/$1" ]; }
 check boot-configfs-mounted mounted /sys/kernel/config configfs
 check boot-debugfs-mounted mounted /sys/kernel/debug debugfs
 check boot-nvme-host-loaded loaded nvme
-check boot-nvme-core-timeouts grep -qx 5 /sys/module/nvme_core/parameters/admin_timeout
+check boot-nvme-core-timeouts grep -qx 15 /sys/module/nvme_core/parameters/admin_timeout
 check boot-tools command -v nvme fio lspci mkfs.ext4 modprobe
 
 # Our modules: missing ones are tolerated only while the harness itself is

@@ -45,7 +45,7 @@ check inject-none-by-default sh -c "[ -d $INJ ] && [ -z \"\$(ls $INJ)\" ]"
 
 # ---- unrecovered read error on LBAs 1000-1007 (the 4 KiB at 512000) ----
 media_error() {
-	local log=/tmp/fio-media.log offs m0 m1 elog
+	local log=/tmp/fio-media.log offs m0 m1 elog st lba
 	rule media queue=io opcode=2 lba_first=1000 lba_last=1007 action=status \
 		sct=2 sc=0x81 dnr=1 || return 1
 	m0=$(media_errors "$dev")
@@ -59,8 +59,12 @@ media_error() {
 	# The host's own record of it (the kernel's "critical medium error"
 	# line is rate-limited, so it is not evidence): the newest error log
 	# entry is status 0x281 at LBA 1000, and SMART counts one media error.
+	# nvme-cli prints the status field without the phase bit: 0x4281
+	# (DNR, SCT 2, SC 81h); the newest entry comes first.
 	elog=$(error_log "$dev")
-	echo "$elog" | grep -q '"status_field":641,[^}]*"lba":1000[,}]' ||
+	st=$(echo "$elog" | grep -o '"status_field":[0-9]*' | head -n 1 | cut -d: -f2)
+	lba=$(echo "$elog" | grep -o '"lba":[0-9]*' | head -n 1 | cut -d: -f2)
+	[ "$((st & 0x7ff))" = $((0x281)) ] && [ "$lba" = 1000 ] ||
 		{ echo "error log: $(echo "$elog" | head -c 300)"; return 1; }
 	m1=$(media_errors "$dev")
 	[ "$((m1 - m0))" = 1 ] || { echo "SMART media_errors $m0 -> $m1"; return 1; }
