@@ -210,7 +210,10 @@ cpu=${VM_CPU:-cortex-a72}
 # (red zones, poisoning, owner tracking) reports a use after free or
 # double free of a command, and a command still allocated when the module
 # unloads ("Objects remaining"): both are splats below.
-append="console=ttyAMA0 panic=-1 mem=1536M quiet loglevel=4 slub_debug=FZPU,nepf_cmd_ctx ${VM_APPEND:-}"
+# oops=panic: a kernel oops ends the run at once (panic=-1 reboots, QEMU
+# -no-reboot exits) instead of leaving a half-dead guest to hang until
+# VM_TIMEOUT; the console then ends with the oops and the script's name.
+append="console=ttyAMA0 panic=-1 oops=panic mem=1536M quiet loglevel=4 slub_debug=FZPU,nepf_cmd_ctx ${VM_APPEND:-}"
 timeout_s=${VM_TIMEOUT:-2400}
 # Several checkouts on one 2-core machine: at most VM_SLOTS guests run at
 # once (a TCG guest starved of CPU hits the host driver's I/O timeouts).
