@@ -8,9 +8,11 @@
 #                               userspace core (bench/inject-hook.sh)
 #   make bench-inject-guest [SUITE=sid]   the same as an fio A/B in the guest
 #                               -> bench/results/<date>-<kernel>-inject-hooks.md
-#   make check-bench            (tier) bench/report.py on a stored smoke console
-#                               (bench/testdata/); the guest side of the smoke
-#                               run is tests/vm/guest/65-bench-smoke.sh in check-vm
+#   make check-bench            (tier) the projection's unit tests
+#                               (bench/test_project.py) and bench/report.py on a
+#                               stored smoke console (bench/testdata/); the guest
+#                               side of the smoke run is
+#                               tests/vm/guest/65-bench-smoke.sh in check-vm
 
 CHECK_TIERS += bench
 .PHONY: bench bench-smoke bench-inject bench-inject-guest check-bench
@@ -29,5 +31,6 @@ bench-inject-guest:
 
 check-bench:
 	@bash -c '. tests/infra/common.sh && nepf_host_install python3-matplotlib' >&2
+	@/usr/bin/python3 bench/test_project.py
 	@mkdir -p $(BUILD)/bench && /usr/bin/python3 bench/report.py --check \
 		--console bench/testdata/smoke-console.txt --out $(BUILD)/bench/check

@@ -1,0 +1,568 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""Project counts per I/O onto a real endpoint SoC (issue #13).
+
+Under QEMU TCG time is noise, but what a driver asks of the endpoint per
+I/O is exact: CPU loads through windows, window maps, EPC calls, DMA
+descriptors and bytes, interrupts, hand-offs.  This module turns those
+counts into a modelled endpoint time per I/O and a modelled ceiling of
+every serialized resource, with unit costs kept as data per SoC
+(bench/costs/<soc>.json, each with its source), calibrated so that the
+in-tree driver's counts reproduce its published figures.
+
+  project.py --counts counts.json [--soc bench/costs/rk3588.json]
+
+counts.json: {"<driver>": {"<job>": {count: value per I/O, ...}}} as
+report.py writes it (its .json, key "counts").  Library use: report.py
+calls derive_counts(), calibrate() and project_all().
+
+The model (bench/README.md has the same in prose):
+- endpoint time per I/O T = sum over counts of count x unit cost (below);
+  QD1 latency = host_qd1 + T; estimate-kind units are scaled by k.
+- serialized resources, hold time per I/O:
+    poller      the thread that fetches SQEs: its own loads, window maps,
+                DMA descriptors (setup + wait), plus cmd_fixed / 3
+    epc_lock    every EPC call runs under the core's global epc->lock
+    dma_read/dma_write  per channel: descriptors x (setup + wait) + bytes
+                / channel bandwidth, over the channels the driver used
+    windows     map + unmap + the loads/stores through the window, over
+                the windows the driver may hold at once
+    per_cq      completion work that runs serialized per CQ (the in-tree
+                driver's cq_work): hand-off + interrupts + CQE stores,
+                over the CQs in use (one per fio job)
+    cpus        all endpoint CPU time (T without DMA transfer time and
+                sleeping waits) over the SoC's CPUs
+    link        payload bytes / link bandwidth
+    host        host CPU per I/O over the fio jobs
+- IOPS = min(jobs x QD / latency, 1 / max(hold)); the binding resource
+  is named.
+"""
+import argparse
+import json
+import math
+import os
+import re
+import sys
+
+JOBS = {
+    # name: (iodepth, numjobs, block size, read)
+    "rr4k-qd1": (1, 1, 4096, True),
+    "rr4k-qd32": (32, 1, 4096, True),
+    "rr4k-qd32x4": (32, 4, 4096, True),
+    "sr512k-qd32": (32, 1, 524288, True),
+    "rw4k-qd32x4": (32, 4, 4096, False),
+}
+
+# What the model needs to know about each driver's structure, read in its
+# code (not measurable from outside): how to recognise its poller, which
+# work item completes per CQ, how many windows it may hold at once.
+DRIVERS = {
+    "nvme_epf": {
+        "title": "nvme_epf",
+        # poll.c: kthread_run(nepf_poll_thread, g, "nvme_epf/%s", ...)
+        "poller_comm": "nvme_epf/",
+        "poller_frames": ("nepf_poll_thread",),
+        "poll_funcs": (),
+        # completion runs in the command's worker under cq->lock
+        "per_cq_funcs": (),
+        # dma.c: max_windows = 2 (a semaphore around every map)
+        "windows": 2,
+        "func_prefixes": ("nepf_", "nvme_epf"),
+        "not_handoffs": ("nepf_cc_work_fn", "nepf_link_work_fn"),
+    },
+    "intree": {
+        "title": "nvmet-pci-epf (in-tree)",
+        # pci-epf.c: poll_sqs delayed work on system_wq, loops while busy
+        "poller_comm": None,
+        "poller_frames": ("nvmet_pci_epf_poll_sqs_work",),
+        "poll_funcs": ("nvmet_pci_epf_poll_sqs_work",),
+        # pci-epf.c: one cq->work per CQ on system_highpri_wq
+        "per_cq_funcs": ("nvmet_pci_epf_cq_work",),
+        # pci-epf.c: mmio_lock serializes window transfers; CQs are mapped
+        # by cq_work (7.2: kept mapped)
+        "windows": 1,
+        "func_prefixes": ("nvmet_pci_epf_",),
+        "not_handoffs": ("nvmet_pci_epf_poll_sqs_work", "nvmet_pci_epf_poll_cc_work"),
+    },
+}
+
+RESOURCES = ["poller", "epc_lock", "dma_read", "dma_write", "windows", "per_cq",
+             "cpus", "link", "host"]
+
+# Counts per I/O the model reads, in table order, with their meaning.
+COUNT_ROWS = [
+    ("np_loads", "CPU 8-byte loads from host memory through windows (non-posted reads)"),
+    ("np_loads_poller", "... of which on the poller"),
+    ("cpu_write_ops", "CPU window writes (memcpy_toio calls)"),
+    ("cpu_write_bytes", "CPU window write bytes"),
+    ("window_maps", "window maps (map_addr)"),
+    ("window_map_bytes", "bytes mapped"),
+    ("window_unmaps", "window unmaps"),
+    ("ioremaps", "window allocations with ioremap (pci_epc_mem_alloc_addr)"),
+    ("epc_lock_ops", "EPC calls under epc->lock (map, unmap, raise, get_msi(x), get_features)"),
+    ("raise_irq", "raise_irq calls"),
+    ("msi", "interrupts delivered (MSI/MSI-X)"),
+    ("get_msix", "get_msi/get_msix calls"),
+    ("get_features", "get_features calls"),
+    ("dma_read_desc", "DMA descriptors, host to endpoint"),
+    ("dma_read_bytes", "DMA bytes, host to endpoint"),
+    ("dma_write_desc", "DMA descriptors, endpoint to host"),
+    ("dma_write_bytes", "DMA bytes, endpoint to host"),
+    ("dma_desc_poller", "DMA descriptors issued by the poller"),
+    ("dma_irq_waits", "DMA descriptors with a completion callback (sleeping waiter)"),
+    ("dma_read_chans", "read channels used"),
+    ("dma_write_chans", "write channels used"),
+    ("handoffs", "work items of the driver executed (hand-offs)"),
+    ("per_cq_work", "... of which per-CQ completion work"),
+    ("host_segs", "host data segments (host driver's DMA maps)"),
+]
+
+
+def job_props(job):
+    if job not in JOBS:
+        raise KeyError("unknown job %s" % job)
+    qd, nj, bs, rd = JOBS[job]
+    return {"qd": qd, "jobs": nj, "bs": bs, "read": rd}
+
+
+# ---------------------------------------------------------------- counts
+
+HIST_KEY = re.compile(r"common_pid:\s*(\S+)\s*\[\s*(\d+)\]")
+FRAME = re.compile(r"([A-Za-z_][\w.]*)\+0x[0-9a-f]+/0x[0-9a-f]+")
+
+
+def parse_hist_line(line):
+    """'{ common_pid: comm [ pid], len: 64 } hitcount: 3 len: 192' ->
+    {"comm", "pid", key fields..., "hitcount", value fields...}"""
+    if "{" not in line or "}" not in line:
+        return None
+    key, _, vals = line.partition("}")
+    key = key.split("{", 1)[1]
+    out = {}
+    m = HIST_KEY.search(key)
+    if m:
+        out["comm"], out["pid"] = m.group(1), int(m.group(2))
+    if "stacktrace:" in key:
+        out["stack"] = [f.split(".")[0] for f in FRAME.findall(key)]
+    m = re.search(r"function:\s*(.*)$", key)
+    if m:
+        toks = [t for t in m.group(1).replace(",", " ").split() if not t.startswith("[")]
+        if toks:
+            out["function"] = toks[0].split("+")[0]
+    for k in ("len", "type", "dir"):
+        m = re.search(r"\b%s:\s*(\d+)" % k, key)
+        if m:
+            out[k] = int(m.group(1))
+    for k, v in re.findall(r"\b(\w+):\s*(\d+)", vals):
+        out["val_" + k] = int(v)
+    return out if "val_hitcount" in out else None
+
+
+def _is_driver_func(fn, drv):
+    return any(fn.startswith(p) for p in drv["func_prefixes"])
+
+
+def derive_counts(driver, ios, vepc, hists):
+    """Counts per I/O of DRIVER from one count run.
+
+    ios: fio's I/O count; vepc: {stat: delta}; hists: {event: [parsed
+    hist rows]} (parse_hist_line).  A count that cannot be had is None
+    (shown as n/a), never a guess.  Returns (counts, notes)."""
+    drv = DRIVERS[driver]
+    notes = []
+    v = lambda k: vepc.get(k, 0)  # noqa: E731
+    c = {}
+    per = lambda x: x / ios  # noqa: E731
+    have = lambda ev: ev in hists  # noqa: E731
+
+    # roles by pid: the poller, per-CQ completion workers
+    poller, per_cq = set(), set()
+    wq = hists.get("workqueue_execute_start")
+    if wq is not None:
+        byfunc = {}
+        for r in wq:
+            fn = r.get("function", "")
+            if fn in drv["poll_funcs"]:
+                poller.add(r["pid"])
+            if fn in drv["per_cq_funcs"]:
+                per_cq.add(r["pid"])
+            byfunc[fn] = byfunc.get(fn, 0) + r["val_hitcount"]
+        drv_funcs = {f: n for f, n in byfunc.items() if _is_driver_func(f, drv)}
+        c["handoffs"] = per(sum(n for f, n in drv_funcs.items()
+                                if f not in drv["not_handoffs"]))
+        c["per_cq_work"] = per(sum(n for f, n in drv_funcs.items()
+                                   if f in drv["per_cq_funcs"]))
+        c["work_functions"] = {f: per(n) for f, n in sorted(drv_funcs.items())}
+    else:
+        c["handoffs"] = c["per_cq_work"] = None
+        notes.append("no workqueue histogram: hand-offs n/a")
+    for ev in hists.values():
+        for r in ev:
+            if drv["poller_comm"] and r.get("comm", "").startswith(drv["poller_comm"]):
+                poller.add(r["pid"])
+
+    stacks = any("stack" in r for ev in hists.values() for r in ev)
+
+    def on_poller(r):
+        if "stack" in r:
+            return any(f in drv["poller_frames"] for f in r["stack"])
+        return r.get("pid") in poller
+
+    # CPU window copies (kprobes on memcpy_fromio/memcpy_toio)
+    if have("fromio"):
+        loads = [(math.ceil(r.get("len", 0) / 8) * r["val_hitcount"], on_poller(r))
+                 for r in hists["fromio"]]
+        c["np_loads"] = per(sum(n for n, _ in loads))
+        c["np_loads_poller"] = per(sum(n for n, p in loads if p))
+        c["np_read_bytes"] = per(sum(r.get("len", 0) * r["val_hitcount"]
+                                     for r in hists["fromio"]))
+    else:
+        c["np_loads"] = c["np_loads_poller"] = c["np_read_bytes"] = None
+        notes.append("no memcpy_fromio kprobe: CPU window reads n/a")
+    if have("toio"):
+        c["cpu_write_ops"] = per(sum(r["val_hitcount"] for r in hists["toio"]))
+        c["cpu_write_bytes"] = per(sum(r.get("len", 0) * r["val_hitcount"]
+                                       for r in hists["toio"]))
+    else:
+        c["cpu_write_ops"] = c["cpu_write_bytes"] = None
+        notes.append("no memcpy_toio kprobe: CPU window writes n/a")
+    if have("memalloc"):
+        c["ioremaps"] = per(sum(r["val_hitcount"] for r in hists["memalloc"]))
+        c["ioremaps_poller"] = per(sum(r["val_hitcount"] for r in hists["memalloc"]
+                                       if on_poller(r)))
+    else:
+        c["ioremaps"] = c["ioremaps_poller"] = None
+        notes.append("no pci_epc_mem_alloc_addr kprobe: ioremaps n/a")
+
+    # vepc: what the EPC saw (exact, whichever driver)
+    c["window_maps"] = per(v("op_map_addr"))
+    c["window_unmaps"] = per(v("op_unmap_addr"))
+    c["window_map_bytes"] = per(v("window_map_bytes"))
+    c["raise_irq"] = per(v("op_raise_intx") + v("op_raise_msi") + v("op_raise_msix"))
+    c["msi"] = per(v("irq_msi") + v("irq_msix"))
+    c["get_msix"] = per(v("op_get_msi") + v("op_get_msix"))
+    c["get_features"] = per(v("op_get_features"))
+    c["epc_lock_ops"] = (c["window_maps"] + c["window_unmaps"] + c["raise_irq"] +
+                         c["get_msix"] + c["get_features"])
+    c["dma_read_desc"] = per(v("dma_read_desc"))
+    c["dma_read_bytes"] = per(v("dma_read_bytes"))
+    c["dma_write_desc"] = per(v("dma_write_desc"))
+    c["dma_write_bytes"] = per(v("dma_write_bytes"))
+    c["dma_irq_waits"] = per(v("dma_callbacks"))
+    c["dma_read_chans"] = sum(1 for k, n in vepc.items()
+                              if re.match(r"dma_ch\d+_read_desc$", k) and n > 0)
+    c["dma_write_chans"] = sum(1 for k, n in vepc.items()
+                               if re.match(r"dma_ch\d+_write_desc$", k) and n > 0)
+    c["host_segs"] = per(v("host_map_segs"))
+    c["window_busy"] = per(v("window_busy"))
+    # poller's share of the map calls and DMA descriptors (kprobes; the
+    # kprobe on pci_epc_map_addr misses calls the compiler inlined into
+    # pci_epc_mem_map(), so the share comes from the histogram only when
+    # its total matches vepc's)
+    if have("map") and (poller or stacks):
+        tot = sum(r["val_hitcount"] for r in hists["map"])
+        if tot == v("op_map_addr"):
+            c["window_maps_poller"] = per(sum(r["val_hitcount"] for r in hists["map"]
+                                              if on_poller(r)))
+        else:
+            c["window_maps_poller"] = None
+            notes.append("pci_epc_map_addr kprobe saw %d calls, vepc %d: poller share n/a"
+                         % (tot, v("op_map_addr")))
+    else:
+        c["window_maps_poller"] = None if not have("map") else 0.0
+    if have("dmaprep"):
+        c["dma_desc_poller"] = per(sum(r["val_hitcount"] for r in hists["dmaprep"]
+                                       if on_poller(r)))
+    else:
+        c["dma_desc_poller"] = None
+        notes.append("no DMA prep kprobe: the poller's DMA descriptors n/a")
+    if not poller and not stacks:
+        notes.append("poller not identified (no stack keys, no histogram row of its thread)")
+    return c, notes
+
+
+# ----------------------------------------------------------------- model
+
+def load_soc(path):
+    with open(path) as f:
+        soc = json.load(f)
+    soc["path"] = path
+    return soc
+
+
+def units_of(soc, k=1.0, fit=None, override=None):
+    """Unit costs in us with estimate-kind units scaled by k; fit: values of
+    the 'calibrate: fit' units; override: {unit: value} (sensitivity)."""
+    u = {}
+    for name, d in soc["units"].items():
+        val = d["value"]
+        if fit and name in fit:
+            val = fit[name]
+        elif d["kind"] == "estimate" and d.get("scale", True):
+            val *= k
+        u[name] = val
+    for name, d in soc["fixed"].items():
+        u[name] = d["value"]
+    if override:
+        u.update(override)
+    return u
+
+
+def _n(c, key):
+    val = c.get(key)
+    return 0.0 if val is None else val
+
+
+def model(driver, job, c, u):
+    """Modelled endpoint time, resource holds, ceilings and IOPS of one
+    (driver, job) from its counts per I/O c and units u."""
+    drv = DRIVERS[driver]
+    jp = job_props(job)
+    dma_desc = _n(c, "dma_read_desc") + _n(c, "dma_write_desc")
+    irq_waits = min(_n(c, "dma_irq_waits"), dma_desc)
+    spin_waits = dma_desc - irq_waits
+    wait_per_desc = ((irq_waits * u["dma_irq_wait"] + spin_waits * u["dma_spin_wait"]) /
+                     dma_desc) if dma_desc else 0.0
+    t = {
+        "np_loads": _n(c, "np_loads") * u["np_load"],
+        "cpu_writes": _n(c, "cpu_write_bytes") / 8 * u["posted_store"],
+        "window_maps": _n(c, "window_maps") * u["window_map"] +
+        _n(c, "window_unmaps") * u["window_unmap"],
+        "ioremaps": _n(c, "ioremaps") * u["ioremap_pair"],
+        "interrupts": _n(c, "raise_irq") * u["msi_raise"],
+        "epc_queries": _n(c, "get_msix") * u["dbi_read"] +
+        _n(c, "get_features") * u["get_features"],
+        "dma_setup": dma_desc * u["dma_setup"],
+        "dma_wait": irq_waits * u["dma_irq_wait"] + spin_waits * u["dma_spin_wait"],
+        "dma_transfer": _n(c, "dma_read_bytes") / (u["dma_read_gbps"] * 1e3) +
+        _n(c, "dma_write_bytes") / (u["dma_write_gbps"] * 1e3),
+        "handoffs": _n(c, "handoffs") * u["wakeup"],
+        "command": u["cmd_fixed"],
+    }
+    ep = sum(t.values())
+    latency = u["host_qd1"] + ep
+
+    holds = {}
+    holds["poller"] = (_n(c, "np_loads_poller") * u["np_load"] +
+                       _n(c, "window_maps_poller") * (u["window_map"] + u["window_unmap"]) +
+                       _n(c, "ioremaps_poller") * u["ioremap_pair"] +
+                       _n(c, "dma_desc_poller") * (u["dma_setup"] + wait_per_desc) +
+                       u["cmd_fixed"] / 3)
+    holds["epc_lock"] = t["window_maps"] + t["interrupts"] + t["epc_queries"]
+    for d in ("read", "write"):
+        nd = _n(c, "dma_%s_desc" % d)
+        chans = max(1, min(c.get("dma_%s_chans" % d) or 1, u["dma_channels_%s" % d]))
+        holds["dma_" + d] = (nd * (u["dma_setup"] + wait_per_desc) +
+                             _n(c, "dma_%s_bytes" % d) / (u["dma_%s_gbps" % d] * 1e3)) / chans
+    holds["windows"] = ((t["window_maps"] + t["ioremaps"] + t["np_loads"] + t["cpu_writes"]) /
+                        max(1, min(drv["windows"], u["outbound_windows"])))
+    if drv["per_cq_funcs"]:
+        holds["per_cq"] = (_n(c, "per_cq_work") * u["wakeup"] + t["interrupts"] +
+                           t["cpu_writes"]) / jp["jobs"]
+    else:
+        holds["per_cq"] = 0.0
+    holds["cpus"] = (ep - t["dma_transfer"] - irq_waits * u["dma_irq_wait"]) / u["ep_cpus"]
+    holds["link"] = jp["bs"] / (u["link_gbps"] * 1e3)
+    holds["host"] = u["host_cpu"] / jp["jobs"]
+    ceilings = {r: (1e6 / h if h > 0 else math.inf) for r, h in holds.items()}
+    qd_bound = jp["qd"] * jp["jobs"] / latency * 1e6
+    binding = min(ceilings, key=ceilings.get)
+    iops = min(qd_bound, ceilings[binding])
+    if qd_bound <= ceilings[binding]:
+        binding = "latency (QD %d)" % (jp["qd"] * jp["jobs"])
+    return {"ep_us": ep, "latency_us": latency, "terms_us": t, "holds_us": holds,
+            "ceilings": ceilings, "qd_bound": qd_bound, "iops": iops,
+            "MBps": iops * jp["bs"] / 1e6, "binding": binding}
+
+
+def anchor_errors(soc, counts, u):
+    """{job: (modelled, published, error %)} for the in-tree driver's
+    published points (IOPS; MB/s where published)."""
+    a = soc["anchors"]
+    out = {}
+    for job, p in a["points"].items():
+        if job not in counts.get(a["driver"], {}):
+            continue
+        m = model(a["driver"], job, counts[a["driver"]][job], u)
+        if "MBps" in p:
+            out[job] = (m["MBps"], p["MBps"], (m["MBps"] / p["MBps"] - 1) * 100, "MB/s")
+        else:
+            out[job] = (m["iops"], p["iops"], (m["iops"] / p["iops"] - 1) * 100, "IOPS")
+    return out
+
+
+def calibrate(soc, counts):
+    """Fit k (scale of estimate units) and the 'calibrate: fit' units so
+    the anchor driver's counts reproduce the published points: minimise
+    the largest |log(model / published)| over a grid.  Returns
+    (params, units, errors) or (None, units at k=1, {}) without counts."""
+    a = soc["anchors"]
+    if not any(j in counts.get(a["driver"], {}) for j in a["points"]):
+        return None, units_of(soc), {}
+    fit_names = [n for n, d in soc["units"].items() if d.get("calibrate") == "fit"]
+    klo, khi = soc["calibrate"]["k_estimate"]
+
+    def grid(lo, hi, n):
+        return [lo * (hi / lo) ** (i / (n - 1)) for i in range(n)]
+
+    def score(k, fit):
+        u = units_of(soc, k, fit)
+        errs = anchor_errors(soc, counts, u)
+        return max(abs(math.log(m / p)) for m, p, _, _ in errs.values()), u, errs
+
+    best = None
+    ks = grid(klo, khi, 36)
+    axes = [grid(*soc["units"][n]["range"], 24) for n in fit_names]
+
+    def walk(i, fit):
+        nonlocal best
+        if i == len(fit_names):
+            for k in ks:
+                s, u, errs = score(k, fit)
+                if best is None or s < best[0]:
+                    best = (s, dict(fit, k_estimate=k), u, errs)
+            return
+        for val in axes[i]:
+            walk(i + 1, dict(fit, **{fit_names[i]: val}))
+
+    walk(0, {})
+    # refine around the best point
+    s, params, u, errs = best
+    for _ in range(3):
+        for name in ["k_estimate"] + fit_names:
+            lo, hi = (klo, khi) if name == "k_estimate" else soc["units"][name]["range"]
+            for f in (0.9, 0.95, 0.98, 1.02, 1.05, 1.1):
+                trial = dict(params)
+                trial[name] = min(hi, max(lo, params[name] * f))
+                fit = {n: trial[n] for n in fit_names}
+                s2, u2, e2 = score(trial["k_estimate"], fit)
+                if s2 < s:
+                    s, params, u, errs = s2, trial, u2, e2
+    return params, u, errs
+
+
+def project_all(soc, counts, params=None):
+    """{driver: {job: model}} with the calibrated units (or k=1)."""
+    if params is None:
+        u = units_of(soc)
+    else:
+        fit = {n: params[n] for n in params if n != "k_estimate"}
+        u = units_of(soc, params["k_estimate"], fit)
+    return {d: {j: model(d, j, c, u) for j, c in jobs.items()}
+            for d, jobs in counts.items() if d in DRIVERS}, u
+
+
+# ---------------------------------------------------------------- output
+
+def fmt(v, digits=2):
+    if v is None:
+        return "n/a"
+    if isinstance(v, float) and math.isinf(v):
+        return "-"
+    if isinstance(v, (int, float)):
+        if abs(v) >= 1000:
+            return "%.0f" % v
+        return ("%%.%df" % digits) % v
+    return str(v)
+
+
+def counts_table(counts, jobs=None):
+    drivers = [d for d in DRIVERS if d in counts]
+    jobs = jobs or [j for j in JOBS if any(j in counts[d] for d in drivers)]
+    out = []
+    for job in jobs:
+        cols = [(d, counts[d].get(job)) for d in drivers if job in counts[d]]
+        if not cols:
+            continue
+        out += ["", "**%s** (per I/O)" % job, "",
+                "| count | " + " | ".join(DRIVERS[d]["title"] for d, _ in cols) + " |",
+                "|---|" + "---|" * len(cols)]
+        for key, what in COUNT_ROWS:
+            out.append("| %s | %s |" % (what, " | ".join(fmt(c.get(key)) for _, c in cols)))
+    return out
+
+
+def projection_table(proj, soc, params, errors, u):
+    out = ["", "Unit costs: `%s` (%s)." % (os.path.relpath(soc["path"]), soc["title"]), ""]
+    if params:
+        ps = ", ".join("%s = %.3g" % (k, v) for k, v in sorted(params.items()))
+        worst = max(abs(e) for _, _, e, _ in errors.values())
+        out += ["Calibration on the in-tree driver's published figures (%s): %s; "
+                "largest error **%.0f%%**." % (soc["anchors"]["source"], ps, worst), "",
+                "| anchor | published | modelled | error |", "|---|---|---|---|"]
+        for job, (m, p, e, unit) in errors.items():
+            out.append("| %s | %s %s | %s %s | %+.0f%% |" % (job, fmt(p), unit, fmt(m), unit, e))
+    else:
+        out += ["No calibration: the run has no counts of the in-tree driver "
+                "(unit costs used as listed)."]
+    out += ["", "| job | driver | endpoint µs/IO | QD1 latency µs | poller | EPC lock | "
+            "DMA rd | DMA wr | windows | per-CQ | CPUs | link | host | modelled IOPS | "
+            "MB/s | bound by |", "|" + "---|" * 16]
+    for job in JOBS:
+        for d in DRIVERS:
+            m = proj.get(d, {}).get(job)
+            if not m:
+                continue
+            ce = m["ceilings"]
+            out.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | "
+                       "**%s** | %s | %s |" % (
+                           job, DRIVERS[d]["title"], fmt(m["ep_us"], 1),
+                           fmt(m["latency_us"], 1),
+                           *[fmt(ce[r], 0) for r in RESOURCES],
+                           fmt(m["iops"], 0), fmt(m["MBps"], 0), m["binding"]))
+    out += ["", "Resource columns: the modelled ceiling in I/O per second of each "
+            "serialized resource (`-`: not used)."]
+    return out
+
+
+def sensitivity(soc, counts, params):
+    """Projected IOPS with each 'sensitivity' unit at its other values."""
+    out = []
+    for name, d in soc["units"].items():
+        for val in d.get("sensitivity", []):
+            if val == d["value"]:
+                continue
+            fit = {n: params[n] for n in params if n != "k_estimate"} if params else None
+            u = units_of(soc, params["k_estimate"] if params else 1.0, fit, {name: val})
+            row = []
+            for job in JOBS:
+                for drv in DRIVERS:
+                    c = counts.get(drv, {}).get(job)
+                    if c:
+                        row.append("%s %s %s" % (job, drv, fmt(model(drv, job, c, u)["iops"], 0)))
+            if row:
+                out.append("- %s = %g µs: %s" % (name, val, "; ".join(row)))
+    return out
+
+
+def units_table(soc, u):
+    out = ["", "| unit | value used | listed | kind | source | reasoning |", "|---|---|---|---|---|---|"]
+    for sect in ("units", "fixed"):
+        for name, d in soc[sect].items():
+            out.append("| %s | %s | %s | %s | %s | %s |" % (
+                name, fmt(u[name], 3), fmt(d["value"], 3), d["kind"], d["source"],
+                d["reasoning"].replace("|", "/")))
+    out += ["", "Sources:", ""]
+    out += ["- **%s**: %s" % (k, v) for k, v in soc["sources"].items()]
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--counts", required=True, help="JSON: report.py's .json or {driver: {job: counts}}")
+    ap.add_argument("--soc", default=os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                                  "costs", "rk3588.json"))
+    a = ap.parse_args()
+    with open(a.counts) as f:
+        counts = json.load(f)
+    counts = counts.get("counts", counts)
+    soc = load_soc(a.soc)
+    params, u, errors = calibrate(soc, counts)
+    proj, u = project_all(soc, counts, params)
+    print("\n".join(counts_table(counts) + projection_table(proj, soc, params, errors, u) +
+                    [""] + sensitivity(soc, counts, params) + units_table(soc, u)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
