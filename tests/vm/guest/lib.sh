@@ -217,13 +217,30 @@ wait_for_nvme() {
 		for d in /dev/nvme[0-9]*n1; do
 			[ -b "$d" ] && { echo "$d"; return 0; }
 		done
+		# After a surprise removal, a process still holding the old disk
+		# open can keep its name: the namespace then comes back under
+		# another one.  Take it after 10 s without an ...n1 node.
+		if [ $i -ge 100 ]; then
+			for d in /dev/nvme[0-9]*n[0-9]*; do
+				case $d in *p[0-9]*) continue ;; esac
+				[ -b "$d" ] || continue
+				echo "wait_for_nvme: the namespace came back as $d" >&2
+				echo "$d"
+				return 0
+			done
+		fi
 		sleep 0.1
 	done
-	echo "wait_for_nvme: no /dev/nvme*n1 after ${secs}s" >&2
+	echo "wait_for_nvme: no /dev/nvme*n* namespace after ${secs}s" >&2
 	# A program that opened the node while the device was gone may have
 	# created a regular file in its place: devtmpfs then cannot recreate it.
 	for d in /dev/nvme[0-9]*n1; do
 		[ -e "$d" ] && ls -l "$d" >&2
+	done
+	# What the host has: controllers, their state and namespaces.
+	ls -l /dev/nvme* >&2 2>/dev/null
+	for d in /sys/class/nvme/nvme*; do
+		[ -e "$d" ] && echo "$d: state $(cat "$d/state" 2>/dev/null); $(cd "$d" && echo nvme*)" >&2
 	done
 	return 1
 }
