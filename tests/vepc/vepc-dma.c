@@ -14,6 +14,7 @@
 
 #include <linux/dmaengine.h>
 #include <linux/scatterlist.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 
 #include "vepc.h"
@@ -42,6 +43,8 @@ struct vepc_dma_chan {
 	struct list_head	issued;
 	dma_cookie_t		err_cookie;
 	struct work_struct	work;
+	atomic64_t		desc;		/* descriptors run, bytes moved */
+	atomic64_t		bytes;
 };
 
 struct vepc_dma_dev {
@@ -140,6 +143,7 @@ static int vepc_dma_config(struct dma_chan *c, struct dma_slave_config *cfg)
 	spin_lock_irqsave(&vc->lock, flags);
 	vc->cfg = *cfg;
 	spin_unlock_irqrestore(&vc->lock, flags);
+	atomic64_inc(&vc->v->stats.dma_configs);
 	return 0;
 }
 
@@ -171,6 +175,7 @@ static void vepc_issue_pending(struct dma_chan *c)
 	spin_lock_irqsave(&vc->lock, flags);
 	list_splice_tail_init(&vc->submitted, &vc->issued);
 	spin_unlock_irqrestore(&vc->lock, flags);
+	atomic64_inc(&vc->v->stats.dma_issues);
 	queue_work(vc->v->dma_wq, &vc->work);
 }
 
@@ -196,6 +201,25 @@ static int vepc_dma_seg_run(struct vepc *v, enum dma_transfer_direction dir,
 	}
 }
 
+/* Descriptor counts and bytes, by direction and by channel. */
+static void vepc_dma_count(struct vepc_dma_chan *vc, struct vepc_dma_desc *d)
+{
+	struct vepc_stats *s = &vc->v->stats;
+	int dir = d->dir == DMA_DEV_TO_MEM ? 0 : d->dir == DMA_MEM_TO_DEV ? 1 : 2;
+	size_t len = 0;
+	unsigned int i;
+
+	for (i = 0; i < d->nseg; i++)
+		len += d->seg[i].len;
+	atomic64_inc(&s->dma_desc[dir]);
+	atomic64_add(d->nseg, &s->dma_segs[dir]);
+	atomic64_add(len, &s->dma_bytes[dir]);
+	atomic64_inc(&vc->desc);
+	atomic64_add(len, &vc->bytes);
+	if (d->tx.callback || d->tx.callback_result)
+		atomic64_inc(&s->dma_irq_cb);
+}
+
 static void vepc_dma_run(struct vepc_dma_chan *vc, struct vepc_dma_desc *d)
 {
 	struct dmaengine_result res = { .result = DMA_TRANS_NOERROR };
@@ -213,6 +237,7 @@ static void vepc_dma_run(struct vepc_dma_chan *vc, struct vepc_dma_desc *d)
 		res.residue += d->seg[i].len;
 
 	atomic_inc(&v->stats.dma_xfers);
+	vepc_dma_count(vc, d);
 	if (ret) {
 		atomic_inc(&v->stats.dma_errors);
 		res.result = d->dir == DMA_MEM_TO_DEV ? DMA_TRANS_WRITE_FAILED :
@@ -257,6 +282,7 @@ static int vepc_terminate_all(struct dma_chan *c)
 	unsigned long flags;
 	LIST_HEAD(drop);
 
+	atomic64_inc(&vc->v->stats.dma_terminates);
 	spin_lock_irqsave(&vc->lock, flags);
 	list_splice_tail_init(&vc->submitted, &drop);
 	list_splice_tail_init(&vc->issued, &drop);
@@ -353,6 +379,24 @@ int vepc_dma_init(struct vepc *v, unsigned int nchan)
 	}
 	v->dma = vd;
 	return 0;
+}
+
+/* "dma_ch<i>_<read|write>_desc N" and "..._bytes N" per channel */
+void vepc_dma_stats_show(struct seq_file *m, struct vepc *v)
+{
+	unsigned int i;
+
+	if (!v->dma)
+		return;
+	for (i = 0; i < v->dma->nchan; i++) {
+		struct vepc_dma_chan *vc = &v->dma->chans[i];
+		const char *dir = vc->dir == DMA_DEV_TO_MEM ? "read" : "write";
+
+		seq_printf(m, "dma_ch%u_%s_desc %lld\n", i, dir,
+			   atomic64_read(&vc->desc));
+		seq_printf(m, "dma_ch%u_%s_bytes %lld\n", i, dir,
+			   atomic64_read(&vc->bytes));
+	}
 }
 
 void vepc_dma_exit(struct vepc *v)

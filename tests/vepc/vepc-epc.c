@@ -25,6 +25,7 @@ static struct vepc *epc_to_vepc(struct pci_epc *epc)
 static int vepc_write_header(struct pci_epc *epc, u8 fn, u8 vfn,
 			     struct pci_epf_header *hdr)
 {
+	vepc_count_op(epc_to_vepc(epc), VEPC_OP_SETUP);
 	vepc_cfg_write_header(epc_to_vepc(epc), hdr);
 	return 0;
 }
@@ -34,6 +35,7 @@ static int vepc_set_bar(struct pci_epc *epc, u8 fn, u8 vfn,
 {
 	struct vepc *v = epc_to_vepc(epc);
 
+	vepc_count_op(v, VEPC_OP_SETUP);
 	if (bar->barno != BAR_0)
 		return -EINVAL;
 	if (!is_power_of_2(bar->size) || bar->size < SZ_128 ||
@@ -56,6 +58,7 @@ static void vepc_clear_bar(struct pci_epc *epc, u8 fn, u8 vfn,
 {
 	struct vepc *v = epc_to_vepc(epc);
 
+	vepc_count_op(v, VEPC_OP_SETUP);
 	if (bar->barno != BAR_0)
 		return;
 	vepc_cfg_set_bar(v, false);
@@ -69,6 +72,7 @@ static u64 vepc_align_addr(struct pci_epc *epc, u64 pci_addr, size_t *size,
 {
 	u64 base = ALIGN_DOWN(pci_addr, VEPC_OB_ALIGN);
 
+	vepc_count_op(epc_to_vepc(epc), VEPC_OP_ALIGN_ADDR);
 	*offset = pci_addr - base;
 	*size = ALIGN(*offset + *size, VEPC_OB_ALIGN);
 	return base;
@@ -78,12 +82,14 @@ static u64 vepc_align_addr(struct pci_epc *epc, u64 pci_addr, size_t *size,
 static int vepc_map_addr(struct pci_epc *epc, u8 fn, u8 vfn,
 			 phys_addr_t addr, u64 pci_addr, size_t size)
 {
+	vepc_count_op(epc_to_vepc(epc), VEPC_OP_MAP);
 	return vepc_win_map(epc_to_vepc(epc), addr, pci_addr, size);
 }
 
 static void vepc_unmap_addr(struct pci_epc *epc, u8 fn, u8 vfn,
 			    phys_addr_t addr)
 {
+	vepc_count_op(epc_to_vepc(epc), VEPC_OP_UNMAP);
 	vepc_win_unmap(epc_to_vepc(epc), addr);
 }
 
@@ -92,6 +98,7 @@ static int vepc_set_msi(struct pci_epc *epc, u8 fn, u8 vfn, u8 op)
 	struct vepc *v = epc_to_vepc(epc);
 	unsigned int n = vepc_msi_from_op(op);
 
+	vepc_count_op(v, VEPC_OP_SETUP);
 	if (!n || n > 32)
 		return -EINVAL;
 	/* 7.x passes any count; the capability can only offer powers of two */
@@ -107,6 +114,7 @@ static int vepc_get_msi(struct pci_epc *epc, u8 fn, u8 vfn)
 	u16 data;
 	unsigned int n;
 
+	vepc_count_op(v, VEPC_OP_GET_MSI);
 	if (!vepc_cfg_msi(v, &addr, &data, &n))
 		return -EINVAL;
 	return vepc_msi_to_op(n);
@@ -117,6 +125,7 @@ static int vepc_set_msix(struct pci_epc *epc, u8 fn, u8 vfn, u16 nr_irqs,
 {
 	struct vepc *v = epc_to_vepc(epc);
 
+	vepc_count_op(v, VEPC_OP_SETUP);
 	if (!nr_irqs || nr_irqs > 2048 || bir != BAR_0 ||
 	    !IS_ALIGNED(offset, 8))
 		return -EINVAL;
@@ -132,6 +141,7 @@ static int vepc_get_msix(struct pci_epc *epc, u8 fn, u8 vfn)
 	unsigned int n;
 	bool masked;
 
+	vepc_count_op(epc_to_vepc(epc), VEPC_OP_GET_MSIX);
 	if (!vepc_cfg_msix(epc_to_vepc(epc), &n, &masked))
 		return -EINVAL;
 	return vepc_msix_to_op(n);
@@ -231,6 +241,7 @@ static const struct pci_epc_features vepc_features = {
 static const struct pci_epc_features *
 vepc_get_features(struct pci_epc *epc, u8 fn, u8 vfn)
 {
+	vepc_count_op(epc_to_vepc(epc), VEPC_OP_GET_FEATURES);
 	return &vepc_features;
 }
 

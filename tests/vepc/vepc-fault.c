@@ -7,7 +7,8 @@
  *   dma_fail   rw  fail the next N DMA transfers
  *   windows    rw  usable outbound windows (1..windows param)
  *   refusals   r   checking-IOMMU refusals (tests assert 0)
- *   stats      r   all counters, "name value" per line
+ *   stats      r   all counters, "name value" per line (the EPC ops and
+ *                  DMA calls of any function driver: see struct vepc_stats)
  *   selftest_fn rw 0/1: stop+unbind / create+bind+start the built-in
  *                  self-test function (bound, it pins the module)
  */
@@ -77,10 +78,26 @@ static int vepc_st_put(void *data, u64 val)
 }
 DEFINE_DEBUGFS_ATTRIBUTE(vepc_st_fops, vepc_st_get, vepc_st_put, "%llu\n");
 
+static const char * const op_names[VEPC_OP_NR] = {
+	[VEPC_OP_MAP] = "op_map_addr",
+	[VEPC_OP_UNMAP] = "op_unmap_addr",
+	[VEPC_OP_RAISE_INTX] = "op_raise_intx",
+	[VEPC_OP_RAISE_MSI] = "op_raise_msi",
+	[VEPC_OP_RAISE_MSIX] = "op_raise_msix",
+	[VEPC_OP_GET_MSI] = "op_get_msi",
+	[VEPC_OP_GET_MSIX] = "op_get_msix",
+	[VEPC_OP_GET_FEATURES] = "op_get_features",
+	[VEPC_OP_ALIGN_ADDR] = "op_align_addr",
+	[VEPC_OP_SETUP] = "op_setup",
+};
+
+static const char * const dma_dirs[VEPC_DMA_DIRS] = { "read", "write", "memcpy" };
+
 static int vepc_stats_show(struct seq_file *m, void *unused)
 {
 	struct vepc *v = m->private;
 	struct vepc_stats *s = &v->stats;
+	int i;
 
 	seq_printf(m, "linked %d\n", v->linked);
 	seq_printf(m, "refusals %d\n", atomic_read(&s->refusals));
@@ -93,6 +110,26 @@ static int vepc_stats_show(struct seq_file *m, void *unused)
 	seq_printf(m, "irq_msix %d\n", atomic_read(&s->irq_msix));
 	seq_printf(m, "irq_dropped %d\n", atomic_read(&s->irq_dropped));
 	seq_printf(m, "host_mapped_pages %d\n", atomic_read(&s->host_pages));
+	for (i = 0; i < VEPC_OP_NR; i++)
+		seq_printf(m, "%s %lld\n", op_names[i], atomic64_read(&s->ops[i]));
+	seq_printf(m, "window_map_bytes %lld\n", atomic64_read(&s->win_map_bytes));
+	seq_printf(m, "window_write_bytes %lld\n",
+		   atomic64_read(&s->win_write_bytes));
+	for (i = 0; i < VEPC_DMA_DIRS; i++) {
+		seq_printf(m, "dma_%s_desc %lld\n", dma_dirs[i],
+			   atomic64_read(&s->dma_desc[i]));
+		seq_printf(m, "dma_%s_segs %lld\n", dma_dirs[i],
+			   atomic64_read(&s->dma_segs[i]));
+		seq_printf(m, "dma_%s_bytes %lld\n", dma_dirs[i],
+			   atomic64_read(&s->dma_bytes[i]));
+	}
+	seq_printf(m, "dma_configs %lld\n", atomic64_read(&s->dma_configs));
+	seq_printf(m, "dma_issues %lld\n", atomic64_read(&s->dma_issues));
+	seq_printf(m, "dma_terminates %lld\n", atomic64_read(&s->dma_terminates));
+	seq_printf(m, "dma_callbacks %lld\n", atomic64_read(&s->dma_irq_cb));
+	seq_printf(m, "host_map_segs %lld\n", atomic64_read(&s->host_map_segs));
+	seq_printf(m, "host_map_bytes %lld\n", atomic64_read(&s->host_map_bytes));
+	vepc_dma_stats_show(m, v);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(vepc_stats);

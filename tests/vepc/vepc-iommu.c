@@ -100,6 +100,13 @@ int vepc_host_write(struct vepc *v, u64 addr, const void *buf, size_t len,
 	return 0;
 }
 
+/* The host driver's data segments (what it built per command). */
+static void vepc_count_host_map(size_t len)
+{
+	atomic64_inc(&vepc_iommu_owner->stats.host_map_segs);
+	atomic64_add(len, &vepc_iommu_owner->stats.host_map_bytes);
+}
+
 static void *vepc_hdma_alloc(struct device *dev, size_t size, dma_addr_t *dma,
 			     gfp_t gfp, unsigned long attrs)
 {
@@ -123,6 +130,7 @@ VEPC_DMA_MAP_DECL(vepc_hdma_map)
 {
 	dma_addr_t dma = VEPC_DMA_MAP_PHYS;
 
+	vepc_count_host_map(size);
 	vepc_track(vepc_iommu_owner, dma, size, 1);
 	return dma;
 }
@@ -141,8 +149,10 @@ static int vepc_hdma_map_sg(struct device *dev, struct scatterlist *sgl,
 	int i;
 
 	vepc_map_sg_1to1(sgl, nents);
-	for_each_sg(sgl, sg, nents, i)
+	for_each_sg(sgl, sg, nents, i) {
+		vepc_count_host_map(sg->length);
 		vepc_track(vepc_iommu_owner, sg->dma_address, sg->length, 1);
+	}
 	return nents;
 }
 

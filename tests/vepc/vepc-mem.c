@@ -217,6 +217,7 @@ int vepc_win_map(struct vepc *v, phys_addr_t phys, u64 pci_addr, size_t size)
 	memcpy(w->snap, virt, size);
 	mutex_unlock(&v->win_lock);
 	atomic_inc(&v->stats.win_maps);
+	atomic64_add(size, &v->stats.win_map_bytes);
 	return 0;
 }
 
@@ -237,6 +238,7 @@ static void vepc_win_sync(struct vepc *v, struct vepc_window *w)
 		memcpy(w->snap + start, cur + start, i - start);
 		vepc_host_write(v, w->pci_addr + start, cur + start, i - start,
 				"window");
+		atomic64_add(i - start, &v->stats.win_write_bytes);
 	}
 }
 

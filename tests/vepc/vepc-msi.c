@@ -222,6 +222,13 @@ int vepc_raise_irq(struct vepc *v, unsigned int type, u16 num)
 {
 	int ret;
 
+	/* calls by type, delivered or not */
+	if (type == PCI_IRQ_INTX)
+		vepc_count_op(v, VEPC_OP_RAISE_INTX);
+	else if (type == PCI_IRQ_MSI)
+		vepc_count_op(v, VEPC_OP_RAISE_MSI);
+	else if (type == PCI_IRQ_MSIX)
+		vepc_count_op(v, VEPC_OP_RAISE_MSIX);
 	/* posted writes through open windows land before the interrupt */
 	vepc_win_flush_all(v);
 	if (!v->linked)

@@ -28,6 +28,7 @@ struct gen_pool;
 struct dentry;
 struct vepc_dma_dev;
 struct scatterlist;
+struct seq_file;
 
 /* One outbound (iATU-like) mapping, shadowed: see vepc-mem.c */
 struct vepc_window {
@@ -38,6 +39,29 @@ struct vepc_window {
 	size_t		size;
 	u8		*snap;		/* window contents as last synced */
 };
+
+/*
+ * What the function did to the EPC, whichever function it is: the EPC ops
+ * and the dmaengine calls are the interface every function driver goes
+ * through, so these count nvme_epf and the in-tree nvmet-pci-epf alike
+ * (bench/: counts per I/O). Only ever incremented; readers diff them.
+ */
+enum vepc_op {
+	VEPC_OP_MAP,		/* map_addr */
+	VEPC_OP_UNMAP,		/* unmap_addr */
+	VEPC_OP_RAISE_INTX,	/* raise_irq calls by type, whatever the result */
+	VEPC_OP_RAISE_MSI,
+	VEPC_OP_RAISE_MSIX,
+	VEPC_OP_GET_MSI,
+	VEPC_OP_GET_MSIX,
+	VEPC_OP_GET_FEATURES,
+	VEPC_OP_ALIGN_ADDR,
+	VEPC_OP_SETUP,		/* write_header, set/clear_bar, set_msi(x) */
+	VEPC_OP_NR
+};
+
+/* per DMA direction: 0 = read (DEV_TO_MEM), 1 = write (MEM_TO_DEV), 2 = memcpy */
+#define VEPC_DMA_DIRS	3
 
 struct vepc_stats {
 	atomic_t	refusals;	/* checking-IOMMU refusals */
@@ -50,6 +74,18 @@ struct vepc_stats {
 	atomic_t	irq_msix;
 	atomic_t	irq_dropped;	/* raised while disabled or masked */
 	atomic_t	host_pages;	/* host pages currently DMA-mapped */
+	atomic64_t	ops[VEPC_OP_NR];
+	atomic64_t	win_map_bytes;	/* sizes passed to map_addr */
+	atomic64_t	win_write_bytes; /* bytes written back to the host */
+	atomic64_t	dma_desc[VEPC_DMA_DIRS];	/* descriptors run */
+	atomic64_t	dma_segs[VEPC_DMA_DIRS];	/* scatter elements */
+	atomic64_t	dma_bytes[VEPC_DMA_DIRS];
+	atomic64_t	dma_configs;	/* device_config (slave_config) */
+	atomic64_t	dma_issues;	/* issue_pending */
+	atomic64_t	dma_terminates;	/* terminate_all */
+	atomic64_t	dma_irq_cb;	/* descriptors that asked for a callback */
+	atomic64_t	host_map_segs;	/* host driver's streaming DMA maps: */
+	atomic64_t	host_map_bytes;	/* segments (sg entries) and bytes */
 };
 
 struct vepc {
@@ -117,6 +153,12 @@ struct vepc {
 	struct dentry		*debugfs;
 };
 
+/* One more call of an EPC op (enum vepc_op). */
+static inline void vepc_count_op(struct vepc *v, enum vepc_op op)
+{
+	atomic64_inc(&v->stats.ops[op]);
+}
+
 /* module parameters (vepc-main.c) */
 extern bool vepc_no_msi, vepc_no_msix, vepc_iommu;
 
@@ -167,6 +209,7 @@ bool vepc_host_mapped(struct vepc *v, u64 addr, size_t len);
 /* vepc-dma.c */
 int vepc_dma_init(struct vepc *v, unsigned int nchan);
 void vepc_dma_exit(struct vepc *v);
+void vepc_dma_stats_show(struct seq_file *m, struct vepc *v);
 
 /* vepc-fault.c */
 void vepc_debugfs_init(struct vepc *v);

@@ -90,8 +90,36 @@ done
 r=$(cat "$D/refusals")
 [ "$r" = 0 ] && pass harness-iommu-no-refusals || fail harness-iommu-no-refusals "$r refusals"
 
-# The checking IOMMU must refuse a page the host unmapped, on both paths.
-st harness-iommu-unmapped-window unmapped 0
+# The EPC statistics (bench/: counts per I/O of any function driver) see
+# exactly what one self-test command does: one descriptor or one window
+# of 4219 bytes per direction, one MSI-X raise for the completion.
+# stats_delta CMD KEY=N...: run CMD, then each counter moved by N.
+stats_delta() {
+	local cmd=$1 kv k got bad=""
+	shift
+	cat "$D/stats" > /tmp/vepc-s0
+	echo "$cmd" > "$D/selftest" || { echo "command failed: $(cat "$D/selftest")"; return 1; }
+	cat "$D/stats" > /tmp/vepc-s1
+	for kv in "$@"; do
+		k=${kv%=*}
+		got=$(awk -v k="$k" 'FNR == NR { a[$1] = $2; next } $1 == k { print $2 - a[k] }' \
+			/tmp/vepc-s0 /tmp/vepc-s1)
+		[ "$got" = "${kv#*=}" ] || bad="$bad $k=${got:-missing}"
+	done
+	[ -z "$bad" ] || { echo "moved:$bad (wanted $*)"; return 1; }
+}
+check harness-stats-dma-read stats_delta "read 4219 1" dma_read_desc=1 dma_read_bytes=4219 \
+	dma_read_segs=1 dma_write_desc=0 dma_configs=1 dma_issues=1 dma_ch0_read_bytes=4219 \
+	op_map_addr=0 op_raise_msix=1 irq_msix=1
+check harness-stats-dma-copy stats_delta "copy 4219 1" dma_read_desc=1 dma_read_bytes=4219 \
+	dma_write_desc=1 dma_write_bytes=4219 dma_configs=2 op_raise_msix=1
+check harness-stats-window-read stats_delta "read 4219 0" op_map_addr=1 op_unmap_addr=1 \
+	window_maps=1 window_map_bytes=4219 window_write_bytes=0 dma_read_desc=0 op_raise_msix=1
+
+# The checking IOMMU must refuse a page the host unmapped, on both paths
+# (the host driver's one-page streaming map shows in the statistics).
+check harness-iommu-unmapped-window stats_delta "unmapped 0" refusals=1 \
+	host_map_segs=1 host_map_bytes=4096
 st harness-iommu-unmapped-dma unmapped 1
 r=$(cat "$D/refusals")
 [ "$r" = 2 ] && pass harness-iommu-refusals-counted ||
