@@ -7,8 +7,11 @@
 #
 # SUITE: sid (default; the in-tree driver exists only on 7.x) or trixie.
 # Writes bench/results/<date>-<kernel>.{json,md,png} (--smoke: a few seconds
-# per job into build/bench/smoke.*).  Environment: BENCH_RUNTIME (10 s),
-# BENCH_RAMP (2 s), BENCH_REPS (3), BENCH_IDLE (30 s), BENCH_TARGETS,
+# per job into build/bench/smoke.*), with the counts per I/O of both
+# drivers and their projection onto real SoCs (bench/project.py,
+# bench/costs/*.json).  Environment: BENCH_RUNTIME (10 s), BENCH_RAMP (0 s),
+# BENCH_REPS (5), BENCH_IDLE (30 s), BENCH_IDLE_SETTLE (10 s), BENCH_COUNTS
+# (1), BENCH_COUNT_IOS (256), BENCH_COUNT_IOS_LARGE (64), BENCH_TARGETS,
 # BENCH_JOBS (see tests/vm/guest/bench.sh); the VM_* knobs of tests/vm/run.sh.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -25,8 +28,10 @@ for a in "$@"; do
 done
 if [ "$smoke" = 1 ]; then
 	: "${BENCH_RUNTIME:=2}" "${BENCH_RAMP:=0}" "${BENCH_REPS:=1}" "${BENCH_IDLE:=2}"
+	: "${BENCH_IDLE_SETTLE:=0}" "${BENCH_COUNT_IOS:=32}" "${BENCH_COUNT_IOS_LARGE:=8}"
 fi
-: "${BENCH_RUNTIME:=10}" "${BENCH_RAMP:=2}" "${BENCH_REPS:=3}" "${BENCH_IDLE:=30}"
+: "${BENCH_RUNTIME:=10}" "${BENCH_RAMP:=0}" "${BENCH_REPS:=5}" "${BENCH_IDLE:=30}"
+: "${BENCH_IDLE_SETTLE:=10}" "${BENCH_COUNTS:=1}" "${BENCH_COUNT_IOS:=256}" "${BENCH_COUNT_IOS_LARGE:=64}"
 nepf_host_install python3-matplotlib >&2 || nepf_die "cannot install python3-matplotlib"
 
 work=$NEPF_BUILD/bench
@@ -38,15 +43,18 @@ script=$work/guest-bench.sh
 	echo '# nepf-vm: intree'
 	echo '. /nepf/guest/lib.sh'
 	echo '. /nepf/guest/bench.sh'
-	for v in BENCH_RUNTIME BENCH_RAMP BENCH_REPS BENCH_IDLE BENCH_TARGETS BENCH_JOBS; do
+	for v in BENCH_RUNTIME BENCH_RAMP BENCH_REPS BENCH_IDLE BENCH_IDLE_SETTLE BENCH_COUNTS \
+		BENCH_COUNT_IOS BENCH_COUNT_IOS_LARGE BENCH_TARGETS BENCH_JOBS; do
 		[ -z "${!v:-}" ] || printf 'export %s=%q\n' "$v" "${!v}"
 	done
 	echo 'bench_main'
 } > "$script"
 
-# Guest time: every run plus fio's start and drain, setups, idle, boot.
+# Guest time (a timeout, generous): every run plus fio's start and drain,
+# setups, the count runs (up to 60 s each under TCG), idle, boot.
 runs=$((BENCH_REPS * 3 * 5))
-guest_s=$((runs * (BENCH_RUNTIME + BENCH_RAMP + 25) + 3 * BENCH_IDLE + 300))
+guest_s=$((runs * (BENCH_RUNTIME + BENCH_RAMP + 25) + 2 * 5 * 60 + \
+	3 * (BENCH_IDLE + BENCH_IDLE_SETTLE) + 300))
 export VM_SCRIPT_TIMEOUT=$guest_s VM_TIMEOUT=$((guest_s + 300))
 
 nepf_log "bench: $suite, ${BENCH_RUNTIME}+${BENCH_RAMP} s x $BENCH_REPS reps, guest timeout ${guest_s} s"
@@ -65,5 +73,6 @@ host="$(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | h
 # Findings written for a run (bench/results/<name>.notes.md) stay in its .md.
 /usr/bin/python3 "$here/report.py" --console "$work/console.log" --load "$work/load.txt" \
 	--host "$host" --notes "$out.notes.md" --out "$out" || nepf_die "report failed"
+[ "$smoke" = 1 ] || grep '^NEPF-BENCH-' "$work/console.log" > "$out.records.txt"
 nepf_log "results: $out.md ($out.json, $out.png)"
 exit $rc

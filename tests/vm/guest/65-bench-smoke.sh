@@ -12,7 +12,8 @@
 . /nepf/guest/bench.sh
 
 out=/tmp/bench-smoke.txt
-BENCH_RUNTIME=2 BENCH_RAMP=0 BENCH_REPS=1 BENCH_IDLE=2 bench_main > "$out"
+BENCH_RUNTIME=2 BENCH_RAMP=0 BENCH_REPS=1 BENCH_IDLE=2 BENCH_IDLE_SETTLE=0 \
+	BENCH_COUNT_IOS=32 BENCH_COUNT_IOS_LARGE=8 bench_main > "$out"
 rc=$?
 # The records, for the host (bench/report.py reads them from the console).
 grep '^NEPF-BENCH-' "$out"
@@ -35,6 +36,22 @@ for t in $targets; do
 	for job in $bench_jobs; do
 		check "bench-smoke-$t-$job" run_ok "$t" "$job"
 	done
-	check "bench-smoke-$t-idle" grep -q "^NEPF-BENCH-IDLE $t 2 " "$out"
+	check "bench-smoke-$t-idle" grep -q "^NEPF-BENCH-IDLE $t 2 .* context_switches=" "$out"
+done
+# Counts per I/O (functions only): vepc saw the EPC calls of every job, the
+# kprobe/workqueue histograms were placed and read.
+counts_ok() {
+	local job
+	for job in $bench_jobs; do
+		grep -q "^NEPF-BENCH-COUNT $1 $job " "$out" || { echo "no count run of $job"; return 1; }
+		grep -qE "^NEPF-BENCH-VEPC $1 $job .*op_raise_msix=[1-9]" "$out" ||
+			{ echo "vepc saw no MSI-X raise in $job"; return 1; }
+	done
+	grep -q "^NEPF-BENCH-HIST $1 rr4k-qd1 workqueue_execute_start " "$out" ||
+		{ echo "no workqueue histogram"; return 1; }
+}
+check bench-smoke-trace grep -qE '^NEPF-BENCH-TRACE placed=.*workqueue' "$out"
+for t in ${targets#raw }; do
+	check "bench-smoke-$t-counts" counts_ok "$t"
 done
 nepf_exit
