@@ -23,6 +23,7 @@
 # lines; exit 1 if any case failed.
 set -u
 . "$(dirname "$0")/lib.sh"
+here=$(cd "$(dirname "$0")" && pwd)
 
 suite=trixie
 cache=$NEPF_CACHE/pkg
@@ -192,6 +193,21 @@ fi
 in_root /bin/sh -c "test -x /usr/sbin/nvme-epf && nvme-epf --help >/dev/null && man -w nvme-epf >/dev/null 2>&1 || test -e /usr/share/man/man8/nvme-epf.8.gz" \
 	>>"$log" 2>&1 && pass "deb-utils-installed" || fail "deb-utils-installed"
 
+# 3b. Upgrading nvme-epf-utils never bounces the drive: with the service
+# active, a saved function and a live one never saved, dpkg reinstalls the
+# package (its maintainer scripts run the upgrade path) under a stand-in
+# systemctl; nothing is stopped, started or removed.  Then an explicit
+# `systemctl reload` applies the saved file and says what it changed.
+install -m 0755 "$here/fake-systemctl" "$run/usr/bin/systemctl"
+install -m 0755 "$here/live-upgrade.sh" "$run/pkgs/live-upgrade.sh"
+if in_root /pkgs/live-upgrade.sh upgrade dpkg -i "/pkgs/${deb_utils##*/}" >>"$log" 2>&1; then
+	pass "deb-upgrade-keeps-live-functions"
+else
+	fail "deb-upgrade-keeps-live-functions" "see $log"
+fi
+in_root /pkgs/live-upgrade.sh reload >>"$log" 2>&1 && pass "deb-service-reload-applies-config" ||
+	fail "deb-service-reload-applies-config" "see $log"
+
 # 4. Purge: nothing of the module is left.
 if in_root apt-get purge -y -q nvme-epf-dkms nvme-epf-utils >>"$log" 2>&1 && no_traces >>"$log" 2>&1; then
 	pass "dkms-deb-purge-cleans-up"
@@ -208,6 +224,12 @@ if [ -n "$rpmf" ] &&
 	pass "rpm-post-dkms-builds-all-kernels"
 else
 	fail "rpm-post-dkms-builds-all-kernels" "see $log"
+fi
+if in_root /pkgs/live-upgrade.sh upgrade rpm -U --replacepkgs --nodeps \
+	--define "_install_script_path $root_path" "/pkgs/nvme-epf-utils-$ver-1.noarch.rpm" >>"$log" 2>&1; then
+	pass "rpm-upgrade-keeps-live-functions"
+else
+	fail "rpm-upgrade-keeps-live-functions" "see $log"
 fi
 if in_root rpm -e nvme-epf nvme-epf-utils >>"$log" 2>&1 && no_traces >>"$log" 2>&1; then
 	pass "rpm-preun-dkms-removes"

@@ -172,8 +172,8 @@ t_roundtrip() {
 	[ "$(tree_sum)" = "$before" ]
 }
 
-# A different live tree converges to the file: extra objects removed,
-# changed attributes put back, missing namespaces created.
+# A different live tree converges to the file with --prune: extra objects
+# removed, changed attributes put back, missing namespaces created.
 t_converge() {
 	make_two || return 1
 	"$tool" save >/dev/null || return 1
@@ -186,16 +186,45 @@ t_converge() {
 	echo 0 > "$tmp/cfs/functions/zero/inject/slow/enable"
 	echo 9000 > "$tmp/cfs/functions/zero/inject/slow/delay_us"
 	echo auto > "$tmp/cfs/subsystems/disk/attr_vwc"
-	local plan; plan=$("$tool" restore --dry-run) || return 1
+	local plan; plan=$("$tool" restore --prune --dry-run) || return 1
 	grep -q "would remove functions/zero/inject/stray" <<< "$plan" &&
 	grep -q 'would set functions/zero/inject/slow/delay_us = "500"' <<< "$plan" &&
 	grep -q 'would set subsystems/disk/attr_vwc = "1"' <<< "$plan" &&
 	grep -q "would remove functions/extra" <<< "$plan" &&
 	grep -q 'would set functions/disk/max_io_queues = "4"' <<< "$plan" || { echo "$plan"; return 1; }
 	[ "$(cat "$tmp/cfs/functions/disk/max_io_queues")" = 8 ] || { echo "dry run wrote"; return 1; }
-	"$tool" restore >/dev/null || return 1
+	"$tool" restore --prune > "$tmp/r" || return 1
+	grep -qx "removed functions/extra" "$tmp/r" && grep -qx "removed functions/zero/inject/stray" "$tmp/r" &&
+	grep -qx "removed subsystems/extra" "$tmp/r" && grep -qx "removed subsystems/disk/namespaces/2" "$tmp/r" ||
+		{ echo "removals not named:"; cat "$tmp/r"; return 1; }
 	[ "$(tree_sum)" = "$before" ] || { echo "did not converge"; return 1; }
 	"$tool" restore | grep -q "nothing changed"
+}
+
+# Without --prune, restore (boot, "systemctl reload", a package upgrade that
+# restarted the unit) removes nothing the file does not list: a function
+# created after the last save keeps running; each change is named.
+t_restore_keeps() {
+	make_two || return 1
+	"$tool" save >/dev/null || return 1
+	"$tool" create --epc vepc.0 --backing null:4M --name unsaved >/dev/null &&
+	"$tool" add-ns disk --backing null:4M >/dev/null &&
+	"$tool" inject zero add stray >/dev/null || return 1
+	echo 8 > "$tmp/cfs/functions/disk/max_io_queues"
+	local before out; before=$(tree_sum)
+	out=$("$tool" restore --dry-run) || { echo "$out"; return 1; }
+	! grep -q "would remove" <<< "$out" || { echo "$out"; return 1; }
+	[ "$(tree_sum)" = "$before" ] || { echo "dry run wrote"; return 1; }
+	out=$("$tool" restore) || { echo "$out"; return 1; }
+	grep -qx 'set functions/disk/max_io_queues = "4"' <<< "$out" &&
+	grep -q "^restore: kept what .* does not list (--prune removes it):" <<< "$out" &&
+	grep -qx "  functions/unsaved" <<< "$out" && grep -qx "  subsystems/unsaved" <<< "$out" &&
+	grep -qx "  subsystems/disk/namespaces/2" <<< "$out" &&
+	grep -qx "  functions/zero/inject/stray" <<< "$out" || { echo "$out"; return 1; }
+	[ "$(cat "$tmp/cfs/functions/unsaved/start")" = 1 ] &&
+	[ "$(cat "$tmp/cfs/subsystems/disk/namespaces/2/enable")" = 1 ] &&
+	[ -d "$tmp/cfs/functions/zero/inject/stray" ] || { echo "removed something"; return 1; }
+	[ "$(cat "$tmp/cfs/functions/disk/max_io_queues")" = 4 ]
 }
 
 # Missing controller and backing file: bounded wait, every item reported,
@@ -300,6 +329,7 @@ check rollback t_rollback
 check ns-start-stop-destroy t_ns_start_stop_destroy
 check save-restore-roundtrip t_roundtrip
 check restore-converges t_converge
+check restore-keeps-unlisted t_restore_keeps
 check restore-partial-wait t_partial
 check restore-missing-file t_restore_files
 check json-reader t_json_reader
