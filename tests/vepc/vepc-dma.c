@@ -41,6 +41,7 @@ struct vepc_dma_chan {
 	spinlock_t		lock;		/* cfg, lists, cookies */
 	struct list_head	submitted;
 	struct list_head	issued;
+	struct list_head	stalled;	/* dma_stall: never completed */
 	dma_cookie_t		err_cookie;
 	struct work_struct	work;
 	atomic64_t		desc;		/* descriptors run, bytes moved */
@@ -229,6 +230,18 @@ static void vepc_dma_run(struct vepc_dma_chan *vc, struct vepc_dma_desc *d)
 	unsigned int i;
 	int ret = 0;
 
+	/*
+	 * dma_stall: a transfer toward a dead link never completes (some
+	 * eDMA integrations hang rather than abort); only terminate_all
+	 * ends it.
+	 */
+	if (READ_ONCE(v->dma_stall) && d->dir != DMA_MEM_TO_MEM &&
+	    vepc_link_cut_off(v, "dma (stalled)")) {
+		spin_lock_irqsave(&vc->lock, flags);
+		list_add_tail(&d->node, &vc->stalled);
+		spin_unlock_irqrestore(&vc->lock, flags);
+		return;
+	}
 	if (atomic_add_unless(&v->dma_fail, -1, 0))
 		ret = -EIO;	/* injected by the dma_fail knob */
 	for (i = 0; i < d->nseg && !ret; i++)
@@ -286,6 +299,7 @@ static int vepc_terminate_all(struct dma_chan *c)
 	spin_lock_irqsave(&vc->lock, flags);
 	list_splice_tail_init(&vc->submitted, &drop);
 	list_splice_tail_init(&vc->issued, &drop);
+	list_splice_tail_init(&vc->stalled, &drop);
 	spin_unlock_irqrestore(&vc->lock, flags);
 	list_for_each_entry_safe(d, n, &drop, node)
 		kfree(d);
@@ -366,6 +380,7 @@ int vepc_dma_init(struct vepc *v, unsigned int nchan)
 		spin_lock_init(&vc->lock);
 		INIT_LIST_HEAD(&vc->submitted);
 		INIT_LIST_HEAD(&vc->issued);
+		INIT_LIST_HEAD(&vc->stalled);
 		INIT_WORK(&vc->work, vepc_dma_work);
 		vc->chan.device = dd;
 		list_add_tail(&vc->chan.device_node, &dd->channels);

@@ -161,6 +161,7 @@ static void vepc_link_work(struct work_struct *work)
 	mutex_lock(&v->host_lock);
 	want = v->want_link;
 	if (want && !v->linked) {
+		WRITE_ONCE(v->cut, false);
 		mutex_unlock(&v->host_lock);
 		/* the function learns about the link before the host probes */
 		pci_epc_linkup(v->epc);
@@ -180,19 +181,29 @@ static void vepc_link_work(struct work_struct *work)
  * Wanted link state; with @notify the function also gets a link-down event
  * (a surprise link loss, the "link" fault knob), which stop() never sends:
  * a controller stopped by its own function does not report link down.
+ *
+ * A surprise loss goes as on hardware: the link is cut first (nothing the
+ * function sends reaches the host any more), the EPC's link-down interrupt
+ * reaches the function, and the host's hotplug removal comes last.  With
+ * link_cut=0 the host is removed first while the function's path to host
+ * memory stays open, then the function hears of it.
  */
 void vepc_link_set(struct vepc *v, bool up, bool notify)
 {
-	bool was;
+	bool cut;
 
 	mutex_lock(&v->host_lock);
-	was = v->linked;
+	cut = !up && notify && v->linked;
 	v->want_link = up;
+	if (cut && vepc_link_cut)
+		WRITE_ONCE(v->cut, true);
 	mutex_unlock(&v->host_lock);
+	if (cut && vepc_link_cut)
+		pci_epc_linkdown(v->epc);
 	queue_work(v->link_wq, &v->link_work);
 	if (!up)
 		flush_work(&v->link_work);
-	if (!up && notify && was)
+	if (cut && !vepc_link_cut)
 		pci_epc_linkdown(v->epc);
 }
 
@@ -204,6 +215,7 @@ static int vepc_start(struct pci_epc *epc)
 		return -EINVAL;
 	mutex_lock(&v->host_lock);
 	v->want_link = true;
+	WRITE_ONCE(v->stopped, false);
 	mutex_unlock(&v->host_lock);
 	queue_work(v->link_wq, &v->link_work);
 	return 0;
@@ -215,6 +227,9 @@ static void vepc_stop(struct pci_epc *epc)
 
 	mutex_lock(&v->host_lock);
 	v->want_link = false;
+	/* the LTSSM is off: from now on nothing reaches the host */
+	WRITE_ONCE(v->stopped, true);
+	WRITE_ONCE(v->cut, true);
 	mutex_unlock(&v->host_lock);
 	queue_work(v->link_wq, &v->link_work);
 }

@@ -5,6 +5,8 @@
  *   link       rw  0/1: surprise link down (host device removed, function
  *                  gets link-down) / link up again
  *   dma_fail   rw  fail the next N DMA transfers
+ *   dma_stall  rw  0/1: DMA transfers while the link is down never
+ *                  complete (until terminate_all) instead of failing
  *   windows    rw  usable outbound windows (1..windows param)
  *   refusals   r   checking-IOMMU refusals (tests assert 0)
  *   stats      r   all counters, "name value" per line (the EPC ops and
@@ -130,6 +132,9 @@ static int vepc_stats_show(struct seq_file *m, void *unused)
 	seq_printf(m, "host_map_segs %lld\n", atomic64_read(&s->host_map_segs));
 	seq_printf(m, "host_map_bytes %lld\n", atomic64_read(&s->host_map_bytes));
 	vepc_dma_stats_show(m, v);
+	seq_printf(m, "link_drops %d\n", atomic_read(&s->link_drops));
+	seq_printf(m, "after_stop %d\n", atomic_read(&s->after_stop));
+	seq_printf(m, "refusals_removing %d\n", atomic_read(&s->refusals_removing));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(vepc_stats);
@@ -141,6 +146,7 @@ void vepc_debugfs_init(struct vepc *v)
 	v->debugfs = d;
 	debugfs_create_file_unsafe("link", 0600, d, v, &vepc_link_fops);
 	debugfs_create_atomic_t("dma_fail", 0600, d, &v->dma_fail);
+	debugfs_create_bool("dma_stall", 0600, d, &v->dma_stall);
 	debugfs_create_file_unsafe("windows", 0600, d, v, &vepc_windows_fops);
 	debugfs_create_atomic_t("refusals", 0400, d, &v->stats.refusals);
 	debugfs_create_file("stats", 0400, d, v, &vepc_stats_fops);

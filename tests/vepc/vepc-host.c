@@ -133,10 +133,12 @@ void vepc_host_remove(struct vepc *v)
 	if (!bridge)
 		return;
 	WRITE_ONCE(v->surprise, true);
+	WRITE_ONCE(v->removing, true);
 	pci_lock_rescan_remove();
 	pci_stop_root_bus(bridge->bus);
 	pci_remove_root_bus(bridge->bus);
 	pci_unlock_rescan_remove();
+	WRITE_ONCE(v->removing, false);
 	v->bridge = NULL;
 	if (v->bar_res.parent)
 		release_resource(&v->bar_res);

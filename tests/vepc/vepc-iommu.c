@@ -66,14 +66,41 @@ bool vepc_host_mapped(struct vepc *v, u64 addr, size_t len)
 	return true;
 }
 
+/*
+ * The link is down (surprise loss or the function's stop()): nothing the
+ * function sends reaches the host.  Dropping is what a link does; after
+ * the function stopped the link itself it is a function bug (some SoCs
+ * take an external abort), counted and logged apart.
+ */
+bool vepc_link_cut_off(struct vepc *v, const char *what)
+{
+	if (!READ_ONCE(v->cut))
+		return false;
+	if (READ_ONCE(v->stopped)) {
+		atomic_inc(&v->stats.after_stop);
+		pr_err_ratelimited("EPF %s after the function stopped the link (dropped)\n",
+				   what);
+	} else {
+		atomic_inc(&v->stats.link_drops);
+	}
+	return true;
+}
+
 static void *vepc_host_virt(struct vepc *v, u64 addr, size_t len,
 			    const char *what, bool write)
 {
+	bool removing = READ_ONCE(v->removing);
+
+	if (vepc_link_cut_off(v, what))
+		return NULL;
 	if (vepc_host_mapped(v, addr, len) && pfn_valid(PHYS_PFN(addr)))
 		return phys_to_virt(addr);
 	atomic_inc(&v->stats.refusals);
-	pr_err_ratelimited("EPF %s %s of host addr 0x%llx len %zu: not DMA-mapped by host driver (refused)\n",
-			   what, write ? "write" : "read", addr, len);
+	if (removing)
+		atomic_inc(&v->stats.refusals_removing);
+	pr_err_ratelimited("EPF %s %s of host addr 0x%llx len %zu: not DMA-mapped by host driver (refused)%s\n",
+			   what, write ? "write" : "read", addr, len,
+			   removing ? " during the host's removal" : "");
 	return NULL;
 }
 

@@ -43,6 +43,10 @@ bool vepc_iommu = true;
 module_param_named(iommu, vepc_iommu, bool, 0444);
 MODULE_PARM_DESC(iommu, "refuse endpoint access to host memory the host did not DMA-map (default 1)");
 
+bool vepc_link_cut = true;
+module_param_named(link_cut, vepc_link_cut, bool, 0444);
+MODULE_PARM_DESC(link_cut, "a surprise link down cuts the function off the host's memory first, as a real link does (default 1; 0: the host device is removed first with the function's path still open, the order before 2026-12-07)");
+
 static bool selftest;
 module_param(selftest, bool, 0444);
 MODULE_PARM_DESC(selftest, "create, bind and start the built-in vepc_selftest function (stop it through debugfs vepc/selftest_fn before unloading)");

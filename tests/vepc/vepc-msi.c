@@ -231,7 +231,7 @@ int vepc_raise_irq(struct vepc *v, unsigned int type, u16 num)
 		vepc_count_op(v, VEPC_OP_RAISE_MSIX);
 	/* posted writes through open windows land before the interrupt */
 	vepc_win_flush_all(v);
-	if (!v->linked)
+	if (!v->linked || vepc_link_cut_off(v, "interrupt"))
 		return -ENOLINK;
 	switch (type) {
 	case PCI_IRQ_INTX:

@@ -86,6 +86,9 @@ struct vepc_stats {
 	atomic64_t	dma_irq_cb;	/* descriptors that asked for a callback */
 	atomic64_t	host_map_segs;	/* host driver's streaming DMA maps: */
 	atomic64_t	host_map_bytes;	/* segments (sg entries) and bytes */
+	atomic_t	link_drops;	/* accesses while the link was down */
+	atomic_t	after_stop;	/* accesses after the function's stop() */
+	atomic_t	refusals_removing; /* refusals while the host was removed */
 };
 
 struct vepc {
@@ -127,6 +130,14 @@ struct vepc {
 	bool			want_link;
 	bool			linked;
 	bool			surprise;	/* config reads all-ones */
+	/*
+	 * The function's path to host memory (DMA, windows, interrupts) is
+	 * down: a surprise link loss or the function's own stop().  Accesses
+	 * are dropped (counted in link_drops, or after_stop once stopped).
+	 */
+	bool			cut;
+	bool			stopped;	/* stop() called, no start() since */
+	bool			removing;	/* vepc_host_remove() running */
 	struct pci_host_bridge	*bridge;
 	struct resource		bar_res;
 	struct resource		busn_res;
@@ -148,6 +159,7 @@ struct vepc {
 	struct workqueue_struct	*dma_wq;
 	struct vepc_dma_dev	*dma;
 	atomic_t		dma_fail;	/* fail the next N transfers */
+	bool			dma_stall;	/* knob: cut-off DMA never completes */
 
 	struct vepc_stats	stats;
 	struct dentry		*debugfs;
@@ -160,7 +172,7 @@ static inline void vepc_count_op(struct vepc *v, enum vepc_op op)
 }
 
 /* module parameters (vepc-main.c) */
-extern bool vepc_no_msi, vepc_no_msix, vepc_iommu;
+extern bool vepc_no_msi, vepc_no_msix, vepc_iommu, vepc_link_cut;
 
 /* vepc-mem.c: hidden RAM, BAR pool, outbound windows */
 int vepc_mem_init(struct vepc *v);
@@ -205,6 +217,7 @@ int vepc_host_read(struct vepc *v, u64 addr, void *buf, size_t len,
 int vepc_host_write(struct vepc *v, u64 addr, const void *buf, size_t len,
 		    const char *what);
 bool vepc_host_mapped(struct vepc *v, u64 addr, size_t len);
+bool vepc_link_cut_off(struct vepc *v, const char *what);
 
 /* vepc-dma.c */
 int vepc_dma_init(struct vepc *v, unsigned int nchan);
