@@ -19,77 +19,11 @@ stat_of() { awk -v k="$1" '$1 == k {print $2}' "$V/stats"; }
 T0=$(cut -d. -f1 /proc/uptime)
 took() { echo "$1: $(( $(cut -d. -f1 /proc/uptime) - T0 )) s since the start" | indent; }
 
-# fio_verify NAME DEV [fio options...]: random writes, crc32c verify with a
-# backlog, 2 jobs (two CPUs, two queues); the log is /tmp/fio.NAME.
-fio_verify() {
-	local name=$1 dev=$2
-	shift 2
-	timeout 150 fio --name="$name" --filename="$dev" --rw=randwrite --bs=16k \
-		--size=4M --offset_increment=8M --numjobs=2 --direct=1 \
-		--ioengine=libaio --iodepth=8 --verify=crc32c --verify_backlog=32 \
-		--verify_fatal=1 --allow_file_create=0 --group_reporting "$@" \
-		--output="/tmp/fio.$name"
-}
-fio_ok() {
-	if fio_verify "$@"; then
-		pass "$1"
-	else
-		fail "$1" "fio"
-		grep -E 'err=|verify|error' "/tmp/fio.$1" | head -n 8 | indent
-	fi
-}
 
-up() {
-	nepf_up "$@" && DEV=$(wait_for_nvme 30) && return 0
-	host_dump 2>&1 | indent
-	return 1
-}
-
-# --- link down in the middle of writes, then up again
-# Journal: block i of /tmp/jpat written at block JBASE + i; i is recorded
-# only after its write was acknowledged.  nocreat: while the device is
-# gone, dd must not create a regular file in its place in /dev.
-JBASE=8192
-journal_writer() {
-	local i=0
-	while [ -e /tmp/jrun ] && [ $i -lt 2048 ]; do
-		dd if=/tmp/jpat of="$DEV" bs=4k skip=$i seek=$((JBASE + i)) count=1 \
-			oflag=direct,dsync conv=notrunc,nocreat status=none 2>/dev/null &&
-			echo $i >> /tmp/journal
-		i=$((i + 1))
-	done
-}
-journal_check() {
-	local i bad=0 n=0
-	dd if="$DEV" of=/tmp/jback bs=4k skip=$JBASE count=2048 iflag=direct \
-		status=none || return 1
-	while read -r i; do
-		n=$((n + 1))
-		# (busybox cmp: no -i; compare extracted blocks)
-		dd if=/tmp/jpat of=/tmp/jwant bs=4k skip="$i" count=1 status=none
-		dd if=/tmp/jback of=/tmp/jgot bs=4k skip="$i" count=1 status=none
-		cmp -s /tmp/jwant /tmp/jgot ||
-			{ bad=$((bad + 1)); echo "block $i differs"; }
-	done < /tmp/journal
-	echo "$n acknowledged journal writes, $bad differ"
-	[ "$n" -gt 0 ] && [ "$bad" = 0 ]
-}
-# Known product defect (issue 16 item 0): a link loss under I/O can let
-# commands fetched before it complete into the host while it tears its
-# queues down; on sid that oopses the host (nvme_poll_cq <- nvme_remove <-
-# vepc_link_work) in about half the runs and ends the guest.  Until the fix
-# (controller generations, vepc cutting the function first: branch
-# linkloss) lands, the case runs only when asked for, so it cannot hide the
-# rest of the suite; the SKIP line keeps it visible.
-if [ "${NEPF_LINK_LOSS_UNDER_IO:-0}" != 1 ]; then
-	skip faults-link-down-up "known defect, issue 16 item 0: link loss under I/O oopses the host; NEPF_LINK_LOSS_UNDER_IO=1 runs it"
-elif up queues=4; then
+# --- link down in the middle of writes, then up again (journal: lib.sh)
+if up queues=4; then
 	fio_ok faults-link-before "$DEV"
-	head -c $((2048 * 4096)) /dev/urandom > /tmp/jpat
-	: > /tmp/journal
-	touch /tmp/jrun
-	journal_writer &
-	jw=$!
+	journal_start
 	fio_verify faults-link-fio "$DEV" --time_based --runtime=20 &
 	fw=$!
 	sleep 3
@@ -102,10 +36,12 @@ elif up queues=4; then
 	else
 		fail faults-link-down-up "no namespace after link up"
 	fi
-	rm -f /tmp/jrun
-	wait "$jw"
+	journal_stop
 	wait "$fw"
 	echo "fio across the link loss exited $? (errors expected)" | indent
+	m=$(fio_mismatches faults-link-fio)
+	[ "$m" = 0 ] && pass faults-link-no-wrong-data ||
+		fail faults-link-no-wrong-data "$m reads returned other data"
 	if [ -b "$DEV" ]; then
 		journal_check > /tmp/journal.log 2>&1 && pass faults-link-journal-intact ||
 			fail faults-link-journal-intact
@@ -132,7 +68,7 @@ if up queues=4; then
 		pass faults-dma-fail
 	else
 		fail faults-dma-fail "fio"
-		grep -E 'err=|verify|error' /tmp/fio.faults-dma-fail | head -n 8 | indent
+		grep -hE 'err=|verify|error' /tmp/fio.faults-dma-fail /tmp/fio.faults-dma-fail.err | head -n 8 | indent
 	fi
 	e1=$(stat_of dma_errors)
 	[ "$e1" -gt "$e0" ] && pass faults-dma-fail-injected ||

@@ -18,6 +18,13 @@
 #   nepf_down                undo nepf_up (and remove the null_blk device)
 #   wait_for_nvme [SECS]     wait (default 30 s) for /dev/nvme*n1, print it
 #   nvme_ctrl_of DEV         /dev/nvme0n1 -> /dev/nvme0
+#   up [key=value...]        nepf_up, then DEV=$(wait_for_nvme 30)
+#   uptime_s / secs_since T0  guest uptime, seconds since it was T0
+#   fio_verify NAME DEV [OPTS] / fio_ok NAME DEV [OPTS]   fio with crc32c
+#                            verify (fio_ok: one case); fio_mismatches NAME:
+#                            how many reads of that run returned wrong data
+#   journal_start / journal_stop / journal_check   O_DSYNC journal on $DEV
+#                            across a fault: acknowledged writes must survive
 #   nepf_dump                configfs tree with values (endpoint view)
 #   host_dump                lspci, nvme list, interrupts (host view)
 #   host_sees VID:DID yes|no  wait up to 10 s until lspci does (not) list it
@@ -101,12 +108,17 @@ dmesg_since_mark() {
 
 # A memory-backed null_blk device of SIZE bytes and block size BS, made
 # through null_blk's configfs (module parameters only know whole GiB).
-# Sets NEPF_NULLB_DEV (the /dev node).
+# Sets NEPF_NULLB_DEV (the /dev node).  NEPF_NULLB_OPTS: more attributes,
+# "name=value ..." (e.g. "irqmode=2 completion_nsec=2000000": every
+# command takes 2 ms).
 NEPF_NULLB_ITEM=/sys/kernel/config/nullb/nepf0
 nullb_create() {
-	local size=$1 bs=$2 d=$NEPF_NULLB_ITEM i
+	local size=$1 bs=$2 d=$NEPF_NULLB_ITEM i kv
 	modprobe null_blk nr_devices=0 || return 1
 	mkdir "$d" || return 1
+	for kv in ${NEPF_NULLB_OPTS:-}; do
+		nepf_set "$d/${kv%%=*}" "${kv#*=}" || return 1
+	done
 	nepf_set "$d/size" $(( size / 1024 / 1024 )) &&
 	nepf_set "$d/blocksize" "$bs" &&
 	nepf_set "$d/memory_backed" 1 &&
@@ -246,6 +258,87 @@ wait_for_nvme() {
 }
 
 nvme_ctrl_of() { local d=${1%n[0-9]*}; echo "$d"; }
+
+# nepf_up, then wait for the namespace (DEV); the host's view if it fails.
+up() {
+	nepf_up "$@" && DEV=$(wait_for_nvme 30) && return 0
+	host_dump 2>&1 | indent
+	return 1
+}
+# Seconds (one decimal) since the uptime T0 (from uptime_s).
+uptime_s() { cut -d' ' -f1 /proc/uptime; }
+secs_since() { awk -v a="$1" -v b="$(uptime_s)" 'BEGIN { printf "%.1f", b - a }'; }
+
+# fio_verify NAME DEV [fio options...]: random 16 KiB writes, crc32c
+# verify with a backlog, 2 jobs (two CPUs, two queues); the report is
+# /tmp/fio.NAME, fio's messages (I/O errors, verify mismatches) are
+# /tmp/fio.NAME.err.  allow_file_create=0: while the device is gone, fio
+# must not create a regular file in its place in /dev.
+fio_verify() {
+	local name=$1 dev=$2
+	shift 2
+	timeout 150 fio --name="$name" --filename="$dev" --rw=randwrite --bs=16k \
+		--size=4M --offset_increment=8M --numjobs=2 --direct=1 \
+		--ioengine=libaio --iodepth=8 --verify=crc32c --verify_backlog=32 \
+		--verify_fatal=1 --allow_file_create=0 --group_reporting "$@" \
+		--output="/tmp/fio.$name" 2> "/tmp/fio.$name.err"
+}
+fio_ok() {
+	if fio_verify "$@"; then
+		pass "$1"
+	else
+		fail "$1" "fio"
+		grep -hE 'err=|verify|error' "/tmp/fio.$1" "/tmp/fio.$1.err" |
+			head -n 8 | indent
+	fi
+}
+# Reads that returned wrong data in fio run NAME (not I/O errors).
+fio_mismatches() {
+	grep -cE '^verify: |verify failed|bad (magic|header)' "/tmp/fio.$1.err" "/tmp/fio.$1" |
+		awk -F: '{ s += $NF } END { print s + 0 }'
+}
+
+# A journal of 4 KiB writes across a fault: block i of /tmp/jpat written at
+# block JBASE + i of $DEV with O_DIRECT|O_DSYNC, i recorded in /tmp/journal
+# only after the write was acknowledged; it runs while /tmp/jrun exists.
+# nocreat: while the device is gone, dd must not create a regular file in
+# its place.  journal_check then reads every acknowledged block back.
+JBASE=8192
+journal_start() {
+	[ -f /tmp/jpat ] || head -c $((2048 * 4096)) /dev/urandom > /tmp/jpat
+	: > /tmp/journal
+	touch /tmp/jrun
+	journal_writer &
+	NEPF_JOURNAL_PID=$!
+}
+journal_stop() {
+	rm -f /tmp/jrun
+	wait "$NEPF_JOURNAL_PID"
+}
+journal_writer() {
+	local i=0
+	while [ -e /tmp/jrun ] && [ $i -lt 2048 ]; do
+		dd if=/tmp/jpat of="$DEV" bs=4k skip=$i seek=$((JBASE + i)) count=1 \
+			oflag=direct,dsync conv=notrunc,nocreat status=none 2>/dev/null &&
+			echo $i >> /tmp/journal
+		i=$((i + 1))
+	done
+}
+journal_check() {
+	local i bad=0 n=0
+	dd if="$DEV" of=/tmp/jback bs=4k skip=$JBASE count=2048 iflag=direct \
+		status=none || return 1
+	while read -r i; do
+		n=$((n + 1))
+		# (busybox cmp: no -i; compare extracted blocks)
+		dd if=/tmp/jpat of=/tmp/jwant bs=4k skip="$i" count=1 status=none
+		dd if=/tmp/jback of=/tmp/jgot bs=4k skip="$i" count=1 status=none
+		cmp -s /tmp/jwant /tmp/jgot ||
+			{ bad=$((bad + 1)); echo "block $i differs"; }
+	done < /tmp/journal
+	echo "$n acknowledged journal writes, $bad differ"
+	[ "$n" -gt 0 ] && [ "$bad" = 0 ]
+}
 # The host's error log / SMART media error count of the controller of $1
 # (a namespace node), one line of JSON without blanks: exact, not
 # rate-limited like the kernel's I/O error lines.

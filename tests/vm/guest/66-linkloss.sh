@@ -1,0 +1,89 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Link loss under I/O, again and again (issue 16, items 0 and 7).  A
+# surprise link down and up with fio verify and an O_DSYNC journal running
+# against a backend that holds every command for a while (null_blk timer
+# completions), so commands are in flight at every cut; several down
+# times, from an immediate flap to 2 s.  Nothing fetched before a link
+# loss may reach host memory afterwards: vepc's checking IOMMU must refuse
+# nothing, no read may return another block's data, every acknowledged
+# journal write must survive, and the namespace must come back.
+# (66-linkstall: item 7, DMA that never completes and the function stop.)
+# shellcheck source=tests/vm/guest/lib.sh
+. "${NEPF_LIB:-/nepf/guest/lib.sh}"
+
+V=/sys/kernel/debug/vepc
+if [ ! -d /sys/module/nvme_epf ] || [ ! -d "$V" ]; then
+	skip linkloss "nvme_epf.ko or vepc.ko not loaded"
+	exit 0
+fi
+stat_of() { awk -v k="$1" '$1 == k {print $2}' "$V/stats"; }
+
+# --- repeated link loss under I/O
+# Each command spends 2 ms in null_blk: with 2 fio jobs x 8 + the journal,
+# about 17 commands are in flight whenever the link goes.
+LOOPS=${LINKLOSS_LOOPS:-1}
+DOWN_TIMES=${LINKLOSS_DOWN:-"0 0.05 0.3 1 2"}
+r0=$(cat "$V/refusals")
+cycles=0 lost=0 wrong=0 notback=0 journal_bad=0
+export NEPF_NULLB_OPTS="irqmode=2 completion_nsec=2000000"
+if up queues=4; then
+	for t in $DOWN_TIMES; do
+		for ((k = 1; k <= LOOPS; k++)); do
+			name=linkloss-$t-$k
+			rb=$(cat "$V/refusals")
+			journal_start
+			# continue_on_error=io: keep going (and verifying) after the
+			# I/O errors of the loss; a verify mismatch still ends it.
+			fio_verify "$name" "$DEV" --time_based --runtime=4 \
+				--continue_on_error=io &
+			fw=$!
+			sleep 1.5
+			echo 0 > "$V/link"
+			sleep "$t"
+			echo 1 > "$V/link"
+			t0=$(uptime_s)
+			cycles=$((cycles + 1))
+			if DEV=$(wait_for_nvme 30); then
+				back="back after $(secs_since "$t0") s"
+			else
+				notback=$((notback + 1))
+				back="NOT back within 30 s"
+			fi
+			journal_stop
+			wait "$fw"
+			m=$(fio_mismatches "$name")
+			wrong=$((wrong + m))
+			r=$(( $(cat "$V/refusals") - rb ))
+			lost=$((lost + r))
+			j="journal not checked"
+			if [ -b "$DEV" ]; then
+				if journal_check > /tmp/journal.log 2>&1; then
+					j=$(tail -n 1 /tmp/journal.log)
+				else
+					journal_bad=$((journal_bad + 1))
+					j="journal: $(tail -n 1 /tmp/journal.log)"
+				fi
+			fi
+			echo "down ${t}s #$k: $back, $r refusals, $m wrong reads, $j" | indent
+			[ -b "$DEV" ] || break 2
+		done
+	done
+	[ "$notback" = 0 ] && pass linkloss-namespace-back ||
+		fail linkloss-namespace-back "$notback of $cycles cycles"
+	r=$(( $(cat "$V/refusals") - r0 ))
+	[ "$r" = 0 ] && pass linkloss-no-refusals ||
+		fail linkloss-no-refusals "$r refused host accesses in $cycles cycles"
+	[ "$wrong" = 0 ] && pass linkloss-no-wrong-data ||
+		fail linkloss-no-wrong-data "$wrong reads returned other data"
+	[ "$journal_bad" = 0 ] && [ "$cycles" -gt 0 ] && pass linkloss-journal-intact ||
+		fail linkloss-journal-intact "$journal_bad of $cycles cycles"
+	echo "$cycles cycles; vepc: $(tr '\n' ' ' < "$V/stats")" | indent
+	[ -b "$DEV" ] && fio_ok linkloss-after "$DEV"
+else
+	fail linkloss-up
+fi
+nepf_down
+
+unset NEPF_NULLB_OPTS
+nepf_exit
