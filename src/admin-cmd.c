@@ -30,7 +30,8 @@ static u16 nepf_admin_to_host(struct nepf_cmd *cmd, const void *buf, u32 len)
 	struct nepf_ctrl *ctrl = cmd->ctrl;
 	u16 status;
 
-	status = nepf_map_admin_data(ctrl, &cmd->sqe, len, &ctrl->admin_sl);
+	status = nepf_map_admin_data(ctrl, cmd->gen, &cmd->sqe, len,
+				     &ctrl->admin_sl);
 	if (status)
 		return status;
 	return nepf_seglist_to_host(ctrl, &ctrl->admin_sl, buf);
@@ -41,7 +42,8 @@ static u16 nepf_admin_from_host(struct nepf_cmd *cmd, void *buf, u32 len)
 	struct nepf_ctrl *ctrl = cmd->ctrl;
 	u16 status;
 
-	status = nepf_map_admin_data(ctrl, &cmd->sqe, len, &ctrl->admin_sl);
+	status = nepf_map_admin_data(ctrl, cmd->gen, &cmd->sqe, len,
+				     &ctrl->admin_sl);
 	if (status)
 		return status;
 	return nepf_seglist_from_host(ctrl, &ctrl->admin_sl, buf);

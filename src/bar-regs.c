@@ -133,6 +133,8 @@ static enum nepf_regs_event regs_enable(struct nepf_ctrl *ctrl, u32 cc)
 	ctrl->rejected.valid = false;
 	ctrl->csts &= ~NVME_CSTS_CFS;	/* left by a refused enable */
 	ctrl->page_size = 1U << (12 + NVME_CC_MPS(cc));
+	/* Every enable has a generation of its own (its queues take it). */
+	nepf_ctrl_cut(ctrl);
 	nepf_queues_setup_admin(ctrl, aqa, asq, acq);
 	ctrl->state = NEPF_CTRL_LIVE;
 	nepf_regs_set_ready(ctrl, true);
@@ -168,9 +170,10 @@ static void regs_intm(struct nepf_ctrl *ctrl)
 	nepf_unlock(&ctrl->intm_lock, flags);
 	wr32(ctrl, NVME_REG_INTMS, ctrl->intms);
 	wr32(ctrl, NVME_REG_INTMC, 0);
+	/* Held for the queues of this enable (a reset clears them). */
 	for (msg = 0; fire; msg++, fire >>= 1)
 		if (fire & 1)
-			ctrl->env->raise_irq(ctrl, msg);
+			nepf_host_irq(ctrl, READ_ONCE(ctrl->cq[0].gen), msg);
 }
 
 u32 nepf_regs_irq_mask(struct nepf_ctrl *ctrl)
@@ -243,7 +246,13 @@ enum nepf_regs_event nepf_regs_poll(struct nepf_ctrl *ctrl)
 	if (!was_en && en) {
 		ev = regs_enable(ctrl, cc);
 	} else if (was_en && !en) {
-		/* The environment quiesces, then calls nepf_ctrl_reset(). */
+		/*
+		 * The host may free its queues and buffers as soon as it sees
+		 * RDY = 0 or gives up waiting (CAP.TO): commands still running
+		 * must not touch them.  The environment quiesces, then calls
+		 * nepf_ctrl_reset().
+		 */
+		nepf_ctrl_cut(ctrl);
 		ctrl->cc = cc & ~NVME_CC_SHN_MASK;
 		ev = NEPF_REGS_DISABLE;
 	} else if (!en && ctrl->rejected.valid) {

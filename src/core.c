@@ -8,7 +8,8 @@
  * thread; I/O commands complete on any thread.  Queue slots and coalescing
  * state are under cq->lock, SQ inflight counts under ctrl->lock, events
  * under aer_lock, logs and counters under log_lock.  Host memory is never
- * touched with a lock held (host_write may sleep).
+ * touched with a lock held (host_write may sleep), and only through
+ * nepf_host_read/write/irq(), which check the generation (ctrl.h).
  */
 #include "ctrl.h"
 #include "io-cmd.h"
@@ -17,6 +18,7 @@
 /* A completion waiting for room in its CQ. */
 struct nepf_cqe_wait {
 	struct nepf_cqe_wait *next;
+	u32 gen;
 	u16 sqid;
 	u16 cid;
 	u16 status;
@@ -64,10 +66,71 @@ void nepf_ctrl_fatal(struct nepf_ctrl *ctrl, const char *why)
 	nepf_regs_set_fatal(ctrl);
 }
 
+/* ---- host access: nothing of an older generation reaches the host ---- */
+
+void nepf_ctrl_cut(struct nepf_ctrl *ctrl)
+{
+	unsigned long flags;
+
+	nepf_lock(&ctrl->lock, flags);
+	WRITE_ONCE(ctrl->gen, ctrl->gen + 1);
+	nepf_unlock(&ctrl->lock, flags);
+}
+
+static int host_stale(struct nepf_ctrl *ctrl)
+{
+	unsigned long flags;
+
+	nepf_lock(&ctrl->log_lock, flags);
+	ctrl->nr_stale++;
+	nepf_unlock(&ctrl->log_lock, flags);
+	return -ESTALE;
+}
+
+/*
+ * An access that fails while the generation changes failed because of
+ * the cut (a lost link aborts transfers): -ESTALE too, so that callers
+ * do not take it for a controller fault.
+ */
+static int host_result(struct nepf_ctrl *ctrl, u32 gen, int ret)
+{
+	if (ret && !nepf_gen_live(ctrl, gen))
+		return host_stale(ctrl);
+	return ret;
+}
+
+int nepf_host_read(struct nepf_ctrl *ctrl, u32 gen, u64 pci_addr, void *buf,
+		   size_t len)
+{
+	if (!nepf_gen_live(ctrl, gen))
+		return host_stale(ctrl);
+	return host_result(ctrl, gen,
+			   ctrl->env->host_read(ctrl, pci_addr, buf, len));
+}
+
+int nepf_host_write(struct nepf_ctrl *ctrl, u32 gen, u64 pci_addr,
+		    const void *buf, size_t len)
+{
+	if (!nepf_gen_live(ctrl, gen))
+		return host_stale(ctrl);
+	return host_result(ctrl, gen,
+			   ctrl->env->host_write(ctrl, pci_addr, buf, len));
+}
+
+int nepf_host_irq(struct nepf_ctrl *ctrl, u32 gen, u16 vector)
+{
+	if (!nepf_gen_live(ctrl, gen))
+		return host_stale(ctrl);
+	return host_result(ctrl, gen, ctrl->env->raise_irq(ctrl, vector));
+}
+
 void nepf_ctrl_reset(struct nepf_ctrl *ctrl)
 {
 	unsigned long flags;
 	unsigned int qid;
+
+	/* Whatever still runs belongs to the controller being reset. */
+	nepf_ctrl_cut(ctrl);
 
 	/* Normally the environment dropped them while quiescing. */
 	nepf_inject_drop_held(ctrl);
@@ -125,19 +188,26 @@ u32 nepf_sq_pending(struct nepf_ctrl *ctrl, struct nepf_sq *sq)
 
 int nepf_sq_fetch(struct nepf_ctrl *ctrl, struct nepf_sq *sq, struct nepf_cmd *cmd)
 {
+	u32 gen = READ_ONCE(sq->gen);
 	unsigned long flags;
 	u64 addr;
+	int ret;
 
-	if (!READ_ONCE(sq->valid) || READ_ONCE(ctrl->state) != NEPF_CTRL_LIVE)
+	if (!READ_ONCE(sq->valid) || READ_ONCE(ctrl->state) != NEPF_CTRL_LIVE ||
+	    !nepf_gen_live(ctrl, gen))
 		return -EAGAIN;
 	if (!nepf_sq_pending(ctrl, sq))
 		return -EAGAIN;
 	addr = sq->pci_addr + (u64)sq->head * NVME_SQE_SIZE;
-	if (ctrl->env->host_read(ctrl, addr, &cmd->sqe, sizeof(cmd->sqe))) {
+	ret = nepf_host_read(ctrl, gen, addr, &cmd->sqe, sizeof(cmd->sqe));
+	if (ret == -ESTALE)
+		return -EAGAIN;		/* cut meanwhile: nothing fetched */
+	if (ret) {
 		nepf_ctrl_fatal(ctrl, "cannot read a submission queue entry");
 		return -EIO;
 	}
 	cmd->ctrl = ctrl;
+	cmd->gen = gen;
 	cmd->sqid = sq->qid;
 	cmd->cqid = sq->cqid;
 	cmd->status = NVME_SC_SUCCESS;
@@ -240,8 +310,8 @@ bool nepf_irq_coalesce(struct nepf_ctrl *ctrl, struct nepf_cq *cq, u64 now)
 }
 
 /* Write one CQE into slot @slot with phase @phase, then maybe interrupt. */
-static int cq_write(struct nepf_ctrl *ctrl, struct nepf_cq *cq, u16 slot,
-		    u8 phase, struct nvme_cqe *cqe, u16 status)
+static int cq_write(struct nepf_ctrl *ctrl, u32 gen, struct nepf_cq *cq,
+		    u16 slot, u8 phase, struct nvme_cqe *cqe, u16 status)
 {
 	unsigned long flags;
 	bool raise;
@@ -249,10 +319,11 @@ static int cq_write(struct nepf_ctrl *ctrl, struct nepf_cq *cq, u16 slot,
 	int ret;
 
 	cqe->status = cpu_to_le16(NVME_CQE_STATUS(status, phase));
-	ret = ctrl->env->host_write(ctrl, cq->pci_addr + (u64)slot * NVME_CQE_SIZE,
-				    cqe, sizeof(*cqe));
+	ret = nepf_host_write(ctrl, gen, cq->pci_addr + (u64)slot * NVME_CQE_SIZE,
+			      cqe, sizeof(*cqe));
 	if (ret) {
-		nepf_ctrl_fatal(ctrl, "cannot write a completion queue entry");
+		if (ret != -ESTALE)
+			nepf_ctrl_fatal(ctrl, "cannot write a completion queue entry");
 		return ret;
 	}
 	nepf_lock(&cq->lock, flags);
@@ -260,7 +331,7 @@ static int cq_write(struct nepf_ctrl *ctrl, struct nepf_cq *cq, u16 slot,
 	vector = cq->vector;
 	nepf_unlock(&cq->lock, flags);
 	if (raise)
-		ctrl->env->raise_irq(ctrl, vector);
+		nepf_host_irq(ctrl, gen, vector);
 	return 0;
 }
 
@@ -293,7 +364,11 @@ static void report_bad_cq_doorbell(struct nepf_ctrl *ctrl, bool bad_db)
 			      NVME_AER_ERROR_INVALID_DB_VAL, NVME_LOG_ERROR);
 }
 
-int nepf_cq_post(struct nepf_ctrl *ctrl, u16 cqid, u16 sqid, u16 cid,
+/*
+ * @gen: the generation of the command (or of the queue, for completions
+ * without a command); a stale one posts nothing.
+ */
+int nepf_cq_post(struct nepf_ctrl *ctrl, u32 gen, u16 cqid, u16 sqid, u16 cid,
 		 u16 status, u32 result)
 {
 	struct nepf_cqe_wait *w = NULL;
@@ -310,6 +385,11 @@ int nepf_cq_post(struct nepf_ctrl *ctrl, u16 cqid, u16 sqid, u16 cid,
 	cq = &ctrl->cq[cqid];
 	for (;;) {
 		nepf_lock(&cq->lock, flags);
+		if (cq->gen != gen || !nepf_gen_live(ctrl, gen)) {
+			nepf_unlock(&cq->lock, flags);
+			nepf_free(w);
+			return host_stale(ctrl);
+		}
 		if (!cq->valid) {
 			nepf_unlock(&cq->lock, flags);
 			nepf_free(w);
@@ -325,6 +405,7 @@ int nepf_cq_post(struct nepf_ctrl *ctrl, u16 cqid, u16 sqid, u16 cid,
 				nepf_ctrl_fatal(ctrl, "the host does not consume its CQ");
 				return -ENOSPC;
 			}
+			w->gen = gen;
 			w->sqid = sqid;
 			w->cid = cid;
 			w->status = status;
@@ -353,7 +434,7 @@ int nepf_cq_post(struct nepf_ctrl *ctrl, u16 cqid, u16 sqid, u16 cid,
 	report_bad_cq_doorbell(ctrl, bad_db);
 
 	cq_fill(ctrl, &cqe, sqid, cid, result);
-	ret = cq_write(ctrl, cq, slot, phase, &cqe, status);
+	ret = cq_write(ctrl, gen, cq, slot, phase, &cqe, status);
 	return ret;
 }
 
@@ -384,7 +465,7 @@ static void cq_flush_waiting(struct nepf_ctrl *ctrl, struct nepf_cq *cq)
 		nepf_unlock(&cq->lock, flags);
 
 		cq_fill(ctrl, &cqe, w->sqid, w->cid, w->result);
-		cq_write(ctrl, cq, slot, phase, &cqe, w->status);
+		cq_write(ctrl, w->gen, cq, slot, phase, &cqe, w->status);
 		nepf_free(w);
 	}
 }
@@ -533,6 +614,11 @@ static void sq_done(struct nepf_ctrl *ctrl, struct nepf_cmd *cmd, bool posted,
 	nepf_lock(&ctrl->lock, flags);
 	if (posted)
 		nepf_stats_add(&ctrl->sq_stats[cmd->sqid], cmd, lat_ns);
+	/* The SQ it came from may be gone: a new one is not ours to count. */
+	if (sq->gen != cmd->gen) {
+		nepf_unlock(&ctrl->lock, flags);
+		return;
+	}
 	if (sq->inflight)
 		sq->inflight--;
 	if (sq->deleting && !sq->inflight) {
@@ -543,7 +629,7 @@ static void sq_done(struct nepf_ctrl *ctrl, struct nepf_cmd *cmd, bool posted,
 	}
 	nepf_unlock(&ctrl->lock, flags);
 	if (deleted)
-		nepf_cq_post(ctrl, 0, 0, cid, NVME_SC_SUCCESS, 0);
+		nepf_cq_post(ctrl, cmd->gen, 0, 0, cid, NVME_SC_SUCCESS, 0);
 }
 
 void nepf_cmd_complete(struct nepf_cmd *cmd)
@@ -556,12 +642,18 @@ void nepf_cmd_complete(struct nepf_cmd *cmd)
 	if (posted) {
 		lat_ns = nepf_now_ns() - cmd->start_ns;
 		trace_nvme_epf_cmd_done(cmd, lat_ns);
+	}
+	/*
+	 * Fetched before a cut: the host that sent it is gone or reset and
+	 * will see neither a completion nor a log entry of it.
+	 */
+	if (posted && nepf_gen_live(ctrl, cmd->gen)) {
 		if (cmd->status)
 			log_error(ctrl, cmd);
 		if (sqid)
 			smart_account(ctrl, cmd);
-		nepf_cq_post(ctrl, cmd->cqid, sqid, cmd->sqe.cid, cmd->status,
-			     cmd->result);
+		nepf_cq_post(ctrl, cmd->gen, cmd->cqid, sqid, cmd->sqe.cid,
+			     cmd->status, cmd->result);
 	}
 	if (sqid <= NEPF_MAX_IO_QUEUES)
 		sq_done(ctrl, cmd, posted, lat_ns);
@@ -596,7 +688,8 @@ static void aen_dispatch(struct nepf_ctrl *ctrl)
 		memmove(ctrl->aen_queue, ctrl->aen_queue + 1,
 			ctrl->nr_aen * sizeof(ctrl->aen_queue[0]));
 		nepf_unlock(&ctrl->aer_lock, flags);
-		nepf_cq_post(ctrl, 0, 0, cid, NVME_SC_SUCCESS, result);
+		nepf_cq_post(ctrl, READ_ONCE(ctrl->cq[0].gen), 0, 0, cid,
+			     NVME_SC_SUCCESS, result);
 	}
 }
 

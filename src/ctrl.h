@@ -75,6 +75,16 @@ struct nepf_env_ops {
 	void (*exec_later)(struct nepf_ctrl *ctrl, struct nepf_cmd *cmd);
 };
 
+/*
+ * Host accesses of the core: the environment's operations, refused with
+ * -ESTALE unless @gen is still the controller's generation.
+ */
+int nepf_host_read(struct nepf_ctrl *ctrl, u32 gen, u64 pci_addr, void *buf,
+		   size_t len);
+int nepf_host_write(struct nepf_ctrl *ctrl, u32 gen, u64 pci_addr,
+		    const void *buf, size_t len);
+int nepf_host_irq(struct nepf_ctrl *ctrl, u32 gen, u16 vector);
+
 /* Identity and limits, set by configfs before the function starts. */
 struct nepf_ctrl_config {
 	char model[41];
@@ -118,6 +128,7 @@ struct nepf_seglist {
 	struct nepf_seg seg[NEPF_MAX_SEGS];
 	unsigned int nr;
 	u32 total;
+	u32 gen;		/* controller generation of the addresses */
 };
 
 enum nepf_dir { NEPF_DIR_NONE, NEPF_DIR_TO_HOST, NEPF_DIR_FROM_HOST };
@@ -133,6 +144,7 @@ struct nepf_cq {
 	bool irq_enabled;
 	u16 vector;
 	u16 nr_sqs;		/* SQs completing here (deletion order) */
+	u32 gen;		/* controller generation it was created in */
 	u64 pci_addr;
 	/* interrupt coalescing state (core.c decides, irq.c flushes on time) */
 	u16 pending;		/* completions since the last interrupt */
@@ -151,6 +163,7 @@ struct nepf_sq {
 	u16 tail;		/* last tail the host wrote to its doorbell */
 	u16 cqid;
 	u8 prio;
+	u32 gen;		/* controller generation it was created in */
 	u64 pci_addr;
 	u64 nr_cmds;		/* commands fetched, for status/stats */
 	u32 inflight;		/* fetched, not yet completed (ctrl->lock) */
@@ -162,6 +175,7 @@ struct nepf_sq {
 /* One command, from fetch to completion. */
 struct nepf_cmd {
 	struct nepf_ctrl *ctrl;
+	u32 gen;		/* controller generation it was fetched in */
 	u16 sqid;
 	u16 cqid;
 	struct nvme_sqe sqe;
@@ -237,7 +251,18 @@ struct nepf_ctrl {
 	u32 intm_pending;		/* masked messages that fired meanwhile */
 	nepf_lock_t intm_lock;		/* intms (writes), intm_pending */
 	u32 page_size;			/* from CC.MPS */
-	nepf_lock_t lock;		/* SQ inflight/deleting, AER state */
+	nepf_lock_t lock;		/* SQ inflight/deleting, gen changes */
+	/*
+	 * Generation: a new one at every enable (CC.EN 0 -> 1) and whenever
+	 * the host is lost or reset (nepf_ctrl_cut()).  Queues, commands and
+	 * data pointers carry the generation they belong to; a host access
+	 * (DMA or window read/write, CQE, interrupt) of an older generation
+	 * fails at once, without touching the host: after a link loss,
+	 * PERST#, CC.EN = 0 or a function stop, the host may already have
+	 * freed or reused that memory.
+	 */
+	u32 gen;
+	u64 nr_stale;			/* host accesses refused as stale */
 
 	struct nepf_sq sq[NEPF_MAX_IO_QUEUES + 1];	/* [0] = admin */
 	struct nepf_cq cq[NEPF_MAX_IO_QUEUES + 1];
@@ -311,10 +336,21 @@ struct nepf_ctrl {
  * invalid tail doorbell counts as no new entries and is reported by AEN),
  * or -EIO when the SQE cannot be read from the host (CSTS.CFS is set).
  * nepf_sq_pending() also posts completions that waited for CQ room.
+ * nepf_ctrl_cut(): the host is gone or resets the controller (link down,
+ * PERST#, CC.EN = 0, function stop): from now on nothing fetched before
+ * touches host memory.  Any context, never sleeps; the environment then
+ * quiesces and calls nepf_ctrl_reset() as usual.
  */
 int nepf_ctrl_init(struct nepf_ctrl *ctrl, void *bar, size_t bar_size,
 		   const struct nepf_env_ops *env);
 void nepf_ctrl_reset(struct nepf_ctrl *ctrl);	/* tear down all queues */
+void nepf_ctrl_cut(struct nepf_ctrl *ctrl);
+
+static inline bool nepf_gen_live(struct nepf_ctrl *ctrl, u32 gen)
+{
+	return READ_ONCE(ctrl->gen) == gen;
+}
+
 int nepf_sq_fetch(struct nepf_ctrl *ctrl, struct nepf_sq *sq, struct nepf_cmd *cmd);
 u32 nepf_sq_pending(struct nepf_ctrl *ctrl, struct nepf_sq *sq);
 void nepf_cmd_exec(struct nepf_cmd *cmd);
@@ -326,7 +362,7 @@ void nepf_stats_add(struct nepf_io_stats *s, const struct nepf_cmd *cmd,
 		    u64 lat_ns);
 void nepf_ctrl_fatal(struct nepf_ctrl *ctrl, const char *why);
 /* Post a CQE without a command object (AER, deferred deletions). */
-int nepf_cq_post(struct nepf_ctrl *ctrl, u16 cqid, u16 sqid, u16 cid,
+int nepf_cq_post(struct nepf_ctrl *ctrl, u32 gen, u16 cqid, u16 sqid, u16 cid,
 		 u16 status, u32 result);
 /* Post completions queued while their CQ was full; call from the poll loop. */
 void nepf_ctrl_flush_waiting(struct nepf_ctrl *ctrl);
@@ -402,10 +438,11 @@ struct nepf_xfer_limits {
 	u32 page_size;		/* CC.MPS page size */
 	u32 max_len;		/* MDTS in bytes, 0 = no limit */
 	bool sgl;		/* SGLs accepted */
+	u32 gen;		/* generation of the command (host accesses) */
 };
 
-u16 nepf_map_data(struct nepf_ctrl *ctrl, const struct nvme_sqe *sqe, u32 len,
-		  struct nepf_seglist *out);
+u16 nepf_map_data(struct nepf_ctrl *ctrl, u32 gen, const struct nvme_sqe *sqe,
+		  u32 len, struct nepf_seglist *out);
 
 /* admin-cmd.c, io-cmd.c */
 void nepf_admin_exec(struct nepf_cmd *cmd);

@@ -93,7 +93,7 @@ static u16 io_map(struct nepf_cmd *cmd, u32 len)
 	default:
 		cmd->dir = NEPF_DIR_NONE;
 	}
-	return nepf_map_data(cmd->ctrl, &cmd->sqe, len, cmd->segs);
+	return nepf_map_data(cmd->ctrl, cmd->gen, &cmd->sqe, len, cmd->segs);
 }
 
 static void io_setup(struct nepf_cmd *cmd, enum nepf_io_op op, u64 pos, u32 len)
@@ -419,7 +419,7 @@ static u16 io_compare(struct nepf_cmd *cmd)
 
 		for (; left && !status; left -= n, addr += n, ours += n) {
 			n = min(left, chunk);
-			if (ctrl->env->host_read(ctrl, addr, theirs, n))
+			if (nepf_host_read(ctrl, cmd->gen, addr, theirs, n))
 				status = NVME_SC_DATA_XFER_ERROR;
 			else if (memcmp(ours, theirs, n))
 				status = NVME_SC_COMPARE_FAILED | NVME_STATUS_DNR;

@@ -87,6 +87,7 @@ static bool sqe_writes_to_host(const struct nvme_sqe *sqe)
  */
 struct fetch {
 	struct nepf_ctrl *ctrl;
+	u32 gen;
 	void *buf;
 };
 
@@ -97,7 +98,7 @@ static u16 fetch(struct fetch *f, u64 addr, u32 len, void **data)
 		if (!f->buf)
 			return NVME_SC_INTERNAL;
 	}
-	if (f->ctrl->env->host_read(f->ctrl, addr, f->buf, len))
+	if (nepf_host_read(f->ctrl, f->gen, addr, f->buf, len))
 		return NVME_SC_DATA_XFER_ERROR;
 	*data = f->buf;
 	return NVME_SC_SUCCESS;
@@ -297,12 +298,13 @@ u16 nepf_map_data_lim(struct nepf_ctrl *ctrl, const struct nvme_sqe *sqe,
 		      u32 len, const struct nepf_xfer_limits *lim,
 		      struct nepf_seglist *out)
 {
-	struct fetch f = { .ctrl = ctrl };
+	struct fetch f = { .ctrl = ctrl, .gen = lim->gen };
 	u8 psdt = nvme_sqe_psdt(sqe);
 	u32 ps = lim->page_size;
 	u16 status;
 
 	seglist_init(out);
+	out->gen = lim->gen;
 	if (lim->max_len && len > lim->max_len)
 		return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
 	/* The core only runs with a power-of-two page of at least 4 KiB. */
@@ -341,21 +343,24 @@ static void xfer_limits(struct nepf_ctrl *ctrl, bool sgl,
 	lim->sgl = sgl;
 }
 
-u16 nepf_map_data(struct nepf_ctrl *ctrl, const struct nvme_sqe *sqe, u32 len,
-		  struct nepf_seglist *out)
+u16 nepf_map_data(struct nepf_ctrl *ctrl, u32 gen, const struct nvme_sqe *sqe,
+		  u32 len, struct nepf_seglist *out)
 {
 	struct nepf_xfer_limits lim;
 
 	xfer_limits(ctrl, ctrl->cfg.sgl, &lim);
+	lim.gen = gen;
 	return nepf_map_data_lim(ctrl, sqe, len, &lim, out);
 }
 
-u16 nepf_map_admin_data(struct nepf_ctrl *ctrl, const struct nvme_sqe *sqe,
-			u32 len, struct nepf_seglist *out)
+u16 nepf_map_admin_data(struct nepf_ctrl *ctrl, u32 gen,
+			const struct nvme_sqe *sqe, u32 len,
+			struct nepf_seglist *out)
 {
 	struct nepf_xfer_limits lim;
 
 	xfer_limits(ctrl, false, &lim);
+	lim.gen = gen;
 	return nepf_map_data_lim(ctrl, sqe, len, &lim, out);
 }
 
@@ -372,9 +377,9 @@ static u16 seglist_copy(struct nepf_ctrl *ctrl, const struct nepf_seglist *sl,
 		if (s->addr == NEPF_SEG_BITBUCKET)
 			continue;
 		if (to_host)
-			ret = ctrl->env->host_write(ctrl, s->addr, buf, s->len);
+			ret = nepf_host_write(ctrl, sl->gen, s->addr, buf, s->len);
 		else
-			ret = ctrl->env->host_read(ctrl, s->addr, buf, s->len);
+			ret = nepf_host_read(ctrl, sl->gen, s->addr, buf, s->len);
 		if (ret)
 			return NVME_SC_DATA_XFER_ERROR;
 	}

@@ -23,13 +23,14 @@
 u16 nepf_map_data_lim(struct nepf_ctrl *ctrl, const struct nvme_sqe *sqe,
 		      u32 len, const struct nepf_xfer_limits *lim,
 		      struct nepf_seglist *out);
-u16 nepf_map_admin_data(struct nepf_ctrl *ctrl, const struct nvme_sqe *sqe,
-			u32 len, struct nepf_seglist *out);
+u16 nepf_map_admin_data(struct nepf_ctrl *ctrl, u32 gen,
+			const struct nvme_sqe *sqe, u32 len,
+			struct nepf_seglist *out);
 
 /*
  * Copy between a local buffer and the host memory a seglist describes
- * (bit-bucket segments are skipped).  Return an NVMe status: success or
- * Data Transfer Error.
+ * (bit-bucket segments are skipped), if its generation is still live.
+ * Return an NVMe status: success or Data Transfer Error.
  */
 u16 nepf_seglist_from_host(struct nepf_ctrl *ctrl,
 			   const struct nepf_seglist *sl, void *buf);

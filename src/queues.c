@@ -12,9 +12,11 @@
 
 #define DNR	NVME_STATUS_DNR
 
-static void cq_init(struct nepf_cq *cq, u16 qid, u16 size, u64 addr,
-		    bool irq, u16 vector)
+/* New queues belong to the controller's current generation. */
+static void cq_init(struct nepf_ctrl *ctrl, struct nepf_cq *cq, u16 qid,
+		    u16 size, u64 addr, bool irq, u16 vector)
 {
+	cq->gen = READ_ONCE(ctrl->gen);
 	cq->qid = qid;
 	cq->size = size;
 	cq->head = 0;
@@ -32,9 +34,10 @@ static void cq_init(struct nepf_cq *cq, u16 qid, u16 size, u64 addr,
 	cq->stray_db = 0;
 }
 
-static void sq_init(struct nepf_sq *sq, u16 qid, u16 size, u64 addr, u16 cqid,
-		    u8 prio)
+static void sq_init(struct nepf_ctrl *ctrl, struct nepf_sq *sq, u16 qid,
+		    u16 size, u64 addr, u16 cqid, u8 prio)
 {
+	sq->gen = READ_ONCE(ctrl->gen);
 	sq->qid = qid;
 	sq->size = size;
 	sq->head = 0;
@@ -56,11 +59,11 @@ void nepf_queues_setup_admin(struct nepf_ctrl *ctrl, u32 aqa, u64 asq, u64 acq)
 	nepf_regs_clear_doorbell(ctrl, 0, false);
 	nepf_regs_clear_doorbell(ctrl, 0, true);
 	nepf_lock(&ctrl->cq[0].lock, flags);
-	cq_init(&ctrl->cq[0], 0, NVME_AQA_ACQS(aqa) + 1, acq, true, 0);
+	cq_init(ctrl, &ctrl->cq[0], 0, NVME_AQA_ACQS(aqa) + 1, acq, true, 0);
 	ctrl->cq[0].nr_sqs = 1;
 	WRITE_ONCE(ctrl->cq[0].valid, true);
 	nepf_unlock(&ctrl->cq[0].lock, flags);
-	sq_init(&ctrl->sq[0], 0, NVME_AQA_ASQS(aqa) + 1, asq, 0, 0);
+	sq_init(ctrl, &ctrl->sq[0], 0, NVME_AQA_ASQS(aqa) + 1, asq, 0, 0);
 	WRITE_ONCE(ctrl->sq[0].valid, true);
 }
 
@@ -74,7 +77,7 @@ void nepf_queues_teardown(struct nepf_ctrl *ctrl)
 		nepf_regs_clear_doorbell(ctrl, qid, false);
 		nepf_regs_clear_doorbell(ctrl, qid, true);
 		WRITE_ONCE(ctrl->sq[qid].valid, false);
-		sq_init(&ctrl->sq[qid], qid, 0, 0, 0, 0);
+		sq_init(ctrl, &ctrl->sq[qid], qid, 0, 0, 0, 0);
 		nepf_lock(&ctrl->cq[qid].lock, flags);
 		WRITE_ONCE(ctrl->cq[qid].valid, false);
 		nepf_unlock(&ctrl->cq[qid].lock, flags);
@@ -141,7 +144,8 @@ u16 nepf_queue_create_cq(struct nepf_ctrl *ctrl, const struct nvme_sqe *sqe)
 
 	nepf_regs_clear_doorbell(ctrl, qid, true);
 	nepf_lock(&cq->lock, flags);
-	cq_init(cq, qid, (dw10 >> 16) + 1, nvme_sqe_prp1(sqe), ien, ien ? iv : 0);
+	cq_init(ctrl, cq, qid, (dw10 >> 16) + 1, nvme_sqe_prp1(sqe), ien,
+		ien ? iv : 0);
 	WRITE_ONCE(cq->valid, true);
 	nepf_unlock(&cq->lock, flags);
 	return NVME_SC_SUCCESS;
@@ -169,7 +173,7 @@ u16 nepf_queue_create_sq(struct nepf_ctrl *ctrl, const struct nvme_sqe *sqe)
 
 	/* Only the SQ tail doorbell: the CQ with the same id may be in use. */
 	nepf_regs_clear_doorbell(ctrl, qid, false);
-	sq_init(sq, qid, (dw10 >> 16) + 1, nvme_sqe_prp1(sqe), cqid,
+	sq_init(ctrl, sq, qid, (dw10 >> 16) + 1, nvme_sqe_prp1(sqe), cqid,
 		(dw11 & NVME_SQ_PRIO_MASK) >> NVME_SQ_PRIO_SHIFT);
 	nepf_lock(&ctrl->lock, flags);
 	ctrl->cq[cqid].nr_sqs++;

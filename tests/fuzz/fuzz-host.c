@@ -16,6 +16,28 @@ __attribute__((weak)) u32 nepf_ctrl_max_xfer(const struct nepf_ctrl *ctrl)
 	return ctrl->cfg.mdts_kb * 1024;
 }
 
+/*
+ * Host accesses for targets that do not link the core (core.c has the
+ * real ones); the controller is never cut here, so the generation only
+ * has to match.
+ */
+__attribute__((weak)) int nepf_host_read(struct nepf_ctrl *ctrl, u32 gen,
+					 u64 pci_addr, void *buf, size_t len)
+{
+	if (gen != ctrl->gen)
+		fuzz_fail("host read of a stale generation");
+	return ctrl->env->host_read(ctrl, pci_addr, buf, len);
+}
+
+__attribute__((weak)) int nepf_host_write(struct nepf_ctrl *ctrl, u32 gen,
+					  u64 pci_addr, const void *buf,
+					  size_t len)
+{
+	if (gen != ctrl->gen)
+		fuzz_fail("host write of a stale generation");
+	return ctrl->env->host_write(ctrl, pci_addr, buf, len);
+}
+
 void fuzz_fail(const char *what)
 {
 	fprintf(stderr, "fuzz invariant broken: %s\n", what);

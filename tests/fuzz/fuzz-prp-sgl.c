@@ -51,6 +51,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 
 	if (size < HDR)
 		return 0;
+	lim.gen = ctrl.gen;
 	lim.sgl = data[0] & 1;
 	lim.page_size = 4096U << ((data[0] >> 1) & 3);
 	len = fuzz_le32(data + 1) & ((4U << 20) - 1);

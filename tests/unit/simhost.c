@@ -302,6 +302,28 @@ void sim_disable(struct sim *s)
 	memset(s->q, 0, sizeof(s->q));
 }
 
+/*
+ * One usable CQ slot while the host's head stays at 0: all but the first
+ * completion wait in the core (cq[0].nr_wait).
+ */
+int sim_admin_cq_backlog(struct sim *s, unsigned int n)
+{
+	struct nvme_sqe sqe;
+	unsigned int i;
+
+	if (sim_enable_cc(s, 8, 2, (NVME_SQES << NVME_CC_IOSQES_SHIFT) |
+				   (NVME_CQES << NVME_CC_IOCQES_SHIFT)))
+		return -EIO;
+	for (i = 0; i < n; i++) {
+		sim_sqe(&sqe, nvme_admin_get_features);
+		sqe.cdw10 = cpu_to_le32(NVME_FEAT_ARBITRATION);
+		if (sim_submit(s, 0, &sqe))
+			return -EIO;
+	}
+	sim_run(s);
+	return 0;
+}
+
 void sim_sqe(struct nvme_sqe *sqe, u8 opcode)
 {
 	memset(sqe, 0, sizeof(*sqe));

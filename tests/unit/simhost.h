@@ -91,6 +91,8 @@ u16 sim_set_feature(struct sim *s, u8 fid, u32 dw11, u32 *result);
 u16 sim_create_cq(struct sim *s, u16 qid, u16 entries, bool ien, u16 iv);
 u16 sim_create_sq(struct sim *s, u16 qid, u16 entries, u16 cqid);
 u16 sim_delete_q(struct sim *s, u8 opcode, u16 qid);
+/* Enable with a 2-entry admin CQ, submit @n Get Features and run them. */
+int sim_admin_cq_backlog(struct sim *s, unsigned int n);
 /* Set Features Number of Queues, then CQ + SQ pairs 1..@n of @entries. */
 int sim_create_io_queues(struct sim *s, u16 n, u16 entries);
 

@@ -250,7 +250,7 @@ UNIT_TEST(prp_len_zero_and_mdts)
 		 NVME_SC_INVALID_FIELD | DNR);
 	/* nepf_map_data() takes MDTS from the configuration (128 KiB). */
 	s->ctrl.page_size = PG;
-	CHECK_EQ(nepf_map_data(&s->ctrl, &sqe, 128 * 1024 + 512, &sl),
+	CHECK_EQ(nepf_map_data(&s->ctrl, s->ctrl.gen, &sqe, 128 * 1024 + 512, &sl),
 		 NVME_SC_INVALID_FIELD | DNR);
 	sim_free(s);
 }
@@ -266,15 +266,15 @@ UNIT_TEST(prp_psdt)
 	sqe.dptr.sgl.addr = cpu_to_le64(0x10000000);
 	sqe.dptr.sgl.length = cpu_to_le32(512);
 	sqe.flags |= NVME_CMD_PSDT_RESERVED;
-	CHECK_EQ(nepf_map_data(&s->ctrl, &sqe, 512, &sl), NVME_SC_INVALID_FIELD | DNR);
+	CHECK_EQ(nepf_map_data(&s->ctrl, s->ctrl.gen, &sqe, 512, &sl), NVME_SC_INVALID_FIELD | DNR);
 	sqe.flags &= ~NVME_CMD_PSDT_MASK;
 	sqe.flags |= NVME_CMD_PSDT_SGL_MPTR_SGL;
-	CHECK_EQ(nepf_map_data(&s->ctrl, &sqe, 512, &sl), 0);
+	CHECK_EQ(nepf_map_data(&s->ctrl, s->ctrl.gen, &sqe, 512, &sl), 0);
 	/* Admin commands never take SGLs; I/O only when configured. */
-	CHECK_EQ(nepf_map_admin_data(&s->ctrl, &sqe, 512, &sl),
+	CHECK_EQ(nepf_map_admin_data(&s->ctrl, s->ctrl.gen, &sqe, 512, &sl),
 		 NVME_SC_INVALID_FIELD | DNR);
 	s->ctrl.cfg.sgl = false;
-	CHECK_EQ(nepf_map_data(&s->ctrl, &sqe, 512, &sl), NVME_SC_INVALID_FIELD | DNR);
+	CHECK_EQ(nepf_map_data(&s->ctrl, s->ctrl.gen, &sqe, 512, &sl), NVME_SC_INVALID_FIELD | DNR);
 	sim_free(s);
 }
 

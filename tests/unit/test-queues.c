@@ -143,19 +143,11 @@ UNIT_TEST(queue_cq_wrap_phase)
 static void cq_full_test(bool no_flush)
 {
 	struct sim *s = sim_new(NULL);
-	struct nvme_sqe sqe;
 	struct nvme_cqe cqe;
 	unsigned int i;
 
 	s->no_flush = no_flush;
-	CHECK_EQ(sim_enable_cc(s, 8, 2, (NVME_SQES << NVME_CC_IOSQES_SHIFT) |
-					(NVME_CQES << NVME_CC_IOCQES_SHIFT)), 0);
-	for (i = 0; i < 3; i++) {
-		sim_sqe(&sqe, nvme_admin_get_features);
-		sqe.cdw10 = cpu_to_le32(NVME_FEAT_ARBITRATION);
-		CHECK_EQ(sim_submit(s, 0, &sqe), 0);
-	}
-	sim_run(s);
+	CHECK_EQ(sim_admin_cq_backlog(s, 3), 0);
 	/* 2 entries: one usable slot while the host's head stays at 0 */
 	CHECK_EQ(s->ctrl.cq[0].nr_wait, 2);
 	CHECK_EQ(s->nr_released, 3);		/* commands are not kept */
