@@ -16,6 +16,10 @@
  * address the host never mapped, and a window read of it returns all-ones
  * (an Unsupported Request) without any error the function can see, so the
  * command would complete successfully with wrong data.
+ * Once the link is lost (nepf_dma_link_lost()), transfers fail at once and
+ * those waiting for their DMA give up: an eDMA toward a dead link may
+ * never complete, and waiting dma_timeout_ms for each one would keep the
+ * controller from resetting for longer than the host waits (CAP.TO).
  */
 #include <linux/module.h>
 #include <linux/dma-mapping.h>
@@ -64,6 +68,8 @@ static int nepf_win_map(struct nepf_dma *d, u64 pci_addr, size_t len,
 		ret = nepf_epc_mem_map(d->epf, pci_addr, len, map);
 		if (ret != -ENOMEM || time_after(jiffies, deadline))
 			return ret;
+		if (READ_ONCE(d->link_lost))
+			return -ENOLINK;
 		usleep_range(20, 100);
 	}
 }
@@ -79,6 +85,10 @@ static int nepf_mmio_xfer(struct nepf_dma *d, u64 pci_addr, void *buf,
 	if (down_interruptible(&d->windows))
 		return -EINTR;
 	while (len) {
+		if (READ_ONCE(d->link_lost)) {
+			ret = -ENOLINK;
+			break;
+		}
 		chunk = min(len, d->win_chunk);
 		/* The window may cover less than asked: map.pci_size. */
 		ret = nepf_win_map(d, pci_addr, chunk, &map);
@@ -145,16 +155,27 @@ static void nepf_dma_done(void *arg)
 	complete(arg);
 }
 
-/* One physically contiguous piece: @addr is mapped on the channel. */
-static int nepf_dma_one(struct dma_chan *chan, u64 pci_addr, dma_addr_t addr,
-			size_t len, enum dma_transfer_direction dir)
+/*
+ * One physically contiguous piece: @addr is mapped on the channel.  The
+ * channel's completion is completed by the DMA callback or by a link loss.
+ */
+static int nepf_dma_one(struct nepf_dma *d, struct nepf_dma_chan *dc,
+			u64 pci_addr, dma_addr_t addr, size_t len,
+			enum dma_transfer_direction dir)
 {
 	struct dma_slave_config cfg = { .direction = dir };
+	struct dma_chan *chan = dc->chan;
 	struct dma_async_tx_descriptor *desc;
-	DECLARE_COMPLETION_ONSTACK(done);
 	enum dma_status status;
 	dma_cookie_t cookie;
+	unsigned long left;
 	int ret;
+
+	reinit_completion(&dc->done);
+	/* Pairs with nepf_dma_link_lost(): flag first, then complete(). */
+	smp_mb();
+	if (READ_ONCE(d->link_lost))
+		return -ENOLINK;
 
 	if (dir == DMA_DEV_TO_MEM)
 		cfg.src_addr = pci_addr;
@@ -168,16 +189,18 @@ static int nepf_dma_one(struct dma_chan *chan, u64 pci_addr, dma_addr_t addr,
 	if (!desc)
 		return -EIO;
 	desc->callback = nepf_dma_done;
-	desc->callback_param = &done;
+	desc->callback_param = &dc->done;
 	cookie = dmaengine_submit(desc);
 	ret = dma_submit_error(cookie);
 	if (ret)
 		return ret;
 	dma_async_issue_pending(chan);
-	if (!wait_for_completion_timeout(&done, msecs_to_jiffies(dma_timeout_ms))) {
-		/* The callback must not run on our dead stack frame. */
+	left = wait_for_completion_timeout(&dc->done,
+					   msecs_to_jiffies(dma_timeout_ms));
+	if (!left || READ_ONCE(d->link_lost)) {
+		/* No callback of this transfer may run after we return. */
 		dmaengine_terminate_sync(chan);
-		return -ETIMEDOUT;
+		return left ? -ENOLINK : -ETIMEDOUT;
 	}
 	status = dmaengine_tx_status(chan, cookie, NULL);
 	return status == DMA_COMPLETE ? 0 : -EIO;
@@ -228,7 +251,7 @@ static int nepf_dma_xfer(struct nepf_dma *d, u64 pci_addr, void *buf,
 			ret = -ENOMEM;
 			break;
 		}
-		ret = nepf_dma_one(dc->chan, pci_addr, addr, chunk, dir);
+		ret = nepf_dma_one(d, dc, pci_addr, addr, chunk, dir);
 		if (vmem)
 			dma_unmap_page(dev, addr, chunk, ddir);
 		else
@@ -253,6 +276,8 @@ static int nepf_host_xfer(struct nepf_dma *d, u64 pci_addr, void *buf,
 		return 0;
 	if (pci_addr + len < pci_addr)
 		return -EINVAL;	/* wraps around the PCI address space */
+	if (READ_ONCE(d->link_lost))
+		return -ENOLINK;
 	if (nr && len >= dma_min_len) {
 		ret = nepf_dma_xfer(d, pci_addr, buf, len, to_host);
 		if (!ret)
@@ -263,6 +288,24 @@ static int nepf_host_xfer(struct nepf_dma *d, u64 pci_addr, void *buf,
 		return -EIO;
 	}
 	return nepf_mmio_xfer(d, pci_addr, buf, len, to_host);
+}
+
+/*
+ * The link is gone (@lost) or back.  Transfers waiting for their DMA are
+ * woken: they see the flag, terminate the channel and fail.
+ */
+void nepf_dma_link_lost(struct nepf_dma *d, bool lost)
+{
+	unsigned int i;
+
+	WRITE_ONCE(d->link_lost, lost);
+	if (!lost)
+		return;
+	smp_mb();	/* pairs with nepf_dma_one() */
+	for (i = 0; i < d->nr_rx; i++)
+		complete(&d->rx[i].done);
+	for (i = 0; i < d->nr_tx; i++)
+		complete(&d->tx[i].done);
 }
 
 int nepf_dma_from_host(struct nepf_dma *d, u64 pci_addr, void *buf, size_t len)
@@ -303,7 +346,10 @@ int nepf_dma_init(struct nepf_dma *d, struct pci_epf *epf, bool use_dma)
 	for (i = 0; i < NEPF_DMA_CHANS; i++) {
 		mutex_init(&d->rx[i].lock);
 		mutex_init(&d->tx[i].lock);
+		init_completion(&d->rx[i].done);
+		init_completion(&d->tx[i].done);
 	}
+	d->link_lost = false;
 	atomic_set(&d->rr, 0);
 	sema_init(&d->windows, max(max_windows, 1U));
 	atomic64_set(&d->nr_dma, 0);

@@ -183,6 +183,7 @@ static int nepf_epc_deinit_event(struct pci_epf *epf)
 
 	if (!g)
 		return 0;
+	nepf_run_link_lost(g);		/* PERST#: the host is gone */
 	nepf_run_link_down(g);
 	nepf_epc_teardown(g);
 	return 0;
@@ -507,9 +508,15 @@ void nepf_function_stop(struct nepf_function *fn)
 	if (!epf)
 		return;
 	epc = epf->epc;
-	/* The host sees its device go away before the controller does. */
+	/*
+	 * Quiesce first, while the link is still up (nepf_run_stop()); the
+	 * host then sees its device go away, and the controller is torn
+	 * down.  Only we unbind this epf: the glue stays while we run.
+	 */
+	if (fn->glue)
+		nepf_run_stop(fn->glue);
 	pci_epc_stop(epc);
-	pci_epf_unbind(epf);		/* nepf_epf_unbind(): link down, teardown */
+	pci_epf_unbind(epf);		/* nepf_epf_unbind(): teardown */
 	nepf_epc_remove_epf(epc, epf);
 	nepf_own_epf_destroy(epf, epc);
 	fn->own_epf = NULL;

@@ -9,6 +9,7 @@
 
 #include <linux/pci-epc.h>
 #include <linux/pci-epf.h>
+#include <linux/completion.h>
 #include <linux/dmaengine.h>
 #include <linux/semaphore.h>
 #include <linux/workqueue.h>
@@ -24,6 +25,7 @@
 struct nepf_dma_chan {
 	struct dma_chan *chan;
 	struct mutex lock;		/* one transfer: slave config is shared */
+	struct completion done;		/* of the transfer in progress */
 };
 
 struct nepf_dma {
@@ -37,6 +39,7 @@ struct nepf_dma {
 	atomic64_t nr_dma;
 	atomic64_t nr_mmio;
 	atomic64_t nr_errors;
+	bool link_lost;			/* fail at once, stop waiting */
 };
 
 int nepf_dma_init(struct nepf_dma *d, struct pci_epf *epf, bool use_dma);
@@ -44,6 +47,7 @@ void nepf_dma_exit(struct nepf_dma *d);
 int nepf_dma_from_host(struct nepf_dma *d, u64 pci_addr, void *buf, size_t len);
 int nepf_dma_to_host(struct nepf_dma *d, u64 pci_addr, const void *buf,
 		     size_t len);
+void nepf_dma_link_lost(struct nepf_dma *d, bool lost);	/* any context */
 
 /* Interrupts (irq.c). */
 struct nepf_irq {
@@ -103,6 +107,8 @@ struct nepf_glue {
 	atomic_t poll_kick;		/* a command finished: look again */
 	struct work_struct link_work;	/* applies link_want */
 	bool link_want;			/* last link event */
+	atomic_t link_losses;		/* link-down events link_work has not seen */
+	bool stopping;			/* function stop: no link up any more */
 	bool link_up;
 	bool ctrl_live;			/* queues are served */
 	bool polling;			/* cc_work may run */
@@ -122,6 +128,8 @@ void nepf_run_module_exit(void);
 int nepf_run_init(struct nepf_glue *g);
 void nepf_run_exit(struct nepf_glue *g);
 void nepf_run_link_event(struct nepf_glue *g, bool up);	/* any context */
+void nepf_run_link_lost(struct nepf_glue *g);			/* any context */
+void nepf_run_stop(struct nepf_glue *g);
 void nepf_run_link_up(struct nepf_glue *g);
 void nepf_run_link_down(struct nepf_glue *g);		/* may sleep long */
 void nepf_run_detach_ns(struct nepf_glue *g, u32 nsid);

@@ -114,6 +114,7 @@ bool nepf_irq_flush_expired(struct nepf_irq *irq)
 		struct nepf_cq *cq = &ctrl->cq[qid];
 		bool fire = false;
 		u16 vector = 0;
+		u32 gen = 0;
 
 		if (!READ_ONCE(cq->valid) || !READ_ONCE(cq->pending))
 			continue;
@@ -122,14 +123,15 @@ bool nepf_irq_flush_expired(struct nepf_irq *irq)
 			if (now - cq->first_pending_ns >= time_ns) {
 				cq->pending = 0;
 				vector = cq->vector;
+				gen = cq->gen;
 				fire = true;
 			} else {
 				waiting = true;
 			}
 		}
 		nepf_unlock(&cq->lock, flags);
-		if (fire)
-			nepf_irq_raise(irq, vector);
+		if (fire)	/* through the core: not for an older generation */
+			nepf_host_irq(ctrl, gen, vector);
 	}
 	return waiting;
 }

@@ -358,6 +358,13 @@ void nepf_run_link_up(struct nepf_glue *g)
 	if (!g->wq)
 		return;
 	mutex_lock(&g->run_lock);
+	if (READ_ONCE(g->stopping)) {
+		mutex_unlock(&g->run_lock);
+		return;
+	}
+	/* A loss not processed yet keeps transfers failing until it is. */
+	if (!atomic_read(&g->link_losses))
+		nepf_dma_link_lost(&g->dma, false);
 	trace_nvme_epf_link(&g->ctrl, true);
 	WRITE_ONCE(g->link_up, true);
 	WRITE_ONCE(g->polling, true);
@@ -365,23 +372,45 @@ void nepf_run_link_up(struct nepf_glue *g)
 	mutex_unlock(&g->run_lock);
 }
 
+/*
+ * A link-down event followed by link up before this work runs is still a
+ * loss: the host re-enumerates and starts from scratch, so the controller
+ * must be reset first (taking only the last event, a flap went unseen and
+ * old commands completed into the new host's memory).
+ */
 static void nepf_link_work_fn(struct work_struct *work)
 {
 	struct nepf_glue *g = container_of(work, struct nepf_glue, link_work);
 
+	if (atomic_xchg(&g->link_losses, 0) || !READ_ONCE(g->link_want))
+		nepf_run_link_down(g);
 	if (READ_ONCE(g->link_want))
 		nepf_run_link_up(g);
-	else if (READ_ONCE(g->link_up))
-		nepf_run_link_down(g);
+}
+
+/*
+ * The host is unreachable from now on (link down, PERST#): cut the
+ * controller's generation, so that nothing fetched before touches host
+ * memory again, and make transfers in progress give up instead of
+ * waiting for their DMA timeout.  Never sleeps.
+ */
+void nepf_run_link_lost(struct nepf_glue *g)
+{
+	nepf_ctrl_cut(&g->ctrl);
+	nepf_dma_link_lost(&g->dma, true);
+	atomic_inc(&g->link_losses);
 }
 
 /*
  * EPC link events arrive with the EPC's locks held, sometimes from inside
- * an EPC operation: only record them here.  Waiting for commands (which
- * use the EPC to reach the host) happens in link_work.
+ * an EPC operation: only record them here (and cut off the host at once).
+ * Waiting for commands (which use the EPC to reach the host) happens in
+ * link_work.
  */
 void nepf_run_link_event(struct nepf_glue *g, bool up)
 {
+	if (!up)
+		nepf_run_link_lost(g);
 	WRITE_ONCE(g->link_want, up);
 	if (g->wq)
 		queue_work(g->wq, &g->link_work);
@@ -398,6 +427,8 @@ void nepf_run_link_down(struct nepf_glue *g)
 		return;
 	/* link_work, unbind and EPC deinit may all get here at once. */
 	mutex_lock(&g->run_lock);
+	/* Nothing fetched so far may reach the host once this returns. */
+	nepf_ctrl_cut(&g->ctrl);
 	if (READ_ONCE(g->polling)) {	/* else never up, or already down */
 		trace_nvme_epf_link(&g->ctrl, false);
 		WRITE_ONCE(g->link_up, false);
@@ -408,6 +439,18 @@ void nepf_run_link_down(struct nepf_glue *g)
 		nepf_regs_init(&g->ctrl);
 	}
 	mutex_unlock(&g->run_lock);
+}
+
+/*
+ * The function stops (nvme_epf/ flow, before pci_epc_stop()): quiesce
+ * while the link is still there.  On some SoCs a window or DMA access
+ * after the EPC stopped the link is an external abort, and the host's
+ * memory is off limits anyway.  No link up brings it back.
+ */
+void nepf_run_stop(struct nepf_glue *g)
+{
+	WRITE_ONCE(g->stopping, true);
+	nepf_run_link_down(g);
 }
 
 /*
@@ -435,6 +478,7 @@ int nepf_run_init(struct nepf_glue *g)
 
 	atomic_set(&g->inflight, 0);
 	atomic_set(&g->poll_kick, 0);
+	atomic_set(&g->link_losses, 0);
 	init_waitqueue_head(&g->idle_wait);
 	init_waitqueue_head(&g->poll_wait);
 	mutex_init(&g->poll_lock);

@@ -82,6 +82,8 @@ static int stats_show(struct seq_file *m, void *unused)
 	for (i = 0; i < NEPF_MAX_NAMESPACES; i++)
 		if (snap->has_ns[i])
 			stats_line(m, "ns", i + 1, &snap->ns[i]);
+	seq_printf(m, "# host accesses refused as stale (after a link loss, reset or stop): %llu\n",
+		   READ_ONCE(g->ctrl.nr_stale));
 	seq_puts(m, "# latency histogram: commands completed in <1 us, <2, <4, ... <2^n us\n");
 	for (i = 0; i <= NEPF_MAX_IO_QUEUES; i++)
 		if (snap->sq[i].cmds)
