@@ -223,12 +223,30 @@ nepf_down() {
 	nullb_remove
 }
 
+# A namespace the host has (sysfs) but without its /dev node.  After a
+# surprise removal and a quick re-probe, devtmpfs (this guest has no udev)
+# can lose the new node to the old one's late deletion under the same name
+# (seen on 6.12 in 66-linkloss: nvme0 live with nvme0n1 in sysfs, no
+# /dev/nvme0n1 for 50 s).  Do what udev does on the "add" event: make the
+# node from sysfs, and say so.
+nvme_node_repair() {
+	local s n
+	for s in /sys/class/block/nvme[0-9]*n[0-9]*; do
+		n=${s##*/}
+		case $n in *p[0-9]* | *c[0-9]*) continue ;; esac
+		[ -e "/dev/$n" ] || [ ! -r "$s/dev" ] && continue
+		mknod "/dev/$n" b "$(cut -d: -f1 "$s/dev")" "$(cut -d: -f2 "$s/dev")" &&
+			echo "wait_for_nvme: /dev/$n was missing (host has it in sysfs); made it like udev" >&2
+	done
+}
+
 wait_for_nvme() {
 	local secs=${1:-30} i d
 	for ((i = 0; i < secs * 10; i++)); do
 		for d in /dev/nvme[0-9]*n1; do
 			[ -b "$d" ] && { echo "$d"; return 0; }
 		done
+		[ $i -ge 50 ] && nvme_node_repair
 		# After a surprise removal, a process still holding the old disk
 		# open can keep its name: the namespace then comes back under
 		# another one.  Take it after 10 s without an ...n1 node.
