@@ -2,15 +2,20 @@
 # SPDX-License-Identifier: GPL-2.0
 # Install test of the built packages in a clean Debian trixie root:
 #
+#   0. installing nvme-epf-dkms with Recommends pulls no kernel image;
 #   1. apt installs arm64 kernel headers (A1), then nvme-epf-dkms and
 #      nvme-epf-utils: DKMS builds nvme_epf.ko for A1 (an arm64 module);
 #   2. apt installs a second arm64 headers version (A2): the kernel hook
 #      rebuilds the module for A2 without being asked;
 #   3. amd64 headers (Debian's amd64 kernel has no CONFIG_PCI_ENDPOINT):
 #      DKMS skips that kernel and the install does not fail;
+#   3b. with nvme-epf.service active (a stand-in systemctl) and a live,
+#      never saved function, an upgrade of nvme-epf-utils leaves the
+#      service and every function alone; "systemctl reload" applies the file;
 #   4. apt purges the packages: module, DKMS tree and sources are gone;
-#   5. the RPMs, `rpm -i --nodeps` in the same root: %post builds for every
-#      kernel with headers, `rpm -e` (%preun) removes it all.
+#   5. the RPMs, `rpm -i --nodeps` in the same root: %post (dkms's
+#      common.postinst) builds for every kernel with headers, an upgrade
+#      keeps the live functions as in 3b, `rpm -e` (%preun) removes it all.
 #
 # This machine is amd64 without binfmt_misc, so the root is amd64 with the
 # suite's aarch64 cross compiler and the module is cross-built: dkms.conf
@@ -161,6 +166,18 @@ done
 log=$PKG_OUT/dkms-root.log
 : > "$log"
 
+# 0. With Recommends on (apt's default), installing nvme-epf-dkms pulls no
+# kernel image: the headers of a board's (vendor) kernel are the admin's
+# choice, and a Debian headers metapackage would drag a Debian kernel into
+# /boot.  dkms is installed already, so only our own Recommends count.
+out=$(in_root apt-get -s -q -o APT::Install-Recommends=true install "/pkgs/${deb_dkms##*/}" 2>&1)
+echo "$out" >>"$log"
+if grep -q '^Inst nvme-epf-dkms' <<< "$out" && ! grep -q '^Inst linux-image' <<< "$out"; then
+	pass "deb-recommends-pull-no-kernel-image"
+else
+	fail "deb-recommends-pull-no-kernel-image" "$(grep '^Inst linux-image' <<< "$out" | head -n 1)"
+fi
+
 # 1. Headers first, then the packages: DKMS builds for the kernel at install.
 t0=$SECONDS
 if apt_in_root "/pkgs/$a1/*.deb" >>"$log" 2>&1 &&
@@ -216,6 +233,8 @@ else
 fi
 
 # 5. The RPMs' scriptlets, with Debian's rpm (no dependency resolution).
+# %post is dkms's common.postinst: in an image root (the running kernel is
+# the build machine's) it builds for every kernel with headers.
 rpmf=$(cd "$run/pkgs" && ls nvme-epf-"$ver"-*.noarch.rpm nvme-epf-utils-"$ver"-*.noarch.rpm 2>/dev/null)
 if [ -n "$rpmf" ] &&
    in_root /bin/sh -c "cd /pkgs && rpm -i --nodeps --define '_install_script_path $root_path' $(echo $rpmf)" >>"$log" 2>&1 &&
@@ -230,6 +249,13 @@ if in_root /pkgs/live-upgrade.sh upgrade rpm -U --replacepkgs --nodeps \
 	pass "rpm-upgrade-keeps-live-functions"
 else
 	fail "rpm-upgrade-keeps-live-functions" "see $log"
+fi
+out=$(in_root rpm -qp --requires --scripts "/pkgs/nvme-epf-$ver-1.noarch.rpm")
+if ! grep -q kernel-devel <<< "$out" && grep -q '/usr/lib/dkms/common.postinst' <<< "$out" &&
+   grep -q "Building for .*$a1.*$a2\|Building for .*$a2.*$a1" "$log"; then
+	pass "rpm-post-uses-dkms-common-postinst"
+else
+	fail "rpm-post-uses-dkms-common-postinst" "see $log"
 fi
 if in_root rpm -e nvme-epf nvme-epf-utils >>"$log" 2>&1 && no_traces >>"$log" 2>&1; then
 	pass "rpm-preun-dkms-removes"
