@@ -8,13 +8,16 @@
 # shellcheck disable=SC2317,SC2015,SC2059,SC2115  # functions run through check(); test data as formats
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
-tool=$top/scripts/nvme-epf
+# NVME_EPF_TOOL: test another copy (the installed /usr/sbin/nvme-epf: debian/tests).
+tool=${NVME_EPF_TOOL:-$top/scripts/nvme-epf}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 failed=0
 
+# The fake configfs refuses what the kernel refuses (tests/pkg/fake-kernel.sh).
 export NVME_EPF_CONFIGFS=$tmp/cfs NVME_EPF_FAKE=1 NVME_EPF_EPC_CLASS=$tmp/epc \
-	NVME_EPF_DMA_CLASS=$tmp/dma NVME_EPF_CONFIG=$tmp/etc/config.json
+	NVME_EPF_DMA_CLASS=$tmp/dma NVME_EPF_CONFIG=$tmp/etc/config.json \
+	NVME_EPF_FAKE_KERNEL=$top/tests/pkg/fake-kernel.sh
 unset NVME_EPF_FAKE_FAIL
 
 reset_tree() {
@@ -154,11 +157,11 @@ make_two() {
 # restore changes nothing (same tree digest, "nothing changed").
 t_roundtrip() {
 	make_two || return 1
-	"$tool" save >/dev/null || return 1
+	"$tool" save --with-inject >/dev/null || return 1
 	local c=$NVME_EPF_CONFIG
 	[ "$(stat -c %a "$c")" = 600 ] || { echo "mode $(stat -c %a "$c")"; return 1; }
 	[ -z "$(find "$tmp/etc" -name '.config.json.*')" ] || return 1
-	"$tool" save - | cmp -s - "$c" || { echo "save - differs"; return 1; }
+	"$tool" save --with-inject - | cmp -s - "$c" || { echo "save - differs"; return 1; }
 	local before; before=$(tree_sum)
 	"$tool" destroy --all >/dev/null && [ -z "$(find "$tmp/cfs" -mindepth 2)" ] || return 1
 	"$tool" restore --wait 0 || return 1
@@ -167,7 +170,7 @@ t_roundtrip() {
 	grep -q '"delay_us": "500"' "$c" || { echo "knobs or rules not saved"; cat "$c"; return 1; }
 	[ "$(cat "$tmp/cfs/functions/zero/inject/slow/enable")" = 1 ] &&
 	[ "$(cat "$tmp/cfs/functions/zero/inject/never/enable")" = 0 ] || return 1
-	"$tool" save "$tmp/again.json" >/dev/null && cmp "$c" "$tmp/again.json" || return 1
+	"$tool" save --with-inject "$tmp/again.json" >/dev/null && cmp "$c" "$tmp/again.json" || return 1
 	"$tool" restore | grep -q "already up to date, nothing changed" || return 1
 	[ "$(tree_sum)" = "$before" ]
 }
@@ -176,7 +179,7 @@ t_roundtrip() {
 # removed, changed attributes put back, missing namespaces created.
 t_converge() {
 	make_two || return 1
-	"$tool" save >/dev/null || return 1
+	"$tool" save --with-inject >/dev/null || return 1
 	local before; before=$(tree_sum)
 	echo 8 > "$tmp/cfs/functions/disk/max_io_queues"
 	"$tool" remove-ns zero 2 >/dev/null &&
@@ -231,7 +234,7 @@ t_restore_keeps() {
 # the rest applied, exit 1.
 t_partial() {
 	make_two || return 1
-	"$tool" save >/dev/null && "$tool" destroy --all >/dev/null || return 1
+	"$tool" save --with-inject >/dev/null && "$tool" destroy --all >/dev/null || return 1
 	rm -rf "$tmp/epc/vepc.0" "$tmp/dev/disk.img"
 	local t0=$SECONDS
 	"$tool" restore --wait 2 > "$tmp/p" 2>&1 && return 1
@@ -268,8 +271,8 @@ t_json_reader() {
 	reset_tree
 	for bad in '{"version": "1", "functions": [1]}|arrays are not part' \
 		'{"version": "1",\n "a": "x", "a": "y"}|line 2: duplicate key' \
-		'{"version": "1", "x": "a\\nb"}|single-line text' \
-		'{"version": "1", "x": "\\u00e9"}|only printable ASCII' \
+		'{"version": "1", "x": "a\\qb"}|not a JSON escape' \
+		'{"version": "1", "x": "\\ud800"}|unpaired surrogate' \
 		'{"version": "1"} trailing|text after the end' \
 		'{"version": "1", "x" "y"}|expected ":"' \
 		'{"version": "1"|unexpected end of file' \
@@ -281,10 +284,95 @@ t_json_reader() {
 	done
 }
 
+# What jq and Python write is read: every escape, \uXXXX to UTF-8; a value
+# configfs cannot hold (a newline) fails that item only.
+t_json_standard() {
+	reset_tree
+	local j=$tmp/py.json out
+	python3 -c 'import json, sys; json.dump({"version": "1", "subsystems": {
+		"s+1": {"attr_model": "caf\u00e9 \U0001F600\tx", "attr_serial": "a\nb",
+			"namespaces": {"1": {"backend": "null", "size": 4096, "enable": True}}}}},
+		sys.stdout, indent=2)' > "$j" || return 1
+	grep -q 'u00e9' "$j" && grep -q '\\n' "$j" || { cat "$j"; return 1; }
+	out=$("$tool" restore --wait 0 "$j" 2>&1) && { echo "$out"; return 1; }
+	grep -q "subsystems/s+1/attr_serial: control characters" <<< "$out" &&
+	grep -q "subsystems/s+1/attr_model: control characters" <<< "$out" &&
+	grep -q "1 item(s)\|2 item(s)" <<< "$out" || { echo "$out"; return 1; }
+	[ "$(cat "$tmp/cfs/subsystems/s+1/namespaces/1/enable")" = 1 ] || return 1
+	python3 -c 'import json, sys; json.dump({"version": "1", "subsystems": {
+		"s": {"attr_model": "caf\u00e9 \U0001F600"}}}, sys.stdout)' > "$j" || return 1
+	"$tool" restore --wait 0 "$j" >/dev/null || return 1
+	[ "$(cat "$tmp/cfs/subsystems/s/attr_model")" = "café 😀" ]
+}
+
+# Names the kernel accepts but the tool would not create are saved,
+# restored, started, stopped and destroyed; a name the file cannot hold
+# makes save fail without writing anything.
+t_any_name() {
+	reset_tree
+	local f=$tmp/cfs/functions/my+disk s=$tmp/cfs/subsystems/my+disk
+	mkdir -p "$s/namespaces/1" "$f/inject"
+	echo null > "$s/namespaces/1/backend"; echo 4096 > "$s/namespaces/1/size"
+	echo 1 > "$s/namespaces/1/enable"; echo vepc.0 > "$f/epc"; echo my+disk > "$f/subsystem"
+	echo 1 > "$f/start"
+	"$tool" save >/dev/null || return 1
+	grep -q '"my+disk": {' "$NVME_EPF_CONFIG" || { cat "$NVME_EPF_CONFIG"; return 1; }
+	"$tool" restore --prune | grep -q "nothing changed" || return 1
+	"$tool" stop my+disk && [ "$(cat "$f/start")" = 0 ] || return 1
+	"$tool" start my+disk && [ "$(cat "$f/start")" = 1 ] || return 1
+	"$tool" status my+disk | grep -q "function my+disk:" || return 1
+	"$tool" destroy my+disk >/dev/null && [ ! -e "$f" ] && [ ! -e "$s" ] || return 1
+	"$tool" restore >/dev/null && [ "$(cat "$f/start")" = 1 ] || return 1
+	mkdir -p "$tmp/cfs/subsystems/my disk"
+	cp "$NVME_EPF_CONFIG" "$tmp/before"
+	rejects 1 "cannot save subsystems/my disk" save || return 1
+	cmp -s "$tmp/before" "$NVME_EPF_CONFIG"
+}
+
+# save keeps one backup, refuses to replace a configuration with an empty
+# tree unless --force, and saves injection rules only with --with-inject.
+t_save_safety() {
+	make_two || return 1
+	"$tool" save >/dev/null || return 1
+	! grep -q inject "$NVME_EPF_CONFIG" || { echo "rules saved without --with-inject"; return 1; }
+	"$tool" save --with-inject >/dev/null && grep -q '"inject": {' "$NVME_EPF_CONFIG" || return 1
+	grep -q inject "$NVME_EPF_CONFIG.bak" && return 1
+	cp "$NVME_EPF_CONFIG" "$tmp/good"
+	"$tool" destroy --all >/dev/null || return 1
+	rejects 1 "not replaced by an empty configuration" save || return 1
+	cmp -s "$tmp/good" "$NVME_EPF_CONFIG" || { echo "file changed"; return 1; }
+	"$tool" save --force >/dev/null || return 1
+	cmp -s "$tmp/good" "$NVME_EPF_CONFIG.bak" && ! grep -q functions "$NVME_EPF_CONFIG"
+}
+
+# One pass moves a function to another subsystem (the old one goes with
+# --prune once nothing names it); namespaces come and go while the
+# function stays started.
+t_restore_live() {
+	reset_tree
+	"$tool" create --epc vepc.0 --backing null:1G --name f0 >/dev/null || return 1
+	"$tool" add-ns f0 --backing null:8M >/dev/null && "$tool" save >/dev/null || return 1
+	"$tool" remove-ns f0 2 && "$tool" add-ns f0 --backing null:4M --nsid 3 >/dev/null || return 1
+	local out
+	out=$("$tool" restore --prune 2>&1) || { echo "$out"; return 1; }
+	! grep -q "functions/f0/start" <<< "$out" || { echo "link bounced: $out"; return 1; }
+	grep -qx "created subsystems/f0/namespaces/2" <<< "$out" &&
+	grep -qx "removed subsystems/f0/namespaces/3" <<< "$out" || { echo "$out"; return 1; }
+	cat > "$tmp/move.json" <<-EOF
+	{"version": "1",
+	 "functions": {"f0": {"epc": "vepc.0", "start": "1", "subsystem": "s1"}},
+	 "subsystems": {"s1": {"namespaces": {"1": {"backend": "null", "size": "8388608", "enable": "1"}}}}}
+	EOF
+	out=$("$tool" restore --prune "$tmp/move.json" 2>&1) || { echo "$out"; return 1; }
+	[ "$(cat "$tmp/cfs/functions/f0/subsystem")" = s1 ] && [ ! -e "$tmp/cfs/subsystems/f0" ] &&
+	[ "$(cat "$tmp/cfs/functions/f0/start")" = 1 ] || { echo "$out"; return 1; }
+	"$tool" restore --prune "$tmp/move.json" | grep -q "nothing changed"
+}
+
 # Strings with quotes and backslashes survive save and restore.
 t_escaping() {
 	make_two || return 1
-	"$tool" save >/dev/null || return 1
+	"$tool" save --with-inject >/dev/null || return 1
 	grep -qF '"attr_serial": "S/N \"7\" \\x"' "$NVME_EPF_CONFIG" || return 1
 	"$tool" destroy --all >/dev/null && "$tool" restore >/dev/null || return 1
 	[ "$(cat "$tmp/cfs/subsystems/disk/attr_serial")" = 'S/N "7" \x' ]
@@ -334,6 +422,10 @@ check restore-partial-wait t_partial
 check restore-missing-file t_restore_files
 check json-reader t_json_reader
 check json-escaping t_escaping
+check json-standard t_json_standard
+check any-object-name t_any_name
+check save-backup-empty-inject t_save_safety
+check restore-live-move-and-namespaces t_restore_live
 check doctor t_doctor
 check shellcheck t_shellcheck
 exit $failed
