@@ -207,7 +207,9 @@ if apt_in_root "/pkgs/$amd/*.deb" >>"$log" 2>&1 &&
 else
 	fail "dkms-skips-kernel-without-pci-endpoint" "see $log"
 fi
-in_root /bin/sh -c "test -x /usr/sbin/nvme-epf && nvme-epf --help >/dev/null && man -w nvme-epf >/dev/null 2>&1 || test -e /usr/share/man/man8/nvme-epf.8.gz" \
+in_root /bin/sh -c "test -x /usr/sbin/nvme-epf && nvme-epf --help >/dev/null &&
+	test -f /usr/share/bash-completion/completions/nvme-epf &&
+	{ man -w nvme-epf >/dev/null 2>&1 || test -e /usr/share/man/man8/nvme-epf.8.gz; }" \
 	>>"$log" 2>&1 && pass "deb-utils-installed" || fail "deb-utils-installed"
 
 # 3b. Upgrading nvme-epf-utils never bounces the drive: with the service
@@ -239,7 +241,7 @@ rpmf=$(cd "$run/pkgs" && ls nvme-epf-"$ver"-*.noarch.rpm nvme-epf-utils-"$ver"-*
 if [ -n "$rpmf" ] &&
    in_root /bin/sh -c "cd /pkgs && rpm -i --nodeps --define '_install_script_path $root_path' $(echo $rpmf)" >>"$log" 2>&1 &&
    module_ok "$a1" aarch64 >>"$log" 2>&1 && module_ok "$a2" aarch64 >>"$log" 2>&1 &&
-   [ -x "$run/usr/sbin/nvme-epf" ]; then
+   [ -x "$run/usr/sbin/nvme-epf" ] && [ -f "$run/usr/share/bash-completion/completions/nvme-epf" ]; then
 	pass "rpm-post-dkms-builds-all-kernels"
 else
 	fail "rpm-post-dkms-builds-all-kernels" "see $log"

@@ -369,6 +369,87 @@ t_restore_live() {
 	"$tool" restore --prune "$tmp/move.json" | grep -q "nothing changed"
 }
 
+# Command-line conventions: --json, --opt=value, "restore -", usage errors
+# (exit 2, nothing changed), missing objects (exit 1), errors on stderr,
+# sizes that would overflow, a dry run that mounts and loads nothing.
+t_cli() {
+	reset_tree
+	"$tool" create --epc=vepc.0 --backing=null:1G --name=f0 --queues=4 >/dev/null || return 1
+	[ "$(cat "$tmp/cfs/functions/f0/max_io_queues")" = 4 ] || return 1
+	local out
+	out=$("$tool" status --json) && python3 -c 'import json, sys
+d = json.load(sys.stdin)
+assert d["functions"]["f0"]["start"] == "1" and "f0" in d["subsystems"], d' <<< "$out" ||
+		{ echo "status --json: $out"; return 1; }
+	out=$("$tool" list-controllers --json) && python3 -c 'import json, sys
+d = json.load(sys.stdin)
+assert d["controllers"]["vepc.0"]["used_by"] == "f0", d' <<< "$out" ||
+		{ echo "list-controllers --json: $out"; return 1; }
+	out=$("$tool" status nosuch 2>/dev/null); [ $? = 1 ] && [ -z "$out" ] || { echo "status nosuch: $out"; return 1; }
+	rejects 2 "only one name" status f0 f1 || return 1
+	rejects 2 "unknown option --bogus" status --bogus || return 1
+	rejects 2 "unexpected argument" list-controllers extra || return 1
+	rejects 2 "unexpected argument" doctor extra || return 1
+	rejects 2 "unknown option --bogus" stop --bogus || return 1
+	rejects 2 "--all takes no names" stop --all f0 || return 1
+	rejects 2 "unknown option -x" destroy -x || return 1
+	rejects 2 "expected SUBSYSTEM NSID" remove-ns f0 1 2 || return 1
+	rejects 2 "expected a function name" stats f0 extra || return 1
+	rejects 2 "unknown option --bogus" save --bogus || return 1
+	rejects 2 "size must be" create --epc vepc.0 --backing null:99999999999999T || return 1
+	rejects 2 "size must be" create --epc vepc.0 --backing null:999999999999999 || return 1
+	"$tool" save >/dev/null || return 1
+	"$tool" restore --wait=0 | grep -q "nothing changed" || return 1
+	"$tool" save - | "$tool" restore - | grep -q "nothing changed" || return 1
+	out=$(NVME_EPF_EPC_CLASS=$tmp/none "$tool" list-controllers 2>/dev/null)
+	[ $? = 1 ] && [ -z "$out" ] || { echo "list-controllers error on stdout: $out"; return 1; }
+	# A dry run on a machine without the module: no mount, no modprobe.
+	mkdir -p "$tmp/shim"
+	printf '#!/bin/sh\necho "$0 $*" >> %s/shim.log\nexit 1\n' "$tmp" > "$tmp/shim/mount"
+	cp "$tmp/shim/mount" "$tmp/shim/modprobe"
+	chmod +x "$tmp/shim/mount" "$tmp/shim/modprobe"
+	out=$(env -u NVME_EPF_CONFIGFS PATH="$tmp/shim:$PATH" "$tool" restore --dry-run --wait 0 \
+		"$NVME_EPF_CONFIG" 2>&1) || { echo "$out"; return 1; }
+	[ ! -e "$tmp/shim.log" ] || { echo "dry run ran:"; cat "$tmp/shim.log"; return 1; }
+	grep -q "would create functions/f0" <<< "$out" || { echo "$out"; return 1; }
+}
+
+# The bash completion offers commands, options and existing names.
+t_completion() {
+	reset_tree
+	"$tool" create --epc vepc.0 --backing null:1G --name f0 >/dev/null || return 1
+	local c=${NVME_EPF_COMPLETION:-$top/scripts/nvme-epf.bash-completion}
+	comp() {	# comp WORD...: what completing the last word offers
+		bash -c '. "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _nvme_epf
+			printf "%s\n" "${COMPREPLY[@]}"' comp "$c" nvme-epf "$@" | sort | tr '\n' ' '
+	}
+	[ "$(comp st)" = "start stats status stop " ] || { echo "commands: $(comp st)"; return 1; }
+	[ "$(comp stop "")" = "--all f0 " ] || { echo "stop: $(comp stop "")"; return 1; }
+	[ "$(comp create --epc "")" = "vepc.0 " ] || { echo "--epc: $(comp create --epc "")"; return 1; }
+	[ "$(comp status --j)" = "--json " ] || { echo "status: $(comp status --j)"; return 1; }
+	[ "$(comp restore --p)" = "--prune " ] || { echo "restore: $(comp restore --p)"; return 1; }
+}
+
+# trace works in its own ftrace instance and leaves global tracing as it
+# found it (fake tracefs: the instance gets a copy of the events and pipe).
+t_trace() {
+	local tr=$tmp/tracing ev out
+	rm -rf "$tr"
+	for ev in cmd_done ctrl queue link cmd_fetch irq; do
+		mkdir -p "$tr/events/nvme_epf/nvme_epf_$ev"
+		echo 0 > "$tr/events/nvme_epf/nvme_epf_$ev/enable"
+	done
+	mkdir "$tr/instances"
+	echo 0 > "$tr/tracing_on"
+	printf '%s\n' ' kworker/0:1-12 [000] ..... 100.000001: nvme_epf_link: f0 up' \
+		' kworker/0:1-12 [000] ..... 100.000002: nvme_epf_ctrl: f1 cc=0x1' > "$tr/trace_pipe"
+	out=$(NVME_EPF_TRACEFS=$tr timeout 10 "$tool" trace f0) || { echo "$out"; return 1; }
+	[ "$out" = "100.000001 link f0 up" ] || { echo "output: $out"; return 1; }
+	[ "$(cat "$tr/tracing_on")" = 0 ] || { echo "global tracing_on changed"; return 1; }
+	[ -z "$(cat "$tr"/events/nvme_epf/*/enable | grep -v 0)" ] || { echo "global events enabled"; return 1; }
+	[ -z "$(ls "$tr/instances")" ] || { echo "instance left: $(ls "$tr/instances")"; return 1; }
+}
+
 # Strings with quotes and backslashes survive save and restore.
 t_escaping() {
 	make_two || return 1
@@ -407,7 +488,7 @@ t_doctor() {
 
 t_shellcheck() {
 	command -v shellcheck >/dev/null || { echo "shellcheck missing"; return 1; }
-	shellcheck "$tool"
+	shellcheck "$tool" "${NVME_EPF_COMPLETION:-$top/scripts/nvme-epf.bash-completion}"
 }
 
 check validation t_validation
@@ -426,6 +507,9 @@ check json-standard t_json_standard
 check any-object-name t_any_name
 check save-backup-empty-inject t_save_safety
 check restore-live-move-and-namespaces t_restore_live
+check cli-conventions t_cli
+check trace-own-instance t_trace
+check bash-completion t_completion
 check doctor t_doctor
 check shellcheck t_shellcheck
 exit $failed
