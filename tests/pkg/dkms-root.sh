@@ -226,6 +226,29 @@ else
 fi
 in_root /pkgs/live-upgrade.sh reload >>"$log" 2>&1 && pass "deb-service-reload-applies-config" ||
 	fail "deb-service-reload-applies-config" "see $log"
+# 3c. Controllers that appear late are restored by the udev rule's unit;
+# stopping the unit at shutdown releases every backing device and file.
+in_root /pkgs/live-upgrade.sh udev >>"$log" 2>&1 && pass "deb-udev-rule-restores-late-controller" ||
+	fail "deb-udev-rule-restores-late-controller" "see $log"
+in_root /pkgs/live-upgrade.sh shutdown >>"$log" 2>&1 && pass "deb-unit-stop-releases-backing" ||
+	fail "deb-unit-stop-releases-backing" "see $log"
+# 3d. The documents the man page names are installed at the paths it gives.
+docs=$(in_root /bin/sh -c 'zcat /usr/share/man/man8/nvme-epf.8.gz' | grep -o '/usr/share/doc/nvme-epf-utils/[A-Za-z0-9_.-]*[A-Za-z0-9]' | sort -u)
+missing=
+for d in $docs; do [ -e "$run$d" ] || missing="$missing $d"; done
+[ -n "$docs" ] && [ -z "$missing" ] && pass "deb-docs-named-by-man-page-installed" ||
+	fail "deb-docs-named-by-man-page-installed" "missing:${missing:- (the man page names none)}"
+# 3e. debian/tests/tool (the autopkgtest): the tool tests against the
+# installed /usr/sbin/nvme-epf, with the source tree's tests.
+mkdir -p "$run/src/debian" "$run/src/tests"
+cp -r "$NEPF_TOP/debian/tests" "$run/src/debian/"
+cp -r "$NEPF_TOP/tests/pkg" "$run/src/tests/"
+if in_root /bin/sh -c "apt-get install -y -q python3 shellcheck || { apt-get update -q && apt-get install -y -q python3 shellcheck; }" >>"$log" 2>&1 &&
+   in_root /bin/sh -c 'cd /src && debian/tests/tool' > "$PKG_OUT/autopkgtest-tool.log" 2>&1; then
+	pass "deb-autopkgtest-tool-tests-installed ($(grep -c '^PASS' "$PKG_OUT/autopkgtest-tool.log") cases)"
+else
+	fail "deb-autopkgtest-tool-tests-installed" "see $PKG_OUT/autopkgtest-tool.log"
+fi
 
 # 4. Purge: nothing of the module is left.
 if in_root apt-get purge -y -q nvme-epf-dkms nvme-epf-utils >>"$log" 2>&1 && no_traces >>"$log" 2>&1; then

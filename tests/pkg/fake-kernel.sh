@@ -12,7 +12,7 @@
 #   - "subsystem" must name an existing subsystem (ENOENT), and a subsystem
 #     named by a function cannot be removed (EBUSY).
 
-fake_rd() { local v; IFS= read -r v < "$1" 2>/dev/null; printf '%s' "$v"; }
+fake_rd() { local v=; [ -f "$1" ] && IFS= read -r v < "$1"; printf '%s' "$v"; }
 fake_on() { case $(fake_rd "$1") in 1|Y|y) return 0 ;; esac; return 1; }
 
 # Does a started function serve subsystem $1?

@@ -9,6 +9,11 @@
 #       functions still exist and are started, configfs is unchanged.
 #   live-upgrade.sh reload           `systemctl reload nvme-epf` applies the
 #       saved file (ExecReload) and says what it changed.
+#   live-upgrade.sh udev             boot with a function saved on a
+#       controller that is not there yet: the unit does not wait for it; when
+#       it appears, the unit the package's udev rule names restores it.
+#   live-upgrade.sh shutdown         stopping the unit (shutdown) stops the
+#       links and closes every backing device and file.
 #
 # Prints what went wrong; exit 1 on failure.
 set -u
@@ -66,5 +71,36 @@ reload)
 	started unsaved || die "reload did not start the saved function again"
 	grep -q 'functions/unsaved/start' "$log" || die "reload did not say what it changed"
 	;;
-*) die "usage: live-upgrade.sh upgrade CMD... | reload" ;;
+udev)
+	systemctl stop nvme-epf.service
+	rm -rf "$base" /etc/nvme-epf /run/fake-systemd
+	mkdir -p "$base"/cfs/functions "$base"/cfs/subsystems "$base"/epc/vepc.0 "$base"/epc/late.1 "$base"/dma
+	nvme-epf create --epc vepc.0 --backing null:1G --name early >/dev/null &&
+	nvme-epf create --epc late.1 --backing null:1G --name late >/dev/null &&
+	nvme-epf save >/dev/null && nvme-epf destroy --all >/dev/null || die "setup failed"
+	rmdir "$base/epc/late.1"
+	: > "$log"
+	t0=$(date +%s)
+	systemctl start nvme-epf.service || die "the unit failed"
+	[ $(( $(date +%s) - t0 )) -lt 10 ] || die "boot waited for the missing controller"
+	started early && [ ! -e "$base/cfs/functions/late" ] || die "wrong functions restored at boot"
+	rule=$(cat /lib/udev/rules.d/60-nvme-epf.rules /usr/lib/udev/rules.d/60-nvme-epf.rules 2>/dev/null |
+		grep -v '^#' | grep -m1 'SUBSYSTEM=="pci_epc"')
+	unit=$(sed -n 's/.*SYSTEMD_WANTS}+="\([^"]*\)".*/\1/p' <<< "$rule")
+	[ -n "$unit" ] || die "no udev rule for pci_epc naming a unit: $rule"
+	mkdir "$base/epc/late.1"
+	systemctl start "${unit//%k/late.1}" || die "${unit//%k/late.1} failed"
+	sed 's/^/    /' "$log"
+	started late && started early || die "the controller's functions were not restored"
+	;;
+shutdown)
+	started early || die "run 'udev' first"
+	systemctl start nvme-epf.service && systemctl stop nvme-epf.service || die "stop failed"
+	sed 's/^/    /' "$log"
+	! started early && ! started late || die "links still up"
+	for e in "$base"/cfs/subsystems/*/namespaces/*/enable; do
+		[ "$(cat "$e")" = 0 ] || die "${e#"$base"/cfs/} still enabled: backing still open"
+	done
+	;;
+*) die "usage: live-upgrade.sh upgrade CMD... | reload | udev | shutdown" ;;
 esac

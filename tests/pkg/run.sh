@@ -17,15 +17,27 @@ grep -q "\"nvme-epf $ver\"" "$NEPF_TOP/scripts/nvme-epf.8" || ok=1
 result pkg-version-consistent $ok "$ver"
 
 # The unit parses (with the tool at its source path; man pages not installed).
+# The template is checked as an instance (a controller name with a dash).
 if command -v systemd-analyze >/dev/null; then
-	u=$PKG_OUT/unit/nvme-epf.service
-	mkdir -p "${u%/*}"
-	sed "s|/usr/sbin/nvme-epf|$NEPF_TOP/scripts/nvme-epf|" "$NEPF_TOP/scripts/nvme-epf.service" > "$u"
-	out=$(systemd-analyze verify --man=no "$u" 2>&1)
+	u=$PKG_OUT/unit
+	rm -rf "$u"
+	mkdir -p "$u"
+	sed "s|/usr/sbin/nvme-epf|$NEPF_TOP/scripts/nvme-epf|" "$NEPF_TOP/scripts/nvme-epf.service" > "$u/nvme-epf.service"
+	sed "s|/usr/sbin/nvme-epf|$NEPF_TOP/scripts/nvme-epf|" "$NEPF_TOP/scripts/nvme-epf-restore@.service" \
+		> "$u/nvme-epf-restore@fe150000.pcie-ep.service"
+	out=$(systemd-analyze verify --man=no "$u/nvme-epf.service" "$u/nvme-epf-restore@fe150000.pcie-ep.service" 2>&1)
 	result systemd-unit-verify $([ -z "$out" ]; echo $?) "$out"
 else
 	echo "SKIP: systemd-unit-verify (no systemd-analyze)"
 fi
+
+# autodep8's generated dkms test runs on arm64 only (elsewhere it would
+# pass while testing nothing), next to debian/tests/control's tool test.
+nepf_host_install autodep8 >/dev/null 2>&1
+out=$(cd "$NEPF_TOP" && autodep8 2>&1)
+grep -qx 'Architecture: arm64' <<< "$out" && grep -q 'dkms-autopkgtest' <<< "$out" &&
+	grep -qx 'Tests: tool' <<< "$out"
+result autodep8-dkms-arm64-and-tool-test $? "$out"
 
 bash "$here/build-deb.sh" > "$PKG_OUT/build-deb.log" 2>&1
 result deb-build-lintian-clean $? "build/pkg/build-deb.log, lintian.log"

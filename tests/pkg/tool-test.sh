@@ -16,7 +16,7 @@ failed=0
 
 # The fake configfs refuses what the kernel refuses (tests/pkg/fake-kernel.sh).
 export NVME_EPF_CONFIGFS=$tmp/cfs NVME_EPF_FAKE=1 NVME_EPF_EPC_CLASS=$tmp/epc \
-	NVME_EPF_DMA_CLASS=$tmp/dma NVME_EPF_CONFIG=$tmp/etc/config.json \
+	NVME_EPF_DMA_CLASS=$tmp/dma NVME_EPF_CONFIG=$tmp/etc/config.json NVME_EPF_LOCK=$tmp/lock \
 	NVME_EPF_FAKE_KERNEL=$top/tests/pkg/fake-kernel.sh
 unset NVME_EPF_FAKE_FAIL
 
@@ -414,6 +414,37 @@ assert d["controllers"]["vepc.0"]["used_by"] == "f0", d' <<< "$out" ||
 	grep -q "would create functions/f0" <<< "$out" || { echo "$out"; return 1; }
 }
 
+# Restore driven by controllers appearing: --no-wait-epc restores what it
+# can at once and leaves a missing controller's functions to the udev rule;
+# --epc restores one controller's functions (and their subsystems) only.
+# stop --all --release closes every backing device and file.
+t_restore_epc() {
+	reset_tree
+	mkdir "$tmp/epc/vepc.1"
+	"$tool" create --epc vepc.0 --backing null:1G --name a >/dev/null &&
+	"$tool" create --epc vepc.1 --backing "$tmp/dev/disk.img" --name b >/dev/null &&
+	"$tool" save >/dev/null && "$tool" destroy --all >/dev/null || return 1
+	rmdir "$tmp/epc/vepc.1"
+	local out t0=$SECONDS
+	out=$("$tool" restore --wait 30 --no-wait-epc 2>&1) || { echo "$out"; return 1; }
+	[ $((SECONDS - t0)) -lt 20 ] || { echo "waited $((SECONDS - t0)) s for vepc.1"; return 1; }
+	grep -q "functions/b waits for endpoint controller vepc.1" <<< "$out" || { echo "$out"; return 1; }
+	[ "$(cat "$tmp/cfs/functions/a/start")" = 1 ] && [ ! -e "$tmp/cfs/functions/b" ] || return 1
+	mkdir "$tmp/epc/vepc.1"
+	rm -rf "$tmp/cfs/functions/a"
+	out=$("$tool" restore --epc vepc.1 --wait 0 2>&1) || { echo "$out"; return 1; }
+	[ "$(cat "$tmp/cfs/functions/b/start")" = 1 ] && [ ! -e "$tmp/cfs/functions/a" ] ||
+		{ echo "--epc restored the wrong functions: $out"; return 1; }
+	"$tool" restore --epc vepc.9 | grep -q "no function .* uses endpoint controller vepc.9" || return 1
+	rejects 2 "--prune applies to the whole file" restore --epc vepc.1 --prune || return 1
+	"$tool" stop --all --release || return 1
+	[ "$(cat "$tmp/cfs/functions/b/start")" = 0 ] &&
+	[ "$(cat "$tmp/cfs/subsystems/b/namespaces/1/enable")" = 0 ] &&
+	[ "$(cat "$tmp/cfs/subsystems/a/namespaces/1/enable")" = 0 ] || { echo "not released"; return 1; }
+	rejects 2 "--release goes with --all" stop b --release || return 1
+	"$tool" restore >/dev/null && [ "$(cat "$tmp/cfs/subsystems/b/namespaces/1/enable")" = 1 ]
+}
+
 # The bash completion offers commands, options and existing names.
 t_completion() {
 	reset_tree
@@ -510,6 +541,7 @@ check restore-live-move-and-namespaces t_restore_live
 check cli-conventions t_cli
 check trace-own-instance t_trace
 check bash-completion t_completion
+check restore-per-controller t_restore_epc
 check doctor t_doctor
 check shellcheck t_shellcheck
 exit $failed
