@@ -24,6 +24,8 @@ reset_tree() {
 	rm -rf "$tmp/cfs" "$tmp/epc" "$tmp/dev" "$tmp/etc" "$tmp/dma"
 	mkdir -p "$tmp/cfs/functions" "$tmp/cfs/subsystems" "$tmp/epc/vepc.0" "$tmp/dev" "$tmp/dma"
 	truncate -s 4M "$tmp/dev/disk.img"
+	# What the module publishes (src/configfs.c, nvme_epf/limits).
+	cp "$top/tests/pkg/kernel-limits" "$tmp/cfs/limits"
 }
 
 # Content digest of the fake configfs tree (names and values).
@@ -43,7 +45,8 @@ check() {
 	fi
 }
 
-# Expect the tool to fail with status $1 and print $2, without touching configfs.
+# Expect the tool to fail with status $1 and print $2, without touching
+# configfs.  (Callers chain it: "|| return 1".)
 rejects() {
 	local rc=$1 msg=$2 before out; shift 2
 	before=$(tree_sum)
@@ -56,30 +59,31 @@ rejects() {
 
 t_validation() {
 	reset_tree
-	rejects 2 "--epc is required" create --backing null:1G
-	rejects 2 "no such endpoint controller" create --epc nope.0 --backing null:1G
-	rejects 2 "size must be a positive multiple" create --epc vepc.0 --backing null:1000
-	rejects 2 "size must be a positive multiple" create --epc vepc.0 --backing null:
-	rejects 2 "no such device or file" create --epc vepc.0 --backing /dev/nonexistent-xyz
-	rejects 2 "neither a block device nor a regular file" create --epc vepc.0 --backing /dev/null
-	rejects 2 "expected /dev/DEVICE" create --epc vepc.0 --backing disk.img
-	rejects 2 "--queues 0: expected 1-128" create --epc vepc.0 --backing null:1G --queues 0
-	rejects 2 "--queues 4x" create --epc vepc.0 --backing null:1G --queues 4x
-	rejects 2 "--msix 4096" create --epc vepc.0 --backing null:1G --msix 4096
-	rejects 2 "--mdts-kb 6" create --epc vepc.0 --backing null:1G --mdts-kb 6
+	rejects 2 "--epc is required" create --backing null:1G || return 1
+	rejects 2 "no such endpoint controller" create --epc nope.0 --backing null:1G || return 1
+	rejects 2 "size must be a positive multiple" create --epc vepc.0 --backing null:1000 || return 1
+	rejects 2 "size must be a positive multiple" create --epc vepc.0 --backing null: || return 1
+	rejects 2 "no such device or file" create --epc vepc.0 --backing /dev/nonexistent-xyz || return 1
+	rejects 2 "neither a block device nor a regular file" create --epc vepc.0 --backing /dev/null || return 1
+	rejects 2 "expected /dev/DEVICE" create --epc vepc.0 --backing disk.img || return 1
+	rejects 2 "--queues 0: the module takes 1-64" create --epc vepc.0 --backing null:1G --queues 0 || return 1
+	rejects 2 "--queues 4x: expected a number" create --epc vepc.0 --backing null:1G --queues 4x || return 1
+	rejects 2 "--msix 4096: the module takes 0-65" create --epc vepc.0 --backing null:1G --msix 4096 || return 1
+	rejects 2 "--mdts-kb 6: the module takes 4-1024, a power of two" create --epc vepc.0 \
+		--backing null:1G --mdts-kb 6 || return 1
 	rejects 2 "--model" create --epc vepc.0 --backing null:1G \
-		--model "a model name that is far too long for nvme"
-	rejects 2 "--serial" create --epc vepc.0 --backing null:1G --serial "$(printf 'x\ty')"
-	rejects 2 "--dma maybe" create --epc vepc.0 --backing null:1G --dma maybe
-	rejects 2 "--name a/b" create --epc vepc.0 --backing null:1G --name a/b
+		--model "a model name that is far too long for nvme" || return 1
+	rejects 2 "--serial" create --epc vepc.0 --backing null:1G --serial "$(printf 'x\ty')" || return 1
+	rejects 2 "--dma maybe" create --epc vepc.0 --backing null:1G --dma maybe || return 1
+	rejects 2 "--name a/b" create --epc vepc.0 --backing null:1G --name a/b || return 1
 	rejects 2 "--block-size only applies" create --epc vepc.0 \
-		--backing "$tmp/dev/disk.img" --block-size 512
-	rejects 2 "unknown option --bogus" create --bogus 1
-	rejects 2 "needs a value" create --epc
+		--backing "$tmp/dev/disk.img" --block-size 512 || return 1
+	rejects 2 "unknown option --bogus" create --bogus 1 || return 1
+	rejects 2 "needs a value" create --epc || return 1
 	# Several mistakes are all reported at once.
-	out=$("$tool" create --epc nope --backing null:1 --queues 0 2>&1)
+	out=$("$tool" create --epc nope --backing null:1 --queues 0x 2>&1)
 	[ "$(grep -c 'create:' <<< "$out")" -ge 3 ] || { echo "not all errors: $out"; return 1; }
-	rejects 2 "unknown command" frobnicate
+	rejects 2 "unknown command" frobnicate || return 1
 	[ -z "$(find "$tmp/cfs" -mindepth 2)" ]
 }
 
@@ -107,8 +111,39 @@ t_create() {
 	# A second create picks the next free name; a taken name is refused.
 	"$tool" create --epc vepc.0 --backing null:1G | grep -q "created epf1" || return 1
 	[ "$(cat "$tmp/cfs/subsystems/epf1/namespaces/1/size")" = 1073741824 ] || return 1
-	rejects 1 "already exists" create --epc vepc.0 --backing null:1G --name epf1
+	rejects 1 "already exists" create --epc vepc.0 --backing null:1G --name epf1 || return 1
 	"$tool" list-controllers | grep -q "vepc.0.*used by epf0 epf1"
+}
+
+# The module's limits (nvme_epf/limits) are the tool's: each value just
+# outside is refused before configfs is touched, each value at the edge is
+# taken.  A module that publishes no limits refuses by itself: its error is
+# reported and the change rolled back.
+t_limits() {
+	reset_tree
+	local n63 n64 r31 r32
+	n63=$(printf 'n%.0s' $(seq 63)) n64=${n63}n r31=$(printf 'r%.0s' $(seq 31)) r32=${r31}r
+	rejects 2 "--queues 65: the module takes 1-64" create --epc vepc.0 --backing null:1G --queues 65 &&
+	rejects 2 "--msix 66: the module takes 0-65" create --epc vepc.0 --backing null:1G --msix 66 &&
+	rejects 2 "--mdts-kb 12: the module takes 4-1024, a power of two" create --epc vepc.0 \
+		--backing null:1G --mdts-kb 12 &&
+	rejects 2 "--mdts-kb 2048" create --epc vepc.0 --backing null:1G --mdts-kb 2048 &&
+	rejects 2 "names of 1 to 63 characters" create --epc vepc.0 --backing null:1G --name "$n64" ||
+		return 1
+	"$tool" create --epc vepc.0 --backing null:1G --name "$n63" --queues 64 --msix 0 \
+		--mdts-kb 1024 >/dev/null || return 1
+	[ "$(cat "$tmp/cfs/functions/$n63/msix_vectors")" = 0 ] || return 1
+	rejects 2 "--nsid 33: the module takes 1-32" add-ns "$n63" --backing null:8M --nsid 33 || return 1
+	"$tool" add-ns "$n63" --backing null:8M --nsid 32 >/dev/null || return 1
+	rejects 2 "rule $r32: the module takes names of 1 to 31" inject "$n63" add "$r32" queue=io || return 1
+	"$tool" inject "$n63" add "$r31" queue=io >/dev/null || return 1
+	# An older module: no limits file, its own refusal, rolled back.
+	rm "$tmp/cfs/limits"
+	local out before; before=$(tree_sum)
+	out=$("$tool" create --epc vepc.0 --backing null:1G --name q --queues 65 2>&1) && return 1
+	grep -q 'functions/q/max_io_queues = "65": Numerical result out of range (refused by the module' <<< "$out" &&
+	grep -q "rolling back" <<< "$out" || { echo "$out"; return 1; }
+	[ "$(tree_sum)" = "$before" ] || { echo "not rolled back"; return 1; }
 }
 
 # A failure half-way (here: the kernel refusing "start") removes everything
@@ -129,13 +164,13 @@ t_ns_start_stop_destroy() {
 	"$tool" create --epc vepc.0 --backing null:1G --name a >/dev/null || return 1
 	"$tool" add-ns a --backing "$tmp/dev/disk.img" | grep -q "namespace 2" || return 1
 	"$tool" add-ns a --backing null:8M --nsid 7 >/dev/null || return 1
-	rejects 1 "already has namespace 7" add-ns a --backing null:8M --nsid 7
+	rejects 1 "already has namespace 7" add-ns a --backing null:8M --nsid 7 || return 1
 	"$tool" remove-ns a 2 && [ ! -e "$tmp/cfs/subsystems/a/namespaces/2" ] || return 1
 	"$tool" stop a && [ "$(cat "$tmp/cfs/functions/a/start")" = 0 ] || return 1
 	"$tool" status a | grep -q "function a: epc vepc.0, subsystem a, stopped" || return 1
 	"$tool" start --all && [ "$(cat "$tmp/cfs/functions/a/start")" = 1 ] || return 1
 	"$tool" status | grep -q "namespace 7: null 8388608 bytes (enabled)" || return 1
-	rejects 1 "no function nope" stop nope
+	rejects 1 "no function nope" stop nope || return 1
 	"$tool" destroy a && [ -z "$(find "$tmp/cfs" -mindepth 2)" ]
 }
 
@@ -523,6 +558,7 @@ t_shellcheck() {
 }
 
 check validation t_validation
+check module-limits t_limits
 check help t_help
 check create t_create
 check rollback t_rollback
