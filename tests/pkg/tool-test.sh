@@ -465,6 +465,11 @@ t_restore_epc() {
 	[ $((SECONDS - t0)) -lt 20 ] || { echo "waited $((SECONDS - t0)) s for vepc.1"; return 1; }
 	grep -q "functions/b waits for endpoint controller vepc.1" <<< "$out" || { echo "$out"; return 1; }
 	[ "$(cat "$tmp/cfs/functions/a/start")" = 1 ] && [ ! -e "$tmp/cfs/functions/b" ] || return 1
+	# A dry run plans with what is there: it does not wait for vepc.1.
+	t0=$SECONDS
+	out=$("$tool" restore --dry-run --wait 30 2>&1)
+	[ $((SECONDS - t0)) -lt 20 ] && grep -q "endpoint controller vepc.1 not present" <<< "$out" ||
+		{ echo "dry run waited $((SECONDS - t0)) s: $out"; return 1; }
 	mkdir "$tmp/epc/vepc.1"
 	rm -rf "$tmp/cfs/functions/a"
 	out=$("$tool" restore --epc vepc.1 --wait 0 2>&1) || { echo "$out"; return 1; }
