@@ -15,16 +15,19 @@
  * EPC calls that lock other functions of the same EPC.
  *
  * BAR0 layout: NVMe registers (0x1000), doorbells for every queue pair
- * (stride 4), then the MSI-X table and PBA; rounded up by the EPC core to a
- * power of two or the BAR's fixed size.
+ * (stride 4), then the MSI-X table and PBA; at least 16 KiB (NVMe), rounded
+ * up by the EPC core to a power of two or the BAR's fixed size.
  */
 #include <linux/module.h>
 #include <linux/pci_regs.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 #include "glue.h"
 
 #define NEPF_REGS_SIZE		0x1000	/* registers up to the doorbells */
+/* MLBAR bits 13:4 are reserved: a host sizes BAR0 as 16 KiB at least. */
+#define NEPF_BAR0_MIN		SZ_16K
 #define NEPF_MSIX_ENTRY_SIZE	16
 
 /* ---- BAR and interrupts: done at bind, or at epc_init if the EPC is late ---- */
@@ -47,7 +50,7 @@ static void nepf_bar_layout(struct nepf_glue *g)
 				  NEPF_MSIX_ENTRY_SIZE * g->nr_vectors;
 		size = g->msix_pba_off + ALIGN(DIV_ROUND_UP(g->nr_vectors, 8), 8);
 	}
-	g->bar_size = size;
+	g->bar_size = max_t(size_t, size, NEPF_BAR0_MIN);
 }
 
 static int nepf_bar_alloc(struct nepf_glue *g)

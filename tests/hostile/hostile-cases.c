@@ -133,6 +133,19 @@ static void case_ro_registers(struct hostile *h)
 	verdict(h, "ro-registers", why);
 }
 
+/*
+ * MLBAR bits 13:4 are reserved (read 0): the smallest BAR0 a host can
+ * size is 16 KiB, and some firmware and drivers refuse less.
+ */
+static void case_bar0_size(struct hostile *h)
+{
+	resource_size_t len = pci_resource_len(h->pdev, 0);
+
+	snprintf(why_buf, sizeof(why_buf), "BAR0 is %llu bytes",
+		 (unsigned long long)len);
+	verdict(h, "bar0-at-least-16k", len < SZ_16K ? why_buf : NULL);
+}
+
 static void case_reserved_registers(struct hostile *h)
 {
 	u32 off;
@@ -567,6 +580,7 @@ void h_run_cases(struct hostile *h, bool dma_all)
 		case_sgl(h);
 		goto out;
 	}
+	case_bar0_size(h);
 	case_ro_registers(h);
 	case_reserved_registers(h);
 	case_admin_opcode(h);
