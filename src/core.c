@@ -176,8 +176,14 @@ u32 nepf_sq_pending(struct nepf_ctrl *ctrl, struct nepf_sq *sq)
 	if (unlikely(READ_ONCE(cq->nr_wait)))
 		cq_flush_waiting(ctrl, cq);
 
-	if (unlikely(tail >= sq->size)) {
-		/* Ignored; reported once until the host reads the error log. */
+	/*
+	 * Past the queue's end, or overrunning the head (more new entries
+	 * than free slots, or moved backwards): ignored, and reported once
+	 * until the host reads the error log.
+	 */
+	if (unlikely(tail >= sq->size ||
+		     nepf_ring_used(sq->head, tail, sq->size) <
+		     nepf_ring_used(sq->head, sq->tail, sq->size))) {
 		nepf_ctrl_aen(ctrl, NVME_AER_TYPE_ERROR,
 			      NVME_AER_ERROR_INVALID_DB_VAL, NVME_LOG_ERROR);
 	} else {
@@ -260,12 +266,18 @@ void nepf_cmd_finish(struct nepf_cmd *cmd)
 
 /* ---- completion ---- */
 
-/* Refresh cq->head from the doorbell (cq->lock held); false if invalid. */
+/*
+ * Refresh cq->head from the doorbell (cq->lock held); false if invalid:
+ * past the queue's end, or consuming entries never posted (the head may
+ * only move forward, up to the tail).
+ */
 static bool cq_update_head(struct nepf_ctrl *ctrl, struct nepf_cq *cq)
 {
 	u32 head = nepf_regs_cq_head(ctrl, cq->qid);
 
-	if (unlikely(head >= cq->size))
+	if (unlikely(head >= cq->size ||
+		     nepf_ring_used(cq->head, head, cq->size) >
+		     nepf_ring_used(cq->head, cq->tail, cq->size)))
 		return false;
 	cq->head = head;
 	return true;
@@ -799,7 +811,11 @@ int nepf_ctrl_attach_ns(struct nepf_ctrl *ctrl, struct nepf_ns *ns)
 {
 	if (!ns || !ns->nsid || ns->nsid > NEPF_MAX_NAMESPACES)
 		return -EINVAL;
-	WRITE_ONCE(ctrl->ns[ns->nsid - 1], ns);
+	/*
+	 * Release: a command that finds the pointer (READ_ONCE(), an address
+	 * dependency) sees the namespace as its backend set it up.
+	 */
+	smp_store_release(&ctrl->ns[ns->nsid - 1], ns);
 	ns_changed(ctrl, ns->nsid);
 	return 0;
 }

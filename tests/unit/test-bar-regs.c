@@ -374,3 +374,85 @@ UNIT_TEST(regs_refused_enable_then_disable_clears_cfs)
 	CHECK_EQ(sim_enable(s, 32), 0);
 	sim_free(s);
 }
+
+/* Reap the admin CQ until the AER @cid completes; its result, or 0. */
+static u32 reap_aer(struct sim *s, u16 cid)
+{
+	struct nvme_cqe cqe;
+
+	while (!sim_reap(s, 0, &cqe))
+		if (cqe.cid == cid)
+			return le32_to_cpu(cqe.result);
+	return 0;
+}
+
+/*
+ * A CQ head pointing at an entry the controller never posted (the host
+ * "consumed" an empty queue): Invalid Doorbell Write Value, the value is
+ * ignored (NVMe 2.0 5.27.1.2, error information 01h).
+ */
+UNIT_TEST(regs_cq_head_past_tail_aen)
+{
+	struct sim *s = unit_sim_enabled();
+	struct nvme_sqe sqe, aer;
+	struct nvme_cqe cqe;
+	u16 head;
+
+	sim_sqe(&aer, nvme_admin_async_event);
+	CHECK_EQ(sim_cmd(s, 0, &aer, NULL), SIM_NO_CQE);
+	sim_sqe(&sqe, nvme_admin_get_features);
+	sqe.cdw10 = cpu_to_le32(NVME_FEAT_ARBITRATION);
+	CHECK_EQ(sim_cmd(s, 0, &sqe, NULL), 0);		/* slot 0, head 1 */
+	CHECK_EQ(s->ctrl.cq[0].tail, 1);
+	head = s->ctrl.cq[0].head;			/* 0: read when posting */
+	sim_wr32(s, NVME_REG_CQHDBL(0), 4);		/* 1..3 never posted */
+	CHECK_EQ(sim_submit(s, 0, &sqe), 0);
+	sim_run(s);
+	CHECK_EQ(sim_reap(s, 0, &cqe), 0);
+	CHECK_EQ(cqe.cid, sqe.cid);
+	CHECK_EQ(s->ctrl.cq[0].head, head);		/* the bad value ignored */
+	CHECK_EQ(reap_aer(s, aer.cid),
+		 NVME_AER_RESULT(NVME_AER_TYPE_ERROR, NVME_AER_ERROR_INVALID_DB_VAL,
+				 NVME_LOG_ERROR));
+	sim_free(s);
+}
+
+/*
+ * An SQ tail that overruns the head (more new entries than free slots,
+ * or a tail moved backwards): ignored and reported like a tail past the
+ * queue's end; the entries of the last valid tail are still fetched.
+ */
+UNIT_TEST(regs_sq_tail_overrun_aen)
+{
+	struct sim *s = unit_sim_enabled();
+	struct nepf_sq *sq = &s->ctrl.sq[0];
+	struct nvme_sqe sqe, aer;
+	struct nvme_cqe cqe;
+	unsigned int i, n = 0;
+
+	sim_sqe(&aer, nvme_admin_async_event);
+	CHECK_EQ(sim_cmd(s, 0, &aer, NULL), SIM_NO_CQE);	/* head 1 */
+	sim_sqe(&sqe, nvme_admin_get_features);
+	sqe.cdw10 = cpu_to_le32(NVME_FEAT_ARBITRATION);
+	for (i = 0; i < 3; i++)
+		CHECK_EQ(sim_submit(s, 0, &sqe), 0);		/* tail 4 */
+	CHECK_EQ(nepf_sq_pending(&s->ctrl, sq), 3);
+	/* 2 would mean 30 new entries after 4 in a 32-entry queue */
+	sim_wr32(s, NVME_REG_SQTDBL(0), 2);
+	CHECK_EQ(nepf_sq_pending(&s->ctrl, sq), 3);
+	CHECK_EQ(sq->tail, 4);
+	sim_wr32(s, NVME_REG_SQTDBL(0), 4);
+	sim_run(s);
+	for (i = 0; i < 4 && !sim_reap(s, 0, &cqe); i++) {
+		if (cqe.cid == aer.cid)
+			CHECK_EQ(le32_to_cpu(cqe.result),
+				 NVME_AER_RESULT(NVME_AER_TYPE_ERROR,
+						 NVME_AER_ERROR_INVALID_DB_VAL,
+						 NVME_LOG_ERROR));
+		else
+			n++;
+	}
+	CHECK_EQ(i, 4);
+	CHECK_EQ(n, 3);
+	sim_free(s);
+}

@@ -57,8 +57,16 @@ typedef uint64_t __le64;
 #define likely(x)		__builtin_expect(!!(x), 1)
 #define unlikely(x)		__builtin_expect(!!(x), 0)
 
-#define READ_ONCE(x)		(*(const volatile __typeof__(x) *)&(x))
-#define WRITE_ONCE(x, v)	(*(volatile __typeof__(x) *)&(x) = (v))
+/*
+ * Atomic accesses, so that ThreadSanitizer sees what the kernel's
+ * ordering rules give: READ_ONCE() carries the address dependency of the
+ * kernel's (consume), WRITE_ONCE() orders nothing, smp_store_release() /
+ * smp_load_acquire() pair.
+ */
+#define READ_ONCE(x)		__atomic_load_n(&(x), __ATOMIC_CONSUME)
+#define WRITE_ONCE(x, v)	__atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
+#define smp_store_release(p, v)	__atomic_store_n((p), (v), __ATOMIC_RELEASE)
+#define smp_load_acquire(p)	__atomic_load_n((p), __ATOMIC_ACQUIRE)
 
 #ifndef static_assert
 #define static_assert(expr, ...) _Static_assert(expr, #expr)
