@@ -6,7 +6,8 @@
  *
  * Threads: the environment fetches and runs admin commands from one poll
  * thread; I/O commands complete on any thread.  Queue slots and coalescing
- * state are under cq->lock, SQ inflight counts under ctrl->lock, events
+ * state are under cq->lock, SQ inflight counts under ctrl->lock (taken
+ * inside cq->lock when a completion starts to wait for room), events
  * under aer_lock, logs and counters under log_lock.  Host memory is never
  * touched with a lock held (host_write may sleep), and only through
  * nepf_host_read/write/irq(), which check the generation (ctrl.h).
@@ -384,9 +385,9 @@ int nepf_cq_post(struct nepf_ctrl *ctrl, u32 gen, u16 cqid, u16 sqid, u16 cid,
 		 u16 status, u32 result)
 {
 	struct nepf_cqe_wait *w = NULL;
+	unsigned long flags, flags2;
 	struct nepf_cq *cq;
 	struct nvme_cqe cqe;
-	unsigned long flags;
 	bool bad_db = false;
 	u16 slot;
 	u8 phase;
@@ -428,6 +429,11 @@ int nepf_cq_post(struct nepf_ctrl *ctrl, u32 gen, u16 cqid, u16 sqid, u16 cid,
 				cq->wait_head = w;
 			cq->wait_tail = w;
 			cq->nr_wait++;
+			/* Before the command ends: see sq_delete_done(). */
+			nepf_lock(&ctrl->lock, flags2);
+			if (ctrl->sq[sqid].gen == gen)
+				ctrl->sq[sqid].nr_cq_wait++;
+			nepf_unlock(&ctrl->lock, flags2);
 			nepf_unlock(&cq->lock, flags);
 			report_bad_cq_doorbell(ctrl, bad_db);
 			return 0;
@@ -448,6 +454,30 @@ int nepf_cq_post(struct nepf_ctrl *ctrl, u32 gen, u16 cqid, u16 sqid, u16 cid,
 	cq_fill(ctrl, &cqe, sqid, cid, result);
 	ret = cq_write(ctrl, gen, cq, slot, phase, &cqe, status);
 	return ret;
+}
+
+static bool sq_delete_done(struct nepf_ctrl *ctrl, struct nepf_sq *sq, u16 *cid);
+
+/* A completion of SQ @sqid that waited for CQ room is posted. */
+static void sq_cqe_posted(struct nepf_ctrl *ctrl, u32 gen, u16 sqid)
+{
+	struct nepf_sq *sq = &ctrl->sq[sqid];
+	unsigned long flags;
+	bool deleted;
+	u16 cid = 0;
+
+	nepf_lock(&ctrl->lock, flags);
+	/* The SQ it came from may be gone: a new one is not ours to count. */
+	if (sq->gen != gen) {
+		nepf_unlock(&ctrl->lock, flags);
+		return;
+	}
+	if (sq->nr_cq_wait)
+		sq->nr_cq_wait--;
+	deleted = sq_delete_done(ctrl, sq, &cid);
+	nepf_unlock(&ctrl->lock, flags);
+	if (deleted)
+		nepf_cq_post(ctrl, gen, 0, 0, cid, NVME_SC_SUCCESS, 0);
 }
 
 /* Post what waits on @cq while the host has made room. */
@@ -478,6 +508,7 @@ static void cq_flush_waiting(struct nepf_ctrl *ctrl, struct nepf_cq *cq)
 
 		cq_fill(ctrl, &cqe, w->sqid, w->cid, w->result);
 		cq_write(ctrl, w->gen, cq, slot, phase, &cqe, w->status);
+		sq_cqe_posted(ctrl, w->gen, w->sqid);
 		nepf_free(w);
 	}
 }
@@ -612,6 +643,21 @@ static void ns_account_put(struct nepf_cmd *cmd, bool posted, u64 lat_ns)
 }
 
 /*
+ * A deferred Delete I/O SQ may complete once none of the SQ's commands
+ * runs and none of their completions waits for CQ room (ctrl->lock held).
+ * True, and the command id of the Delete, if it completes now.
+ */
+static bool sq_delete_done(struct nepf_ctrl *ctrl, struct nepf_sq *sq, u16 *cid)
+{
+	if (!sq->deleting || sq->inflight || sq->nr_cq_wait)
+		return false;
+	sq->deleting = false;
+	ctrl->cq[sq->cqid].nr_sqs--;
+	*cid = sq->delete_cid;
+	return true;
+}
+
+/*
  * One command of @sq is over (@posted: with a completion, accounted in
  * the SQ's statistics); a deferred Delete I/O SQ may complete.
  */
@@ -633,12 +679,7 @@ static void sq_done(struct nepf_ctrl *ctrl, struct nepf_cmd *cmd, bool posted,
 	}
 	if (sq->inflight)
 		sq->inflight--;
-	if (sq->deleting && !sq->inflight) {
-		sq->deleting = false;
-		ctrl->cq[sq->cqid].nr_sqs--;
-		cid = sq->delete_cid;
-		deleted = true;
-	}
+	deleted = sq_delete_done(ctrl, sq, &cid);
 	nepf_unlock(&ctrl->lock, flags);
 	if (deleted)
 		nepf_cq_post(ctrl, cmd->gen, 0, 0, cid, NVME_SC_SUCCESS, 0);

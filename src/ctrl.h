@@ -167,7 +167,8 @@ struct nepf_sq {
 	u64 pci_addr;
 	u64 nr_cmds;		/* commands fetched, for status/stats */
 	u32 inflight;		/* fetched, not yet completed (ctrl->lock) */
-	bool deleting;		/* Delete I/O SQ waits for inflight == 0 */
+	u32 nr_cq_wait;		/* completions waiting for CQ room (ctrl->lock) */
+	bool deleting;		/* Delete I/O SQ waits until both are 0 */
 	u16 delete_cid;		/* ... and then completes this admin command */
 	u32 stray_db;		/* tail last reported while the SQ did not exist */
 };

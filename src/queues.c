@@ -47,6 +47,7 @@ static void sq_init(struct nepf_ctrl *ctrl, struct nepf_sq *sq, u16 qid,
 	sq->pci_addr = addr;
 	sq->nr_cmds = 0;
 	sq->inflight = 0;
+	sq->nr_cq_wait = 0;
 	sq->deleting = false;
 	sq->delete_cid = 0;
 	sq->stray_db = 0;
@@ -196,11 +197,12 @@ u16 nepf_queue_delete_sq(struct nepf_ctrl *ctrl, const struct nvme_sqe *sqe)
 	nepf_regs_clear_doorbell(ctrl, qid, false);
 	/*
 	 * Entries not fetched yet are dropped; commands already running
-	 * complete first, then the core posts this command's completion.
+	 * complete first, and completions waiting for room in the CQ are
+	 * posted, then the core posts this command's completion.
 	 */
 	nepf_lock(&ctrl->lock, flags);
 	WRITE_ONCE(sq->valid, false);
-	if (sq->inflight) {
+	if (sq->inflight || sq->nr_cq_wait) {
 		sq->deleting = true;
 		sq->delete_cid = sqe->cid;
 		status = NEPF_STATUS_DEFERRED;

@@ -278,3 +278,52 @@ UNIT_TEST(queue_number_of_queues)
 	CHECK_EQ(res, 0);
 	sim_free(s);
 }
+
+/*
+ * Completions of an SQ still waiting for room in a full CQ are part of
+ * that SQ's commands: Delete I/O SQ completes after they are posted, and
+ * a Delete I/O CQ in between neither succeeds nor drops them.
+ */
+UNIT_TEST(queue_delete_sq_posts_waiting_cqes_first)
+{
+	struct sim *s = unit_sim_enabled();
+	struct nvme_sqe sqe, del;
+	struct nvme_cqe cqe;
+	unsigned int i;
+	u64 buf = sim_alloc(s, 4096, 4096);
+
+	sim_add_ns(s, 1, 64, 9);
+	CHECK_EQ(sim_set_feature(s, NVME_FEAT_NUM_QUEUES, 0, NULL), 0);
+	CHECK_EQ(sim_create_cq(s, 1, 2, true, 1), 0);	/* one usable slot */
+	CHECK_EQ(sim_create_sq(s, 1, 8, 1), 0);
+	for (i = 0; i < 3; i++) {
+		sim_sqe(&sqe, nvme_cmd_read);
+		sqe.nsid = cpu_to_le32(1);
+		sqe.rw.slba = cpu_to_le64(i);
+		sqe.dptr.prp1 = cpu_to_le64(buf);
+		CHECK_EQ(sim_submit(s, 1, &sqe), 0);
+	}
+	sim_run(s);
+	CHECK_EQ(s->ctrl.cq[1].nr_wait, 2);
+	sim_sqe(&del, nvme_admin_delete_sq);
+	del.cdw10 = cpu_to_le32(1);
+	CHECK_EQ(sim_cmd(s, 0, &del, NULL), SIM_NO_CQE);
+	CHECK_EQ(sim_delete_q(s, nvme_admin_delete_cq, 1),
+		 NVME_SC_INVALID_QUEUE | DNR);
+	CHECK_EQ(s->ctrl.cq[1].nr_wait, 2);
+	for (i = 0; i < 3; i++) {
+		/* the Delete completes once the last waiting CQE is posted */
+		CHECK_EQ(sim_reap(s, 0, &cqe), s->ctrl.cq[1].nr_wait ? -EAGAIN : 0);
+		if (!s->ctrl.cq[1].nr_wait) {
+			CHECK_EQ(cqe.cid, del.cid);
+			CHECK_EQ(le16_to_cpu(cqe.status) >> 1, 0);
+		}
+		CHECK_EQ(sim_reap(s, 1, &cqe), 0);
+		CHECK_EQ(cqe.cid, del.cid - 3 + i);
+		CHECK_EQ(le16_to_cpu(cqe.status) >> 1, 0);
+		sim_run(s);
+	}
+	CHECK_EQ(sim_reap(s, 1, &cqe), -EAGAIN);
+	CHECK_EQ(sim_delete_q(s, nvme_admin_delete_cq, 1), 0);
+	sim_free(s);
+}
