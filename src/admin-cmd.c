@@ -586,34 +586,43 @@ static u16 temp_select(u32 dw11, u32 *tmpsel, u32 *thsel, bool set)
 	return 0;
 }
 
+/* The timestamp goes through the heap: the environment may DMA it. */
 static u16 timestamp_get(struct nepf_cmd *cmd, const struct nepf_features *f)
 {
-	struct nvme_timestamp ts = { };
+	struct nvme_timestamp *ts = nepf_zalloc(sizeof(*ts));
 	u64 ms = f->timestamp_base_ms +
 		 div_u64(nepf_now_ns() - f->timestamp_set_ns, 1000000);
 	unsigned int i;
+	u16 status;
 
+	if (!ts)
+		return NVME_SC_INTERNAL;
 	for (i = 0; i < 6; i++)
-		ts.timestamp[i] = ms >> (8 * i);
-	ts.attr = f->timestamp_base_ms ? NVME_TIMESTAMP_ORIGIN_SET : 0;
-	return nepf_admin_to_host(cmd, &ts, sizeof(ts));
+		ts->timestamp[i] = ms >> (8 * i);
+	ts->attr = f->timestamp_base_ms ? NVME_TIMESTAMP_ORIGIN_SET : 0;
+	status = nepf_admin_to_host(cmd, ts, sizeof(*ts));
+	nepf_free(ts);
+	return status;
 }
 
 static u16 timestamp_set(struct nepf_cmd *cmd, struct nepf_features *f)
 {
-	struct nvme_timestamp ts;
+	struct nvme_timestamp *ts = nepf_zalloc(sizeof(*ts));
 	unsigned int i;
 	u64 ms = 0;
 	u16 status;
 
-	status = nepf_admin_from_host(cmd, &ts, sizeof(ts));
-	if (status)
-		return status;
-	for (i = 0; i < 6; i++)
-		ms |= (u64)ts.timestamp[i] << (8 * i);
-	f->timestamp_base_ms = ms;
-	f->timestamp_set_ns = nepf_now_ns();
-	return NVME_SC_SUCCESS;
+	if (!ts)
+		return NVME_SC_INTERNAL;
+	status = nepf_admin_from_host(cmd, ts, sizeof(*ts));
+	if (!status) {
+		for (i = 0; i < 6; i++)
+			ms |= (u64)ts->timestamp[i] << (8 * i);
+		f->timestamp_base_ms = ms;
+		f->timestamp_set_ns = nepf_now_ns();
+	}
+	nepf_free(ts);
+	return status;
 }
 
 static u16 nepf_get_features(struct nepf_cmd *cmd)

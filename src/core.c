@@ -16,7 +16,10 @@
 #include "io-cmd.h"
 #include "inject.h"
 
-/* A completion waiting for room in its CQ. */
+/*
+ * A completion waiting for room in its CQ; @cqe is where it is built when
+ * posted (host_write may DMA from it: never a stack buffer).
+ */
 struct nepf_cqe_wait {
 	struct nepf_cqe_wait *next;
 	u32 gen;
@@ -24,6 +27,7 @@ struct nepf_cqe_wait {
 	u16 cid;
 	u16 status;
 	u32 result;
+	struct nvme_cqe cqe;
 };
 
 int nepf_ctrl_init(struct nepf_ctrl *ctrl, void *bar, size_t bar_size,
@@ -377,17 +381,27 @@ static void report_bad_cq_doorbell(struct nepf_ctrl *ctrl, bool bad_db)
 			      NVME_AER_ERROR_INVALID_DB_VAL, NVME_LOG_ERROR);
 }
 
+static struct nepf_cqe_wait *cq_wait_alloc(struct nepf_ctrl *ctrl)
+{
+	struct nepf_cqe_wait *w = nepf_zalloc(sizeof(*w));
+
+	if (!w)
+		nepf_ctrl_fatal(ctrl, "out of memory for a completion");
+	return w;
+}
+
 /*
- * @gen: the generation of the command (or of the queue, for completions
- * without a command); a stale one posts nothing.
+ * Post a CQE, built in @buf (a command's, never on the stack) or, when
+ * @buf is NULL, in the wait entry allocated for it.  @gen: the generation
+ * of the command (or of the queue, for completions without a command); a
+ * stale one posts nothing.
  */
-int nepf_cq_post(struct nepf_ctrl *ctrl, u32 gen, u16 cqid, u16 sqid, u16 cid,
-		 u16 status, u32 result)
+static int cq_post(struct nepf_ctrl *ctrl, u32 gen, u16 cqid, u16 sqid,
+		   u16 cid, u16 status, u32 result, struct nvme_cqe *buf)
 {
 	struct nepf_cqe_wait *w = NULL;
 	unsigned long flags, flags2;
 	struct nepf_cq *cq;
-	struct nvme_cqe cqe;
 	bool bad_db = false;
 	u16 slot;
 	u8 phase;
@@ -396,6 +410,12 @@ int nepf_cq_post(struct nepf_ctrl *ctrl, u32 gen, u16 cqid, u16 sqid, u16 cid,
 	if (cqid > NEPF_MAX_IO_QUEUES || sqid > NEPF_MAX_IO_QUEUES)
 		return -EINVAL;
 	cq = &ctrl->cq[cqid];
+	if (!buf) {
+		w = cq_wait_alloc(ctrl);
+		if (!w)
+			return -ENOMEM;
+		buf = &w->cqe;
+	}
 	for (;;) {
 		nepf_lock(&cq->lock, flags);
 		if (cq->gen != gen || !nepf_gen_live(ctrl, gen)) {
@@ -440,20 +460,24 @@ int nepf_cq_post(struct nepf_ctrl *ctrl, u32 gen, u16 cqid, u16 sqid, u16 cid,
 		}
 		/* Allocate without the lock (may sleep), then look again. */
 		nepf_unlock(&cq->lock, flags);
-		w = nepf_zalloc(sizeof(*w));
-		if (!w) {
-			nepf_ctrl_fatal(ctrl, "out of memory for a completion");
+		w = cq_wait_alloc(ctrl);
+		if (!w)
 			return -ENOMEM;
-		}
 	}
 	slot = cq_reserve(cq, &phase);
 	nepf_unlock(&cq->lock, flags);
-	nepf_free(w);
 	report_bad_cq_doorbell(ctrl, bad_db);
 
-	cq_fill(ctrl, &cqe, sqid, cid, result);
-	ret = cq_write(ctrl, gen, cq, slot, phase, &cqe, status);
+	cq_fill(ctrl, buf, sqid, cid, result);
+	ret = cq_write(ctrl, gen, cq, slot, phase, buf, status);
+	nepf_free(w);
 	return ret;
+}
+
+int nepf_cq_post(struct nepf_ctrl *ctrl, u32 gen, u16 cqid, u16 sqid, u16 cid,
+		 u16 status, u32 result)
+{
+	return cq_post(ctrl, gen, cqid, sqid, cid, status, result, NULL);
 }
 
 static bool sq_delete_done(struct nepf_ctrl *ctrl, struct nepf_sq *sq, u16 *cid);
@@ -484,7 +508,6 @@ static void sq_cqe_posted(struct nepf_ctrl *ctrl, u32 gen, u16 sqid)
 static void cq_flush_waiting(struct nepf_ctrl *ctrl, struct nepf_cq *cq)
 {
 	struct nepf_cqe_wait *w;
-	struct nvme_cqe cqe;
 	unsigned long flags;
 	bool bad_db;
 	u16 slot;
@@ -506,8 +529,8 @@ static void cq_flush_waiting(struct nepf_ctrl *ctrl, struct nepf_cq *cq)
 		slot = cq_reserve(cq, &phase);
 		nepf_unlock(&cq->lock, flags);
 
-		cq_fill(ctrl, &cqe, w->sqid, w->cid, w->result);
-		cq_write(ctrl, w->gen, cq, slot, phase, &cqe, w->status);
+		cq_fill(ctrl, &w->cqe, w->sqid, w->cid, w->result);
+		cq_write(ctrl, w->gen, cq, slot, phase, &w->cqe, w->status);
 		sq_cqe_posted(ctrl, w->gen, w->sqid);
 		nepf_free(w);
 	}
@@ -705,8 +728,8 @@ void nepf_cmd_complete(struct nepf_cmd *cmd)
 			log_error(ctrl, cmd);
 		if (sqid)
 			smart_account(ctrl, cmd);
-		nepf_cq_post(ctrl, cmd->gen, cmd->cqid, sqid, cmd->sqe.cid,
-			     cmd->status, cmd->result);
+		cq_post(ctrl, cmd->gen, cmd->cqid, sqid, cmd->sqe.cid,
+			cmd->status, cmd->result, &cmd->cqe);
 	}
 	if (sqid <= NEPF_MAX_IO_QUEUES)
 		sq_done(ctrl, cmd, posted, lat_ns);

@@ -182,6 +182,7 @@ struct nepf_cmd {
 	struct nvme_sqe sqe;
 	u16 status;		/* NVMe status: (SCT << 8 | SC) | NVME_STATUS_DNR/MORE */
 	u32 result;		/* CQE DW0 */
+	struct nvme_cqe cqe;	/* built here when posted (host_write source) */
 	/* data transfer */
 	enum nepf_dir dir;
 	u32 data_len;

@@ -4,6 +4,8 @@
  * simhost.h).  The host side behaves like a correct NVMe driver unless a
  * test pokes registers or memory directly.
  */
+#define _GNU_SOURCE	/* pthread_getattr_np() */
+#include <pthread.h>
 #include "simhost.h"
 
 static struct sim *ctrl_sim(struct nepf_ctrl *ctrl)
@@ -21,10 +23,43 @@ static u8 *sim_range(struct sim *s, u64 addr, size_t len)
 	return s->mem + (addr - SIM_MEM_BASE);
 }
 
+/*
+ * Is @buf on the calling thread's stack?  The kernel may DMA into a
+ * buffer of host_read/host_write: on a non-coherent SoC the cache
+ * maintenance at unmap corrupts stack data around it, and a vmapped stack
+ * cannot be DMA-mapped at all.
+ */
+static bool on_stack(const void *buf, size_t len)
+{
+	static __thread uintptr_t lo, hi;
+	uintptr_t p = (uintptr_t)buf;
+
+	if (!hi) {
+		pthread_attr_t a;
+		void *base;
+		size_t size;
+
+		if (pthread_getattr_np(pthread_self(), &a))
+			abort();
+		pthread_attr_getstack(&a, &base, &size);
+		pthread_attr_destroy(&a);
+		lo = (uintptr_t)base;
+		hi = lo + size;
+	}
+	return p + len > lo && p < hi;
+}
+
+static void check_buf(struct sim *s, const void *buf, size_t len)
+{
+	if (on_stack(buf, len))
+		__atomic_fetch_add(&s->nr_stack_xfer, 1, __ATOMIC_RELAXED);
+}
+
 static int env_host_read(struct nepf_ctrl *ctrl, u64 addr, void *buf, size_t len)
 {
 	u8 *p = sim_range(ctrl_sim(ctrl), addr, len);
 
+	check_buf(ctrl_sim(ctrl), buf, len);
 	if (!p)
 		return -EFAULT;
 	memcpy(buf, p, len);
@@ -37,6 +72,7 @@ static int env_host_write(struct nepf_ctrl *ctrl, u64 addr, const void *buf,
 	struct sim *s = ctrl_sim(ctrl);
 	u8 *p = sim_range(s, addr, len);
 
+	check_buf(s, buf, len);
 	if (!p || s->fail_host_write)
 		return -EFAULT;
 	memcpy(p, buf, len);
@@ -147,6 +183,12 @@ void sim_free(struct sim *s)
 
 	sim_release_held(s);
 	nepf_ctrl_reset(&s->ctrl);
+	/* Every test checks this: host memory is never reached from the stack. */
+	if (s->nr_stack_xfer) {
+		fprintf(stderr, "%u host transfers used a stack buffer\n",
+			s->nr_stack_xfer);
+		abort();
+	}
 	for (i = 0; i < ARRAY_SIZE(s->ns); i++)
 		free(s->ns[i].data);
 	free(s->mem);

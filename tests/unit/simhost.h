@@ -48,6 +48,7 @@ struct sim {
 	u32 nr_irqs;
 	u32 nr_fetched;
 	u32 nr_released;
+	u32 nr_stack_xfer;		/* host_read/write buffers on the stack */
 	/* fault injection and deferred work */
 	bool fail_host_write;
 	bool no_flush;			/* sim_run() skips nepf_ctrl_flush_waiting() */

@@ -350,3 +350,46 @@ UNIT_TEST(smart_temperature_threshold_aen)
 	CHECK_EQ(log->critical_warning, 0);
 	sim_free(s);
 }
+
+/*
+ * No host transfer uses a buffer on the stack (the kernel may DMA it):
+ * the CQE of a completion, of a queued completion, of an AER, and the
+ * timestamp of Get/Set Features.  simhost counts them; sim_free() aborts
+ * any test that made one, this test reports which path did.
+ */
+UNIT_TEST(host_buffers_not_on_stack)
+{
+	struct sim *s = sim_new(NULL);
+	struct nvme_timestamp ts = { .timestamp = { 0x10, 0x27 } };
+	struct nvme_sqe sqe;
+	unsigned int i;
+
+	CHECK_EQ(sim_enable_cc(s, 8, 2, (NVME_SQES << NVME_CC_IOSQES_SHIFT) |
+					(NVME_CQES << NVME_CC_IOCQES_SHIFT)), 0);
+	sim_sqe(&sqe, nvme_admin_get_features);
+	sqe.cdw10 = cpu_to_le32(NVME_FEAT_ARBITRATION);
+	CHECK_EQ(sim_cmd(s, 0, &sqe, NULL), 0);
+	CHECK_EQ(s->nr_stack_xfer, 0);			/* a completion */
+	for (i = 0; i < 2; i++)
+		CHECK_EQ(sim_submit(s, 0, &sqe), 0);
+	sim_run(s);					/* one waits for room */
+	CHECK_EQ(sim_reap(s, 0, NULL), 0);
+	sim_run(s);
+	CHECK_EQ(sim_reap(s, 0, NULL), 0);
+	CHECK_EQ(s->nr_stack_xfer, 0);			/* a queued completion */
+	sim_sqe(&sqe, nvme_admin_set_features);
+	sqe.cdw10 = cpu_to_le32(NVME_FEAT_TIMESTAMP);
+	CHECK_EQ(sim_admin_data(s, &sqe, &ts, sizeof(ts), true, NULL), 0);
+	CHECK_EQ(s->nr_stack_xfer, 0);			/* Set Features */
+	sim_sqe(&sqe, nvme_admin_get_features);
+	sqe.cdw10 = cpu_to_le32(NVME_FEAT_TIMESTAMP);
+	CHECK_EQ(sim_admin_data(s, &sqe, &ts, sizeof(ts), false, NULL), 0);
+	CHECK_EQ(s->nr_stack_xfer, 0);			/* Get Features */
+	sim_sqe(&sqe, nvme_admin_async_event);
+	CHECK_EQ(sim_cmd(s, 0, &sqe, NULL), SIM_NO_CQE);
+	sim_wr32(s, NVME_REG_SQTDBL(1), 1);		/* no such queue: AEN */
+	sim_run(s);
+	CHECK_EQ(sim_reap(s, 0, NULL), 0);
+	CHECK_EQ(s->nr_stack_xfer, 0);			/* an AER */
+	sim_free(s);
+}
