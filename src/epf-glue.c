@@ -53,6 +53,12 @@ static void nepf_bar_layout(struct nepf_glue *g)
 	g->bar_size = max_t(size_t, size, NEPF_BAR0_MIN);
 }
 
+/* MSI vectors the function offers (multi-message: up to 32). */
+static u16 nepf_msi_vectors(struct nepf_glue *g)
+{
+	return g->features->msi_capable ? min_t(u16, g->fn->cfg.msi_vectors, 32) : 0;
+}
+
 static int nepf_bar_alloc(struct nepf_glue *g)
 {
 	struct pci_epf *epf = g->epf;
@@ -104,8 +110,8 @@ static int nepf_epc_setup(struct nepf_glue *g)
 		dev_err(&epf->dev, "setting BAR0 failed: %d\n", ret);
 		return ret;
 	}
-	if (g->features->msi_capable && g->fn->cfg.msi_vectors) {
-		ret = nepf_epc_set_msi(epf, min_t(u16, g->fn->cfg.msi_vectors, 32));
+	if (nepf_msi_vectors(g)) {
+		ret = nepf_epc_set_msi(epf, nepf_msi_vectors(g));
 		if (ret)
 			dev_warn(&epf->dev, "MSI setup failed (%d): using MSI-X/INTx\n", ret);
 	}
@@ -150,7 +156,11 @@ static void nepf_ctrl_config_fill(struct nepf_glue *g)
 	c->max_io_queues = clamp_t(u16, fn->cfg.max_io_queues, 1, NEPF_MAX_IO_QUEUES);
 	c->queue_depth = clamp_t(u16, fn->cfg.queue_depth, 2, NEPF_MAX_QUEUE_ENTRIES);
 	c->mdts_kb = fn->cfg.mdts_kb;
-	c->nr_vectors = max_t(u16, g->nr_vectors, 1);
+	/*
+	 * Create I/O CQ and Feature 09h accept the vectors of either type:
+	 * a host without MSI-X (or a function without it) uses multi-MSI.
+	 */
+	c->nr_vectors = max_t(u16, max_t(u16, g->nr_vectors, nepf_msi_vectors(g)), 1);
 	c->irq_type = NEPF_IRQ_INTX;
 	c->sgl = fn->cfg.sgl;
 	g->ctrl.inject = &fn->inject;

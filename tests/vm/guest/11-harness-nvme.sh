@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # The harness seen through nvme_epf and the stock nvme driver: one MSI-X
 # vector per I/O queue that really fires, no checking-IOMMU refusals
-# under I/O, no host DMA mappings left behind, surprise link down/up, and
-# the MSI and INTx fallbacks (vepc reloaded with MSI-X / MSI hidden).
+# under I/O, no host DMA mappings left behind, surprise link down/up, a
+# function offering MSI only (I/O queues on multi-MSI vectors), and the
+# MSI and INTx fallbacks (vepc reloaded with MSI-X / MSI hidden).
 . "${NEPF_LIB:-/nepf/guest/lib.sh}"
 
 D=/sys/kernel/debug/vepc
@@ -79,6 +80,24 @@ if up harness-nvme-up queues=4; then
 	[ "$r" = 0 ] && pass harness-nvme-relink-no-refusals ||
 		fail harness-nvme-relink-no-refusals "$r"
 	down_clean harness-nvme-down-clean
+fi
+
+# --- a function with MSI only (no MSI-X capability): the host gets one
+# multi-MSI vector per I/O queue, so it must get its I/O queues too
+msi0=$(stat_of irq_msi) msix0=$(stat_of irq_msix)
+if up harness-nvme-msi-only-up queues=4 msix=0 msi=8; then
+	check harness-nvme-msi-only-io io "$DEV"
+	nq=$(ls -d /sys/block/"${DEV#/dev/}"/mq/* | wc -l)
+	nvec=$(grep -cE 'nvme[0-9]+q[0-9]+' /proc/interrupts)
+	grep -E 'CPU|nvme[0-9]+q' /proc/interrupts | indent
+	[ "$nq" -gt 1 ] && [ "$nvec" -eq $((nq + 1)) ] &&
+		pass harness-nvme-msi-only-queues ||
+		fail harness-nvme-msi-only-queues "$nq I/O queues, $nvec vectors"
+	[ "$(stat_of irq_msi)" -gt "$msi0" ] && [ "$(stat_of irq_msix)" = "$msix0" ] &&
+		pass harness-nvme-msi-only-used || fail harness-nvme-msi-only-used "$(cat "$D/stats")"
+	down_clean harness-nvme-msi-only-down-clean
+else
+	nepf_down
 fi
 
 # --- fallbacks: vepc hides MSI-X, then MSI too
