@@ -262,7 +262,12 @@ enum nepf_regs_event nepf_regs_poll(struct nepf_ctrl *ctrl)
 		WRITE_ONCE(ctrl->state, NEPF_CTRL_DISABLED);
 	} else if (shn && !(ctrl->cc & NVME_CC_SHN_MASK)) {
 		ctrl->cc |= shn;
-		if (en && ctrl->state == NEPF_CTRL_LIVE) {
+		/*
+		 * After CSTS.CFS too: writes completed before it may still
+		 * sit in a backend's volatile cache.
+		 */
+		if (en && (ctrl->state == NEPF_CTRL_LIVE ||
+			   ctrl->state == NEPF_CTRL_FATAL)) {
 			/* Normal or abrupt: both end with SHST complete. */
 			ctrl->csts = (ctrl->csts & ~NVME_CSTS_SHST_MASK) |
 				     NVME_CSTS_SHST_OCCUR;

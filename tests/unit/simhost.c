@@ -599,9 +599,17 @@ static void ram_submit(struct nepf_io *io)
 	nepf_io_done(io, NEPF_IO_OK);
 }
 
+static void ram_flush_all(struct nepf_ns *ns)
+{
+	struct sim_ns *sn = container_of(ns, struct sim_ns, ns);
+
+	sn->sim->nr_flush_all++;
+}
+
 static const struct nepf_backend_ops ram_ops = {
 	.name = "ram",
 	.submit = ram_submit,
+	.flush_all = ram_flush_all,
 };
 
 struct nepf_ns *sim_add_ns(struct sim *s, u32 nsid, u64 nr_blocks, u8 lba_shift)
@@ -617,6 +625,7 @@ struct nepf_ns *sim_add_ns(struct sim *s, u32 nsid, u64 nr_blocks, u8 lba_shift)
 	if (!sn->data)
 		abort();
 	nepf_ns_init(&sn->ns);
+	sn->sim = s;
 	sn->ns.nsid = nsid;
 	sn->ns.ops = &ram_ops;
 	sn->ns.nr_blocks = nr_blocks;

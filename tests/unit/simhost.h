@@ -34,6 +34,7 @@ struct sim_queue {
 struct sim_ns {
 	struct nepf_ns ns;
 	u8 *data;
+	struct sim *sim;
 };
 
 struct sim {
@@ -48,6 +49,7 @@ struct sim {
 	u32 nr_irqs;
 	u32 nr_fetched;
 	u32 nr_released;
+	u32 nr_flush_all;		/* backend flush_all() calls (shutdown) */
 	u32 nr_stack_xfer;		/* host_read/write buffers on the stack */
 	/* fault injection and deferred work */
 	bool fail_host_write;

@@ -456,3 +456,27 @@ UNIT_TEST(regs_sq_tail_overrun_aen)
 	CHECK_EQ(n, 3);
 	sim_free(s);
 }
+
+/*
+ * A shutdown after CSTS.CFS: writes completed before the fatal status may
+ * sit in a volatile cache, so the backends are flushed all the same.
+ */
+UNIT_TEST(regs_shutdown_after_cfs_flushes)
+{
+	struct sim *s = unit_sim_enabled();
+	u32 cc = sim_rd32(s, NVME_REG_CC);
+	u8 buf[512] = { 0x5a };
+
+	sim_add_ns(s, 1, 64, 9);
+	CHECK_EQ(sim_create_io_queues(s, 1, 16), 0);
+	CHECK_EQ(sim_rw(s, 1, nvme_cmd_write, 1, 0, 1, buf), 0);
+	nepf_ctrl_fatal(&s->ctrl, "test");
+	CHECK(sim_rd32(s, NVME_REG_CSTS) & NVME_CSTS_CFS);
+	sim_wr32(s, NVME_REG_CC, cc | NVME_CC_SHN_NORMAL);
+	sim_run(s);
+	CHECK_EQ(sim_rd32(s, NVME_REG_CSTS) & NVME_CSTS_SHST_MASK,
+		 NVME_CSTS_SHST_CMPLT);
+	CHECK(sim_rd32(s, NVME_REG_CSTS) & NVME_CSTS_CFS);
+	CHECK_EQ(s->nr_flush_all, 1);
+	sim_free(s);
+}
