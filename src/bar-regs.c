@@ -55,6 +55,93 @@ static void regs_restore_ro(struct nepf_ctrl *ctrl)
 	wr32(ctrl, NVME_REG_CRTO, NEPF_CAP_TO | (NEPF_CAP_TO << 16));
 }
 
+/*
+ * MSI-X (PCIe 6.0 6.1.4.5, 7.7.2): the table and the PBA live in BAR0,
+ * after the doorbells.  A function reset masks every vector (Mask bit 1)
+ * and clears every Pending Bit.
+ */
+static u32 msix_vctrl_off(struct nepf_ctrl *ctrl, u16 msg)
+{
+	return ctrl->cfg.msix_table_off + 16 * msg + 12;
+}
+
+static void regs_msix_reset(struct nepf_ctrl *ctrl)
+{
+	unsigned long flags;
+	u16 msg;
+
+	/* The PBA was cleared with the rest of the BAR. */
+	nepf_lock(&ctrl->intm_lock, flags);
+	memset(ctrl->msix_pending, 0, sizeof(ctrl->msix_pending));
+	for (msg = 0; msg < ctrl->cfg.nr_msix; msg++)
+		wr32(ctrl, msix_vctrl_off(ctrl, msg), 1);	/* Mask Bit */
+	nepf_unlock(&ctrl->intm_lock, flags);
+}
+
+/* Set or clear @msg's pending state and PBA bit (intm_lock held). */
+static void msix_set_pending(struct nepf_ctrl *ctrl, u16 msg, bool pending)
+{
+	u32 off = ctrl->cfg.msix_pba_off + msg / 32 * 4;
+	u32 bit = BIT(msg % 32);
+
+	if (pending) {
+		ctrl->msix_pending[msg / 64] |= BIT_ULL(msg % 64);
+		wr32(ctrl, off, rd32(ctrl, off) | bit);
+	} else {
+		ctrl->msix_pending[msg / 64] &= ~BIT_ULL(msg % 64);
+		wr32(ctrl, off, rd32(ctrl, off) & ~bit);
+	}
+}
+
+bool nepf_regs_msix_hold(struct nepf_ctrl *ctrl, u16 msg)
+{
+	unsigned long flags;
+	bool masked;
+
+	if (msg >= ctrl->cfg.nr_msix)
+		return false;
+	nepf_lock(&ctrl->intm_lock, flags);
+	masked = rd32(ctrl, msix_vctrl_off(ctrl, msg)) & 1;
+	if (masked)
+		msix_set_pending(ctrl, msg, true);
+	nepf_unlock(&ctrl->intm_lock, flags);
+	return masked;
+}
+
+void nepf_regs_msix_pend(struct nepf_ctrl *ctrl, u16 msg)
+{
+	unsigned long flags;
+
+	if (msg >= ctrl->cfg.nr_msix)
+		return;
+	nepf_lock(&ctrl->intm_lock, flags);
+	msix_set_pending(ctrl, msg, true);
+	nepf_unlock(&ctrl->intm_lock, flags);
+}
+
+/* Send the pending MSI-X messages whose vector the host unmasked. */
+static void regs_msix_unmasked(struct nepf_ctrl *ctrl)
+{
+	u64 fire[ARRAY_SIZE(ctrl->msix_pending)] = { };
+	unsigned long flags;
+	u16 msg;
+
+	if (!ctrl->cfg.nr_msix)
+		return;
+	nepf_lock(&ctrl->intm_lock, flags);
+	for (msg = 0; msg < ctrl->cfg.nr_msix; msg++) {
+		if (!(ctrl->msix_pending[msg / 64] & BIT_ULL(msg % 64)) ||
+		    (rd32(ctrl, msix_vctrl_off(ctrl, msg)) & 1))
+			continue;
+		msix_set_pending(ctrl, msg, false);
+		fire[msg / 64] |= BIT_ULL(msg % 64);
+	}
+	nepf_unlock(&ctrl->intm_lock, flags);
+	for (msg = 0; msg < ctrl->cfg.nr_msix; msg++)
+		if (fire[msg / 64] & BIT_ULL(msg % 64))
+			ctrl->env->raise_irq(ctrl, msg);
+}
+
 void nepf_regs_init(struct nepf_ctrl *ctrl)
 {
 	u32 mqes = clamp_t(u32, ctrl->cfg.queue_depth, 2,
@@ -74,6 +161,7 @@ void nepf_regs_init(struct nepf_ctrl *ctrl)
 	ctrl->rejected.valid = false;
 	memset(ctrl->bar, 0, ctrl->bar_size);
 	regs_restore_ro(ctrl);
+	regs_msix_reset(ctrl);
 }
 
 /* Why CC/AQA/ASQ/ACQ cannot enable the controller, or NULL. */
@@ -243,6 +331,7 @@ enum nepf_regs_event nepf_regs_poll(struct nepf_ctrl *ctrl)
 	enum nepf_regs_event ev = NEPF_REGS_NONE;
 
 	regs_intm(ctrl);
+	regs_msix_unmasked(ctrl);
 	if (!was_en && en) {
 		ev = regs_enable(ctrl, cc);
 	} else if (was_en && !en) {

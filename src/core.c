@@ -41,6 +41,11 @@ int nepf_ctrl_init(struct nepf_ctrl *ctrl, void *bar, size_t bar_size,
 	cfg->nr_vectors = clamp_t(u16, cfg->nr_vectors, 1, NEPF_MAX_VECTORS);
 	if (bar_size < NVME_BAR_SIZE(cfg->max_io_queues + 1))
 		return -EINVAL;
+	if (cfg->nr_msix > NEPF_MAX_VECTORS ||
+	    (cfg->nr_msix &&
+	     ((u64)cfg->msix_table_off + 16 * cfg->nr_msix > bar_size ||
+	      (u64)cfg->msix_pba_off + 8 * DIV_ROUND_UP(cfg->nr_msix, 64) > bar_size)))
+		return -EINVAL;
 
 	ctrl->bar = bar;
 	ctrl->bar_size = bar_size;

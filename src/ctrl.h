@@ -102,6 +102,10 @@ struct nepf_ctrl_config {
 	u16 oncs_mask;		/* ONCS bits hidden from the host (identity knob) */
 	u8 vwc_mode;		/* NEPF_VWC_AUTO / _ON / _OFF */
 	u16 cntlid;		/* Identify CNTLID (0: reported as 1) */
+	/* MSI-X table and PBA in the BAR (nr_msix 0: none), BAR offsets */
+	u16 nr_msix;
+	u32 msix_table_off;
+	u32 msix_pba_off;
 };
 
 enum { NEPF_IRQ_INTX, NEPF_IRQ_MSI, NEPF_IRQ_MSIX };
@@ -251,7 +255,9 @@ struct nepf_ctrl {
 	u32 csts;			/* shadow: the BAR copy is rewritten */
 	u32 intms;			/* interrupt mask (INTMS/INTMC), INTx/MSI */
 	u32 intm_pending;		/* masked messages that fired meanwhile */
-	nepf_lock_t intm_lock;		/* intms (writes), intm_pending */
+	/* MSI-X messages held while masked (their PBA bits are set) */
+	u64 msix_pending[DIV_ROUND_UP(NEPF_MAX_VECTORS, 64)];
+	nepf_lock_t intm_lock;		/* intms (writes), *_pending, PBA */
 	u32 page_size;			/* from CC.MPS */
 	nepf_lock_t lock;		/* SQ inflight/deleting, gen changes */
 	/*
@@ -394,6 +400,15 @@ u32 nepf_regs_irq_mask(struct nepf_ctrl *ctrl);	/* INTMS bits, INTx/MSI */
  * it, and then the core sends it (env->raise_irq(@msg)) once unmasked.
  */
 bool nepf_regs_irq_hold(struct nepf_ctrl *ctrl, u16 msg);
+/*
+ * MSI-X message @msg (0-based table entry) is about to be sent: true if
+ * its vector is masked, and then it is pending (PBA bit set) until the
+ * host unmasks it, when the register poll sends it (env->raise_irq(@msg)).
+ * nepf_regs_msix_pend(): the EPC refused to send it (the Function Mask,
+ * which the function cannot read, or a mask set meanwhile): pending too.
+ */
+bool nepf_regs_msix_hold(struct nepf_ctrl *ctrl, u16 msg);
+void nepf_regs_msix_pend(struct nepf_ctrl *ctrl, u16 msg);
 void nepf_regs_clear_doorbell(struct nepf_ctrl *ctrl, u16 qid, bool cq);
 
 /* queues.c: admin queue commands, return an NVMe status */

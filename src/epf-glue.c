@@ -39,7 +39,6 @@ static void nepf_bar_layout(struct nepf_glue *g)
 	size_t size;
 
 	size = NEPF_REGS_SIZE + 2 * 4 * nq;
-	g->regs_size = size;
 	g->nr_vectors = 0;
 	g->msix_table_off = 0;
 	g->msix_pba_off = 0;
@@ -162,6 +161,9 @@ static void nepf_ctrl_config_fill(struct nepf_glue *g)
 	 */
 	c->nr_vectors = max_t(u16, max_t(u16, g->nr_vectors, nepf_msi_vectors(g)), 1);
 	c->irq_type = NEPF_IRQ_INTX;
+	c->nr_msix = g->nr_vectors;		/* MSI-X table in BAR0 */
+	c->msix_table_off = g->msix_table_off;
+	c->msix_pba_off = g->msix_pba_off;
 	c->sgl = fn->cfg.sgl;
 	g->ctrl.inject = &fn->inject;
 }

@@ -55,7 +55,6 @@ struct nepf_irq {
 	struct nepf_ctrl *ctrl;
 	bool msix_capable;
 	bool msi_capable;
-	bool intx_capable;
 	u8 last_type;			/* NEPF_IRQ_*: last type that worked */
 	atomic64_t nr_raised;
 	atomic64_t nr_errors;
@@ -88,7 +87,6 @@ struct nepf_glue {
 	enum pci_barno bar_no;
 	void *bar;
 	size_t bar_size;
-	size_t regs_size;		/* registers + doorbells */
 	u32 msix_table_off;
 	u32 msix_pba_off;
 	u16 nr_vectors;

@@ -19,14 +19,15 @@ static int nepf_raise(struct pci_epf *epf, u8 type, u16 nr)
 }
 
 /*
- * INTMS/INTMC apply to INTx and MSI only (NVMe 2.0, 3.1.4.3): a masked
- * message (0-based; INTx is 0) is not sent now, the core sends it when
- * the host unmasks it.
+ * A masked message (0-based; INTx is 0) is not sent now: the core keeps
+ * it pending and sends it when the host unmasks it.  MSI-X: the vector's
+ * Mask bit in the table (the PBA shows it pending); INTx and MSI: INTMS
+ * (NVMe 2.0, 3.1.4.3).
  */
 static bool nepf_irq_masked(struct nepf_irq *irq, u8 type, u16 msg)
 {
 	if (type == NEPF_IRQ_MSIX)
-		return false;
+		return nepf_regs_msix_hold(irq->ctrl, msg);
 	return nepf_regs_irq_hold(irq->ctrl, msg);
 }
 
@@ -45,16 +46,25 @@ static int nepf_irq_enabled(struct nepf_irq *irq, u8 type)
 	return n > 0 ? n : 0;
 }
 
+static int nepf_irq_sent(struct nepf_irq *irq, u8 type)
+{
+	irq->last_type = type;
+	irq->ctrl->cfg.irq_type = type;
+	atomic64_inc(&irq->nr_raised);
+	return 0;
+}
+
 /*
  * Raise NVMe interrupt vector @vector (0-based).  The PCI vector number is
  * @vector + 1.  A vector the host did not enable falls back to vector 0's
  * message rather than being lost: the host then polls every queue that
- * shares it, which is always correct, only slower.
+ * shares it, which is always correct, only slower.  While MSI-X or MSI is
+ * enabled, INTx is never used: the host disabled it (PCI_COMMAND bit 10).
  */
 int nepf_irq_raise(struct nepf_irq *irq, u16 vector)
 {
 	static const u8 order[] = { NEPF_IRQ_MSIX, NEPF_IRQ_MSI };
-	int i, n, ret = -ENODEV;
+	int i, n, ret;
 	u16 msg;
 
 	trace_nvme_epf_irq(irq->ctrl, vector);
@@ -67,28 +77,30 @@ int nepf_irq_raise(struct nepf_irq *irq, u16 vector)
 		if (nepf_irq_masked(irq, order[i], msg))
 			return 0;
 		ret = nepf_raise(irq->epf, order[i], msg + 1);
-		if (!ret) {
-			irq->last_type = order[i];
-			irq->ctrl->cfg.irq_type = order[i];
-			atomic64_inc(&irq->nr_raised);
+		if (!ret)
+			return nepf_irq_sent(irq, order[i]);
+		/*
+		 * The EPC refuses a masked MSI-X vector (DesignWare: -EPERM)
+		 * and, where it checks, the Function Mask: pending, retried
+		 * by the register poll.
+		 */
+		if (order[i] == NEPF_IRQ_MSIX) {
+			nepf_regs_msix_pend(irq->ctrl, msg);
 			return 0;
 		}
+		goto err;
 	}
 	/*
 	 * INTx is a pulse here (assert then deassert); the host's handler
-	 * looks at the completion queues anyway.
+	 * looks at the completion queues anyway.  Every EPC accepts the
+	 * request or fails it (features->intx_capable is recent).
 	 */
 	if (nepf_irq_masked(irq, NEPF_IRQ_INTX, 0))
 		return 0;
-	if (irq->intx_capable || ret == -ENODEV) {
-		ret = nepf_raise(irq->epf, NEPF_IRQ_INTX, 0);
-		if (!ret) {
-			irq->last_type = NEPF_IRQ_INTX;
-			irq->ctrl->cfg.irq_type = NEPF_IRQ_INTX;
-			atomic64_inc(&irq->nr_raised);
-			return 0;
-		}
-	}
+	ret = nepf_raise(irq->epf, NEPF_IRQ_INTX, 0);
+	if (!ret)
+		return nepf_irq_sent(irq, NEPF_IRQ_INTX);
+err:
 	atomic64_inc(&irq->nr_errors);
 	pr_warn_ratelimited("nvme_epf %s: cannot raise interrupt vector %u: %d\n",
 			    irq->ctrl->name, vector, ret);
@@ -144,11 +156,6 @@ int nepf_irq_init(struct nepf_irq *irq, struct pci_epf *epf,
 	irq->ctrl = ctrl;
 	irq->msix_capable = features->msix_capable;
 	irq->msi_capable = features->msi_capable;
-	/*
-	 * features->intx_capable exists only on recent kernels; every EPC
-	 * accepts an INTx request or fails it, so just try.
-	 */
-	irq->intx_capable = true;
 	irq->last_type = NEPF_IRQ_INTX;
 	atomic64_set(&irq->nr_raised, 0);
 	atomic64_set(&irq->nr_errors, 0);

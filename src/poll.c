@@ -502,7 +502,7 @@ int nepf_run_init(struct nepf_glue *g)
 		goto err_dma;
 
 	g->ctrl.env_data = g;
-	ret = nepf_ctrl_init(&g->ctrl, g->bar, g->regs_size, &nepf_glue_env_ops);
+	ret = nepf_ctrl_init(&g->ctrl, g->bar, g->bar_size, &nepf_glue_env_ops);
 	if (ret)
 		goto err_irq;
 	mutex_lock(&ss->lock);

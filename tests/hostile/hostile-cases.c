@@ -7,6 +7,8 @@
  * does not, so that one failure does not hide the next cases).
  */
 #include <linux/delay.h>
+#include <linux/dma-mapping.h>
+#include <linux/interrupt.h>
 #include <linux/random.h>
 #include <linux/sizes.h>
 #include "hostile.h"
@@ -558,6 +560,146 @@ static void case_enable_bad_cc(struct hostile *h)
 }
 
 /*
+ * ---- MSI-X masking (PCIe 6.0 6.1.4.5): a message the function would send
+ * while its vector (Mask bit) or the whole function (Function Mask) is
+ * masked is not sent; its Pending Bit is set instead, and the message goes
+ * out once unmasked.  Linux masks a vector around every message rewrite
+ * (affinity, CPU hotplug): an interrupt lost there leaves a completion
+ * the host only finds at its timeout.
+ */
+#define HQ_IRQ_QID	2	/* the queue pair with an interrupt (vector 1) */
+
+struct h_msix {
+	atomic_t count[2];	/* interrupts seen per vector */
+	int cap;		/* MSI-X capability offset */
+	u32 table, pba;		/* BAR0 offsets of the table and the PBA */
+};
+
+static irqreturn_t msix_irq(int irq, void *data)
+{
+	atomic_inc(data);
+	return IRQ_HANDLED;
+}
+
+static u16 irq_queue_read(struct hostile *h, struct hq *sq, struct hq *cq)
+{
+	struct nvme_completion cqe;
+	struct nvme_command c;
+	int cid;
+
+	h_rw(h, &c, false, lba_of(h, IO_LBA_BYTES), nlb_of(h, PS));
+	c.common.dptr.prp1 = cpu_to_le64(h->buf_dma);
+	cid = h_submit(h, sq, &c);
+	if (h_wait(h, cq, cid, &cqe, 5000))
+		return ST_TIMEOUT;
+	return (le16_to_cpu(cqe.status) >> 1) & 0x7ff;
+}
+
+static bool pba_bit(struct hostile *h, struct h_msix *m, unsigned int vec)
+{
+	return h_rd32(h, m->pba + vec / 32 * 4) & BIT(vec % 32);
+}
+
+/* Vector 1 (@function: the whole function) masked during a completion. */
+static const char *masked_completion(struct hostile *h, struct h_msix *m,
+				     struct hq *sq, struct hq *cq, bool function)
+{
+	u32 vc = m->table + PCI_MSIX_ENTRY_SIZE + PCI_MSIX_ENTRY_VECTOR_CTRL;
+	unsigned long end;
+	const char *why = NULL;
+	u16 flags;
+	int before;
+
+	pci_read_config_word(h->pdev, m->cap + PCI_MSIX_FLAGS, &flags);
+	if (function)
+		pci_write_config_word(h->pdev, m->cap + PCI_MSIX_FLAGS,
+				      flags | PCI_MSIX_FLAGS_MASKALL);
+	else
+		h_wr32(h, vc, h_rd32(h, vc) | PCI_MSIX_ENTRY_CTRL_MASKBIT);
+	before = atomic_read(&m->count[1]);
+	if (irq_queue_read(h, sq, cq))
+		why = "the read failed";
+	msleep(50);
+	if (!why && atomic_read(&m->count[1]) != before)
+		why = "interrupt sent while masked";
+	else if (!why && !pba_bit(h, m, 1))
+		why = "Pending Bit not set while masked";
+	if (function)
+		pci_write_config_word(h->pdev, m->cap + PCI_MSIX_FLAGS, flags);
+	else
+		h_wr32(h, vc, h_rd32(h, vc) & ~PCI_MSIX_ENTRY_CTRL_MASKBIT);
+	end = jiffies + msecs_to_jiffies(1000);
+	while (atomic_read(&m->count[1]) == before && time_before(jiffies, end))
+		usleep_range(500, 1000);
+	if (why)
+		return why;
+	if (atomic_read(&m->count[1]) != before + 1)
+		return atomic_read(&m->count[1]) == before ?
+		       "no interrupt after unmasking" : "more than one interrupt";
+	if (pba_bit(h, m, 1))
+		return "Pending Bit still set after the message";
+	return NULL;
+}
+
+static void case_msix_masked(struct hostile *h)
+{
+	struct pci_dev *pdev = h->pdev;
+	struct hq sq = { .qid = HQ_IRQ_QID, .size = HQ_DEPTH };
+	struct hq cq = { .qid = HQ_IRQ_QID, .size = HQ_DEPTH, .phase = 1, .cq = true };
+	struct h_msix m = { };
+	const char *why = NULL;
+	u32 pc = NVME_QUEUE_PHYS_CONTIG;
+	bool req[2] = { };
+	int i, nvec;
+	u16 st;
+
+	m.cap = pci_find_capability(pdev, PCI_CAP_ID_MSIX);
+	nvec = m.cap ? pci_alloc_irq_vectors(pdev, 2, 2, PCI_IRQ_MSIX) : -ENODEV;
+	if (nvec < 2) {
+		h_out(h, "SKIP: hostile-msix-vector-masked (no 2 MSI-X vectors: %d)\n",
+		      nvec);
+		return;
+	}
+	pci_read_config_dword(pdev, m.cap + PCI_MSIX_TABLE, &m.table);
+	pci_read_config_dword(pdev, m.cap + PCI_MSIX_PBA, &m.pba);
+	m.table &= PCI_MSIX_TABLE_OFFSET;
+	m.pba &= PCI_MSIX_PBA_OFFSET;
+	for (i = 0; i < 2; i++) {
+		atomic_set(&m.count[i], 0);
+		req[i] = !request_irq(pci_irq_vector(pdev, i), msix_irq, 0,
+				      "nvme_hostile", &m.count[i]);
+		if (!req[i])
+			why = "request_irq failed";
+	}
+	sq.ring = dma_alloc_coherent(&pdev->dev, PAGE_SIZE, &sq.dma, GFP_KERNEL);
+	cq.ring = dma_alloc_coherent(&pdev->dev, PAGE_SIZE, &cq.dma, GFP_KERNEL);
+	if (!why && (!sq.ring || !cq.ring))
+		why = "no memory";
+	if (!why && (h_create_cq(h, HQ_IRQ_QID, HQ_DEPTH, cq.dma,
+				 pc | NVME_CQ_IRQ_ENABLED, 1, &st) ||
+		     h_create_sq(h, HQ_IRQ_QID, HQ_DEPTH, sq.dma, pc, HQ_IRQ_QID, &st)))
+		why = "creating the queue pair failed";
+	if (!why && irq_queue_read(h, &sq, &cq))
+		why = "unmasked read failed";
+	if (!why && atomic_read(&m.count[1]) != 1)
+		why = "no interrupt on vector 1 while unmasked";
+	verdict(h, "msix-vector-masked",
+		why ?: masked_completion(h, &m, &sq, &cq, false));
+	verdict(h, "msix-function-masked",
+		why ?: masked_completion(h, &m, &sq, &cq, true));
+	h_delete_q(h, nvme_admin_delete_sq, HQ_IRQ_QID);
+	h_delete_q(h, nvme_admin_delete_cq, HQ_IRQ_QID);
+	for (i = 0; i < 2; i++)
+		if (req[i])
+			free_irq(pci_irq_vector(pdev, i), &m.count[i]);
+	pci_free_irq_vectors(pdev);
+	if (sq.ring)
+		dma_free_coherent(&pdev->dev, PAGE_SIZE, sq.ring, sq.dma);
+	if (cq.ring)
+		dma_free_coherent(&pdev->dev, PAGE_SIZE, cq.ring, cq.dma);
+}
+
+/*
  * "dma": only the cases that make the controller reach unmapped memory,
  * named *-dma, for a run with nvme_epf's dma_min_len=1 (every transfer by
  * DMA, where the checking IOMMU's refusal is an error the function sees).
@@ -594,6 +736,7 @@ void h_run_cases(struct hostile *h, bool dma_all)
 	case_sq_doorbell_past_size(h);
 	case_cq_doorbell_past_size(h);
 	case_doorbell_no_queue(h);
+	case_msix_masked(h);
 	case_disable_during_io(h);
 	shutdown_during_io(h, "cc-shn-normal-during-io", NVME_CC_SHN_NORMAL);
 	shutdown_during_io(h, "cc-shn-abrupt-during-io", NVME_CC_SHN_ABRUPT);

@@ -79,12 +79,21 @@ static int env_host_write(struct nepf_ctrl *ctrl, u64 addr, const void *buf,
 	return 0;
 }
 
+/* As irq.c does with MSI-X: a masked or refused message stays pending. */
 static int env_raise_irq(struct nepf_ctrl *ctrl, u16 vector)
 {
 	struct sim *s = ctrl_sim(ctrl);
 
 	if (vector >= NEPF_MAX_VECTORS)
 		return -EINVAL;
+	if (ctrl->cfg.irq_type == NEPF_IRQ_MSIX && vector < ctrl->cfg.nr_msix) {
+		if (nepf_regs_msix_hold(ctrl, vector))
+			return 0;
+		if (s->msix_refuse) {
+			nepf_regs_msix_pend(ctrl, vector);
+			return 0;
+		}
+	}
 	/* Completions may run on several threads (test-concurrency.c). */
 	__atomic_fetch_add(&s->irqs[vector], 1, __ATOMIC_RELAXED);
 	__atomic_fetch_add(&s->nr_irqs, 1, __ATOMIC_RELAXED);
@@ -153,6 +162,18 @@ void sim_default_config(struct nepf_ctrl_config *cfg)
 	cfg->mdts_kb = 128;
 	cfg->nr_vectors = 5;
 	cfg->irq_type = NEPF_IRQ_MSIX;
+	cfg->nr_msix = 5;
+	cfg->msix_table_off = SIM_MSIX_TABLE;
+	cfg->msix_pba_off = SIM_MSIX_PBA;
+}
+
+/* What a host does when it enables MSI-X and requests every vector. */
+void sim_msix_unmask_all(struct sim *s)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->ctrl.cfg.nr_msix; i++)
+		sim_wr32(s, SIM_MSIX_TABLE + 16 * i + 12, 0);
 }
 
 struct sim *sim_new(const struct nepf_ctrl_config *cfg)
@@ -174,6 +195,7 @@ struct sim *sim_new(const struct nepf_ctrl_config *cfg)
 	s->mem_next = SIM_PAGE;		/* PCI address SIM_MEM_BASE stays unused */
 	if (nepf_ctrl_init(&s->ctrl, s->bar, SIM_BAR_SIZE, &sim_env_ops))
 		abort();
+	sim_msix_unmask_all(s);
 	return s;
 }
 

@@ -16,6 +16,8 @@
 #define SIM_MEM_BASE	0x100000000ULL	/* above 4 GiB: catches truncation */
 #define SIM_MEM_SIZE	(8U << 20)
 #define SIM_BAR_SIZE	0x4000
+#define SIM_MSIX_TABLE	0x2000	/* BAR0 offsets of the MSI-X table and PBA */
+#define SIM_MSIX_PBA	0x3000
 #define SIM_PAGE	4096U
 #define SIM_NO_CQE	0xffff		/* sim_cmd(): no completion arrived */
 
@@ -53,6 +55,7 @@ struct sim {
 	u32 nr_stack_xfer;		/* host_read/write buffers on the stack */
 	/* fault injection and deferred work */
 	bool fail_host_write;
+	bool msix_refuse;		/* the EPC refuses MSI-X (Function Mask) */
 	bool no_flush;			/* sim_run() skips nepf_ctrl_flush_waiting() */
 	bool hold_defer;
 	struct nepf_cmd *held[256];
@@ -66,6 +69,8 @@ void sim_default_config(struct nepf_ctrl_config *cfg);
 
 u64 sim_alloc(struct sim *s, size_t size, size_t align);	/* PCI address */
 void *sim_ptr(struct sim *s, u64 pci_addr);
+
+void sim_msix_unmask_all(struct sim *s);
 
 u32 sim_rd32(struct sim *s, u32 off);
 void sim_wr32(struct sim *s, u32 off, u32 val);

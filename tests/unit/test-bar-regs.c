@@ -480,3 +480,59 @@ UNIT_TEST(regs_shutdown_after_cfs_flushes)
 	CHECK_EQ(s->nr_flush_all, 1);
 	sim_free(s);
 }
+
+#define MSIX_VCTRL(n)	(SIM_MSIX_TABLE + 16 * (n) + 12)
+
+/* A function reset masks every MSI-X vector and clears the PBA. */
+UNIT_TEST(regs_msix_reset_masks_every_vector)
+{
+	struct sim *s = unit_sim_enabled();
+	unsigned int i;
+
+	sim_wr32(s, SIM_MSIX_PBA, 0x1f);
+	nepf_regs_init(&s->ctrl);		/* what link down / PERST# do */
+	for (i = 0; i < s->ctrl.cfg.nr_msix; i++)
+		CHECK_EQ(sim_rd32(s, MSIX_VCTRL(i)), 1);
+	CHECK_EQ(sim_rd32(s, SIM_MSIX_PBA), 0);
+	sim_free(s);
+}
+
+/*
+ * An interrupt raised while its MSI-X vector is masked (Linux masks around
+ * every message rewrite) or refused by the EPC (Function Mask) is not
+ * lost: its Pending Bit is set, and it is sent once unmasked.
+ */
+UNIT_TEST(regs_msix_masked_pending_sent_on_unmask)
+{
+	struct sim *s = unit_sim_enabled();
+	u8 buf[512] = { 1 };
+	u32 irqs;
+
+	sim_add_ns(s, 1, 64, 9);
+	CHECK_EQ(sim_create_io_queues(s, 1, 16), 0);	/* CQ 1: vector 1 */
+	irqs = s->irqs[1];
+	sim_wr32(s, MSIX_VCTRL(1), 1);
+	CHECK_EQ(sim_rw(s, 1, nvme_cmd_write, 1, 0, 1, buf), 0);
+	CHECK_EQ(s->irqs[1], irqs);
+	CHECK_EQ(sim_rd32(s, SIM_MSIX_PBA), BIT(1));
+	sim_run(s);
+	CHECK_EQ(s->irqs[1], irqs);			/* still masked */
+	sim_wr32(s, MSIX_VCTRL(1), 0);
+	sim_run(s);
+	CHECK_EQ(s->irqs[1], irqs + 1);
+	CHECK_EQ(sim_rd32(s, SIM_MSIX_PBA), 0);
+	sim_run(s);
+	CHECK_EQ(s->irqs[1], irqs + 1);			/* once */
+
+	s->msix_refuse = true;
+	CHECK_EQ(sim_rw(s, 1, nvme_cmd_read, 1, 0, 1, buf), 0);
+	CHECK_EQ(s->irqs[1], irqs + 1);
+	CHECK_EQ(sim_rd32(s, SIM_MSIX_PBA), BIT(1));
+	sim_run(s);					/* refused again */
+	CHECK_EQ(sim_rd32(s, SIM_MSIX_PBA), BIT(1));
+	s->msix_refuse = false;
+	sim_run(s);
+	CHECK_EQ(s->irqs[1], irqs + 2);
+	CHECK_EQ(sim_rd32(s, SIM_MSIX_PBA), 0);
+	sim_free(s);
+}

@@ -194,8 +194,9 @@ static int vepc_raise_msix(struct vepc *v, u16 num)
 	       (u64)readl(entry + PCI_MSIX_ENTRY_UPPER_ADDR) << 32;
 	data = readl(entry + PCI_MSIX_ENTRY_DATA);
 	ctrl = readl(entry + PCI_MSIX_ENTRY_VECTOR_CTRL);
+	/* As dw_pcie_ep_raise_msix_irq(): the function keeps it pending. */
 	if (ctrl & PCI_MSIX_ENTRY_CTRL_MASKBIT)
-		return -EAGAIN;
+		return -EPERM;
 	return vepc_deliver(v, addr, data);
 }
 
@@ -254,5 +255,5 @@ int vepc_raise_irq(struct vepc *v, unsigned int type, u16 num)
 	}
 	if (ret)
 		atomic_inc(&v->stats.irq_dropped);
-	return ret == -EAGAIN ? 0 : ret;
+	return ret;
 }
