@@ -38,14 +38,31 @@ static inline void wr64(struct nepf_ctrl *ctrl, u32 off, u64 val)
 	wr32(ctrl, off + 4, upper_32_bits(val));
 }
 
+/*
+ * CSTS and the controller state change together under csts_lock: the
+ * register poll, the environment's reset and any thread that meets a
+ * fatal error (CFS) write them.  Clear @clear, set @set (lock held).
+ */
+static u32 csts_update(struct nepf_ctrl *ctrl, u32 clear, u32 set)
+{
+	u32 v = (ctrl->csts & ~clear) | set;
+
+	WRITE_ONCE(ctrl->csts, v);
+	wr32(ctrl, NVME_REG_CSTS, v);
+	return v;
+}
+
 /* Rewrite what the host may not change. */
 static void regs_restore_ro(struct nepf_ctrl *ctrl)
 {
+	unsigned long flags;
 	u32 off;
 
 	wr64(ctrl, NVME_REG_CAP, ctrl->cap);
 	wr32(ctrl, NVME_REG_VS, ctrl->vs);
-	wr32(ctrl, NVME_REG_CSTS, ctrl->csts);
+	nepf_lock(&ctrl->csts_lock, flags);
+	csts_update(ctrl, 0, 0);
+	nepf_unlock(&ctrl->csts_lock, flags);
 	wr32(ctrl, NVME_REG_NSSR, 0);		/* CAP.NSSRS = 0 */
 	for (off = NVME_REG_CMBLOC; off < NVME_REG_CRTO; off += 4)
 		wr32(ctrl, off, 0);		/* no CMB, boot partitions */
@@ -153,13 +170,12 @@ void nepf_regs_init(struct nepf_ctrl *ctrl)
 		((u64)NEPF_MPSMIN << NVME_CAP_MPSMIN_SHIFT) |
 		((u64)NEPF_MPSMAX << NVME_CAP_MPSMAX_SHIFT);
 	ctrl->vs = NEPF_VS;
-	ctrl->csts = 0;
 	ctrl->cc = 0;
 	ctrl->intms = 0;
 	ctrl->intm_pending = 0;
-	ctrl->state = NEPF_CTRL_DISABLED;
 	ctrl->rejected.valid = false;
 	memset(ctrl->bar, 0, ctrl->bar_size);
+	nepf_regs_set_disabled(ctrl);
 	regs_restore_ro(ctrl);
 	regs_msix_reset(ctrl);
 }
@@ -193,7 +209,9 @@ static enum nepf_regs_event regs_enable(struct nepf_ctrl *ctrl, u32 cc)
 	u32 aqa = rd32(ctrl, NVME_REG_AQA);
 	u64 asq = rd64(ctrl, NVME_REG_ASQ);
 	u64 acq = rd64(ctrl, NVME_REG_ACQ);
+	unsigned long flags;
 	const char *why;
+	u32 csts;
 
 	/* The same refused values again: still refused, nothing new. */
 	if (ctrl->rejected.valid && ctrl->rejected.cc == cc &&
@@ -219,13 +237,16 @@ static enum nepf_regs_event regs_enable(struct nepf_ctrl *ctrl, u32 cc)
 	/* Shutdown bits are handled on their own by the next polls. */
 	ctrl->cc = cc & ~NVME_CC_SHN_MASK;
 	ctrl->rejected.valid = false;
-	ctrl->csts &= ~NVME_CSTS_CFS;	/* left by a refused enable */
 	ctrl->page_size = 1U << (12 + NVME_CC_MPS(cc));
 	/* Every enable has a generation of its own (its queues take it). */
 	nepf_ctrl_cut(ctrl);
 	nepf_queues_setup_admin(ctrl, aqa, asq, acq);
-	ctrl->state = NEPF_CTRL_LIVE;
-	nepf_regs_set_ready(ctrl, true);
+	nepf_lock(&ctrl->csts_lock, flags);
+	/* CFS: left by a refused enable */
+	csts = csts_update(ctrl, NVME_CSTS_CFS, NVME_CSTS_RDY);
+	WRITE_ONCE(ctrl->state, NEPF_CTRL_LIVE);
+	nepf_unlock(&ctrl->csts_lock, flags);
+	trace_nvme_epf_ctrl(ctrl, ctrl->cc, csts);
 	nepf_dbg(ctrl, "enabled: cc %#x aqa %#x asq %#llx acq %#llx\n", cc, aqa,
 		 (unsigned long long)asq, (unsigned long long)acq);
 	return NEPF_REGS_ENABLE;
@@ -292,7 +313,7 @@ bool nepf_regs_irq_hold(struct nepf_ctrl *ctrl, u16 msg)
  * (clearing it could race with a Create completing on the poll thread and
  * lose a legitimate doorbell) and each new value is reported once.
  */
-static void regs_stray_doorbells(struct nepf_ctrl *ctrl)
+void nepf_regs_stray_doorbells(struct nepf_ctrl *ctrl)
 {
 	bool stray = false;
 	u32 db;
@@ -318,8 +339,7 @@ static void regs_stray_doorbells(struct nepf_ctrl *ctrl)
 		}
 	}
 	if (stray)
-		nepf_ctrl_aen(ctrl, NVME_AER_TYPE_ERROR,
-			      NVME_AER_ERROR_INVALID_DB_REG, NVME_LOG_ERROR);
+		nepf_ctrl_invalid_doorbell(ctrl, NVME_AER_ERROR_INVALID_DB_REG);
 }
 
 enum nepf_regs_event nepf_regs_poll(struct nepf_ctrl *ctrl)
@@ -329,6 +349,8 @@ enum nepf_regs_event nepf_regs_poll(struct nepf_ctrl *ctrl)
 	bool en = cc & NVME_CC_ENABLE;
 	u32 shn = cc & NVME_CC_SHN_MASK;
 	enum nepf_regs_event ev = NEPF_REGS_NONE;
+	enum nepf_ctrl_state state;
+	unsigned long flags;
 
 	regs_intm(ctrl);
 	regs_msix_unmasked(ctrl);
@@ -347,61 +369,81 @@ enum nepf_regs_event nepf_regs_poll(struct nepf_ctrl *ctrl)
 	} else if (!en && ctrl->rejected.valid) {
 		/* Disabled after a refused enable: the reset clears CFS. */
 		ctrl->rejected.valid = false;
-		ctrl->csts = 0;
-		WRITE_ONCE(ctrl->state, NEPF_CTRL_DISABLED);
+		nepf_regs_set_disabled(ctrl);
 	} else if (shn && !(ctrl->cc & NVME_CC_SHN_MASK)) {
 		ctrl->cc |= shn;
+		nepf_lock(&ctrl->csts_lock, flags);
+		state = ctrl->state;
 		/*
 		 * After CSTS.CFS too: writes completed before it may still
 		 * sit in a backend's volatile cache.
 		 */
-		if (en && (ctrl->state == NEPF_CTRL_LIVE ||
-			   ctrl->state == NEPF_CTRL_FATAL)) {
+		if (en && (state == NEPF_CTRL_LIVE || state == NEPF_CTRL_FATAL)) {
 			/* Normal or abrupt: both end with SHST complete. */
-			ctrl->csts = (ctrl->csts & ~NVME_CSTS_SHST_MASK) |
-				     NVME_CSTS_SHST_OCCUR;
+			csts_update(ctrl, NVME_CSTS_SHST_MASK, NVME_CSTS_SHST_OCCUR);
 			ev = NEPF_REGS_SHUTDOWN;
 		} else {
 			/* Nothing runs: the shutdown is complete at once. */
-			ctrl->csts = (ctrl->csts & ~NVME_CSTS_SHST_MASK) |
-				     NVME_CSTS_SHST_CMPLT;
+			csts_update(ctrl, NVME_CSTS_SHST_MASK, NVME_CSTS_SHST_CMPLT);
 		}
+		nepf_unlock(&ctrl->csts_lock, flags);
 	} else if (!shn && (ctrl->cc & NVME_CC_SHN_MASK)) {
 		/* SHN cleared: forget it; SHST stays until a reset. */
 		ctrl->cc &= ~NVME_CC_SHN_MASK;
 	}
 	regs_restore_ro(ctrl);
-	if (ev == NEPF_REGS_NONE)
-		regs_stray_doorbells(ctrl);
-	else
-		trace_nvme_epf_ctrl(ctrl, cc, ctrl->csts);
+	if (ev != NEPF_REGS_NONE)
+		trace_nvme_epf_ctrl(ctrl, cc, READ_ONCE(ctrl->csts));
 	return ev;
 }
 
 void nepf_regs_set_ready(struct nepf_ctrl *ctrl, bool ready)
 {
-	if (ready)
-		ctrl->csts |= NVME_CSTS_RDY;
-	else
-		ctrl->csts &= ~NVME_CSTS_RDY;
-	wr32(ctrl, NVME_REG_CSTS, ctrl->csts);
-	trace_nvme_epf_ctrl(ctrl, ctrl->cc, ctrl->csts);
+	unsigned long flags;
+	u32 csts;
+
+	nepf_lock(&ctrl->csts_lock, flags);
+	csts = csts_update(ctrl, NVME_CSTS_RDY, ready ? NVME_CSTS_RDY : 0);
+	nepf_unlock(&ctrl->csts_lock, flags);
+	trace_nvme_epf_ctrl(ctrl, ctrl->cc, csts);
 }
 
 void nepf_regs_set_shutdown_done(struct nepf_ctrl *ctrl)
 {
-	ctrl->csts = (ctrl->csts & ~NVME_CSTS_SHST_MASK) | NVME_CSTS_SHST_CMPLT;
+	unsigned long flags;
+	u32 csts;
+
+	nepf_lock(&ctrl->csts_lock, flags);
+	csts = csts_update(ctrl, NVME_CSTS_SHST_MASK, NVME_CSTS_SHST_CMPLT);
 	if (ctrl->state == NEPF_CTRL_LIVE)
-		ctrl->state = NEPF_CTRL_SHUTDOWN;
-	wr32(ctrl, NVME_REG_CSTS, ctrl->csts);
-	trace_nvme_epf_ctrl(ctrl, ctrl->cc, ctrl->csts);
+		WRITE_ONCE(ctrl->state, NEPF_CTRL_SHUTDOWN);
+	nepf_unlock(&ctrl->csts_lock, flags);
+	trace_nvme_epf_ctrl(ctrl, ctrl->cc, csts);
 }
 
+/* CSTS.CFS, in the fatal state: from any thread. */
 void nepf_regs_set_fatal(struct nepf_ctrl *ctrl)
 {
-	ctrl->csts |= NVME_CSTS_CFS;
-	wr32(ctrl, NVME_REG_CSTS, ctrl->csts);
-	trace_nvme_epf_ctrl(ctrl, ctrl->cc, ctrl->csts);
+	unsigned long flags;
+	u32 csts;
+
+	nepf_lock(&ctrl->csts_lock, flags);
+	csts = csts_update(ctrl, 0, NVME_CSTS_CFS);
+	WRITE_ONCE(ctrl->state, NEPF_CTRL_FATAL);
+	nepf_unlock(&ctrl->csts_lock, flags);
+	trace_nvme_epf_ctrl(ctrl, ctrl->cc, csts);
+}
+
+/* CSTS all clear, disabled: a controller reset. */
+void nepf_regs_set_disabled(struct nepf_ctrl *ctrl)
+{
+	unsigned long flags;
+
+	nepf_lock(&ctrl->csts_lock, flags);
+	csts_update(ctrl, ~0U, 0);
+	WRITE_ONCE(ctrl->state, NEPF_CTRL_DISABLED);
+	nepf_unlock(&ctrl->csts_lock, flags);
+	trace_nvme_epf_ctrl(ctrl, ctrl->cc, 0);
 }
 
 /* Raw doorbell values: the caller checks them against the queue size. */

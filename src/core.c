@@ -54,6 +54,7 @@ int nepf_ctrl_init(struct nepf_ctrl *ctrl, void *bar, size_t bar_size,
 	nepf_lock_init(&ctrl->aer_lock);
 	nepf_lock_init(&ctrl->log_lock);
 	nepf_lock_init(&ctrl->intm_lock);
+	nepf_lock_init(&ctrl->csts_lock);
 	for (i = 0; i <= NEPF_MAX_IO_QUEUES; i++) {
 		nepf_lock_init(&ctrl->cq[i].lock);
 		ctrl->sq[i].qid = i;
@@ -72,7 +73,6 @@ int nepf_ctrl_init(struct nepf_ctrl *ctrl, void *bar, size_t bar_size,
 void nepf_ctrl_fatal(struct nepf_ctrl *ctrl, const char *why)
 {
 	nepf_warn(ctrl, "controller fatal status: %s\n", why);
-	WRITE_ONCE(ctrl->state, NEPF_CTRL_FATAL);
 	nepf_regs_set_fatal(ctrl);
 }
 
@@ -163,9 +163,7 @@ void nepf_ctrl_reset(struct nepf_ctrl *ctrl)
 	ctrl->page_size = 0;
 	ctrl->cc &= ~NVME_CC_ENABLE;
 	ctrl->rejected.valid = false;
-	ctrl->csts = 0;
-	WRITE_ONCE(ctrl->state, NEPF_CTRL_DISABLED);
-	nepf_regs_set_ready(ctrl, false);
+	nepf_regs_set_disabled(ctrl);
 	nepf_inject_reopen(ctrl);
 }
 
@@ -188,17 +186,14 @@ u32 nepf_sq_pending(struct nepf_ctrl *ctrl, struct nepf_sq *sq)
 
 	/*
 	 * Past the queue's end, or overrunning the head (more new entries
-	 * than free slots, or moved backwards): ignored, and reported once
-	 * until the host reads the error log.
+	 * than free slots, or moved backwards): ignored and reported.
 	 */
 	if (unlikely(tail >= sq->size ||
 		     nepf_ring_used(sq->head, tail, sq->size) <
-		     nepf_ring_used(sq->head, sq->tail, sq->size))) {
-		nepf_ctrl_aen(ctrl, NVME_AER_TYPE_ERROR,
-			      NVME_AER_ERROR_INVALID_DB_VAL, NVME_LOG_ERROR);
-	} else {
+		     nepf_ring_used(sq->head, sq->tail, sq->size)))
+		nepf_ctrl_invalid_doorbell(ctrl, NVME_AER_ERROR_INVALID_DB_VAL);
+	else
 		sq->tail = tail;
-	}
 	return nepf_ring_used(sq->head, sq->tail, sq->size);
 }
 
@@ -382,8 +377,7 @@ static void cq_fill(struct nepf_ctrl *ctrl, struct nvme_cqe *cqe, u16 sqid,
 static void report_bad_cq_doorbell(struct nepf_ctrl *ctrl, bool bad_db)
 {
 	if (bad_db)
-		nepf_ctrl_aen(ctrl, NVME_AER_TYPE_ERROR,
-			      NVME_AER_ERROR_INVALID_DB_VAL, NVME_LOG_ERROR);
+		nepf_ctrl_invalid_doorbell(ctrl, NVME_AER_ERROR_INVALID_DB_VAL);
 }
 
 static struct nepf_cqe_wait *cq_wait_alloc(struct nepf_ctrl *ctrl)
@@ -568,6 +562,21 @@ void nepf_cq_drop_waiting(struct nepf_ctrl *ctrl, struct nepf_cq *cq)
 	}
 }
 
+/* The next Error Information log entry, cleared (log_lock held). */
+static struct nvme_error_log_entry *err_log_next(struct nepf_ctrl *ctrl,
+						 u16 status)
+{
+	struct nvme_error_log_entry *e;
+
+	ctrl->err_count++;
+	e = &ctrl->err_log[(ctrl->err_count - 1) % NEPF_ERR_LOG_ENTRIES];
+	memset(e, 0, sizeof(*e));
+	e->error_count = cpu_to_le64(ctrl->err_count);
+	e->status_field = cpu_to_le16(status << 1);
+	e->param_error_location = cpu_to_le16(0xffff);	/* not reported */
+	return e;
+}
+
 /* Error Information log entry for a failed command. */
 static void log_error(struct nepf_ctrl *ctrl, struct nepf_cmd *cmd)
 {
@@ -576,14 +585,9 @@ static void log_error(struct nepf_ctrl *ctrl, struct nepf_cmd *cmd)
 	u8 opc = cmd->sqe.opcode;
 
 	nepf_lock(&ctrl->log_lock, flags);
-	ctrl->err_count++;
-	e = &ctrl->err_log[(ctrl->err_count - 1) % NEPF_ERR_LOG_ENTRIES];
-	memset(e, 0, sizeof(*e));
-	e->error_count = cpu_to_le64(ctrl->err_count);
+	e = err_log_next(ctrl, cmd->status);
 	e->sqid = cpu_to_le16(cmd->sqid);
 	e->cmdid = cmd->sqe.cid;
-	e->status_field = cpu_to_le16(cmd->status << 1);
-	e->param_error_location = cpu_to_le16(0xffff);	/* not reported */
 	e->nsid = cmd->sqe.nsid;
 	if (cmd->sqid && (opc == nvme_cmd_read || opc == nvme_cmd_write ||
 			  opc == nvme_cmd_compare || opc == nvme_cmd_verify ||
@@ -792,7 +796,8 @@ static bool aen_enabled(struct nepf_ctrl *ctrl, u8 type, u8 info)
 	return false;
 }
 
-void nepf_ctrl_aen(struct nepf_ctrl *ctrl, u8 type, u8 info, u8 lid)
+/* Queue an event for an AER; false if it is masked or disabled. */
+static bool aen_queue(struct nepf_ctrl *ctrl, u8 type, u8 info, u8 lid)
 {
 	unsigned long flags;
 
@@ -801,11 +806,41 @@ void nepf_ctrl_aen(struct nepf_ctrl *ctrl, u8 type, u8 info, u8 lid)
 	if (!aen_enabled(ctrl, type, info) || (ctrl->aen_masked & BIT(type)) ||
 	    ctrl->nr_aen >= ARRAY_SIZE(ctrl->aen_queue)) {
 		nepf_unlock(&ctrl->aer_lock, flags);
-		return;
+		return false;
 	}
 	ctrl->aen_masked |= BIT(type);
 	ctrl->aen_queue[ctrl->nr_aen++] = NVME_AER_RESULT(type, info, lid);
 	nepf_unlock(&ctrl->aer_lock, flags);
+	return true;
+}
+
+void nepf_ctrl_aen(struct nepf_ctrl *ctrl, u8 type, u8 info, u8 lid)
+{
+	if (aen_queue(ctrl, type, info, lid))
+		aen_dispatch(ctrl);
+}
+
+/*
+ * An invalid doorbell (NVMe 2.0 5.27.1.2, error information 00h/01h),
+ * ignored: the event, and with it an Error Information log entry for the
+ * host to read.  It concerns no command (SQID and command id FFFFh) and
+ * carries the most applicable status: Invalid Queue Identifier for a
+ * queue that does not exist, Invalid Field for a bad value.  Reported
+ * once until the host reads the error log.
+ */
+void nepf_ctrl_invalid_doorbell(struct nepf_ctrl *ctrl, u8 info)
+{
+	struct nvme_error_log_entry *e;
+	unsigned long flags;
+
+	if (!aen_queue(ctrl, NVME_AER_TYPE_ERROR, info, NVME_LOG_ERROR))
+		return;
+	nepf_lock(&ctrl->log_lock, flags);
+	e = err_log_next(ctrl, info == NVME_AER_ERROR_INVALID_DB_REG ?
+			 NVME_SC_QID_INVALID : NVME_SC_INVALID_FIELD);
+	e->sqid = cpu_to_le16(0xffff);
+	e->cmdid = 0xffff;
+	nepf_unlock(&ctrl->log_lock, flags);
 	aen_dispatch(ctrl);
 }
 

@@ -253,6 +253,7 @@ struct nepf_ctrl {
 	u64 cap;
 	u32 vs;
 	u32 csts;			/* shadow: the BAR copy is rewritten */
+	nepf_lock_t csts_lock;		/* csts and state (bar-regs.c) */
 	u32 intms;			/* interrupt mask (INTMS/INTMC), INTx/MSI */
 	u32 intm_pending;		/* masked messages that fired meanwhile */
 	/* MSI-X messages held while masked (their PBA bits are set) */
@@ -376,6 +377,8 @@ int nepf_cq_post(struct nepf_ctrl *ctrl, u32 gen, u16 cqid, u16 sqid, u16 cid,
 void nepf_ctrl_flush_waiting(struct nepf_ctrl *ctrl);
 /* Report an asynchronous event (NVME_AER_TYPE_*, info, log page id). */
 void nepf_ctrl_aen(struct nepf_ctrl *ctrl, u8 type, u8 info, u8 lid);
+/* An invalid doorbell (NVME_AER_ERROR_INVALID_DB_*): event + error log. */
+void nepf_ctrl_invalid_doorbell(struct nepf_ctrl *ctrl, u8 info);
 /* Asynchronous Event Request: NEPF_STATUS_DEFERRED or a status. */
 u16 nepf_ctrl_aer_submit(struct nepf_ctrl *ctrl, u16 cid);
 /* Log page @lid read with RAE = 0: unmask its event type. */
@@ -391,7 +394,16 @@ void nepf_regs_init(struct nepf_ctrl *ctrl);
 enum nepf_regs_event nepf_regs_poll(struct nepf_ctrl *ctrl);
 void nepf_regs_set_ready(struct nepf_ctrl *ctrl, bool ready);
 void nepf_regs_set_shutdown_done(struct nepf_ctrl *ctrl);
-void nepf_regs_set_fatal(struct nepf_ctrl *ctrl);
+void nepf_regs_set_fatal(struct nepf_ctrl *ctrl);	/* and state FATAL */
+void nepf_regs_set_disabled(struct nepf_ctrl *ctrl);	/* CSTS 0, DISABLED */
+/*
+ * Invalid Doorbell Register events for doorbells of queues that do not
+ * exist.  Call it where queues are created and deleted (the thread that
+ * runs admin commands, or with it excluded), never concurrently: a check
+ * that overlaps a Create I/O SQ could see the SQ absent and its first
+ * doorbell already written.
+ */
+void nepf_regs_stray_doorbells(struct nepf_ctrl *ctrl);
 u32 nepf_regs_sq_tail(struct nepf_ctrl *ctrl, u16 qid);
 u32 nepf_regs_cq_head(struct nepf_ctrl *ctrl, u16 qid);
 u32 nepf_regs_irq_mask(struct nepf_ctrl *ctrl);	/* INTMS bits, INTx/MSI */

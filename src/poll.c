@@ -345,6 +345,11 @@ static void nepf_cc_work_fn(struct work_struct *work)
 	case NEPF_REGS_NONE:
 		break;
 	}
+	/* Not while the poll thread runs admin commands (queue creation). */
+	if (mutex_trylock(&g->poll_lock)) {
+		nepf_regs_stray_doorbells(&g->ctrl);
+		mutex_unlock(&g->poll_lock);
+	}
 	if (READ_ONCE(g->ctrl.state) == NEPF_CTRL_FATAL && READ_ONCE(g->ctrl_live))
 		nepf_quiesce(g);	/* CSTS.CFS: wait for the host's reset */
 	if (READ_ONCE(g->polling))

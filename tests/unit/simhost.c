@@ -299,7 +299,7 @@ void sim_run(struct sim *s)
 
 	for (iter = 0; iter < 1000; iter++) {
 		progress = false;
-		switch (nepf_regs_poll(ctrl)) {
+		switch (s->no_regs_poll ? NEPF_REGS_NONE : nepf_regs_poll(ctrl)) {
 		case NEPF_REGS_ENABLE:
 			progress = true;
 			break;
@@ -322,6 +322,8 @@ void sim_run(struct sim *s)
 		}
 		if (ctrl->state == NEPF_CTRL_LIVE && sim_serve_queues(s))
 			progress = true;
+		if (!s->no_regs_poll)	/* between admin commands, as the glue */
+			nepf_regs_stray_doorbells(ctrl);
 		if (!s->no_flush)
 			nepf_ctrl_flush_waiting(ctrl);
 		if (!progress)

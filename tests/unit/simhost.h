@@ -57,6 +57,7 @@ struct sim {
 	bool fail_host_write;
 	bool msix_refuse;		/* the EPC refuses MSI-X (Function Mask) */
 	bool no_flush;			/* sim_run() skips nepf_ctrl_flush_waiting() */
+	bool no_regs_poll;		/* sim_run() leaves CC to another thread */
 	bool hold_defer;
 	struct nepf_cmd *held[256];
 	unsigned int nr_held;

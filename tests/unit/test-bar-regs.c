@@ -536,3 +536,29 @@ UNIT_TEST(regs_msix_masked_pending_sent_on_unmask)
 	CHECK_EQ(sim_rd32(s, SIM_MSIX_PBA), 0);
 	sim_free(s);
 }
+
+/*
+ * An Invalid Doorbell event comes with an Error Information log entry
+ * (not tied to a command: SQID and CID FFFFh), one per event reported.
+ */
+UNIT_TEST(regs_invalid_doorbell_error_log_entry)
+{
+	struct sim *s = unit_sim_enabled();
+	struct nvme_error_log_entry log[2];
+	struct nvme_sqe aer;
+
+	sim_sqe(&aer, nvme_admin_async_event);
+	CHECK_EQ(sim_cmd(s, 0, &aer, NULL), SIM_NO_CQE);
+	sim_wr32(s, NVME_REG_SQTDBL(0), 40);		/* 32 entries */
+	sim_run(s);
+	CHECK_EQ(reap_aer(s, aer.cid),
+		 NVME_AER_RESULT(NVME_AER_TYPE_ERROR, NVME_AER_ERROR_INVALID_DB_VAL,
+				 NVME_LOG_ERROR));
+	sim_wr32(s, NVME_REG_SQTDBL(0), s->q[0].sq_tail);
+	CHECK_EQ(sim_get_log(s, NVME_LOG_ERROR, sizeof(log), 0, false, log), 0);
+	CHECK_EQ(le64_to_cpu(log[0].error_count), 1);
+	CHECK_EQ(le16_to_cpu(log[0].sqid), 0xffff);
+	CHECK_EQ(log[0].cmdid, 0xffff);
+	CHECK_EQ(le16_to_cpu(log[1].error_count), 0);	/* one per event */
+	sim_free(s);
+}

@@ -118,3 +118,88 @@ UNIT_TEST(concurrent_ns_publish)
 	CHECK_EQ(st, 0);
 	sim_free(s);
 }
+
+/*
+ * CSTS is read-modify-written by the register poll (shutdown: SHST) and
+ * by any thread that meets a fatal error (CFS): one lock, or a CFS may be
+ * lost (ThreadSanitizer reports the race).
+ */
+static void *go_fatal(void *arg)
+{
+	nepf_ctrl_fatal(arg, "test: a completion could not be written");
+	return NULL;
+}
+
+UNIT_TEST(concurrent_cfs_and_shutdown)
+{
+	struct sim *s = unit_sim_enabled();
+	pthread_t t;
+
+	sim_wr32(s, NVME_REG_CC, sim_rd32(s, NVME_REG_CC) | NVME_CC_SHN_NORMAL);
+	CHECK_EQ(pthread_create(&t, NULL, go_fatal, &s->ctrl), 0);
+	sim_run(s);
+	pthread_join(t, NULL);
+	sim_run(s);
+	CHECK(sim_rd32(s, NVME_REG_CSTS) & NVME_CSTS_CFS);
+	CHECK_EQ(sim_rd32(s, NVME_REG_CSTS) & NVME_CSTS_SHST_MASK,
+		 NVME_CSTS_SHST_CMPLT);
+	CHECK_EQ(s->ctrl.state, NEPF_CTRL_FATAL);
+	sim_free(s);
+}
+
+/*
+ * The check for doorbells of queues that do not exist runs apart from the
+ * register poll, with the queue commands (the glue: under poll_lock):
+ * racing a Create I/O SQ it could see the SQ absent and the host's first
+ * doorbell already written, and send a false Invalid Doorbell event.
+ * Thread "cc": the register poll; main thread: the poll thread, creating
+ * and deleting an SQ and ringing its doorbell, under its lock.
+ */
+struct cc_thread {
+	struct sim *s;
+	pthread_mutex_t *poll_lock;
+	bool stop;
+};
+
+static void *cc_poll(void *arg)
+{
+	struct cc_thread *c = arg;
+
+	while (!__atomic_load_n(&c->stop, __ATOMIC_ACQUIRE)) {
+		nepf_regs_poll(&c->s->ctrl);
+		if (!pthread_mutex_trylock(c->poll_lock)) {
+			nepf_regs_stray_doorbells(&c->s->ctrl);
+			pthread_mutex_unlock(c->poll_lock);
+		}
+	}
+	return NULL;
+}
+
+UNIT_TEST(concurrent_stray_doorbell_vs_create)
+{
+	pthread_mutex_t poll_lock = PTHREAD_MUTEX_INITIALIZER;
+	struct sim *s = unit_sim_enabled();
+	struct cc_thread c = { .s = s, .poll_lock = &poll_lock };
+	struct nvme_sqe aer;
+	unsigned int i;
+	pthread_t t;
+
+	sim_sqe(&aer, nvme_admin_async_event);
+	CHECK_EQ(sim_cmd(s, 0, &aer, NULL), SIM_NO_CQE);
+	CHECK_EQ(sim_set_feature(s, NVME_FEAT_NUM_QUEUES, 1 | (1 << 16), NULL), 0);
+	CHECK_EQ(sim_create_cq(s, 1, 16, true, 1), 0);
+	s->no_regs_poll = true;
+	CHECK_EQ(pthread_create(&t, NULL, cc_poll, &c), 0);
+	for (i = 0; i < 200; i++) {
+		pthread_mutex_lock(&poll_lock);
+		CHECK_EQ(sim_create_sq(s, 2, 16, 1), 0);
+		sim_wr32(s, NVME_REG_SQTDBL(2), 1);	/* a host rings it */
+		CHECK_EQ(sim_delete_q(s, nvme_admin_delete_sq, 2), 0);
+		pthread_mutex_unlock(&poll_lock);
+	}
+	__atomic_store_n(&c.stop, true, __ATOMIC_RELEASE);
+	pthread_join(t, NULL);
+	s->no_regs_poll = false;
+	CHECK_EQ(sim_reap(s, 0, NULL), -EAGAIN);	/* no event */
+	sim_free(s);
+}

@@ -175,7 +175,8 @@ static inline u32 nepf_random_u32(void)
 /* Tracepoints (src/trace.h) compile to nothing here. */
 #define trace_nvme_epf_cmd_fetch(...)	do { } while (0)
 #define trace_nvme_epf_cmd_done(...)	do { } while (0)
-#define trace_nvme_epf_ctrl(...)	do { } while (0)
+#define trace_nvme_epf_ctrl(c, cc, csts)	\
+	do { (void)(c); (void)(cc); (void)(csts); } while (0)
 #define trace_nvme_epf_queue(...)	do { } while (0)
 
 /* Messages: quiet unless NEPF_VERBOSE is set, but always format-checked. */
