@@ -170,7 +170,7 @@ void nepf_regs_init(struct nepf_ctrl *ctrl)
 		((u64)NEPF_MPSMIN << NVME_CAP_MPSMIN_SHIFT) |
 		((u64)NEPF_MPSMAX << NVME_CAP_MPSMAX_SHIFT);
 	ctrl->vs = NEPF_VS;
-	ctrl->cc = 0;
+	WRITE_ONCE(ctrl->cc, 0);
 	ctrl->intms = 0;
 	ctrl->intm_pending = 0;
 	ctrl->rejected.valid = false;
@@ -225,7 +225,7 @@ static enum nepf_regs_event regs_enable(struct nepf_ctrl *ctrl, u32 cc)
 		 * clear EN and set it again faster than we poll (Linux does,
 		 * after CFS).  New values with EN set are a new attempt.
 		 */
-		ctrl->cc = cc & ~(NVME_CC_SHN_MASK | NVME_CC_ENABLE);
+		WRITE_ONCE(ctrl->cc, cc & ~(NVME_CC_SHN_MASK | NVME_CC_ENABLE));
 		ctrl->rejected.valid = true;
 		ctrl->rejected.cc = cc;
 		ctrl->rejected.aqa = aqa;
@@ -235,7 +235,7 @@ static enum nepf_regs_event regs_enable(struct nepf_ctrl *ctrl, u32 cc)
 		return NEPF_REGS_NONE;
 	}
 	/* Shutdown bits are handled on their own by the next polls. */
-	ctrl->cc = cc & ~NVME_CC_SHN_MASK;
+	WRITE_ONCE(ctrl->cc, cc & ~NVME_CC_SHN_MASK);
 	ctrl->rejected.valid = false;
 	ctrl->page_size = 1U << (12 + NVME_CC_MPS(cc));
 	/* Every enable has a generation of its own (its queues take it). */
@@ -364,14 +364,14 @@ enum nepf_regs_event nepf_regs_poll(struct nepf_ctrl *ctrl)
 		 * nepf_ctrl_reset().
 		 */
 		nepf_ctrl_cut(ctrl);
-		ctrl->cc = cc & ~NVME_CC_SHN_MASK;
+		WRITE_ONCE(ctrl->cc, cc & ~NVME_CC_SHN_MASK);
 		ev = NEPF_REGS_DISABLE;
 	} else if (!en && ctrl->rejected.valid) {
 		/* Disabled after a refused enable: the reset clears CFS. */
 		ctrl->rejected.valid = false;
 		nepf_regs_set_disabled(ctrl);
 	} else if (shn && !(ctrl->cc & NVME_CC_SHN_MASK)) {
-		ctrl->cc |= shn;
+		WRITE_ONCE(ctrl->cc, ctrl->cc | shn);
 		nepf_lock(&ctrl->csts_lock, flags);
 		state = ctrl->state;
 		/*
@@ -389,7 +389,7 @@ enum nepf_regs_event nepf_regs_poll(struct nepf_ctrl *ctrl)
 		nepf_unlock(&ctrl->csts_lock, flags);
 	} else if (!shn && (ctrl->cc & NVME_CC_SHN_MASK)) {
 		/* SHN cleared: forget it; SHST stays until a reset. */
-		ctrl->cc &= ~NVME_CC_SHN_MASK;
+		WRITE_ONCE(ctrl->cc, ctrl->cc & ~NVME_CC_SHN_MASK);
 	}
 	regs_restore_ro(ctrl);
 	if (ev != NEPF_REGS_NONE)
@@ -431,7 +431,8 @@ void nepf_regs_set_fatal(struct nepf_ctrl *ctrl)
 	csts = csts_update(ctrl, 0, NVME_CSTS_CFS);
 	WRITE_ONCE(ctrl->state, NEPF_CTRL_FATAL);
 	nepf_unlock(&ctrl->csts_lock, flags);
-	trace_nvme_epf_ctrl(ctrl, ctrl->cc, csts);
+	/* Any thread: ctrl->cc is the register poll's (WRITE_ONCE there). */
+	trace_nvme_epf_ctrl(ctrl, READ_ONCE(ctrl->cc), csts);
 }
 
 /* CSTS all clear, disabled: a controller reset. */

@@ -161,7 +161,7 @@ void nepf_ctrl_reset(struct nepf_ctrl *ctrl)
 
 	nepf_features_reset(ctrl);
 	ctrl->page_size = 0;
-	ctrl->cc &= ~NVME_CC_ENABLE;
+	WRITE_ONCE(ctrl->cc, ctrl->cc & ~NVME_CC_ENABLE);
 	ctrl->rejected.valid = false;
 	nepf_regs_set_disabled(ctrl);
 	nepf_inject_reopen(ctrl);

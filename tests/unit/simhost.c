@@ -320,7 +320,7 @@ void sim_run(struct sim *s)
 		case NEPF_REGS_NONE:
 			break;
 		}
-		if (ctrl->state == NEPF_CTRL_LIVE && sim_serve_queues(s))
+		if (READ_ONCE(ctrl->state) == NEPF_CTRL_LIVE && sim_serve_queues(s))
 			progress = true;
 		if (!s->no_regs_poll)	/* between admin commands, as the glue */
 			nepf_regs_stray_doorbells(ctrl);
