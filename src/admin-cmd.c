@@ -57,20 +57,33 @@ static void nepf_strpad(char *dst, size_t size, const char *src)
 	memset(dst + n, ' ', size - n);
 }
 
-/* A volatile write cache: as the namespaces have it, unless configured. */
-static bool nepf_ctrl_has_vwc(const struct nepf_ctrl *ctrl)
+/*
+ * A volatile write cache: as the namespaces have it, unless configured.
+ * Fixed when the host enables the controller (nepf_ctrl_vwc_latch()):
+ * hosts read Identify once per reset.  A namespace with a cache that comes
+ * later is written through until the next reset (io-cmd.c).
+ */
+void nepf_ctrl_vwc_latch(struct nepf_ctrl *ctrl)
 {
+	bool vwc = false;
 	unsigned int i;
 
-	if (ctrl->cfg.vwc_mode != NEPF_VWC_AUTO)
-		return ctrl->cfg.vwc_mode == NEPF_VWC_ON;
-	for (i = 0; i < NEPF_MAX_NAMESPACES; i++) {
-		const struct nepf_ns *ns = READ_ONCE(ctrl->ns[i]);
+	if (ctrl->cfg.vwc_mode != NEPF_VWC_AUTO) {
+		vwc = ctrl->cfg.vwc_mode == NEPF_VWC_ON;
+	} else {
+		for (i = 0; i < NEPF_MAX_NAMESPACES; i++) {
+			const struct nepf_ns *ns = READ_ONCE(ctrl->ns[i]);
 
-		if (ns && ns->volatile_cache)
-			return true;
+			if (ns && ns->volatile_cache)
+				vwc = true;
+		}
 	}
-	return false;
+	WRITE_ONCE(ctrl->vwc, vwc);
+}
+
+static bool nepf_ctrl_has_vwc(const struct nepf_ctrl *ctrl)
+{
+	return READ_ONCE(ctrl->vwc);
 }
 
 /*

@@ -240,6 +240,7 @@ static enum nepf_regs_event regs_enable(struct nepf_ctrl *ctrl, u32 cc)
 	ctrl->page_size = 1U << (12 + NVME_CC_MPS(cc));
 	/* Every enable has a generation of its own (its queues take it). */
 	nepf_ctrl_cut(ctrl);
+	nepf_ctrl_vwc_latch(ctrl);
 	nepf_queues_setup_admin(ctrl, aqa, asq, acq);
 	nepf_lock(&ctrl->csts_lock, flags);
 	/* CFS: left by a refused enable */

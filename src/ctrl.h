@@ -260,6 +260,7 @@ struct nepf_ctrl {
 	u64 msix_pending[DIV_ROUND_UP(NEPF_MAX_VECTORS, 64)];
 	nepf_lock_t intm_lock;		/* intms (writes), *_pending, PBA */
 	u32 page_size;			/* from CC.MPS */
+	bool vwc;			/* Identify VWC, fixed at enable */
 	nepf_lock_t lock;		/* SQ inflight/deleting, gen changes */
 	/*
 	 * Generation: a new one at every enable (CC.EN 0 -> 1) and whenever
@@ -434,6 +435,7 @@ u16 nepf_queue_delete_sq(struct nepf_ctrl *ctrl, const struct nvme_sqe *sqe);
 bool nepf_io_queues_exist(const struct nepf_ctrl *ctrl);
 void nepf_cq_drop_waiting(struct nepf_ctrl *ctrl, struct nepf_cq *cq); /* core.c */
 void nepf_features_reset(struct nepf_ctrl *ctrl);	/* admin-cmd.c */
+void nepf_ctrl_vwc_latch(struct nepf_ctrl *ctrl);	/* admin-cmd.c */
 #define NEPF_STATUS_DEFERRED	0xffff	/* no CQE now: the core posts it later */
 
 /* Ring arithmetic: head == tail is empty, tail + 1 == head is full. */

@@ -130,6 +130,20 @@ static u16 io_lba_len(struct nepf_cmd *cmd, u64 *pos, u32 *len)
 	return NVME_SC_SUCCESS;
 }
 
+/*
+ * Writes go through a backend's volatile cache when the host cannot flush
+ * it: Feature 06h WCE = 0, or Identify VWC = 0 (configured so, or no
+ * cached namespace when the host enabled the controller).
+ */
+static bool io_write_through(const struct nepf_cmd *cmd)
+{
+	const struct nepf_ctrl *ctrl = cmd->ctrl;
+
+	return cmd->ns->volatile_cache &&
+	       (!READ_ONCE(ctrl->vwc) ||
+		!(READ_ONCE(ctrl->feat.vwc) & NVME_VWC_WCE));
+}
+
 static u16 io_rw(struct nepf_cmd *cmd, bool write)
 {
 	u16 control = le16_to_cpu(cmd->sqe.rw.control);
@@ -158,7 +172,7 @@ static u16 io_rw(struct nepf_cmd *cmd, bool write)
 	}
 	io_setup(cmd, write ? NEPF_IO_WRITE : NEPF_IO_READ, pos, len);
 	/* PRINFO is ignored: namespaces are formatted without protection. */
-	cmd->io.fua = write && (control & NVME_RW_FUA);
+	cmd->io.fua = write && ((control & NVME_RW_FUA) || io_write_through(cmd));
 	return NVME_SC_SUCCESS;
 }
 
@@ -210,7 +224,7 @@ static u16 io_write_zeroes(struct nepf_cmd *cmd)
 		memset(cmd->buf, 0, len);
 		io_setup(cmd, NEPF_IO_WRITE, pos, len);
 	}
-	cmd->io.fua = !!(control & NVME_RW_FUA);
+	cmd->io.fua = (control & NVME_RW_FUA) || io_write_through(cmd);
 	return NVME_SC_SUCCESS;
 }
 

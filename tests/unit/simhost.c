@@ -605,6 +605,7 @@ static void ram_submit(struct nepf_io *io)
 		memcpy(io->buf, sn->data + io->pos, io->len);
 		break;
 	case NEPF_IO_WRITE:
+		sn->sim->last_write_fua = io->fua;
 		memcpy(sn->data + io->pos, io->buf, io->len);
 		break;
 	case NEPF_IO_WRITE_ZEROES:

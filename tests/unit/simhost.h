@@ -52,6 +52,7 @@ struct sim {
 	u32 nr_fetched;
 	u32 nr_released;
 	u32 nr_flush_all;		/* backend flush_all() calls (shutdown) */
+	bool last_write_fua;		/* FUA of the last write the backend got */
 	u32 nr_stack_xfer;		/* host_read/write buffers on the stack */
 	/* fault injection and deferred work */
 	bool fail_host_write;

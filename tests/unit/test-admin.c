@@ -273,15 +273,16 @@ UNIT_TEST(features_round_trip)
 
 UNIT_TEST(features_not_saveable_and_vwc)
 {
-	struct sim *s = unit_sim_enabled();
-	struct nepf_ns *ns = sim_add_ns(s, 1, 8, 9);
+	struct sim *s = sim_new(NULL);
 	struct nvme_sqe sqe;
 	u32 res;
 
+	/* VWC is fixed at enable: the cached namespace comes first */
+	sim_add_ns(s, 1, 8, 9)->volatile_cache = true;
+	CHECK_EQ(sim_enable(s, 32), 0);
 	sim_sqe(&sqe, nvme_admin_set_features);
 	sqe.cdw10 = cpu_to_le32(NVME_FEAT_ARBITRATION | NVME_FEAT_SAVE);
 	CHECK_EQ(sim_cmd(s, 0, &sqe, NULL), NVME_SC_FEATURE_NOT_SAVEABLE | DNR);
-	ns->volatile_cache = true;
 	CHECK_EQ(sim_get_feature(s, NVME_FEAT_VOLATILE_WC, 0, 0, &res), 0);
 	CHECK_EQ(res, NVME_VWC_WCE);
 	CHECK_EQ(sim_set_feature(s, NVME_FEAT_VOLATILE_WC, 0, NULL), 0);

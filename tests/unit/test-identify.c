@@ -69,9 +69,9 @@ UNIT_TEST(identify_ctrl_limits)
 	sim_default_config(&cfg);
 	cfg.mdts_kb = 0;			/* the largest: 1 MiB */
 	s = sim_new(&cfg);
-	CHECK_EQ(sim_enable(s, 32), 0);
 	ns = sim_add_ns(s, 1, 8, 9);
-	ns->volatile_cache = true;
+	ns->volatile_cache = true;		/* before enable: VWC present */
+	CHECK_EQ(sim_enable(s, 32), 0);
 	CHECK_EQ(sim_identify(s, NVME_ID_CNS_CTRL, 0, 0, buf), 0);
 	CHECK_EQ(id->mdts, 8);
 	CHECK_EQ(id->sgls, 0);

@@ -480,3 +480,62 @@ UNIT_TEST(io_ns_reference)
 	CHECK_EQ(ns1(s)->inflight, 0);
 	sim_free(s);
 }
+
+/* A Write to namespace 1 through I/O queue 1: did the backend get FUA? */
+static int write_fua(struct sim *s)
+{
+	static u8 buf[512];
+
+	s->last_write_fua = false;
+	if (sim_rw(s, 1, nvme_cmd_write, 1, 0, 1, buf))
+		return -1;
+	return s->last_write_fua;
+}
+
+/*
+ * Volatile write cache: when the host cannot flush a backend's cache
+ * (Feature 06h WCE = 0, attr_vwc = 0, or Identify VWC read as 0 before a
+ * cached namespace came), its writes go through (FUA).  Identify VWC is
+ * fixed when the host enables the controller: it reads it once.
+ */
+UNIT_TEST(vwc_write_through_when_host_cannot_flush)
+{
+	struct nvme_id_ctrl *id = calloc(1, NVME_IDENTIFY_DATA_SIZE);
+	struct nepf_ctrl_config cfg;
+	struct sim *s = sim_new(NULL);
+
+	CHECK(id);
+	sim_add_ns(s, 1, 64, 9)->volatile_cache = true;
+	CHECK_EQ(sim_enable(s, 32), 0);
+	CHECK_EQ(sim_create_io_queues(s, 1, 16), 0);
+	CHECK_EQ(write_fua(s), 0);			/* the host flushes */
+	CHECK_EQ(sim_set_feature(s, NVME_FEAT_VOLATILE_WC, 0, NULL), 0);
+	CHECK_EQ(write_fua(s), 1);			/* WCE = 0 */
+	CHECK_EQ(sim_set_feature(s, NVME_FEAT_VOLATILE_WC, NVME_VWC_WCE, NULL), 0);
+	CHECK_EQ(write_fua(s), 0);
+	sim_free(s);
+
+	sim_default_config(&cfg);
+	cfg.vwc_mode = NEPF_VWC_OFF;			/* attr_vwc = 0 */
+	s = sim_new(&cfg);
+	sim_add_ns(s, 1, 64, 9)->volatile_cache = true;
+	CHECK_EQ(sim_enable(s, 32), 0);
+	CHECK_EQ(sim_create_io_queues(s, 1, 16), 0);
+	CHECK_EQ(write_fua(s), 1);
+	sim_free(s);
+
+	s = unit_sim_enabled();				/* auto, no namespace */
+	sim_add_ns(s, 1, 64, 9)->volatile_cache = true;	/* came later */
+	CHECK_EQ(sim_identify(s, NVME_ID_CNS_CTRL, 0, 0, id), 0);
+	CHECK_EQ(id->vwc, 0);				/* as at enable */
+	CHECK_EQ(sim_create_io_queues(s, 1, 16), 0);
+	CHECK_EQ(write_fua(s), 1);
+	sim_disable(s);					/* the next enable sees it */
+	CHECK_EQ(sim_enable(s, 32), 0);
+	CHECK_EQ(sim_identify(s, NVME_ID_CNS_CTRL, 0, 0, id), 0);
+	CHECK_EQ(id->vwc, NVME_CTRL_VWC_PRESENT | NVME_CTRL_VWC_FLUSH_NO_ALL);
+	CHECK_EQ(sim_create_io_queues(s, 1, 16), 0);
+	CHECK_EQ(write_fua(s), 0);
+	sim_free(s);
+	free(id);
+}
