@@ -64,6 +64,14 @@ static void vepc_clear_bar(struct pci_epc *epc, u8 fn, u8 vfn,
 	vepc_cfg_set_bar(v, false);
 	v->bar_virt = NULL;
 	v->bar_size = 0;
+	/*
+	 * The function is going away (its MSI-X table was in this BAR): the
+	 * next one starts without MSI/MSI-X until it sets them up, or a
+	 * function that offers MSI only would show the last one's MSI-X.
+	 */
+	v->msi_count = 0;
+	v->msix_count = 0;
+	vepc_cfg_build_caps(v);
 }
 
 #ifdef VEPC_HAVE_ALIGN_ADDR
