@@ -309,7 +309,7 @@ static u16 identify_build(struct nepf_cmd *cmd, void *buf)
 
 static u16 nepf_identify(struct nepf_cmd *cmd)
 {
-	void *buf = nepf_zalloc(NVME_IDENTIFY_DATA_SIZE);
+	void *buf = nepf_ctrl_zalloc(cmd->ctrl, NVME_IDENTIFY_DATA_SIZE);
 	u16 status;
 
 	if (!buf)
@@ -501,7 +501,7 @@ static u16 nepf_get_log_page(struct nepf_cmd *cmd)
 	/* No per-namespace SMART (LPA bit 0): controller-wide NSIDs only. */
 	if (lid == NVME_LOG_SMART && nsid && nsid != NVME_NSID_ALL)
 		return NVME_SC_INVALID_FIELD | DNR;
-	log = nepf_zalloc(4096);
+	log = nepf_ctrl_zalloc(ctrl, 4096);
 	if (!log)
 		return NVME_SC_INTERNAL;
 	size = log_build(ctrl, lid, NVME_LOG_CSI(dw14), log);
@@ -517,7 +517,7 @@ static u16 nepf_get_log_page(struct nepf_cmd *cmd)
 	if (off + len <= size) {
 		status = nepf_admin_to_host(cmd, log + off, len);
 	} else {
-		out = nepf_zalloc(len);
+		out = nepf_ctrl_zalloc(ctrl, len);
 		if (!out) {
 			status = NVME_SC_INTERNAL;
 			goto out;

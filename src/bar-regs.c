@@ -16,9 +16,19 @@
 #define NEPF_MPSMAX		4	/* 64 KiB */
 #define NEPF_VS			NVME_VS(2, 0, 0)
 
-static inline u32 rd32(struct nepf_ctrl *ctrl, u32 off)
+/*
+ * BAR0 loads are uncached on a board (non-coherent DMA memory): each is
+ * counted, doorbells apart from the other registers.
+ */
+static inline u32 bar_load(struct nepf_ctrl *ctrl, u32 off)
 {
 	return le32_to_cpu(READ_ONCE(*(__le32 *)((u8 *)ctrl->bar + off)));
+}
+
+static inline u32 rd32(struct nepf_ctrl *ctrl, u32 off)
+{
+	nepf_cost_inc(ctrl->costs, BAR_REG_LOADS);
+	return bar_load(ctrl, off);
 }
 
 static inline void wr32(struct nepf_ctrl *ctrl, u32 off, u32 val)
@@ -453,14 +463,16 @@ u32 nepf_regs_sq_tail(struct nepf_ctrl *ctrl, u16 qid)
 {
 	if (NVME_REG_SQTDBL(qid) + 4 > ctrl->bar_size)
 		return 0;
-	return rd32(ctrl, NVME_REG_SQTDBL(qid));
+	nepf_cost_inc(ctrl->costs, BAR_DB_LOADS);
+	return bar_load(ctrl, NVME_REG_SQTDBL(qid));
 }
 
 u32 nepf_regs_cq_head(struct nepf_ctrl *ctrl, u16 qid)
 {
 	if (NVME_REG_CQHDBL(qid) + 4 > ctrl->bar_size)
 		return 0;
-	return rd32(ctrl, NVME_REG_CQHDBL(qid));
+	nepf_cost_inc(ctrl->costs, BAR_DB_LOADS);
+	return bar_load(ctrl, NVME_REG_CQHDBL(qid));
 }
 
 /* New or deleted queues start from zero whatever the host wrote before. */

@@ -127,6 +127,9 @@ static inline void nepf_epc_mem_unmap(struct pci_epf *epf, struct nepf_epc_map *
 {
 	nepf_epc_call(pci_epc_mem_unmap, epf, map);
 }
+
+/* pci_epc_get_features() calls inside one nepf_epc_mem_map() (cost counters). */
+#define NEPF_EPC_MEM_MAP_GET_FEATURES	0
 #else
 struct nepf_epc_map {
 	u64 pci_addr;
@@ -138,6 +141,9 @@ struct nepf_epc_map {
 	void __iomem *virt_base;
 	void __iomem *virt_addr;
 };
+
+/* pci_epc_get_features() calls inside one nepf_epc_mem_map() (cost counters). */
+#define NEPF_EPC_MEM_MAP_GET_FEATURES	1
 
 /* Without align_addr, align to the larger of the window page and the EPC's align. */
 static inline size_t nepf_epc_map_align(struct pci_epf *epf)

@@ -343,6 +343,7 @@ static int cq_write(struct nepf_ctrl *ctrl, u32 gen, struct nepf_cq *cq,
 			nepf_ctrl_fatal(ctrl, "cannot write a completion queue entry");
 		return ret;
 	}
+	nepf_cost_inc(ctrl->costs, CQES);
 	nepf_lock(&cq->lock, flags);
 	raise = cq->valid && nepf_irq_coalesce(ctrl, cq, nepf_now_ns());
 	vector = cq->vector;
@@ -382,7 +383,7 @@ static void report_bad_cq_doorbell(struct nepf_ctrl *ctrl, bool bad_db)
 
 static struct nepf_cqe_wait *cq_wait_alloc(struct nepf_ctrl *ctrl)
 {
-	struct nepf_cqe_wait *w = nepf_zalloc(sizeof(*w));
+	struct nepf_cqe_wait *w = nepf_ctrl_zalloc(ctrl, sizeof(*w));
 
 	if (!w)
 		nepf_ctrl_fatal(ctrl, "out of memory for a completion");
@@ -725,6 +726,10 @@ void nepf_cmd_complete(struct nepf_cmd *cmd)
 	u64 lat_ns = 0;
 
 	if (posted) {
+		if (sqid)
+			nepf_cost_inc(ctrl->costs, CMDS_IO);
+		else
+			nepf_cost_inc(ctrl->costs, CMDS_ADMIN);
 		lat_ns = nepf_now_ns() - cmd->start_ns;
 		trace_nvme_epf_cmd_done(cmd, lat_ns);
 	}

@@ -26,6 +26,7 @@
 #include "port.h"
 #include "nvme-defs.h"
 #include "backend.h"
+#include "costs.h"
 
 struct nepf_ctrl;
 struct nepf_cmd;
@@ -241,6 +242,8 @@ struct nepf_ctrl {
 	size_t bar_size;
 	const struct nepf_env_ops *env;
 	void *env_data;			/* the environment's controller state */
+	/* cost counters (costs.h), set by the environment before init */
+	struct nepf_costs __percpu *costs;
 	struct nepf_ctrl_config cfg;
 
 	enum nepf_ctrl_state state;
@@ -437,6 +440,15 @@ void nepf_cq_drop_waiting(struct nepf_ctrl *ctrl, struct nepf_cq *cq); /* core.c
 void nepf_features_reset(struct nepf_ctrl *ctrl);	/* admin-cmd.c */
 void nepf_ctrl_vwc_latch(struct nepf_ctrl *ctrl);	/* admin-cmd.c */
 #define NEPF_STATUS_DEFERRED	0xffff	/* no CQE now: the core posts it later */
+
+/* Zeroed memory the core allocates for a command or a reply, counted. */
+static inline void *nepf_ctrl_zalloc(struct nepf_ctrl *ctrl, size_t size)
+{
+	nepf_cost_inc(ctrl->costs, ALLOCS);
+	nepf_cost_add(ctrl->costs, ALLOC_BYTES, size);
+	nepf_cost_add(ctrl->costs, ALLOC_ZEROED_BYTES, size);
+	return nepf_zalloc(size);
+}
 
 /* Ring arithmetic: head == tail is empty, tail + 1 == head is full. */
 static inline u16 nepf_ring_inc(u16 idx, u16 size)

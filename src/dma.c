@@ -66,12 +66,37 @@ static int nepf_win_map(struct nepf_dma *d, u64 pci_addr, size_t len,
 
 	for (;;) {
 		ret = nepf_epc_mem_map(d->epf, pci_addr, len, map);
+		if (!ret) {
+			/*
+			 * The EPC allocated window space (ioremap) and
+			 * programmed the window (epc->lock); without
+			 * pci_epc_mem_map() compat.h asked for the
+			 * features (epc->lock) too.
+			 */
+			nepf_cost_inc(d->costs, WIN_MAPS);
+			nepf_cost_add(d->costs, WIN_MAP_BYTES, map->map_size);
+			nepf_cost_inc(d->costs, IOREMAPS);
+			nepf_cost_inc(d->costs, EPC_MAP_ADDR);
+			nepf_cost_add(d->costs, EPC_GET_FEATURES,
+				      NEPF_EPC_MEM_MAP_GET_FEATURES);
+			nepf_cost_add(d->costs, EPC_LOCKED,
+				      1 + NEPF_EPC_MEM_MAP_GET_FEATURES);
+		}
 		if (ret != -ENOMEM || time_after(jiffies, deadline))
 			return ret;
 		if (READ_ONCE(d->link_lost))
 			return -ENOLINK;
+		nepf_cost_inc(d->costs, WIN_MAP_RETRIES);
 		usleep_range(20, 100);
 	}
+}
+
+static void nepf_win_unmap(struct nepf_dma *d, struct nepf_epc_map *map)
+{
+	nepf_epc_mem_unmap(d->epf, map);
+	nepf_cost_inc(d->costs, WIN_UNMAPS);
+	nepf_cost_inc(d->costs, EPC_UNMAP_ADDR);
+	nepf_cost_inc(d->costs, EPC_LOCKED);
 }
 
 static int nepf_mmio_xfer(struct nepf_dma *d, u64 pci_addr, void *buf,
@@ -81,6 +106,10 @@ static int nepf_mmio_xfer(struct nepf_dma *d, u64 pci_addr, void *buf,
 	size_t chunk;
 	int ret = 0;
 
+	if (to_host)
+		nepf_cost_inc(d->costs, WIN_WRITE_OPS);
+	else
+		nepf_cost_inc(d->costs, WIN_READ_OPS);
 	/* Bounded window use: at most max_windows mappings at once. */
 	if (down_interruptible(&d->windows))
 		return -EINTR;
@@ -95,11 +124,16 @@ static int nepf_mmio_xfer(struct nepf_dma *d, u64 pci_addr, void *buf,
 		if (ret)
 			break;
 		chunk = map.pci_size;
-		if (to_host)
+		if (to_host) {
 			memcpy_toio(map.virt_addr, buf, chunk);
-		else
+			nepf_cost_add(d->costs, WIN_WRITE_BYTES, chunk);
+		} else {
+			/* Non-posted reads: the CPU waits for each load. */
 			memcpy_fromio(buf, map.virt_addr, chunk);
-		nepf_epc_mem_unmap(d->epf, &map);
+			nepf_cost_add(d->costs, WIN_READ_LOADS, DIV_ROUND_UP(chunk, 8));
+			nepf_cost_add(d->costs, WIN_READ_BYTES, chunk);
+		}
+		nepf_win_unmap(d, &map);
 		pci_addr += chunk;
 		buf += chunk;
 		len -= chunk;
@@ -195,6 +229,7 @@ static int nepf_dma_one(struct nepf_dma *d, struct nepf_dma_chan *dc,
 	if (ret)
 		return ret;
 	dma_async_issue_pending(chan);
+	nepf_cost_inc(d->costs, DMA_WAIT_SLEEP);
 	left = wait_for_completion_timeout(&dc->done,
 					   msecs_to_jiffies(dma_timeout_ms));
 	if (!left || READ_ONCE(d->link_lost)) {
@@ -204,6 +239,22 @@ static int nepf_dma_one(struct nepf_dma *d, struct nepf_dma_chan *dc,
 	}
 	status = dmaengine_tx_status(chan, cookie, NULL);
 	return status == DMA_COMPLETE ? 0 : -EIO;
+}
+
+/* One descriptor: per direction, and per I/O command (dma_descs_max). */
+static void nepf_dma_count(struct nepf_dma *d, size_t len, bool to_host)
+{
+	struct nepf_cmd_ctx *ctx = nepf_run_current_cmd();
+
+	if (to_host) {
+		nepf_cost_inc(d->costs, DMA_TX_DESCS);
+		nepf_cost_add(d->costs, DMA_TX_BYTES, len);
+	} else {
+		nepf_cost_inc(d->costs, DMA_RX_DESCS);
+		nepf_cost_add(d->costs, DMA_RX_BYTES, len);
+	}
+	if (ctx)
+		ctx->dma_descs++;
 }
 
 /* A free channel of @dir, or wait for one; returned locked. */
@@ -217,6 +268,7 @@ static struct nepf_dma_chan *nepf_dma_get(struct nepf_dma *d, bool to_host)
 		if (mutex_trylock(&c[(start + i) % nr].lock))
 			return &c[(start + i) % nr];
 	}
+	nepf_cost_inc(d->costs, DMA_CHAN_BUSY);
 	mutex_lock(&c[start % nr].lock);
 	return &c[start % nr];
 }
@@ -251,6 +303,7 @@ static int nepf_dma_xfer(struct nepf_dma *d, u64 pci_addr, void *buf,
 			ret = -ENOMEM;
 			break;
 		}
+		nepf_dma_count(d, chunk, to_host);
 		ret = nepf_dma_one(d, dc, pci_addr, addr, chunk, dir);
 		if (vmem)
 			dma_unmap_page(dev, addr, chunk, ddir);

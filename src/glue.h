@@ -36,6 +36,7 @@ struct nepf_dma {
 	atomic_t rr;			/* next channel to try */
 	struct semaphore windows;	/* outbound windows mapped at once */
 	size_t win_chunk;		/* largest mapping one window takes */
+	struct nepf_costs __percpu *costs;	/* the function's (costs.h) */
 	atomic64_t nr_dma;
 	atomic64_t nr_mmio;
 	atomic64_t nr_errors;
@@ -74,6 +75,7 @@ struct nepf_cmd_ctx {
 	struct nepf_glue *glue;
 	u16 sqid;
 	bool finishing;			/* work runs nepf_cmd_finish() */
+	u32 dma_descs;			/* DMA descriptors, for dma_descs_max */
 };
 
 /* One bound function (bind to unbind): the NVMe controller on its epf. */
@@ -118,6 +120,9 @@ struct nepf_glue {
 	atomic64_t nr_cmds;
 	atomic64_t nr_polls_idle;
 	struct dentry *debugfs;		/* stats.c */
+	/* cost counters: g->ctrl.costs (per CPU), and what a reset saw */
+	struct mutex costs_lock;	/* costs_base */
+	u64 costs_base[NEPF_COST_NR];
 };
 
 /* poll.c */
@@ -132,6 +137,7 @@ void nepf_run_link_up(struct nepf_glue *g);
 void nepf_run_link_down(struct nepf_glue *g);		/* may sleep long */
 void nepf_run_detach_ns(struct nepf_glue *g, u32 nsid);
 void nepf_glue_cmd_release(struct nepf_cmd *cmd);
+struct nepf_cmd_ctx *nepf_run_current_cmd(void);
 extern const struct nepf_env_ops nepf_glue_env_ops;
 
 /* stats.c: debugfs nvme_epf/<function>/stats */

@@ -78,8 +78,10 @@ static u16 io_alloc_buf(struct nepf_cmd *cmd, u32 len)
 /* Map the command's data pointer for @len bytes into cmd->segs. */
 static u16 io_map(struct nepf_cmd *cmd, u32 len)
 {
+	u16 status;
+
 	if (!cmd->segs) {
-		cmd->segs = nepf_zalloc(sizeof(*cmd->segs));
+		cmd->segs = nepf_ctrl_zalloc(cmd->ctrl, sizeof(*cmd->segs));
 		if (!cmd->segs)
 			return NVME_SC_INTERNAL;
 	}
@@ -93,7 +95,12 @@ static u16 io_map(struct nepf_cmd *cmd, u32 len)
 	default:
 		cmd->dir = NEPF_DIR_NONE;
 	}
-	return nepf_map_data(cmd->ctrl, cmd->gen, &cmd->sqe, len, cmd->segs);
+	status = nepf_map_data(cmd->ctrl, cmd->gen, &cmd->sqe, len, cmd->segs);
+	if (!status) {
+		nepf_cost_add(cmd->ctrl->costs, DATA_SEGS, cmd->segs->nr);
+		nepf_cost_max(cmd->ctrl->costs, DATA_SEGS_MAX, cmd->segs->nr);
+	}
+	return status;
 }
 
 static void io_setup(struct nepf_cmd *cmd, enum nepf_io_op op, u64 pos, u32 len)

@@ -13,9 +13,23 @@
 #include <linux/module.h>
 #include "glue.h"
 
-static int nepf_raise(struct pci_epf *epf, u8 type, u16 nr)
+static int nepf_raise(struct nepf_irq *irq, u8 type, u16 nr)
 {
-	return nepf_epc_raise_irq(epf, type, nr);
+	struct nepf_costs __percpu *costs = irq->ctrl->costs;
+	int ret;
+
+	nepf_cost_inc(costs, EPC_RAISE_IRQ);
+	nepf_cost_inc(costs, EPC_LOCKED);
+	ret = nepf_epc_raise_irq(irq->epf, type, nr);
+	if (ret)
+		return ret;
+	if (type == NEPF_IRQ_MSIX)
+		nepf_cost_inc(costs, IRQ_MSIX);
+	else if (type == NEPF_IRQ_MSI)
+		nepf_cost_inc(costs, IRQ_MSI);
+	else
+		nepf_cost_inc(costs, IRQ_INTX);
+	return 0;
 }
 
 /*
@@ -34,15 +48,21 @@ static bool nepf_irq_masked(struct nepf_irq *irq, u8 type, u16 msg)
 /* Vectors the host enabled for @type, 0 if that type is off. */
 static int nepf_irq_enabled(struct nepf_irq *irq, u8 type)
 {
+	struct nepf_costs __percpu *costs = irq->ctrl->costs;
 	struct pci_epf *epf = irq->epf;
 	int n;
 
-	if (type == NEPF_IRQ_MSIX && irq->msix_capable)
+	if (type == NEPF_IRQ_MSIX && irq->msix_capable) {
+		nepf_cost_inc(costs, EPC_GET_MSIX);
+		nepf_cost_inc(costs, EPC_LOCKED);
 		n = nepf_epc_get_msix(epf);
-	else if (type == NEPF_IRQ_MSI && irq->msi_capable)
+	} else if (type == NEPF_IRQ_MSI && irq->msi_capable) {
+		nepf_cost_inc(costs, EPC_GET_MSI);
+		nepf_cost_inc(costs, EPC_LOCKED);
 		n = nepf_epc_get_msi(epf);
-	else
+	} else {
 		n = 0;
+	}
 	return n > 0 ? n : 0;
 }
 
@@ -76,7 +96,7 @@ int nepf_irq_raise(struct nepf_irq *irq, u16 vector)
 		msg = vector < n ? vector : 0;
 		if (nepf_irq_masked(irq, order[i], msg))
 			return 0;
-		ret = nepf_raise(irq->epf, order[i], msg + 1);
+		ret = nepf_raise(irq, order[i], msg + 1);
 		if (!ret)
 			return nepf_irq_sent(irq, order[i]);
 		/*
@@ -97,7 +117,7 @@ int nepf_irq_raise(struct nepf_irq *irq, u16 vector)
 	 */
 	if (nepf_irq_masked(irq, NEPF_IRQ_INTX, 0))
 		return 0;
-	ret = nepf_raise(irq->epf, NEPF_IRQ_INTX, 0);
+	ret = nepf_raise(irq, NEPF_IRQ_INTX, 0);
 	if (!ret)
 		return nepf_irq_sent(irq, NEPF_IRQ_INTX);
 err:

@@ -84,6 +84,8 @@ static void nepf_env_exec_later(struct nepf_ctrl *ctrl, struct nepf_cmd *cmd)
 	struct nepf_cmd_ctx *ctx = container_of(cmd, struct nepf_cmd_ctx, cmd);
 
 	ctx->finishing = false;
+	nepf_cost_inc(ctrl->costs, HANDOFFS);
+	nepf_cost_inc(ctrl->costs, HANDOFF_EXEC_LATER);
 	queue_work(ctrl_to_glue(ctrl)->wq, &ctx->work);
 }
 
@@ -93,6 +95,8 @@ static void nepf_env_defer(struct nepf_ctrl *ctrl, struct nepf_cmd *cmd)
 	struct nepf_cmd_ctx *ctx = container_of(cmd, struct nepf_cmd_ctx, cmd);
 
 	ctx->finishing = true;
+	nepf_cost_inc(ctrl->costs, HANDOFFS);
+	nepf_cost_inc(ctrl->costs, HANDOFF_DEFER);
 	queue_work(g->wq, &ctx->work);
 }
 
@@ -102,7 +106,13 @@ static void nepf_env_defer(struct nepf_ctrl *ctrl, struct nepf_cmd *cmd)
  */
 static void *nepf_env_alloc_buf(struct nepf_ctrl *ctrl, size_t len)
 {
-	return kvmalloc(len, GFP_KERNEL);
+	void *buf = kvmalloc(len, GFP_KERNEL);
+
+	nepf_cost_inc(ctrl->costs, ALLOCS);
+	nepf_cost_add(ctrl->costs, ALLOC_BYTES, len);
+	if (is_vmalloc_addr(buf))
+		nepf_cost_inc(ctrl->costs, ALLOC_VMALLOC);
+	return buf;
 }
 
 static void nepf_env_free_buf(struct nepf_ctrl *ctrl, void *buf, size_t len)
@@ -127,6 +137,9 @@ static struct nepf_cmd_ctx *nepf_ctx_alloc(struct nepf_glue *g)
 {
 	struct nepf_cmd_ctx *ctx;
 
+	nepf_cost_inc(g->ctrl.costs, ALLOCS);
+	nepf_cost_add(g->ctrl.costs, ALLOC_BYTES, sizeof(*ctx));
+	nepf_cost_add(g->ctrl.costs, ALLOC_ZEROED_BYTES, sizeof(*ctx));
 	ctx = kmem_cache_zalloc(nepf_cmd_cache, GFP_KERNEL);
 	if (!ctx)
 		return NULL;
@@ -144,6 +157,7 @@ void nepf_glue_cmd_release(struct nepf_cmd *cmd)
 	struct nepf_glue *g = ctx->glue;
 	u16 sqid = ctx->sqid;
 
+	nepf_cost_max(g->ctrl.costs, DMA_DESCS_MAX, ctx->dma_descs);
 	kmem_cache_free(nepf_cmd_cache, ctx);
 	atomic_dec(&g->sq_inflight[sqid]);
 	if (atomic_dec_and_test(&g->inflight))
@@ -159,6 +173,19 @@ static void nepf_cmd_work_fn(struct work_struct *work)
 		nepf_cmd_finish(&ctx->cmd);
 	else
 		nepf_cmd_exec(&ctx->cmd);
+}
+
+/*
+ * The I/O command whose work item this thread runs, or NULL (the poll
+ * thread, admin commands): dma.c counts its descriptors per command.
+ */
+struct nepf_cmd_ctx *nepf_run_current_cmd(void)
+{
+	struct work_struct *work = current_work();
+
+	if (!work || work->func != nepf_cmd_work_fn)
+		return NULL;
+	return container_of(work, struct nepf_cmd_ctx, work);
 }
 
 /* Fetch up to a burst from one SQ; returns the number of commands. */
@@ -192,10 +219,13 @@ static int nepf_poll_sq(struct nepf_glue *g, struct nepf_sq *sq,
 		atomic_inc(&g->inflight);
 		atomic64_inc(&g->nr_cmds);
 		n++;
-		if (qid == 0)
+		if (qid == 0) {
 			nepf_cmd_exec(&ctx->cmd);	/* admin: inline, see above */
-		else
+		} else {
+			nepf_cost_inc(g->ctrl.costs, HANDOFFS);
+			nepf_cost_inc(g->ctrl.costs, HANDOFF_EXEC);
 			queue_work(g->wq, &ctx->work);
+		}
 	}
 	return n;
 }
@@ -220,7 +250,8 @@ static int nepf_poll_sqs(struct nepf_glue *g)
 	return n;
 }
 
-static void nepf_poll_sleep(struct nepf_glue *g, unsigned int idle,
+/* Back off after an empty pass; true if the thread slept (a wakeup). */
+static bool nepf_poll_sleep(struct nepf_glue *g, unsigned int idle,
 			    u64 idle_since, bool irq_waiting)
 {
 	unsigned int us, cap = idle_sleep_us;
@@ -231,12 +262,19 @@ static void nepf_poll_sleep(struct nepf_glue *g, unsigned int idle,
 		cap *= 4;
 	us = min_t(unsigned int, 2U << min(idle - idle_spins, 16U), max(cap, 2U));
 	/* Sleep unless a command finished meanwhile (a full SQ has room). */
-	if (atomic_xchg(&g->poll_kick, 0))
-		return;
-	if (us < 10)
+	if (atomic_xchg(&g->poll_kick, 0)) {
+		nepf_cost_inc(g->ctrl.costs, POLL_KICKS);
+		return false;
+	}
+	if (us < 10) {
+		nepf_cost_inc(g->ctrl.costs, POLL_DELAYS);
 		udelay(us);
-	else
-		usleep_range(us, us + us / 4);
+		return false;
+	}
+	nepf_cost_inc(g->ctrl.costs, POLL_SLEEPS);
+	nepf_cost_add(g->ctrl.costs, POLL_SLEEP_US, us);
+	usleep_range(us, us + us / 4);
+	return true;
 }
 
 static int nepf_poll_thread(void *data)
@@ -244,7 +282,7 @@ static int nepf_poll_thread(void *data)
 	struct nepf_glue *g = data;
 	unsigned int idle = 0;
 	u64 idle_since = ktime_get_ns();
-	bool irq_waiting;
+	bool irq_waiting, slept = false;
 	int n;
 
 	while (!kthread_should_stop()) {
@@ -263,7 +301,12 @@ static int nepf_poll_thread(void *data)
 		}
 		irq_waiting = nepf_irq_flush_expired(&g->irq);
 		mutex_unlock(&g->poll_lock);
+		nepf_cost_inc(g->ctrl.costs, POLL_PASSES);
 		if (n) {
+			nepf_cost_inc(g->ctrl.costs, POLL_PASSES_FETCHED);
+			if (slept)
+				nepf_cost_inc(g->ctrl.costs, POLL_WAKEUPS_WORK);
+			slept = false;
 			idle = 0;
 			idle_since = ktime_get_ns();
 			cond_resched();
@@ -271,10 +314,11 @@ static int nepf_poll_thread(void *data)
 		}
 		atomic64_inc(&g->nr_polls_idle);
 		if (++idle <= idle_spins) {
+			slept = false;
 			cond_resched();
 			continue;
 		}
-		nepf_poll_sleep(g, idle, idle_since, irq_waiting);
+		slept = nepf_poll_sleep(g, idle, idle_since, irq_waiting);
 	}
 	return 0;
 }
@@ -328,6 +372,7 @@ static void nepf_cc_work_fn(struct work_struct *work)
 
 	if (!READ_ONCE(g->polling))
 		return;
+	nepf_cost_inc(g->ctrl.costs, CC_POLLS);
 	switch (nepf_regs_poll(&g->ctrl)) {
 	case NEPF_REGS_ENABLE:
 		nepf_info(&g->ctrl, "controller enabled by the host\n");
@@ -493,15 +538,24 @@ int nepf_run_init(struct nepf_glue *g)
 		atomic_set(&g->sq_inflight[i], 0);
 
 	INIT_WORK(&g->link_work, nepf_link_work_fn);
+	mutex_init(&g->costs_lock);
+	memset(g->costs_base, 0, sizeof(g->costs_base));
+	/* Before anything that counts: the core, DMA and interrupts do. */
+	g->ctrl.costs = alloc_percpu(struct nepf_costs);
+	if (!g->ctrl.costs)
+		return -ENOMEM;
 	g->wq = alloc_workqueue("nvme_epf_%s",
 				(cmd_wq_unbound ? WQ_UNBOUND : NEPF_WQ_PERCPU) |
 				WQ_HIGHPRI, 0,
 				fn->name);
-	if (!g->wq)
-		return -ENOMEM;
+	if (!g->wq) {
+		ret = -ENOMEM;
+		goto err_costs;
+	}
 	ret = nepf_dma_init(&g->dma, g->epf, fn->cfg.dma);
 	if (ret)
 		goto err_wq;
+	g->dma.costs = g->ctrl.costs;
 	ret = nepf_irq_init(&g->irq, g->epf, &g->ctrl, g->features);
 	if (ret)
 		goto err_dma;
@@ -534,6 +588,9 @@ err_dma:
 err_wq:
 	destroy_workqueue(g->wq);
 	g->wq = NULL;
+err_costs:
+	free_percpu(g->ctrl.costs);
+	g->ctrl.costs = NULL;
 	return ret;
 }
 
@@ -556,6 +613,8 @@ void nepf_run_exit(struct nepf_glue *g)
 	g->wq = NULL;
 	nepf_irq_exit(&g->irq);
 	nepf_dma_exit(&g->dma);
+	free_percpu(g->ctrl.costs);
+	g->ctrl.costs = NULL;
 }
 
 int nepf_run_module_init(void)

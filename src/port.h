@@ -25,6 +25,8 @@
 #include <linux/log2.h>
 #include <linux/build_bug.h>
 #include <linux/random.h>
+#include <linux/percpu.h>
+#include <linux/preempt.h>
 #include <asm/byteorder.h>
 
 typedef spinlock_t nepf_lock_t;
@@ -40,6 +42,32 @@ typedef spinlock_t nepf_lock_t;
 #define nepf_info(ctrl, fmt, ...)  pr_info("nvme_epf %s: " fmt, (ctrl)->name, ##__VA_ARGS__)
 #define nepf_warn(ctrl, fmt, ...)  pr_warn("nvme_epf %s: " fmt, (ctrl)->name, ##__VA_ARGS__)
 #define nepf_dbg(ctrl, fmt, ...)   pr_debug("nvme_epf %s: " fmt, (ctrl)->name, ##__VA_ARGS__)
+
+/*
+ * Cost counters (costs.h): @costs is a struct nepf_costs __percpu *, NAME
+ * a counter without its NEPF_COST_ prefix.  Safe in any context.  A _max
+ * counter keeps the largest @n; preemption is off so that no other task
+ * on this CPU writes it in between.
+ */
+#define nepf_cost_add(costs, NAME, n)					\
+	do {								\
+		u64 __n = (n);						\
+									\
+		/* not a constant to sparse, which checks every size */	\
+		OPTIMIZER_HIDE_VAR(__n);				\
+		this_cpu_add((costs)->v[NEPF_COST_##NAME], __n);	\
+	} while (0)
+#define nepf_cost_inc(costs, NAME)	this_cpu_inc((costs)->v[NEPF_COST_##NAME])
+#define nepf_cost_max(costs, NAME, n)					\
+	do {								\
+		u64 __n = (n), *__p;					\
+									\
+		preempt_disable();					\
+		__p = this_cpu_ptr(&(costs)->v[NEPF_COST_##NAME]);	\
+		if (__n > *__p)						\
+			*__p = __n;					\
+		preempt_enable();					\
+	} while (0)
 
 /* Tracepoints (trace.h); their arguments are only looked at when enabled. */
 struct nepf_ctrl;

@@ -5,9 +5,16 @@
  * per attached namespace: commands, reads, writes, bytes, errors, the
  * longest latency and a latency histogram (core.c counts them at each
  * completion, nepf_stats_add()).  `nvme-epf stats` prints the file.
+ *
+ * .../<function>/costs: the cost ledger (costs.h, docs/costs.md), one
+ * "name value" line per counter in NEPF_COSTS() order.  Writing 0 resets
+ * it: sums restart from what they are now (a baseline, so no increment
+ * made meanwhile on another CPU is lost), _max counters restart from 0.
+ * `nvme-epf stats --costs` prints it.
  */
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
+#include <linux/uaccess.h>
 #include "glue.h"
 
 static struct dentry *nepf_debugfs_root;
@@ -96,6 +103,86 @@ static int stats_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(stats);
 
+/* The counters summed over CPUs (_max: the largest), costs_lock held. */
+static void costs_total(struct nepf_glue *g, u64 *v)
+{
+	unsigned int i;
+	int cpu;
+
+	for (i = 0; i < NEPF_COST_NR; i++)
+		v[i] = 0;
+	for_each_possible_cpu(cpu) {
+		const struct nepf_costs *c = per_cpu_ptr(g->ctrl.costs, cpu);
+
+		for (i = 0; i < NEPF_COST_NR; i++) {
+			u64 x = READ_ONCE(c->v[i]);
+
+			if (!nepf_cost_is_max(i))
+				v[i] += x;
+			else if (x > v[i])
+				v[i] = x;
+		}
+	}
+}
+
+static int costs_show(struct seq_file *m, void *unused)
+{
+	struct nepf_glue *g = m->private;
+	u64 v[NEPF_COST_NR];
+	unsigned int i;
+
+	mutex_lock(&g->costs_lock);
+	costs_total(g, v);
+	for (i = 0; i < NEPF_COST_NR; i++)
+		if (!nepf_cost_is_max(i))
+			v[i] -= g->costs_base[i];
+	mutex_unlock(&g->costs_lock);
+	for (i = 0; i < NEPF_COST_NR; i++)
+		seq_printf(m, "%s %llu\n", nepf_cost_name(i), v[i]);
+	return 0;
+}
+
+static int costs_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, costs_show, inode->i_private);
+}
+
+/* "0": reset. */
+static ssize_t costs_write(struct file *file, const char __user *ubuf,
+			   size_t len, loff_t *ppos)
+{
+	struct nepf_glue *g = ((struct seq_file *)file->private_data)->private;
+	unsigned int i;
+	u64 val;
+	int ret, cpu;
+
+	ret = kstrtou64_from_user(ubuf, len, 0, &val);
+	if (ret)
+		return ret;
+	if (val)
+		return -EINVAL;
+	mutex_lock(&g->costs_lock);
+	costs_total(g, g->costs_base);
+	for (i = 0; i < NEPF_COST_NR; i++) {
+		if (!nepf_cost_is_max(i))
+			continue;
+		g->costs_base[i] = 0;
+		for_each_possible_cpu(cpu)
+			WRITE_ONCE(per_cpu_ptr(g->ctrl.costs, cpu)->v[i], 0);
+	}
+	mutex_unlock(&g->costs_lock);
+	return len;
+}
+
+static const struct file_operations costs_fops = {
+	.owner = THIS_MODULE,
+	.open = costs_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.write = costs_write,
+	.release = single_release,
+};
+
 /* Statistics are a convenience: failing to create them is not an error. */
 void nepf_stats_debugfs_add(struct nepf_glue *g)
 {
@@ -109,6 +196,7 @@ void nepf_stats_debugfs_add(struct nepf_glue *g)
 		return;
 	}
 	debugfs_create_file("stats", 0444, g->debugfs, g, &stats_fops);
+	debugfs_create_file("costs", 0644, g->debugfs, g, &costs_fops);
 }
 
 void nepf_stats_debugfs_remove(struct nepf_glue *g)

@@ -55,11 +55,23 @@ static void check_buf(struct sim *s, const void *buf, size_t len)
 		__atomic_fetch_add(&s->nr_stack_xfer, 1, __ATOMIC_RELAXED);
 }
 
+/* Ledger counters: completions may run on several threads. */
+#define sim_count(s, field, n)	__atomic_fetch_add(&(s)->ledger.field, (n), __ATOMIC_RELAXED)
+
+static void sim_count_size(u32 *sizes, u32 nr, size_t len)
+{
+	if (nr < SIM_LEDGER_SIZES)
+		sizes[nr] = (u32)len;
+}
+
 static int env_host_read(struct nepf_ctrl *ctrl, u64 addr, void *buf, size_t len)
 {
-	u8 *p = sim_range(ctrl_sim(ctrl), addr, len);
+	struct sim *s = ctrl_sim(ctrl);
+	u8 *p = sim_range(s, addr, len);
 
-	check_buf(ctrl_sim(ctrl), buf, len);
+	check_buf(s, buf, len);
+	sim_count_size(s->ledger.read_sizes, sim_count(s, host_reads, 1), len);
+	sim_count(s, host_read_bytes, len);
 	if (!p)
 		return -EFAULT;
 	memcpy(buf, p, len);
@@ -73,6 +85,8 @@ static int env_host_write(struct nepf_ctrl *ctrl, u64 addr, const void *buf,
 	u8 *p = sim_range(s, addr, len);
 
 	check_buf(s, buf, len);
+	sim_count_size(s->ledger.write_sizes, sim_count(s, host_writes, 1), len);
+	sim_count(s, host_write_bytes, len);
 	if (!p || s->fail_host_write)
 		return -EFAULT;
 	memcpy(p, buf, len);
@@ -84,6 +98,7 @@ static int env_raise_irq(struct nepf_ctrl *ctrl, u16 vector)
 {
 	struct sim *s = ctrl_sim(ctrl);
 
+	sim_count(s, irqs, 1);
 	if (vector >= NEPF_MAX_VECTORS)
 		return -EINVAL;
 	if (ctrl->cfg.irq_type == NEPF_IRQ_MSIX && vector < ctrl->cfg.nr_msix) {
@@ -104,6 +119,7 @@ static void env_defer(struct nepf_ctrl *ctrl, struct nepf_cmd *cmd)
 {
 	struct sim *s = ctrl_sim(ctrl);
 
+	sim_count(s, defers, 1);
 	if (s->hold_defer && s->nr_held < ARRAY_SIZE(s->held)) {
 		s->held[s->nr_held++] = cmd;
 		return;
@@ -113,17 +129,25 @@ static void env_defer(struct nepf_ctrl *ctrl, struct nepf_cmd *cmd)
 
 static void *env_alloc_buf(struct nepf_ctrl *ctrl, size_t len)
 {
+	struct sim *s = ctrl_sim(ctrl);
+
+	sim_count(s, alloc_bufs, 1);
+	sim_count(s, alloc_buf_bytes, len);
 	return malloc(len ? len : 1);
 }
 
 static void env_free_buf(struct nepf_ctrl *ctrl, void *buf, size_t len)
 {
+	sim_count(ctrl_sim(ctrl), free_bufs, 1);
 	free(buf);
 }
 
 static void env_release_cmd(struct nepf_cmd *cmd)
 {
-	__atomic_fetch_add(&ctrl_sim(cmd->ctrl)->nr_released, 1, __ATOMIC_RELAXED);
+	struct sim *s = ctrl_sim(cmd->ctrl);
+
+	sim_count(s, releases, 1);
+	__atomic_fetch_add(&s->nr_released, 1, __ATOMIC_RELAXED);
 	free(cmd);
 }
 
@@ -192,6 +216,7 @@ struct sim *sim_new(const struct nepf_ctrl_config *cfg)
 		sim_default_config(&s->ctrl.cfg);
 	s->ctrl.name = "sim";
 	s->ctrl.env_data = s;
+	s->ctrl.costs = &s->costs;
 	s->mem_next = SIM_PAGE;		/* PCI address SIM_MEM_BASE stays unused */
 	if (nepf_ctrl_init(&s->ctrl, s->bar, SIM_BAR_SIZE, &sim_env_ops))
 		abort();

@@ -39,8 +39,25 @@ struct sim_ns {
 	struct sim *sim;
 };
 
+/*
+ * Every environment operation the core asked for (tests/unit/test-costs.c
+ * budgets them per command); sizes of the last SIM_LEDGER_SIZES host
+ * reads and writes, in order.
+ */
+#define SIM_LEDGER_SIZES	160
+struct sim_ledger {
+	u32 host_reads, host_writes;
+	u64 host_read_bytes, host_write_bytes;
+	u32 read_sizes[SIM_LEDGER_SIZES], write_sizes[SIM_LEDGER_SIZES];
+	u32 alloc_bufs, free_bufs;
+	u64 alloc_buf_bytes;
+	u32 irqs, defers, releases;
+};
+
 struct sim {
 	struct nepf_ctrl ctrl;
+	struct nepf_costs costs;	/* ctrl.costs: what the core counted */
+	struct sim_ledger ledger;	/* what the core asked the environment */
 	u8 *mem;
 	u64 mem_next;			/* bump allocator, offset into mem */
 	u8 *bar;

@@ -172,6 +172,36 @@ static inline u32 nepf_random_u32(void)
 	return (u32)random();
 }
 
+/*
+ * Cost counters (src/costs.h): one plain struct per controller (the
+ * simulated host's), counted atomically because completions may run on
+ * several threads (test-concurrency.c); a NULL pointer (fuzzers) counts
+ * nothing.
+ */
+#define __percpu
+#define nepf_cost_add(costs, NAME, n)					\
+	do {								\
+		if (costs)						\
+			__atomic_fetch_add(&(costs)->v[NEPF_COST_##NAME],	\
+					   (u64)(n), __ATOMIC_RELAXED);	\
+	} while (0)
+#define nepf_cost_inc(costs, NAME)	nepf_cost_add(costs, NAME, 1)
+#define nepf_cost_max(costs, NAME, n)					\
+	do {								\
+		if (costs)						\
+			uport_max(&(costs)->v[NEPF_COST_##NAME], (n));	\
+	} while (0)
+
+static inline void uport_max(u64 *p, u64 n)
+{
+	u64 old = __atomic_load_n(p, __ATOMIC_RELAXED);
+
+	while (n > old && !__atomic_compare_exchange_n(p, &old, n, false,
+						       __ATOMIC_RELAXED,
+						       __ATOMIC_RELAXED))
+		;
+}
+
 /* Tracepoints (src/trace.h) compile to nothing here. */
 #define trace_nvme_epf_cmd_fetch(...)	do { } while (0)
 #define trace_nvme_epf_cmd_done(...)	do { } while (0)

@@ -1,0 +1,333 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test-costs.c - the core's budget per command: every environment
+ * operation (host reads and writes with their sizes, buffers, interrupts,
+ * deferrals, releases) and what the core counts itself (src/costs.h:
+ * completions, data segments, zeroed allocations, doorbell loads) for one
+ * canonical command each, exactly.  The table holds today's counts: a
+ * change that adds an operation fails here and must change the table, on
+ * purpose, with the reason in its comment.
+ *
+ * Each row runs on a fresh controller and plays the glue's part itself
+ * (one nepf_sq_fetch() + nepf_cmd_exec(); the simulated environment
+ * finishes deferred commands at once), so the poll loop's own doorbell
+ * reads are not in the counts: the kernel's poll thread adds those, and
+ * the guest ledger (tests/vm/guest/67-costs.sh) counts them.
+ */
+#include "unit.h"
+
+#define PG		SIM_PAGE
+#define NSID		1
+#define NS_BLOCKS	4096		/* 2 MiB of 512-byte blocks */
+
+/* Host data pages: contiguous, or every other page (a real host's are scattered). */
+static u64 data_pages(struct sim *s, u32 len, bool scattered, u64 *page)
+{
+	u32 i, n = DIV_ROUND_UP(len, PG);
+	u64 base = sim_alloc(s, (u64)n * PG * (scattered ? 2 : 1), PG);
+
+	for (i = 0; i < n; i++)
+		page[i] = base + (u64)i * PG * (scattered ? 2 : 1);
+	return base;
+}
+
+/* PRP1 + PRP2 (second page or list) for @len bytes of @page[]. */
+static void build_prp(struct sim *s, struct nvme_sqe *sqe, u32 len, bool scattered)
+{
+	static u64 page[256];
+	u32 i, n = DIV_ROUND_UP(len, PG);
+	u64 list;
+	__le64 *ent;
+
+	data_pages(s, len, scattered, page);
+	sqe->dptr.prp1 = cpu_to_le64(page[0]);
+	if (n == 2)
+		sqe->dptr.prp2 = cpu_to_le64(page[1]);
+	if (n <= 2)
+		return;
+	list = sim_alloc(s, PG, PG);
+	ent = sim_ptr(s, list);
+	for (i = 1; i < n; i++)
+		ent[i - 1] = cpu_to_le64(page[i]);
+	sqe->dptr.prp2 = cpu_to_le64(list);
+}
+
+/* SGL1: one Data Block, or a Last Segment of @n scattered 4 KiB blocks. */
+static void build_sgl(struct sim *s, struct nvme_sqe *sqe, u32 len, u32 n)
+{
+	static u64 page[8];
+	struct nvme_sgl_desc *d;
+	u64 seg;
+	u32 i;
+
+	data_pages(s, len, true, page);
+	sqe->flags |= NVME_CMD_PSDT_SGL_MPTR_CONTIG;
+	if (n == 1) {
+		sqe->dptr.sgl.addr = cpu_to_le64(page[0]);
+		sqe->dptr.sgl.length = cpu_to_le32(len);
+		sqe->dptr.sgl.type = NVME_SGL_ID(NVME_SGL_TYPE_DATA_BLOCK,
+						 NVME_SGL_SUBTYPE_ADDRESS);
+		return;
+	}
+	seg = sim_alloc(s, n * sizeof(*d), 16);
+	d = sim_ptr(s, seg);
+	for (i = 0; i < n; i++) {
+		d[i].addr = cpu_to_le64(page[i]);
+		d[i].length = cpu_to_le32(len / n);
+		d[i].type = NVME_SGL_ID(NVME_SGL_TYPE_DATA_BLOCK, NVME_SGL_SUBTYPE_ADDRESS);
+	}
+	sqe->dptr.sgl.addr = cpu_to_le64(seg);
+	sqe->dptr.sgl.length = cpu_to_le32(n * sizeof(*d));
+	sqe->dptr.sgl.type = NVME_SGL_ID(NVME_SGL_TYPE_LAST_SEGMENT,
+					 NVME_SGL_SUBTYPE_ADDRESS);
+}
+
+enum dptr { PRP, PRP_SCATTERED, SGL1, SGL_SEG2 };
+
+/* What one command may cost; sizes "64 4096*32 16": in order, run-length. */
+struct budget {
+	const char *name;
+	u8 opcode;
+	u32 len;
+	enum dptr dptr;
+	/* asked of the environment (struct sim_ledger) */
+	const char *reads;
+	const char *writes;
+	u32 bufs;		/* env->alloc_buf, each freed again */
+	u64 buf_bytes;
+	u32 irqs, defers, releases;
+	/* counted by the core itself (ctrl->costs) */
+	u64 cqes, segs, allocs, zeroed, db_loads, reg_loads;
+};
+
+/* struct nepf_seglist: 257 segments (MDTS 1 MiB in 4 KiB pages + 1), 4120 B. */
+#define SEGLIST	sizeof(struct nepf_seglist)
+
+static const struct budget budgets[] = {
+	{
+		/*
+		 * 4 KiB Read, PRP1: the SQE (64 B) is the only host read;
+		 * the data (4 KiB) and the CQE (16 B) are written.  One data
+		 * buffer; the core zero-allocates a full segment list (sized
+		 * for 1 MiB) for one segment.  The backend's completion is
+		 * deferred once (to write the data in process context), one
+		 * interrupt, one release.  Doorbells: the SQ tail at fetch,
+		 * the CQ head before posting.
+		 */
+		"read-4k-prp1", nvme_cmd_read, 4096, PRP,
+		"64", "4096 16", 1, 4096, 1, 1, 1,
+		1, 1, 1, SEGLIST, 2, 0,
+	}, {
+		/* 4 KiB Write, PRP1: the data is read from the host before
+		 * the backend runs; otherwise as the Read. */
+		"write-4k-prp1", nvme_cmd_write, 4096, PRP,
+		"64 4096", "16", 1, 4096, 1, 1, 1,
+		1, 1, 1, SEGLIST, 2, 0,
+	}, {
+		/*
+		 * 128 KiB Read, PRP list over 32 scattered pages: the list
+		 * (31 entries, 248 B) is read at once into a 512-byte fetch
+		 * buffer (a second env buffer); 32 segments, one host write
+		 * each.
+		 */
+		"read-128k-prp-list", nvme_cmd_read, 128 * 1024, PRP_SCATTERED,
+		"64 248", "4096*32 16", 2, 512 + 128 * 1024, 1, 1, 1,
+		1, 32, 1, SEGLIST, 2, 0,
+	}, {
+		/* 128 KiB Write, the same list: 32 host reads of data. */
+		"write-128k-prp-list", nvme_cmd_write, 128 * 1024, PRP_SCATTERED,
+		"64 248 4096*32", "16", 2, 512 + 128 * 1024, 1, 1, 1,
+		1, 32, 1, SEGLIST, 2, 0,
+	}, {
+		/*
+		 * 512 KiB Read, contiguous pages: the list's 127 entries are
+		 * read 64 at a time (FETCH_BYTES 512: 512 B + 504 B); the
+		 * pages merge into one segment, written at once.
+		 */
+		"read-512k-prp-contig", nvme_cmd_read, 512 * 1024, PRP,
+		"64 512 504", "524288 16", 2, 512 + 512 * 1024, 1, 1, 1,
+		1, 1, 1, SEGLIST, 2, 0,
+	}, {
+		/* 512 KiB Read, 128 scattered pages: 128 host writes. */
+		"read-512k-prp-scattered", nvme_cmd_read, 512 * 1024, PRP_SCATTERED,
+		"64 512 504", "4096*128 16", 2, 512 + 512 * 1024, 1, 1, 1,
+		1, 128, 1, SEGLIST, 2, 0,
+	}, {
+		/* 4 KiB Write, SGL1 one Data Block: nothing to fetch. */
+		"write-4k-sgl-data-block", nvme_cmd_write, 4096, SGL1,
+		"64 4096", "16", 1, 4096, 1, 1, 1,
+		1, 1, 1, SEGLIST, 2, 0,
+	}, {
+		/*
+		 * 8 KiB Read, SGL1 a Last Segment of 2 Data Blocks: the
+		 * segment (32 B) is read into a fetch buffer; 2 segments.
+		 */
+		"read-8k-sgl-segment", nvme_cmd_read, 8192, SGL_SEG2,
+		"64 32", "4096*2 16", 2, 512 + 8192, 1, 1, 1,
+		1, 2, 1, SEGLIST, 2, 0,
+	},
+};
+
+/* "64 4096*32 16" from the first @nr sizes. */
+static void sizes_str(const u32 *sizes, u32 nr, char *out, size_t size)
+{
+	size_t n = 0;
+	u32 i, run;
+
+	out[0] = 0;
+	if (nr > SIM_LEDGER_SIZES) {
+		snprintf(out, size, "(more than %u)", SIM_LEDGER_SIZES);
+		return;
+	}
+	for (i = 0; i < nr; i += run) {
+		for (run = 1; i + run < nr && sizes[i + run] == sizes[i]; run++)
+			;
+		n += snprintf(out + n, size - n, "%s%u", i ? " " : "", sizes[i]);
+		if (run > 1)
+			n += snprintf(out + n, size - n, "*%u", run);
+		if (n >= size)
+			return;
+	}
+}
+
+static struct sim *budget_sim(void)
+{
+	struct nepf_ctrl_config cfg;
+	struct sim *s;
+
+	sim_default_config(&cfg);
+	cfg.mdts_kb = 1024;
+	cfg.sgl = true;
+	s = sim_new(&cfg);
+	if (sim_enable(s, 32))
+		abort();
+	sim_add_ns(s, NSID, NS_BLOCKS, 9);
+	if (sim_create_io_queues(s, 1, 16))
+		abort();
+	return s;
+}
+
+/* Run one command as the glue would; its status, or SIM_NO_CQE. */
+static u16 budget_run(struct sim *s, const struct budget *b)
+{
+	struct nepf_ctrl *ctrl = &s->ctrl;
+	struct nvme_sqe sqe;
+	struct nvme_cqe cqe;
+	struct nepf_cmd *cmd;
+
+	sim_sqe(&sqe, b->opcode);
+	sqe.nsid = cpu_to_le32(NSID);
+	sqe.rw.slba = cpu_to_le64(8);
+	sqe.rw.length = cpu_to_le16(b->len / 512 - 1);
+	if (b->dptr == PRP || b->dptr == PRP_SCATTERED)
+		build_prp(s, &sqe, b->len, b->dptr == PRP_SCATTERED);
+	else
+		build_sgl(s, &sqe, b->len, b->dptr == SGL1 ? 1 : 2);
+	if (sim_submit(s, 1, &sqe))
+		return SIM_NO_CQE;
+
+	/* From here on, everything is this command's. */
+	memset(&s->ledger, 0, sizeof(s->ledger));
+	memset(&s->costs, 0, sizeof(s->costs));
+	cmd = calloc(1, sizeof(*cmd));
+	if (!cmd)
+		abort();
+	cmd->ctrl = ctrl;
+	if (nepf_sq_fetch(ctrl, &ctrl->sq[1], cmd)) {
+		free(cmd);
+		return SIM_NO_CQE;
+	}
+	nepf_cmd_exec(cmd);		/* deferred finish runs inline */
+	if (sim_reap(s, 1, &cqe))
+		return SIM_NO_CQE;
+	return le16_to_cpu(cqe.status) >> 1;
+}
+
+#define COST(s, NAME)	((s)->costs.v[NEPF_COST_##NAME])
+
+/* Compare one row; print every difference, not only the first. */
+static bool budget_check(struct sim *s, const struct budget *b)
+{
+	const struct sim_ledger *l = &s->ledger;
+	char reads[256], writes[256];
+	bool ok = true;
+
+#define BUDGET_EQ(what, got, want)					\
+	do {								\
+		if ((u64)(got) != (u64)(want)) {			\
+			fprintf(stderr, "%s: %s %llu, budget %llu\n",	\
+				b->name, what, (unsigned long long)(got), \
+				(unsigned long long)(want));		\
+			ok = false;					\
+		}							\
+	} while (0)
+
+	sizes_str(l->read_sizes, l->host_reads, reads, sizeof(reads));
+	sizes_str(l->write_sizes, l->host_writes, writes, sizeof(writes));
+	if (strcmp(reads, b->reads)) {
+		fprintf(stderr, "%s: host reads \"%s\", budget \"%s\"\n",
+			b->name, reads, b->reads);
+		ok = false;
+	}
+	if (strcmp(writes, b->writes)) {
+		fprintf(stderr, "%s: host writes \"%s\", budget \"%s\"\n",
+			b->name, writes, b->writes);
+		ok = false;
+	}
+	BUDGET_EQ("env alloc_buf", l->alloc_bufs, b->bufs);
+	BUDGET_EQ("env alloc_buf bytes", l->alloc_buf_bytes, b->buf_bytes);
+	BUDGET_EQ("env free_buf", l->free_bufs, b->bufs);
+	BUDGET_EQ("env raise_irq", l->irqs, b->irqs);
+	BUDGET_EQ("env defer", l->defers, b->defers);
+	BUDGET_EQ("env release_cmd", l->releases, b->releases);
+	BUDGET_EQ("cqes", COST(s, CQES), b->cqes);
+	BUDGET_EQ("cmds_io", COST(s, CMDS_IO), 1);
+	BUDGET_EQ("cmds_admin", COST(s, CMDS_ADMIN), 0);
+	BUDGET_EQ("data_segs", COST(s, DATA_SEGS), b->segs);
+	BUDGET_EQ("data_segs_max", COST(s, DATA_SEGS_MAX), b->segs);
+	BUDGET_EQ("allocs", COST(s, ALLOCS), b->allocs);
+	BUDGET_EQ("alloc_bytes", COST(s, ALLOC_BYTES), b->zeroed);
+	BUDGET_EQ("alloc_zeroed_bytes", COST(s, ALLOC_ZEROED_BYTES), b->zeroed);
+	BUDGET_EQ("bar_db_loads", COST(s, BAR_DB_LOADS), b->db_loads);
+	BUDGET_EQ("bar_reg_loads", COST(s, BAR_REG_LOADS), b->reg_loads);
+#undef BUDGET_EQ
+	return ok;
+}
+
+UNIT_TEST(costs_budget_per_command)
+{
+	unsigned int i;
+	bool ok = true;
+
+	for (i = 0; i < ARRAY_SIZE(budgets); i++) {
+		struct sim *s = budget_sim();
+		u16 status = budget_run(s, &budgets[i]);
+
+		if (status) {
+			fprintf(stderr, "%s: status %#x\n", budgets[i].name, status);
+			ok = false;
+		} else if (!budget_check(s, &budgets[i])) {
+			ok = false;
+		}
+		sim_free(s);
+	}
+	CHECK(ok);
+}
+
+/* The names table: unique, and "_max" exactly for the maximum counters. */
+UNIT_TEST(costs_names)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < NEPF_COST_NR; i++) {
+		const char *n = nepf_cost_name(i);
+		size_t len = strlen(n);
+		bool max_name = len > 4 && !strcmp(n + len - 4, "_max");
+
+		CHECK(len > 0 && strspn(n, "abcdefghijklmnopqrstuvwxyz0123456789_") == len);
+		CHECK_EQ(max_name, nepf_cost_is_max(i));
+		for (j = 0; j < i; j++)
+			CHECK(strcmp(n, nepf_cost_name(j)));
+	}
+	CHECK(!strcmp(nepf_cost_name(NEPF_COST_NR), "?"));
+}
