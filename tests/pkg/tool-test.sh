@@ -557,6 +557,33 @@ t_doctor() {
 	grep -q "ok.*1 DMA channel" <<< "$out" || { echo "$out"; return 1; }
 }
 
+# stats --costs on a fake debugfs: raw, per I/O (sums divided by cmds_io,
+# _max counters not), reset, and the refusals.
+t_costs() {
+	local d=$tmp/debugfs f out
+	export NVME_EPF_DEBUGFS=$d
+	f=$d/nvme_epf/f0/costs
+	mkdir -p "${f%/*}"
+	printf 'cmds_io 4\ncmds_admin 1\nwin_read_loads 34\ndata_segs_max 7\nalloc_bytes 8589934596\n' > "$f"
+	out=$("$tool" stats --costs f0) && [ "$out" = "$(cat "$f")" ] || { echo "raw: $out"; return 1; }
+	out=$("$tool" stats --costs --per-io f0) || { echo "per-io failed: $out"; return 1; }
+	[ "$out" = "# per I/O command (4 completed); _max: per command
+cmds_io 4
+cmds_admin 0.250
+win_read_loads 8.500
+data_segs_max 7
+alloc_bytes 2147483649.000" ] || { echo "per-io: $out"; return 1; }
+	"$tool" stats --costs --reset f0 && [ "$(cat "$f")" = 0 ] || { echo "reset wrote: $(cat "$f")"; return 1; }
+	printf 'cmds_io 0\n' > "$f"
+	out=$("$tool" stats --costs --per-io f0 2>&1) && return 1
+	grep -q "nothing to divide by" <<< "$out" || { echo "zero: $out"; return 1; }
+	rejects 2 "go with --costs" stats --per-io f0 &&
+	rejects 2 "not both" stats --costs --per-io --reset f0 &&
+	rejects 2 "expected a function name" stats --costs || return 1
+	out=$("$tool" stats --costs f1 2>&1) && return 1
+	grep -q "f1: no cost ledger" <<< "$out" || { echo "missing: $out"; return 1; }
+}
+
 t_shellcheck() {
 	command -v shellcheck >/dev/null || { echo "shellcheck missing"; return 1; }
 	shellcheck "$tool" "${NVME_EPF_COMPLETION:-$top/scripts/nvme-epf.bash-completion}"
@@ -584,5 +611,6 @@ check trace-own-instance t_trace
 check bash-completion t_completion
 check restore-per-controller t_restore_epc
 check doctor t_doctor
+check stats-costs t_costs
 check shellcheck t_shellcheck
 exit $failed
