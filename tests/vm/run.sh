@@ -175,7 +175,8 @@ depmod -b "$overlay/usr" "$abi" || nepf_die "depmod failed"
 
 # The per-run part of the initramfs: init, tests, settings, our modules.
 cp "$vmdir/init" "$overlay/init"
-cp "$vmdir"/guest/*.sh "$overlay/nepf/guest/"
+# (*.txt: data the tests read, such as cost-budget.txt)
+cp "$vmdir"/guest/*.sh "$vmdir"/guest/*.txt "$overlay/nepf/guest/"
 [ -z "$GUEST_SCRIPT" ] || cp "$GUEST_SCRIPT" "$overlay/nepf/user/"
 for f in ${VM_FILES:-}; do
 	[ -f "$f" ] || nepf_die "VM_FILES: no such file: $f"

@@ -42,6 +42,10 @@
 #                            Documentation/nvme/nvme-pci-endpoint-target.rst
 #                            says (needs pci-ep-cfs loaded)
 #   intree_nvmet_down        undo intree_nvmet_up, unload nvmet-pci-epf
+#   nepf_tool                path of scripts/nvme-epf in the guest (fails if none)
+#   costs_fio DEV QD JOBS IOS  reset $NEPF_FN's cost ledger, then fio: IOS 4 KiB
+#                            random reads per job, JOBS jobs at depth QD on
+#                            DEV; prints fio's total I/Os (log: /tmp/costs-fio.json)
 
 NEPF_CFS=${NEPF_CFS:-/sys/kernel/config/nvme_epf}
 NEPF_SUB=${NEPF_SUB:-s0}
@@ -481,4 +485,24 @@ intree_nvmet_down() {
 	ls /sys/module/nvmet/holders 2>/dev/null
 	dmesg | grep -iE 'nvme|nvmet|pci_epf|epf' | tail -n 8
 	return 1
+}
+
+nepf_tool() {
+	local t
+	for t in "${NEPF_TOOL:-}" /nepf/scripts/nvme-epf /usr/sbin/nvme-epf; do
+		[ -n "$t" ] && [ -f "$t" ] && { echo "$t"; return 0; }
+	done
+	return 1
+}
+
+costs_fio() {
+	local dev=$1 qd=$2 jobs=$3 ios=$4 tool
+	tool=$(nepf_tool) || { echo "costs_fio: no nvme-epf tool" >&2; return 1; }
+	bash "$tool" stats --costs --reset "$NEPF_FN" || return 1
+	fio --name=costs --filename="$dev" --ioengine=libaio --direct=1 \
+		--rw=randread --bs=4k --iodepth="$qd" --numjobs="$jobs" \
+		--number_ios="$ios" --group_reporting --output-format=json \
+		> /tmp/costs-fio.json 2>&1 || { cat /tmp/costs-fio.json >&2; return 1; }
+	# The first total_ios of the (single, grouped) job is its reads'.
+	awk -F: '/"total_ios"/ { gsub(/[ ,]/, "", $2); print $2; exit }' /tmp/costs-fio.json
 }
