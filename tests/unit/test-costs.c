@@ -96,7 +96,11 @@ struct budget {
 	u32 bufs;		/* env->alloc_buf, each freed again */
 	u64 buf_bytes;
 	u32 irqs, defers, releases;
-	/* counted by the core itself (ctrl->costs) */
+	/*
+	 * counted by the core itself (ctrl->costs).  reg_loads: the one
+	 * interrupt is an MSI-X, whose Vector Control (BAR memory) is read
+	 * before it is raised, so a masked vector stays pending.
+	 */
 	u64 cqes, segs, allocs, zeroed, db_loads, reg_loads;
 };
 
@@ -116,13 +120,13 @@ static const struct budget budgets[] = {
 		 */
 		"read-4k-prp1", nvme_cmd_read, 4096, PRP,
 		"64", "4096 16", 1, 4096, 1, 1, 1,
-		1, 1, 1, SEGLIST, 2, 0,
+		1, 1, 1, SEGLIST, 2, 1,
 	}, {
 		/* 4 KiB Write, PRP1: the data is read from the host before
 		 * the backend runs; otherwise as the Read. */
 		"write-4k-prp1", nvme_cmd_write, 4096, PRP,
 		"64 4096", "16", 1, 4096, 1, 1, 1,
-		1, 1, 1, SEGLIST, 2, 0,
+		1, 1, 1, SEGLIST, 2, 1,
 	}, {
 		/*
 		 * 128 KiB Read, PRP list over 32 scattered pages: the list
@@ -132,12 +136,12 @@ static const struct budget budgets[] = {
 		 */
 		"read-128k-prp-list", nvme_cmd_read, 128 * 1024, PRP_SCATTERED,
 		"64 248", "4096*32 16", 2, 512 + 128 * 1024, 1, 1, 1,
-		1, 32, 1, SEGLIST, 2, 0,
+		1, 32, 1, SEGLIST, 2, 1,
 	}, {
 		/* 128 KiB Write, the same list: 32 host reads of data. */
 		"write-128k-prp-list", nvme_cmd_write, 128 * 1024, PRP_SCATTERED,
 		"64 248 4096*32", "16", 2, 512 + 128 * 1024, 1, 1, 1,
-		1, 32, 1, SEGLIST, 2, 0,
+		1, 32, 1, SEGLIST, 2, 1,
 	}, {
 		/*
 		 * 512 KiB Read, contiguous pages: the list's 127 entries are
@@ -146,17 +150,17 @@ static const struct budget budgets[] = {
 		 */
 		"read-512k-prp-contig", nvme_cmd_read, 512 * 1024, PRP,
 		"64 512 504", "524288 16", 2, 512 + 512 * 1024, 1, 1, 1,
-		1, 1, 1, SEGLIST, 2, 0,
+		1, 1, 1, SEGLIST, 2, 1,
 	}, {
 		/* 512 KiB Read, 128 scattered pages: 128 host writes. */
 		"read-512k-prp-scattered", nvme_cmd_read, 512 * 1024, PRP_SCATTERED,
 		"64 512 504", "4096*128 16", 2, 512 + 512 * 1024, 1, 1, 1,
-		1, 128, 1, SEGLIST, 2, 0,
+		1, 128, 1, SEGLIST, 2, 1,
 	}, {
 		/* 4 KiB Write, SGL1 one Data Block: nothing to fetch. */
 		"write-4k-sgl-data-block", nvme_cmd_write, 4096, SGL1,
 		"64 4096", "16", 1, 4096, 1, 1, 1,
-		1, 1, 1, SEGLIST, 2, 0,
+		1, 1, 1, SEGLIST, 2, 1,
 	}, {
 		/*
 		 * 8 KiB Read, SGL1 a Last Segment of 2 Data Blocks: the
@@ -164,7 +168,7 @@ static const struct budget budgets[] = {
 		 */
 		"read-8k-sgl-segment", nvme_cmd_read, 8192, SGL_SEG2,
 		"64 32", "4096*2 16", 2, 512 + 8192, 1, 1, 1,
-		1, 2, 1, SEGLIST, 2, 0,
+		1, 2, 1, SEGLIST, 2, 1,
 	},
 };
 
