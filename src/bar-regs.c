@@ -181,6 +181,7 @@ void nepf_regs_init(struct nepf_ctrl *ctrl)
 		((u64)NEPF_MPSMAX << NVME_CAP_MPSMAX_SHIFT);
 	ctrl->vs = NEPF_VS;
 	WRITE_ONCE(ctrl->cc, 0);
+	ctrl->cc_seen = 0;
 	ctrl->intms = 0;
 	ctrl->intm_pending = 0;
 	ctrl->rejected.valid = false;
@@ -353,6 +354,19 @@ void nepf_regs_stray_doorbells(struct nepf_ctrl *ctrl)
 		nepf_ctrl_invalid_doorbell(ctrl, NVME_AER_ERROR_INVALID_DB_REG);
 }
 
+/*
+ * Did the host write CC, INTMS or INTMC since the last nepf_regs_poll()?
+ * Three loads and no side effect: the environment calls it often, and
+ * nepf_regs_poll() only when it says so or at a slow period (which still
+ * restores read-only registers and looks for stray doorbells).
+ */
+bool nepf_regs_changed(struct nepf_ctrl *ctrl)
+{
+	return rd32(ctrl, NVME_REG_CC) != READ_ONCE(ctrl->cc_seen) ||
+	       rd32(ctrl, NVME_REG_INTMS) != READ_ONCE(ctrl->intms) ||
+	       rd32(ctrl, NVME_REG_INTMC);
+}
+
 enum nepf_regs_event nepf_regs_poll(struct nepf_ctrl *ctrl)
 {
 	u32 cc = rd32(ctrl, NVME_REG_CC);
@@ -363,6 +377,7 @@ enum nepf_regs_event nepf_regs_poll(struct nepf_ctrl *ctrl)
 	enum nepf_ctrl_state state;
 	unsigned long flags;
 
+	WRITE_ONCE(ctrl->cc_seen, cc);
 	regs_intm(ctrl);
 	regs_msix_unmasked(ctrl);
 	if (!was_en && en) {

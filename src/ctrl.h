@@ -248,6 +248,7 @@ struct nepf_ctrl {
 
 	enum nepf_ctrl_state state;
 	u32 cc;				/* last CC value acted upon */
+	u32 cc_seen;			/* CC as the last register poll read it */
 	struct {			/* an enable refused with CSTS.CFS */
 		bool valid;
 		u32 cc, aqa;
@@ -396,6 +397,7 @@ bool nepf_irq_coalesce(struct nepf_ctrl *ctrl, struct nepf_cq *cq, u64 now);
 /* bar-regs.c */
 void nepf_regs_init(struct nepf_ctrl *ctrl);
 enum nepf_regs_event nepf_regs_poll(struct nepf_ctrl *ctrl);
+bool nepf_regs_changed(struct nepf_ctrl *ctrl);	/* CC/INTMS/INTMC written */
 void nepf_regs_set_ready(struct nepf_ctrl *ctrl, bool ready);
 void nepf_regs_set_shutdown_done(struct nepf_ctrl *ctrl);
 void nepf_regs_set_fatal(struct nepf_ctrl *ctrl);	/* and state FATAL */

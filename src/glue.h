@@ -100,6 +100,7 @@ struct nepf_glue {
 	/* runtime (poll.c) */
 	struct workqueue_struct *wq;	/* command work items */
 	struct delayed_work cc_work;	/* CC/CSTS poll */
+	u64 cc_active_ns;		/* cc_work: last register change */
 	struct task_struct *poller;	/* doorbell poll thread */
 	wait_queue_head_t poll_wait;	/* poller sleeps here when idle */
 	struct mutex poll_lock;		/* held by the poller during a pass */

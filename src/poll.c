@@ -5,12 +5,19 @@
  *
  * Nothing tells an endpoint function that the host wrote a register or a
  * doorbell: BAR0 is plain memory.  Two pollers watch it:
- *  - cc_work (delayed work, every cc_poll_ms) acts on CC: enable, disable
- *    (reset) and shutdown;
+ *  - cc_work (delayed work) acts on CC: enable, disable (reset) and
+ *    shutdown.  It runs every cc_poll_ms for a second after the host last
+ *    changed a register, then every cc_idle_poll_ms; meanwhile the poll
+ *    thread, which is awake anyway while the controller is live, looks at
+ *    CC/INTMS/INTMC (three local loads) every cc_poll_ms and runs cc_work
+ *    at once when they changed;
  *  - a kthread per function fetches new commands from every valid SQ,
- *    round-robin with the arbitration burst.  It spins while commands
- *    arrive and backs off progressively (up to idle_sleep_us) when idle,
- *    so an idle controller costs almost no CPU.
+ *    round-robin with the arbitration burst.  Back-off is by time: it
+ *    keeps polling without sleeping for spin_us after the last command
+ *    was fetched or completed, then sleeps exponentially longer: at most
+ *    20 us while commands run, 50 us within a millisecond of the last
+ *    command, idle_sleep_us within a second, deep_idle_sleep_ms after.
+ *    An idle controller costs a few tens of wakeups per second.
  * Admin commands run in the poll thread itself: queue creation and
  * deletion therefore never race with fetching.  I/O commands run as work
  * items on a high-priority workqueue, at most one queue's worth per SQ
@@ -30,24 +37,42 @@
 
 static unsigned int cc_poll_ms = 2;
 module_param(cc_poll_ms, uint, 0644);
-MODULE_PARM_DESC(cc_poll_ms, "controller register poll period (ms)");
+MODULE_PARM_DESC(cc_poll_ms,
+		 "controller register poll period while the host changes them (ms)");
+
+static unsigned int cc_idle_poll_ms = 50;
+module_param(cc_idle_poll_ms, uint, 0644);
+MODULE_PARM_DESC(cc_idle_poll_ms,
+		 "controller register poll period a second after the last change (ms)");
+
+static unsigned int spin_us = 150;
+module_param(spin_us, uint, 0644);
+MODULE_PARM_DESC(spin_us,
+		 "doorbell polling without sleep after the last command fetched or completed (us)");
 
 static unsigned int idle_sleep_us = 1000;
 module_param(idle_sleep_us, uint, 0644);
-MODULE_PARM_DESC(idle_sleep_us, "longest doorbell poll sleep when idle (us)");
+MODULE_PARM_DESC(idle_sleep_us,
+		 "longest doorbell poll sleep within a second of the last command (us)");
 
-static unsigned int idle_spins = 64;
-module_param(idle_spins, uint, 0644);
-MODULE_PARM_DESC(idle_spins, "empty doorbell polls before sleeping");
+static unsigned int deep_idle_sleep_ms = 16;
+module_param(deep_idle_sleep_ms, uint, 0644);
+MODULE_PARM_DESC(deep_idle_sleep_ms,
+		 "longest doorbell poll sleep after a second without commands (ms)");
 
 static bool cmd_wq_unbound = true;
 module_param(cmd_wq_unbound, bool, 0644);
 MODULE_PARM_DESC(cmd_wq_unbound,
 		 "run commands on any CPU (1, default) or where queued (0); read at start");
 
-/* After this long without commands the poller sleeps 4x longer. */
+/* The poller's longest sleep: while commands run, and just after. */
+#define NEPF_BUSY_SLEEP_US	20U
+#define NEPF_WARM_SLEEP_US	50U
+#define NEPF_WARM_NS		(1ULL * NSEC_PER_MSEC)
+/* After this long without commands, sleeps may reach deep_idle_sleep_ms. */
 #define NEPF_DEEP_IDLE_NS	(1000ULL * NSEC_PER_MSEC)
-#define NEPF_BUSY_SLEEP_US	20U	/* longest sleep while commands run */
+/* cc_work polls every cc_poll_ms for this long after a register change. */
+#define NEPF_CC_FAST_NS		(1000ULL * NSEC_PER_MSEC)
 #define NEPF_QUIESCE_WARN_S	10
 
 static struct kmem_cache *nepf_cmd_cache;
@@ -250,22 +275,26 @@ static int nepf_poll_sqs(struct nepf_glue *g)
 	return n;
 }
 
-/* Back off after an empty pass; true if the thread slept (a wakeup). */
-static bool nepf_poll_sleep(struct nepf_glue *g, unsigned int idle,
-			    u64 idle_since, bool irq_waiting)
+/*
+ * Back off after a pass that found nothing, @quiet_ns after the last
+ * command was fetched or completed; @naps: sleeps since then.  True if
+ * the thread slept (a wakeup).
+ */
+static bool nepf_poll_sleep(struct nepf_glue *g, unsigned int naps,
+			    u64 quiet_ns, bool irq_waiting)
 {
-	unsigned int us, cap = idle_sleep_us;
+	unsigned int us, cap;
 
 	if (atomic_read(&g->inflight) || irq_waiting)
-		cap = min(cap, NEPF_BUSY_SLEEP_US);
-	else if (ktime_get_ns() - idle_since > NEPF_DEEP_IDLE_NS)
-		cap *= 4;
-	us = min_t(unsigned int, 2U << min(idle - idle_spins, 16U), max(cap, 2U));
-	/* Sleep unless a command finished meanwhile (a full SQ has room). */
-	if (atomic_xchg(&g->poll_kick, 0)) {
-		nepf_cost_inc(g->ctrl.costs, POLL_KICKS);
-		return false;
-	}
+		cap = NEPF_BUSY_SLEEP_US;
+	else if (quiet_ns < NEPF_WARM_NS)
+		cap = NEPF_WARM_SLEEP_US;
+	else if (quiet_ns < NEPF_DEEP_IDLE_NS)
+		cap = idle_sleep_us;
+	else
+		cap = max_t(unsigned int, idle_sleep_us,
+			    deep_idle_sleep_ms * USEC_PER_MSEC);
+	us = min_t(unsigned int, 2U << min(naps, 16U), max(cap, 2U));
 	if (us < 10) {
 		nepf_cost_inc(g->ctrl.costs, POLL_DELAYS);
 		udelay(us);
@@ -277,11 +306,28 @@ static bool nepf_poll_sleep(struct nepf_glue *g, unsigned int idle,
 	return true;
 }
 
+/*
+ * The cheap half of the register poll, for the poll thread: every
+ * cc_poll_ms, three local loads tell whether the host wrote CC, INTMS or
+ * INTMC (or the controller failed); if so cc_work runs now rather than at
+ * its idle period.
+ */
+static void nepf_poll_regs(struct nepf_glue *g, u64 now, u64 *last)
+{
+	if (now - *last < (u64)cc_poll_ms * NSEC_PER_MSEC)
+		return;
+	*last = now;
+	if (READ_ONCE(g->polling) &&
+	    (nepf_regs_changed(&g->ctrl) ||
+	     READ_ONCE(g->ctrl.state) != NEPF_CTRL_LIVE))
+		mod_delayed_work(g->wq, &g->cc_work, 0);
+}
+
 static int nepf_poll_thread(void *data)
 {
 	struct nepf_glue *g = data;
-	unsigned int idle = 0;
-	u64 idle_since = ktime_get_ns();
+	unsigned int naps = 0;
+	u64 now, regs_ns = 0, active_ns = ktime_get_ns();
 	bool irq_waiting, slept = false;
 	int n;
 
@@ -290,7 +336,8 @@ static int nepf_poll_thread(void *data)
 			wait_event_interruptible(g->poll_wait,
 						 READ_ONCE(g->ctrl_live) ||
 						 kthread_should_stop());
-			idle = 0;
+			naps = 0;
+			active_ns = ktime_get_ns();
 			continue;
 		}
 		mutex_lock(&g->poll_lock);
@@ -302,23 +349,34 @@ static int nepf_poll_thread(void *data)
 		irq_waiting = nepf_irq_flush_expired(&g->irq);
 		mutex_unlock(&g->poll_lock);
 		nepf_cost_inc(g->ctrl.costs, POLL_PASSES);
+		now = ktime_get_ns();
+		nepf_poll_regs(g, now, &regs_ns);
+		/*
+		 * A command fetched or completed (poll_kick: the host's next
+		 * doorbell is likely near, and a full SQ may have room) keeps
+		 * the thread polling for spin_us.
+		 */
 		if (n) {
 			nepf_cost_inc(g->ctrl.costs, POLL_PASSES_FETCHED);
 			if (slept)
 				nepf_cost_inc(g->ctrl.costs, POLL_WAKEUPS_WORK);
+		}
+		if (n || atomic_xchg(&g->poll_kick, 0)) {
+			if (!n)
+				nepf_cost_inc(g->ctrl.costs, POLL_KICKS);
 			slept = false;
-			idle = 0;
-			idle_since = ktime_get_ns();
+			active_ns = now;
+			naps = 0;
 			cond_resched();
 			continue;
 		}
 		atomic64_inc(&g->nr_polls_idle);
-		if (++idle <= idle_spins) {
+		if (now - active_ns < (u64)spin_us * NSEC_PER_USEC) {
 			slept = false;
 			cond_resched();
 			continue;
 		}
-		slept = nepf_poll_sleep(g, idle, idle_since, irq_waiting);
+		slept = nepf_poll_sleep(g, naps++, now - active_ns, irq_waiting);
 	}
 	return 0;
 }
@@ -369,11 +427,18 @@ static void nepf_cc_work_fn(struct work_struct *work)
 {
 	struct nepf_glue *g = container_of(to_delayed_work(work),
 					   struct nepf_glue, cc_work);
+	enum nepf_regs_event ev;
+	unsigned int ms;
 
 	if (!READ_ONCE(g->polling))
 		return;
 	nepf_cost_inc(g->ctrl.costs, CC_POLLS);
-	switch (nepf_regs_poll(&g->ctrl)) {
+	if (nepf_regs_changed(&g->ctrl))
+		g->cc_active_ns = ktime_get_ns();
+	ev = nepf_regs_poll(&g->ctrl);
+	if (ev != NEPF_REGS_NONE)
+		g->cc_active_ns = ktime_get_ns();
+	switch (ev) {
 	case NEPF_REGS_ENABLE:
 		nepf_info(&g->ctrl, "controller enabled by the host\n");
 		WRITE_ONCE(g->ctrl_live, true);
@@ -397,8 +462,12 @@ static void nepf_cc_work_fn(struct work_struct *work)
 	}
 	if (READ_ONCE(g->ctrl.state) == NEPF_CTRL_FATAL && READ_ONCE(g->ctrl_live))
 		nepf_quiesce(g);	/* CSTS.CFS: wait for the host's reset */
-	if (READ_ONCE(g->polling))
-		queue_delayed_work(g->wq, &g->cc_work, msecs_to_jiffies(cc_poll_ms));
+	if (!READ_ONCE(g->polling))
+		return;
+	ms = cc_poll_ms;
+	if (ktime_get_ns() - g->cc_active_ns > NEPF_CC_FAST_NS)
+		ms = max(cc_idle_poll_ms, cc_poll_ms);
+	queue_delayed_work(g->wq, &g->cc_work, msecs_to_jiffies(ms));
 }
 
 /* ---- link events ---- */
@@ -418,6 +487,7 @@ void nepf_run_link_up(struct nepf_glue *g)
 	trace_nvme_epf_link(&g->ctrl, true);
 	WRITE_ONCE(g->link_up, true);
 	WRITE_ONCE(g->polling, true);
+	g->cc_active_ns = ktime_get_ns();	/* the host enables soon */
 	queue_delayed_work(g->wq, &g->cc_work, 0);
 	mutex_unlock(&g->run_lock);
 }

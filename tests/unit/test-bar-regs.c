@@ -204,6 +204,41 @@ UNIT_TEST(regs_intms_intmc)
 }
 
 /*
+ * The environment's cheap look between register polls: true exactly when
+ * the host wrote CC, INTMS or INTMC since the last nepf_regs_poll().
+ */
+UNIT_TEST(regs_changed_cheap_check)
+{
+	struct sim *s = unit_sim_enabled();
+	u32 cc = sim_rd32(s, NVME_REG_CC);
+
+	CHECK(!nepf_regs_changed(&s->ctrl));
+	sim_wr32(s, NVME_REG_CSTS, 0);		/* read-only: not a change */
+	sim_wr32(s, NVME_REG_AQA, 0);
+	CHECK(!nepf_regs_changed(&s->ctrl));
+	sim_wr32(s, NVME_REG_CC, cc | NVME_CC_SHN_NORMAL);
+	CHECK(nepf_regs_changed(&s->ctrl));
+	CHECK(nepf_regs_changed(&s->ctrl));	/* no side effect */
+	sim_run(s);
+	CHECK(!nepf_regs_changed(&s->ctrl));
+	sim_wr32(s, NVME_REG_INTMS, 0x1);
+	CHECK(nepf_regs_changed(&s->ctrl));
+	sim_run(s);
+	CHECK(!nepf_regs_changed(&s->ctrl));
+	sim_wr32(s, NVME_REG_INTMS, 0x1);	/* the mask it already reads */
+	CHECK(!nepf_regs_changed(&s->ctrl));
+	sim_wr32(s, NVME_REG_INTMC, 0x1);
+	CHECK(nepf_regs_changed(&s->ctrl));
+	sim_run(s);
+	CHECK(!nepf_regs_changed(&s->ctrl));
+	sim_wr32(s, NVME_REG_CC, 0);
+	CHECK(nepf_regs_changed(&s->ctrl));
+	sim_run(s);
+	CHECK(!nepf_regs_changed(&s->ctrl));
+	sim_free(s);
+}
+
+/*
  * INTx/MSI: a message that fires while masked is not sent, and is sent
  * once when the host clears its mask bit (NVMe 2.0 3.1.4.3/3.1.4.4).
  */
