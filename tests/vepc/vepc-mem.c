@@ -221,13 +221,25 @@ int vepc_win_map(struct vepc *v, phys_addr_t phys, u64 pci_addr, size_t size)
 	return 0;
 }
 
-/* Write back the byte runs the function changed since the last sync. */
+/*
+ * Write back the byte runs the function changed since the last sync.
+ * Every raised interrupt syncs every mapped window, and a function may
+ * keep windows mapped (nvme_epf: its CQ rings, 16 KiB each): unchanged
+ * 64-byte blocks are skipped with one memcmp rather than byte by byte.
+ */
+#define VEPC_SYNC_BLOCK	64
+
 static void vepc_win_sync(struct vepc *v, struct vepc_window *w)
 {
 	u8 *cur = v->hid_virt + (w->phys - v->hid_base);
 	size_t i = 0, start;
 
 	while (i < w->size) {
+		if (!(i % VEPC_SYNC_BLOCK) && i + VEPC_SYNC_BLOCK <= w->size &&
+		    !memcmp(cur + i, w->snap + i, VEPC_SYNC_BLOCK)) {
+			i += VEPC_SYNC_BLOCK;
+			continue;
+		}
 		if (cur[i] == w->snap[i]) {
 			i++;
 			continue;
