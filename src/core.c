@@ -127,6 +127,16 @@ int nepf_host_write(struct nepf_ctrl *ctrl, u32 gen, u64 pci_addr,
 			   ctrl->env->host_write(ctrl, pci_addr, buf, len));
 }
 
+/* A CQE through the mapping the environment keeps for the CQ's ring. */
+static int host_cq_write(struct nepf_ctrl *ctrl, u32 gen, void *map, u32 off,
+			 const void *buf, size_t len)
+{
+	if (!nepf_gen_live(ctrl, gen))
+		return host_stale(ctrl);
+	return host_result(ctrl, gen,
+			   ctrl->env->cq_write(ctrl, map, off, buf, len));
+}
+
 int nepf_host_irq(struct nepf_ctrl *ctrl, u32 gen, u16 vector)
 {
 	if (!nepf_gen_live(ctrl, gen))
@@ -336,8 +346,14 @@ static int cq_write(struct nepf_ctrl *ctrl, u32 gen, struct nepf_cq *cq,
 	int ret;
 
 	cqe->status = cpu_to_le16(NVME_CQE_STATUS(status, phase));
-	ret = nepf_host_write(ctrl, gen, cq->pci_addr + (u64)slot * NVME_CQE_SIZE,
-			      cqe, sizeof(*cqe));
+	/* cq->map stays until the CQ is deleted, never while we write. */
+	if (cq->map)
+		ret = host_cq_write(ctrl, gen, cq->map,
+				    (u32)slot * NVME_CQE_SIZE, cqe, sizeof(*cqe));
+	else
+		ret = nepf_host_write(ctrl, gen, cq->pci_addr +
+				      (u64)slot * NVME_CQE_SIZE,
+				      cqe, sizeof(*cqe));
 	if (ret) {
 		if (ret != -ESTALE)
 			nepf_ctrl_fatal(ctrl, "cannot write a completion queue entry");

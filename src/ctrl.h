@@ -30,6 +30,7 @@
 
 struct nepf_ctrl;
 struct nepf_cmd;
+struct nepf_cq;
 struct nepf_ns;
 struct nepf_cqe_wait;
 struct nepf_inject;
@@ -74,6 +75,18 @@ struct nepf_env_ops {
 	 * core then runs it at once, in the calling thread.
 	 */
 	void (*exec_later)(struct nepf_ctrl *ctrl, struct nepf_cmd *cmd);
+	/*
+	 * Optional, all three or none.  An I/O CQ was created (@cq's fields
+	 * are set; the host has set up its interrupt vector by now):
+	 * cq_created() may map the ring for CPU writes and return a handle
+	 * for cq_write(), or NULL to have its CQEs go through host_write().
+	 * cq_deleted() ends it (Delete I/O CQ, reset), when no completion is
+	 * being written to that CQ any more.  cq_write() may sleep.
+	 */
+	void *(*cq_created)(struct nepf_ctrl *ctrl, const struct nepf_cq *cq);
+	void (*cq_deleted)(struct nepf_ctrl *ctrl, void *map);
+	int (*cq_write)(struct nepf_ctrl *ctrl, void *map, u32 off,
+			const void *buf, size_t len);
 };
 
 /*
@@ -158,6 +171,7 @@ struct nepf_cq {
 	struct nepf_cqe_wait *wait_head, *wait_tail;
 	u32 nr_wait;
 	u32 stray_db;		/* head last reported while the CQ did not exist */
+	void *map;		/* env->cq_created()'s handle, or NULL */
 };
 
 struct nepf_sq {

@@ -42,6 +42,11 @@ module_param(max_windows, uint, 0444);
 MODULE_PARM_DESC(max_windows,
 		 "outbound windows one function maps at once (the EPC must have them)");
 
+static unsigned int cq_windows = 4;
+module_param(cq_windows, uint, 0644);
+MODULE_PARM_DESC(cq_windows,
+		 "I/O CQ rings one function keeps mapped in outbound windows (0: map per completion)");
+
 static unsigned int dma_timeout_ms = 1000;
 module_param(dma_timeout_ms, uint, 0644);
 MODULE_PARM_DESC(dma_timeout_ms, "DMA transfer timeout (ms)");
@@ -147,6 +152,120 @@ static int nepf_mmio_xfer(struct nepf_dma *d, u64 pci_addr, void *buf,
 	}
 	atomic64_inc(&d->nr_mmio);
 	return 0;
+}
+
+/*
+ * Windows kept mapped (CQ rings, from their first completion to the CQ's
+ * deletion): a completion is then one memcpy_toio, with no window
+ * programming, no ioremap and no EPC lock.  Only while the EPC has
+ * windows to spare: the transfers of this function (max_windows at once)
+ * and the EPC's own interrupt raising (one window on DesignWare) must
+ * still find theirs, so that many are mapped and released again as a
+ * check; if the EPC cannot, the ring is not kept and its completions map
+ * a window each time.
+ *
+ * The window is mapped at the first completion, not at Create I/O CQ: the
+ * host may still initialise the ring after that command completes (Linux
+ * zeroes it after Create I/O SQ), and vepc, the loopback EPC of the tests,
+ * writes back to the host only the bytes that differ from what it read at
+ * map time.  On a link it makes no difference.
+ */
+enum { NEPF_WIN_NEW, NEPF_WIN_MAPPED, NEPF_WIN_NONE };
+
+struct nepf_win {
+	struct nepf_epc_map map;
+	u64 pci_addr;
+	size_t size;
+	struct mutex lock;		/* the first mapping */
+	int state;			/* NEPF_WIN_* */
+};
+
+/* The probes map the ring again: host memory the host has mapped. */
+static bool nepf_win_spare(struct nepf_dma *d, u64 pci_addr, size_t size)
+{
+	struct nepf_epc_map probe[8];
+	unsigned int i, n = min_t(unsigned int, max(max_windows, 1U) + 1,
+				  ARRAY_SIZE(probe));
+	bool ok = true;
+
+	for (i = 0; i < n && ok; i++)
+		ok = !nepf_epc_mem_map(d->epf, pci_addr, size, &probe[i]);
+	if (!ok)
+		i--;
+	while (i--)
+		nepf_epc_mem_unmap(d->epf, &probe[i]);
+	return ok;
+}
+
+/* Map @w for good, or give up on it (w->lock held). */
+static void nepf_win_keep_map(struct nepf_dma *d, struct nepf_win *w)
+{
+	int state = NEPF_WIN_NONE;
+
+	/* No waiting for a window here: the fallback is always there. */
+	if (!nepf_epc_mem_map(d->epf, w->pci_addr, w->size, &w->map)) {
+		if (w->map.pci_size >= w->size &&
+		    nepf_win_spare(d, w->pci_addr, w->size))
+			state = NEPF_WIN_MAPPED;
+		else
+			nepf_epc_mem_unmap(d->epf, &w->map);
+	}
+	/* Publishes w->map to the writers that see NEPF_WIN_MAPPED. */
+	smp_store_release(&w->state, state);
+}
+
+struct nepf_win *nepf_dma_win_keep(struct nepf_dma *d, u64 pci_addr,
+				   size_t size)
+{
+	struct nepf_win *w;
+
+	if (!size || pci_addr + size < pci_addr ||
+	    atomic_inc_return(&d->nr_kept) > cq_windows)
+		goto none;
+	w = kzalloc(sizeof(*w), GFP_KERNEL);
+	if (!w)
+		goto none;
+	mutex_init(&w->lock);
+	w->pci_addr = pci_addr;
+	w->size = size;
+	w->state = NEPF_WIN_NEW;
+	return w;
+none:
+	atomic_dec(&d->nr_kept);
+	return NULL;
+}
+
+int nepf_dma_win_write(struct nepf_dma *d, struct nepf_win *w, u32 off,
+		       const void *buf, size_t len)
+{
+	/* Pairs with nepf_win_keep_map(): w->map is set once this is seen. */
+	int state = smp_load_acquire(&w->state);
+
+	if (off > w->size || len > w->size - off)
+		return -EINVAL;
+	if (READ_ONCE(d->link_lost))
+		return -ENOLINK;
+	if (state == NEPF_WIN_NEW) {
+		mutex_lock(&w->lock);
+		if (w->state == NEPF_WIN_NEW)
+			nepf_win_keep_map(d, w);
+		state = w->state;
+		mutex_unlock(&w->lock);
+	}
+	if (state != NEPF_WIN_MAPPED)
+		return nepf_dma_to_host(d, w->pci_addr + off, buf, len);
+	memcpy_toio(w->map.virt_addr + off, buf, len);
+	atomic64_inc(&d->nr_mmio);
+	return 0;
+}
+
+void nepf_dma_win_release(struct nepf_dma *d, struct nepf_win *w)
+{
+	if (w->state == NEPF_WIN_MAPPED)
+		nepf_epc_mem_unmap(d->epf, &w->map);
+	mutex_destroy(&w->lock);
+	kfree(w);
+	atomic_dec(&d->nr_kept);
 }
 
 /* ---- DMA engine ---- */
@@ -404,6 +523,7 @@ int nepf_dma_init(struct nepf_dma *d, struct pci_epf *epf, bool use_dma)
 	}
 	d->link_lost = false;
 	atomic_set(&d->rr, 0);
+	atomic_set(&d->nr_kept, 0);
 	sema_init(&d->windows, max(max_windows, 1U));
 	atomic64_set(&d->nr_dma, 0);
 	atomic64_set(&d->nr_mmio, 0);

@@ -37,6 +37,7 @@ struct nepf_dma {
 	struct semaphore windows;	/* outbound windows mapped at once */
 	size_t win_chunk;		/* largest mapping one window takes */
 	struct nepf_costs __percpu *costs;	/* the function's (costs.h) */
+	atomic_t nr_kept;		/* windows kept mapped (CQ rings) */
 	atomic64_t nr_dma;
 	atomic64_t nr_mmio;
 	atomic64_t nr_errors;
@@ -49,6 +50,12 @@ int nepf_dma_from_host(struct nepf_dma *d, u64 pci_addr, void *buf, size_t len);
 int nepf_dma_to_host(struct nepf_dma *d, u64 pci_addr, const void *buf,
 		     size_t len);
 void nepf_dma_link_lost(struct nepf_dma *d, bool lost);	/* any context */
+struct nepf_win;
+struct nepf_win *nepf_dma_win_keep(struct nepf_dma *d, u64 pci_addr,
+				   size_t size);
+int nepf_dma_win_write(struct nepf_dma *d, struct nepf_win *w, u32 off,
+		       const void *buf, size_t len);
+void nepf_dma_win_release(struct nepf_dma *d, struct nepf_win *w);
 
 /* Interrupts (irq.c). */
 struct nepf_irq {
@@ -57,6 +64,7 @@ struct nepf_irq {
 	bool msix_capable;
 	bool msi_capable;
 	u8 last_type;			/* NEPF_IRQ_*: last type that worked */
+	int nr_msix, nr_msi;		/* vectors the host enabled, last asked */
 	atomic64_t nr_raised;
 	atomic64_t nr_errors;
 };
@@ -66,6 +74,7 @@ int nepf_irq_init(struct nepf_irq *irq, struct pci_epf *epf,
 		  const struct pci_epc_features *features);
 void nepf_irq_exit(struct nepf_irq *irq);
 int nepf_irq_raise(struct nepf_irq *irq, u16 vector);
+void nepf_irq_refresh(struct nepf_irq *irq);
 bool nepf_irq_flush_expired(struct nepf_irq *irq);
 
 /* Per-command state of the runtime (poll.c). */

@@ -5,8 +5,14 @@
  * The endpoint cannot be told which interrupt type the host driver uses,
  * and the host changes it at run time (the Linux nvme driver starts with
  * one vector, then reallocates MSI-X vectors after the controller is
- * enabled).  So every raise asks the EPC what the host enabled, preferring
- * MSI-X, then MSI, then INTx, like the in-tree nvmet endpoint driver.
+ * enabled).  Asking the EPC (pci_epc_get_msix/msi: its lock and config
+ * space reads) on every raise costs more than the raise itself, so the
+ * answer is kept (nepf_irq_refresh()) and asked again when the host has
+ * just set interrupts up: at controller enable, at each Create I/O CQ,
+ * after a failed raise, and at every register poll (cc_work), which
+ * bounds how long a host that changes them without any of these goes
+ * unnoticed.  MSI-X is preferred, then MSI, then INTx, like the in-tree
+ * nvmet endpoint driver.
  * The coalescing decision (Features 08h/09h) belongs to the core; this file
  * only raises, and flushes coalesced interrupts whose time has run out.
  */
@@ -45,25 +51,35 @@ static bool nepf_irq_masked(struct nepf_irq *irq, u8 type, u16 msg)
 	return nepf_regs_irq_hold(irq->ctrl, msg);
 }
 
+/* Ask the EPC which vectors the host enabled now (its lock, twice). */
+void nepf_irq_refresh(struct nepf_irq *irq)
+{
+	struct nepf_costs __percpu *costs = irq->ctrl->costs;
+	int n = 0;
+
+	if (irq->msix_capable) {
+		nepf_cost_inc(costs, EPC_GET_MSIX);
+		nepf_cost_inc(costs, EPC_LOCKED);
+		n = nepf_epc_get_msix(irq->epf);
+	}
+	WRITE_ONCE(irq->nr_msix, max(n, 0));
+	n = 0;
+	if (irq->msi_capable) {
+		nepf_cost_inc(costs, EPC_GET_MSI);
+		nepf_cost_inc(costs, EPC_LOCKED);
+		n = nepf_epc_get_msi(irq->epf);
+	}
+	WRITE_ONCE(irq->nr_msi, max(n, 0));
+}
+
 /* Vectors the host enabled for @type, 0 if that type is off. */
 static int nepf_irq_enabled(struct nepf_irq *irq, u8 type)
 {
-	struct nepf_costs __percpu *costs = irq->ctrl->costs;
-	struct pci_epf *epf = irq->epf;
-	int n;
-
-	if (type == NEPF_IRQ_MSIX && irq->msix_capable) {
-		nepf_cost_inc(costs, EPC_GET_MSIX);
-		nepf_cost_inc(costs, EPC_LOCKED);
-		n = nepf_epc_get_msix(epf);
-	} else if (type == NEPF_IRQ_MSI && irq->msi_capable) {
-		nepf_cost_inc(costs, EPC_GET_MSI);
-		nepf_cost_inc(costs, EPC_LOCKED);
-		n = nepf_epc_get_msi(epf);
-	} else {
-		n = 0;
-	}
-	return n > 0 ? n : 0;
+	if (type == NEPF_IRQ_MSIX)
+		return READ_ONCE(irq->nr_msix);
+	if (type == NEPF_IRQ_MSI)
+		return READ_ONCE(irq->nr_msi);
+	return 0;
 }
 
 static int nepf_irq_sent(struct nepf_irq *irq, u8 type)
@@ -108,6 +124,8 @@ int nepf_irq_raise(struct nepf_irq *irq, u16 vector)
 			nepf_regs_msix_pend(irq->ctrl, msg);
 			return 0;
 		}
+		/* The host may have changed its interrupts meanwhile. */
+		nepf_irq_refresh(irq);
 		goto err;
 	}
 	/*
@@ -177,6 +195,8 @@ int nepf_irq_init(struct nepf_irq *irq, struct pci_epf *epf,
 	irq->msix_capable = features->msix_capable;
 	irq->msi_capable = features->msi_capable;
 	irq->last_type = NEPF_IRQ_INTX;
+	irq->nr_msix = 0;
+	irq->nr_msi = 0;
 	atomic64_set(&irq->nr_raised, 0);
 	atomic64_set(&irq->nr_errors, 0);
 	return 0;

@@ -126,6 +126,37 @@ static void nepf_env_defer(struct nepf_ctrl *ctrl, struct nepf_cmd *cmd)
 }
 
 /*
+ * An I/O CQ was created: the host has set up its interrupts by now, and
+ * its ring may stay mapped (dma.c) until it is deleted.  CQs without
+ * interrupts are not kept: on a link, writes through a window that stays
+ * mapped reach the host by themselves, but vepc, the loopback EPC of the
+ * tests, copies a window's contents to the host only at an interrupt or
+ * an unmap, so a polled CQ would never see them there.
+ */
+static void *nepf_env_cq_created(struct nepf_ctrl *ctrl,
+				 const struct nepf_cq *cq)
+{
+	struct nepf_glue *g = ctrl_to_glue(ctrl);
+
+	nepf_irq_refresh(&g->irq);
+	if (!cq->irq_enabled)
+		return NULL;
+	return nepf_dma_win_keep(&g->dma, cq->pci_addr,
+				 (size_t)cq->size * NVME_CQE_SIZE);
+}
+
+static void nepf_env_cq_deleted(struct nepf_ctrl *ctrl, void *map)
+{
+	nepf_dma_win_release(&ctrl_to_glue(ctrl)->dma, map);
+}
+
+static int nepf_env_cq_write(struct nepf_ctrl *ctrl, void *map, u32 off,
+			     const void *buf, size_t len)
+{
+	return nepf_dma_win_write(&ctrl_to_glue(ctrl)->dma, map, off, buf, len);
+}
+
+/*
  * Buffers are virtually contiguous up to MDTS: kvmalloc() tries kmalloc
  * first and falls back to vmalloc; dma.c maps either kind.
  */
@@ -154,6 +185,9 @@ const struct nepf_env_ops nepf_glue_env_ops = {
 	.free_buf = nepf_env_free_buf,
 	.release_cmd = nepf_glue_cmd_release,
 	.exec_later = nepf_env_exec_later,
+	.cq_created = nepf_env_cq_created,
+	.cq_deleted = nepf_env_cq_deleted,
+	.cq_write = nepf_env_cq_write,
 };
 
 /* ---- commands ---- */
@@ -438,6 +472,7 @@ static void nepf_cc_work_fn(struct work_struct *work)
 	ev = nepf_regs_poll(&g->ctrl);
 	if (ev != NEPF_REGS_NONE)
 		g->cc_active_ns = ktime_get_ns();
+	nepf_irq_refresh(&g->irq);	/* see irq.c */
 	switch (ev) {
 	case NEPF_REGS_ENABLE:
 		nepf_info(&g->ctrl, "controller enabled by the host\n");

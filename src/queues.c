@@ -32,6 +32,21 @@ static void cq_init(struct nepf_ctrl *ctrl, struct nepf_cq *cq, u16 qid,
 	cq->wait_tail = NULL;
 	cq->nr_wait = 0;
 	cq->stray_db = 0;
+	cq->map = NULL;
+}
+
+/* The CQ is no longer valid and no completion is being written to it. */
+static void cq_unmap(struct nepf_ctrl *ctrl, struct nepf_cq *cq)
+{
+	unsigned long flags;
+	void *map;
+
+	nepf_lock(&cq->lock, flags);
+	map = cq->map;
+	cq->map = NULL;
+	nepf_unlock(&cq->lock, flags);
+	if (map)
+		ctrl->env->cq_deleted(ctrl, map);
 }
 
 static void sq_init(struct nepf_ctrl *ctrl, struct nepf_sq *sq, u16 qid,
@@ -82,6 +97,7 @@ void nepf_queues_teardown(struct nepf_ctrl *ctrl)
 		nepf_lock(&ctrl->cq[qid].lock, flags);
 		WRITE_ONCE(ctrl->cq[qid].valid, false);
 		nepf_unlock(&ctrl->cq[qid].lock, flags);
+		cq_unmap(ctrl, &ctrl->cq[qid]);
 	}
 }
 
@@ -131,6 +147,7 @@ u16 nepf_queue_create_cq(struct nepf_ctrl *ctrl, const struct nvme_sqe *sqe)
 	u16 nr_vectors = clamp_t(u16, ctrl->cfg.nr_vectors, 1, NEPF_MAX_VECTORS);
 	unsigned long flags;
 	struct nepf_cq *cq;
+	void *map;
 	u16 status;
 
 	status = queue_create_check(ctrl, sqe, ctrl->nr_io_cqs_granted,
@@ -147,6 +164,11 @@ u16 nepf_queue_create_cq(struct nepf_ctrl *ctrl, const struct nvme_sqe *sqe)
 	nepf_lock(&cq->lock, flags);
 	cq_init(ctrl, cq, qid, (dw10 >> 16) + 1, nvme_sqe_prp1(sqe), ien,
 		ien ? iv : 0);
+	nepf_unlock(&cq->lock, flags);
+	/* No SQ can complete into it before this command completes. */
+	map = ctrl->env->cq_created ? ctrl->env->cq_created(ctrl, cq) : NULL;
+	nepf_lock(&cq->lock, flags);
+	cq->map = map;
 	WRITE_ONCE(cq->valid, true);
 	nepf_unlock(&cq->lock, flags);
 	return NVME_SC_SUCCESS;
@@ -233,6 +255,11 @@ u16 nepf_queue_delete_cq(struct nepf_ctrl *ctrl, const struct nvme_sqe *sqe)
 	nepf_lock(&cq->lock, flags);
 	WRITE_ONCE(cq->valid, false);
 	nepf_unlock(&cq->lock, flags);
+	/*
+	 * No SQ uses it (nr_sqs), so no completion is being written to it:
+	 * an I/O command's CQE is written before sq_done() counts it out.
+	 */
+	cq_unmap(ctrl, cq);
 	return NVME_SC_SUCCESS;
 }
 

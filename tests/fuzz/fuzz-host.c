@@ -81,6 +81,41 @@ static int fuzz_host_write(struct nepf_ctrl *ctrl, u64 addr, const void *buf,
 	return 0;
 }
 
+/*
+ * CQ rings kept mapped, as the kernel glue does: the handle is freed when
+ * the core ends it, so a write after that is a use after free (ASan).
+ */
+struct fuzz_cq_map {
+	u64 addr;
+	size_t size;
+};
+
+static void *fuzz_cq_created(struct nepf_ctrl *ctrl, const struct nepf_cq *cq)
+{
+	struct fuzz_cq_map *m = malloc(sizeof(*m));
+
+	if (m) {
+		m->addr = cq->pci_addr;
+		m->size = (size_t)cq->size * NVME_CQE_SIZE;
+	}
+	return m;	/* NULL: the core writes with host_write */
+}
+
+static void fuzz_cq_deleted(struct nepf_ctrl *ctrl, void *map)
+{
+	free(map);
+}
+
+static int fuzz_cq_write(struct nepf_ctrl *ctrl, void *map, u32 off,
+			 const void *buf, size_t len)
+{
+	struct fuzz_cq_map *m = map;
+
+	if (off > m->size || len > m->size - off)
+		fuzz_fail("CQE written outside its kept ring");
+	return fuzz_host_write(ctrl, m->addr + off, buf, len);
+}
+
 static int fuzz_raise_irq(struct nepf_ctrl *ctrl, u16 vector)
 {
 	return 0;
@@ -130,4 +165,7 @@ const struct nepf_env_ops fuzz_env_ops = {
 	.defer = fuzz_defer,
 	.alloc_buf = fuzz_alloc_buf,
 	.free_buf = fuzz_free_buf,
+	.cq_created = fuzz_cq_created,
+	.cq_deleted = fuzz_cq_deleted,
+	.cq_write = fuzz_cq_write,
 };

@@ -90,6 +90,52 @@ static int env_host_write(struct nepf_ctrl *ctrl, u64 addr, const void *buf,
 	if (!p || s->fail_host_write)
 		return -EFAULT;
 	memcpy(p, buf, len);
+	__atomic_fetch_add(&s->nr_host_writes, 1, __ATOMIC_RELAXED);
+	return 0;
+}
+
+/* A CQ ring kept mapped (env->cq_created), as the kernel glue does. */
+struct sim_cq_map {
+	u64 addr;
+	size_t size;
+};
+
+static void *env_cq_created(struct nepf_ctrl *ctrl, const struct nepf_cq *cq)
+{
+	struct sim *s = ctrl_sim(ctrl);
+	struct sim_cq_map *m;
+
+	if (s->no_cq_map)
+		return NULL;
+	m = malloc(sizeof(*m));
+	if (!m)
+		abort();
+	m->addr = cq->pci_addr;
+	m->size = (size_t)cq->size * NVME_CQE_SIZE;
+	s->nr_cq_maps++;
+	return m;
+}
+
+static void env_cq_deleted(struct nepf_ctrl *ctrl, void *map)
+{
+	ctrl_sim(ctrl)->nr_cq_maps--;
+	free(map);
+}
+
+static int env_cq_write(struct nepf_ctrl *ctrl, void *map, u32 off,
+			const void *buf, size_t len)
+{
+	struct sim *s = ctrl_sim(ctrl);
+	struct sim_cq_map *m = map;
+	u8 *p;
+
+	if (off > m->size || len > m->size - off)
+		abort();		/* the core wrote outside the ring */
+	p = sim_range(s, m->addr + off, len);
+	if (!p || s->fail_host_write)
+		return -EFAULT;
+	memcpy(p, buf, len);
+	__atomic_fetch_add(&s->nr_cq_writes, 1, __ATOMIC_RELAXED);
 	return 0;
 }
 
@@ -159,6 +205,9 @@ static const struct nepf_env_ops sim_env_ops = {
 	.alloc_buf = env_alloc_buf,
 	.free_buf = env_free_buf,
 	.release_cmd = env_release_cmd,
+	.cq_created = env_cq_created,
+	.cq_deleted = env_cq_deleted,
+	.cq_write = env_cq_write,
 };
 
 void sim_release_held(struct sim *s)

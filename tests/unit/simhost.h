@@ -71,11 +71,15 @@ struct sim {
 	u32 nr_flush_all;		/* backend flush_all() calls (shutdown) */
 	bool last_write_fua;		/* FUA of the last write the backend got */
 	u32 nr_stack_xfer;		/* host_read/write buffers on the stack */
+	u32 nr_host_writes;		/* env->host_write calls */
+	u32 nr_cq_writes;		/* CQEs through a kept CQ mapping */
+	int nr_cq_maps;			/* CQ mappings kept now */
 	/* fault injection and deferred work */
 	bool fail_host_write;
 	bool msix_refuse;		/* the EPC refuses MSI-X (Function Mask) */
 	bool no_flush;			/* sim_run() skips nepf_ctrl_flush_waiting() */
 	bool no_regs_poll;		/* sim_run() leaves CC to another thread */
+	bool no_cq_map;			/* env->cq_created() keeps no mapping */
 	bool hold_defer;
 	struct nepf_cmd *held[256];
 	unsigned int nr_held;

@@ -160,3 +160,54 @@ UNIT_TEST(io_cq_write_failure_is_fatal)
 	CHECK_EQ(sim_enable(s, 32), 0);
 	sim_free(s);
 }
+
+/*
+ * I/O CQ rings the environment keeps mapped (env->cq_created): a 4K read
+ * writes its data with host_write and its CQE through the mapping, which
+ * lives from Create to Delete I/O CQ, or to the reset.
+ */
+UNIT_TEST(io_cq_kept_mapping)
+{
+	struct sim *s = unit_sim_enabled();
+	u32 w0, c0;
+
+	sim_add_ns(s, 1, 64, 9);
+	CHECK_EQ(s->nr_cq_maps, 0);
+	CHECK_EQ(sim_create_io_queues(s, 2, 8), 0);
+	CHECK_EQ(s->nr_cq_maps, 2);
+	w0 = s->nr_host_writes;
+	c0 = s->nr_cq_writes;
+	CHECK_EQ(sim_rw(s, 1, nvme_cmd_read, 1, 0, 8, rbuf), 0);
+	CHECK_EQ(s->nr_host_writes, w0 + 1);	/* the data */
+	CHECK_EQ(s->nr_cq_writes, c0 + 1);	/* the CQE */
+	CHECK_EQ(sim_delete_q(s, nvme_admin_delete_sq, 1), 0);
+	CHECK_EQ(s->nr_cq_maps, 2);
+	CHECK_EQ(sim_delete_q(s, nvme_admin_delete_cq, 1), 0);
+	CHECK_EQ(s->nr_cq_maps, 1);
+	/* a new CQ with the same id gets a new mapping */
+	CHECK_EQ(sim_create_cq(s, 1, 8, true, 1), 0);
+	CHECK_EQ(sim_create_sq(s, 1, 8, 1), 0);
+	CHECK_EQ(s->nr_cq_maps, 2);
+	CHECK_EQ(sim_rw(s, 1, nvme_cmd_read, 1, 0, 8, rbuf), 0);
+	CHECK_EQ(s->nr_cq_writes, c0 + 2);
+	nepf_ctrl_reset(&s->ctrl);
+	CHECK_EQ(s->nr_cq_maps, 0);
+	sim_free(s);
+}
+
+/* Without a kept mapping (the EPC had no window to spare) CQEs still go. */
+UNIT_TEST(io_cq_no_kept_mapping)
+{
+	struct sim *s = unit_sim_enabled();
+	u32 w0;
+
+	s->no_cq_map = true;
+	sim_add_ns(s, 1, 64, 9);
+	CHECK_EQ(sim_create_io_queues(s, 1, 8), 0);
+	CHECK_EQ(s->nr_cq_maps, 0);
+	w0 = s->nr_host_writes;
+	CHECK_EQ(sim_rw(s, 1, nvme_cmd_read, 1, 0, 8, rbuf), 0);
+	CHECK_EQ(s->nr_host_writes, w0 + 2);	/* data and CQE */
+	CHECK_EQ(s->nr_cq_writes, 0);
+	sim_free(s);
+}
