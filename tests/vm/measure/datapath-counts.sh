@@ -68,7 +68,7 @@ counts() {
 	cat $VEPC > /tmp/v1
 	[ -n "$cf" ] && cat "$cf" > /tmp/c1
 	ios=$(grep -m1 '"total_ios"' /tmp/fio.json | tr -dc 0-9)
-	echo "$job: $ios I/Os"
+	echo "$job: $ios I/Os, $(grep -m1 '"iops"' /tmp/fio.json | tr -dc 0-9.) IOPS (TCG: not a hardware figure)"
 	paste /tmp/v0 /tmp/v1 | awk -v n="$ios" '$1 == $3 && $4 ~ /^[0-9]+$/ && $4 != $2 {
 		printf "  vepc %-20s %8.3f /IO\n", $1, ($4 - $2) / n }'
 	[ -n "$cf" ] && paste /tmp/c0 /tmp/c1 | awk -v n="$ios" '$1 == $3 && $4 != $2 {
@@ -77,20 +77,42 @@ counts() {
 	return 0
 }
 
+# set_params NAME=VALUE...: module parameters, those that exist
+PARAMS=/sys/module/nvme_epf/parameters
+set_params() {
+	local kv
+	for kv in "$@"; do
+		[ -w "$PARAMS/${kv%%=*}" ] && echo "${kv#*=}" 2>/dev/null > "$PARAMS/${kv%%=*}"
+	done
+}
+
+# MODES: "default" as loaded; "old-idle-cq": the idle schedule and the
+# per-completion CQ mapping of before issue 14 (register poll every 2 ms,
+# deepest poller sleep 4 ms, no kept CQ windows), where the module has
+# those parameters.
 echo NEPF-SHOW-BEGIN
 echo "kernel $(uname -r), $(nproc) vCPUs; nvme_epf params:"
-grep -H . /sys/module/nvme_epf/parameters/* 2>/dev/null | sed 's,.*/,  ,'
+grep -H . $PARAMS/* 2>/dev/null | sed 's,.*/,  ,'
 bench_nullb_up || { echo "null_blk failed"; echo NEPF-SHOW-END; exit 0; }
-if bench_up nvme_epf; then
-	sleep "$SETTLE_S"
-	idle
-	counts rr4k-qd1 1
-	counts rr4k-qd32 32
-	idle
-else
-	echo "nvme_epf did not come up"
-fi
-bench_down nvme_epf
+saved=$(grep -H . $PARAMS/* 2>/dev/null | sed 's,.*/,,;s,:,=,')
+for mode in ${MODES:-old-idle-cq default}; do
+	echo "=== mode $mode"
+	# shellcheck disable=SC2086
+	set_params $saved
+	[ "$mode" = old-idle-cq ] && set_params cc_idle_poll_ms=2 deep_idle_sleep_ms=4 cq_windows=0
+	if bench_up nvme_epf; then
+		sleep "$SETTLE_S"
+		idle
+		counts rr4k-qd1 1
+		counts rr4k-qd32 32
+		idle
+	else
+		echo "nvme_epf did not come up"
+	fi
+	bench_down nvme_epf
+done
+# shellcheck disable=SC2086
+set_params $saved
 bench_nullb_down
 dmesg | grep -cE 'WARNING|BUG:|timeout' | sed 's/^/dmesg warn+bug+timeout lines: /'
 echo NEPF-SHOW-END
