@@ -52,6 +52,7 @@ struct sim_ledger {
 	u32 alloc_bufs, free_bufs;
 	u64 alloc_buf_bytes;
 	u32 irqs, defers, releases;
+	u32 cq_writes;			/* CQEs through a kept CQ mapping */
 };
 
 struct sim {
@@ -71,8 +72,6 @@ struct sim {
 	u32 nr_flush_all;		/* backend flush_all() calls (shutdown) */
 	bool last_write_fua;		/* FUA of the last write the backend got */
 	u32 nr_stack_xfer;		/* host_read/write buffers on the stack */
-	u32 nr_host_writes;		/* env->host_write calls */
-	u32 nr_cq_writes;		/* CQEs through a kept CQ mapping */
 	int nr_cq_maps;			/* CQ mappings kept now */
 	/* fault injection and deferred work */
 	bool fail_host_write;

@@ -96,6 +96,7 @@ struct budget {
 	u32 bufs;		/* env->alloc_buf, each freed again */
 	u64 buf_bytes;
 	u32 irqs, defers, releases;
+	u32 cq_writes;		/* env->cq_write: CQEs through a kept mapping */
 	/*
 	 * counted by the core itself (ctrl->costs).  reg_loads: the one
 	 * interrupt is an MSI-X, whose Vector Control (BAR memory) is read
@@ -111,21 +112,22 @@ static const struct budget budgets[] = {
 	{
 		/*
 		 * 4 KiB Read, PRP1: the SQE (64 B) is the only host read;
-		 * the data (4 KiB) and the CQE (16 B) are written.  One data
-		 * buffer; the core zero-allocates a full segment list (sized
+		 * the data (4 KiB) is written; the CQE (16 B) goes through
+		 * the CQ ring's kept mapping (env->cq_write, in every row).
+		 * One data buffer; the core zero-allocates a full segment list (sized
 		 * for 1 MiB) for one segment.  The backend's completion is
 		 * deferred once (to write the data in process context), one
 		 * interrupt, one release.  Doorbells: the SQ tail at fetch,
 		 * the CQ head before posting.
 		 */
 		"read-4k-prp1", nvme_cmd_read, 4096, PRP,
-		"64", "4096 16", 1, 4096, 1, 1, 1,
+		"64", "4096", 1, 4096, 1, 1, 1, 1,
 		1, 1, 1, SEGLIST, 2, 1,
 	}, {
 		/* 4 KiB Write, PRP1: the data is read from the host before
 		 * the backend runs; otherwise as the Read. */
 		"write-4k-prp1", nvme_cmd_write, 4096, PRP,
-		"64 4096", "16", 1, 4096, 1, 1, 1,
+		"64 4096", "", 1, 4096, 1, 1, 1, 1,
 		1, 1, 1, SEGLIST, 2, 1,
 	}, {
 		/*
@@ -135,12 +137,12 @@ static const struct budget budgets[] = {
 		 * each.
 		 */
 		"read-128k-prp-list", nvme_cmd_read, 128 * 1024, PRP_SCATTERED,
-		"64 248", "4096*32 16", 2, 512 + 128 * 1024, 1, 1, 1,
+		"64 248", "4096*32", 2, 512 + 128 * 1024, 1, 1, 1, 1,
 		1, 32, 1, SEGLIST, 2, 1,
 	}, {
 		/* 128 KiB Write, the same list: 32 host reads of data. */
 		"write-128k-prp-list", nvme_cmd_write, 128 * 1024, PRP_SCATTERED,
-		"64 248 4096*32", "16", 2, 512 + 128 * 1024, 1, 1, 1,
+		"64 248 4096*32", "", 2, 512 + 128 * 1024, 1, 1, 1, 1,
 		1, 32, 1, SEGLIST, 2, 1,
 	}, {
 		/*
@@ -149,17 +151,17 @@ static const struct budget budgets[] = {
 		 * pages merge into one segment, written at once.
 		 */
 		"read-512k-prp-contig", nvme_cmd_read, 512 * 1024, PRP,
-		"64 512 504", "524288 16", 2, 512 + 512 * 1024, 1, 1, 1,
+		"64 512 504", "524288", 2, 512 + 512 * 1024, 1, 1, 1, 1,
 		1, 1, 1, SEGLIST, 2, 1,
 	}, {
 		/* 512 KiB Read, 128 scattered pages: 128 host writes. */
 		"read-512k-prp-scattered", nvme_cmd_read, 512 * 1024, PRP_SCATTERED,
-		"64 512 504", "4096*128 16", 2, 512 + 512 * 1024, 1, 1, 1,
+		"64 512 504", "4096*128", 2, 512 + 512 * 1024, 1, 1, 1, 1,
 		1, 128, 1, SEGLIST, 2, 1,
 	}, {
 		/* 4 KiB Write, SGL1 one Data Block: nothing to fetch. */
 		"write-4k-sgl-data-block", nvme_cmd_write, 4096, SGL1,
-		"64 4096", "16", 1, 4096, 1, 1, 1,
+		"64 4096", "", 1, 4096, 1, 1, 1, 1,
 		1, 1, 1, SEGLIST, 2, 1,
 	}, {
 		/*
@@ -167,7 +169,7 @@ static const struct budget budgets[] = {
 		 * segment (32 B) is read into a fetch buffer; 2 segments.
 		 */
 		"read-8k-sgl-segment", nvme_cmd_read, 8192, SGL_SEG2,
-		"64 32", "4096*2 16", 2, 512 + 8192, 1, 1, 1,
+		"64 32", "4096*2", 2, 512 + 8192, 1, 1, 1, 1,
 		1, 2, 1, SEGLIST, 2, 1,
 	},
 };
@@ -284,6 +286,7 @@ static bool budget_check(struct sim *s, const struct budget *b)
 	BUDGET_EQ("env raise_irq", l->irqs, b->irqs);
 	BUDGET_EQ("env defer", l->defers, b->defers);
 	BUDGET_EQ("env release_cmd", l->releases, b->releases);
+	BUDGET_EQ("env cq_write", l->cq_writes, b->cq_writes);
 	BUDGET_EQ("cqes", COST(s, CQES), b->cqes);
 	BUDGET_EQ("cmds_io", COST(s, CMDS_IO), 1);
 	BUDGET_EQ("cmds_admin", COST(s, CMDS_ADMIN), 0);

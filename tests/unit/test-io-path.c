@@ -175,11 +175,11 @@ UNIT_TEST(io_cq_kept_mapping)
 	CHECK_EQ(s->nr_cq_maps, 0);
 	CHECK_EQ(sim_create_io_queues(s, 2, 8), 0);
 	CHECK_EQ(s->nr_cq_maps, 2);
-	w0 = s->nr_host_writes;
-	c0 = s->nr_cq_writes;
+	w0 = s->ledger.host_writes;
+	c0 = s->ledger.cq_writes;
 	CHECK_EQ(sim_rw(s, 1, nvme_cmd_read, 1, 0, 8, rbuf), 0);
-	CHECK_EQ(s->nr_host_writes, w0 + 1);	/* the data */
-	CHECK_EQ(s->nr_cq_writes, c0 + 1);	/* the CQE */
+	CHECK_EQ(s->ledger.host_writes, w0 + 1);	/* the data */
+	CHECK_EQ(s->ledger.cq_writes, c0 + 1);	/* the CQE */
 	CHECK_EQ(sim_delete_q(s, nvme_admin_delete_sq, 1), 0);
 	CHECK_EQ(s->nr_cq_maps, 2);
 	CHECK_EQ(sim_delete_q(s, nvme_admin_delete_cq, 1), 0);
@@ -189,7 +189,7 @@ UNIT_TEST(io_cq_kept_mapping)
 	CHECK_EQ(sim_create_sq(s, 1, 8, 1), 0);
 	CHECK_EQ(s->nr_cq_maps, 2);
 	CHECK_EQ(sim_rw(s, 1, nvme_cmd_read, 1, 0, 8, rbuf), 0);
-	CHECK_EQ(s->nr_cq_writes, c0 + 2);
+	CHECK_EQ(s->ledger.cq_writes, c0 + 2);
 	nepf_ctrl_reset(&s->ctrl);
 	CHECK_EQ(s->nr_cq_maps, 0);
 	sim_free(s);
@@ -205,9 +205,9 @@ UNIT_TEST(io_cq_no_kept_mapping)
 	sim_add_ns(s, 1, 64, 9);
 	CHECK_EQ(sim_create_io_queues(s, 1, 8), 0);
 	CHECK_EQ(s->nr_cq_maps, 0);
-	w0 = s->nr_host_writes;
+	w0 = s->ledger.host_writes;
 	CHECK_EQ(sim_rw(s, 1, nvme_cmd_read, 1, 0, 8, rbuf), 0);
-	CHECK_EQ(s->nr_host_writes, w0 + 2);	/* data and CQE */
-	CHECK_EQ(s->nr_cq_writes, 0);
+	CHECK_EQ(s->ledger.host_writes, w0 + 2);	/* data and CQE */
+	CHECK_EQ(s->ledger.cq_writes, 0);
 	sim_free(s);
 }
