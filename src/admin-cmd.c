@@ -131,6 +131,12 @@ static void ns_nguid(struct nepf_ctrl *ctrl, struct nepf_ns *ns, u8 *nguid)
 	nguid[8] ^= 0x4e;	/* 'N': never all zero */
 }
 
+/* Identify CNTLID: the configured one, 1 if none. */
+static u16 nepf_cntlid(const struct nepf_ctrl *ctrl)
+{
+	return ctrl->cfg.cntlid ? ctrl->cfg.cntlid : 1;
+}
+
 static void id_ctrl(struct nepf_ctrl *ctrl, struct nvme_id_ctrl *id)
 {
 	const struct nepf_ctrl_config *cfg = &ctrl->cfg;
@@ -149,7 +155,7 @@ static void id_ctrl(struct nepf_ctrl *ctrl, struct nvme_id_ctrl *id)
 	id->ieee[2] = (cfg->ieee_oui >> 16) & 0xff;
 	id->cmic = 0;				/* one port, one controller */
 	id->mdts = nepf_ctrl_mdts(ctrl);
-	id->cntlid = cpu_to_le16(cfg->cntlid ? cfg->cntlid : 1);
+	id->cntlid = cpu_to_le16(nepf_cntlid(ctrl));
 	id->ver = cpu_to_le32(ctrl->vs);
 	id->oaes = cpu_to_le32(NVME_CTRL_OAES_NS_ATTR);
 	id->cntrltype = NVME_CTRL_CNTRLTYPE_IO;
@@ -247,6 +253,25 @@ static void id_ns_indep(struct nepf_ns *ns, struct nvme_id_ns_cs_indep *id)
 	id->nstat = NVME_NSTAT_NRDY;
 }
 
+/* CNS 13h: the subsystem's controllers with an id >= @from: just us. */
+static void id_ctrl_list(struct nepf_ctrl *ctrl, u16 from, __le16 *list)
+{
+	if (nepf_cntlid(ctrl) >= from) {
+		list[0] = cpu_to_le16(1);
+		list[1] = cpu_to_le16(nepf_cntlid(ctrl));
+	}
+}
+
+/*
+ * CNS 1Ch: I/O Command Set combinations, 8-byte vectors of CSI bits; one,
+ * index 0: NVM alone (CAP.CSS bit 6, Feature 19h).  CNTID is not checked:
+ * there is one controller, and nvme-cli sends FFFFh.
+ */
+static void id_iocs(__le64 *vectors)
+{
+	vectors[0] = cpu_to_le64(BIT_ULL(NVME_CSI_NVM));
+}
+
 static u16 identify_build(struct nepf_cmd *cmd, void *buf)
 {
 	struct nepf_ctrl *ctrl = cmd->ctrl;
@@ -273,6 +298,12 @@ static u16 identify_build(struct nepf_cmd *cmd, void *buf)
 		fallthrough;
 	case NVME_ID_CNS_NS_ACTIVE_LIST:
 		return id_active_list(ctrl, nsid, buf);
+	case NVME_ID_CNS_CTRL_LIST:
+		id_ctrl_list(ctrl, dw10 >> 16, buf);
+		return NVME_SC_SUCCESS;
+	case NVME_ID_CNS_IO_CMD_SET:
+		id_iocs(buf);
+		return NVME_SC_SUCCESS;
 	case NVME_ID_CNS_NS:
 	case NVME_ID_CNS_NS_DESC_LIST:
 	case NVME_ID_CNS_CS_NS:
@@ -330,26 +361,46 @@ static u16 nepf_identify(struct nepf_cmd *cmd)
 #define LOG_MAX_LEN	(1U << 20)	/* without MDTS: bound our buffer */
 #define SMART_TEMP_K	313		/* no sensor: a fixed, plausible 40 C */
 
-static const u8 nepf_admin_opcodes[] = {
-	nvme_admin_delete_sq, nvme_admin_create_sq, nvme_admin_get_log_page,
-	nvme_admin_delete_cq, nvme_admin_create_cq, nvme_admin_identify,
-	nvme_admin_abort_cmd, nvme_admin_set_features, nvme_admin_get_features,
-	nvme_admin_async_event,
+/*
+ * Commands Supported and Effects: an opcode, its effects, and for the
+ * optional NVM commands the ONCS bit that offers it (0: always there).
+ */
+struct nepf_effects {
+	u8 opcode;
+	u16 oncs;
+	u32 effects;
 };
 
-/* I/O commands io-cmd.c implements, with their effects. */
-static const struct {
-	u8 opcode;
-	u32 effects;
-} nepf_io_effects[] = {
-	{ nvme_cmd_flush, NVME_CMD_EFFECTS_CSUPP },
-	{ nvme_cmd_write, NVME_CMD_EFFECTS_CSUPP | NVME_CMD_EFFECTS_LBCC },
-	{ nvme_cmd_read, NVME_CMD_EFFECTS_CSUPP },
-	{ nvme_cmd_compare, NVME_CMD_EFFECTS_CSUPP },
-	{ nvme_cmd_write_zeroes, NVME_CMD_EFFECTS_CSUPP | NVME_CMD_EFFECTS_LBCC },
-	{ nvme_cmd_dsm, NVME_CMD_EFFECTS_CSUPP | NVME_CMD_EFFECTS_LBCC },
-	{ nvme_cmd_verify, NVME_CMD_EFFECTS_CSUPP },
+#define CSUPP	NVME_CMD_EFFECTS_CSUPP
+#define LBCC	NVME_CMD_EFFECTS_LBCC
+
+static const struct nepf_effects nepf_admin_effects[] = {
+	{ nvme_admin_delete_sq, 0, CSUPP },
+	{ nvme_admin_create_sq, 0, CSUPP },
+	{ nvme_admin_get_log_page, 0, CSUPP },
+	{ nvme_admin_delete_cq, 0, CSUPP },
+	{ nvme_admin_create_cq, 0, CSUPP },
+	{ nvme_admin_identify, 0, CSUPP },
+	{ nvme_admin_abort_cmd, 0, CSUPP },
+	/* Set Features (Number of Queues) changes what the controller offers. */
+	{ nvme_admin_set_features, 0, CSUPP | NVME_CMD_EFFECTS_CCC },
+	{ nvme_admin_get_features, 0, CSUPP },
+	{ nvme_admin_async_event, 0, CSUPP },
 };
+
+/* The NVM commands io-cmd.c implements; none has submission limits (CSE). */
+static const struct nepf_effects nepf_io_effects[] = {
+	{ nvme_cmd_flush, 0, CSUPP },
+	{ nvme_cmd_write, 0, CSUPP | LBCC },
+	{ nvme_cmd_read, 0, CSUPP },
+	{ nvme_cmd_compare, NVME_CTRL_ONCS_COMPARE, CSUPP },
+	{ nvme_cmd_write_zeroes, NVME_CTRL_ONCS_WRITE_ZEROES, CSUPP | LBCC },
+	{ nvme_cmd_dsm, NVME_CTRL_ONCS_DSM, CSUPP | LBCC },
+	{ nvme_cmd_verify, NVME_CTRL_ONCS_VERIFY, CSUPP },
+};
+
+#undef CSUPP
+#undef LBCC
 
 static const u8 nepf_log_ids[] = {
 	NVME_LOG_SUPPORTED, NVME_LOG_ERROR, NVME_LOG_SMART, NVME_LOG_FW_SLOT,
@@ -386,8 +437,13 @@ static u64 data_units(u64 bytes)
 /* Is the (fixed) temperature beyond a threshold the host set? */
 static bool temp_beyond_threshold(const struct nepf_features *f)
 {
-	return SMART_TEMP_K >= f->temp_thresh_over ||
-	       (f->temp_thresh_under && SMART_TEMP_K <= f->temp_thresh_under);
+	unsigned int i;
+
+	for (i = 0; i < NEPF_TEMP_SENSORS; i++)
+		if (f->temp_over[i] <= SMART_TEMP_K ||
+		    f->temp_under[i] >= SMART_TEMP_K)
+			return true;
+	return false;
 }
 
 static void log_smart(struct nepf_ctrl *ctrl, struct nvme_smart_log *log)
@@ -439,17 +495,24 @@ static void log_changed_ns(struct nepf_ctrl *ctrl, struct nvme_changed_ns_log *l
 	nepf_unlock(&ctrl->aer_lock, flags);
 }
 
-static void log_effects(struct nvme_effects_log *log)
+/* The command sets' logs share the admin part; only NVM has I/O commands. */
+static void log_effects(struct nepf_ctrl *ctrl, u8 csi, struct nvme_effects_log *log)
 {
+	u16 oncs = NEPF_ONCS & ~ctrl->cfg.oncs_mask;
+	const struct nepf_effects *e;
 	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(nepf_admin_opcodes); i++)
-		log->acs[nepf_admin_opcodes[i]] = cpu_to_le32(NVME_CMD_EFFECTS_CSUPP);
-	/* Set Features (Number of Queues) changes what the controller offers. */
-	log->acs[nvme_admin_set_features] |= cpu_to_le32(NVME_CMD_EFFECTS_CCC);
-	for (i = 0; i < ARRAY_SIZE(nepf_io_effects); i++)
-		log->iocs[nepf_io_effects[i].opcode] =
-			cpu_to_le32(nepf_io_effects[i].effects);
+	for (i = 0; i < ARRAY_SIZE(nepf_admin_effects); i++) {
+		e = &nepf_admin_effects[i];
+		log->acs[e->opcode] = cpu_to_le32(e->effects);
+	}
+	if (csi != NVME_CSI_NVM)
+		return;
+	for (i = 0; i < ARRAY_SIZE(nepf_io_effects); i++) {
+		e = &nepf_io_effects[i];
+		if ((e->oncs & oncs) == e->oncs)
+			log->iocs[e->opcode] = cpu_to_le32(e->effects);
+	}
 }
 
 /* Build log @lid into @buf (4096 bytes, zeroed); its size, or 0. */
@@ -472,9 +535,11 @@ static u32 log_build(struct nepf_ctrl *ctrl, u8 lid, u8 csi, void *buf)
 		log_changed_ns(ctrl, buf);
 		return sizeof(struct nvme_changed_ns_log);
 	case NVME_LOG_CMD_EFFECTS:
-		if (csi != NVME_CSI_NVM)
-			return 0;
-		log_effects(buf);
+		/*
+		 * Another command set's log (nvme-cli asks for ZNS when
+		 * CAP.CSS bit 6 is set): the admin commands, no I/O command.
+		 */
+		log_effects(ctrl, csi, buf);
 		return sizeof(struct nvme_effects_log);
 	}
 	return 0;
@@ -506,8 +571,7 @@ static u16 nepf_get_log_page(struct nepf_cmd *cmd)
 		return NVME_SC_INTERNAL;
 	size = log_build(ctrl, lid, NVME_LOG_CSI(dw14), log);
 	if (!size) {
-		status = lid == NVME_LOG_CMD_EFFECTS ? NVME_SC_INVALID_FIELD | DNR :
-						       NVME_SC_INVALID_LOG_PAGE | DNR;
+		status = NVME_SC_INVALID_LOG_PAGE | DNR;
 		goto out;
 	}
 	if (off >= size) {
@@ -539,9 +603,14 @@ out:
  * Identifier Not Saveable; Get "saved" returns the default).  Values go
  * back to their defaults on a controller reset, except Number of Queues,
  * which keeps its value as the specification requires.
+ *
+ * Error Recovery is namespace specific: Get names one active namespace,
+ * Set one or all (FFFFFFFFh).  Set Features of a controller-wide feature
+ * with a namespace's NSID: Feature Not Namespace Specific.
  */
 
 #define ARB_DEFAULT	3	/* AB: bursts of 8 commands */
+#define TEMP_NONE	0xffff	/* a sensor's default over threshold */
 
 static void features_default(struct nepf_features *f)
 {
@@ -549,8 +618,9 @@ static void features_default(struct nepf_features *f)
 
 	memset(f, 0, sizeof(*f));
 	f->arbitration = ARB_DEFAULT;
-	f->temp_thresh_over = NEPF_WCTEMP;
-	f->temp_thresh_under = 0;
+	f->temp_over[0] = NEPF_WCTEMP;
+	for (i = 1; i < NEPF_TEMP_SENSORS; i++)
+		f->temp_over[i] = TEMP_NONE;
 	f->vwc = NVME_VWC_WCE;
 	for (i = 0; i < NEPF_MAX_VECTORS; i++)
 		f->irq_config[i] = i;
@@ -576,8 +646,10 @@ static bool feature_caps(struct nepf_ctrl *ctrl, u8 fid, u32 *caps)
 	case NVME_FEAT_NUM_QUEUES:
 	case NVME_FEAT_IRQ_COALESCE:
 	case NVME_FEAT_IRQ_CONFIG:
+	case NVME_FEAT_WRITE_ATOMIC:
 	case NVME_FEAT_ASYNC_EVENT:
 	case NVME_FEAT_TIMESTAMP:
+	case NVME_FEAT_IOCS_PROFILE:
 		*caps = NVME_FEAT_CAP_CHANGEABLE;
 		return true;
 	case NVME_FEAT_ERR_RECOVERY:
@@ -587,16 +659,78 @@ static bool feature_caps(struct nepf_ctrl *ctrl, u8 fid, u32 *caps)
 	return false;
 }
 
-/* Temperature threshold: composite (0) and sensor 1, over and under. */
-static u16 temp_select(u32 dw11, u32 *tmpsel, u32 *thsel, bool set)
+/*
+ * The NSID of a Get/Set Features command: for a namespace-specific
+ * feature *idx is the namespace's index, or -1 for all (Set only).
+ */
+static u16 feature_nsid(struct nepf_ctrl *ctrl, u32 nsid, u32 caps, bool set,
+			int *idx)
 {
-	*tmpsel = (dw11 & NVME_TEMP_TMPSEL_MASK) >> NVME_TEMP_TMPSEL_SHIFT;
-	*thsel = (dw11 & NVME_TEMP_THSEL_MASK) >> NVME_TEMP_THSEL_SHIFT;
-	if (*tmpsel > 1 && !(set && *tmpsel == 0xf))
+	*idx = -1;
+	if (!(caps & NVME_FEAT_CAP_PER_NS)) {
+		if (!set || !nsid || nsid == NVME_NSID_ALL)
+			return NVME_SC_SUCCESS;
+		if (nsid > NEPF_MAX_NAMESPACES)
+			return NVME_SC_INVALID_NS | DNR;
+		return NVME_SC_FEATURE_NOT_PER_NS | DNR;
+	}
+	if (set && nsid == NVME_NSID_ALL)
+		return NVME_SC_SUCCESS;
+	if (!nsid || nsid > NEPF_MAX_NAMESPACES)
+		return NVME_SC_INVALID_NS | DNR;
+	if (!READ_ONCE(ctrl->ns[nsid - 1]))	/* valid but inactive */
 		return NVME_SC_INVALID_FIELD | DNR;
-	if (*thsel > NVME_TEMP_THSEL_UNDER)
+	*idx = nsid - 1;
+	return NVME_SC_SUCCESS;
+}
+
+/*
+ * Temperature Threshold: TMPSEL 0 (Composite) and 1 (Sensor 1) exist,
+ * 1111b (all of them) in Set Features only; THSEL over or under.  *sensor
+ * is the index into temp_over/temp_under, NEPF_TEMP_SENSORS for all.
+ */
+static u16 temp_select(u32 dw11, bool set, unsigned int *sensor, bool *under)
+{
+	u32 tmpsel = (dw11 & NVME_TEMP_TMPSEL_MASK) >> NVME_TEMP_TMPSEL_SHIFT;
+	u32 thsel = (dw11 & NVME_TEMP_THSEL_MASK) >> NVME_TEMP_THSEL_SHIFT;
+
+	if (thsel > NVME_TEMP_THSEL_UNDER)
 		return NVME_SC_INVALID_FIELD | DNR;
-	return 0;
+	if (tmpsel == NVME_TEMP_TMPSEL_ALL && set)
+		*sensor = NEPF_TEMP_SENSORS;
+	else if (tmpsel < NEPF_TEMP_SENSORS)
+		*sensor = tmpsel;
+	else
+		return NVME_SC_INVALID_FIELD | DNR;
+	*under = thsel == NVME_TEMP_THSEL_UNDER;
+	return NVME_SC_SUCCESS;
+}
+
+static void temp_set(struct nepf_ctrl *ctrl, unsigned int sensor, bool under,
+		     u16 val)
+{
+	struct nepf_features *f = &ctrl->feat;
+	unsigned int i;
+
+	for (i = 0; i < NEPF_TEMP_SENSORS; i++) {
+		if (sensor != NEPF_TEMP_SENSORS && sensor != i)
+			continue;
+		if (under)
+			f->temp_under[i] = val;
+		else
+			f->temp_over[i] = val;
+	}
+	if (temp_beyond_threshold(f))
+		nepf_ctrl_aen(ctrl, NVME_AER_TYPE_SMART,
+			      NVME_AER_SMART_TEMP_THRESH, NVME_LOG_SMART);
+}
+
+/* Power Management: PS0 only (NPSS = 0); workload hints 0-2 are kept. */
+static u16 power_mgmt_check(u32 dw11)
+{
+	if ((dw11 & NVME_PM_PS_MASK) || (dw11 >> NVME_PM_WH_SHIFT) > 2)
+		return NVME_SC_INVALID_FIELD | DNR;
+	return NVME_SC_SUCCESS;
 }
 
 /* The timestamp goes through the heap: the environment may DMA it. */
@@ -646,19 +780,28 @@ static u16 nepf_get_features(struct nepf_cmd *cmd)
 	u8 fid = NVME_FEAT_FID(dw10);
 	u8 sel = NVME_FEAT_SEL(dw10);
 	const struct nepf_features *f = &ctrl->feat;
-	struct nepf_features def;
-	u32 caps, tmpsel, thsel, iv;
+	struct nepf_features *def = NULL;
+	unsigned int sensor;
+	u32 caps, iv;
+	bool under;
 	u16 status;
+	int ns;
 
 	if (sel > NVME_FEAT_SEL_SUPPORTED || !feature_caps(ctrl, fid, &caps))
 		return NVME_SC_INVALID_FIELD | DNR;
+	status = feature_nsid(ctrl, nvme_sqe_nsid(&cmd->sqe), caps, false, &ns);
+	if (status)
+		return status;
 	if (sel == NVME_FEAT_SEL_SUPPORTED) {
 		cmd->result = caps;
 		return NVME_SC_SUCCESS;
 	}
 	if (sel != NVME_FEAT_SEL_CURRENT) {	/* default; saved = default */
-		features_default(&def);
-		f = &def;
+		def = nepf_zalloc(sizeof(*def));
+		if (!def)
+			return NVME_SC_INTERNAL;
+		features_default(def);
+		f = def;
 	}
 
 	switch (fid) {
@@ -669,16 +812,14 @@ static u16 nepf_get_features(struct nepf_cmd *cmd)
 		cmd->result = f->power_mgmt;
 		break;
 	case NVME_FEAT_TEMP_THRESH:
-		status = temp_select(dw11, &tmpsel, &thsel, false);
-		if (status)
-			return status;
-		cmd->result = (thsel == NVME_TEMP_THSEL_OVER ? f->temp_thresh_over :
-			       f->temp_thresh_under) |
-			      (tmpsel << NVME_TEMP_TMPSEL_SHIFT) |
-			      (thsel << NVME_TEMP_THSEL_SHIFT);
+		/* DW0 holds the threshold alone (Linux: FFFFh = none). */
+		status = temp_select(dw11, false, &sensor, &under);
+		if (!status)
+			cmd->result = under ? f->temp_under[sensor] :
+					      f->temp_over[sensor];
 		break;
 	case NVME_FEAT_ERR_RECOVERY:
-		cmd->result = f->err_recovery;
+		cmd->result = f->err_recovery[ns];
 		break;
 	case NVME_FEAT_VOLATILE_WC:
 		cmd->result = f->vwc;
@@ -693,16 +834,25 @@ static u16 nepf_get_features(struct nepf_cmd *cmd)
 	case NVME_FEAT_IRQ_CONFIG:
 		iv = NVME_IRQ_CONFIG_IV(dw11);
 		if (iv >= ctrl->cfg.nr_vectors || iv >= NEPF_MAX_VECTORS)
-			return NVME_SC_INVALID_FIELD | DNR;
-		cmd->result = f->irq_config[iv];
+			status = NVME_SC_INVALID_FIELD | DNR;
+		else
+			cmd->result = f->irq_config[iv];
+		break;
+	case NVME_FEAT_WRITE_ATOMIC:
+		cmd->result = f->write_atomic;
 		break;
 	case NVME_FEAT_ASYNC_EVENT:
 		cmd->result = f->async_event_cfg;
 		break;
 	case NVME_FEAT_TIMESTAMP:
-		return timestamp_get(cmd, f);
+		status = timestamp_get(cmd, f);
+		break;
+	case NVME_FEAT_IOCS_PROFILE:
+		cmd->result = 0;	/* the one combination: NVM */
+		break;
 	}
-	return NVME_SC_SUCCESS;
+	nepf_free(def);
+	return status;
 }
 
 /* Set Features Number of Queues: grant what we have, before any I/O queue. */
@@ -722,6 +872,19 @@ static u16 set_num_queues(struct nepf_cmd *cmd, u32 dw11)
 	return NVME_SC_SUCCESS;
 }
 
+/* Error Recovery of one namespace (@ns >= 0) or of all of them. */
+static u16 set_err_recovery(struct nepf_features *f, int ns, u32 dw11)
+{
+	unsigned int i;
+
+	if (dw11 & NVME_ERR_REC_DULBE)	/* no deallocated-block errors */
+		return NVME_SC_INVALID_FIELD | DNR;
+	for (i = 0; i < NEPF_MAX_NAMESPACES; i++)
+		if (ns < 0 || (unsigned int)ns == i)
+			f->err_recovery[i] = dw11 & NVME_ERR_REC_TLER_MASK;
+	return NVME_SC_SUCCESS;
+}
+
 static u16 nepf_set_features(struct nepf_cmd *cmd)
 {
 	struct nepf_ctrl *ctrl = cmd->ctrl;
@@ -729,11 +892,17 @@ static u16 nepf_set_features(struct nepf_cmd *cmd)
 	u32 dw10 = le32_to_cpu(cmd->sqe.cdw10);
 	u32 dw11 = le32_to_cpu(cmd->sqe.cdw11);
 	u8 fid = NVME_FEAT_FID(dw10);
-	u32 caps, tmpsel, thsel, iv;
+	unsigned int sensor;
+	u32 caps, iv;
+	bool under;
 	u16 status;
+	int ns;
 
 	if (!feature_caps(ctrl, fid, &caps))
 		return NVME_SC_INVALID_FIELD | DNR;
+	status = feature_nsid(ctrl, nvme_sqe_nsid(&cmd->sqe), caps, true, &ns);
+	if (status)
+		return status;
 	if (dw10 & NVME_FEAT_SAVE)
 		return NVME_SC_FEATURE_NOT_SAVEABLE | DNR;
 
@@ -743,49 +912,52 @@ static u16 nepf_set_features(struct nepf_cmd *cmd)
 		f->arbitration = dw11;
 		break;
 	case NVME_FEAT_POWER_MGMT:
-		if (dw11)		/* PS0 only, no workload hint */
-			return NVME_SC_INVALID_FIELD | DNR;
-		f->power_mgmt = 0;
+		status = power_mgmt_check(dw11);
+		if (!status)
+			f->power_mgmt = dw11 & 0xff;
 		break;
 	case NVME_FEAT_TEMP_THRESH:
-		status = temp_select(dw11, &tmpsel, &thsel, true);
-		if (status)
-			return status;
-		if (thsel == NVME_TEMP_THSEL_OVER)
-			f->temp_thresh_over = dw11 & NVME_TEMP_TMPTH_MASK;
-		else
-			f->temp_thresh_under = dw11 & NVME_TEMP_TMPTH_MASK;
-		if (temp_beyond_threshold(f))
-			nepf_ctrl_aen(ctrl, NVME_AER_TYPE_SMART,
-				      NVME_AER_SMART_TEMP_THRESH, NVME_LOG_SMART);
+		status = temp_select(dw11, true, &sensor, &under);
+		if (!status)
+			temp_set(ctrl, sensor, under, dw11 & NVME_TEMP_TMPTH_MASK);
 		break;
 	case NVME_FEAT_ERR_RECOVERY:
-		if (dw11 & NVME_ERR_REC_DULBE)	/* no deallocated-block errors */
-			return NVME_SC_INVALID_FIELD | DNR;
-		f->err_recovery = dw11 & NVME_ERR_REC_TLER_MASK;
+		status = set_err_recovery(f, ns, dw11);
 		break;
 	case NVME_FEAT_VOLATILE_WC:
 		f->vwc = dw11 & NVME_VWC_WCE;
 		break;
 	case NVME_FEAT_NUM_QUEUES:
-		return set_num_queues(cmd, dw11);
+		status = set_num_queues(cmd, dw11);
+		break;
 	case NVME_FEAT_IRQ_COALESCE:
 		WRITE_ONCE(f->irq_coalesce, dw11 & 0xffff);
 		break;
 	case NVME_FEAT_IRQ_CONFIG:
 		iv = NVME_IRQ_CONFIG_IV(dw11);
 		if (iv >= ctrl->cfg.nr_vectors || iv >= NEPF_MAX_VECTORS)
-			return NVME_SC_INVALID_FIELD | DNR;
-		f->irq_config[iv] = iv | (dw11 & NVME_IRQ_CONFIG_CD);
+			status = NVME_SC_INVALID_FIELD | DNR;
+		else
+			f->irq_config[iv] = iv | (dw11 & NVME_IRQ_CONFIG_CD);
+		break;
+	case NVME_FEAT_WRITE_ATOMIC:
+		/* Every write is atomic per block only (AWUN = AWUPF = 0). */
+		f->write_atomic = dw11 & NVME_WRITE_ATOMIC_DN;
 		break;
 	case NVME_FEAT_ASYNC_EVENT:
 		f->async_event_cfg = dw11 & (NVME_AEN_CFG_SMART_MASK |
 					     NVME_AEN_CFG_NS_ATTR);
 		break;
 	case NVME_FEAT_TIMESTAMP:
-		return timestamp_set(cmd, f);
+		status = timestamp_set(cmd, f);
+		break;
+	case NVME_FEAT_IOCS_PROFILE:
+		/* Identify CNS 1Ch has one combination, index 0. */
+		if (dw11 & NVME_IOCS_PROFILE_IOCSCI_MASK)
+			status = NVME_SC_IOCS_COMBINATION_REJECTED | DNR;
+		break;
 	}
-	return NVME_SC_SUCCESS;
+	return status;
 }
 
 /* ---- dispatch ---- */
@@ -805,6 +977,45 @@ static u16 admin_abort(struct nepf_cmd *cmd)
 	cmd->result = NVME_ABORT_NOT_ABORTED;
 	if (sqid <= NEPF_MAX_IO_QUEUES && nepf_inject_abort(cmd->ctrl, sqid, cid))
 		cmd->result = 0;
+	return NVME_SC_SUCCESS;
+}
+
+/*
+ * Fabrics Property Get (opcode 7Fh, FCTYPE 04h) is not a PCIe command; it
+ * is answered, read-only, because nvme-cli falls back to it to read CAP
+ * when the host kernel does not let it map BAR0 (CONFIG_IO_STRICT_DEVMEM,
+ * Debian's default), and `nvme effects-log` and `show-regs` then fail on
+ * every PCIe drive.  CAP, VS, CC and CSTS; DW0-DW1 carry the value.  Other
+ * Fabrics commands: Invalid Opcode, as on any PCIe controller.
+ */
+static u16 admin_property_get(struct nepf_cmd *cmd)
+{
+	struct nepf_ctrl *ctrl = cmd->ctrl;
+	u8 fctype = nvme_sqe_nsid(&cmd->sqe) & 0xff;	/* SQE byte 4 */
+	bool size8 = nvme_sqe_cdw(&cmd->sqe, 10) & NVME_PROP_ATTRIB_SIZE8;
+	u32 ofst = nvme_sqe_cdw(&cmd->sqe, 11);
+	bool cap = ofst == NVME_REG_CAP;	/* the one 8-byte property */
+
+	if (fctype != NVME_FABRICS_TYPE_PROP_GET)
+		return NVME_SC_INVALID_OPCODE | DNR;
+	if (size8 != cap)
+		return NVME_SC_INVALID_FIELD | DNR;
+	switch (ofst) {
+	case NVME_REG_CAP:
+		cmd->result = ctrl->cap;
+		break;
+	case NVME_REG_VS:
+		cmd->result = ctrl->vs;
+		break;
+	case NVME_REG_CC:
+		cmd->result = ctrl->cc;
+		break;
+	case NVME_REG_CSTS:
+		cmd->result = ctrl->csts;
+		break;
+	default:
+		return NVME_SC_INVALID_FIELD | DNR;
+	}
 	return NVME_SC_SUCCESS;
 }
 
@@ -865,6 +1076,8 @@ static u16 admin_dispatch(struct nepf_cmd *cmd)
 		return nepf_get_features(cmd);
 	case nvme_admin_async_event:
 		return nepf_ctrl_aer_submit(ctrl, sqe->cid);
+	case nvme_admin_fabrics:
+		return admin_property_get(cmd);
 	default:
 		/* Keep Alive too: CAP/KAS say we do not need it on PCIe. */
 		return NVME_SC_INVALID_OPCODE | DNR;

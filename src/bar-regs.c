@@ -176,7 +176,7 @@ void nepf_regs_init(struct nepf_ctrl *ctrl)
 
 	ctrl->cap = mqes | NVME_CAP_CQR |
 		((u64)NEPF_CAP_TO << NVME_CAP_TO_SHIFT) |
-		NVME_CAP_CSS_NVM | NVME_CAP_CRMS_CRWMS |
+		NVME_CAP_CSS_NVM | NVME_CAP_CSS_CSI | NVME_CAP_CRMS_CRWMS |
 		((u64)NEPF_MPSMIN << NVME_CAP_MPSMIN_SHIFT) |
 		((u64)NEPF_MPSMAX << NVME_CAP_MPSMAX_SHIFT);
 	ctrl->vs = NEPF_VS;
@@ -200,8 +200,10 @@ static const char *regs_enable_check(struct nepf_ctrl *ctrl, u32 cc, u32 aqa,
 
 	if (mps < NVME_CAP_MPSMIN(ctrl->cap) || mps > NVME_CAP_MPSMAX(ctrl->cap))
 		return "CC.MPS out of CAP range";
-	if ((cc & NVME_CC_CSS_MASK) != NVME_CC_CSS_NVM)
-		return "CC.CSS is not the NVM command set";
+	/* 110b: the I/O command sets of Feature 19h, which can only be NVM. */
+	if ((cc & NVME_CC_CSS_MASK) != NVME_CC_CSS_NVM &&
+	    (cc & NVME_CC_CSS_MASK) != NVME_CC_CSS_CSI)
+		return "CC.CSS is neither NVM nor the I/O command set profile";
 	if ((cc & NVME_CC_AMS_MASK) != NVME_CC_AMS_RR)
 		return "CC.AMS: only round robin is supported";
 	/*

@@ -26,7 +26,7 @@ struct nepf_cqe_wait {
 	u16 sqid;
 	u16 cid;
 	u16 status;
-	u32 result;
+	u64 result;
 	struct nvme_cqe cqe;
 };
 
@@ -382,10 +382,11 @@ static u16 cq_reserve(struct nepf_cq *cq, u8 *phase)
 }
 
 static void cq_fill(struct nepf_ctrl *ctrl, struct nvme_cqe *cqe, u16 sqid,
-		    u16 cid, u32 result)
+		    u16 cid, u64 result)
 {
 	memset(cqe, 0, sizeof(*cqe));
-	cqe->result = cpu_to_le32(result);
+	cqe->result = cpu_to_le32(lower_32_bits(result));
+	cqe->result_hi = cpu_to_le32(upper_32_bits(result));
 	cqe->sq_head = cpu_to_le16(READ_ONCE(ctrl->sq[sqid].head));
 	cqe->sq_id = cpu_to_le16(sqid);
 	cqe->cid = cid;
@@ -413,7 +414,7 @@ static struct nepf_cqe_wait *cq_wait_alloc(struct nepf_ctrl *ctrl)
  * stale one posts nothing.
  */
 static int cq_post(struct nepf_ctrl *ctrl, u32 gen, u16 cqid, u16 sqid,
-		   u16 cid, u16 status, u32 result, struct nvme_cqe *buf)
+		   u16 cid, u16 status, u64 result, struct nvme_cqe *buf)
 {
 	struct nepf_cqe_wait *w = NULL;
 	unsigned long flags, flags2;
@@ -491,7 +492,7 @@ static int cq_post(struct nepf_ctrl *ctrl, u32 gen, u16 cqid, u16 sqid,
 }
 
 int nepf_cq_post(struct nepf_ctrl *ctrl, u32 gen, u16 cqid, u16 sqid, u16 cid,
-		 u16 status, u32 result)
+		 u16 status, u64 result)
 {
 	return cq_post(ctrl, gen, cqid, sqid, cid, status, result, NULL);
 }

@@ -48,6 +48,7 @@ struct nepf_inject;
 #define NEPF_MAX_SEGS		(NEPF_MAX_XFER_KB / 4 + 1)
 #define NEPF_AERL		3	/* Identify AERL: 4 outstanding AERs */
 #define NEPF_ERR_LOG_ENTRIES	64	/* Identify ELPE + 1 */
+#define NEPF_TEMP_SENSORS	2	/* Composite and Temperature Sensor 1 */
 #define NEPF_MAX_CQ_WAIT	(2 * NEPF_MAX_QUEUE_ENTRIES)
 
 /* What the environment (kernel glue or unit test) provides. */
@@ -200,7 +201,7 @@ struct nepf_cmd {
 	u16 cqid;
 	struct nvme_sqe sqe;
 	u16 status;		/* NVMe status: (SCT << 8 | SC) | NVME_STATUS_DNR/MORE */
-	u32 result;		/* CQE DW0 */
+	u64 result;		/* CQE DW0, DW1 (Fabrics Property Get only) */
 	struct nvme_cqe cqe;	/* built here when posted (host_write source) */
 	/* data transfer */
 	enum nepf_dir dir;
@@ -303,9 +304,11 @@ struct nepf_ctrl {
 	struct nepf_features {
 		u32 arbitration;
 		u32 power_mgmt;
-		u32 temp_thresh_over;
-		u32 temp_thresh_under;
-		u32 err_recovery;
+		/* [0] Composite Temperature, [1] Temperature Sensor 1 */
+		u16 temp_over[NEPF_TEMP_SENSORS];
+		u16 temp_under[NEPF_TEMP_SENSORS];
+		u32 err_recovery[NEPF_MAX_NAMESPACES];	/* per namespace */
+		u32 write_atomic;	/* Write Atomicity Normal: DN */
 		u32 vwc;
 		u32 irq_coalesce;	/* THR (0-based) | TIME << 8 (100 us units) */
 		u32 irq_config[NEPF_MAX_VECTORS];	/* CD bit per vector */
@@ -391,7 +394,7 @@ void nepf_stats_add(struct nepf_io_stats *s, const struct nepf_cmd *cmd,
 void nepf_ctrl_fatal(struct nepf_ctrl *ctrl, const char *why);
 /* Post a CQE without a command object (AER, deferred deletions). */
 int nepf_cq_post(struct nepf_ctrl *ctrl, u32 gen, u16 cqid, u16 sqid, u16 cid,
-		 u16 status, u32 result);
+		 u16 status, u64 result);
 /* Post completions queued while their CQ was full; call from the poll loop. */
 void nepf_ctrl_flush_waiting(struct nepf_ctrl *ctrl);
 /* Report an asynchronous event (NVME_AER_TYPE_*, info, log page id). */

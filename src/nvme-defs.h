@@ -154,7 +154,12 @@ enum nvme_admin_opcode {
 	nvme_admin_security_recv	= 0x82,
 	nvme_admin_sanitize_nvm		= 0x84,
 	nvme_admin_get_lba_status	= 0x86,
+	nvme_admin_fabrics		= 0x7f,	/* NVMe over Fabrics only */
 };
+
+/* Fabrics command type (SQE byte 4) and Property Get (FCTYPE 04h) fields */
+#define NVME_FABRICS_TYPE_PROP_GET	0x04
+#define NVME_PROP_ATTRIB_SIZE8		BIT(0)	/* CDW10: 8-byte property */
 
 enum nvme_nvm_opcode {
 	nvme_cmd_flush		= 0x00,
@@ -229,6 +234,7 @@ enum {
 	NVME_SC_CMD_INTERRUPTED		= 0x21,
 	NVME_SC_TRANSIENT_TR_ERR	= 0x22,
 	NVME_SC_ADMIN_CMD_MEDIA_NOT_READY = 0x24,
+	NVME_SC_IOCS_COMBINATION_REJECTED = 0x2b,
 	NVME_SC_INVALID_IO_CMD_SET	= 0x2c,
 	/* Generic, NVM command set */
 	NVME_SC_LBA_RANGE		= 0x80,
@@ -513,6 +519,7 @@ enum {
 	NVME_FEAT_PLM_WINDOW	= 0x14,
 	NVME_FEAT_HOST_BEHAVIOR	= 0x16,
 	NVME_FEAT_SANITIZE	= 0x17,
+	NVME_FEAT_IOCS_PROFILE	= 0x19,
 	NVME_FEAT_SW_PROGRESS	= 0x80,
 	NVME_FEAT_HOST_ID	= 0x81,
 	NVME_FEAT_RESV_MASK	= 0x82,
@@ -547,9 +554,13 @@ enum {
 #define NVME_TEMP_THSEL_MASK		(0x3 << NVME_TEMP_THSEL_SHIFT)
 #define NVME_TEMP_THSEL_OVER		0
 #define NVME_TEMP_THSEL_UNDER		1
+#define NVME_TEMP_TMPSEL_COMPOSITE	0
+#define NVME_TEMP_TMPSEL_ALL		0xf	/* Set Features only */
 #define NVME_ERR_REC_TLER_MASK		0xffff
 #define NVME_ERR_REC_DULBE		BIT(16)
 #define NVME_VWC_WCE			BIT(0)
+#define NVME_WRITE_ATOMIC_DN		BIT(0)	/* Disable Normal */
+#define NVME_IOCS_PROFILE_IOCSCI_MASK	0x1ff
 #define NVME_IRQ_COALESCE_THR(v)	((v) & 0xff)		/* 0-based */
 #define NVME_IRQ_COALESCE_TIME(v)	(((v) >> 8) & 0xff)	/* 100 us */
 #define NVME_IRQ_CONFIG_IV(v)		((v) & 0xffff)

@@ -24,6 +24,8 @@ UNIT_TEST(regs_initial_values)
 	CHECK_EQ((cap >> NVME_CAP_DSTRD_SHIFT) & 0xf, 0);
 	CHECK(!(cap & NVME_CAP_NSSRS));
 	CHECK(cap & NVME_CAP_CSS_NVM);
+	CHECK(cap & NVME_CAP_CSS_CSI);		/* Identify CNS 1Ch, Feature 19h */
+	CHECK(!(cap & NVME_CAP_CSS_NOIO));
 	CHECK_EQ(NVME_CAP_MPSMIN(cap), 0);
 	CHECK_EQ(NVME_CAP_MPSMAX(cap), 4);
 	/* NVMe 2.0: ready with media, CRTO.CRWMT no shorter than CAP.TO */
@@ -85,13 +87,17 @@ UNIT_TEST(regs_enable_invalid)
 	/* MPS above CAP.MPSMAX (4) */
 	CHECK(try_enable(32, 32, CC_IO | (5 << NVME_CC_MPS_SHIFT), false, &csts));
 	CHECK_EQ(csts, NVME_CSTS_CFS);
-	/* CSS other than NVM, AMS other than round robin */
-	CHECK(try_enable(32, 32, CC_IO | NVME_CC_CSS_CSI, false, &csts));
+	/* CSS neither NVM nor I/O command set profile, AMS not round robin */
+	CHECK(try_enable(32, 32, CC_IO | NVME_CC_CSS_ADMIN, false, &csts));
+	CHECK(try_enable(32, 32, CC_IO | (1 << NVME_CC_CSS_SHIFT), false, &csts));
 	CHECK(try_enable(32, 32, CC_IO | NVME_CC_AMS_WRRU, false, &csts));
 	CHECK_EQ(csts, NVME_CSTS_CFS);
 	/* the largest valid values: 64 KiB pages, 4096-entry admin queues */
 	CHECK_EQ(try_enable(4096, 4096, CC_IO | (4 << NVME_CC_MPS_SHIFT), false,
 			    &csts), 0);
+	CHECK_EQ(csts, NVME_CSTS_RDY);
+	/* what Linux writes when CAP.CSS bit 6 is set */
+	CHECK_EQ(try_enable(32, 32, CC_IO | NVME_CC_CSS_CSI, false, &csts), 0);
 	CHECK_EQ(csts, NVME_CSTS_RDY);
 }
 

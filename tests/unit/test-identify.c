@@ -194,7 +194,10 @@ UNIT_TEST(identify_command_set_specific)
 	CHECK_EQ(sim_identify(s, NVME_ID_CNS_NS_CS_INDEP, 2, 0, buf), 0);
 	CHECK_EQ(ind->nstat, 0);			/* inactive */
 	CHECK_EQ(sim_identify(s, 0x42, 0, 0, buf), NVME_SC_INVALID_FIELD | DNR);
-	CHECK_EQ(sim_identify(s, NVME_ID_CNS_CTRL_LIST, 0, 0, buf),
+	/* no virtualization management: CNS 14h/15h do not apply */
+	CHECK_EQ(sim_identify(s, NVME_ID_CNS_PRIMARY_CTRL_CAP, 0, 0, buf),
+		 NVME_SC_INVALID_FIELD | DNR);
+	CHECK_EQ(sim_identify(s, NVME_ID_CNS_SCNDRY_CTRL_LIST, 0, 0, buf),
 		 NVME_SC_INVALID_FIELD | DNR);
 	sim_free(s);
 }

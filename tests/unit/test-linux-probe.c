@@ -28,11 +28,17 @@ static u16 get_log_csi(struct sim *s, u8 lid, u32 nsid, u8 csi, u32 len)
 	return sim_admin_data(s, &sqe, buf, len, false, NULL);
 }
 
-/* nvme_enable_ctrl(): CC written once without EN, then with EN. */
+/*
+ * nvme_enable_ctrl(): CC written once without EN, then with EN; CSS 110b
+ * when CAP.CSS bit 6 says the controller has I/O command set profiles.
+ */
 static int linux_enable(struct sim *s)
 {
+	u64 cap = sim_rd32(s, NVME_REG_CAP) |
+		  (u64)sim_rd32(s, NVME_REG_CAP + 4) << 32;
 	u32 cc = (NVME_SQES << NVME_CC_IOSQES_SHIFT) |
-		 (NVME_CQES << NVME_CC_IOCQES_SHIFT) | NVME_CC_CSS_NVM;
+		 (NVME_CQES << NVME_CC_IOCQES_SHIFT) |
+		 (cap & NVME_CAP_CSS_CSI ? NVME_CC_CSS_CSI : NVME_CC_CSS_NVM);
 
 	sim_wr32(s, NVME_REG_CC, cc);
 	sim_run(s);

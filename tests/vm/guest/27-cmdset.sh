@@ -1,0 +1,104 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The command set beyond read/write, with the guest's nvme-cli (issue 17):
+# the mandatory features (Write Atomicity Normal, Power Management,
+# Temperature Threshold per sensor, Error Recovery per namespace, I/O
+# Command Set Profile), Identify CNS 13h and 1Ch, the effects log with no
+# arguments, and what the spec answers for what we do not offer.
+# shellcheck source=tests/vm/guest/lib.sh
+. "${NEPF_LIB:-/nepf/guest/lib.sh}"
+
+dmesg_mark
+if ! nepf_up backend=nullb size=64M; then
+	fail cmdset-up
+	nepf_dump | indent
+	nepf_exit
+fi
+if ! dev=$(wait_for_nvme 30); then
+	fail cmdset-device-appears
+	dmesg_since_mark | tail -n 30 | indent
+	nepf_down
+	nepf_exit
+fi
+ctrl=$(nvme_ctrl_of "$dev")
+
+# Is the current value of a feature ("Current value:00000157", hex) $1?
+# Fails when get-feature does.
+feat_eq() {
+	local want=$1 v
+	shift
+	v=$(nvme get-feature "$@" | sed -n 's/.*Current value: *\(0x\)\{0,1\}\([0-9a-fA-F]\{1,\}\).*/\2/p')
+	echo "get-feature $*: ${v:-none}, want $want"
+	[ -n "$v" ] && [ "$((16#$v))" -eq "$want" ]
+}
+# nvme-cli exits non-zero and names the status: "$2" (e.g. Invalid Field).
+fails_with() {
+	local want=$1 out
+	shift
+	out=$("$@" 2>&1) && { echo "succeeded: $out"; return 1; }
+	echo "$out"
+	grep -qi "$want" <<< "$out"
+}
+
+# --- features
+write_atomicity() {
+	feat_eq 0 "$ctrl" -f 0x0a && nvme set-feature "$ctrl" -f 0x0a --value=1 &&
+	feat_eq 1 "$ctrl" -f 0x0a && nvme set-feature "$ctrl" -f 0x0a --value=0
+}
+check cmdset-feature-write-atomicity write_atomicity
+check cmdset-feature-power-mgmt sh -c "nvme set-feature $ctrl -f 2 --value=0 && nvme get-feature $ctrl -f 2"
+check cmdset-feature-power-state-1-invalid \
+	fails_with "Invalid Field" nvme set-feature "$ctrl" -f 2 --value=1
+# Temperature Threshold: TMPSEL in CDW11 19:16, THSEL 21:20.  Composite
+# over = WCTEMP (343 K); Sensor 1 has none until set (FFFFh).
+temp_per_sensor() {
+	feat_eq 343 "$ctrl" -f 4 --cdw11=0 &&
+	feat_eq 65535 "$ctrl" -f 4 --cdw11=0x10000 &&
+	nvme set-feature "$ctrl" -f 4 --value=$((0x10000 | 350)) &&
+	feat_eq 350 "$ctrl" -f 4 --cdw11=0x10000 &&
+	feat_eq 343 "$ctrl" -f 4 --cdw11=0 &&
+	nvme set-feature "$ctrl" -f 4 --value=$((0x10000 | 65535))
+}
+check cmdset-feature-temp-threshold-per-sensor temp_per_sensor
+check cmdset-feature-temp-sensor-2-invalid \
+	fails_with "Invalid Field" nvme get-feature "$ctrl" -f 4 --cdw11=0x20000
+err_recovery() {
+	nvme set-feature "$ctrl" -f 5 -n 1 --value=30 && feat_eq 30 "$ctrl" -f 5 -n 1 &&
+	nvme set-feature "$ctrl" -f 5 -n 1 --value=0 && feat_eq 0 "$ctrl" -f 5 -n 1
+}
+check cmdset-feature-error-recovery-ns1 err_recovery
+# Namespace specific: Get with NSID FFFFFFFFh (nvme-cli's default on the
+# controller node) names no namespace.
+check cmdset-feature-error-recovery-all-invalid-ns \
+	fails_with "Invalid Namespace" nvme get-feature "$ctrl" -f 5
+check cmdset-feature-iocs-profile feat_eq 0 "$ctrl" -f 0x19
+
+# --- identify
+check cmdset-id-iocs sh -c "nvme id-iocs $ctrl | grep -qx 'I/O Command Set Combination\[0\]:1'"
+check cmdset-list-ctrl sh -c "nvme list-ctrl $ctrl | grep -q 'num of ctrls present: 1'"
+check cmdset-primary-ctrl-caps-invalid-field \
+	fails_with "Invalid Field" nvme primary-ctrl-caps "$ctrl"
+# Linux wrote CC.CSS = 110b (CAP.CSS bit 6): read CC with the same Property
+# Get nvme-cli uses to read CAP (FCTYPE 04h in SQE byte 4, OFST in CDW11).
+cc_css_is_iocs() {
+	local cc
+	cc=$(nvme admin-passthru "$ctrl" --opcode=0x7f --namespace-id=4 \
+		--cdw11=0x14 2>&1 | sed -n 's/.*result: *\(0x\)\{0,1\}\([0-9a-fA-F]*\).*/\2/p')
+	echo "CC=$cc"
+	[ -n "$cc" ] && [ $(((0x$cc >> 4) & 7)) -eq 6 ]
+}
+check cmdset-cc-css-iocs cc_css_is_iocs
+
+# --- the effects log with no arguments: the NVM log lists the commands
+# with their effects (Write: CSUPP+LBCC), the ZNS one the admin commands.
+effects_log() {
+	nvme effects-log "$ctrl" > /tmp/effects.txt 2>&1 || return 1
+	grep -q '^NVM Command Set Log Page' /tmp/effects.txt &&
+	grep -qE '^IOCS1 +\[Write +\] 00000003' /tmp/effects.txt &&
+	grep -qE '^IOCS2 +\[Read +\] 00000001' /tmp/effects.txt &&
+	grep -qE '^ACS9 +\[Set Features +\] 00000011' /tmp/effects.txt
+}
+check cmdset-effects-log-no-args effects_log || indent < /tmp/effects.txt
+
+nepf_down
+nepf_exit
