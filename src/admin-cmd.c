@@ -244,6 +244,7 @@ static void id_ctrl_nvm(struct nepf_ctrl *ctrl, struct nvme_id_ctrl_nvm *id)
 
 	id->vsl = mdts;		/* Verify and Write Zeroes: one MDTS, so an */
 	id->wzsl = mdts;	/* emulation never needs more than one buffer */
+	id->wusl = NEPF_WUSL;	/* bounds the uncorrectable-LBA set (io-cmd.c) */
 }
 
 /* CNS 08h: what Linux reads first for VS >= 2.0 (NSTAT: ready). */
@@ -394,6 +395,7 @@ static const struct nepf_effects nepf_io_effects[] = {
 	{ nvme_cmd_write, 0, CSUPP | LBCC },
 	{ nvme_cmd_read, 0, CSUPP },
 	{ nvme_cmd_compare, NVME_CTRL_ONCS_COMPARE, CSUPP },
+	{ nvme_cmd_write_uncor, NVME_CTRL_ONCS_WRITE_UNCOR, CSUPP | LBCC },
 	{ nvme_cmd_write_zeroes, NVME_CTRL_ONCS_WRITE_ZEROES, CSUPP | LBCC },
 	{ nvme_cmd_dsm, NVME_CTRL_ONCS_DSM, CSUPP | LBCC },
 	{ nvme_cmd_verify, NVME_CTRL_ONCS_VERIFY, CSUPP },

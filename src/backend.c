@@ -139,6 +139,7 @@ void nepf_ns_close(struct nepf_ns *ns)
 	ns->ops->close(ns);
 	ns->ops = NULL;
 	ns->priv = NULL;
+	nepf_ns_uncor_free(ns);
 }
 
 int nepf_backends_init(void)

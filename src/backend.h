@@ -15,6 +15,7 @@
 
 struct nepf_cmd;
 struct nepf_ns;
+struct nepf_uncor;
 
 enum nepf_io_op {
 	NEPF_IO_READ,
@@ -94,6 +95,13 @@ struct nepf_ns {
 	bool can_discard;
 	bool can_write_zeroes;	/* natively; io-cmd.c emulates otherwise */
 	bool volatile_cache;	/* flush is meaningful */
+	/*
+	 * Write Uncorrectable's LBAs (io-cmd.c): how many, and their
+	 * uncor_nr ranges (NULL until the first), under uncor_lock.
+	 */
+	nepf_lock_t uncor_lock;
+	u32 uncor_blocks, uncor_nr;
+	struct nepf_uncor *uncor;
 	/* statistics */
 	u64 nr_reads, nr_writes, bytes_read, bytes_written, nr_errors;
 	struct nepf_io_stats stats;	/* at completion, under ref_lock */
@@ -111,6 +119,9 @@ struct nepf_ns {
 static inline void nepf_ns_init(struct nepf_ns *ns)
 {
 	nepf_lock_init(&ns->ref_lock);
+	nepf_lock_init(&ns->uncor_lock);
+	ns->uncor_blocks = 0;
+	ns->uncor_nr = 0;
 	ns->inflight = 0;
 	ns->dying = false;
 }
@@ -149,6 +160,8 @@ struct nepf_backend_ops {
 
 /* Called by backends when an I/O is over (any context). */
 void nepf_io_done(struct nepf_io *io, enum nepf_io_result result);
+/* Forget the uncorrectable LBAs (io-cmd.c): when the namespace closes. */
+void nepf_ns_uncor_free(struct nepf_ns *ns);
 
 /* Backend registry: "null", "bdev", "file" (backend.c, kernel only). */
 const struct nepf_backend_ops *nepf_backend_find(const char *name);

@@ -233,6 +233,7 @@ int nepf_sq_fetch(struct nepf_ctrl *ctrl, struct nepf_sq *sq, struct nepf_cmd *c
 	cmd->cqid = sq->cqid;
 	cmd->status = NVME_SC_SUCCESS;
 	cmd->result = 0;
+	cmd->err_lba = U64_MAX;
 	cmd->dir = NEPF_DIR_NONE;
 	cmd->data_len = 0;
 	cmd->segs = NULL;
@@ -609,8 +610,12 @@ static void log_error(struct nepf_ctrl *ctrl, struct nepf_cmd *cmd)
 	e->nsid = cmd->sqe.nsid;
 	if (cmd->sqid && (opc == nvme_cmd_read || opc == nvme_cmd_write ||
 			  opc == nvme_cmd_compare || opc == nvme_cmd_verify ||
-			  opc == nvme_cmd_write_zeroes))
+			  opc == nvme_cmd_write_zeroes ||
+			  opc == nvme_cmd_write_uncor))
 		e->lba = cmd->sqe.rw.slba;
+	/* The first LBA that failed, when io-cmd.c knows it. */
+	if (cmd->sqid && cmd->err_lba != U64_MAX)
+		e->lba = cpu_to_le64(cmd->err_lba);
 	if (NVME_SCT(cmd->status) == NVME_SCT_MEDIA)
 		ctrl->smart.media_errors++;
 	nepf_unlock(&ctrl->log_lock, flags);

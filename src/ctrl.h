@@ -49,6 +49,13 @@ struct nepf_inject;
 #define NEPF_AERL		3	/* Identify AERL: 4 outstanding AERs */
 #define NEPF_ERR_LOG_ENTRIES	64	/* Identify ELPE + 1 */
 #define NEPF_TEMP_SENSORS	2	/* Composite and Temperature Sensor 1 */
+/*
+ * Write Uncorrectable: at most this many uncorrectable blocks per
+ * namespace, and per command 2^NEPF_WUSL * 4 KiB (Identify CNS 06h WUSL:
+ * 1024 blocks of 512 bytes, 128 of 4 KiB).
+ */
+#define NEPF_UNCOR_MAX_BLOCKS	1024
+#define NEPF_WUSL		7
 #define NEPF_MAX_CQ_WAIT	(2 * NEPF_MAX_QUEUE_ENTRIES)
 
 /* What the environment (kernel glue or unit test) provides. */
@@ -129,7 +136,8 @@ enum { NEPF_IRQ_INTX, NEPF_IRQ_MSI, NEPF_IRQ_MSIX };
  * Get Features SEL is honoured (nothing is saveable, though).  The
  * configuration may hide some (oncs_mask), never add any.
  */
-#define NEPF_ONCS		(NVME_CTRL_ONCS_COMPARE | NVME_CTRL_ONCS_DSM | \
+#define NEPF_ONCS		(NVME_CTRL_ONCS_COMPARE | \
+				 NVME_CTRL_ONCS_WRITE_UNCOR | NVME_CTRL_ONCS_DSM | \
 				 NVME_CTRL_ONCS_WRITE_ZEROES | \
 				 NVME_CTRL_ONCS_SAVE_FEAT | \
 				 NVME_CTRL_ONCS_TIMESTAMP | NVME_CTRL_ONCS_VERIFY)
@@ -203,6 +211,7 @@ struct nepf_cmd {
 	u16 status;		/* NVMe status: (SCT << 8 | SC) | NVME_STATUS_DNR/MORE */
 	u64 result;		/* CQE DW0, DW1 (Fabrics Property Get only) */
 	struct nvme_cqe cqe;	/* built here when posted (host_write source) */
+	u64 err_lba;		/* error log LBA of a failed I/O; U64_MAX: SLBA */
 	/* data transfer */
 	enum nepf_dir dir;
 	u32 data_len;

@@ -27,7 +27,10 @@
  * - Flush with NSID FFFFFFFFh is rejected (VWC bits 2:1 = 10b).
  * - Verify and emulated Write Zeroes move data through a local buffer, so
  *   they are limited to MDTS like Read/Write (VSL and WZSL = MDTS).
- * - ONCS: Compare, Dataset Management, Write Zeroes, Verify; FUSES = 0.
+ * - ONCS: Compare, Write Uncorrectable, Dataset Management, Write Zeroes,
+ *   Verify; FUSES = 0.
+ * - Write Uncorrectable: NLB up to WUSL (NEPF_WUSL), at most
+ *   NEPF_UNCOR_MAX_BLOCKS marked blocks per namespace.
  * - SGLS (prp-sgl.c): byte-aligned data blocks, bit buckets, and SGLs
  *   longer than the transfer (bit 18: the excess is ignored).
  */
@@ -37,6 +40,165 @@
 
 /* Compare reads the host's data in pieces of this size. */
 #define COMPARE_CHUNK		4096
+
+/*
+ * ---- The uncorrectable-LBA set of a namespace (Write Uncorrectable).
+ *
+ * Sorted, disjoint, non-adjacent block ranges [start, end).  The host
+ * decides what goes in, so the set is bounded: at most
+ * NEPF_UNCOR_MAX_BLOCKS blocks, hence at most as many ranges, in one array
+ * allocated at the first Write Uncorrectable.  A write that clears blocks
+ * may split a range, but the blocks it clears pay for the new range: the
+ * clearing side never fails and never allocates.  ns->uncor_blocks is read
+ * without the lock only to skip the lookup while the set is empty;
+ * everything else is under ns->uncor_lock.  The set lives with the
+ * namespace (across controller resets), not across a namespace disable
+ * or a reboot.
+ */
+struct nepf_uncor {
+	struct {
+		u64 start, end;
+	} r[NEPF_UNCOR_MAX_BLOCKS];	/* 16 KiB; ns->uncor_nr in use */
+};
+
+static bool uncor_empty(const struct nepf_ns *ns)
+{
+	return !READ_ONCE(ns->uncor_blocks);
+}
+
+/* First range ending after @lba (@adjacent: at or after), or @nr. */
+static u32 uncor_find(const struct nepf_uncor *u, u32 nr, u64 lba,
+		      bool adjacent)
+{
+	u32 lo = 0, hi = nr;
+
+	while (lo < hi) {
+		u32 mid = lo + (hi - lo) / 2;
+
+		if (u->r[mid].end > lba || (adjacent && u->r[mid].end == lba))
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
+}
+
+/* Is a block of [slba, slba + nlb) uncorrectable?  *lba: the first. */
+static bool uncor_hit(struct nepf_ns *ns, u64 slba, u64 nlb, u64 *lba)
+{
+	struct nepf_uncor *u;
+	unsigned long flags;
+	bool hit = false;
+	u32 i;
+
+	if (uncor_empty(ns))
+		return false;
+	nepf_lock(&ns->uncor_lock, flags);
+	u = ns->uncor;
+	i = u ? uncor_find(u, ns->uncor_nr, slba, false) : 0;
+	if (u && i < ns->uncor_nr && u->r[i].start < slba + nlb) {
+		*lba = max(u->r[i].start, slba);
+		hit = true;
+	}
+	nepf_unlock(&ns->uncor_lock, flags);
+	return hit;
+}
+
+/* Replace ranges [i, j) by the @n ranges of @with (n <= j - i + 2). */
+static void uncor_splice(struct nepf_ns *ns, u32 i, u32 j, u64 (*with)[2],
+			 u32 n)
+{
+	struct nepf_uncor *u = ns->uncor;
+	u32 k;
+
+	memmove(&u->r[i + n], &u->r[j], (ns->uncor_nr - j) * sizeof(u->r[0]));
+	for (k = 0; k < n; k++) {
+		u->r[i + k].start = with[k][0];
+		u->r[i + k].end = with[k][1];
+	}
+	ns->uncor_nr = ns->uncor_nr - (j - i) + n;
+}
+
+/* Mark [slba, slba + nlb): Internal Error if the set would overflow. */
+static u16 uncor_mark(struct nepf_ns *ns, u64 slba, u64 nlb)
+{
+	struct nepf_uncor *u, *fresh = NULL;
+	u64 start = slba, end = slba + nlb, blocks, merged[1][2];
+	u16 status = NVME_SC_SUCCESS;
+	unsigned long flags;
+	u32 i, j;
+
+	/* Allocate outside the lock; another controller may win the race. */
+	if (!READ_ONCE(ns->uncor)) {
+		fresh = nepf_zalloc(sizeof(*fresh));
+		if (!fresh)
+			return NVME_SC_INTERNAL;
+	}
+	nepf_lock(&ns->uncor_lock, flags);
+	if (!ns->uncor) {
+		ns->uncor = fresh;
+		fresh = NULL;
+	}
+	u = ns->uncor;
+	/* Ranges [i, j) overlap or touch the new one: they merge. */
+	i = uncor_find(u, ns->uncor_nr, slba, true);
+	blocks = ns->uncor_blocks + nlb;
+	for (j = i; j < ns->uncor_nr && u->r[j].start <= slba + nlb; j++) {
+		blocks -= min(u->r[j].end, slba + nlb) - max(u->r[j].start, slba);
+		start = min(start, u->r[j].start);
+		end = max(end, u->r[j].end);
+	}
+	if (blocks > NEPF_UNCOR_MAX_BLOCKS) {
+		status = NVME_SC_INTERNAL | NVME_STATUS_DNR;
+	} else {
+		merged[0][0] = start;
+		merged[0][1] = end;
+		uncor_splice(ns, i, j, merged, 1);
+		WRITE_ONCE(ns->uncor_blocks, blocks);
+	}
+	nepf_unlock(&ns->uncor_lock, flags);
+	nepf_free(fresh);
+	return status;
+}
+
+/* Blocks [slba, slba + nlb) were written: they are readable again. */
+static void uncor_clear(struct nepf_ns *ns, u64 slba, u64 nlb)
+{
+	u64 end = slba + nlb, left[2][2], blocks;
+	struct nepf_uncor *u;
+	unsigned long flags;
+	u32 i, j, n = 0;
+
+	if (uncor_empty(ns) || !nlb)
+		return;
+	nepf_lock(&ns->uncor_lock, flags);
+	u = ns->uncor;
+	blocks = ns->uncor_blocks;
+	i = u ? uncor_find(u, ns->uncor_nr, slba, false) : 0;
+	for (j = i; u && j < ns->uncor_nr && u->r[j].start < end; j++)
+		blocks -= min(u->r[j].end, end) - max(u->r[j].start, slba);
+	if (i < j && u->r[i].start < slba) {
+		left[n][0] = u->r[i].start;
+		left[n++][1] = slba;
+	}
+	if (i < j && u->r[j - 1].end > end) {
+		left[n][0] = end;
+		left[n++][1] = u->r[j - 1].end;
+	}
+	if (i < j) {
+		uncor_splice(ns, i, j, left, n);
+		WRITE_ONCE(ns->uncor_blocks, blocks);
+	}
+	nepf_unlock(&ns->uncor_lock, flags);
+}
+
+void nepf_ns_uncor_free(struct nepf_ns *ns)
+{
+	nepf_free(ns->uncor);
+	ns->uncor = NULL;
+	ns->uncor_blocks = 0;
+	ns->uncor_nr = 0;
+}
 
 static struct nepf_ns *io_lookup_ns(struct nepf_ctrl *ctrl, u32 nsid)
 {
@@ -151,6 +313,18 @@ static bool io_write_through(const struct nepf_cmd *cmd)
 		!(READ_ONCE(ctrl->feat.vwc) & NVME_VWC_WCE));
 }
 
+/* Reading an uncorrectable block: Unrecovered Read Error, LBA logged. */
+static u16 io_check_uncor(struct nepf_cmd *cmd)
+{
+	u64 lba;
+
+	if (!uncor_hit(cmd->ns, nvme_sqe_slba(&cmd->sqe),
+		       nvme_sqe_nlb(&cmd->sqe), &lba))
+		return NVME_SC_SUCCESS;
+	cmd->err_lba = lba;
+	return NVME_SC_READ_ERROR | NVME_STATUS_DNR;
+}
+
 static u16 io_rw(struct nepf_cmd *cmd, bool write)
 {
 	u16 control = le16_to_cpu(cmd->sqe.rw.control);
@@ -164,6 +338,8 @@ static u16 io_rw(struct nepf_cmd *cmd, bool write)
 	if (write && cmd->ns->cfg.readonly)
 		return NVME_SC_NS_WRITE_PROTECTED | NVME_STATUS_DNR;
 	status = io_lba_len(cmd, &pos, &len);
+	if (!status && !write)
+		status = io_check_uncor(cmd);
 	if (status)
 		return status;
 	status = io_map(cmd, len);
@@ -191,6 +367,8 @@ static u16 io_compare_verify(struct nepf_cmd *cmd, bool compare)
 	u16 status;
 
 	status = io_lba_len(cmd, &pos, &len);
+	if (!status)
+		status = io_check_uncor(cmd);
 	if (status)
 		return status;
 	if (compare) {
@@ -233,6 +411,28 @@ static u16 io_write_zeroes(struct nepf_cmd *cmd)
 	}
 	cmd->io.fua = (control & NVME_RW_FUA) || io_write_through(cmd);
 	return NVME_SC_SUCCESS;
+}
+
+/* Write Uncorrectable: no data, no backend; the set is the medium. */
+static u16 io_write_uncor(struct nepf_cmd *cmd, bool *done)
+{
+	struct nepf_ns *ns = cmd->ns;
+	u64 slba = nvme_sqe_slba(&cmd->sqe);
+	u32 nlb = nvme_sqe_nlb(&cmd->sqe);
+	u16 control = le16_to_cpu(cmd->sqe.rw.control);
+	u16 status;
+
+	if (control & NVME_RW_DTYPE_MASK)	/* no directives */
+		return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
+	if (ns->cfg.readonly)
+		return NVME_SC_NS_WRITE_PROTECTED | NVME_STATUS_DNR;
+	status = io_check_lba(ns, slba, nlb);
+	if (status)
+		return status;
+	if (((u64)nlb << ns->lba_shift) > (4096ULL << NEPF_WUSL))
+		return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
+	*done = true;
+	return uncor_mark(ns, slba, nlb);
 }
 
 /*
@@ -312,6 +512,7 @@ static u16 io_prepare(struct nepf_cmd *cmd, bool *done)
 	case nvme_cmd_write_zeroes:
 	case nvme_cmd_dsm:
 	case nvme_cmd_verify:
+	case nvme_cmd_write_uncor:
 		break;
 	default:
 		return NVME_SC_INVALID_OPCODE | NVME_STATUS_DNR;
@@ -343,6 +544,8 @@ static u16 io_prepare(struct nepf_cmd *cmd, bool *done)
 		return io_compare_verify(cmd, false);
 	case nvme_cmd_write_zeroes:
 		return io_write_zeroes(cmd);
+	case nvme_cmd_write_uncor:
+		return io_write_uncor(cmd, done);
 	default: /* nvme_cmd_dsm */
 		return io_dsm(cmd, done);
 	}
@@ -410,12 +613,36 @@ static void io_account(const struct nepf_io *io, u16 status)
 	nepf_unlock(&ns->ref_lock, flags);
 }
 
+/* What a write put on the medium is readable again. */
+static void io_uncor_written(const struct nepf_io *io)
+{
+	struct nepf_ns *ns = io->ns;
+	u8 shift = ns->lba_shift;
+	unsigned int i;
+
+	switch (io->op) {
+	case NEPF_IO_WRITE:
+	case NEPF_IO_WRITE_ZEROES:
+		uncor_clear(ns, io->pos >> shift, io->len >> shift);
+		break;
+	case NEPF_IO_DISCARD:
+		for (i = 0; i < io->nr_ranges; i++)
+			uncor_clear(ns, io->ranges[i].pos >> shift,
+				    io->ranges[i].len >> shift);
+		break;
+	default:
+		break;
+	}
+}
+
 void nepf_io_done(struct nepf_io *io, enum nepf_io_result result)
 {
 	struct nepf_cmd *cmd = io->cmd;
 	u16 status = nepf_io_result_status(result, io->op);
 
 	io->result = result;
+	if (!status && !uncor_empty(io->ns))
+		io_uncor_written(io);
 	io_account(io, status);
 	nepf_cmd_backend_done(cmd, status);
 }

@@ -104,6 +104,7 @@ static void setup(const u8 *data)
 	ctrl.cfg.sgl = f & BIT(5);
 	nepf_lock_init(&ctrl.log_lock);
 	for (i = 0; i < 2; i++) {
+		nepf_ns_uncor_free(&ns[i]);	/* Write Uncorrectable's set */
 		memset(&ns[i], 0, sizeof(ns[i]));
 		nepf_ns_init(&ns[i]);
 		ns[i].nsid = i + 1;

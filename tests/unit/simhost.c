@@ -284,8 +284,10 @@ void sim_free(struct sim *s)
 			s->nr_stack_xfer);
 		abort();
 	}
-	for (i = 0; i < ARRAY_SIZE(s->ns); i++)
+	for (i = 0; i < ARRAY_SIZE(s->ns); i++) {
 		free(s->ns[i].data);
+		nepf_ns_uncor_free(&s->ns[i].ns);
+	}
 	free(s->mem);
 	free(s->bar);
 	free(s);
@@ -717,6 +719,7 @@ struct nepf_ns *sim_add_ns(struct sim *s, u32 nsid, u64 nr_blocks, u8 lba_shift)
 	if (!nsid || nsid > ARRAY_SIZE(s->ns))
 		abort();
 	sn = &s->ns[nsid - 1];
+	nepf_ns_uncor_free(&sn->ns);
 	memset(&sn->ns, 0, sizeof(sn->ns));
 	free(sn->data);
 	sn->data = calloc(1, nr_blocks << lba_shift);

@@ -4,7 +4,8 @@
 # the mandatory features (Write Atomicity Normal, Power Management,
 # Temperature Threshold per sensor, Error Recovery per namespace, I/O
 # Command Set Profile), Identify CNS 13h and 1Ch, the effects log with no
-# arguments, and what the spec answers for what we do not offer.
+# arguments, what the spec answers for what we do not offer, and Write
+# Uncorrectable.
 # shellcheck source=tests/vm/guest/lib.sh
 . "${NEPF_LIB:-/nepf/guest/lib.sh}"
 
@@ -99,6 +100,36 @@ effects_log() {
 	grep -qE '^ACS9 +\[Set Features +\] 00000011' /tmp/effects.txt
 }
 check cmdset-effects-log-no-args effects_log || indent < /tmp/effects.txt
+
+# --- Write Uncorrectable: LBAs 1002-1003 of 1000-1007 read as Unrecovered
+# Read Error (ENODATA for the reader), logged at the first bad LBA and
+# counted by SMART; a write makes them readable again.
+uncor() {
+	local m0 m1 elog
+	dd if=/dev/urandom of=/tmp/uncor.in bs=512 count=8 status=none &&
+	dd if=/tmp/uncor.in of="$dev" bs=512 seek=1000 oflag=direct status=none || return 1
+	m0=$(media_errors "$dev")
+	nvme write-uncor "$dev" -s 1002 -c 1 || return 1
+	if dd if="$dev" of=/dev/null bs=512 skip=1000 count=8 iflag=direct status=none; then
+		echo "read of 1000-1007 succeeded"; return 1
+	fi
+	dd if="$dev" of=/dev/null bs=512 skip=1000 count=2 iflag=direct status=none &&
+	dd if="$dev" of=/dev/null bs=512 skip=1004 count=4 iflag=direct status=none || return 1
+	# 0x281 Unrecovered Read Error with DNR (0x4281 = 17025; some
+	# nvme-cli versions print the status without DNR: 641)
+	elog=$(error_log "$dev")
+	echo "$elog" | grep -qE '"status_field":(17025|641),[^}]*"lba":1002[,}]' ||
+		{ echo "error log: $(echo "$elog" | head -c 300)"; return 1; }
+	m1=$(media_errors "$dev")
+	[ "$((m1 - m0))" -ge 1 ] || { echo "SMART media_errors $m0 -> $m1"; return 1; }
+	# writing the whole block range clears it, and the data is the new data
+	dd if=/tmp/uncor.in of="$dev" bs=512 seek=1000 oflag=direct status=none &&
+	dd if="$dev" of=/tmp/uncor.out bs=512 skip=1000 count=8 iflag=direct status=none &&
+	cmp /tmp/uncor.in /tmp/uncor.out
+}
+check cmdset-write-uncor-read-fails-write-clears uncor
+check cmdset-write-uncor-out-of-range \
+	fails_with "LBA Out of Range" nvme write-uncor "$dev" -s $((64 * 2048)) -c 0
 
 nepf_down
 nepf_exit
