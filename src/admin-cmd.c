@@ -131,6 +131,12 @@ static void ns_nguid(struct nepf_ctrl *ctrl, struct nepf_ns *ns, u8 *nguid)
 	nguid[8] ^= 0x4e;	/* 'N': never all zero */
 }
 
+/* ONCS: what io-cmd.c implements, less what the identity hides. */
+static u16 nepf_ctrl_oncs(const struct nepf_ctrl *ctrl)
+{
+	return NEPF_ONCS & ~ctrl->cfg.oncs_mask;
+}
+
 /* Identify CNTLID: the configured one, 1 if none. */
 static u16 nepf_cntlid(const struct nepf_ctrl *ctrl)
 {
@@ -172,7 +178,9 @@ static void id_ctrl(struct nepf_ctrl *ctrl, struct nvme_id_ctrl *id)
 	id->cqes = (NVME_CQES << 4) | NVME_CQES;
 	id->maxcmd = 0;				/* fabrics only */
 	id->nn = cpu_to_le32(NEPF_MAX_NAMESPACES);
-	id->oncs = cpu_to_le16(NEPF_ONCS & ~cfg->oncs_mask);
+	id->oncs = cpu_to_le16(nepf_ctrl_oncs(ctrl));
+	if (nepf_ctrl_oncs(ctrl) & NVME_CTRL_ONCS_COPY)
+		id->ocfs = cpu_to_le16(NVME_CTRL_OCFS_FMT0);
 	/* Flush with NSID FFFFFFFFh is not supported: per namespace only. */
 	if (nepf_ctrl_has_vwc(ctrl))
 		id->vwc = NVME_CTRL_VWC_PRESENT | NVME_CTRL_VWC_FLUSH_NO_ALL;
@@ -186,6 +194,7 @@ static void id_ctrl(struct nepf_ctrl *ctrl, struct nvme_id_ctrl *id)
 static void id_ns(struct nepf_ctrl *ctrl, struct nepf_ns *ns, struct nvme_id_ns *id)
 {
 	u64 bytes = ns->nr_blocks << ns->lba_shift;
+	u32 mcl = nepf_io_copy_mcl(ctrl, ns);
 
 	id->nsze = cpu_to_le64(ns->nr_blocks);
 	id->ncap = cpu_to_le64(ns->nr_blocks);
@@ -196,6 +205,11 @@ static void id_ns(struct nepf_ctrl *ctrl, struct nepf_ns *ns, struct nvme_id_ns 
 	id->lbaf[0].ms = 0;
 	id->nsattr = ns->cfg.readonly ? NVME_NS_ATTR_RO : 0;
 	nepf_put_le128(id->nvmcap, bytes);
+	if (nepf_ctrl_oncs(ctrl) & NVME_CTRL_ONCS_COPY) {
+		id->mssrl = cpu_to_le16(mcl);
+		id->mcl = cpu_to_le32(mcl);
+		id->msrc = NEPF_COPY_MSRC;
+	}
 	ns_nguid(ctrl, ns, id->nguid);
 }
 
@@ -399,6 +413,7 @@ static const struct nepf_effects nepf_io_effects[] = {
 	{ nvme_cmd_write_zeroes, NVME_CTRL_ONCS_WRITE_ZEROES, CSUPP | LBCC },
 	{ nvme_cmd_dsm, NVME_CTRL_ONCS_DSM, CSUPP | LBCC },
 	{ nvme_cmd_verify, NVME_CTRL_ONCS_VERIFY, CSUPP },
+	{ nvme_cmd_copy, NVME_CTRL_ONCS_COPY, CSUPP | LBCC },
 };
 
 #undef CSUPP
@@ -500,7 +515,7 @@ static void log_changed_ns(struct nepf_ctrl *ctrl, struct nvme_changed_ns_log *l
 /* The command sets' logs share the admin part; only NVM has I/O commands. */
 static void log_effects(struct nepf_ctrl *ctrl, u8 csi, struct nvme_effects_log *log)
 {
-	u16 oncs = NEPF_ONCS & ~ctrl->cfg.oncs_mask;
+	u16 oncs = nepf_ctrl_oncs(ctrl);
 	const struct nepf_effects *e;
 	unsigned int i;
 

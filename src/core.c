@@ -238,6 +238,7 @@ int nepf_sq_fetch(struct nepf_ctrl *ctrl, struct nepf_sq *sq, struct nepf_cmd *c
 	cmd->data_len = 0;
 	cmd->segs = NULL;
 	cmd->buf = NULL;
+	cmd->io_state = NULL;
 	cmd->ns = NULL;
 	memset(&cmd->io, 0, sizeof(cmd->io));
 	cmd->start_ns = nepf_now_ns();
@@ -275,8 +276,9 @@ void nepf_cmd_backend_done(struct nepf_cmd *cmd, u16 status)
 
 void nepf_cmd_finish(struct nepf_cmd *cmd)
 {
-	if (cmd->sqid)
-		nepf_io_finish(cmd);
+	/* Copy goes back to its backend between its steps. */
+	if (cmd->sqid && nepf_io_finish(cmd))
+		return;
 	nepf_cmd_complete(cmd);
 }
 
@@ -647,6 +649,7 @@ static void smart_account(struct nepf_ctrl *ctrl, struct nepf_cmd *cmd)
 		fallthrough;
 	case nvme_cmd_write_zeroes:
 	case nvme_cmd_write_uncor:
+	case nvme_cmd_copy:
 		s->host_writes++;
 		break;
 	}

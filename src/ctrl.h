@@ -56,6 +56,11 @@ struct nepf_inject;
  */
 #define NEPF_UNCOR_MAX_BLOCKS	1024
 #define NEPF_WUSL		7
+/*
+ * Copy: up to 128 source ranges (Identify Namespace MSRC, 0-based), and
+ * MCL = MSSRL = MDTS in blocks: the data goes through one buffer.
+ */
+#define NEPF_COPY_MSRC		127
 #define NEPF_MAX_CQ_WAIT	(2 * NEPF_MAX_QUEUE_ENTRIES)
 
 /* What the environment (kernel glue or unit test) provides. */
@@ -140,7 +145,8 @@ enum { NEPF_IRQ_INTX, NEPF_IRQ_MSI, NEPF_IRQ_MSIX };
 				 NVME_CTRL_ONCS_WRITE_UNCOR | NVME_CTRL_ONCS_DSM | \
 				 NVME_CTRL_ONCS_WRITE_ZEROES | \
 				 NVME_CTRL_ONCS_SAVE_FEAT | \
-				 NVME_CTRL_ONCS_TIMESTAMP | NVME_CTRL_ONCS_VERIFY)
+				 NVME_CTRL_ONCS_TIMESTAMP | NVME_CTRL_ONCS_VERIFY | \
+				 NVME_CTRL_ONCS_COPY)
 /* Volatile write cache: as the namespaces have it, always, never. */
 enum { NEPF_VWC_AUTO, NEPF_VWC_ON, NEPF_VWC_OFF };
 
@@ -220,6 +226,7 @@ struct nepf_cmd {
 	/* I/O */
 	struct nepf_ns *ns;
 	struct nepf_io io;
+	void *io_state;		/* io-cmd.c: a command of several steps (Copy) */
 	u64 start_ns;
 	void *env_priv;		/* the environment's per-command state */
 	/* error injection (inject.c): cleared by nepf_sq_fetch() */
@@ -343,7 +350,7 @@ struct nepf_ctrl {
 	u64 err_count;			/* total errors (error log ERRCNT) */
 	struct nepf_smart {	/* SMART log data units come from the bytes */
 		u64 host_reads;		/* Read, Compare, Verify commands */
-		u64 host_writes;	/* Write, Write Zeroes, Write Uncorrectable */
+		u64 host_writes;	/* Write, Write Zeroes/Uncorrectable, Copy */
 		u64 bytes_read;		/* successful Reads */
 		u64 bytes_written;	/* successful Writes */
 		u64 media_errors;	/* completions with SCT 2 */
@@ -518,6 +525,8 @@ u16 nepf_map_data(struct nepf_ctrl *ctrl, u32 gen, const struct nvme_sqe *sqe,
 /* admin-cmd.c, io-cmd.c */
 void nepf_admin_exec(struct nepf_cmd *cmd);
 void nepf_io_exec(struct nepf_cmd *cmd);
+/* Copy's MCL and MSSRL in blocks of @ns (Identify Namespace). */
+u32 nepf_io_copy_mcl(const struct nepf_ctrl *ctrl, const struct nepf_ns *ns);
 
 /* namespaces (core.c): attach/detach raise the namespace-changed event */
 int nepf_ctrl_attach_ns(struct nepf_ctrl *ctrl, struct nepf_ns *ns);

@@ -31,6 +31,8 @@
  *   Verify; FUSES = 0.
  * - Write Uncorrectable: NLB up to WUSL (NEPF_WUSL), at most
  *   NEPF_UNCOR_MAX_BLOCKS marked blocks per namespace.
+ * - Copy: descriptor format 0h only (OCFS bit 0), MSRC NEPF_COPY_MSRC,
+ *   MCL = MSSRL = MDTS in blocks (nepf_io_copy_mcl()).
  * - SGLS (prp-sgl.c): byte-aligned data blocks, bit buckets, and SGLs
  *   longer than the transfer (bit 18: the excess is ignored).
  */
@@ -265,6 +267,19 @@ static u16 io_map(struct nepf_cmd *cmd, u32 len)
 	return status;
 }
 
+/* A command's list (DSM ranges, Copy descriptors) into cmd->buf. */
+static u16 io_fetch_list(struct nepf_cmd *cmd, u32 len)
+{
+	u16 status;
+
+	status = io_map(cmd, len);
+	if (!status)
+		status = io_alloc_buf(cmd, len);
+	if (!status)
+		status = nepf_seglist_from_host(cmd->ctrl, cmd->segs, cmd->buf);
+	return status;
+}
+
 static void io_setup(struct nepf_cmd *cmd, enum nepf_io_op op, u64 pos, u32 len)
 {
 	struct nepf_io *io = &cmd->io;
@@ -436,6 +451,121 @@ static u16 io_write_uncor(struct nepf_cmd *cmd, bool *done)
 }
 
 /*
+ * ---- Copy (descriptor format 0h): the source ranges are read one by one
+ * into one buffer, then written to SDLBA in one go.  Each step is a
+ * backend I/O; between steps the command comes back to nepf_io_finish()
+ * (process context), which submits the next one.
+ */
+struct io_copy {
+	u32 nr;			/* source ranges */
+	u32 next;		/* the next one to read */
+	u32 off;		/* where it goes in cmd->buf */
+	bool written;
+	u64 dst;		/* byte offset */
+	struct nepf_range r[];
+};
+
+/* MCL and MSSRL, in blocks of @ns: what one MDTS buffer holds. */
+u32 nepf_io_copy_mcl(const struct nepf_ctrl *ctrl, const struct nepf_ns *ns)
+{
+	return min_t(u32, nepf_ctrl_max_xfer(ctrl) >> ns->lba_shift, 0xffff);
+}
+
+/* The source ranges, checked against the limits and the namespace. */
+static u16 io_copy_ranges(struct nepf_cmd *cmd, const struct nvme_copy_range *d,
+			  struct io_copy *c, u64 *total)
+{
+	struct nepf_ns *ns = cmd->ns;
+	u32 mcl = nepf_io_copy_mcl(cmd->ctrl, ns);
+	u64 lba;
+	u32 i;
+	u16 status;
+
+	*total = 0;
+	for (i = 0; i < c->nr; i++) {
+		u64 slba = le64_to_cpu(d[i].slba);
+		u32 nlb = le16_to_cpu(d[i].nlb) + 1;
+
+		if (nlb > mcl)				/* MSSRL */
+			return NVME_SC_CMD_SIZE_LIMIT | NVME_STATUS_DNR;
+		*total += nlb;
+		if (*total > mcl)
+			return NVME_SC_CMD_SIZE_LIMIT | NVME_STATUS_DNR;
+		status = io_check_lba(ns, slba, nlb);
+		if (status)
+			return status;
+		if (uncor_hit(ns, slba, nlb, &lba)) {
+			cmd->err_lba = lba;
+			return NVME_SC_READ_ERROR | NVME_STATUS_DNR;
+		}
+		c->r[i].pos = slba << ns->lba_shift;
+		c->r[i].len = (u64)nlb << ns->lba_shift;
+	}
+	return NVME_SC_SUCCESS;
+}
+
+/* The next step of a Copy into cmd->io: true if there is one. */
+static bool io_copy_step(struct nepf_cmd *cmd)
+{
+	struct io_copy *c = cmd->io_state;
+	u32 len;
+
+	if (c->next < c->nr) {
+		len = c->r[c->next].len;
+		io_setup(cmd, NEPF_IO_READ, c->r[c->next].pos, len);
+		cmd->io.buf = (u8 *)cmd->buf + c->off;
+		c->off += len;
+		c->next++;
+		return true;
+	}
+	if (c->written)
+		return false;
+	c->written = true;
+	io_setup(cmd, NEPF_IO_WRITE, c->dst, c->off);
+	cmd->io.fua = !!(nvme_sqe_cdw(&cmd->sqe, 12) & NVME_COPY_FUA);
+	return true;
+}
+
+static u16 io_copy(struct nepf_cmd *cmd)
+{
+	struct nepf_ns *ns = cmd->ns;
+	u32 cdw12 = nvme_sqe_cdw(&cmd->sqe, 12);
+	u32 nr = NVME_COPY_NR(cdw12) + 1;
+	u64 sdlba = nvme_sqe_slba(&cmd->sqe), total;
+	struct io_copy *c;
+	u16 status;
+
+	if (NVME_COPY_DESFMT(cdw12) || NVME_COPY_DTYPE(cdw12))
+		return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
+	if (ns->cfg.readonly)
+		return NVME_SC_NS_WRITE_PROTECTED | NVME_STATUS_DNR;
+	if (nr > NEPF_COPY_MSRC + 1)
+		return NVME_SC_CMD_SIZE_LIMIT | NVME_STATUS_DNR;
+	status = io_fetch_list(cmd, nr * sizeof(struct nvme_copy_range));
+	if (status)
+		return status;
+	c = nepf_zalloc(sizeof(*c) + nr * sizeof(c->r[0]));
+	if (!c)
+		return NVME_SC_INTERNAL;
+	cmd->io_state = c;
+	c->nr = nr;
+	status = io_copy_ranges(cmd, cmd->buf, c, &total);
+	if (!status)
+		status = io_check_lba(ns, sdlba, total);
+	/* The descriptors are in c now; the buffer is for the data. */
+	cmd->ctrl->env->free_buf(cmd->ctrl, cmd->buf, cmd->data_len);
+	cmd->buf = NULL;
+	if (status)
+		return status;
+	c->dst = sdlba << ns->lba_shift;
+	status = io_alloc_buf(cmd, total << ns->lba_shift);
+	if (status)
+		return status;
+	io_copy_step(cmd);
+	return NVME_SC_SUCCESS;
+}
+
+/*
  * Dataset Management: only Deallocate does anything.  The ranges are
  * converted in place (struct nvme_dsm_range and struct nepf_range have
  * the same size) and zero-length ranges dropped.
@@ -457,13 +587,7 @@ static u16 io_dsm(struct nepf_cmd *cmd, bool *done)
 	}
 	if (ns->cfg.readonly)
 		return NVME_SC_NS_WRITE_PROTECTED | NVME_STATUS_DNR;
-	status = io_map(cmd, nr * sizeof(struct nvme_dsm_range));
-	if (status)
-		return status;
-	status = io_alloc_buf(cmd, nr * sizeof(struct nvme_dsm_range));
-	if (status)
-		return status;
-	status = nepf_seglist_from_host(cmd->ctrl, cmd->segs, cmd->buf);
+	status = io_fetch_list(cmd, nr * sizeof(struct nvme_dsm_range));
 	if (status)
 		return status;
 
@@ -513,6 +637,7 @@ static u16 io_prepare(struct nepf_cmd *cmd, bool *done)
 	case nvme_cmd_dsm:
 	case nvme_cmd_verify:
 	case nvme_cmd_write_uncor:
+	case nvme_cmd_copy:
 		break;
 	default:
 		return NVME_SC_INVALID_OPCODE | NVME_STATUS_DNR;
@@ -546,6 +671,8 @@ static u16 io_prepare(struct nepf_cmd *cmd, bool *done)
 		return io_write_zeroes(cmd);
 	case nvme_cmd_write_uncor:
 		return io_write_uncor(cmd, done);
+	case nvme_cmd_copy:
+		return io_copy(cmd);
 	default: /* nvme_cmd_dsm */
 		return io_dsm(cmd, done);
 	}
@@ -677,10 +804,20 @@ static u16 io_compare(struct nepf_cmd *cmd)
 	return status;
 }
 
-void nepf_io_finish(struct nepf_cmd *cmd)
+bool nepf_io_finish(struct nepf_cmd *cmd)
 {
 	struct nepf_ctrl *ctrl = cmd->ctrl;
 	u16 status = NVME_SC_SUCCESS;
+
+	if (cmd->io_state) {
+		/* Copy: its next step, unless it failed or is over. */
+		if (!(cmd->status & ~NVME_STATUS_MORE) && io_copy_step(cmd)) {
+			cmd->ns->ops->submit(&cmd->io);
+			return true;
+		}
+		nepf_free(cmd->io_state);
+		cmd->io_state = NULL;
+	}
 
 	if (!(cmd->status & ~NVME_STATUS_MORE) && cmd->buf) {
 		if (cmd->sqe.opcode == nvme_cmd_read)
@@ -696,4 +833,5 @@ void nepf_io_finish(struct nepf_cmd *cmd)
 	}
 	nepf_free(cmd->segs);
 	cmd->segs = NULL;
+	return false;
 }

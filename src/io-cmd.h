@@ -13,8 +13,12 @@
 
 #include "ctrl.h"
 
-/* Process context; may change cmd->status (e.g. a transfer error). */
-void nepf_io_finish(struct nepf_cmd *cmd);
+/*
+ * Process context; may change cmd->status (e.g. a transfer error).  True:
+ * the command went back to the backend for its next step (Copy), and ends
+ * in nepf_io_done() again instead of being completed now.
+ */
+bool nepf_io_finish(struct nepf_cmd *cmd);
 
 /* NVMe status for a backend result (exposed for the tests). */
 u16 nepf_io_result_status(enum nepf_io_result result, enum nepf_io_op op);

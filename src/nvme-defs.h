@@ -284,6 +284,7 @@ enum {
 	NVME_SC_BAD_ATTRIBUTES		= 0x180,	/* Conflicting Attributes */
 	NVME_SC_INVALID_PI		= 0x181,
 	NVME_SC_READ_ONLY		= 0x182,	/* Write to Read Only Range */
+	NVME_SC_CMD_SIZE_LIMIT		= 0x183,	/* Command Size Limit Exceeded */
 
 	/* Media and data integrity errors (SCT 2) */
 	NVME_SC_WRITE_FAULT		= 0x280,
@@ -647,6 +648,23 @@ enum {
 #define NVME_DSMGMT_IDW			BIT(1)
 #define NVME_DSMGMT_AD			BIT(2)
 #define NVME_DSM_MAX_RANGES		256
+
+/* Copy: CDW12 fields, and source range descriptor format 0h (32 bytes) */
+#define NVME_COPY_NR(cdw12)		((cdw12) & 0xff)	/* 0-based */
+#define NVME_COPY_DESFMT(cdw12)		(((cdw12) >> 8) & 0xf)
+#define NVME_COPY_DTYPE(cdw12)		(((cdw12) >> 20) & 0xf)
+#define NVME_COPY_FUA			BIT(30)
+#define NVME_CTRL_OCFS_FMT0		BIT(0)
+
+struct nvme_copy_range {
+	__le64 rsvd0;
+	__le64 slba;
+	__le16 nlb;			/* 0-based */
+	u8 rsvd18[6];
+	__le32 eilbrt;			/* protection information: unused */
+	__le16 elbat;
+	__le16 elbatm;
+};
 
 struct nvme_dsm_range {
 	__le32 cattr;
@@ -1034,6 +1052,7 @@ static_assert(sizeof(struct nvme_rw_dw) == 24, "rw dwords");
 static_assert(sizeof(struct nvme_sqe) == NVME_SQE_SIZE, "sqe");
 static_assert(sizeof(struct nvme_cqe) == NVME_CQE_SIZE, "cqe");
 static_assert(sizeof(struct nvme_dsm_range) == 16, "dsm range");
+static_assert(sizeof(struct nvme_copy_range) == 32, "copy range");
 static_assert(sizeof(struct nvme_id_power_state) == 32, "psd");
 static_assert(sizeof(struct nvme_id_ctrl) == 4096, "id ctrl");
 static_assert(sizeof(struct nvme_id_ctrl_nvm) == 4096, "id ctrl nvm");

@@ -46,7 +46,10 @@ static void fake_submit(struct nepf_io *io)
 	switch (io->op) {
 	case NEPF_IO_READ:
 	case NEPF_IO_WRITE:
-		if (!io->buf || io->len != cmd.data_len)
+		/* Copy reads its source ranges into parts of its buffer. */
+		if (!io->buf || (u8 *)io->buf < (u8 *)cmd.buf ||
+		    (u8 *)io->buf + io->len > (u8 *)cmd.buf + cmd.data_len ||
+		    (cmd.sqe.opcode != nvme_cmd_copy && io->len != cmd.data_len))
 			fuzz_fail("data buffer does not match the length");
 		fallthrough;
 	case NEPF_IO_WRITE_ZEROES:
@@ -85,7 +88,8 @@ void nepf_cmd_backend_done(struct nepf_cmd *c, u16 status)
 
 static void fake_finish(struct nepf_cmd *c)
 {
-	nepf_io_finish(c);
+	if (nepf_io_finish(c))
+		return;			/* Copy's next step was submitted */
 	if (c->ns)
 		nepf_ns_put(c->ns);
 	completions++;

@@ -154,7 +154,9 @@ UNIT_TEST(admin_effects_and_supported_logs)
 	CHECK_EQ(le32_to_cpu(ef->iocs[nvme_cmd_read]), NVME_CMD_EFFECTS_CSUPP);
 	CHECK_EQ(le32_to_cpu(ef->iocs[nvme_cmd_write_uncor]),
 		 NVME_CMD_EFFECTS_CSUPP | NVME_CMD_EFFECTS_LBCC);
-	CHECK_EQ(le32_to_cpu(ef->iocs[nvme_cmd_copy]), 0);
+	CHECK_EQ(le32_to_cpu(ef->iocs[nvme_cmd_copy]),
+		 NVME_CMD_EFFECTS_CSUPP | NVME_CMD_EFFECTS_LBCC);
+	CHECK_EQ(le32_to_cpu(ef->iocs[nvme_cmd_resv_register]), 0);
 	CHECK_EQ(sim_get_log(s, NVME_LOG_SUPPORTED, 1024, 0, false, buf), 0);
 	CHECK(le32_to_cpu(sl->lids[NVME_LOG_CHANGED_NS]) & NVME_LID_SUPPORTED);
 	CHECK_EQ(le32_to_cpu(sl->lids[NVME_LOG_ANA]), 0);

@@ -170,8 +170,7 @@ UNIT_TEST(io_nsid)
 
 UNIT_TEST(io_opcodes_and_fields)
 {
-	static const u8 bad[] = { nvme_cmd_resv_register,
-				  nvme_cmd_copy, 0x03, 0x7f, 0x80, 0xff };
+	static const u8 bad[] = { nvme_cmd_resv_register, 0x03, 0x7f, 0x80, 0xff };
 	struct sim *s = io_sim();
 	struct nvme_sqe sqe;
 	unsigned int i;

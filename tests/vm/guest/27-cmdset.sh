@@ -4,8 +4,8 @@
 # the mandatory features (Write Atomicity Normal, Power Management,
 # Temperature Threshold per sensor, Error Recovery per namespace, I/O
 # Command Set Profile), Identify CNS 13h and 1Ch, the effects log with no
-# arguments, what the spec answers for what we do not offer, and Write
-# Uncorrectable.
+# arguments, what the spec answers for what we do not offer, Write
+# Uncorrectable and Copy.
 # shellcheck source=tests/vm/guest/lib.sh
 . "${NEPF_LIB:-/nepf/guest/lib.sh}"
 
@@ -130,6 +130,31 @@ uncor() {
 check cmdset-write-uncor-read-fails-write-clears uncor
 check cmdset-write-uncor-out-of-range \
 	fails_with "LBA Out of Range" nvme write-uncor "$dev" -s $((64 * 2048)) -c 0
+
+# --- Copy (descriptor format 0h): two ranges to a third place, verified
+# by reading it back; MCL from id-ns, one block more is Command Size Limit
+# Exceeded (sources from LBA 16384 on: clear of the Write Uncorrectable
+# case's blocks whatever became of them).
+copy_case() {
+	dd if=/dev/urandom of=/tmp/copy.a bs=512 count=8 status=none &&
+	dd if=/dev/urandom of=/tmp/copy.b bs=512 count=4 status=none &&
+	dd if=/tmp/copy.a of="$dev" bs=512 seek=2000 oflag=direct status=none &&
+	dd if=/tmp/copy.b of="$dev" bs=512 seek=3000 oflag=direct status=none &&
+	nvme copy "$dev" --sdlba=5000 --slbs=2000,3000 --blocks=7,3 &&
+	dd if="$dev" of=/tmp/copy.out bs=512 skip=5000 count=12 iflag=direct status=none &&
+	cat /tmp/copy.a /tmp/copy.b | cmp - /tmp/copy.out
+}
+check cmdset-copy-two-ranges-verified copy_case
+mcl=$(nvme id-ns "$dev" | sed -n 's/^mcl *: *//p')
+copy_too_long() {
+	echo "mcl=$mcl"
+	[ -n "$mcl" ] && [ "$mcl" -gt 0 ] &&
+	nvme copy "$dev" --sdlba=5000 --slbs=16384 --blocks=$((mcl - 1)) &&
+	fails_with "Size Limit\|183" nvme copy "$dev" --sdlba=5000 --slbs=16384 --blocks="$mcl"
+}
+check cmdset-copy-beyond-mcl-size-limit copy_too_long
+check cmdset-copy-format-1-invalid-field \
+	fails_with "Invalid Field" nvme copy "$dev" --sdlba=5000 --slbs=0 --blocks=0 --format=1
 
 nepf_down
 nepf_exit
