@@ -589,4 +589,13 @@ static inline int nepf_blkdev_issue_flush(struct block_device *bdev)
 #define NEPF_MODULE_IMPORT_NS(ns)	MODULE_IMPORT_NS(__stringify(ns))
 #endif
 
+/*
+ * The dw-edma driver may own the controller's eDMA (built in or as a
+ * module that could load): then edma.c never touches the block.
+ */
+static inline bool nepf_kernel_has_dw_edma(void)
+{
+	return IS_ENABLED(CONFIG_DW_EDMA);
+}
+
 #endif /* NEPF_COMPAT_H */

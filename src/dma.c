@@ -12,6 +12,8 @@
  * exists: setting up a DMA descriptor costs more than copying 64 bytes.
  * A failed DMA transfer or window mapping fails the copy (-EIO), which the
  * core reports to the host as a Data Transfer Error (retryable: no DNR).
+ * With no dmaengine channel for the EPC, the controller's own DesignWare
+ * eDMA can be driven directly (edma.c), on the dma_engine parameter.
  * A failed DMA is not retried through a window: the usual cause is a host
  * address the host never mapped, and a window read of it returns all-ones
  * (an Unsupported Request) without any error the function can see, so the
@@ -50,6 +52,11 @@ MODULE_PARM_DESC(cq_windows,
 static unsigned int dma_timeout_ms = 1000;
 module_param(dma_timeout_ms, uint, 0644);
 MODULE_PARM_DESC(dma_timeout_ms, "DMA transfer timeout (ms)");
+
+static char dma_engine[16] = "dmaengine";
+module_param_string(dma_engine, dma_engine, sizeof(dma_engine), 0644);
+MODULE_PARM_DESC(dma_engine,
+		 "auto (dmaengine, else our eDMA), dmaengine, edma (only ours) or off (windows), read at bind");
 
 #define NEPF_WIN_CHUNK_MAX	(128 * 1024)
 /* How long a transfer waits for an outbound window the EPC has no room for. */
@@ -393,45 +400,64 @@ static struct nepf_dma_chan *nepf_dma_get(struct nepf_dma *d, bool to_host)
 }
 
 /*
- * Transfer between @pci_addr and a kernel buffer, which may be kmalloc'ed
- * (one contiguous piece) or vmalloc'ed (one piece per page).
+ * Map the first piece of @buf (@len bytes) for @dev: all of a kmalloc'ed
+ * buffer (physically contiguous), up to the end of the page of a vmalloc'ed
+ * one.  Always a page mapping, so that one unmap call fits both.
  */
+int nepf_dma_map_piece(struct device *dev, void *buf, size_t len,
+		       enum dma_data_direction ddir, dma_addr_t *addr,
+		       size_t *chunk)
+{
+	struct page *page;
+
+	if (is_vmalloc_addr(buf)) {
+		*chunk = min_t(size_t, len, PAGE_SIZE - offset_in_page(buf));
+		page = vmalloc_to_page(buf);
+	} else {
+		*chunk = len;
+		page = virt_to_page(buf);
+	}
+	*addr = dma_map_page(dev, page, offset_in_page(buf), *chunk, ddir);
+	return dma_mapping_error(dev, *addr) ? -ENOMEM : 0;
+}
+
+/* Transfer between @pci_addr and a kernel buffer (see nepf_dma_map_piece). */
 static int nepf_dma_xfer(struct nepf_dma *d, u64 pci_addr, void *buf,
 			 size_t len, bool to_host)
 {
 	struct nepf_dma_chan *dc = nepf_dma_get(d, to_host);
 	enum dma_transfer_direction dir = to_host ? DMA_MEM_TO_DEV : DMA_DEV_TO_MEM;
 	enum dma_data_direction ddir = to_host ? DMA_TO_DEVICE : DMA_FROM_DEVICE;
-	struct device *dev = dc->chan->device->dev;
-	bool vmem = is_vmalloc_addr(buf);
+	struct device *dev;
 	dma_addr_t addr;
 	size_t chunk;
 	int ret = 0;
 
+	if (d->edma) {
+		/* No wait on a lost link: see nepf_dma_link_lost(). */
+		if (READ_ONCE(d->link_lost)) {
+			ret = -ENOLINK;
+			goto out;
+		}
+		nepf_dma_count(d, len, to_host);
+		ret = nepf_edma_copy(d->edma, dc - (to_host ? d->tx : d->rx),
+				     pci_addr, buf, len, to_host,
+				     dma_timeout_ms);
+		goto out;
+	}
+	dev = dc->chan->device->dev;
 	while (len && !ret) {
-		if (vmem) {
-			chunk = min_t(size_t, len,
-				      PAGE_SIZE - offset_in_page(buf));
-			addr = dma_map_page(dev, vmalloc_to_page(buf),
-					    offset_in_page(buf), chunk, ddir);
-		} else {
-			chunk = len;
-			addr = dma_map_single(dev, buf, chunk, ddir);
-		}
-		if (dma_mapping_error(dev, addr)) {
-			ret = -ENOMEM;
+		ret = nepf_dma_map_piece(dev, buf, len, ddir, &addr, &chunk);
+		if (ret)
 			break;
-		}
 		nepf_dma_count(d, chunk, to_host);
 		ret = nepf_dma_one(d, dc, pci_addr, addr, chunk, dir);
-		if (vmem)
-			dma_unmap_page(dev, addr, chunk, ddir);
-		else
-			dma_unmap_single(dev, addr, chunk, ddir);
+		dma_unmap_page(dev, addr, chunk, ddir);
 		pci_addr += chunk;
 		buf += chunk;
 		len -= chunk;
 	}
+out:
 	mutex_unlock(&dc->lock);
 	if (!ret)
 		atomic64_inc(&d->nr_dma);
@@ -507,6 +533,22 @@ static unsigned int nepf_dma_request_all(struct device *parent,
 	return n;
 }
 
+/* dmaengine channels of the EPC parent; a direction without uses windows. */
+static void nepf_dma_chans_init(struct nepf_dma *d, struct device *parent)
+{
+	d->nr_rx = nepf_dma_request_all(parent, DMA_DEV_TO_MEM, d->rx);
+	d->nr_tx = nepf_dma_request_all(parent, DMA_MEM_TO_DEV, d->tx);
+	if (d->nr_rx || d->nr_tx) {
+		d->engine = "dmaengine";
+		d->why = dev_name(parent);
+	} else {
+		d->why = "no dmaengine channel on the EPC";
+	}
+	dev_info(&d->epf->dev, "%u read and %u write DMA channels on %s%s\n",
+		 d->nr_rx, d->nr_tx, dev_name(parent),
+		 d->nr_rx && d->nr_tx ? "" : ", outbound windows otherwise");
+}
+
 int nepf_dma_init(struct nepf_dma *d, struct pci_epf *epf, bool use_dma)
 {
 	struct pci_epc *epc = epf->epc;
@@ -539,19 +581,40 @@ int nepf_dma_init(struct nepf_dma *d, struct pci_epf *epf, bool use_dma)
 
 	d->nr_rx = 0;
 	d->nr_tx = 0;
+	d->edma = NULL;
+	d->engine = "window";
+	d->why = "function's dma attribute is 0";
 	if (!use_dma || !parent)
 		return 0;
-	/* A direction without a channel uses windows (writes are posted). */
-	d->nr_rx = nepf_dma_request_all(parent, DMA_DEV_TO_MEM, d->rx);
-	d->nr_tx = nepf_dma_request_all(parent, DMA_MEM_TO_DEV, d->tx);
-	dev_info(&epf->dev, "%u read and %u write DMA channels on %s%s\n",
-		 d->nr_rx, d->nr_tx, dev_name(parent),
-		 d->nr_rx && d->nr_tx ? "" : ", outbound windows otherwise");
+	d->why = "dma_engine=off";
+	if (sysfs_streq(dma_engine, "off"))
+		return 0;
+	if (!sysfs_streq(dma_engine, "auto") && !sysfs_streq(dma_engine, "edma") &&
+	    !sysfs_streq(dma_engine, "dmaengine"))
+		dev_warn(&epf->dev, "unknown dma_engine '%s': dmaengine\n",
+			 dma_engine);
+	if (!sysfs_streq(dma_engine, "edma")) {
+		nepf_dma_chans_init(d, parent);
+		if (d->nr_rx && d->nr_tx)
+			return 0;
+		/* Never both: a direction's channels mean dw-edma owns it. */
+		if (d->nr_rx || d->nr_tx || !sysfs_streq(dma_engine, "auto"))
+			return 0;
+	}
+	if (!nepf_edma_attach(d, parent)) {
+		d->engine = "edma";
+		return 0;
+	}
+	dev_info(&epf->dev, "no eDMA: %s; outbound windows\n", d->why);
 	return 0;
 }
 
 void nepf_dma_exit(struct nepf_dma *d)
 {
+	if (d->edma) {
+		nepf_edma_detach(d);
+		return;
+	}
 	while (d->nr_rx)
 		dma_release_channel(d->rx[--d->nr_rx].chan);
 	while (d->nr_tx)

@@ -11,6 +11,7 @@
 #include <linux/pci-epf.h>
 #include <linux/completion.h>
 #include <linux/dmaengine.h>
+#include <linux/dma-direction.h>
 #include <linux/semaphore.h>
 #include <linux/workqueue.h>
 #include <linux/kthread.h>
@@ -28,8 +29,13 @@ struct nepf_dma_chan {
 	struct completion done;		/* of the transfer in progress */
 };
 
+struct nepf_edma_dev;
+
 struct nepf_dma {
 	struct pci_epf *epf;
+	struct nepf_edma_dev *edma;	/* our own eDMA (edma.c), or NULL */
+	const char *engine;		/* "dmaengine", "edma" or "window" */
+	const char *why;		/* how it was chosen, for status */
 	struct nepf_dma_chan rx[NEPF_DMA_CHANS];	/* host -> local */
 	struct nepf_dma_chan tx[NEPF_DMA_CHANS];	/* local -> host */
 	unsigned int nr_rx, nr_tx;
@@ -56,6 +62,15 @@ struct nepf_win *nepf_dma_win_keep(struct nepf_dma *d, u64 pci_addr,
 int nepf_dma_win_write(struct nepf_dma *d, struct nepf_win *w, u32 off,
 		       const void *buf, size_t len);
 void nepf_dma_win_release(struct nepf_dma *d, struct nepf_win *w);
+int nepf_dma_map_piece(struct device *dev, void *buf, size_t len,
+		       enum dma_data_direction ddir, dma_addr_t *addr,
+		       size_t *chunk);
+
+/* The controller's own DesignWare eDMA (edma.c), when no dmaengine. */
+int nepf_edma_attach(struct nepf_dma *d, struct device *parent);
+void nepf_edma_detach(struct nepf_dma *d);
+int nepf_edma_copy(struct nepf_edma_dev *ed, unsigned int ch, u64 pci_addr,
+		   void *buf, size_t len, bool to_host, unsigned int ms);
 
 /* Interrupts (irq.c). */
 struct nepf_irq {

@@ -99,6 +99,12 @@ static int stats_show(struct seq_file *m, void *unused)
 		if (snap->has_ns[i])
 			stats_hist(m, "ns", i + 1, &snap->ns[i]);
 	kvfree(snap);
+	seq_printf(m, "# dma engine %s (%s): %u read, %u write channels; %llu dma, %llu window, %llu errors\n",
+		   g->dma.engine ?: "none", g->dma.why ?: "not bound",
+		   g->dma.nr_rx, g->dma.nr_tx,
+		   (u64)atomic64_read(&g->dma.nr_dma),
+		   (u64)atomic64_read(&g->dma.nr_mmio),
+		   (u64)atomic64_read(&g->dma.nr_errors));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(stats);

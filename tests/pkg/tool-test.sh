@@ -542,11 +542,12 @@ t_doctor() {
 	rmdir "$tmp/epc/vepc.0"
 	local out
 	out=$(NVME_EPF_KCONFIG=$tmp/kconfig NVME_EPF_KDIR=$k NVME_EPF_MACHINE=aarch64 \
-		"$tool" doctor) && return 1
+		NVME_EPF_MODPARAMS=$tmp/none "$tool" doctor) && return 1
 	grep -q "FAIL.*lacks CONFIG_PCI_ENDPOINT" <<< "$out" &&
 	grep -q "FAIL.*no PCIe endpoint controller" <<< "$out" &&
 	grep -q "FAIL.*fixdep is a x86_64 program but this machine is aarch64" <<< "$out" &&
-	grep -q "warn.*no DMA channels" <<< "$out" || { echo "$out"; return 1; }
+	grep -q "warn.*no DMA channels" <<< "$out" &&
+	grep -q "warn.*load it with dma_engine=auto" <<< "$out" || { echo "$out"; return 1; }
 	printf 'CONFIG_CONFIGFS_FS=y\nCONFIG_PCI_ENDPOINT=y\nCONFIG_DMA_ENGINE=y\n' > "$tmp/kconfig"
 	mkdir "$tmp/epc/vepc.0" "$tmp/dma/dma0chan0"
 	out=$(NVME_EPF_KCONFIG=$tmp/kconfig NVME_EPF_KDIR=$k NVME_EPF_MACHINE=$(uname -m) \

@@ -1,0 +1,431 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * edma.c - the endpoint controller's own DesignWare eDMA, driven by us
+ * when the kernel offers no dmaengine channel for it (Debian's kernels
+ * build the DWC endpoint drivers but not CONFIG_DW_EDMA).
+ *
+ * Never together with the dw-edma driver: a kernel built with DW_EDMA
+ * may have bound the block, so there we never touch it.  The register
+ * block belongs to the controller driver: it is ioremap()ed, not
+ * requested.  Where it is (docs/edma.md): the edma_phys parameter, else
+ * the parent's "dma" memory resource, else the DWC default of the
+ * unrolled map, 0x80000 into a "atu" resource of at least 1 MiB, else
+ * 0x20000 into Tegra's "atu_dma".  One function at a time owns a block.
+ *
+ * Completion by interrupt where the parent names the lines ("dma", or
+ * "dma0".."dmaN"), else by polling the status registers.  A transfer that
+ * does not finish within dma_timeout_ms is stopped; a channel that does
+ * not confirm the stop is never used again.  An abort is a failed
+ * transfer (-EIO): the host gets a Data Transfer Error.
+ */
+#include <linux/module.h>
+#include <linux/platform_device.h>
+#include <linux/interrupt.h>
+#include <linux/dma-mapping.h>
+#include <linux/completion.h>
+#include <linux/delay.h>
+#include <linux/io.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include "glue.h"
+#include "edma.h"
+
+static unsigned long edma_phys;
+module_param(edma_phys, ulong, 0444);
+MODULE_PARM_DESC(edma_phys,
+		 "physical address of the eDMA register block (0: from the devicetree)");
+
+static bool edma_irq = true;
+module_param(edma_irq, bool, 0444);
+MODULE_PARM_DESC(edma_irq,
+		 "eDMA completion by interrupt where the controller names the lines (0: poll)");
+
+/* Time a stopped channel has to report its abort. */
+#define NEPF_EDMA_STOP_MS	10
+
+struct nepf_edma_ch {
+	struct nepf_edma_ll ll;
+	struct nepf_edma_seg seg[NEPF_EDMA_LL_MAX];
+	struct completion done;		/* interrupt mode */
+	enum nepf_edma_result res;
+	u32 err;
+	bool dead;			/* did not stop: never used again */
+};
+
+struct nepf_edma_dev {
+	struct list_head node;		/* nepf_edma_owners */
+	struct device *dev;		/* the EPC's parent */
+	void __iomem *base;
+	phys_addr_t phys;
+	size_t size;
+	const char *how;		/* where the block was found */
+	struct nepf_edma core;
+	spinlock_t irq_lock;		/* status collection in the handler */
+	int irqs[2 * EDMA_MAX_CH];
+	unsigned int nr_irqs;
+	struct nepf_edma_ch ch[2][NEPF_DMA_CHANS];
+};
+
+static LIST_HEAD(nepf_edma_owners);
+static DEFINE_MUTEX(nepf_edma_owners_lock);
+
+static u32 nepf_edma_mmio_rd(void *ctx, u32 off)
+{
+	struct nepf_edma_dev *ed = ctx;
+
+	return readl(ed->base + off);
+}
+
+static void nepf_edma_mmio_wr(void *ctx, u32 off, u32 val)
+{
+	struct nepf_edma_dev *ed = ctx;
+
+	/* writel orders earlier stores (the list) before the register. */
+	writel(val, ed->base + off);
+}
+
+static const struct nepf_edma_io nepf_edma_mmio = {
+	.rd = nepf_edma_mmio_rd,
+	.wr = nepf_edma_mmio_wr,
+};
+
+/* Where the block is; its size as far as the resource goes. */
+static int nepf_edma_locate(struct device *parent, phys_addr_t *phys,
+			    size_t *size, const char **how)
+{
+	struct platform_device *pdev;
+	struct resource *r;
+
+	*size = EDMA_REG_BLOCK_SIZE;
+	if (edma_phys) {
+		*phys = edma_phys;
+		*how = "edma_phys parameter";
+		return 0;
+	}
+	if (!dev_is_platform(parent))
+		return -ENODEV;
+	pdev = to_platform_device(parent);
+	r = platform_get_resource_byname(pdev, IORESOURCE_MEM, "dma");
+	if (r) {
+		*phys = r->start;
+		*size = min_t(size_t, resource_size(r), EDMA_REG_BLOCK_SIZE);
+		*how = "reg \"dma\"";
+		return 0;
+	}
+	/* The DWC core's rule: the unrolled map 0x80000 into the iATU space. */
+	r = platform_get_resource_byname(pdev, IORESOURCE_MEM, "atu");
+	if (r && resource_size(r) >= 2 * 0x80000) {
+		*phys = r->start + 0x80000;
+		*how = "reg \"atu\" + 0x80000";
+		return 0;
+	}
+	r = platform_get_resource_byname(pdev, IORESOURCE_MEM, "atu_dma");
+	if (r && resource_size(r) >= 0x20000 + EDMA_REG_BLOCK_SIZE) {
+		*phys = r->start + 0x20000;
+		*how = "reg \"atu_dma\" + 0x20000";
+		return 0;
+	}
+	return -ENODEV;
+}
+
+static irqreturn_t nepf_edma_isr(int irq, void *arg)
+{
+	struct nepf_edma_dev *ed = arg;
+	irqreturn_t ret = IRQ_NONE;
+	enum nepf_edma_dir dir;
+	unsigned long flags;
+	u32 pend, err;
+
+	spin_lock_irqsave(&ed->irq_lock, flags);
+	for (dir = NEPF_EDMA_WRITE; dir <= NEPF_EDMA_READ; dir++) {
+		pend = nepf_edma_pending(&ed->core, dir);
+		while (pend) {
+			unsigned int ch = __ffs(pend);
+			struct nepf_edma_ch *c = &ed->ch[dir][ch];
+			enum nepf_edma_result res;
+
+			pend &= pend - 1;
+			res = nepf_edma_status(&ed->core, dir, ch, &err);
+			if (res == NEPF_EDMA_BUSY)
+				continue;
+			ret = IRQ_HANDLED;
+			if (ch >= NEPF_DMA_CHANS)
+				continue;	/* not ours: cleared, ignored */
+			c->res = res;
+			c->err = err;
+			complete(&c->done);
+		}
+	}
+	spin_unlock_irqrestore(&ed->irq_lock, flags);
+	return ret;
+}
+
+/* Request the lines the parent names; none (or a failure) means polling. */
+static void nepf_edma_irqs(struct nepf_edma_dev *ed)
+{
+	unsigned int i, want;
+	char name[8];
+	int irq;
+
+	ed->nr_irqs = 0;
+	if (!edma_irq || !dev_is_platform(ed->dev))
+		return;
+	irq = platform_get_irq_byname_optional(to_platform_device(ed->dev),
+					       "dma");
+	if (irq > 0) {
+		ed->irqs[ed->nr_irqs++] = irq;
+	} else {
+		want = ed->core.nr_ch[0] + ed->core.nr_ch[1];
+		for (i = 0; i < want; i++) {
+			snprintf(name, sizeof(name), "dma%u", i);
+			irq = platform_get_irq_byname_optional(to_platform_device(ed->dev),
+							       name);
+			if (irq <= 0)
+				break;
+			ed->irqs[ed->nr_irqs++] = irq;
+		}
+	}
+	for (i = 0; i < ed->nr_irqs; i++) {
+		if (request_irq(ed->irqs[i], nepf_edma_isr, IRQF_SHARED,
+				"nvme_epf-edma", ed)) {
+			dev_warn(ed->dev, "nvme_epf: eDMA interrupt %d busy: polling\n",
+				 ed->irqs[i]);
+			while (i)
+				free_irq(ed->irqs[--i], ed);
+			ed->nr_irqs = 0;
+			return;
+		}
+	}
+}
+
+static void nepf_edma_free(struct nepf_edma_dev *ed)
+{
+	unsigned int dir, i;
+
+	while (ed->nr_irqs)
+		free_irq(ed->irqs[--ed->nr_irqs], ed);
+	for (dir = 0; dir < 2; dir++)
+		for (i = 0; i < NEPF_DMA_CHANS; i++)
+			if (ed->ch[dir][i].ll.virt)
+				dma_free_coherent(ed->dev,
+						  nepf_edma_ll_bytes(NEPF_EDMA_LL_MAX),
+						  ed->ch[dir][i].ll.virt,
+						  ed->ch[dir][i].ll.bus);
+	if (ed->base)
+		iounmap(ed->base);
+	kvfree(ed);
+}
+
+static int nepf_edma_setup(struct nepf_edma_dev *ed)
+{
+	unsigned int dir, i, top;
+	dma_addr_t bus;
+
+	ed->base = ioremap(ed->phys, ed->size);
+	if (!ed->base)
+		return -ENOMEM;
+	if (nepf_edma_probe(&ed->core))
+		return -ENODEV;
+	top = max(ed->core.nr_ch[0], ed->core.nr_ch[1]);
+	if (EDMA_CH_BASE(1, top - 1) + 0x100 > ed->size)
+		return -ENODEV;		/* channels beyond the resource */
+	for (dir = 0; dir < 2; dir++) {
+		ed->core.nr_ch[dir] = min_t(unsigned int, ed->core.nr_ch[dir],
+					    NEPF_DMA_CHANS);
+		for (i = 0; i < ed->core.nr_ch[dir]; i++) {
+			struct nepf_edma_ch *c = &ed->ch[dir][i];
+
+			c->ll.virt = dma_alloc_coherent(ed->dev,
+							nepf_edma_ll_bytes(NEPF_EDMA_LL_MAX),
+							&bus, GFP_KERNEL);
+			if (!c->ll.virt)
+				return -ENOMEM;
+			c->ll.bus = bus;
+			c->ll.max = NEPF_EDMA_LL_MAX;
+			init_completion(&c->done);
+		}
+	}
+	nepf_edma_irqs(ed);
+	nepf_edma_enable(&ed->core, ed->nr_irqs);
+	return 0;
+}
+
+/* Find, map and start the parent's eDMA; 0 and d->edma set, or an error. */
+int nepf_edma_attach(struct nepf_dma *d, struct device *parent)
+{
+	struct nepf_edma_dev *ed, *o;
+	int ret;
+
+	if (nepf_kernel_has_dw_edma()) {
+		d->why = "kernel has DW_EDMA: its driver owns the eDMA";
+		return -EBUSY;
+	}
+	ed = kvzalloc(sizeof(*ed), GFP_KERNEL);
+	if (!ed)
+		return -ENOMEM;
+	ed->dev = parent;
+	ed->core.io = &nepf_edma_mmio;
+	ed->core.ctx = ed;
+	spin_lock_init(&ed->irq_lock);
+	ret = nepf_edma_locate(parent, &ed->phys, &ed->size, &ed->how);
+	if (ret) {
+		d->why = "no eDMA register block (no reg \"dma\", no 1 MiB \"atu\"; see edma_phys)";
+		kvfree(ed);
+		return ret;
+	}
+	mutex_lock(&nepf_edma_owners_lock);
+	list_for_each_entry(o, &nepf_edma_owners, node) {
+		if (o->phys == ed->phys) {
+			mutex_unlock(&nepf_edma_owners_lock);
+			d->why = "eDMA in use by another function";
+			kvfree(ed);
+			return -EBUSY;
+		}
+	}
+	ret = nepf_edma_setup(ed);
+	if (ret) {
+		mutex_unlock(&nepf_edma_owners_lock);
+		d->why = ret == -ENODEV ?
+			 "eDMA block does not answer (CTRL: no channels)" :
+			 "eDMA setup failed";
+		nepf_edma_free(ed);
+		return ret;
+	}
+	list_add(&ed->node, &nepf_edma_owners);
+	mutex_unlock(&nepf_edma_owners_lock);
+	d->edma = ed;
+	d->nr_tx = ed->core.nr_ch[NEPF_EDMA_WRITE];
+	d->nr_rx = ed->core.nr_ch[NEPF_EDMA_READ];
+	d->why = ed->how;
+	dev_info(&d->epf->dev,
+		 "eDMA at %pa (%s): %u write, %u read channels, %s\n",
+		 &ed->phys, ed->how, d->nr_tx, d->nr_rx,
+		 ed->nr_irqs ? "interrupts" : "polling");
+	return 0;
+}
+
+void nepf_edma_detach(struct nepf_dma *d)
+{
+	struct nepf_edma_dev *ed = d->edma;
+
+	if (!ed)
+		return;
+	nepf_edma_disable(&ed->core);
+	mutex_lock(&nepf_edma_owners_lock);
+	list_del(&ed->node);
+	mutex_unlock(&nepf_edma_owners_lock);
+	nepf_edma_free(ed);
+	d->edma = NULL;
+	d->nr_rx = 0;
+	d->nr_tx = 0;
+}
+
+/* Poll the status until a result or @deadline. */
+static enum nepf_edma_result nepf_edma_poll(struct nepf_edma_dev *ed,
+					    enum nepf_edma_dir dir,
+					    unsigned int ch, u32 *err,
+					    unsigned long deadline)
+{
+	enum nepf_edma_result res;
+	unsigned int spins = 0;
+
+	for (;;) {
+		res = nepf_edma_status(&ed->core, dir, ch, err);
+		if (res != NEPF_EDMA_BUSY || time_after(jiffies, deadline))
+			return res;
+		/* Small transfers end in microseconds: spin a little first. */
+		if (++spins < 50)
+			udelay(1);
+		else
+			usleep_range(10, 50);
+	}
+}
+
+static enum nepf_edma_result nepf_edma_wait(struct nepf_edma_dev *ed,
+					    enum nepf_edma_dir dir,
+					    unsigned int ch, u32 *err,
+					    unsigned int ms)
+{
+	struct nepf_edma_ch *c = &ed->ch[dir][ch];
+
+	if (!ed->nr_irqs)
+		return nepf_edma_poll(ed, dir, ch, err,
+				      jiffies + msecs_to_jiffies(ms));
+	if (!wait_for_completion_timeout(&c->done, msecs_to_jiffies(ms)))
+		return NEPF_EDMA_BUSY;
+	*err = c->err;
+	return c->res;
+}
+
+/* Run @nr pieces on channel @ch (held by the caller); 0 or an error. */
+static int nepf_edma_run(struct nepf_edma_dev *ed, enum nepf_edma_dir dir,
+			 unsigned int ch, unsigned int nr, unsigned int ms)
+{
+	struct nepf_edma_ch *c = &ed->ch[dir][ch];
+	enum nepf_edma_result res;
+	u32 err = 0;
+	int ret;
+
+	if (c->dead)
+		return -EIO;
+	reinit_completion(&c->done);
+	ret = nepf_edma_start(&ed->core, dir, ch, &c->ll, c->seg, nr);
+	if (ret)
+		return ret;
+	res = nepf_edma_wait(ed, dir, ch, &err, ms);
+	if (res == NEPF_EDMA_DONE)
+		return 0;
+	if (res == NEPF_EDMA_BUSY) {
+		nepf_edma_stop(&ed->core, dir, ch);
+		res = nepf_edma_wait(ed, dir, ch, &err, NEPF_EDMA_STOP_MS);
+		if (res == NEPF_EDMA_BUSY) {
+			c->dead = true;
+			dev_err(ed->dev,
+				"nvme_epf: eDMA %s channel %u does not stop: not used again\n",
+				dir == NEPF_EDMA_WRITE ? "write" : "read", ch);
+		}
+		return -ETIMEDOUT;
+	}
+	dev_warn_ratelimited(ed->dev, "nvme_epf: eDMA %s channel %u aborted: %s\n",
+			     dir == NEPF_EDMA_WRITE ? "write" : "read", ch,
+			     nepf_edma_err_str(err));
+	return -EIO;
+}
+
+/*
+ * Transfer between @pci_addr and a kernel buffer on write (@to_host) or
+ * read channel @ch, which the caller holds.  The buffer's pieces (pages
+ * of a vmalloc buffer) go into one list, NEPF_EDMA_LL_MAX at a time.
+ */
+int nepf_edma_copy(struct nepf_edma_dev *ed, unsigned int ch, u64 pci_addr,
+		   void *buf, size_t len, bool to_host, unsigned int ms)
+{
+	enum nepf_edma_dir dir = to_host ? NEPF_EDMA_WRITE : NEPF_EDMA_READ;
+	enum dma_data_direction ddir = to_host ? DMA_TO_DEVICE : DMA_FROM_DEVICE;
+	struct nepf_edma_ch *c = &ed->ch[dir][ch];
+	unsigned int nr, i;
+	dma_addr_t addr;
+	size_t chunk;
+	int ret = 0;
+
+	while (len && !ret) {
+		for (nr = 0; len && nr < NEPF_EDMA_LL_MAX; nr++) {
+			ret = nepf_dma_map_piece(ed->dev, buf, len, ddir,
+						 &addr, &chunk);
+			if (ret)
+				break;
+			c->seg[nr].local = addr;
+			c->seg[nr].pci = pci_addr;
+			c->seg[nr].len = chunk;
+			pci_addr += chunk;
+			buf += chunk;
+			len -= chunk;
+		}
+		if (!ret && nr)
+			ret = nepf_edma_run(ed, dir, ch, nr, ms);
+		for (i = 0; i < nr; i++)
+			dma_unmap_page(ed->dev, c->seg[i].local,
+				       c->seg[i].len, ddir);
+	}
+	return ret;
+}
