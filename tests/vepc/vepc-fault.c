@@ -4,9 +4,10 @@
  * poke them):
  *   link       rw  0/1: surprise link down (host device removed, function
  *                  gets link-down) / link up again
- *   dma_fail   rw  fail the next N DMA transfers
+ *   dma_fail   rw  fail the next N DMA transfers (dmaengine or eDMA)
  *   dma_stall  rw  0/1: DMA transfers while the link is down never
  *                  complete (until terminate_all) instead of failing
+ *   edma_stuck rw  (edma=1) the next N eDMA transfers never finish
  *   windows    rw  usable outbound windows (1..windows param)
  *   refusals   r   checking-IOMMU refusals (tests assert 0)
  *   stats      r   all counters, "name value" per line (the EPC ops and
@@ -135,6 +136,7 @@ static int vepc_stats_show(struct seq_file *m, void *unused)
 	seq_printf(m, "link_drops %d\n", atomic_read(&s->link_drops));
 	seq_printf(m, "after_stop %d\n", atomic_read(&s->after_stop));
 	seq_printf(m, "refusals_removing %d\n", atomic_read(&s->refusals_removing));
+	vepc_edma_stats(v, m);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(vepc_stats);
@@ -148,6 +150,8 @@ void vepc_debugfs_init(struct vepc *v)
 	debugfs_create_atomic_t("dma_fail", 0600, d, &v->dma_fail);
 	debugfs_create_bool("dma_stall", 0600, d, &v->dma_stall);
 	debugfs_create_file_unsafe("windows", 0600, d, v, &vepc_windows_fops);
+	if (v->edma)
+		debugfs_create_atomic_t("edma_stuck", 0600, d, vepc_edma_stuck(v));
 	debugfs_create_atomic_t("refusals", 0400, d, &v->stats.refusals);
 	debugfs_create_file("stats", 0400, d, v, &vepc_stats_fops);
 	debugfs_create_file_unsafe("selftest_fn", 0600, d, v, &vepc_st_fops);

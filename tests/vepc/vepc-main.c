@@ -31,6 +31,10 @@ static unsigned int dma_channels = 2;
 module_param(dma_channels, uint, 0444);
 MODULE_PARM_DESC(dma_channels, "read and write dmaengine channels each (default 2, 0 = no DMA)");
 
+static bool edma;
+module_param(edma, bool, 0444);
+MODULE_PARM_DESC(edma, "expose an emulated DesignWare eDMA block (reg \"dma\") instead of dmaengine channels");
+
 bool vepc_no_msi;
 module_param_named(no_msi, vepc_no_msi, bool, 0444);
 MODULE_PARM_DESC(no_msi, "hide the MSI capability from the host");
@@ -64,6 +68,8 @@ static int vepc_probe(struct platform_device *pdev)
 		return -ENOMEM;
 	v->dev = dev;
 	v->hid_base = hidden_base;
+	if (edma)	/* the start of the last MiB, below the MSI tag */
+		v->edma_phys = hidden_base + hidden_size - SZ_1M;
 	v->hid_size = hidden_size;
 	v->win_size = (size_t)window_mb << 20;
 	v->win_count = clamp(windows, 1U, (unsigned int)VEPC_MAX_WINDOWS);
@@ -90,7 +96,7 @@ static int vepc_probe(struct platform_device *pdev)
 	ret = vepc_epc_init(v);
 	if (ret)
 		goto err_iommu;
-	ret = vepc_dma_init(v, dma_channels);
+	ret = v->edma_phys ? vepc_edma_init(v) : vepc_dma_init(v, dma_channels);
 	if (ret)
 		goto err_epc;
 	vepc_debugfs_init(v);
@@ -102,9 +108,10 @@ static int vepc_probe(struct platform_device *pdev)
 		if (ret)
 			goto err_st;
 	}
-	dev_info(dev, "EPC %s: %u windows in %zu MiB, %u+%u DMA channels%s%s%s\n",
+	dev_info(dev, "EPC %s: %u windows in %zu MiB, %u+%u DMA channels%s%s%s%s\n",
 		 dev_name(&v->epc->dev), v->win_count, v->win_size >> 20,
-		 dma_channels, dma_channels, vepc_no_msix ? ", no MSI-X" : "",
+		 v->dma ? dma_channels : 0, v->dma ? dma_channels : 0,
+		 v->edma ? ", emulated eDMA" : "", vepc_no_msix ? ", no MSI-X" : "",
 		 vepc_no_msi ? ", no MSI" : "", vepc_iommu ? "" : ", IOMMU off");
 	return 0;
 
@@ -113,6 +120,7 @@ err_st:
 err_dbg:
 	vepc_debugfs_exit(v);
 	vepc_dma_exit(v);
+	vepc_edma_exit(v);
 err_epc:
 	vepc_link_set(v, false, false);
 	destroy_workqueue(v->link_wq);
@@ -137,6 +145,7 @@ static void vepc_remove(struct platform_device *pdev)
 	destroy_workqueue(v->link_wq);
 	vepc_debugfs_exit(v);
 	vepc_dma_exit(v);
+	vepc_edma_exit(v);
 	pci_epc_mem_exit(v->epc);
 	vepc_iommu_exit(v);
 	vepc_irq_exit(v);
@@ -152,6 +161,7 @@ static struct platform_driver vepc_driver = {
 
 static int __init vepc_init(void)
 {
+	struct resource edma_res;
 	int ret;
 
 	ret = vepc_selftest_ep_register();
@@ -160,7 +170,10 @@ static int __init vepc_init(void)
 	ret = platform_driver_register(&vepc_driver);
 	if (ret)
 		goto err_st;
-	vepc_pdev = platform_device_register_simple("vepc", 0, NULL, 0);
+	/* The emulated eDMA is found the way a DWC controller's is. */
+	edma_res = DEFINE_RES_MEM_NAMED(hidden_base + hidden_size - SZ_1M,
+					VEPC_EDMA_SIZE, "dma");
+	vepc_pdev = platform_device_register_simple("vepc", 0, &edma_res, edma);
 	if (IS_ERR(vepc_pdev)) {
 		ret = PTR_ERR(vepc_pdev);
 		goto err_drv;

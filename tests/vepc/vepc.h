@@ -14,6 +14,7 @@
 #include <linux/pci.h>
 #include <linux/pci-epc.h>
 #include <linux/pci-epf.h>
+#include <linux/sizes.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
@@ -24,9 +25,13 @@
 #define VEPC_MAX_WINDOWS	64
 #define VEPC_MSI_HWIRQS		256
 
+#define VEPC_EDMA_SIZE		SZ_8K	/* emulated eDMA registers */
+
 struct gen_pool;
 struct dentry;
+struct seq_file;
 struct vepc_dma_dev;
+struct vepc_edma;
 struct scatterlist;
 struct seq_file;
 
@@ -161,6 +166,10 @@ struct vepc {
 	atomic_t		dma_fail;	/* fail the next N transfers */
 	bool			dma_stall;	/* knob: cut-off DMA never completes */
 
+	/* emulated DesignWare eDMA (edma=1), instead of the dmaengine */
+	phys_addr_t		edma_phys;	/* 0: none */
+	struct vepc_edma	*edma;
+
 	struct vepc_stats	stats;
 	struct dentry		*debugfs;
 };
@@ -223,6 +232,12 @@ bool vepc_link_cut_off(struct vepc *v, const char *what);
 int vepc_dma_init(struct vepc *v, unsigned int nchan);
 void vepc_dma_exit(struct vepc *v);
 void vepc_dma_stats_show(struct seq_file *m, struct vepc *v);
+
+/* vepc-edma.c */
+int vepc_edma_init(struct vepc *v);
+void vepc_edma_exit(struct vepc *v);
+atomic_t *vepc_edma_stuck(struct vepc *v);
+void vepc_edma_stats(struct vepc *v, struct seq_file *m);
 
 /* vepc-fault.c */
 void vepc_debugfs_init(struct vepc *v);
