@@ -114,6 +114,8 @@ static const struct dma_map_ops vepc_pool_ops = {
 	.unmap_sg = vepc_pool_unmap_sg,
 };
 
+static void vepc_win_flush_fn(struct work_struct *work);
+
 int vepc_mem_init(struct vepc *v)
 {
 	size_t pool_size;
@@ -145,6 +147,7 @@ int vepc_mem_init(struct vepc *v)
 	if (ret)
 		goto err_pool;
 	set_dma_ops(v->dev, &vepc_pool_ops);
+	INIT_DELAYED_WORK(&v->win_flush, vepc_win_flush_fn);
 	return 0;
 
 err_pool:
@@ -158,6 +161,7 @@ void vepc_mem_exit(struct vepc *v)
 {
 	int i;
 
+	cancel_delayed_work_sync(&v->win_flush);
 	for (i = 0; i < VEPC_MAX_WINDOWS; i++)
 		kvfree(v->win[i].snap);
 	set_dma_ops(v->dev, NULL);
@@ -216,6 +220,7 @@ int vepc_win_map(struct vepc *v, phys_addr_t phys, u64 pci_addr, size_t size)
 		memset(virt, 0xff, size);	/* what a faulting read returns */
 	memcpy(w->snap, virt, size);
 	mutex_unlock(&v->win_lock);
+	schedule_delayed_work(&v->win_flush, 1);
 	atomic_inc(&v->stats.win_maps);
 	atomic64_add(size, &v->stats.win_map_bytes);
 	return 0;
@@ -223,34 +228,57 @@ int vepc_win_map(struct vepc *v, phys_addr_t phys, u64 pci_addr, size_t size)
 
 /*
  * Write back the byte runs the function changed since the last sync.
- * Every raised interrupt syncs every mapped window, and a function may
- * keep windows mapped (nvme_epf: its CQ rings, 16 KiB each): unchanged
- * 64-byte blocks are skipped with one memcmp rather than byte by byte.
+ * Every raised interrupt syncs every mapped window, a tick syncs windows
+ * that stay mapped (vepc_win_flush_fn), and a function may keep windows
+ * mapped (nvme_epf: its CQ rings, 16 KiB each): unchanged 64-byte blocks
+ * are skipped with one memcmp.
+ *
+ * The function may be writing while we look (another CPU completing into
+ * the same ring).  On a link its posted writes land in order; here a
+ * block is copied from its end to its start, so that a byte seen new (a
+ * CQE's phase bit, in its last dword) implies the bytes the function
+ * wrote before it (the rest of the CQE) are seen new too, and the host
+ * never gets a torn entry.  The host copy is then written start first.
  */
 #define VEPC_SYNC_BLOCK	64
+
+static void vepc_block_read_backwards(u8 *dst, const u8 *src, size_t n)
+{
+	while (n % 8) {
+		n--;
+		dst[n] = READ_ONCE(src[n]);
+	}
+	while (n) {
+		n -= 8;
+		*(u64 *)(dst + n) = READ_ONCE(*(const u64 *)(src + n));
+	}
+}
 
 static void vepc_win_sync(struct vepc *v, struct vepc_window *w)
 {
 	u8 *cur = v->hid_virt + (w->phys - v->hid_base);
-	size_t i = 0, start;
+	u8 blk[VEPC_SYNC_BLOCK], *old;
+	size_t off, n, i, start;
 
-	while (i < w->size) {
-		if (!(i % VEPC_SYNC_BLOCK) && i + VEPC_SYNC_BLOCK <= w->size &&
-		    !memcmp(cur + i, w->snap + i, VEPC_SYNC_BLOCK)) {
-			i += VEPC_SYNC_BLOCK;
+	for (off = 0; off < w->size; off += n) {
+		n = min_t(size_t, VEPC_SYNC_BLOCK, w->size - off);
+		vepc_block_read_backwards(blk, cur + off, n);
+		old = w->snap + off;
+		if (!memcmp(blk, old, n))
 			continue;
+		for (i = 0; i < n; ) {
+			if (blk[i] == old[i]) {
+				i++;
+				continue;
+			}
+			start = i;
+			while (i < n && blk[i] != old[i])
+				i++;
+			vepc_host_write(v, w->pci_addr + off + start, blk + start,
+					i - start, "window");
+			atomic64_add(i - start, &v->stats.win_write_bytes);
 		}
-		if (cur[i] == w->snap[i]) {
-			i++;
-			continue;
-		}
-		start = i;
-		while (i < w->size && cur[i] != w->snap[i])
-			i++;
-		memcpy(w->snap + start, cur + start, i - start);
-		vepc_host_write(v, w->pci_addr + start, cur + start, i - start,
-				"window");
-		atomic64_add(i - start, &v->stats.win_write_bytes);
+		memcpy(old, blk, n);
 	}
 }
 
@@ -280,4 +308,27 @@ void vepc_win_flush_all(struct vepc *v)
 		if (v->win[i].used)
 			vepc_win_sync(v, &v->win[i]);
 	mutex_unlock(&v->win_lock);
+}
+
+/*
+ * Posted writes through a window reach the host on their own on a link,
+ * also when no interrupt follows (a masked MSI-X vector, a polled CQ): a
+ * window that stays mapped is synced every tick while one is mapped.
+ */
+static void vepc_win_flush_fn(struct work_struct *work)
+{
+	struct vepc *v = container_of(work, struct vepc, win_flush.work);
+	bool any = false;
+	int i;
+
+	mutex_lock(&v->win_lock);
+	for (i = 0; i < v->win_count; i++) {
+		if (!v->win[i].used)
+			continue;
+		vepc_win_sync(v, &v->win[i]);
+		any = true;
+	}
+	mutex_unlock(&v->win_lock);
+	if (any)
+		schedule_delayed_work(&v->win_flush, 1);
 }

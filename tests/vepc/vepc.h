@@ -110,6 +110,7 @@ struct vepc {
 	phys_addr_t		msi_tag;	/* MSI message address */
 
 	struct mutex		win_lock;	/* win[], win_limit */
+	struct delayed_work	win_flush;	/* posted writes land (vepc-mem.c) */
 	struct vepc_window	win[VEPC_MAX_WINDOWS];
 	u32			win_count;	/* module param, fixed */
 	u32			win_limit;	/* fault knob, <= win_count */
