@@ -217,8 +217,18 @@ enum nepf_edma_result nepf_edma_status(struct nepf_edma *e,
 	u32 st = rd(e, reg_dir(dir, EDMA_REG_WR_INT_STATUS,
 				EDMA_REG_RD_INT_STATUS));
 	u32 clr = EDMA_INT_DONE(ch) | EDMA_INT_ABORT(ch);
+	unsigned int cs;
 
 	*err = 0;
+	/*
+	 * Only a channel that has ended (stopped, or halted by an abort)
+	 * reports: a done or abort bit seen while it runs, or before it
+	 * took the doorbell, is a previous transfer's whose clear has not
+	 * landed yet (an engine that applies INT_CLEAR late, like vepc's).
+	 */
+	cs = nepf_edma_ch_state(e, dir, ch);
+	if (cs != EDMA_CS_STOPPED && cs != EDMA_CS_HALTED)
+		return NEPF_EDMA_BUSY;
 	if (st & EDMA_INT_ABORT(ch)) {
 		*err = err_decode(e, dir, ch);
 		wr(e, reg_dir(dir, EDMA_REG_WR_INT_CLEAR, EDMA_REG_RD_INT_CLEAR),

@@ -551,9 +551,35 @@ UNIT_TEST(edma_abort_wins_over_done)
 	u32 err;
 
 	*reg(m, EDMA_REG_WR_INT_STATUS) = EDMA_INT_DONE(0) | EDMA_INT_ABORT(0);
+	set_cs(m, 0, 0, EDMA_CS_HALTED);
 	CHECK_EQ(nepf_edma_status(&m->e, NEPF_EDMA_WRITE, 0, &err),
 		 NEPF_EDMA_ABORT);
 	CHECK_EQ(*reg(m, EDMA_REG_WR_INT_STATUS), 0);
+	free(m);
+}
+
+/*
+ * A done bit while the channel runs, or before it took the doorbell (CS
+ * 0), is a previous transfer's whose clear has not landed (vepc applies
+ * INT_CLEAR late): not this transfer's end.  Seen in the guest: the
+ * function posted the CQE before the data moved, and the data then went
+ * to a buffer the host had unmapped.
+ */
+UNIT_TEST(edma_stale_done_before_the_channel_ends)
+{
+	struct model *m = model_ready(1, 1, false);
+	u32 err;
+
+	*reg(m, EDMA_REG_WR_INT_STATUS) = EDMA_INT_DONE(0);
+	set_cs(m, 0, 0, 0);
+	CHECK_EQ(nepf_edma_status(&m->e, NEPF_EDMA_WRITE, 0, &err),
+		 NEPF_EDMA_BUSY);
+	set_cs(m, 0, 0, EDMA_CS_RUNNING);
+	CHECK_EQ(nepf_edma_status(&m->e, NEPF_EDMA_WRITE, 0, &err),
+		 NEPF_EDMA_BUSY);
+	set_cs(m, 0, 0, EDMA_CS_STOPPED);
+	CHECK_EQ(nepf_edma_status(&m->e, NEPF_EDMA_WRITE, 0, &err),
+		 NEPF_EDMA_DONE);
 	free(m);
 }
 
