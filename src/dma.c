@@ -64,6 +64,30 @@ MODULE_PARM_DESC(dma_engine,
 
 /* ---- outbound windows ---- */
 
+/* Map a window onto @pci_addr once, counted. */
+static int nepf_win_map_once(struct nepf_dma *d, u64 pci_addr, size_t len,
+			     struct nepf_epc_map *map)
+{
+	int ret = nepf_epc_mem_map(d->epf, pci_addr, len, map);
+
+	if (!ret) {
+		/*
+		 * The EPC allocated window space (ioremap) and programmed
+		 * the window (epc->lock); without pci_epc_mem_map()
+		 * compat.h asked for the features (epc->lock) too.
+		 */
+		nepf_cost_inc(d->costs, WIN_MAPS);
+		nepf_cost_add(d->costs, WIN_MAP_BYTES, map->map_size);
+		nepf_cost_inc(d->costs, IOREMAPS);
+		nepf_cost_inc(d->costs, EPC_MAP_ADDR);
+		nepf_cost_add(d->costs, EPC_GET_FEATURES,
+			      NEPF_EPC_MEM_MAP_GET_FEATURES);
+		nepf_cost_add(d->costs, EPC_LOCKED,
+			      1 + NEPF_EPC_MEM_MAP_GET_FEATURES);
+	}
+	return ret;
+}
+
 /*
  * Map a window onto @pci_addr.  The EPC may have fewer free windows than
  * max_windows (a smaller controller, other functions using some): -ENOMEM
@@ -77,23 +101,7 @@ static int nepf_win_map(struct nepf_dma *d, u64 pci_addr, size_t len,
 	int ret;
 
 	for (;;) {
-		ret = nepf_epc_mem_map(d->epf, pci_addr, len, map);
-		if (!ret) {
-			/*
-			 * The EPC allocated window space (ioremap) and
-			 * programmed the window (epc->lock); without
-			 * pci_epc_mem_map() compat.h asked for the
-			 * features (epc->lock) too.
-			 */
-			nepf_cost_inc(d->costs, WIN_MAPS);
-			nepf_cost_add(d->costs, WIN_MAP_BYTES, map->map_size);
-			nepf_cost_inc(d->costs, IOREMAPS);
-			nepf_cost_inc(d->costs, EPC_MAP_ADDR);
-			nepf_cost_add(d->costs, EPC_GET_FEATURES,
-				      NEPF_EPC_MEM_MAP_GET_FEATURES);
-			nepf_cost_add(d->costs, EPC_LOCKED,
-				      1 + NEPF_EPC_MEM_MAP_GET_FEATURES);
-		}
+		ret = nepf_win_map_once(d, pci_addr, len, map);
 		if (ret != -ENOMEM || time_after(jiffies, deadline))
 			return ret;
 		if (READ_ONCE(d->link_lost))
@@ -196,11 +204,11 @@ static bool nepf_win_spare(struct nepf_dma *d, u64 pci_addr, size_t size)
 	bool ok = true;
 
 	for (i = 0; i < n && ok; i++)
-		ok = !nepf_epc_mem_map(d->epf, pci_addr, size, &probe[i]);
+		ok = !nepf_win_map_once(d, pci_addr, size, &probe[i]);
 	if (!ok)
 		i--;
 	while (i--)
-		nepf_epc_mem_unmap(d->epf, &probe[i]);
+		nepf_win_unmap(d, &probe[i]);
 	return ok;
 }
 
@@ -210,12 +218,12 @@ static void nepf_win_keep_map(struct nepf_dma *d, struct nepf_win *w)
 	int state = NEPF_WIN_NONE;
 
 	/* No waiting for a window here: the fallback is always there. */
-	if (!nepf_epc_mem_map(d->epf, w->pci_addr, w->size, &w->map)) {
+	if (!nepf_win_map_once(d, w->pci_addr, w->size, &w->map)) {
 		if (w->map.pci_size >= w->size &&
 		    nepf_win_spare(d, w->pci_addr, w->size))
 			state = NEPF_WIN_MAPPED;
 		else
-			nepf_epc_mem_unmap(d->epf, &w->map);
+			nepf_win_unmap(d, &w->map);
 	}
 	/* Publishes w->map to the writers that see NEPF_WIN_MAPPED. */
 	smp_store_release(&w->state, state);
@@ -262,6 +270,8 @@ int nepf_dma_win_write(struct nepf_dma *d, struct nepf_win *w, u32 off,
 	if (state != NEPF_WIN_MAPPED)
 		return nepf_dma_to_host(d, w->pci_addr + off, buf, len);
 	memcpy_toio(w->map.virt_addr + off, buf, len);
+	nepf_cost_inc(d->costs, WIN_WRITE_OPS);
+	nepf_cost_add(d->costs, WIN_WRITE_BYTES, len);
 	atomic64_inc(&d->nr_mmio);
 	return 0;
 }
@@ -269,7 +279,7 @@ int nepf_dma_win_write(struct nepf_dma *d, struct nepf_win *w, u32 off,
 void nepf_dma_win_release(struct nepf_dma *d, struct nepf_win *w)
 {
 	if (w->state == NEPF_WIN_MAPPED)
-		nepf_epc_mem_unmap(d->epf, &w->map);
+		nepf_win_unmap(d, &w->map);
 	mutex_destroy(&w->lock);
 	kfree(w);
 	atomic_dec(&d->nr_kept);
