@@ -475,10 +475,21 @@ void nepf_regs_set_disabled(struct nepf_ctrl *ctrl)
 	trace_nvme_epf_ctrl(ctrl, ctrl->cc, 0);
 }
 
+/*
+ * A doorbell of a queue the controller offers (qid 0..max_io_queues)?  The
+ * BAR goes on past the doorbells (the MSI-X table and PBA follow them), so
+ * the BAR's size is not the bound: clearing "doorbells" of every possible
+ * qid at a reset zeroed the host's MSI-X table.
+ */
+static bool regs_db_ok(const struct nepf_ctrl *ctrl, u32 off)
+{
+	return off + 4 <= NVME_BAR_SIZE(ctrl->cfg.max_io_queues + 1);
+}
+
 /* Raw doorbell values: the caller checks them against the queue size. */
 u32 nepf_regs_sq_tail(struct nepf_ctrl *ctrl, u16 qid)
 {
-	if (NVME_REG_SQTDBL(qid) + 4 > ctrl->bar_size)
+	if (!regs_db_ok(ctrl, NVME_REG_SQTDBL(qid)))
 		return 0;
 	nepf_cost_inc(ctrl->costs, BAR_DB_LOADS);
 	return bar_load(ctrl, NVME_REG_SQTDBL(qid));
@@ -486,7 +497,7 @@ u32 nepf_regs_sq_tail(struct nepf_ctrl *ctrl, u16 qid)
 
 u32 nepf_regs_cq_head(struct nepf_ctrl *ctrl, u16 qid)
 {
-	if (NVME_REG_CQHDBL(qid) + 4 > ctrl->bar_size)
+	if (!regs_db_ok(ctrl, NVME_REG_CQHDBL(qid)))
 		return 0;
 	nepf_cost_inc(ctrl->costs, BAR_DB_LOADS);
 	return bar_load(ctrl, NVME_REG_CQHDBL(qid));
@@ -497,6 +508,6 @@ void nepf_regs_clear_doorbell(struct nepf_ctrl *ctrl, u16 qid, bool cq)
 {
 	u32 off = cq ? NVME_REG_CQHDBL(qid) : NVME_REG_SQTDBL(qid);
 
-	if (off + 4 <= ctrl->bar_size)
+	if (regs_db_ok(ctrl, off))
 		wr32(ctrl, off, 0);
 }

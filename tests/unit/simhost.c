@@ -235,8 +235,6 @@ void sim_default_config(struct nepf_ctrl_config *cfg)
 	cfg->nr_vectors = 5;
 	cfg->irq_type = NEPF_IRQ_MSIX;
 	cfg->nr_msix = 5;
-	cfg->msix_table_off = SIM_MSIX_TABLE;
-	cfg->msix_pba_off = SIM_MSIX_PBA;
 }
 
 /* What a host does when it enables MSI-X and requests every vector. */
@@ -245,7 +243,7 @@ void sim_msix_unmask_all(struct sim *s)
 	unsigned int i;
 
 	for (i = 0; i < s->ctrl.cfg.nr_msix; i++)
-		sim_wr32(s, SIM_MSIX_TABLE + 16 * i + 12, 0);
+		sim_wr32(s, SIM_MSIX_TABLE(s) + 16 * i + 12, 0);
 }
 
 struct sim *sim_new(const struct nepf_ctrl_config *cfg)
@@ -262,6 +260,18 @@ struct sim *sim_new(const struct nepf_ctrl_config *cfg)
 		s->ctrl.cfg = *cfg;
 	else
 		sim_default_config(&s->ctrl.cfg);
+	/*
+	 * BAR0 as the glue lays it out: the MSI-X table and the PBA right
+	 * after the doorbells of the queues offered.
+	 */
+	if (s->ctrl.cfg.nr_msix) {
+		u16 nq = clamp_t(u16, s->ctrl.cfg.max_io_queues, 1,
+				 NEPF_MAX_IO_QUEUES) + 1;
+
+		s->ctrl.cfg.msix_table_off = ALIGN(NVME_BAR_SIZE(nq), 8);
+		s->ctrl.cfg.msix_pba_off = s->ctrl.cfg.msix_table_off +
+					   16 * s->ctrl.cfg.nr_msix;
+	}
 	s->ctrl.name = "sim";
 	s->ctrl.env_data = s;
 	s->ctrl.costs = &s->costs;

@@ -16,8 +16,9 @@
 #define SIM_MEM_BASE	0x100000000ULL	/* above 4 GiB: catches truncation */
 #define SIM_MEM_SIZE	(8U << 20)
 #define SIM_BAR_SIZE	0x4000
-#define SIM_MSIX_TABLE	0x2000	/* BAR0 offsets of the MSI-X table and PBA */
-#define SIM_MSIX_PBA	0x3000
+/* BAR0 offsets of the MSI-X table and PBA (sim_new() places them). */
+#define SIM_MSIX_TABLE(s)	((s)->ctrl.cfg.msix_table_off)
+#define SIM_MSIX_PBA(s)		((s)->ctrl.cfg.msix_pba_off)
 #define SIM_PAGE	4096U
 #define SIM_NO_CQE	0xffff		/* sim_cmd(): no completion arrived */
 
