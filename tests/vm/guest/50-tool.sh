@@ -4,7 +4,8 @@
 # restore from the saved file; the re-saved file is byte-identical, a second
 # restore changes nothing, and the host sees the same drive (serial, model,
 # size, and the identity knobs ONCS and VWC set to non-default values)
-# before and after; an error injection rule comes back too.
+# before and after; an error injection rule comes back too (saved with
+# --with-inject: without it, save leaves rules out).
 # shellcheck disable=SC2317  # helpers run through check()
 # shellcheck source=tests/vm/guest/lib.sh
 . "${NEPF_LIB:-/nepf/guest/lib.sh}"
@@ -81,8 +82,8 @@ else
 	fail tool-host-sees-drive "host view: '$before'"
 fi
 check tool-status sh -c "bash '$tool' status tool0 | grep -q 'function tool0: epc vepc.0, subsystem tool0, started'"
-check tool-save epf save "$T/a.json"
-check tool-save-stable sh -c "bash '$tool' save - | cmp - '$T/a.json'"
+check tool-save epf save --with-inject "$T/a.json"
+check tool-save-stable sh -c "bash '$tool' save --with-inject - | cmp - '$T/a.json'"
 check tool-destroy epf destroy tool0
 check tool-host-drive-gone no_nvme
 check tool-configfs-empty sh -c "[ -z \"\$(ls -A '$NEPF_CFS/functions')\" ] &&
@@ -94,7 +95,7 @@ if [ -n "$after" ] && [ "$after" = "$before" ]; then
 else
 	fail tool-restore-same-drive "before '$before', after '$after'"
 fi
-check tool-resave-identical sh -c "bash '$tool' save '$T/b.json' && cmp '$T/a.json' '$T/b.json'"
+check tool-resave-identical sh -c "bash '$tool' save --with-inject '$T/b.json' && cmp '$T/a.json' '$T/b.json'"
 rule_back() {
 	local r=$NEPF_CFS/functions/tool0/inject/never
 	[ "$(cat "$r/enable")" = 1 ] && [ "$(cat "$r/nsid")" = 99 ] &&
