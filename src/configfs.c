@@ -601,7 +601,38 @@ static const struct config_item_type nepf_functions_type = {
 
 /* ---- root ---- */
 
+/*
+ * limits: what the stores of this tree accept, one "object.attribute MIN
+ * MAX [pow2]" per line, from the tables and sizes the stores use, so that
+ * tools check values against the running module instead of a copy.
+ */
+static ssize_t nepf_root_limits_show(struct config_item *item, char *page)
+{
+	const struct nepf_fn_num *d;
+	int n = 0;
+
+	for (d = nepf_fn_nums; d < nepf_fn_nums + ARRAY_SIZE(nepf_fn_nums); d++)
+		n += sysfs_emit_at(page, n, "function.%s %llu %llu%s\n", d->name,
+				   d->min, d->max,
+				   d == &nepf_fn_nums[NEPF_FN_MDTS_KB] ? " pow2" : "");
+	n += sysfs_emit_at(page, n, "function.name 1 %zu\n",
+			   sizeof_field(struct nepf_function, name) - 1);
+	n += sysfs_emit_at(page, n, "subsystem.name 1 %zu\n",
+			   sizeof_field(struct nepf_subsys, name) - 1);
+	n += sysfs_emit_at(page, n, "namespace.nsid 1 %u\n", NEPF_MAX_NAMESPACES);
+	n += sysfs_emit_at(page, n, "rule.name 1 %zu\n",
+			   sizeof_field(struct nepf_inject_rule, name) - 1);
+	return n;
+}
+CONFIGFS_ATTR_RO(nepf_root_, limits);
+
+static struct configfs_attribute *nepf_root_attrs[] = {
+	&nepf_root_attr_limits,
+	NULL,
+};
+
 static const struct config_item_type nepf_root_type = {
+	.ct_attrs = nepf_root_attrs,
 	.ct_owner = THIS_MODULE,
 };
 

@@ -142,6 +142,42 @@ expect_err cfs-fn-class-range "$ERANGE" "$F/class_code" 0x1000000
 expect_err cfs-fn-msix-range "$ERANGE" "$F/msix_vectors" 66
 expect_err cfs-fn-msi-range "$ERANGE" "$F/msi_vectors" 33
 expect_err cfs-fn-func-no-range "$ERANGE" "$F/func_no" 256
+# nvme_epf/limits (what nvme-epf checks against) tells the truth: on a
+# scratch function, each numeric attribute takes its MAX and MIN and
+# refuses MAX + 1 and MIN - 1; names and NSIDs take the longest/largest
+# and refuse one more.  (tests/pkg/kernel-limits must equal the file.)
+limits_true() {
+	local k lo hi d=$C/functions/cfg-lim d2 a bad="" n
+	[ -r "$C/limits" ] || { echo "no $C/limits"; return 1; }
+	cat "$C/limits"
+	mkdir "$d" || return 1
+	while read -r k lo hi _; do
+		case $k in
+		function.name|subsystem.name|rule.name)
+			n=$(printf 'x%.0s' $(seq "$hi"))
+			case $k in
+			function.name) d2=$C/functions ;; subsystem.name) d2=$C/subsystems ;;
+			rule.name) d2=$d/inject ;;
+			esac
+			mkdir "$d2/$n" 2>/dev/null && rmdir "$d2/$n" || bad="$bad $k:$hi-refused"
+			! mkdir "$d2/${n}x" 2>/dev/null || { rmdir "$d2/${n}x"; bad="$bad $k:$((hi + 1))-taken"; } ;;
+		namespace.nsid)
+			mkdir "$S/namespaces/$hi" 2>/dev/null && rmdir "$S/namespaces/$hi" || bad="$bad nsid:$hi-refused"
+			! mkdir "$S/namespaces/$((hi + 1))" 2>/dev/null || bad="$bad nsid:$((hi + 1))-taken" ;;
+		function.*)
+			a=${k#function.}
+			(echo "$hi" > "$d/$a") 2>/dev/null || bad="$bad $a:$hi-refused"
+			(echo "$lo" > "$d/$a") 2>/dev/null || bad="$bad $a:$lo-refused"
+			! (echo "$((hi + 1))" > "$d/$a") 2>/dev/null || bad="$bad $a:$((hi + 1))-taken"
+			[ "$lo" = 0 ] || ! (echo "$((lo - 1))" > "$d/$a") 2>/dev/null ||
+				bad="$bad $a:$((lo - 1))-taken" ;;
+		*) bad="$bad unknown:$k" ;;
+		esac
+	done < "$C/limits"
+	rmdir "$d"
+	[ -z "$bad" ] || { echo "limits lie:$bad"; return 1; }
+}
+check cfs-limits-true limits_true
 expect_err cfs-fn-dma-bad "$EINVAL" "$F/dma" 2
 expect_err cfs-fn-num-garbage "$EINVAL" "$F/queue_depth" "64k"
 check cfs-fn-qd-set nepf_set "$F/queue_depth" 64
