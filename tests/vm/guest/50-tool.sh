@@ -5,7 +5,8 @@
 # restore changes nothing, and the host sees the same drive (serial, model,
 # size, and the identity knobs ONCS and VWC set to non-default values)
 # before and after; an error injection rule comes back too (saved with
-# --with-inject: without it, save leaves rules out).
+# --with-inject: without it, save leaves rules out); a restore after a live
+# change keeps what was added unless --prune, without bouncing the link.
 # shellcheck disable=SC2317  # helpers run through check()
 # shellcheck source=tests/vm/guest/lib.sh
 . "${NEPF_LIB:-/nepf/guest/lib.sh}"
@@ -105,6 +106,27 @@ rule_back() {
 }
 check tool-restore-knobs-and-rule rule_back
 check tool-restore-idempotent sh -c "bash '$tool' restore '$T/a.json' | grep -q 'nothing changed'"
+# Restore after a live change (issue 18): a namespace added since the save
+# stays (restore removes only with --prune) and --prune detaches it live;
+# neither run bounces the link (no start write) and the host keeps its drive
+# and controller.
+live_change() {
+	local out ctrl
+	ctrl=$(ls /sys/class/nvme) && epf add-ns tool0 --backing null:8M >/dev/null || return 1
+	out=$(bash "$tool" restore "$T/a.json" 2>&1) || { echo "$out"; return 1; }
+	grep -qx '  subsystems/tool0/namespaces/2' <<< "$out" &&
+		[ "$(cat "$NEPF_CFS/subsystems/tool0/namespaces/2/enable")" = 1 ] ||
+		{ echo "unsaved namespace not kept: $out"; return 1; }
+	! grep -q 'functions/tool0/start' <<< "$out" || { echo "link bounced: $out"; return 1; }
+	out=$(bash "$tool" restore --prune "$T/a.json" 2>&1) || { echo "$out"; return 1; }
+	grep -qx 'removed subsystems/tool0/namespaces/2' <<< "$out" &&
+		[ ! -e "$NEPF_CFS/subsystems/tool0/namespaces/2" ] || { echo "not pruned: $out"; return 1; }
+	! grep -q 'functions/tool0/start' <<< "$out" || { echo "link bounced: $out"; return 1; }
+	[ "$(cat "$NEPF_CFS/functions/tool0/start")" = 1 ] && [ "$(ls /sys/class/nvme)" = "$ctrl" ] ||
+		{ echo "controller changed: $ctrl -> $(ls /sys/class/nvme)"; return 1; }
+	[ "$(host_view 30)" = "$before" ] || { echo "host view changed"; return 1; }
+}
+check tool-restore-after-live-change live_change
 check tool-restore-reports-missing sh -c "sed 's#\"vepc.0\"#\"nosuch.0\"#' '$T/a.json' > '$T/c.json' &&
 	! bash '$tool' restore --wait 1 '$T/c.json' 2>'$T/c.err' &&
 	grep -q 'endpoint controller nosuch.0 not present' '$T/c.err'"
