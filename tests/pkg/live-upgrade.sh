@@ -18,6 +18,10 @@
 # Prints what went wrong; exit 1 on failure.
 set -u
 # shellcheck disable=SC2015  # "a && b || die": die is meant when either fails
+# It deletes /etc/nvme-epf and /srv/nepf: never outside the test root,
+# where dkms-root.sh installs it as /pkgs/live-upgrade.sh.
+[ "$(readlink -f "$0")" = /pkgs/live-upgrade.sh ] ||
+	{ echo "live-upgrade: runs only inside the package test root" >&2; exit 2; }
 log=/var/log/fake-systemctl.log
 base=/srv/nepf
 cat > /etc/fake-systemd.env <<EOF
