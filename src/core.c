@@ -207,26 +207,65 @@ u32 nepf_sq_pending(struct nepf_ctrl *ctrl, struct nepf_sq *sq)
 	return nepf_ring_used(sq->head, sq->tail, sq->size);
 }
 
-int nepf_sq_fetch(struct nepf_ctrl *ctrl, struct nepf_sq *sq, struct nepf_cmd *cmd)
+/* SQEs one nepf_sq_read() would read now: pending ones, to the ring's end. */
+u32 nepf_sq_readable(const struct nepf_sq *sq)
 {
-	u32 gen = READ_ONCE(sq->gen);
-	unsigned long flags;
+	return min_t(u32, nepf_ring_used(sq->head, sq->tail, sq->size),
+		     sq->size - sq->head);
+}
+
+/*
+ * Read up to @max SQEs of @sq into @buf with one host read: those the
+ * last nepf_sq_pending() saw, up to the end of the ring.  They are
+ * consumed (the head moves): the caller makes each a command with
+ * nepf_sq_take() and the generation stored in @gen, so it has its
+ * command objects ready first.  A read in a generation that is cut
+ * before, while or just after it runs takes nothing (-EAGAIN): the head
+ * and the error count stay as they were, and no command is made.
+ */
+int nepf_sq_read(struct nepf_ctrl *ctrl, struct nepf_sq *sq,
+		 struct nvme_sqe *buf, u32 max, u32 *gen)
+{
+	u32 g = READ_ONCE(sq->gen);
+	u32 n = min(max, nepf_sq_readable(sq));
 	u64 addr;
 	int ret;
 
 	if (!READ_ONCE(sq->valid) || READ_ONCE(ctrl->state) != NEPF_CTRL_LIVE ||
-	    !nepf_gen_live(ctrl, gen))
-		return -EAGAIN;
-	if (!nepf_sq_pending(ctrl, sq))
+	    !nepf_gen_live(ctrl, g) || !n)
 		return -EAGAIN;
 	addr = sq->pci_addr + (u64)sq->head * NVME_SQE_SIZE;
-	ret = nepf_host_read(ctrl, gen, addr, &cmd->sqe, sizeof(cmd->sqe));
+	ret = nepf_host_read(ctrl, g, addr, buf, (size_t)n * NVME_SQE_SIZE);
 	if (ret == -ESTALE)
 		return -EAGAIN;		/* cut meanwhile: nothing fetched */
 	if (ret) {
+		/*
+		 * The entries stay in the SQ for the next pass: a DMA may
+		 * fail once (a busy or reset engine).  Reads that keep
+		 * failing are fatal: the host must reset us.
+		 */
+		if (++sq->fetch_errors < NEPF_FETCH_TRIES)
+			return -EAGAIN;
 		nepf_ctrl_fatal(ctrl, "cannot read a submission queue entry");
 		return -EIO;
 	}
+	/* Cut just after the read: these commands would only fail. */
+	if (!nepf_gen_live(ctrl, g))
+		return -EAGAIN;
+	sq->fetch_errors = 0;
+	WRITE_ONCE(sq->head, (sq->head + n) % sq->size);
+	*gen = g;
+	return n;
+}
+
+/* One SQE that nepf_sq_read() consumed (in generation @gen) becomes @cmd. */
+void nepf_sq_take(struct nepf_ctrl *ctrl, struct nepf_sq *sq, u32 gen,
+		  struct nepf_cmd *cmd, const struct nvme_sqe *sqe)
+{
+	unsigned long flags;
+
+	if (sqe != &cmd->sqe)
+		cmd->sqe = *sqe;
 	cmd->ctrl = ctrl;
 	cmd->gen = gen;
 	cmd->sqid = sq->qid;
@@ -246,12 +285,10 @@ int nepf_sq_fetch(struct nepf_ctrl *ctrl, struct nepf_sq *sq, struct nepf_cmd *c
 	cmd->held_next = NULL;
 	trace_nvme_epf_cmd_fetch(cmd);
 
-	WRITE_ONCE(sq->head, nepf_ring_inc(sq->head, sq->size));
 	sq->nr_cmds++;
 	nepf_lock(&ctrl->lock, flags);
 	sq->inflight++;
 	nepf_unlock(&ctrl->lock, flags);
-	return 0;
 }
 
 /* ---- execution ---- */

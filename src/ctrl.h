@@ -10,7 +10,7 @@
  * simulated host.
  *
  * Data flow of one command (see docs/design.md):
- *   doorbell poll (glue) -> nepf_sq_fetch() -> nepf_cmd_exec()
+ *   doorbell poll (glue) -> nepf_sq_read() + nepf_sq_take() -> nepf_cmd_exec()
  *     admin: admin-cmd.c builds the reply, -> nepf_cmd_complete()
  *     I/O:   io-cmd.c validates, maps PRP/SGL (prp-sgl.c), reads write data
  *            from the host, submits to the backend; the backend calls
@@ -205,7 +205,10 @@ struct nepf_sq {
 	bool deleting;		/* Delete I/O SQ waits until both are 0 */
 	u16 delete_cid;		/* ... and then completes this admin command */
 	u32 stray_db;		/* tail last reported while the SQ did not exist */
+	u8 fetch_errors;	/* SQE reads failed in a row */
 };
+
+#define NEPF_FETCH_TRIES	4	/* SQE reads that fail in a row: CFS */
 
 /* One command, from fetch to completion. */
 struct nepf_cmd {
@@ -229,7 +232,7 @@ struct nepf_cmd {
 	void *io_state;		/* io-cmd.c: a command of several steps (Copy) */
 	u64 start_ns;
 	void *env_priv;		/* the environment's per-command state */
-	/* error injection (inject.c): cleared by nepf_sq_fetch() */
+	/* error injection (inject.c): cleared by nepf_sq_take() */
 	u8 inj_flags;
 	u16 inj_status;		/* status to complete with after a hold */
 	u64 held_until;		/* ns; U64_MAX: until Abort or reset */
@@ -238,7 +241,7 @@ struct nepf_cmd {
 
 /*
  * Lifetime of a command, as the environment sees it:
- *   nepf_sq_fetch(cmd)	fills everything but ctrl/env_priv (set those once
+ *   nepf_sq_take(cmd)	fills everything but ctrl/env_priv (set those once
  *			when allocating); never touches env_priv.
  *   nepf_cmd_exec(cmd)	admin: runs to completion synchronously;
  *			I/O: io-cmd.c, ends in nepf_cmd_backend_done().
@@ -379,10 +382,14 @@ struct nepf_ctrl {
  * nepf_ctrl_reset(): every queue torn down, queued completions and AERs
  * dropped, features back to defaults, CSTS cleared.  The environment calls
  * it once no command is running (all released).
- * nepf_sq_fetch(): 0 and one command, -EAGAIN when the SQ is empty (an
- * invalid tail doorbell counts as no new entries and is reported by AEN),
- * or -EIO when the SQE cannot be read from the host (CSTS.CFS is set).
- * nepf_sq_pending() also posts completions that waited for CQ room.
+ * nepf_sq_pending(): the SQEs waiting (an invalid tail doorbell counts as
+ * no new entries and is reported by AEN); it also posts completions that
+ * waited for CQ room.
+ * nepf_sq_read(): how many SQEs it read (at most @max, to the ring's
+ * end: nepf_sq_readable()) and their generation; -EAGAIN when there is
+ * nothing to read, the generation is cut, or the read failed (retried
+ * by the next call); -EIO when it failed NEPF_FETCH_TRIES times in a row
+ * (CSTS.CFS is set).  nepf_sq_take() makes one of them a command.
  * nepf_ctrl_cut(): the host is gone or resets the controller (link down,
  * PERST#, CC.EN = 0, function stop): from now on nothing fetched before
  * touches host memory.  Any context, never sleeps; the environment then
@@ -398,7 +405,12 @@ static inline bool nepf_gen_live(struct nepf_ctrl *ctrl, u32 gen)
 	return READ_ONCE(ctrl->gen) == gen;
 }
 
-int nepf_sq_fetch(struct nepf_ctrl *ctrl, struct nepf_sq *sq, struct nepf_cmd *cmd);
+/* Fetch, after nepf_sq_pending(): one host read for a batch of SQEs. */
+u32 nepf_sq_readable(const struct nepf_sq *sq);
+int nepf_sq_read(struct nepf_ctrl *ctrl, struct nepf_sq *sq,
+		 struct nvme_sqe *buf, u32 max, u32 *gen);
+void nepf_sq_take(struct nepf_ctrl *ctrl, struct nepf_sq *sq, u32 gen,
+		  struct nepf_cmd *cmd, const struct nvme_sqe *sqe);
 u32 nepf_sq_pending(struct nepf_ctrl *ctrl, struct nepf_sq *sq);
 void nepf_cmd_exec(struct nepf_cmd *cmd);
 void nepf_cmd_backend_done(struct nepf_cmd *cmd, u16 status);

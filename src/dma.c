@@ -8,8 +8,12 @@
  *    one channel per direction, like the eDMA read and write channels;
  *  - outbound windows: a piece of the EPC's address space mapped onto a
  *    PCI address, accessed with memcpy_fromio/memcpy_toio.
- * Small transfers (SQE fetch, CQE post) go through a window even when DMA
- * exists: setting up a DMA descriptor costs more than copying 64 bytes.
+ * Reads of host memory (SQEs, PRP lists, SGL segments, write data) go by
+ * DMA whenever a read channel exists: a CPU load through a window is a
+ * non-posted read that stalls the CPU for about a microsecond per 8 bytes.
+ * Small writes (CQEs) go through a window: they are posted, and setting up
+ * a DMA descriptor costs more than writing 16 bytes.  A DMA of up to
+ * NEPF_DMA_SPIN_MAX is polled for dma_spin_us before its wait sleeps.
  * A failed DMA transfer or window mapping fails the copy (-EIO), which the
  * core reports to the host as a Data Transfer Error (retryable: no DNR).
  * With no dmaengine channel for the EPC, the controller's own DesignWare
@@ -37,7 +41,17 @@
 static unsigned int dma_min_len = 512;
 module_param(dma_min_len, uint, 0644);
 MODULE_PARM_DESC(dma_min_len,
-		 "transfers shorter than this use an outbound window, not DMA (bytes)");
+		 "writes to the host shorter than this use an outbound window, not DMA (bytes)");
+
+static unsigned int dma_read_min_len;
+module_param(dma_read_min_len, uint, 0644);
+MODULE_PARM_DESC(dma_read_min_len,
+		 "reads from the host shorter than this use an outbound window, not DMA (bytes; 0: never)");
+
+static unsigned int dma_spin_us = 20;
+module_param(dma_spin_us, uint, 0644);
+MODULE_PARM_DESC(dma_spin_us,
+		 "a transfer of up to 4 KiB is polled this long before its wait sleeps (us)");
 
 static unsigned int max_windows = 2;
 module_param(max_windows, uint, 0444);
@@ -59,6 +73,7 @@ MODULE_PARM_DESC(dma_engine,
 		 "auto (dmaengine, else our eDMA), dmaengine, edma (only ours) or off (windows), read at bind");
 
 #define NEPF_WIN_CHUNK_MAX	(128 * 1024)
+#define NEPF_DMA_SPIN_MAX	4096
 /* How long a transfer waits for an outbound window the EPC has no room for. */
 #define NEPF_WIN_WAIT_MS	1000
 
@@ -326,8 +341,58 @@ static void nepf_dma_done(void *arg)
 }
 
 /*
- * One physically contiguous piece: @addr is mapped on the channel.  The
- * channel's completion is completed by the DMA callback or by a link loss.
+ * Wait for @cookie on @dc.  A transfer of up to NEPF_DMA_SPIN_MAX is
+ * polled for dma_spin_us first: no interrupt-to-thread hop, no wakeup.
+ * The channel's completion is completed by the DMA callback or by a link
+ * loss, and possibly late by the callback of an earlier transfer that
+ * was polled to its end: the cookie's status, not the completion, says
+ * when this one is over.  Each wait counts once: a spin if it ended
+ * while polling, else a sleep.
+ */
+static int nepf_dma_wait(struct nepf_dma *d, struct nepf_dma_chan *dc,
+			 dma_cookie_t cookie, size_t len)
+{
+	unsigned long left = msecs_to_jiffies(dma_timeout_ms);
+	enum dma_status status;
+	u64 end;
+
+	if (len <= NEPF_DMA_SPIN_MAX && dma_spin_us) {
+		end = ktime_get_ns() + (u64)dma_spin_us * NSEC_PER_USEC;
+		do {
+			if (READ_ONCE(d->link_lost))
+				goto lost;
+			status = dmaengine_tx_status(dc->chan, cookie, NULL);
+			if (status != DMA_IN_PROGRESS) {
+				nepf_cost_inc(d->costs, DMA_WAIT_SPIN);
+				goto over;
+			}
+			cpu_relax();
+		} while (ktime_get_ns() < end);
+	}
+	nepf_cost_inc(d->costs, DMA_WAIT_SLEEP);
+	for (;;) {
+		left = wait_for_completion_timeout(&dc->done, left);
+		if (READ_ONCE(d->link_lost))
+			goto lost;
+		status = dmaengine_tx_status(dc->chan, cookie, NULL);
+		if (status != DMA_IN_PROGRESS)
+			goto over;
+		if (!left) {
+			dmaengine_terminate_sync(dc->chan);
+			return -ETIMEDOUT;
+		}
+	}
+over:
+	return status == DMA_COMPLETE ? 0 : -EIO;
+lost:
+	/* Toward a dead link it may never end: stop it. */
+	dmaengine_terminate_sync(dc->chan);
+	return -ENOLINK;
+}
+
+/*
+ * One physically contiguous piece: @addr is mapped on the channel, whose
+ * completion (reset here) is completed by a DMA callback or a link loss.
  */
 static int nepf_dma_one(struct nepf_dma *d, struct nepf_dma_chan *dc,
 			u64 pci_addr, dma_addr_t addr, size_t len,
@@ -336,9 +401,7 @@ static int nepf_dma_one(struct nepf_dma *d, struct nepf_dma_chan *dc,
 	struct dma_slave_config cfg = { .direction = dir };
 	struct dma_chan *chan = dc->chan;
 	struct dma_async_tx_descriptor *desc;
-	enum dma_status status;
 	dma_cookie_t cookie;
-	unsigned long left;
 	int ret;
 
 	reinit_completion(&dc->done);
@@ -365,16 +428,7 @@ static int nepf_dma_one(struct nepf_dma *d, struct nepf_dma_chan *dc,
 	if (ret)
 		return ret;
 	dma_async_issue_pending(chan);
-	nepf_cost_inc(d->costs, DMA_WAIT_SLEEP);
-	left = wait_for_completion_timeout(&dc->done,
-					   msecs_to_jiffies(dma_timeout_ms));
-	if (!left || READ_ONCE(d->link_lost)) {
-		/* No callback of this transfer may run after we return. */
-		dmaengine_terminate_sync(chan);
-		return left ? -ENOLINK : -ETIMEDOUT;
-	}
-	status = dmaengine_tx_status(chan, cookie, NULL);
-	return status == DMA_COMPLETE ? 0 : -EIO;
+	return nepf_dma_wait(d, dc, cookie, len);
 }
 
 /* One descriptor: per direction, and per I/O command (dma_descs_max). */
@@ -450,8 +504,9 @@ static int nepf_dma_xfer(struct nepf_dma *d, u64 pci_addr, void *buf,
 			goto out;
 		}
 		nepf_dma_count(d, len, to_host);
-		ret = nepf_edma_copy(d->edma, dc - (to_host ? d->tx : d->rx),
+		ret = nepf_edma_copy(d, dc - (to_host ? d->tx : d->rx),
 				     pci_addr, buf, len, to_host,
+				     len <= NEPF_DMA_SPIN_MAX ? dma_spin_us : 0,
 				     dma_timeout_ms);
 		goto out;
 	}
@@ -486,7 +541,7 @@ static int nepf_host_xfer(struct nepf_dma *d, u64 pci_addr, void *buf,
 		return -EINVAL;	/* wraps around the PCI address space */
 	if (READ_ONCE(d->link_lost))
 		return -ENOLINK;
-	if (nr && len >= dma_min_len) {
+	if (nr && len >= (to_host ? dma_min_len : dma_read_min_len)) {
 		ret = nepf_dma_xfer(d, pci_addr, buf, len, to_host);
 		if (!ret)
 			return 0;
@@ -500,7 +555,8 @@ static int nepf_host_xfer(struct nepf_dma *d, u64 pci_addr, void *buf,
 
 /*
  * The link is gone (@lost) or back.  Transfers waiting for their DMA are
- * woken: they see the flag, terminate the channel and fail.
+ * woken (polled ones look at the flag): they see it, stop the channel
+ * and fail.
  */
 void nepf_dma_link_lost(struct nepf_dma *d, bool lost)
 {
@@ -509,7 +565,11 @@ void nepf_dma_link_lost(struct nepf_dma *d, bool lost)
 	WRITE_ONCE(d->link_lost, lost);
 	if (!lost)
 		return;
-	smp_mb();	/* pairs with nepf_dma_one() */
+	smp_mb();	/* pairs with nepf_dma_one() and nepf_edma_run() */
+	if (d->edma) {
+		nepf_edma_link_lost(d->edma);
+		return;
+	}
 	for (i = 0; i < d->nr_rx; i++)
 		complete(&d->rx[i].done);
 	for (i = 0; i < d->nr_tx; i++)
@@ -619,6 +679,13 @@ int nepf_dma_init(struct nepf_dma *d, struct pci_epf *epf, bool use_dma)
 	return 0;
 }
 
+/* Callbacks of polled transfers may still be due: let them run first. */
+static void nepf_dma_release(struct dma_chan *chan)
+{
+	dmaengine_synchronize(chan);
+	dma_release_channel(chan);
+}
+
 void nepf_dma_exit(struct nepf_dma *d)
 {
 	if (d->edma) {
@@ -626,7 +693,7 @@ void nepf_dma_exit(struct nepf_dma *d)
 		return;
 	}
 	while (d->nr_rx)
-		dma_release_channel(d->rx[--d->nr_rx].chan);
+		nepf_dma_release(d->rx[--d->nr_rx].chan);
 	while (d->nr_tx)
-		dma_release_channel(d->tx[--d->nr_tx].chan);
+		nepf_dma_release(d->tx[--d->nr_tx].chan);
 }

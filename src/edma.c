@@ -320,48 +320,99 @@ void nepf_edma_detach(struct nepf_dma *d)
 	d->nr_tx = 0;
 }
 
-/* Poll the status until a result or @deadline. */
+/*
+ * How a wait went: the link may be lost meanwhile (@lost: stop waiting),
+ * and @spin_us of polling come before any sleep (interrupt mode: waiting
+ * for the handler to run, without the wakeup); @slept says if it slept.
+ */
+struct nepf_edma_waiter {
+	const bool *lost;		/* NULL: wait for the result anyway */
+	unsigned int spin_us;
+	unsigned int ms;
+	bool slept;
+};
+
+static bool nepf_edma_lost(const struct nepf_edma_waiter *w)
+{
+	return w->lost && READ_ONCE(*w->lost);
+}
+
+/* Poll the status until a result, a lost link or the deadline. */
 static enum nepf_edma_result nepf_edma_poll(struct nepf_edma_dev *ed,
 					    enum nepf_edma_dir dir,
 					    unsigned int ch, u32 *err,
-					    unsigned long deadline)
+					    struct nepf_edma_waiter *w)
 {
+	unsigned long deadline = jiffies + msecs_to_jiffies(w->ms);
 	enum nepf_edma_result res;
 	unsigned int spins = 0;
 
 	for (;;) {
 		res = nepf_edma_status(&ed->core, dir, ch, err);
-		if (res != NEPF_EDMA_BUSY || time_after(jiffies, deadline))
+		if (res != NEPF_EDMA_BUSY || time_after(jiffies, deadline) ||
+		    nepf_edma_lost(w))
 			return res;
 		/* Small transfers end in microseconds: spin a little first. */
-		if (++spins < 50)
+		if (++spins < 50) {
 			udelay(1);
-		else
+		} else {
+			w->slept = true;
 			usleep_range(10, 50);
+		}
 	}
 }
 
+/* BUSY: not over in time, or the link is lost. */
 static enum nepf_edma_result nepf_edma_wait(struct nepf_edma_dev *ed,
 					    enum nepf_edma_dir dir,
 					    unsigned int ch, u32 *err,
-					    unsigned int ms)
+					    struct nepf_edma_waiter *w)
 {
 	struct nepf_edma_ch *c = &ed->ch[dir][ch];
+	u64 end;
 
 	if (!ed->nr_irqs)
-		return nepf_edma_poll(ed, dir, ch, err,
-				      jiffies + msecs_to_jiffies(ms));
-	if (!wait_for_completion_timeout(&c->done, msecs_to_jiffies(ms)))
+		return nepf_edma_poll(ed, dir, ch, err, w);
+	if (w->spin_us) {
+		end = ktime_get_ns() + (u64)w->spin_us * NSEC_PER_USEC;
+		while (!completion_done(&c->done) && !nepf_edma_lost(w) &&
+		       ktime_get_ns() < end)
+			cpu_relax();
+	}
+	if (!completion_done(&c->done))
+		w->slept = true;
+	/* Completed by the handler, or by nepf_edma_link_lost(). */
+	if (!wait_for_completion_timeout(&c->done, msecs_to_jiffies(w->ms)) ||
+	    nepf_edma_lost(w))
 		return NEPF_EDMA_BUSY;
 	*err = c->err;
 	return c->res;
 }
 
-/* Run @nr pieces on channel @ch (held by the caller); 0 or an error. */
-static int nepf_edma_run(struct nepf_edma_dev *ed, enum nepf_edma_dir dir,
-			 unsigned int ch, unsigned int nr, unsigned int ms)
+/* dma_wait_spin or dma_wait_sleep; a wait a link loss ended is neither. */
+static void nepf_edma_count_wait(struct nepf_dma *d,
+				 const struct nepf_edma_waiter *w)
 {
+	if (nepf_edma_lost(w))
+		return;
+	if (w->slept)
+		nepf_cost_inc(d->costs, DMA_WAIT_SLEEP);
+	else
+		nepf_cost_inc(d->costs, DMA_WAIT_SPIN);
+}
+
+/*
+ * Run @nr pieces on channel @ch (held by the caller); 0 or an error.  A
+ * transfer still running when the link is lost or the time is up is
+ * stopped; the stop is waited for whatever the link does.
+ */
+static int nepf_edma_run(struct nepf_dma *d, enum nepf_edma_dir dir,
+			 unsigned int ch, unsigned int nr,
+			 struct nepf_edma_waiter *w)
+{
+	struct nepf_edma_dev *ed = d->edma;
 	struct nepf_edma_ch *c = &ed->ch[dir][ch];
+	struct nepf_edma_waiter stop = { .ms = NEPF_EDMA_STOP_MS };
 	enum nepf_edma_result res;
 	u32 err = 0;
 	int ret;
@@ -369,22 +420,27 @@ static int nepf_edma_run(struct nepf_edma_dev *ed, enum nepf_edma_dir dir,
 	if (c->dead)
 		return -EIO;
 	reinit_completion(&c->done);
+	/* Pairs with nepf_dma_link_lost(): flag first, then complete(). */
+	smp_mb();
+	if (nepf_edma_lost(w))
+		return -ENOLINK;
 	ret = nepf_edma_start(&ed->core, dir, ch, &c->ll, c->seg, nr);
 	if (ret)
 		return ret;
-	res = nepf_edma_wait(ed, dir, ch, &err, ms);
+	res = nepf_edma_wait(ed, dir, ch, &err, w);
+	nepf_edma_count_wait(d, w);
 	if (res == NEPF_EDMA_DONE)
 		return 0;
 	if (res == NEPF_EDMA_BUSY) {
 		nepf_edma_stop(&ed->core, dir, ch);
-		res = nepf_edma_wait(ed, dir, ch, &err, NEPF_EDMA_STOP_MS);
+		res = nepf_edma_wait(ed, dir, ch, &err, &stop);
 		if (res == NEPF_EDMA_BUSY) {
 			c->dead = true;
 			dev_err(ed->dev,
 				"nvme_epf: eDMA %s channel %u does not stop: not used again\n",
 				dir == NEPF_EDMA_WRITE ? "write" : "read", ch);
 		}
-		return -ETIMEDOUT;
+		return nepf_edma_lost(w) ? -ENOLINK : -ETIMEDOUT;
 	}
 	dev_warn_ratelimited(ed->dev, "nvme_epf: eDMA %s channel %u aborted: %s\n",
 			     dir == NEPF_EDMA_WRITE ? "write" : "read", ch,
@@ -394,15 +450,22 @@ static int nepf_edma_run(struct nepf_edma_dev *ed, enum nepf_edma_dir dir,
 
 /*
  * Transfer between @pci_addr and a kernel buffer on write (@to_host) or
- * read channel @ch, which the caller holds.  The buffer's pieces (pages
- * of a vmalloc buffer) go into one list, NEPF_EDMA_LL_MAX at a time.
+ * read channel @ch of d->edma, which the caller holds.  The buffer's
+ * pieces (pages of a vmalloc buffer) go into one list, NEPF_EDMA_LL_MAX
+ * at a time.  Each run is polled @spin_us before its wait may sleep, and
+ * gives up at once when the link is lost (d->link_lost).
  */
-int nepf_edma_copy(struct nepf_edma_dev *ed, unsigned int ch, u64 pci_addr,
-		   void *buf, size_t len, bool to_host, unsigned int ms)
+int nepf_edma_copy(struct nepf_dma *d, unsigned int ch, u64 pci_addr,
+		   void *buf, size_t len, bool to_host, unsigned int spin_us,
+		   unsigned int ms)
 {
+	struct nepf_edma_dev *ed = d->edma;
 	enum nepf_edma_dir dir = to_host ? NEPF_EDMA_WRITE : NEPF_EDMA_READ;
 	enum dma_data_direction ddir = to_host ? DMA_TO_DEVICE : DMA_FROM_DEVICE;
 	struct nepf_edma_ch *c = &ed->ch[dir][ch];
+	struct nepf_edma_waiter w = {
+		.lost = &d->link_lost, .spin_us = spin_us, .ms = ms,
+	};
 	unsigned int nr, i;
 	dma_addr_t addr;
 	size_t chunk;
@@ -421,11 +484,23 @@ int nepf_edma_copy(struct nepf_edma_dev *ed, unsigned int ch, u64 pci_addr,
 			buf += chunk;
 			len -= chunk;
 		}
-		if (!ret && nr)
-			ret = nepf_edma_run(ed, dir, ch, nr, ms);
+		if (!ret && nr) {
+			w.slept = false;
+			ret = nepf_edma_run(d, dir, ch, nr, &w);
+		}
 		for (i = 0; i < nr; i++)
 			dma_unmap_page(ed->dev, c->seg[i].local,
 				       c->seg[i].len, ddir);
 	}
 	return ret;
+}
+
+/* The link is lost: waits in interrupt mode look at the flag now. */
+void nepf_edma_link_lost(struct nepf_edma_dev *ed)
+{
+	unsigned int dir, i;
+
+	for (dir = 0; dir < 2; dir++)
+		for (i = 0; i < ed->core.nr_ch[dir]; i++)
+			complete(&ed->ch[dir][i].done);
 }

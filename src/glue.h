@@ -26,7 +26,7 @@
 struct nepf_dma_chan {
 	struct dma_chan *chan;
 	struct mutex lock;		/* one transfer: slave config is shared */
-	struct completion done;		/* of the transfer in progress */
+	struct completion done;		/* a callback ran, or the link is lost */
 };
 
 struct nepf_edma_dev;
@@ -69,8 +69,10 @@ int nepf_dma_map_piece(struct device *dev, void *buf, size_t len,
 /* The controller's own DesignWare eDMA (edma.c), when no dmaengine. */
 int nepf_edma_attach(struct nepf_dma *d, struct device *parent);
 void nepf_edma_detach(struct nepf_dma *d);
-int nepf_edma_copy(struct nepf_edma_dev *ed, unsigned int ch, u64 pci_addr,
-		   void *buf, size_t len, bool to_host, unsigned int ms);
+int nepf_edma_copy(struct nepf_dma *d, unsigned int ch, u64 pci_addr,
+		   void *buf, size_t len, bool to_host, unsigned int spin_us,
+		   unsigned int ms);
+void nepf_edma_link_lost(struct nepf_edma_dev *ed);	/* any context */
 
 /* Interrupts (irq.c). */
 struct nepf_irq {
@@ -91,6 +93,9 @@ void nepf_irq_exit(struct nepf_irq *irq);
 int nepf_irq_raise(struct nepf_irq *irq, u16 vector);
 void nepf_irq_refresh(struct nepf_irq *irq);
 bool nepf_irq_flush_expired(struct nepf_irq *irq);
+
+/* SQEs the poll thread reads from one I/O SQ with one host read. */
+#define NEPF_FETCH_MAX	16
 
 /* Per-command state of the runtime (poll.c). */
 struct nepf_cmd_ctx {
@@ -141,6 +146,7 @@ struct nepf_glue {
 	atomic_t sq_inflight[NEPF_MAX_IO_QUEUES + 1];
 	wait_queue_head_t idle_wait;	/* inflight reached 0 */
 	unsigned int sq_rr;		/* round-robin position */
+	struct nvme_sqe *fetch_buf;	/* NEPF_FETCH_MAX SQEs, poll thread */
 	/* statistics for status/ */
 	atomic64_t nr_cmds;
 	atomic64_t nr_polls_idle;

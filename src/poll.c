@@ -247,13 +247,40 @@ struct nepf_cmd_ctx *nepf_run_current_cmd(void)
 	return container_of(work, struct nepf_cmd_ctx, work);
 }
 
-/* Fetch up to a burst from one SQ; returns the number of commands. */
+/* Start one fetched command: admin inline (see above), I/O as a work item. */
+static void nepf_poll_start(struct nepf_glue *g, struct nepf_cmd_ctx *ctx,
+			    u16 qid)
+{
+	ctx->sqid = qid;
+	atomic_inc(&g->sq_inflight[qid]);
+	atomic_inc(&g->inflight);
+	atomic64_inc(&g->nr_cmds);
+	if (qid == 0) {
+		nepf_cmd_exec(&ctx->cmd);
+	} else {
+		nepf_cost_inc(g->ctrl.costs, HANDOFFS);
+		nepf_cost_inc(g->ctrl.costs, HANDOFF_EXEC);
+		queue_work(g->wq, &ctx->work);
+	}
+}
+
+/*
+ * Fetch up to a burst from one SQ; returns the number of commands.  I/O
+ * SQEs are read up to NEPF_FETCH_MAX at a time with one host read (one
+ * DMA descriptor, dma.c) into fetch_buf; admin SQEs one by one, since
+ * each may change the controller before the next is looked at.  The
+ * command contexts of a read are allocated first, as many as it reads
+ * (nepf_sq_readable()); a read that takes nothing (failed, or the
+ * controller's generation was cut) frees them again.
+ */
 static int nepf_poll_sq(struct nepf_glue *g, struct nepf_sq *sq,
 			unsigned int burst)
 {
-	struct nepf_cmd_ctx *ctx;
+	struct nepf_cmd_ctx *ctx[NEPF_FETCH_MAX];
+	unsigned int i, k, slots;
 	u16 qid = sq->qid;
-	int n = 0;
+	int got, n = 0;
+	u32 gen;
 
 	/*
 	 * Most passes find nothing: look at the doorbell before allocating,
@@ -264,27 +291,29 @@ static int nepf_poll_sq(struct nepf_glue *g, struct nepf_sq *sq,
 	burst = min(burst, nepf_sq_pending(&g->ctrl, sq));
 	while (n < burst && READ_ONCE(g->ctrl_live)) {
 		/* Never more commands of one SQ in flight than it has slots. */
-		if (atomic_read(&g->sq_inflight[qid]) >= sq->size)
-			break;
-		ctx = nepf_ctx_alloc(g);
-		if (!ctx)
-			break;
-		if (nepf_sq_fetch(&g->ctrl, sq, &ctx->cmd)) {
-			kmem_cache_free(nepf_cmd_cache, ctx);
-			break;
+		slots = sq->size - min_t(unsigned int, sq->size,
+					 atomic_read(&g->sq_inflight[qid]));
+		k = min3(burst - n, slots, nepf_sq_readable(sq));
+		k = min(k, qid ? NEPF_FETCH_MAX : 1U);
+		for (i = 0; i < k; i++) {
+			ctx[i] = nepf_ctx_alloc(g);
+			if (!ctx[i])
+				break;
 		}
-		ctx->sqid = qid;
-		atomic_inc(&g->sq_inflight[qid]);
-		atomic_inc(&g->inflight);
-		atomic64_inc(&g->nr_cmds);
-		n++;
-		if (qid == 0) {
-			nepf_cmd_exec(&ctx->cmd);	/* admin: inline, see above */
-		} else {
-			nepf_cost_inc(g->ctrl.costs, HANDOFFS);
-			nepf_cost_inc(g->ctrl.costs, HANDOFF_EXEC);
-			queue_work(g->wq, &ctx->work);
+		k = i;
+		got = k ? nepf_sq_read(&g->ctrl, sq, g->fetch_buf, k, &gen) : 0;
+		for (i = 0; i < k; i++) {
+			if ((int)i < got) {
+				nepf_sq_take(&g->ctrl, sq, gen, &ctx[i]->cmd,
+					     &g->fetch_buf[i]);
+				nepf_poll_start(g, ctx[i], qid);
+			} else {
+				kmem_cache_free(nepf_cmd_cache, ctx[i]);
+			}
 		}
+		if (got <= 0)
+			break;
+		n += got;
 	}
 	return n;
 }
@@ -649,13 +678,20 @@ int nepf_run_init(struct nepf_glue *g)
 	g->ctrl.costs = alloc_percpu(struct nepf_costs);
 	if (!g->ctrl.costs)
 		return -ENOMEM;
+	/* kmalloc'ed on its own: DMA writes it (no shared cache lines) */
+	g->fetch_buf = kmalloc_array(NEPF_FETCH_MAX, sizeof(*g->fetch_buf),
+				     GFP_KERNEL);
+	if (!g->fetch_buf) {
+		ret = -ENOMEM;
+		goto err_costs;
+	}
 	g->wq = alloc_workqueue("nvme_epf_%s",
 				(cmd_wq_unbound ? WQ_UNBOUND : NEPF_WQ_PERCPU) |
 				WQ_HIGHPRI, 0,
 				fn->name);
 	if (!g->wq) {
 		ret = -ENOMEM;
-		goto err_costs;
+		goto err_buf;
 	}
 	ret = nepf_dma_init(&g->dma, g->epf, fn->cfg.dma);
 	if (ret)
@@ -693,6 +729,9 @@ err_dma:
 err_wq:
 	destroy_workqueue(g->wq);
 	g->wq = NULL;
+err_buf:
+	kfree(g->fetch_buf);
+	g->fetch_buf = NULL;
 err_costs:
 	free_percpu(g->ctrl.costs);
 	g->ctrl.costs = NULL;
@@ -718,6 +757,8 @@ void nepf_run_exit(struct nepf_glue *g)
 	g->wq = NULL;
 	nepf_irq_exit(&g->irq);
 	nepf_dma_exit(&g->dma);
+	kfree(g->fetch_buf);
+	g->fetch_buf = NULL;
 	free_percpu(g->ctrl.costs);
 	g->ctrl.costs = NULL;
 }

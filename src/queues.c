@@ -66,6 +66,7 @@ static void sq_init(struct nepf_ctrl *ctrl, struct nepf_sq *sq, u16 qid,
 	sq->deleting = false;
 	sq->delete_cid = 0;
 	sq->stray_db = 0;
+	sq->fetch_errors = 0;
 }
 
 void nepf_queues_setup_admin(struct nepf_ctrl *ctrl, u32 aqa, u64 asq, u64 acq)

@@ -74,6 +74,18 @@ static int env_host_read(struct nepf_ctrl *ctrl, u64 addr, void *buf, size_t len
 	sim_count(s, host_read_bytes, len);
 	if (!p)
 		return -EFAULT;
+	if (s->cut_in_read != SIM_CUT_NONE) {
+		bool fails = s->cut_in_read == SIM_CUT_READ_FAILS;
+
+		s->cut_in_read = SIM_CUT_NONE;
+		nepf_ctrl_cut(ctrl);
+		if (fails)
+			return -EIO;	/* the transfer was aborted */
+	}
+	if (s->fail_host_reads) {
+		s->fail_host_reads--;
+		return -EIO;
+	}
 	memcpy(buf, p, len);
 	return 0;
 }
@@ -359,19 +371,28 @@ static bool sim_serve_queues(struct sim *s)
 				    &count);
 		if (qid < 0)
 			return progress;
-		while (count--) {
-			struct nepf_cmd *cmd = calloc(1, sizeof(*cmd));
+		/* As the glue: I/O SQEs in batches, admin ones by one. */
+		while (count) {
+			u32 k = qid ? min_t(u32, count, SIM_FETCH_MAX) : 1;
+			u32 gen;
+			int got = nepf_sq_read(ctrl, &ctrl->sq[qid],
+					       s->fetch_buf, k, &gen);
 
-			if (!cmd)
-				abort();
-			cmd->ctrl = ctrl;
-			if (nepf_sq_fetch(ctrl, &ctrl->sq[qid], cmd)) {
-				free(cmd);
+			if (got <= 0)
 				return progress;
+			for (i = 0; i < (unsigned int)got; i++) {
+				struct nepf_cmd *cmd = calloc(1, sizeof(*cmd));
+
+				if (!cmd)
+					abort();
+				cmd->ctrl = ctrl;
+				nepf_sq_take(ctrl, &ctrl->sq[qid], gen, cmd,
+					     &s->fetch_buf[i]);
+				s->nr_fetched++;
+				progress = true;
+				nepf_cmd_exec(cmd);
 			}
-			s->nr_fetched++;
-			progress = true;
-			nepf_cmd_exec(cmd);
+			count -= got;
 		}
 	}
 }

@@ -21,6 +21,7 @@
 #define SIM_MSIX_PBA(s)		((s)->ctrl.cfg.msix_pba_off)
 #define SIM_PAGE	4096U
 #define SIM_NO_CQE	0xffff		/* sim_cmd(): no completion arrived */
+#define SIM_FETCH_MAX	16		/* SQEs sim_run() reads at once */
 
 /* The host driver's view of one queue pair (SQ qid and its CQ). */
 struct sim_queue {
@@ -74,8 +75,13 @@ struct sim {
 	bool last_write_fua;		/* FUA of the last write the backend got */
 	u32 nr_stack_xfer;		/* host_read/write buffers on the stack */
 	int nr_cq_maps;			/* CQ mappings kept now */
+	/* SQEs sim_run() reads at once, as the glue's fetch buffer */
+	struct nvme_sqe fetch_buf[SIM_FETCH_MAX];
 	/* fault injection and deferred work */
 	bool fail_host_write;
+	u32 fail_host_reads;		/* so many next host reads fail */
+	/* the next host read cuts the generation (a link loss meanwhile) */
+	enum { SIM_CUT_NONE, SIM_CUT_READ_FAILS, SIM_CUT_READ_WORKS } cut_in_read;
 	bool msix_refuse;		/* the EPC refuses MSI-X (Function Mask) */
 	bool no_flush;			/* sim_run() skips nepf_ctrl_flush_waiting() */
 	bool no_regs_poll;		/* sim_run() leaves CC to another thread */

@@ -8,11 +8,13 @@
  * change that adds an operation fails here and must change the table, on
  * purpose, with the reason in its comment.
  *
- * Each row runs on a fresh controller and plays the glue's part itself
- * (one nepf_sq_fetch() + nepf_cmd_exec(); the simulated environment
- * finishes deferred commands at once), so the poll loop's own doorbell
- * reads are not in the counts: the kernel's poll thread adds those, and
- * the guest ledger (tests/vm/guest/67-costs.sh) counts them.
+ * Each row runs on a fresh controller and plays the glue's part itself,
+ * as poll.c does it: one nepf_sq_pending() (the SQ tail doorbell), one
+ * nepf_sq_read() of the SQEs waiting, nepf_sq_take() + nepf_cmd_exec()
+ * each (the simulated environment finishes deferred commands at once).
+ * The poll loop's idle passes read doorbells too: the kernel's poll
+ * thread adds those, and the guest ledger (tests/vm/guest/67-costs.sh)
+ * counts them.
  */
 #include "unit.h"
 
@@ -213,10 +215,33 @@ static struct sim *budget_sim(void)
 	return s;
 }
 
+/*
+ * The glue's fetch (poll.c): the SQ tail, then the @n SQEs waiting with
+ * one host read into the fetch buffer, each made a command in @cmd[]
+ * (freed by the release); false if that is not what happened.
+ */
+static bool budget_fetch(struct sim *s, u32 n, struct nepf_cmd **cmd)
+{
+	struct nepf_ctrl *ctrl = &s->ctrl;
+	struct nepf_sq *sq = &ctrl->sq[1];
+	u32 i, gen;
+
+	if (nepf_sq_pending(ctrl, sq) != n ||
+	    nepf_sq_read(ctrl, sq, s->fetch_buf, n, &gen) != (int)n)
+		return false;
+	for (i = 0; i < n; i++) {
+		cmd[i] = calloc(1, sizeof(*cmd[i]));
+		if (!cmd[i])
+			abort();
+		cmd[i]->ctrl = ctrl;
+		nepf_sq_take(ctrl, sq, gen, cmd[i], &s->fetch_buf[i]);
+	}
+	return true;
+}
+
 /* Run one command as the glue would; its status, or SIM_NO_CQE. */
 static u16 budget_run(struct sim *s, const struct budget *b)
 {
-	struct nepf_ctrl *ctrl = &s->ctrl;
 	struct nvme_sqe sqe;
 	struct nvme_cqe cqe;
 	struct nepf_cmd *cmd;
@@ -235,14 +260,8 @@ static u16 budget_run(struct sim *s, const struct budget *b)
 	/* From here on, everything is this command's. */
 	memset(&s->ledger, 0, sizeof(s->ledger));
 	memset(&s->costs, 0, sizeof(s->costs));
-	cmd = calloc(1, sizeof(*cmd));
-	if (!cmd)
-		abort();
-	cmd->ctrl = ctrl;
-	if (nepf_sq_fetch(ctrl, &ctrl->sq[1], cmd)) {
-		free(cmd);
+	if (!budget_fetch(s, 1, &cmd))
 		return SIM_NO_CQE;
-	}
 	nepf_cmd_exec(cmd);		/* deferred finish runs inline */
 	if (sim_reap(s, 1, &cqe))
 		return SIM_NO_CQE;
@@ -319,6 +338,62 @@ UNIT_TEST(costs_budget_per_command)
 		sim_free(s);
 	}
 	CHECK(ok);
+}
+
+/*
+ * Eight 4 KiB PRP1 Reads waiting at once (the default Arbitration Burst):
+ * the glue reads their SQEs with one host read of 512 bytes, so per
+ * command an eighth of a read (one DMA descriptor on the board); the SQ
+ * tail is read once for all of them.  The rest is eight times the first
+ * row: per command a data write, a CQE through the kept mapping (whose
+ * CQ head is read before each post), an interrupt (its Vector Control
+ * read), a deferral, a release.
+ */
+#define BATCH	8
+
+UNIT_TEST(costs_budget_sqe_batch)
+{
+	struct sim *s = budget_sim();
+	struct nepf_cmd *cmd[BATCH];
+	struct nvme_sqe sqe;
+	struct nvme_cqe cqe;
+	char sizes[256];
+	unsigned int i;
+
+	for (i = 0; i < BATCH; i++) {
+		sim_sqe(&sqe, nvme_cmd_read);
+		sqe.nsid = cpu_to_le32(NSID);
+		sqe.rw.slba = cpu_to_le64(8 * i);
+		sqe.rw.length = cpu_to_le16(4096 / 512 - 1);
+		build_prp(s, &sqe, 4096, false);
+		CHECK_EQ(sim_submit(s, 1, &sqe), 0);
+	}
+	memset(&s->ledger, 0, sizeof(s->ledger));
+	memset(&s->costs, 0, sizeof(s->costs));
+	CHECK(budget_fetch(s, BATCH, cmd));
+	for (i = 0; i < BATCH; i++)
+		nepf_cmd_exec(cmd[i]);
+	for (i = 0; i < BATCH; i++) {
+		CHECK_EQ(sim_reap(s, 1, &cqe), 0);
+		CHECK_EQ(le16_to_cpu(cqe.status) >> 1, 0);
+	}
+	sizes_str(s->ledger.read_sizes, s->ledger.host_reads, sizes, sizeof(sizes));
+	CHECK(!strcmp(sizes, "512"));
+	sizes_str(s->ledger.write_sizes, s->ledger.host_writes, sizes, sizeof(sizes));
+	CHECK(!strcmp(sizes, "4096*8"));
+	CHECK_EQ(s->ledger.alloc_bufs, BATCH);
+	CHECK_EQ(s->ledger.free_bufs, BATCH);
+	CHECK_EQ(s->ledger.irqs, BATCH);
+	CHECK_EQ(s->ledger.defers, BATCH);
+	CHECK_EQ(s->ledger.releases, BATCH);
+	CHECK_EQ(s->ledger.cq_writes, BATCH);
+	CHECK_EQ(COST(s, CMDS_IO), BATCH);
+	CHECK_EQ(COST(s, CQES), BATCH);
+	CHECK_EQ(COST(s, DATA_SEGS), BATCH);
+	CHECK_EQ(COST(s, ALLOC_ZEROED_BYTES), BATCH * SEGLIST);
+	CHECK_EQ(COST(s, BAR_DB_LOADS), 1 + BATCH);
+	CHECK_EQ(COST(s, BAR_REG_LOADS), BATCH);
+	sim_free(s);
 }
 
 /* The names table: unique, and "_max" exactly for the maximum counters. */

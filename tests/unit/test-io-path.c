@@ -211,3 +211,82 @@ UNIT_TEST(io_cq_no_kept_mapping)
 	CHECK_EQ(s->ledger.cq_writes, 0);
 	sim_free(s);
 }
+
+/*
+ * Submit @n Flushes to SQ 1 and run them; @reads: how many host reads the
+ * controller made meanwhile.  Every Flush must complete successfully.
+ */
+static void run_flushes(struct sim *s, unsigned int n, u32 *reads)
+{
+	u32 r0 = s->ledger.host_reads;
+	struct nvme_sqe sqe;
+	struct nvme_cqe cqe;
+	unsigned int i;
+
+	sim_sqe(&sqe, nvme_cmd_flush);
+	sqe.nsid = cpu_to_le32(1);
+	for (i = 0; i < n; i++)
+		CHECK_EQ(sim_submit(s, 1, &sqe), 0);
+	sim_run(s);
+	for (i = 0; i < n; i++) {
+		CHECK_EQ(sim_reap(s, 1, &cqe), 0);
+		CHECK_EQ(le16_to_cpu(cqe.status) >> 1, 0);
+	}
+	*reads = s->ledger.host_reads - r0;
+}
+
+/*
+ * SQEs are read in batches: the commands waiting in an SQ, up to the end
+ * of the ring, with one host read.
+ */
+UNIT_TEST(io_sqe_batched_read)
+{
+	struct sim *s = unit_sim_enabled();
+	u32 reads = 0;
+
+	sim_add_ns(s, 1, 64, 9);
+	CHECK_EQ(sim_create_io_queues(s, 1, 8), 0);
+	/* 5 at once from slot 0: one host read for the SQEs */
+	run_flushes(s, 5, &reads);
+	CHECK_EQ(reads, 1);
+	/* 6 more from slot 5 of 8: the ring's end splits them, 3 + 3 */
+	run_flushes(s, 6, &reads);
+	CHECK_EQ(reads, 2);
+	CHECK_EQ(s->nr_released, s->nr_fetched);
+	sim_free(s);
+}
+
+/*
+ * A failed SQE read leaves the entries in the SQ for the next pass; only
+ * NEPF_FETCH_TRIES failures in a row are fatal.
+ */
+UNIT_TEST(io_sqe_read_retried_then_fatal)
+{
+	struct sim *s = unit_sim_enabled();
+	struct nvme_sqe sqe;
+	struct nvme_cqe cqe;
+	int i;
+
+	sim_add_ns(s, 1, 64, 9);
+	CHECK_EQ(sim_create_io_queues(s, 1, 8), 0);
+	s->fail_host_reads = NEPF_FETCH_TRIES - 1;
+	sim_sqe(&sqe, nvme_cmd_flush);
+	sqe.nsid = cpu_to_le32(1);
+	CHECK_EQ(sim_submit(s, 1, &sqe), 0);
+	for (i = 0; i < NEPF_FETCH_TRIES + 1; i++)
+		sim_run(s);			/* one failed read per pass */
+	CHECK_EQ(s->fail_host_reads, 0);
+	CHECK(!(sim_rd32(s, NVME_REG_CSTS) & NVME_CSTS_CFS));
+	CHECK_EQ(s->ctrl.sq[1].nr_cmds, 1);	/* fetched once, at last */
+	CHECK_EQ(sim_reap(s, 1, &cqe), 0);
+	CHECK_EQ(le16_to_cpu(cqe.status) >> 1, 0);
+	/* one failure more: fatal, and nothing fetched */
+	s->fail_host_reads = NEPF_FETCH_TRIES;
+	CHECK_EQ(sim_submit(s, 1, &sqe), 0);
+	for (i = 0; i < NEPF_FETCH_TRIES + 1; i++)
+		sim_run(s);
+	CHECK(sim_rd32(s, NVME_REG_CSTS) & NVME_CSTS_CFS);
+	CHECK_EQ(s->ctrl.sq[1].nr_cmds, 1);
+	CHECK_EQ(s->nr_released, s->nr_fetched);
+	sim_free(s);
+}

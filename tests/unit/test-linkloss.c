@@ -246,3 +246,59 @@ UNIT_TEST(gen_new_at_every_enable)
 	CHECK_EQ(s->ctrl.sq[1].gen, s->ctrl.gen);
 	sim_free(s);
 }
+
+/*
+ * A batch of SQEs read in a generation that is cut before, while or just
+ * after the read takes nothing: the SQ head stays (a new controller
+ * starts from its own), no command is made (nothing reaches a backend or
+ * the host), and the failure is not the controller's (no error count, no
+ * CSTS.CFS).  @cut: nepf_ctrl_cut() before the pass, or in the read
+ * (SIM_CUT_READ_FAILS / SIM_CUT_READ_WORKS).
+ */
+static void sqe_batch_cut(int cut)
+{
+	struct sim *s = gen_sim();
+	u64 cq = s->q[1].cq_addr, buf[3];
+	u8 cq_before[QSIZE * NVME_CQE_SIZE];
+	unsigned int i;
+	u32 irqs, reads, fetched = s->nr_fetched;
+
+	for (i = 0; i < 3; i++)
+		buf[i] = submit_read(s, i);
+	memcpy(cq_before, sim_ptr(s, cq), sizeof(cq_before));
+	irqs = s->nr_irqs;
+	reads = s->ledger.host_reads;
+	if (cut == SIM_CUT_NONE)
+		nepf_ctrl_cut(&s->ctrl);
+	else
+		s->cut_in_read = cut;
+	sim_run(s);
+	/* one read at most: after a cut the SQ is not read again */
+	CHECK_EQ(s->ledger.host_reads, reads + (cut == SIM_CUT_NONE ? 0 : 1));
+	CHECK_EQ(s->ctrl.sq[1].head, 0);
+	CHECK_EQ(s->ctrl.sq[1].fetch_errors, 0);
+	CHECK_EQ(s->ctrl.sq[1].nr_cmds, 0);
+	CHECK_EQ(s->ctrl.sq[1].inflight, 0);
+	CHECK_EQ(s->nr_fetched, fetched);
+	for (i = 0; i < 3; i++)
+		CHECK(all_poison(s, buf[i], SIM_PAGE));
+	CHECK(!memcmp(cq_before, sim_ptr(s, cq), sizeof(cq_before)));
+	CHECK_EQ(s->nr_irqs, irqs);
+	CHECK(!(sim_rd32(s, NVME_REG_CSTS) & NVME_CSTS_CFS));
+	sim_free(s);
+}
+
+UNIT_TEST(gen_cut_before_sqe_batch_takes_nothing)
+{
+	sqe_batch_cut(SIM_CUT_NONE);
+}
+
+UNIT_TEST(gen_cut_failing_sqe_batch_takes_nothing)
+{
+	sqe_batch_cut(SIM_CUT_READ_FAILS);
+}
+
+UNIT_TEST(gen_cut_after_sqe_batch_takes_nothing)
+{
+	sqe_batch_cut(SIM_CUT_READ_WORKS);
+}
