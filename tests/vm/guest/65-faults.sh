@@ -62,17 +62,11 @@ took "DMA channel errors"
 # wrong data (verify), and the error log says what happened.
 if up queues=4; then
 	e0=$(stat_of dma_errors)
-	fio_verify faults-dma-fail "$DEV" --size=8M &
-	fw=$!
-	for i in 1 2 3 4 5; do
-		sleep 0.7
-		echo 2 > "$V/dma_fail"
-	done
-	if wait "$fw"; then
+	if dma_fault_fio faults-dma-fail dma_fail; then
 		pass faults-dma-fail
 	else
 		fail faults-dma-fail "fio"
-		grep -hE 'err=|verify|error' /tmp/fio.faults-dma-fail /tmp/fio.faults-dma-fail.err | head -n 8 | indent
+		fio_errors faults-dma-fail
 	fi
 	e1=$(stat_of dma_errors)
 	[ "$e1" -gt "$e0" ] && pass faults-dma-fail-injected ||
@@ -80,7 +74,6 @@ if up queues=4; then
 	# status 0x004 (Data Transfer Error) in the error log
 	error_log "$DEV" | grep -q '"status_field":4[,}]' &&
 		pass faults-dma-fail-error-log || fail faults-dma-fail-error-log
-	echo 0 > "$V/dma_fail"
 fi
 nepf_down
 

@@ -63,19 +63,12 @@ if up queues=4; then
 
 	# aborts under fio: Data Transfer Errors, retried, verify clean
 	a0=$(stat_of edma_aborts)
-	fio_verify edma-abort "$DEV" --size=8M &
-	fw=$!
-	for i in 1 2 3 4 5; do
-		sleep 0.7
-		echo 2 > "$V/dma_fail"
-	done
-	if wait "$fw"; then
+	if dma_fault_fio edma-abort dma_fail; then
 		pass edma-abort-fio-verify
 	else
 		fail edma-abort-fio-verify "fio"
-		grep -E 'err=|verify|error' /tmp/fio.edma-abort | head -n 8 | indent
+		fio_errors edma-abort
 	fi
-	echo 0 > "$V/dma_fail"
 	a1=$(stat_of edma_aborts)
 	[ "$a1" -gt "$a0" ] && pass edma-abort-injected ||
 		fail edma-abort-injected "edma_aborts $a0 -> $a1"

@@ -22,7 +22,10 @@
 #   uptime_s / secs_since T0  guest uptime, seconds since it was T0
 #   fio_verify NAME DEV [OPTS] / fio_ok NAME DEV [OPTS]   fio with crc32c
 #                            verify (fio_ok: one case); fio_mismatches NAME:
-#                            how many reads of that run returned wrong data
+#                            how many reads of that run returned wrong data;
+#                            fio_errors NAME: its error lines, indented
+#   dma_fault_fio NAME KNOB  fio_verify NAME on $DEV while vepc's debugfs
+#                            KNOB (dma_fail, ...) fails 2 transfers, 5 times
 #   journal_start / journal_stop / journal_check   O_DSYNC journal on $DEV
 #                            across a fault: acknowledged writes must survive
 #   nepf_dump                configfs tree with values (endpoint view)
@@ -310,14 +313,34 @@ fio_verify() {
 		--verify_fatal=1 --allow_file_create=0 --group_reporting "$@" \
 		--output="/tmp/fio.$name" 2> "/tmp/fio.$name.err"
 }
+fio_errors() {
+	grep -hE 'err=|verify|error' "/tmp/fio.$1" "/tmp/fio.$1.err" |
+		head -n 8 | indent
+}
 fio_ok() {
 	if fio_verify "$@"; then
 		pass "$1"
 	else
 		fail "$1" "fio"
-		grep -hE 'err=|verify|error' "/tmp/fio.$1" "/tmp/fio.$1.err" |
-			head -n 8 | indent
+		fio_errors "$1"
 	fi
+}
+# dma_fault_fio NAME KNOB: fio_verify NAME (8 MiB per job) on $DEV while
+# /sys/kernel/debug/vepc/KNOB is set to 2 five times, 0.7 s apart: each
+# time the next two DMA transfers fail.  The knob is 0 again afterwards;
+# the status is fio's.
+dma_fault_fio() {
+	local name=$1 knob=/sys/kernel/debug/vepc/$2 i fw rc
+	fio_verify "$name" "$DEV" --size=8M &
+	fw=$!
+	for i in 1 2 3 4 5; do
+		sleep 0.7
+		echo 2 > "$knob"
+	done
+	wait "$fw"
+	rc=$?
+	echo 0 > "$knob"
+	return $rc
 }
 # Reads that returned wrong data in fio run NAME (not I/O errors).
 fio_mismatches() {
