@@ -16,6 +16,10 @@
  * NEPF_DMA_SPIN_MAX is polled for dma_spin_us before its wait sleeps.
  * A failed DMA transfer or window mapping fails the copy (-EIO), which the
  * core reports to the host as a Data Transfer Error (retryable: no DNR).
+ * A dmaengine transfer has failed if either its cookie's status or its
+ * callback's result says so: dw-edma completes the cookie of an aborted
+ * descriptor (tx_status DMA_COMPLETE) and reports DMA_TRANS_ABORTED only
+ * to callback_result, so every transfer waits for its callback.
  * With no dmaengine channel for the EPC, the controller's own DesignWare
  * eDMA can be driven directly (edma.c), on the dma_engine parameter.
  * A failed DMA is not retried through a window: the usual cause is a host
@@ -335,25 +339,40 @@ static struct dma_chan *nepf_dma_request(struct device *dev,
 	return dma_request_channel(mask, nepf_dma_filter_fn, &f);
 }
 
-static void nepf_dma_done(void *arg)
+/*
+ * The callback of the transfer in flight on the channel: its result
+ * first, then that it ran, then the wakeup.
+ */
+static void nepf_dma_done(void *arg, const struct dmaengine_result *res)
 {
-	complete(arg);
+	struct nepf_dma_chan *dc = arg;
+
+	dc->result = res ? res->result : DMA_TRANS_NOERROR;
+	/* Pairs with nepf_dma_wait(): the result is seen with the flag. */
+	smp_store_release(&dc->called, true);
+	complete(&dc->done);
+}
+
+static bool nepf_dma_called(struct nepf_dma_chan *dc)
+{
+	/* Pairs with nepf_dma_done(): dc->result is the callback's. */
+	return smp_load_acquire(&dc->called);
 }
 
 /*
- * Wait for @cookie on @dc.  A transfer of up to NEPF_DMA_SPIN_MAX is
- * polled for dma_spin_us first: no interrupt-to-thread hop, no wakeup.
- * The channel's completion is completed by the DMA callback or by a link
- * loss, and possibly late by the callback of an earlier transfer that
- * was polled to its end: the cookie's status, not the completion, says
- * when this one is over.  Each wait counts once: a spin if it ended
- * while polling, else a sleep.
+ * Wait for the callback of @cookie on @dc.  A transfer of up to
+ * NEPF_DMA_SPIN_MAX is polled for dma_spin_us first: no wakeup.  The
+ * channel's completion is completed by the callback or by a link loss.
+ * A transfer is over when its callback has run (the cookie's status alone
+ * misses an abort, see above), or it is stopped: dmaengine_terminate_sync()
+ * returns once no callback of it can run any more, so the next transfer
+ * never sees a late one.  Each wait counts once: a spin if it ended while
+ * polling, else a sleep.
  */
 static int nepf_dma_wait(struct nepf_dma *d, struct nepf_dma_chan *dc,
 			 dma_cookie_t cookie, size_t len)
 {
 	unsigned long left = msecs_to_jiffies(dma_timeout_ms);
-	enum dma_status status;
 	u64 end;
 
 	if (len <= NEPF_DMA_SPIN_MAX && dma_spin_us) {
@@ -361,8 +380,7 @@ static int nepf_dma_wait(struct nepf_dma *d, struct nepf_dma_chan *dc,
 		do {
 			if (READ_ONCE(d->link_lost))
 				goto lost;
-			status = dmaengine_tx_status(dc->chan, cookie, NULL);
-			if (status != DMA_IN_PROGRESS) {
+			if (nepf_dma_called(dc)) {
 				nepf_cost_inc(d->costs, DMA_WAIT_SPIN);
 				goto over;
 			}
@@ -374,8 +392,7 @@ static int nepf_dma_wait(struct nepf_dma *d, struct nepf_dma_chan *dc,
 		left = wait_for_completion_timeout(&dc->done, left);
 		if (READ_ONCE(d->link_lost))
 			goto lost;
-		status = dmaengine_tx_status(dc->chan, cookie, NULL);
-		if (status != DMA_IN_PROGRESS)
+		if (nepf_dma_called(dc))
 			goto over;
 		if (!left) {
 			dmaengine_terminate_sync(dc->chan);
@@ -383,7 +400,14 @@ static int nepf_dma_wait(struct nepf_dma *d, struct nepf_dma_chan *dc,
 		}
 	}
 over:
-	return status == DMA_COMPLETE ? 0 : -EIO;
+	/* An abort shows as -ECONNABORTED in the log line of the failure. */
+	if (dc->result == DMA_TRANS_ABORTED)
+		return -ECONNABORTED;
+	/* The callback has run: the cookie is complete, or it failed. */
+	if (dc->result != DMA_TRANS_NOERROR ||
+	    dmaengine_tx_status(dc->chan, cookie, NULL) == DMA_ERROR)
+		return -EIO;
+	return 0;
 lost:
 	/* Toward a dead link it may never end: stop it. */
 	dmaengine_terminate_sync(dc->chan);
@@ -405,6 +429,7 @@ static int nepf_dma_one(struct nepf_dma *d, struct nepf_dma_chan *dc,
 	int ret;
 
 	reinit_completion(&dc->done);
+	WRITE_ONCE(dc->called, false);
 	/* Pairs with nepf_dma_link_lost(): flag first, then complete(). */
 	smp_mb();
 	if (READ_ONCE(d->link_lost))
@@ -421,8 +446,8 @@ static int nepf_dma_one(struct nepf_dma *d, struct nepf_dma_chan *dc,
 					   DMA_CTRL_ACK | DMA_PREP_INTERRUPT);
 	if (!desc)
 		return -EIO;
-	desc->callback = nepf_dma_done;
-	desc->callback_param = &dc->done;
+	desc->callback_result = nepf_dma_done;
+	desc->callback_param = dc;
 	cookie = dmaengine_submit(desc);
 	ret = dma_submit_error(cookie);
 	if (ret)

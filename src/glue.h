@@ -27,6 +27,9 @@ struct nepf_dma_chan {
 	struct dma_chan *chan;
 	struct mutex lock;		/* one transfer: slave config is shared */
 	struct completion done;		/* a callback ran, or the link is lost */
+	/* The callback of the transfer in flight: it ran, with this result. */
+	bool called;
+	enum dmaengine_tx_result result;
 };
 
 struct nepf_edma_dev;

@@ -202,6 +202,22 @@ static int vepc_dma_seg_run(struct vepc *v, enum dma_transfer_direction dir,
 	}
 }
 
+/*
+ * dma_abort: what dw-edma does when the engine aborts a descriptor (an
+ * error response from the host, a stopped channel): the first half of the
+ * first segment has moved, nothing after it.  Its cookie completes
+ * (tx_status says DMA_COMPLETE) and only callback_result says
+ * DMA_TRANS_ABORTED.
+ */
+static void vepc_dma_abort_run(struct vepc *v, struct vepc_dma_desc *d)
+{
+	struct vepc_dma_seg half = d->seg[0];
+
+	half.len /= 2;
+	if (half.len)
+		vepc_dma_seg_run(v, d->dir, &half);
+}
+
 /* Descriptor counts and bytes, by direction and by channel. */
 static void vepc_dma_count(struct vepc_dma_chan *vc, struct vepc_dma_desc *d)
 {
@@ -226,6 +242,7 @@ static void vepc_dma_run(struct vepc_dma_chan *vc, struct vepc_dma_desc *d)
 	struct dmaengine_result res = { .result = DMA_TRANS_NOERROR };
 	struct dma_async_tx_descriptor *tx = &d->tx;
 	struct vepc *v = vc->v;
+	bool aborted = false;
 	unsigned long flags;
 	unsigned int i;
 	int ret = 0;
@@ -242,9 +259,14 @@ static void vepc_dma_run(struct vepc_dma_chan *vc, struct vepc_dma_desc *d)
 		spin_unlock_irqrestore(&vc->lock, flags);
 		return;
 	}
-	if (atomic_add_unless(&v->dma_fail, -1, 0))
+	if (atomic_add_unless(&v->dma_fail, -1, 0)) {
 		ret = -EIO;	/* injected by the dma_fail knob */
-	for (i = 0; i < d->nseg && !ret; i++)
+	} else if (d->dir != DMA_MEM_TO_MEM &&
+		   atomic_add_unless(&v->dma_abort, -1, 0)) {
+		vepc_dma_abort_run(v, d);
+		aborted = true;
+	}
+	for (i = 0; i < d->nseg && !ret && !aborted; i++)
 		ret = vepc_dma_seg_run(v, d->dir, &d->seg[i]);
 	for (; i < d->nseg; i++)
 		res.residue += d->seg[i].len;
@@ -256,6 +278,11 @@ static void vepc_dma_run(struct vepc_dma_chan *vc, struct vepc_dma_desc *d)
 		res.result = d->dir == DMA_MEM_TO_DEV ? DMA_TRANS_WRITE_FAILED :
 			     DMA_TRANS_READ_FAILED;
 	}
+	if (aborted) {
+		atomic_inc(&v->stats.dma_aborts);
+		res.result = DMA_TRANS_ABORTED;
+	}
+	/* An abort completes the cookie (tx_status: DMA_COMPLETE). */
 	spin_lock_irqsave(&vc->lock, flags);
 	vc->chan.completed_cookie = tx->cookie;
 	if (ret)

@@ -5,6 +5,9 @@
  *   link       rw  0/1: surprise link down (host device removed, function
  *                  gets link-down) / link up again
  *   dma_fail   rw  fail the next N DMA transfers (dmaengine or eDMA)
+ *   dma_abort  rw  the next N dmaengine transfers end aborted the way
+ *                  dw-edma reports it: cookie complete (tx_status
+ *                  DMA_COMPLETE), DMA_TRANS_ABORTED only to callback_result
  *   dma_stall  rw  0/1: DMA transfers while the link is down never
  *                  complete (until terminate_all) instead of failing
  *   edma_stuck rw  (edma=1) the next N eDMA transfers never finish
@@ -106,6 +109,7 @@ static int vepc_stats_show(struct seq_file *m, void *unused)
 	seq_printf(m, "refusals %d\n", atomic_read(&s->refusals));
 	seq_printf(m, "dma_xfers %d\n", atomic_read(&s->dma_xfers));
 	seq_printf(m, "dma_errors %d\n", atomic_read(&s->dma_errors));
+	seq_printf(m, "dma_aborts %d\n", atomic_read(&s->dma_aborts));
 	seq_printf(m, "window_maps %d\n", atomic_read(&s->win_maps));
 	seq_printf(m, "window_busy %d\n", atomic_read(&s->win_busy));
 	seq_printf(m, "irq_intx %d\n", atomic_read(&s->irq_intx));
@@ -148,6 +152,7 @@ void vepc_debugfs_init(struct vepc *v)
 	v->debugfs = d;
 	debugfs_create_file_unsafe("link", 0600, d, v, &vepc_link_fops);
 	debugfs_create_atomic_t("dma_fail", 0600, d, &v->dma_fail);
+	debugfs_create_atomic_t("dma_abort", 0600, d, &v->dma_abort);
 	debugfs_create_bool("dma_stall", 0600, d, &v->dma_stall);
 	debugfs_create_file_unsafe("windows", 0600, d, v, &vepc_windows_fops);
 	if (v->edma)

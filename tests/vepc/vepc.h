@@ -72,6 +72,7 @@ struct vepc_stats {
 	atomic_t	refusals;	/* checking-IOMMU refusals */
 	atomic_t	dma_xfers;
 	atomic_t	dma_errors;
+	atomic_t	dma_aborts;	/* dma_abort: completed as aborted */
 	atomic_t	win_maps;
 	atomic_t	win_busy;	/* map_addr failed: no free window */
 	atomic_t	irq_intx;
@@ -165,6 +166,7 @@ struct vepc {
 	struct workqueue_struct	*dma_wq;
 	struct vepc_dma_dev	*dma;
 	atomic_t		dma_fail;	/* fail the next N transfers */
+	atomic_t		dma_abort;	/* abort the next N, dw-edma style */
 	bool			dma_stall;	/* knob: cut-off DMA never completes */
 
 	/* emulated DesignWare eDMA (edma=1), instead of the dmaengine */

@@ -74,6 +74,8 @@ if up queues=4; then
 		fail edma-abort-injected "edma_aborts $a0 -> $a1"
 	error_log "$DEV" | grep -q '"status_field":4[,}]' &&
 		pass edma-abort-error-log || fail edma-abort-error-log
+	# without the host's retries: fio gets I/O errors, never wrong data
+	dma_fault_eio edma-abort-eio dma_fail
 
 	# a stuck transfer: stopped after dma_timeout_ms, failed, retried
 	a0=$(stat_of edma_aborts)

@@ -26,6 +26,9 @@
 #                            fio_errors NAME: its error lines, indented
 #   dma_fault_fio NAME KNOB  fio_verify NAME on $DEV while vepc's debugfs
 #                            KNOB (dma_fail, ...) fails 2 transfers, 5 times
+#   dma_fault_eio NAME KNOB  the same with the host's retries off: cases
+#                            NAME (fio got an I/O error) and
+#                            NAME-no-wrong-data
 #   journal_start / journal_stop / journal_check   O_DSYNC journal on $DEV
 #                            across a fault: acknowledged writes must survive
 #   nepf_dump                configfs tree with values (endpoint view)
@@ -341,6 +344,36 @@ dma_fault_fio() {
 	rc=$?
 	echo 0 > "$knob"
 	return $rc
+}
+# dma_fault_eio NAME KNOB: dma_fault_fio with nvme_core's max_retries at 0,
+# so that fio gets the Data Transfer Errors of the failed transfers
+# itself.  A failed transfer must be an I/O error, never a success with
+# whatever the buffer held: case NAME passes if fio ended with an I/O
+# error, NAME-no-wrong-data if no read returned wrong data.
+dma_fault_eio() {
+	local name=$1 mr=/sys/module/nvme_core/parameters/max_retries r0 rc m
+	if [ ! -w "$mr" ]; then
+		skip "$name" "no $mr"
+		return 0
+	fi
+	r0=$(cat "$mr")
+	echo 0 > "$mr"
+	dma_fault_fio "$name" "$2"
+	rc=$?
+	echo "$r0" > "$mr"
+	m=$(fio_mismatches "$name")
+	if [ "$m" = 0 ]; then
+		pass "$name-no-wrong-data"
+	else
+		fail "$name-no-wrong-data" "$m reads returned wrong data"
+	fi
+	if [ "$rc" != 0 ] &&
+	   grep -q 'Input/output error' "/tmp/fio.$name" "/tmp/fio.$name.err"; then
+		pass "$name"
+	else
+		fail "$name" "fio exited $rc without an I/O error"
+		fio_errors "$name"
+	fi
 }
 # Reads that returned wrong data in fio run NAME (not I/O errors).
 fio_mismatches() {
