@@ -163,6 +163,7 @@ void nepf_ctrl_reset(struct nepf_ctrl *ctrl)
 	ctrl->nr_aer = 0;
 	ctrl->nr_aen = 0;
 	ctrl->aen_masked = 0;
+	WRITE_ONCE(ctrl->ns_event, false);
 	nepf_unlock(&ctrl->aer_lock, flags);
 	/* Interrupts held by INTMS were for the queues just torn down. */
 	nepf_lock(&ctrl->intm_lock, flags);
@@ -593,13 +594,17 @@ static void cq_flush_waiting(struct nepf_ctrl *ctrl, struct nepf_cq *cq)
 	}
 }
 
+static void ns_event_post(struct nepf_ctrl *ctrl);
+
 void nepf_ctrl_flush_waiting(struct nepf_ctrl *ctrl)
 {
 	unsigned int qid;
 
 	for (qid = 0; qid <= NEPF_MAX_IO_QUEUES; qid++)
 		cq_flush_waiting(ctrl, &ctrl->cq[qid]);
-	/* The poll loop's other periodic duty: held commands now due. */
+	/* The poll loop's other periodic duties: events, held commands. */
+	if (unlikely(READ_ONCE(ctrl->ns_event)))
+		ns_event_post(ctrl);
 	nepf_inject_poll(ctrl);
 }
 
@@ -822,7 +827,7 @@ void nepf_cmd_complete(struct nepf_cmd *cmd)
 static void aen_dispatch(struct nepf_ctrl *ctrl)
 {
 	unsigned long flags;
-	u32 result;
+	u32 result, gen;
 	u16 cid;
 
 	for (;;) {
@@ -831,6 +836,13 @@ static void aen_dispatch(struct nepf_ctrl *ctrl)
 			nepf_unlock(&ctrl->aer_lock, flags);
 			return;
 		}
+		/*
+		 * The admin queue's generation with the AER it answers: a
+		 * reset empties aer_cids (under this lock) before the next
+		 * enable makes a new admin queue, so an old command id can
+		 * never be posted into it.
+		 */
+		gen = READ_ONCE(ctrl->cq[0].gen);
 		cid = ctrl->aer_cids[0];
 		result = ctrl->aen_queue[0];
 		ctrl->nr_aer--;
@@ -840,8 +852,7 @@ static void aen_dispatch(struct nepf_ctrl *ctrl)
 		memmove(ctrl->aen_queue, ctrl->aen_queue + 1,
 			ctrl->nr_aen * sizeof(ctrl->aen_queue[0]));
 		nepf_unlock(&ctrl->aer_lock, flags);
-		nepf_cq_post(ctrl, READ_ONCE(ctrl->cq[0].gen), 0, 0, cid,
-			     NVME_SC_SUCCESS, result);
+		nepf_cq_post(ctrl, gen, 0, 0, cid, NVME_SC_SUCCESS, result);
 	}
 }
 
@@ -948,8 +959,32 @@ void nepf_ctrl_aen_log_read(struct nepf_ctrl *ctrl, u8 lid)
 
 /* ---- namespaces ---- */
 
+/* The poll loop reports the change noted by ns_changed(). */
+static void ns_event_post(struct nepf_ctrl *ctrl)
+{
+	unsigned long flags;
+	bool post;
+
+	nepf_lock(&ctrl->aer_lock, flags);
+	post = ctrl->ns_event;
+	WRITE_ONCE(ctrl->ns_event, false);
+	nepf_unlock(&ctrl->aer_lock, flags);
+	if (post && READ_ONCE(ctrl->state) == NEPF_CTRL_LIVE)
+		nepf_ctrl_aen(ctrl, NVME_AER_TYPE_NOTICE,
+			      NVME_AER_NOTICE_NS_CHANGED, NVME_LOG_CHANGED_NS);
+}
+
+/*
+ * A namespace changed.  This runs on the board's thread (configfs), which
+ * neither the poll lock nor a reset's quiesce waits for: it only notes
+ * the change, and the poll loop posts the event (ns_event_post()).  A
+ * note taken in a generation a reset has cut is dropped: the reset
+ * clears ns_event after the cut, under aer_lock.
+ */
 static void ns_changed(struct nepf_ctrl *ctrl, u32 nsid)
 {
+	/* Acquire: the state below is not older than this generation. */
+	u32 gen = smp_load_acquire(&ctrl->gen);
 	unsigned long flags;
 	unsigned int i;
 
@@ -969,14 +1004,15 @@ static void ns_changed(struct nepf_ctrl *ctrl, u32 nsid)
 			ctrl->nr_changed_ns = 1;
 		}
 	}
+	if (nepf_gen_live(ctrl, gen))
+		WRITE_ONCE(ctrl->ns_event, true);
 	nepf_unlock(&ctrl->aer_lock, flags);
-	nepf_ctrl_aen(ctrl, NVME_AER_TYPE_NOTICE, NVME_AER_NOTICE_NS_CHANGED,
-		      NVME_LOG_CHANGED_NS);
 }
 
 /*
  * The environment serialises these with command processing of the
- * namespace (no I/O of a namespace runs while it is detached).
+ * namespace (no I/O of a namespace runs while it is detached).  Neither
+ * touches host memory: the event is the poll loop's (ns_changed()).
  */
 int nepf_ctrl_attach_ns(struct nepf_ctrl *ctrl, struct nepf_ns *ns)
 {

@@ -345,6 +345,7 @@ struct nepf_ctrl {
 	u32 aen_masked;			/* BIT(type): reported, log not read */
 	u32 changed_ns[1024];		/* changed namespace list */
 	u16 nr_changed_ns;
+	bool ns_event;			/* changed: the poll loop reports it */
 	struct nepf_seglist admin_sl;	/* admin data: admin runs serially */
 
 	/* Logs and counters */
@@ -423,7 +424,11 @@ void nepf_ctrl_fatal(struct nepf_ctrl *ctrl, const char *why);
 /* Post a CQE without a command object (AER, deferred deletions). */
 int nepf_cq_post(struct nepf_ctrl *ctrl, u32 gen, u16 cqid, u16 sqid, u16 cid,
 		 u16 status, u64 result);
-/* Post completions queued while their CQ was full; call from the poll loop. */
+/*
+ * Post completions queued while their CQ was full, and the namespace
+ * change event noted by nepf_ctrl_attach_ns/detach_ns; call from the poll
+ * loop (never while a reset runs).
+ */
 void nepf_ctrl_flush_waiting(struct nepf_ctrl *ctrl);
 /* Report an asynchronous event (NVME_AER_TYPE_*, info, log page id). */
 void nepf_ctrl_aen(struct nepf_ctrl *ctrl, u8 type, u8 info, u8 lid);
@@ -540,7 +545,10 @@ void nepf_io_exec(struct nepf_cmd *cmd);
 /* Copy's MCL and MSSRL in blocks of @ns (Identify Namespace). */
 u32 nepf_io_copy_mcl(const struct nepf_ctrl *ctrl, const struct nepf_ns *ns);
 
-/* namespaces (core.c): attach/detach raise the namespace-changed event */
+/*
+ * namespaces (core.c): attach/detach, from any thread, note the change;
+ * the namespace-changed event goes out from nepf_ctrl_flush_waiting().
+ */
 int nepf_ctrl_attach_ns(struct nepf_ctrl *ctrl, struct nepf_ns *ns);
 void nepf_ctrl_detach_ns(struct nepf_ctrl *ctrl, u32 nsid);
 

@@ -149,9 +149,13 @@ static int nepf_mmio_xfer(struct nepf_dma *d, u64 pci_addr, void *buf,
 		nepf_cost_inc(d->costs, WIN_WRITE_OPS);
 	else
 		nepf_cost_inc(d->costs, WIN_READ_OPS);
-	/* Bounded window use: at most max_windows mappings at once. */
-	if (down_interruptible(&d->windows))
-		return -EINTR;
+	/*
+	 * Bounded window use: at most max_windows mappings at once, each
+	 * held for one memcpy.  Not interruptible: a signal pending on a
+	 * caller's thread would fail the transfer, and a failed CQE write
+	 * sets CSTS.CFS.
+	 */
+	down(&d->windows);
 	while (len) {
 		if (READ_ONCE(d->link_lost)) {
 			ret = -ENOLINK;

@@ -49,8 +49,15 @@ static bool on_stack(const void *buf, size_t len)
 	return p + len > lo && p < hi;
 }
 
+static void check_thread(struct sim *s)
+{
+	if (s->check_owner && !pthread_equal(pthread_self(), s->owner))
+		__atomic_fetch_add(&s->nr_foreign, 1, __ATOMIC_RELAXED);
+}
+
 static void check_buf(struct sim *s, const void *buf, size_t len)
 {
+	check_thread(s);
 	if (on_stack(buf, len))
 		__atomic_fetch_add(&s->nr_stack_xfer, 1, __ATOMIC_RELAXED);
 }
@@ -142,6 +149,7 @@ static int env_cq_write(struct nepf_ctrl *ctrl, void *map, u32 off,
 
 	if (off > m->size || len > m->size - off)
 		abort();		/* the core wrote outside the ring */
+	check_thread(s);
 	sim_count(s, cq_writes, 1);
 	p = sim_range(s, m->addr + off, len);
 	if (!p || s->fail_host_write)
@@ -156,6 +164,7 @@ static int env_raise_irq(struct nepf_ctrl *ctrl, u16 vector)
 	struct sim *s = ctrl_sim(ctrl);
 
 	sim_count(s, irqs, 1);
+	check_thread(s);
 	if (vector >= NEPF_MAX_VECTORS)
 		return -EINVAL;
 	if (ctrl->cfg.irq_type == NEPF_IRQ_MSIX && vector < ctrl->cfg.nr_msix) {

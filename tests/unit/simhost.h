@@ -11,6 +11,7 @@
 #ifndef NEPF_SIMHOST_H
 #define NEPF_SIMHOST_H
 
+#include <pthread.h>
 #include "../../src/ctrl.h"
 
 #define SIM_MEM_BASE	0x100000000ULL	/* above 4 GiB: catches truncation */
@@ -86,6 +87,15 @@ struct sim {
 	bool no_flush;			/* sim_run() skips nepf_ctrl_flush_waiting() */
 	bool no_regs_poll;		/* sim_run() leaves CC to another thread */
 	bool no_cq_map;			/* env->cq_created() keeps no mapping */
+	/*
+	 * Host accesses (reads, writes, CQEs, interrupts) from a thread
+	 * other than @owner, counted while @check_owner (set before the
+	 * other threads start): the glue's poll thread and command workers
+	 * are the only ones quiescing and resets wait for.
+	 */
+	bool check_owner;
+	pthread_t owner;
+	u32 nr_foreign;
 	bool hold_defer;
 	struct nepf_cmd *held[256];
 	unsigned int nr_held;

@@ -5,6 +5,7 @@
  * own, with a consistent phase.
  */
 #include <pthread.h>
+#include <unistd.h>
 #include "unit.h"
 
 #define NR_THREADS	4
@@ -201,5 +202,96 @@ UNIT_TEST(concurrent_stray_doorbell_vs_create)
 	pthread_join(t, NULL);
 	s->no_regs_poll = false;
 	CHECK_EQ(sim_reap(s, 0, NULL), -EAGAIN);	/* no event */
+	sim_free(s);
+}
+
+/*
+ * A namespace enabled and disabled on the board (configfs: a thread of
+ * its own) while the host resets the controller again and again.  The
+ * namespace-changed event must not be posted from the board's thread:
+ * there neither the poll lock nor the quiesce before a reset sees it, so
+ * its CQE could land after CSTS.RDY = 0, or carry an old AER's command id
+ * into the next controller's admin queue (issue 16 item 6).  The board's
+ * thread only notes the change; the poll thread (here the main thread,
+ * which plays the host too) posts the event.
+ */
+struct board_thread {
+	struct sim *s;
+	struct nepf_ns *ns;
+	pthread_mutex_t *poll_lock;
+	bool stop;
+};
+
+static void *board_ns_toggle(void *arg)
+{
+	struct board_thread *b = arg;
+
+	while (!__atomic_load_n(&b->stop, __ATOMIC_ACQUIRE)) {
+		nepf_ctrl_attach_ns(&b->s->ctrl, b->ns);
+		/* nepf_run_detach_ns(): under the poll lock */
+		pthread_mutex_lock(b->poll_lock);
+		nepf_ctrl_detach_ns(&b->s->ctrl, b->ns->nsid);
+		pthread_mutex_unlock(b->poll_lock);
+	}
+	return NULL;
+}
+
+/* An AER, or its completion at once when an event was waiting. */
+static void post_aer(struct sim *s, struct nvme_sqe *sqe, unsigned int *events)
+{
+	sim_sqe(sqe, nvme_admin_async_event);
+	if (sim_cmd(s, 0, sqe, NULL) != SIM_NO_CQE)
+		(*events)++;
+}
+
+UNIT_TEST(concurrent_ns_attach_vs_reset)
+{
+	pthread_mutex_t poll_lock = PTHREAD_MUTEX_INITIALIZER;
+	struct sim *s = sim_new(NULL);
+	struct board_thread b = { .s = s, .poll_lock = &poll_lock };
+	unsigned int i, j, events = 0, bad_cid = 0, not_ready = 0;
+	struct nvme_sqe aer;
+	struct nvme_cqe cqe;
+	u8 log[64];
+	pthread_t t;
+
+	b.ns = sim_add_ns(s, 2, 8, 9);
+	nepf_ctrl_detach_ns(&s->ctrl, 2);
+	s->owner = pthread_self();
+	s->check_owner = true;
+	CHECK_EQ(pthread_create(&t, NULL, board_ns_toggle, &b), 0);
+	for (i = 0; i < 40; i++) {
+		pthread_mutex_lock(&poll_lock);
+		if (sim_enable(s, 4))
+			not_ready++;
+		sim_set_feature(s, NVME_FEAT_ASYNC_EVENT, NVME_AEN_CFG_NS_ATTR,
+				NULL);
+		post_aer(s, &aer, &events);
+		pthread_mutex_unlock(&poll_lock);
+		for (j = 0; j < 8; j++) {
+			pthread_mutex_lock(&poll_lock);
+			sim_run(s);
+			if (!sim_reap(s, 0, &cqe)) {
+				events++;
+				bad_cid += cqe.cid != aer.cid;
+				/* read the log: the next change is reported */
+				sim_get_log(s, NVME_LOG_CHANGED_NS, sizeof(log),
+					    0, false, log);
+				post_aer(s, &aer, &events);
+			}
+			pthread_mutex_unlock(&poll_lock);
+			usleep(50);	/* the board's turn for the lock */
+		}
+		pthread_mutex_lock(&poll_lock);
+		sim_disable(s);
+		pthread_mutex_unlock(&poll_lock);
+	}
+	__atomic_store_n(&b.stop, true, __ATOMIC_RELEASE);
+	pthread_join(t, NULL);
+	s->check_owner = false;
+	CHECK_EQ(not_ready, 0);
+	CHECK_EQ(s->nr_foreign, 0);
+	CHECK_EQ(bad_cid, 0);
+	CHECK(events > 0);
 	sim_free(s);
 }

@@ -135,6 +135,7 @@ UNIT_TEST(linux_ns_change_handling)
 	sim_add_ns(s, 1, 2048, 9);
 	linux_probe(s, 2);
 	sim_add_ns(s, 2, 1024, 12);
+	sim_run(s);	/* the poll loop posts the event */
 	CHECK_EQ(sim_reap(s, 0, &cqe), 0);
 	CHECK_EQ(le32_to_cpu(cqe.result) & 0x7, NVME_AER_TYPE_NOTICE);
 	CHECK_EQ((le32_to_cpu(cqe.result) >> 16) & 0xff, NVME_LOG_CHANGED_NS);
@@ -148,6 +149,7 @@ UNIT_TEST(linux_ns_change_handling)
 	CHECK_EQ(((struct nvme_id_ns *)buf)->lbaf[0].ds, 12);
 	/* removal: the next event, Identify Namespace reads zeroes */
 	nepf_ctrl_detach_ns(&s->ctrl, 2);
+	sim_run(s);
 	CHECK_EQ(sim_reap(s, 0, &cqe), 0);
 	CHECK_EQ(cqe.cid, sqe.cid);
 	CHECK_EQ(identify(s, NVME_ID_CNS_NS, 2, 0), 0);

@@ -1,0 +1,86 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The board enables and disables a namespace (configfs) while the host
+# resets the controller (issue 16 item 6): the namespace-changed event is
+# posted by the function's poll thread, never from the configfs writer,
+# so no completion reaches the host after CSTS.RDY = 0 or with an old
+# command id, and no CSTS.CFS.  Ends with fio verify, 0 IOMMU refusals,
+# and the kernel log checked for stray completions and fatal statuses.
+# shellcheck source=tests/vm/guest/lib.sh
+. "${NEPF_LIB:-/nepf/guest/lib.sh}"
+
+V=/sys/kernel/debug/vepc
+if [ ! -d /sys/module/nvme_epf ] || [ ! -d "$V" ]; then
+	skip ns-races "nvme_epf.ko or vepc.ko not loaded"
+	exit 0
+fi
+stat_of() { awk -v k="$1" '$1 == k {print $2}' "$V/stats"; }
+S=$NEPF_CFS/subsystems/$NEPF_SUB
+N2=$S/namespaces/2
+RESETS=${NS_RACE_RESETS:-20}
+
+wait_live() {
+	local i
+	for ((i = 0; i < 300; i++)); do
+		[ "$(cat "/sys/class/nvme/$1/state" 2>/dev/null)" = live ] && return 0
+		sleep 0.1
+	done
+	echo "state: $(cat "/sys/class/nvme/$1/state" 2>/dev/null)"
+	return 1
+}
+
+# Namespace 2 on and off as fast as configfs takes it, while /tmp/nsrun is.
+toggle_ns2() {
+	local n=0
+	while [ -e /tmp/nsrun ]; do
+		echo 1 > "$N2/enable" && echo 0 > "$N2/enable" && n=$((n + 1))
+	done
+	echo "$n" > /tmp/nsrun.count
+}
+
+# What the host logs for a completion it did not expect ("invalid id"),
+# and a controller fatal status on either side.
+stray_lines() {
+	dmesg_since_mark |
+		grep -E 'invalid id|controller fatal status|controller is down'
+}
+
+# ---- namespace 2 toggled against nvme reset (item 6) ----
+if up queues=2; then
+	cname=$(basename "$(nvme_ctrl_of "$DEV")")
+	mkdir "$N2" && nepf_set "$N2/backend" null &&
+		nepf_set "$N2/size" $((32 << 20))
+	r0=$(stat_of refusals)
+	dmesg_mark
+	touch /tmp/nsrun
+	toggle_ns2 &
+	tp=$!
+	done_resets=0
+	for ((i = 0; i < RESETS; i++)); do
+		nvme reset "/dev/$cname" > /dev/null 2>&1 || break
+		if ! wait_live "$cname" > /tmp/wait_live.log; then
+			indent < /tmp/wait_live.log
+			break
+		fi
+		done_resets=$((done_resets + 1))
+		sleep "0.$((RANDOM % 4))"
+	done
+	rm -f /tmp/nsrun
+	wait "$tp"
+	echo "$done_resets resets, namespace 2 enabled and disabled $(cat /tmp/nsrun.count) times" | indent
+	[ "$done_resets" = "$RESETS" ] && pass ns-reset-loop ||
+		fail ns-reset-loop "$done_resets of $RESETS resets came back live"
+	lines=$(stray_lines)
+	[ -z "$lines" ] && pass ns-reset-no-stray-completion ||
+		{ fail ns-reset-no-stray-completion; echo "$lines" | head -n 8 | indent; }
+	r1=$(stat_of refusals)
+	[ "$r1" = "$r0" ] && pass ns-reset-no-refusals ||
+		fail ns-reset-no-refusals "refusals $r0 -> $r1"
+	echo 0 > "$N2/enable"
+	DEV=$(wait_for_nvme 30) && fio_ok ns-reset-fio-after "$DEV"
+else
+	fail ns-reset-up
+fi
+nepf_down
+
+nepf_exit
