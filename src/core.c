@@ -55,6 +55,7 @@ int nepf_ctrl_init(struct nepf_ctrl *ctrl, void *bar, size_t bar_size,
 	nepf_lock_init(&ctrl->log_lock);
 	nepf_lock_init(&ctrl->intm_lock);
 	nepf_lock_init(&ctrl->csts_lock);
+	nepf_lock_init(&ctrl->ns_lock);
 	for (i = 0; i <= NEPF_MAX_IO_QUEUES; i++) {
 		nepf_lock_init(&ctrl->cq[i].lock);
 		ctrl->sq[i].qid = i;
@@ -1016,22 +1017,31 @@ static void ns_changed(struct nepf_ctrl *ctrl, u32 nsid)
  */
 int nepf_ctrl_attach_ns(struct nepf_ctrl *ctrl, struct nepf_ns *ns)
 {
+	unsigned long flags;
+
 	if (!ns || !ns->nsid || ns->nsid > NEPF_MAX_NAMESPACES)
 		return -EINVAL;
+	nepf_lock(&ctrl->ns_lock, flags);
 	/*
 	 * Release: a command that finds the pointer (READ_ONCE(), an address
 	 * dependency) sees the namespace as its backend set it up.
 	 */
 	smp_store_release(&ctrl->ns[ns->nsid - 1], ns);
+	nepf_unlock(&ctrl->ns_lock, flags);
 	ns_changed(ctrl, ns->nsid);
 	return 0;
 }
 
 void nepf_ctrl_detach_ns(struct nepf_ctrl *ctrl, u32 nsid)
 {
+	unsigned long flags;
+
 	if (!nsid || nsid > NEPF_MAX_NAMESPACES || !ctrl->ns[nsid - 1])
 		return;
+	/* After this, nepf_ctrl_flush_ns() takes no new reference. */
+	nepf_lock(&ctrl->ns_lock, flags);
 	WRITE_ONCE(ctrl->ns[nsid - 1], NULL);
+	nepf_unlock(&ctrl->ns_lock, flags);
 	ns_changed(ctrl, nsid);
 }
 
@@ -1053,4 +1063,33 @@ u32 nepf_ctrl_max_xfer(const struct nepf_ctrl *ctrl)
 	u8 mdts = nepf_ctrl_mdts(ctrl);
 
 	return mdts ? 4096U << mdts : 0;
+}
+
+/*
+ * Shutdown: every attached namespace's flush_all() (a volatile write
+ * cache, a file's page cache).  It runs on the register poll's thread
+ * while the board may disable a namespace (configfs: detach, then
+ * nepf_ns_close(), which closes and frees the backend).  Each namespace is
+ * flushed holding a reference, taken under ns_lock, where detach clears
+ * the pointer: the close waits for it.  One already going away is left to
+ * its close, which flushes too.
+ */
+void nepf_ctrl_flush_ns(struct nepf_ctrl *ctrl)
+{
+	struct nepf_ns *ns;
+	unsigned long flags;
+	unsigned int i;
+	bool got;
+
+	for (i = 0; i < NEPF_MAX_NAMESPACES; i++) {
+		nepf_lock(&ctrl->ns_lock, flags);
+		ns = READ_ONCE(ctrl->ns[i]);
+		got = ns && nepf_ns_get(ns);
+		nepf_unlock(&ctrl->ns_lock, flags);
+		if (!got)
+			continue;
+		if (ns->ops && ns->ops->flush_all)
+			ns->ops->flush_all(ns);
+		nepf_ns_put(ns);
+	}
 }

@@ -318,6 +318,7 @@ struct nepf_ctrl {
 	u16 nr_io_cqs_granted;
 
 	struct nepf_ns *ns[NEPF_MAX_NAMESPACES];	/* index nsid - 1 */
+	nepf_lock_t ns_lock;		/* ns[] changes, shutdown's lookups */
 
 	/* Features (admin-cmd.c) */
 	struct nepf_features {
@@ -551,5 +552,7 @@ u32 nepf_io_copy_mcl(const struct nepf_ctrl *ctrl, const struct nepf_ns *ns);
  */
 int nepf_ctrl_attach_ns(struct nepf_ctrl *ctrl, struct nepf_ns *ns);
 void nepf_ctrl_detach_ns(struct nepf_ctrl *ctrl, u32 nsid);
+/* Shutdown: flush_all() every attached namespace; may sleep. */
+void nepf_ctrl_flush_ns(struct nepf_ctrl *ctrl);
 
 #endif /* NEPF_CTRL_H */

@@ -471,19 +471,15 @@ static void nepf_ctrl_disable(struct nepf_glue *g)
 	nepf_regs_set_ready(&g->ctrl, false);
 }
 
+/*
+ * The namespace flushes hold references: a namespace disabled meanwhile
+ * (configfs) is closed only after its flush (nepf_ctrl_flush_ns()).
+ */
 static void nepf_ctrl_shutdown(struct nepf_glue *g)
 {
-	struct nepf_ctrl *ctrl = &g->ctrl;
-	int i;
-
 	nepf_quiesce(g);
-	for (i = 0; i < NEPF_MAX_NAMESPACES; i++) {
-		struct nepf_ns *ns = ctrl->ns[i];
-
-		if (ns && ns->ops && ns->ops->flush_all)
-			ns->ops->flush_all(ns);
-	}
-	nepf_regs_set_shutdown_done(ctrl);
+	nepf_ctrl_flush_ns(&g->ctrl);
+	nepf_regs_set_shutdown_done(&g->ctrl);
 }
 
 static void nepf_cc_work_fn(struct work_struct *work)

@@ -6,6 +6,7 @@
  */
 #define _GNU_SOURCE	/* pthread_getattr_np() */
 #include <pthread.h>
+#include <sched.h>
 #include "simhost.h"
 
 static struct sim *ctrl_sim(struct nepf_ctrl *ctrl)
@@ -409,7 +410,7 @@ static bool sim_serve_queues(struct sim *s)
 void sim_run(struct sim *s)
 {
 	struct nepf_ctrl *ctrl = &s->ctrl;
-	unsigned int iter, i;
+	unsigned int iter;
 	bool progress;
 
 	for (iter = 0; iter < 1000; iter++) {
@@ -425,10 +426,7 @@ void sim_run(struct sim *s)
 			break;
 		case NEPF_REGS_SHUTDOWN:
 			sim_release_held(s);
-			for (i = 0; i < NEPF_MAX_NAMESPACES; i++)
-				if (ctrl->ns[i] && ctrl->ns[i]->ops &&
-				    ctrl->ns[i]->ops->flush_all)
-					ctrl->ns[i]->ops->flush_all(ctrl->ns[i]);
+			nepf_ctrl_flush_ns(ctrl);
 			nepf_regs_set_shutdown_done(ctrl);
 			progress = true;
 			break;
@@ -743,6 +741,15 @@ static void ram_flush_all(struct nepf_ns *ns)
 {
 	struct sim_ns *sn = container_of(ns, struct sim_ns, ns);
 
+	u8 *data = sn->data;
+
+	/* A closed namespace's data is gone: flushing it is a bug. */
+	if (!data) {
+		__atomic_fetch_add(&sn->sim->nr_flush_closed, 1, __ATOMIC_RELAXED);
+		return;
+	}
+	sched_yield();		/* a real flush takes a while (fsync) */
+	(void)*(volatile u8 *)data;
 	sn->sim->nr_flush_all++;
 }
 
@@ -776,6 +783,32 @@ struct nepf_ns *sim_add_ns(struct sim *s, u32 nsid, u64 nr_blocks, u8 lba_shift)
 	snprintf(sn->ns.cfg.backend, sizeof(sn->ns.cfg.backend), "ram");
 	nepf_ctrl_attach_ns(&s->ctrl, &sn->ns);
 	return &sn->ns;
+}
+
+/*
+ * What nepf_ns_close() (backend.c, kernel only) does once the namespace is
+ * detached: no new references, wait for those held, then close (the data
+ * is freed).
+ */
+void sim_ns_close(struct sim *s, u32 nsid)
+{
+	struct sim_ns *sn = &s->ns[nsid - 1];
+	unsigned long flags;
+	u32 inflight;
+
+	nepf_lock(&sn->ns.ref_lock, flags);
+	sn->ns.dying = true;
+	nepf_unlock(&sn->ns.ref_lock, flags);
+	do {
+		nepf_lock(&sn->ns.ref_lock, flags);
+		inflight = sn->ns.inflight;
+		nepf_unlock(&sn->ns.ref_lock, flags);
+		if (inflight)
+			sched_yield();
+	} while (inflight);
+	sn->ns.ops = NULL;
+	free(sn->data);
+	sn->data = NULL;
 }
 
 u16 sim_rw(struct sim *s, u16 sqid, u8 opcode, u32 nsid, u64 slba, u16 nlb,

@@ -73,6 +73,7 @@ struct sim {
 	u32 nr_fetched;
 	u32 nr_released;
 	u32 nr_flush_all;		/* backend flush_all() calls (shutdown) */
+	u32 nr_flush_closed;		/* ... of a closed namespace (a bug) */
 	bool last_write_fua;		/* FUA of the last write the backend got */
 	u32 nr_stack_xfer;		/* host_read/write buffers on the stack */
 	int nr_cq_maps;			/* CQ mappings kept now */
@@ -145,6 +146,8 @@ int sim_create_io_queues(struct sim *s, u16 n, u16 entries);
 
 /* A RAM namespace (@nsid 1..4) served by a synchronous test backend. */
 struct nepf_ns *sim_add_ns(struct sim *s, u32 nsid, u64 nr_blocks, u8 lba_shift);
+/* Close a detached one as nepf_ns_close() does: wait for references. */
+void sim_ns_close(struct sim *s, u32 nsid);
 /* Read/write through I/O queue @sqid: PRP1/PRP2 data of up to 8 KiB. */
 u16 sim_rw(struct sim *s, u16 sqid, u8 opcode, u32 nsid, u64 slba, u16 nlb,
 	   void *buf);

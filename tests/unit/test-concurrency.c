@@ -5,6 +5,7 @@
  * own, with a consistent phase.
  */
 #include <pthread.h>
+#include <sched.h>
 #include <unistd.h>
 #include "unit.h"
 
@@ -293,5 +294,55 @@ UNIT_TEST(concurrent_ns_attach_vs_reset)
 	CHECK_EQ(s->nr_foreign, 0);
 	CHECK_EQ(bad_cid, 0);
 	CHECK(events > 0);
+	sim_free(s);
+}
+
+/*
+ * A host shutdown (CC.SHN: the register poll flushes every namespace)
+ * while the board disables a namespace (configfs: detach, then close,
+ * which frees the backend).  The flush must hold a reference the close
+ * waits for, taken where the detach cannot clear the pointer meanwhile:
+ * without one it flushed a closed backend, a use after free in the kernel
+ * (issue 16 item 1).
+ */
+struct flusher {
+	struct sim *s;
+	bool stop;
+	unsigned int passes;
+};
+
+static void *shutdown_flush(void *arg)
+{
+	struct flusher *f = arg;
+
+	while (!__atomic_load_n(&f->stop, __ATOMIC_ACQUIRE)) {
+		nepf_ctrl_flush_ns(&f->s->ctrl);
+		__atomic_fetch_add(&f->passes, 1, __ATOMIC_RELAXED);
+	}
+	return NULL;
+}
+
+UNIT_TEST(concurrent_shutdown_flush_vs_ns_disable)
+{
+	struct sim *s = unit_sim_enabled();
+	struct flusher f = { .s = s };
+	unsigned int i, p;
+	pthread_t t;
+
+	sim_add_ns(s, 1, 8, 9);
+	CHECK_EQ(pthread_create(&t, NULL, shutdown_flush, &f), 0);
+	for (i = 0; i < 2000; i++) {
+		/* A whole flush pass while attached, then one racing us. */
+		p = __atomic_load_n(&f.passes, __ATOMIC_RELAXED) + 2;
+		while (__atomic_load_n(&f.passes, __ATOMIC_RELAXED) < p)
+			sched_yield();
+		nepf_ctrl_detach_ns(&s->ctrl, 1);
+		sim_ns_close(s, 1);
+		sim_add_ns(s, 1, 8, 9);
+	}
+	__atomic_store_n(&f.stop, true, __ATOMIC_RELEASE);
+	pthread_join(t, NULL);
+	CHECK_EQ(s->nr_flush_closed, 0);
+	CHECK(s->nr_flush_all > 0);
 	sim_free(s);
 }

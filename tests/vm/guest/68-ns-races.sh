@@ -1,11 +1,18 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# The board enables and disables a namespace (configfs) while the host
-# resets the controller (issue 16 item 6): the namespace-changed event is
-# posted by the function's poll thread, never from the configfs writer,
-# so no completion reaches the host after CSTS.RDY = 0 or with an old
-# command id, and no CSTS.CFS.  Ends with fio verify, 0 IOMMU refusals,
-# and the kernel log checked for stray completions and fatal statuses.
+# The board changes namespaces (configfs) while the host resets or
+# removes the controller:
+# - namespace 2 enabled and disabled in a loop during nvme resets (issue
+#   16 item 6): the namespace-changed event is posted by the function's
+#   poll thread, never from the configfs writer, so no completion reaches
+#   the host after CSTS.RDY = 0 or with an old command id, and no CSTS.CFS;
+#   then fio verify, 0 IOMMU refusals, and no stray completion or fatal
+#   status in the kernel log;
+# - the host driver unbound (nvme_remove: CC.SHN, the endpoint flushes
+#   every namespace) while the board disables the namespace, a file with
+#   buffered I/O (issue 16 item 1): the flush holds a reference the
+#   disable waits for, never a closed backend; no oops, and the function
+#   works afterwards.
 # shellcheck source=tests/vm/guest/lib.sh
 . "${NEPF_LIB:-/nepf/guest/lib.sh}"
 
@@ -18,6 +25,7 @@ stat_of() { awk -v k="$1" '$1 == k {print $2}' "$V/stats"; }
 S=$NEPF_CFS/subsystems/$NEPF_SUB
 N2=$S/namespaces/2
 RESETS=${NS_RACE_RESETS:-20}
+ROUNDS=${NS_RACE_ROUNDS:-10}
 
 wait_live() {
 	local i
@@ -80,6 +88,40 @@ if up queues=2; then
 	DEV=$(wait_for_nvme 30) && fio_ok ns-reset-fio-after "$DEV"
 else
 	fail ns-reset-up
+fi
+nepf_down
+
+# ---- host shutdown (driver unbind) against the namespace's disable (item 1) ----
+img=/tmp/ns-race.img
+N1=$S/namespaces/1
+dmesg_mark
+rounds=0
+for ((r = 0; r < ROUNDS; r++)); do
+	truncate -s 64M "$img"
+	if ! up queues=2 backend=file dev="$img" buffered_io=1; then
+		fail ns-shutdown-up "round $r"
+		break
+	fi
+	bdf=$(basename "$(readlink -f "/sys/class/nvme/$(basename "$(nvme_ctrl_of "$DEV")")/device")")
+	# dirty pages in the endpoint's page cache for the shutdown to flush
+	dd if=/dev/urandom of="$DEV" bs=1M count=8 oflag=direct status=none
+	echo "$bdf" > /sys/bus/pci/drivers/nvme/unbind &
+	hp=$!
+	sleep "0.0$((RANDOM % 10))"
+	echo 0 > "$N1/enable"
+	wait "$hp" && rounds=$((rounds + 1))
+	nepf_down
+done
+rm -f "$img"
+[ "$rounds" = "$ROUNDS" ] && pass ns-shutdown-vs-disable ||
+	fail ns-shutdown-vs-disable "$rounds of $ROUNDS rounds: unbind and disable both done"
+lines=$(dmesg_since_mark | grep -E 'BUG|Oops|Unable to handle|general protection|WARNING:|use-after-free')
+[ -z "$lines" ] && pass ns-shutdown-no-oops ||
+	{ fail ns-shutdown-no-oops; echo "$lines" | head -n 8 | indent; }
+if up queues=2; then
+	fio_ok ns-shutdown-fio-after "$DEV"
+else
+	fail ns-shutdown-fio-after "no namespace"
 fi
 nepf_down
 

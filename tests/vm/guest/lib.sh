@@ -14,6 +14,7 @@
 #                                     served by the bdev backend; default)
 #       size=512M   bs=512   dev=/dev/x (bdev, file)   ro=0   nsid=1
 #       queues=4  qd=  msix=  msi=  dma=  mdts_kb=  epc=vepc.0
+#       buffered_io=  (file backend: 1 = through the page cache)
 #       model="nvme-epf test"  serial=NEPF0001  start=1
 #   nepf_down                undo nepf_up (and remove the null_blk device)
 #   wait_for_nvme [SECS]     wait (default 30 s) for /dev/nvme*n1, print it
@@ -157,6 +158,7 @@ nullb_remove() {
 nepf_up() {
 	local backend=nullb size=512M bs=512 dev="" ro=0 nsid=$NEPF_NSID
 	local queues=4 qd="" msix="" msi="" dma="" mdts_kb="" epc=vepc.0
+	local buffered_io=""
 	local model="nvme-epf test" serial=NEPF0001 start=1 kv
 	for kv in "$@"; do
 		case $kv in
@@ -172,6 +174,7 @@ nepf_up() {
 		msi=*) msi=${kv#*=} ;;
 		dma=*) dma=${kv#*=} ;;
 		mdts_kb=*) mdts_kb=${kv#*=} ;;
+		buffered_io=*) buffered_io=${kv#*=} ;;
 		epc=*) epc=${kv#*=} ;;
 		model=*) model=${kv#*=} ;;
 		serial=*) serial=${kv#*=} ;;
@@ -201,6 +204,7 @@ nepf_up() {
 	bdev|file) nepf_set "$ns/device_path" "$dev" || return 1 ;;
 	esac
 	[ "$ro" = 0 ] || nepf_set "$ns/readonly" "$ro" || return 1
+	[ -z "$buffered_io" ] || nepf_set "$ns/buffered_io" "$buffered_io" || return 1
 	nepf_set "$ns/enable" 1 || return 1
 
 	mkdir -p "$f" &&
