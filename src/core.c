@@ -539,29 +539,8 @@ int nepf_cq_post(struct nepf_ctrl *ctrl, u32 gen, u16 cqid, u16 sqid, u16 cid,
 	return cq_post(ctrl, gen, cqid, sqid, cid, status, result, NULL);
 }
 
-static bool sq_delete_done(struct nepf_ctrl *ctrl, struct nepf_sq *sq, u16 *cid);
-
-/* A completion of SQ @sqid that waited for CQ room is posted. */
-static void sq_cqe_posted(struct nepf_ctrl *ctrl, u32 gen, u16 sqid)
-{
-	struct nepf_sq *sq = &ctrl->sq[sqid];
-	unsigned long flags;
-	bool deleted;
-	u16 cid = 0;
-
-	nepf_lock(&ctrl->lock, flags);
-	/* The SQ it came from may be gone: a new one is not ours to count. */
-	if (sq->gen != gen) {
-		nepf_unlock(&ctrl->lock, flags);
-		return;
-	}
-	if (sq->nr_cq_wait)
-		sq->nr_cq_wait--;
-	deleted = sq_delete_done(ctrl, sq, &cid);
-	nepf_unlock(&ctrl->lock, flags);
-	if (deleted)
-		nepf_cq_post(ctrl, gen, 0, 0, cid, NVME_SC_SUCCESS, 0);
-}
+static void sq_put(struct nepf_ctrl *ctrl, u16 sqid, u32 gen, bool cqe_wait,
+		   const struct nepf_cmd *posted, u64 lat_ns);
 
 /* Post what waits on @cq while the host has made room. */
 static void cq_flush_waiting(struct nepf_ctrl *ctrl, struct nepf_cq *cq)
@@ -590,7 +569,8 @@ static void cq_flush_waiting(struct nepf_ctrl *ctrl, struct nepf_cq *cq)
 
 		cq_fill(ctrl, &w->cqe, w->sqid, w->cid, w->result);
 		cq_write(ctrl, w->gen, cq, slot, phase, &w->cqe, w->status);
-		sq_cqe_posted(ctrl, w->gen, w->sqid);
+		/* The SQ's completion that waited for CQ room is posted. */
+		sq_put(ctrl, w->sqid, w->gen, true, NULL, 0);
 		nepf_free(w);
 	}
 }
@@ -759,31 +739,33 @@ static bool sq_delete_done(struct nepf_ctrl *ctrl, struct nepf_sq *sq, u16 *cid)
 }
 
 /*
- * One command of @sq is over (@posted: with a completion, accounted in
- * the SQ's statistics); a deferred Delete I/O SQ may complete.
+ * One of SQ @sqid's commands of generation @gen is over, or (@cqe_wait)
+ * one of its completions that waited for CQ room is posted; a deferred
+ * Delete I/O SQ may complete.  @posted: a command whose completion went
+ * out, accounted in the SQ's statistics.
  */
-static void sq_done(struct nepf_ctrl *ctrl, struct nepf_cmd *cmd, bool posted,
-		    u64 lat_ns)
+static void sq_put(struct nepf_ctrl *ctrl, u16 sqid, u32 gen, bool cqe_wait,
+		   const struct nepf_cmd *posted, u64 lat_ns)
 {
-	struct nepf_sq *sq = &ctrl->sq[cmd->sqid];
+	struct nepf_sq *sq = &ctrl->sq[sqid];
 	unsigned long flags;
 	bool deleted = false;
+	u32 *count;
 	u16 cid = 0;
 
 	nepf_lock(&ctrl->lock, flags);
 	if (posted)
-		nepf_stats_add(&ctrl->sq_stats[cmd->sqid], cmd, lat_ns);
+		nepf_stats_add(&ctrl->sq_stats[sqid], posted, lat_ns);
 	/* The SQ it came from may be gone: a new one is not ours to count. */
-	if (sq->gen != cmd->gen) {
-		nepf_unlock(&ctrl->lock, flags);
-		return;
+	if (sq->gen == gen) {
+		count = cqe_wait ? &sq->nr_cq_wait : &sq->inflight;
+		if (*count)
+			(*count)--;
+		deleted = sq_delete_done(ctrl, sq, &cid);
 	}
-	if (sq->inflight)
-		sq->inflight--;
-	deleted = sq_delete_done(ctrl, sq, &cid);
 	nepf_unlock(&ctrl->lock, flags);
 	if (deleted)
-		nepf_cq_post(ctrl, cmd->gen, 0, 0, cid, NVME_SC_SUCCESS, 0);
+		nepf_cq_post(ctrl, gen, 0, 0, cid, NVME_SC_SUCCESS, 0);
 }
 
 void nepf_cmd_complete(struct nepf_cmd *cmd)
@@ -814,7 +796,8 @@ void nepf_cmd_complete(struct nepf_cmd *cmd)
 			cmd->status, cmd->result, &cmd->cqe);
 	}
 	if (sqid <= NEPF_MAX_IO_QUEUES)
-		sq_done(ctrl, cmd, posted, lat_ns);
+		sq_put(ctrl, sqid, cmd->gen, false, posted ? cmd : NULL,
+		       lat_ns);
 	/* io-cmd.c's namespace reference ends with the command. */
 	if (cmd->ns)
 		ns_account_put(cmd, posted, lat_ns);

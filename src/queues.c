@@ -258,7 +258,7 @@ u16 nepf_queue_delete_cq(struct nepf_ctrl *ctrl, const struct nvme_sqe *sqe)
 	nepf_unlock(&cq->lock, flags);
 	/*
 	 * No SQ uses it (nr_sqs), so no completion is being written to it:
-	 * an I/O command's CQE is written before sq_done() counts it out.
+	 * an I/O command's CQE is written before sq_put() counts it out.
 	 */
 	cq_unmap(ctrl, cq);
 	return NVME_SC_SUCCESS;
