@@ -208,6 +208,35 @@ UNIT_TEST(gen_no_event_after_cut)
 	sim_free(s);
 }
 
+/*
+ * A namespace change noted for the poll loop (the board's thread posts
+ * nothing) belongs to the controller it happened under: a reset drops it,
+ * and the next controller's first AER does not get it (issue 16 item 6).
+ */
+UNIT_TEST(gen_ns_event_dropped_by_reset)
+{
+	struct sim *s = unit_sim_enabled();
+	struct nvme_sqe sqe;
+
+	s->no_flush = true;		/* no poll pass until the new controller */
+	sim_add_ns(s, 2, 8, 9);
+	CHECK(s->ctrl.ns_event);
+	sim_disable(s);
+	CHECK_EQ(sim_enable(s, 32), 0);
+	CHECK_EQ(sim_set_feature(s, NVME_FEAT_ASYNC_EVENT, NVME_AEN_CFG_NS_ATTR,
+				 NULL), 0);
+	sim_sqe(&sqe, nvme_admin_async_event);
+	CHECK_EQ(sim_cmd(s, 0, &sqe, NULL), SIM_NO_CQE);
+	s->no_flush = false;
+	sim_run(s);
+	CHECK_EQ(sim_reap(s, 0, NULL), -EAGAIN);
+	/* a change under the new controller is reported */
+	nepf_ctrl_detach_ns(&s->ctrl, 2);
+	sim_run(s);
+	CHECK_EQ(sim_reap(s, 0, NULL), 0);
+	sim_free(s);
+}
+
 /* Data pointers carry their generation: a stale list moves nothing. */
 UNIT_TEST(gen_stale_seglist_moves_nothing)
 {
