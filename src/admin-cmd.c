@@ -165,7 +165,12 @@ static void id_ctrl(struct nepf_ctrl *ctrl, struct nvme_id_ctrl *id)
 	id->ver = cpu_to_le32(ctrl->vs);
 	id->oaes = cpu_to_le32(NVME_CTRL_OAES_NS_ATTR);
 	id->cntrltype = NVME_CTRL_CNTRLTYPE_IO;
-	id->oacs = 0;				/* no ns management, no fw */
+	/* Format NVM (bgop.c); no ns management, no fw */
+	if (nepf_bg_offered(ctrl)) {
+		id->oacs = cpu_to_le16(NVME_CTRL_OACS_FORMAT);
+		/* FNA 0: per namespace, and secure erase too; no crypto erase */
+		id->fna = 0;
+	}
 	id->acl = 3;				/* 4 Abort commands */
 	id->aerl = NEPF_AERL;
 	id->frmw = NVME_CTRL_FRMW_SLOT1_RO | (1 << NVME_CTRL_FRMW_NR_SLOTS_SHIFT);
@@ -199,10 +204,14 @@ static void id_ns(struct nepf_ctrl *ctrl, struct nepf_ns *ns, struct nvme_id_ns 
 	id->nsze = cpu_to_le64(ns->nr_blocks);
 	id->ncap = cpu_to_le64(ns->nr_blocks);
 	id->nuse = cpu_to_le64(ns->nr_blocks);
-	id->nlbaf = 0;				/* one LBA format */
-	id->flbas = 0;
-	id->lbaf[0].ds = ns->lba_shift;
-	id->lbaf[0].ms = 0;
+	u8 ds[NEPF_MAX_LBAF];
+	unsigned int i, n = nepf_ns_lbafs(ns, ds);
+
+	/* 512 and 4096 (Format NVM), no metadata; 0-based count */
+	id->nlbaf = n - 1;
+	id->flbas = nepf_ns_flbas(ns);
+	for (i = 0; i < n; i++)
+		id->lbaf[i].ds = ds[i];
 	id->nsattr = ns->cfg.readonly ? NVME_NS_ATTR_RO : 0;
 	nepf_put_le128(id->nvmcap, bytes);
 	if (nepf_ctrl_oncs(ctrl) & NVME_CTRL_ONCS_COPY) {
@@ -378,16 +387,18 @@ static u16 nepf_identify(struct nepf_cmd *cmd)
 
 /*
  * Commands Supported and Effects: an opcode, its effects, and for the
- * optional NVM commands the ONCS bit that offers it (0: always there).
+ * optional commands the Identify bit that offers them (0: always there):
+ * ONCS for NVM commands, OACS for admin commands.
  */
 struct nepf_effects {
 	u8 opcode;
-	u16 oncs;
+	u16 cap;
 	u32 effects;
 };
 
 #define CSUPP	NVME_CMD_EFFECTS_CSUPP
 #define LBCC	NVME_CMD_EFFECTS_LBCC
+#define OACS_BG	NVME_CTRL_OACS_FORMAT	/* the background operations */
 
 static const struct nepf_effects nepf_admin_effects[] = {
 	{ nvme_admin_delete_sq, 0, CSUPP },
@@ -401,6 +412,9 @@ static const struct nepf_effects nepf_admin_effects[] = {
 	{ nvme_admin_set_features, 0, CSUPP | NVME_CMD_EFFECTS_CCC },
 	{ nvme_admin_get_features, 0, CSUPP },
 	{ nvme_admin_async_event, 0, CSUPP },
+	/* Format changes the namespace's size and format. */
+	{ nvme_admin_format_nvm, OACS_BG, CSUPP | LBCC | NVME_CMD_EFFECTS_NCC |
+					  NVME_CMD_EFFECTS_CSE_NS },
 };
 
 /* The NVM commands io-cmd.c implements; none has submission limits (CSE). */
@@ -418,13 +432,14 @@ static const struct nepf_effects nepf_io_effects[] = {
 
 #undef CSUPP
 #undef LBCC
+#undef OACS_BG
 
 static const u8 nepf_log_ids[] = {
 	NVME_LOG_SUPPORTED, NVME_LOG_ERROR, NVME_LOG_SMART, NVME_LOG_FW_SLOT,
 	NVME_LOG_CHANGED_NS, NVME_LOG_CMD_EFFECTS,
 };
 
-static void log_supported(struct nvme_supported_log *log)
+static void log_supported(struct nepf_ctrl *ctrl, struct nvme_supported_log *log)
 {
 	unsigned int i;
 
@@ -516,18 +531,20 @@ static void log_changed_ns(struct nepf_ctrl *ctrl, struct nvme_changed_ns_log *l
 static void log_effects(struct nepf_ctrl *ctrl, u8 csi, struct nvme_effects_log *log)
 {
 	u16 oncs = nepf_ctrl_oncs(ctrl);
+	u16 oacs = nepf_bg_offered(ctrl) ? NVME_CTRL_OACS_FORMAT : 0;
 	const struct nepf_effects *e;
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(nepf_admin_effects); i++) {
 		e = &nepf_admin_effects[i];
-		log->acs[e->opcode] = cpu_to_le32(e->effects);
+		if ((e->cap & oacs) == e->cap)
+			log->acs[e->opcode] = cpu_to_le32(e->effects);
 	}
 	if (csi != NVME_CSI_NVM)
 		return;
 	for (i = 0; i < ARRAY_SIZE(nepf_io_effects); i++) {
 		e = &nepf_io_effects[i];
-		if ((e->oncs & oncs) == e->oncs)
+		if ((e->cap & oncs) == e->cap)
 			log->iocs[e->opcode] = cpu_to_le32(e->effects);
 	}
 }
@@ -537,7 +554,7 @@ static u32 log_build(struct nepf_ctrl *ctrl, u8 lid, u8 csi, void *buf)
 {
 	switch (lid) {
 	case NVME_LOG_SUPPORTED:
-		log_supported(buf);
+		log_supported(ctrl, buf);
 		return sizeof(struct nvme_supported_log);
 	case NVME_LOG_ERROR:
 		log_error(ctrl, buf);
@@ -1095,6 +1112,10 @@ static u16 admin_dispatch(struct nepf_cmd *cmd)
 		return nepf_ctrl_aer_submit(ctrl, sqe->cid);
 	case nvme_admin_fabrics:
 		return admin_property_get(cmd);
+	case nvme_admin_format_nvm:
+		if (!nepf_bg_offered(ctrl))
+			return NVME_SC_INVALID_OPCODE | DNR;
+		return nepf_admin_format(cmd);
 	default:
 		/* Keep Alive too: CAP/KAS say we do not need it on PCIe. */
 		return NVME_SC_INVALID_OPCODE | DNR;

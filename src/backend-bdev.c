@@ -61,8 +61,15 @@ static int nepf_bdev_ns_open(struct nepf_ns *ns)
 	bdev = nepf_bdev(&b->h);
 	b->bdev = bdev;
 	ns->priv = b;
-	ns->lba_shift = ilog2(bdev_logical_block_size(bdev));
-	ns->nr_blocks = nepf_bdev_nr_sectors(bdev) >> (ns->lba_shift - SECTOR_SHIFT);
+	/*
+	 * Blocks of the device's logical block size or larger (block_size,
+	 * which Format NVM sets): every I/O stays aligned to the device's.
+	 */
+	ns->lba_shift_min = ilog2(bdev_logical_block_size(bdev));
+	ns->lba_shift = max_t(u8, ns->lba_shift_min,
+			      ns->cfg.block_size ? ilog2(ns->cfg.block_size) : 0);
+	ns->size = (u64)nepf_bdev_nr_sectors(bdev) << SECTOR_SHIFT;
+	ns->nr_blocks = ns->size >> ns->lba_shift;
 	ns->can_discard = nepf_bdev_max_discard_sectors(bdev) != 0;
 	ns->can_write_zeroes = bdev_write_zeroes_sectors(bdev) != 0;
 	ns->volatile_cache = nepf_bdev_write_cache(bdev);

@@ -35,7 +35,7 @@ struct nepf_file_req {
 static int nepf_file_open(struct nepf_ns *ns)
 {
 	int flags = O_LARGEFILE | (ns->cfg.readonly ? O_RDONLY : O_RDWR);
-	u32 bs = ns->cfg.block_size ? ns->cfg.block_size : 512;
+	u32 bs = ns->cfg.block_size ? ns->cfg.block_size : 512, min_bs = 512;
 	struct nepf_file *f;
 	struct inode *inode;
 	loff_t size;
@@ -75,9 +75,11 @@ static int nepf_file_open(struct nepf_ns *ns)
 		goto out_close;
 	}
 	/* Direct I/O needs at least the underlying device's block size. */
-	if (f->direct && inode->i_sb->s_bdev &&
-	    bdev_logical_block_size(inode->i_sb->s_bdev) > bs) {
-		bs = bdev_logical_block_size(inode->i_sb->s_bdev);
+	if (f->direct && inode->i_sb->s_bdev)
+		min_bs = max_t(u32, min_bs,
+			       bdev_logical_block_size(inode->i_sb->s_bdev));
+	if (min_bs > bs) {
+		bs = min_bs;
 		pr_info("nvme_epf: nsid %u: using %u-byte blocks for direct I/O on %s\n",
 			ns->nsid, bs, ns->cfg.path);
 	}
@@ -94,6 +96,8 @@ static int nepf_file_open(struct nepf_ns *ns)
 	}
 	ns->priv = f;
 	ns->lba_shift = ilog2(bs);
+	ns->lba_shift_min = ilog2(min_bs);
+	ns->size = size;
 	ns->nr_blocks = size >> ns->lba_shift;
 	ns->can_discard = !!f->file->f_op->fallocate;
 	ns->can_write_zeroes = ns->can_discard;

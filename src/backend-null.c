@@ -21,6 +21,8 @@ static int nepf_null_open(struct nepf_ns *ns)
 		return -EINVAL;
 	}
 	ns->lba_shift = ilog2(bs);
+	ns->lba_shift_min = 9;
+	ns->size = size;
 	ns->nr_blocks = size >> ns->lba_shift;
 	ns->can_discard = true;
 	ns->can_write_zeroes = true;

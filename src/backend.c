@@ -75,6 +75,8 @@ int nepf_ns_open(struct nepf_ns *ns)
 	ns->can_discard = false;
 	ns->can_write_zeroes = false;
 	ns->volatile_cache = false;
+	ns->lba_shift_min = 0;
+	ns->size = 0;
 	ret = ops->open(ns);
 	if (ret) {
 		pr_err("nvme_epf: nsid %u: %s backend: cannot open '%s' (%d)\n",
@@ -91,6 +93,11 @@ int nepf_ns_open(struct nepf_ns *ns)
 		ns->ops = NULL;
 		return -EINVAL;
 	}
+	/* Format NVM: the backend's smallest block and its whole capacity. */
+	if (!ns->lba_shift_min || ns->lba_shift_min > ns->lba_shift)
+		ns->lba_shift_min = ns->lba_shift;
+	if (ns->size < ns->nr_blocks << ns->lba_shift)
+		ns->size = ns->nr_blocks << ns->lba_shift;
 	/* Nothing may change the medium of a read-only namespace. */
 	if (ns->cfg.readonly) {
 		ns->can_discard = false;

@@ -54,6 +54,11 @@ struct nepf_io {
 	unsigned int nr_ranges;
 	enum nepf_io_result result;
 	void *priv;		/* the backend's */
+	/*
+	 * Set: an I/O of a background operation (bgop.c), not of a command:
+	 * nepf_io_done() sets @result and calls this instead (any context).
+	 */
+	void (*done)(struct nepf_io *io);
 };
 
 /*
@@ -92,6 +97,12 @@ struct nepf_ns {
 	/* set by the backend's open() */
 	u64 nr_blocks;		/* capacity in logical blocks */
 	u8 lba_shift;		/* log2 of the logical block size */
+	/*
+	 * Format NVM: the smallest block the backend can serve (log2), and
+	 * the capacity in bytes, whatever the block size (nepf_ns_open()).
+	 */
+	u8 lba_shift_min;
+	u64 size;
 	bool can_discard;
 	bool can_write_zeroes;	/* natively; io-cmd.c emulates otherwise */
 	bool volatile_cache;	/* flush is meaningful */
@@ -114,7 +125,14 @@ struct nepf_ns {
 	nepf_lock_t ref_lock;
 	u32 inflight;
 	bool dying;
+	/*
+	 * A Format NVM owns the namespace (NEPF_NS_*, under ref_lock): I/O
+	 * commands fail with its status meanwhile.
+	 */
+	u8 busy;
 };
+
+enum { NEPF_NS_FREE, NEPF_NS_FORMAT };
 
 static inline void nepf_ns_init(struct nepf_ns *ns)
 {
@@ -124,6 +142,7 @@ static inline void nepf_ns_init(struct nepf_ns *ns)
 	ns->uncor_nr = 0;
 	ns->inflight = 0;
 	ns->dying = false;
+	ns->busy = NEPF_NS_FREE;
 }
 
 /* false: the namespace is going away, treat it as not attached. */
@@ -134,6 +153,24 @@ static inline bool nepf_ns_get(struct nepf_ns *ns)
 
 	nepf_lock(&ns->ref_lock, flags);
 	ok = !ns->dying;
+	if (ok)
+		ns->inflight++;
+	nepf_unlock(&ns->ref_lock, flags);
+	return ok;
+}
+
+/*
+ * An I/O command's reference: as nepf_ns_get(), and refused while a
+ * Format owns the namespace (*busy: NEPF_NS_FORMAT, else 0).
+ */
+static inline bool nepf_ns_get_io(struct nepf_ns *ns, u8 *busy)
+{
+	unsigned long flags;
+	bool ok;
+
+	nepf_lock(&ns->ref_lock, flags);
+	*busy = ns->busy;
+	ok = !ns->dying && !ns->busy;
 	if (ok)
 		ns->inflight++;
 	nepf_unlock(&ns->ref_lock, flags);
@@ -162,6 +199,10 @@ struct nepf_backend_ops {
 void nepf_io_done(struct nepf_io *io, enum nepf_io_result result);
 /* Forget the uncorrectable LBAs (io-cmd.c): when the namespace closes. */
 void nepf_ns_uncor_free(struct nepf_ns *ns);
+/* Is a block of [slba, slba + nlb) uncorrectable?  *lba: the first. */
+bool nepf_ns_uncor_hit(struct nepf_ns *ns, u64 slba, u64 nlb, u64 *lba);
+/* Every block was rewritten (Format, Sanitize): the set is empty. */
+void nepf_ns_uncor_clear_all(struct nepf_ns *ns);
 
 /* Backend registry: "null", "bdev", "file" (backend.c, kernel only). */
 const struct nepf_backend_ops *nepf_backend_find(const char *name);

@@ -66,6 +66,7 @@ int nepf_ctrl_init(struct nepf_ctrl *ctrl, void *bar, size_t bar_size,
 	ctrl->nr_io_cqs_granted = cfg->max_io_queues;
 	ctrl->created_ns = nepf_now_ns();
 	nepf_inject_ctrl_init(ctrl);
+	nepf_bg_init(ctrl);
 	nepf_features_reset(ctrl);
 	nepf_regs_init(ctrl);
 	return 0;
@@ -943,7 +944,7 @@ void nepf_ctrl_aen_log_read(struct nepf_ctrl *ctrl, u8 lid)
 
 /* ---- namespaces ---- */
 
-/* The poll loop reports the change noted by ns_changed(). */
+/* The poll loop reports the change noted by nepf_ctrl_ns_changed(). */
 static void ns_event_post(struct nepf_ctrl *ctrl)
 {
 	unsigned long flags;
@@ -965,7 +966,7 @@ static void ns_event_post(struct nepf_ctrl *ctrl)
  * note taken in a generation a reset has cut is dropped: the reset
  * clears ns_event after the cut, under aer_lock.
  */
-static void ns_changed(struct nepf_ctrl *ctrl, u32 nsid)
+void nepf_ctrl_ns_changed(struct nepf_ctrl *ctrl, u32 nsid)
 {
 	/* Acquire: the state below is not older than this generation. */
 	u32 gen = smp_load_acquire(&ctrl->gen);
@@ -996,7 +997,7 @@ static void ns_changed(struct nepf_ctrl *ctrl, u32 nsid)
 /*
  * The environment serialises these with command processing of the
  * namespace (no I/O of a namespace runs while it is detached).  Neither
- * touches host memory: the event is the poll loop's (ns_changed()).
+ * touches host memory: the event is the poll loop's (nepf_ctrl_ns_changed()).
  */
 int nepf_ctrl_attach_ns(struct nepf_ctrl *ctrl, struct nepf_ns *ns)
 {
@@ -1011,7 +1012,7 @@ int nepf_ctrl_attach_ns(struct nepf_ctrl *ctrl, struct nepf_ns *ns)
 	 */
 	smp_store_release(&ctrl->ns[ns->nsid - 1], ns);
 	nepf_unlock(&ctrl->ns_lock, flags);
-	ns_changed(ctrl, ns->nsid);
+	nepf_ctrl_ns_changed(ctrl, ns->nsid);
 	return 0;
 }
 
@@ -1025,7 +1026,12 @@ void nepf_ctrl_detach_ns(struct nepf_ctrl *ctrl, u32 nsid)
 	nepf_lock(&ctrl->ns_lock, flags);
 	WRITE_ONCE(ctrl->ns[nsid - 1], NULL);
 	nepf_unlock(&ctrl->ns_lock, flags);
-	ns_changed(ctrl, nsid);
+	nepf_ctrl_ns_changed(ctrl, nsid);
+}
+
+u64 nepf_ctrl_poh(const struct nepf_ctrl *ctrl)
+{
+	return div_u64(div_u64(nepf_now_ns() - ctrl->created_ns, 1000000000), 3600);
 }
 
 /*

@@ -100,6 +100,14 @@ struct nepf_env_ops {
 	void (*cq_deleted)(struct nepf_ctrl *ctrl, void *map);
 	int (*cq_write)(struct nepf_ctrl *ctrl, void *map, u32 off,
 			const void *buf, size_t len);
+	/*
+	 * Optional: run nepf_bg_run(ctrl) in process context (it may sleep)
+	 * after @delay_ms, once even if asked several times meanwhile; the
+	 * background operations (bgop.c: Format NVM, Sanitize, Device
+	 * Self-test) step there.  Any context.  NULL: those commands are not
+	 * offered.
+	 */
+	void (*bg_kick)(struct nepf_ctrl *ctrl, unsigned int delay_ms);
 };
 
 /*
@@ -254,6 +262,37 @@ struct nepf_cmd {
  * command ids) so they never keep a reset waiting.
  */
 
+/*
+ * A background operation on the media (bgop.c): Format NVM, which owns
+ * its namespaces.
+ */
+enum { NEPF_BG_NONE, NEPF_BG_FORMAT };
+
+struct nepf_bg {
+	struct nepf_ctrl *ctrl;
+	nepf_lock_t lock;		/* kind, abort, io_busy, done, total */
+	u8 kind;			/* NEPF_BG_*; NONE: idle */
+	u8 abort;			/* 0, or it must stop */
+	u8 claim;			/* NEPF_NS_* its namespaces are in, or 0 */
+	bool io_busy;			/* a chunk is with a backend */
+	u64 done, total;		/* bytes, for the logs' progress */
+	/* The rest belongs to the step (nepf_bg_run()) once kind is set. */
+	struct nepf_ns *ns[NEPF_MAX_NAMESPACES];	/* referenced; NULL: let go */
+	u32 nr_ns, cur;			/* ns[cur] is in progress */
+	bool started;			/* ns[cur]: drained, geometry set */
+	bool io_ended;			/* io holds a result to account */
+	u64 pos, end;			/* bytes of ns[cur] */
+	void *buf;
+	u32 buf_len;
+	struct nepf_io io;
+	u16 status;			/* NVMe status it ends with */
+	u32 fail_nsid;
+	u64 fail_lba;
+	u8 lbaf, ses;			/* Format: LBA format index, SES */
+	u16 cid;			/* Format: completed when it ends */
+	u32 gen;
+};
+
 /* Controller state machine (CC/CSTS), see bar-regs.c. */
 enum nepf_ctrl_state {
 	NEPF_CTRL_DISABLED,	/* CC.EN = 0, CSTS.RDY = 0 */
@@ -364,6 +403,8 @@ struct nepf_ctrl {
 
 	/* Statistics per SQ, kept across resets (under ctrl->lock). */
 	struct nepf_io_stats sq_stats[NEPF_MAX_IO_QUEUES + 1];
+
+	struct nepf_bg bg_media;		/* Format NVM (bgop.c) */
 
 	/*
 	 * Error injection: the rules (configured by the environment, never
@@ -554,5 +595,26 @@ int nepf_ctrl_attach_ns(struct nepf_ctrl *ctrl, struct nepf_ns *ns);
 void nepf_ctrl_detach_ns(struct nepf_ctrl *ctrl, u32 nsid);
 /* Shutdown: flush_all() every attached namespace; may sleep. */
 void nepf_ctrl_flush_ns(struct nepf_ctrl *ctrl);
+/* Its Identify data changed (Format NVM): noted, like attach/detach. */
+void nepf_ctrl_ns_changed(struct nepf_ctrl *ctrl, u32 nsid);
+/* Power-on hours, as SMART reports them. */
+u64 nepf_ctrl_poh(const struct nepf_ctrl *ctrl);
+
+/*
+ * bgop.c.  nepf_bg_init() from nepf_ctrl_init(); nepf_bg_stop() aborts
+ * everything (function stop): the environment then calls nepf_bg_run()
+ * as kicked until nepf_bg_idle().  The admin commands return a status, or
+ * NEPF_STATUS_DEFERRED (Format NVM completes when it is done).
+ */
+#define NEPF_MAX_LBAF		3	/* 512, 4096, and the backend's own */
+void nepf_bg_init(struct nepf_ctrl *ctrl);
+void nepf_bg_run(struct nepf_ctrl *ctrl);
+void nepf_bg_stop(struct nepf_ctrl *ctrl);
+bool nepf_bg_idle(struct nepf_ctrl *ctrl);
+bool nepf_bg_offered(const struct nepf_ctrl *ctrl);
+u16 nepf_admin_format(struct nepf_cmd *cmd);
+/* Identify: LBA formats of @ns (count; ds[] log2 sizes), its FLBAS. */
+unsigned int nepf_ns_lbafs(const struct nepf_ns *ns, u8 *ds);
+u8 nepf_ns_flbas(const struct nepf_ns *ns);
 
 #endif /* NEPF_CTRL_H */

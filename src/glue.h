@@ -132,6 +132,7 @@ struct nepf_glue {
 	/* runtime (poll.c) */
 	struct workqueue_struct *wq;	/* command work items */
 	struct delayed_work cc_work;	/* CC/CSTS poll */
+	struct delayed_work bg_work;	/* background operations (bgop.c) */
 	u64 cc_active_ns;		/* cc_work: last register change */
 	struct task_struct *poller;	/* doorbell poll thread */
 	wait_queue_head_t poll_wait;	/* poller sleeps here when idle */

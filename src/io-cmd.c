@@ -202,16 +202,42 @@ void nepf_ns_uncor_free(struct nepf_ns *ns)
 	ns->uncor_nr = 0;
 }
 
-static struct nepf_ns *io_lookup_ns(struct nepf_ctrl *ctrl, u32 nsid)
+bool nepf_ns_uncor_hit(struct nepf_ns *ns, u64 slba, u64 nlb, u64 *lba)
+{
+	return uncor_hit(ns, slba, nlb, lba);
+}
+
+void nepf_ns_uncor_clear_all(struct nepf_ns *ns)
+{
+	unsigned long flags;
+
+	nepf_lock(&ns->uncor_lock, flags);
+	ns->uncor_nr = 0;
+	WRITE_ONCE(ns->uncor_blocks, 0);
+	nepf_unlock(&ns->uncor_lock, flags);
+}
+
+/*
+ * The namespace of an I/O command, referenced in cmd->ns; Format NVM
+ * (bgop.c) keeps I/O away while it owns it.
+ */
+static u16 io_lookup_ns(struct nepf_cmd *cmd, u32 nsid)
 {
 	struct nepf_ns *ns;
+	u8 busy;
 
 	if (!nsid || nsid > NEPF_MAX_NAMESPACES)
-		return NULL;
-	ns = READ_ONCE(ctrl->ns[nsid - 1]);
-	if (!ns || !nepf_ns_get(ns))
-		return NULL;
-	return ns;
+		return NVME_SC_INVALID_NS | NVME_STATUS_DNR;
+	ns = READ_ONCE(cmd->ctrl->ns[nsid - 1]);
+	if (!ns)
+		return NVME_SC_INVALID_NS | NVME_STATUS_DNR;
+	if (nepf_ns_get_io(ns, &busy)) {
+		cmd->ns = ns;
+		return NVME_SC_SUCCESS;
+	}
+	if (busy == NEPF_NS_FORMAT)
+		return NVME_SC_FORMAT_IN_PROGRESS;
+	return NVME_SC_INVALID_NS | NVME_STATUS_DNR;	/* going away */
 }
 
 /* Blocks [slba, slba + nlb) must lie inside the namespace. */
@@ -624,9 +650,9 @@ static u16 io_dsm(struct nepf_cmd *cmd, bool *done)
  */
 static u16 io_prepare(struct nepf_cmd *cmd, bool *done)
 {
-	struct nepf_ctrl *ctrl = cmd->ctrl;
 	const struct nvme_sqe *sqe = &cmd->sqe;
 	u32 nsid = nvme_sqe_nsid(sqe);
+	u16 status;
 
 	switch (sqe->opcode) {
 	case nvme_cmd_flush:
@@ -647,9 +673,9 @@ static u16 io_prepare(struct nepf_cmd *cmd, bool *done)
 		return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
 
 	/* Broadcast flush is not offered (Identify VWC bits 2:1 = 10b). */
-	cmd->ns = io_lookup_ns(ctrl, nsid);
-	if (!cmd->ns)
-		return NVME_SC_INVALID_NS | NVME_STATUS_DNR;
+	status = io_lookup_ns(cmd, nsid);
+	if (status)
+		return status;
 
 	switch (sqe->opcode) {
 	case nvme_cmd_flush:
@@ -768,6 +794,10 @@ void nepf_io_done(struct nepf_io *io, enum nepf_io_result result)
 	u16 status = nepf_io_result_status(result, io->op);
 
 	io->result = result;
+	if (io->done) {
+		io->done(io);
+		return;
+	}
 	if (!status && !uncor_empty(io->ns))
 		io_uncor_written(io);
 	io_account(io, status);

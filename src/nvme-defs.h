@@ -666,6 +666,19 @@ struct nvme_copy_range {
 	__le16 elbatm;
 };
 
+/* Format NVM: CDW10 */
+#define NVME_FMT_LBAFL(cdw10)		((cdw10) & 0xf)
+#define NVME_FMT_MSET			BIT(4)
+#define NVME_FMT_PI(cdw10)		(((cdw10) >> 5) & 0x7)
+#define NVME_FMT_PIL			BIT(8)
+#define NVME_FMT_SES(cdw10)		(((cdw10) >> 9) & 0x7)
+#define NVME_FMT_LBAFU(cdw10)		(((cdw10) >> 12) & 0x3)
+enum {
+	NVME_FMT_SES_NONE	= 0,
+	NVME_FMT_SES_USER	= 1,	/* user data erase */
+	NVME_FMT_SES_CRYPTO	= 2,
+};
+
 struct nvme_dsm_range {
 	__le32 cattr;
 	__le32 nlb;

@@ -176,6 +176,43 @@ static void nepf_env_free_buf(struct nepf_ctrl *ctrl, void *buf, size_t len)
 	kvfree(buf);
 }
 
+/*
+ * Format NVM, Sanitize and Device Self-test step in a work item of their
+ * own, never in the poll thread: a step may sleep in a backend.
+ */
+static void nepf_env_bg_kick(struct nepf_ctrl *ctrl, unsigned int delay_ms)
+{
+	struct nepf_glue *g = ctrl_to_glue(ctrl);
+
+	mod_delayed_work(g->wq, &g->bg_work, msecs_to_jiffies(delay_ms));
+}
+
+static void nepf_bg_work_fn(struct work_struct *work)
+{
+	struct nepf_glue *g = container_of(to_delayed_work(work),
+					   struct nepf_glue, bg_work);
+
+	nepf_bg_run(&g->ctrl);
+}
+
+/* Abort what runs and wait until it ended (its backend I/O included). */
+static void nepf_bg_end(struct nepf_glue *g)
+{
+	unsigned int waited_ms = 0;
+
+	nepf_bg_stop(&g->ctrl);
+	while (!nepf_bg_idle(&g->ctrl)) {
+		mod_delayed_work(g->wq, &g->bg_work, 0);
+		flush_delayed_work(&g->bg_work);
+		usleep_range(10000, 11000);
+		waited_ms += 10;
+		if (!(waited_ms % 10000))
+			pr_warn("nvme_epf %s: background operation still running after %u s\n",
+				g->ctrl.name, waited_ms / 1000);
+	}
+	cancel_delayed_work_sync(&g->bg_work);
+}
+
 const struct nepf_env_ops nepf_glue_env_ops = {
 	.host_read = nepf_env_host_read,
 	.host_write = nepf_env_host_write,
@@ -188,6 +225,7 @@ const struct nepf_env_ops nepf_glue_env_ops = {
 	.cq_created = nepf_env_cq_created,
 	.cq_deleted = nepf_env_cq_deleted,
 	.cq_write = nepf_env_cq_write,
+	.bg_kick = nepf_env_bg_kick,
 };
 
 /* ---- commands ---- */
@@ -664,6 +702,7 @@ int nepf_run_init(struct nepf_glue *g)
 	mutex_init(&g->poll_lock);
 	mutex_init(&g->run_lock);
 	INIT_DELAYED_WORK(&g->cc_work, nepf_cc_work_fn);
+	INIT_DELAYED_WORK(&g->bg_work, nepf_bg_work_fn);
 	for (i = 0; i <= NEPF_MAX_IO_QUEUES; i++)
 		atomic_set(&g->sq_inflight[i], 0);
 
@@ -746,6 +785,8 @@ void nepf_run_exit(struct nepf_glue *g)
 	if (g->poller)
 		kthread_stop(g->poller);
 	g->poller = NULL;
+	/* No admin command starts one any more: end the one that runs. */
+	nepf_bg_end(g);
 	for (i = 0; i < NEPF_MAX_NAMESPACES; i++)
 		if (g->ctrl.ns[i])
 			nepf_ctrl_detach_ns(&g->ctrl, i + 1);

@@ -218,6 +218,17 @@ static void env_release_cmd(struct nepf_cmd *cmd)
 	free(cmd);
 }
 
+/* Background operations step in sim_run(), unless a test holds them. */
+static void env_bg_kick(struct nepf_ctrl *ctrl, unsigned int delay_ms)
+{
+	struct sim *s = ctrl_sim(ctrl);
+
+	if (delay_ms)
+		s->bg_waiting = true;
+	else
+		s->bg_kicked = true;
+}
+
 static const struct nepf_env_ops sim_env_ops = {
 	.host_read = env_host_read,
 	.host_write = env_host_write,
@@ -229,6 +240,7 @@ static const struct nepf_env_ops sim_env_ops = {
 	.cq_created = env_cq_created,
 	.cq_deleted = env_cq_deleted,
 	.cq_write = env_cq_write,
+	.bg_kick = env_bg_kick,
 };
 
 void sim_release_held(struct sim *s)
@@ -309,6 +321,11 @@ void sim_free(struct sim *s)
 	unsigned int i;
 
 	sim_release_held(s);
+	nepf_bg_stop(&s->ctrl);
+	for (i = 0; i < 1000 && !nepf_bg_idle(&s->ctrl); i++)
+		nepf_bg_run(&s->ctrl);
+	if (!nepf_bg_idle(&s->ctrl))
+		abort();		/* a background operation never ends */
 	nepf_ctrl_reset(&s->ctrl);
 	/* Every test checks this: host memory is never reached from the stack. */
 	if (s->nr_stack_xfer) {
@@ -439,6 +456,17 @@ void sim_run(struct sim *s)
 			nepf_regs_stray_doorbells(ctrl);
 		if (!s->no_flush)
 			nepf_ctrl_flush_waiting(ctrl);
+		/*
+		 * A kick with a delay runs once per pass; progress is what
+		 * kicks at once (the run may kick again).
+		 */
+		if ((s->bg_kicked || s->bg_waiting) && !s->hold_bg) {
+			progress |= s->bg_kicked;
+			s->bg_kicked = false;
+			s->bg_waiting = false;
+			nepf_bg_run(ctrl);
+			progress |= s->bg_kicked;
+		}
 		if (!progress)
 			return;
 	}
@@ -713,8 +741,16 @@ static void ram_submit(struct nepf_io *io)
 		nepf_io_done(io, NEPF_IO_ERR_RANGE);
 		return;
 	}
+	if (sn->fail_writes && (io->op == NEPF_IO_WRITE ||
+				io->op == NEPF_IO_WRITE_ZEROES)) {
+		nepf_io_done(io, NEPF_IO_ERR_WRITE);
+		return;
+	}
+	if (io->op == NEPF_IO_WRITE || io->op == NEPF_IO_WRITE_ZEROES)
+		sn->written_bytes += io->len;
 	switch (io->op) {
 	case NEPF_IO_READ:
+		sn->read_bytes += io->len;
 		memcpy(io->buf, sn->data + io->pos, io->len);
 		break;
 	case NEPF_IO_WRITE:
@@ -768,6 +804,9 @@ struct nepf_ns *sim_add_ns(struct sim *s, u32 nsid, u64 nr_blocks, u8 lba_shift)
 	sn = &s->ns[nsid - 1];
 	nepf_ns_uncor_free(&sn->ns);
 	memset(&sn->ns, 0, sizeof(sn->ns));
+	sn->fail_writes = false;
+	sn->read_bytes = 0;
+	sn->written_bytes = 0;
 	free(sn->data);
 	sn->data = calloc(1, nr_blocks << lba_shift);
 	if (!sn->data)
@@ -778,6 +817,8 @@ struct nepf_ns *sim_add_ns(struct sim *s, u32 nsid, u64 nr_blocks, u8 lba_shift)
 	sn->ns.ops = &ram_ops;
 	sn->ns.nr_blocks = nr_blocks;
 	sn->ns.lba_shift = lba_shift;
+	sn->ns.lba_shift_min = 9;
+	sn->ns.size = nr_blocks << lba_shift;
 	sn->ns.can_discard = true;
 	sn->ns.can_write_zeroes = true;
 	snprintf(sn->ns.cfg.backend, sizeof(sn->ns.cfg.backend), "ram");

@@ -40,6 +40,8 @@ struct sim_ns {
 	struct nepf_ns ns;
 	u8 *data;
 	struct sim *sim;
+	bool fail_writes;		/* writes and write zeroes fail */
+	u64 read_bytes, written_bytes;	/* what the backend did */
 };
 
 /*
@@ -98,6 +100,8 @@ struct sim {
 	pthread_t owner;
 	u32 nr_foreign;
 	bool hold_defer;
+	/* background operations: kicked (now, or after a delay), held */
+	bool bg_kicked, bg_waiting, hold_bg;
 	struct nepf_cmd *held[256];
 	unsigned int nr_held;
 	struct sim_ns ns[4];

@@ -52,7 +52,9 @@ UNIT_TEST(identify_ctrl)
 		 NVME_CTRL_ONCS_TIMESTAMP | NVME_CTRL_ONCS_VERIFY |
 		 NVME_CTRL_ONCS_COPY);
 	CHECK_EQ(le16_to_cpu(id->ocfs), NVME_CTRL_OCFS_FMT0);
-	CHECK_EQ(le16_to_cpu(id->oacs), 0);
+	/* Format NVM (bgop.c) */
+	CHECK_EQ(le16_to_cpu(id->oacs), NVME_CTRL_OACS_FORMAT);
+	CHECK_EQ(id->fna, 0);
 	CHECK_EQ(id->vwc, 0);			/* no namespace with a cache */
 	CHECK_EQ(le32_to_cpu(id->sgls) & 3, NVME_CTRL_SGLS_SUPPORTED);
 	CHECK_EQ(le16_to_cpu(id->kas), 0);
@@ -106,9 +108,14 @@ UNIT_TEST(identify_ns)
 	CHECK_EQ(sim_identify(s, NVME_ID_CNS_NS, 2, 0, buf), 0);
 	CHECK_EQ(le64_to_cpu(id->nsze), 1000);
 	CHECK_EQ(le64_to_cpu(id->ncap), 1000);
-	CHECK_EQ(id->nlbaf, 0);
-	CHECK_EQ(id->flbas, 0);
-	CHECK_EQ(id->lbaf[0].ds, 12);
+	/* formats 512 and 4096, no metadata; this one in 4096 */
+	CHECK_EQ(id->nlbaf, 1);
+	CHECK_EQ(id->flbas, 1);
+	CHECK_EQ(id->lbaf[0].ds, 9);
+	CHECK_EQ(id->lbaf[1].ds, 12);
+	CHECK_EQ(id->lbaf[0].ms, 0);
+	CHECK_EQ(id->lbaf[1].ms, 0);
+	CHECK_EQ(id->lbaf[2].ds, 0);
 	CHECK_EQ(id->nsattr, NVME_NS_ATTR_RO);
 	CHECK(memcmp(id->nguid, zero, 16));	/* synthesized, stable */
 	memcpy(zero, id->nguid, 16);

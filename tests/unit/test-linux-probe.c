@@ -146,7 +146,8 @@ UNIT_TEST(linux_ns_change_handling)
 	sim_sqe(&sqe, nvme_admin_async_event);
 	CHECK_EQ(sim_cmd(s, 0, &sqe, NULL), SIM_NO_CQE);
 	CHECK_EQ(identify(s, NVME_ID_CNS_NS, 2, 0), 0);
-	CHECK_EQ(((struct nvme_id_ns *)buf)->lbaf[0].ds, 12);
+	CHECK_EQ(((struct nvme_id_ns *)buf)->flbas, 1);
+	CHECK_EQ(((struct nvme_id_ns *)buf)->lbaf[1].ds, 12);
 	/* removal: the next event, Identify Namespace reads zeroes */
 	nepf_ctrl_detach_ns(&s->ctrl, 2);
 	sim_run(s);

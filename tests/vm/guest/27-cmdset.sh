@@ -32,14 +32,6 @@ feat_eq() {
 	echo "get-feature $*: ${v:-none}, want $want"
 	[ -n "$v" ] && [ "$((16#$v))" -eq "$want" ]
 }
-# nvme-cli exits non-zero and names the status: "$2" (e.g. Invalid Field).
-fails_with() {
-	local want=$1 out
-	shift
-	out=$("$@" 2>&1) && { echo "succeeded: $out"; return 1; }
-	echo "$out"
-	grep -qi "$want" <<< "$out"
-}
 
 # --- features
 write_atomicity() {

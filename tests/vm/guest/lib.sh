@@ -50,6 +50,8 @@
 #                            says (needs pci-ep-cfs loaded)
 #   intree_nvmet_down        undo intree_nvmet_up, unload nvmet-pci-epf
 #   nepf_tool                path of scripts/nvme-epf in the guest (fails if none)
+#   fails_with TEXT CMD...   CMD fails and its output names TEXT (nvme-cli
+#                            prints the status, e.g. "Invalid Field")
 #   costs_fio DEV QD JOBS IOS  reset $NEPF_FN's cost ledger, then fio: IOS 4 KiB
 #                            random reads per job, JOBS jobs at depth QD on
 #                            DEV; prints fio's total I/Os (log: /tmp/costs-fio.json)
@@ -217,6 +219,16 @@ nepf_up() {
 	[ -z "$dma" ] || nepf_set "$f/dma" "$dma" || return 1
 	[ -z "$mdts_kb" ] || nepf_set "$f/mdts_kb" "$mdts_kb" || return 1
 	[ "$start" = 0 ] || nepf_set "$f/start" 1
+}
+
+# CMD fails and says TEXT (case-insensitive grep pattern): nvme-cli exits
+# non-zero and names the status the controller returned.
+fails_with() {
+	local want=$1 out
+	shift
+	out=$("$@" 2>&1) && { echo "succeeded: $out"; return 1; }
+	echo "$out"
+	grep -qi "$want" <<< "$out"
 }
 
 # Best effort: tear down whatever nepf_up created, in reverse order.

@@ -1,0 +1,512 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bgop.c - the controller's operations on the media that take long:
+ * Format NVM.
+ *
+ * None runs inside its admin command: the command validates,
+ * references its namespaces and kicks the environment (env->bg_kick),
+ * which calls nepf_bg_run() in process context.  A run takes a few steps
+ * and hands one chunk at a time to the backend, whose completion kicks
+ * again; the admin queue and the poll thread never wait for the media.
+ *
+ * One job per controller, bg_media, runs a Format NVM: it owns its
+ * namespaces (ns->busy) from the command on, so I/O commands fail with
+ * Format In Progress (io-cmd.c) on every controller of the namespace;
+ * before changing a namespace the step waits until the I/O commands that
+ * held it are over.  A namespace being disabled is let go at once.
+ *
+ * Format NVM completes its command when it is done (the completion is
+ * dropped if the controller was reset meanwhile).
+ */
+#include "ctrl.h"
+#include "io-cmd.h"
+
+#define DNR	NVME_STATUS_DNR
+
+#define BG_ZERO_CHUNK		(64U << 20)	/* write zeroes per backend I/O */
+#define BG_STEPS		32		/* steps per run, then requeue */
+#define BG_DRAIN_MS		1		/* wait for I/O commands to end */
+
+static const char *const bg_name[] = {
+	[NEPF_BG_NONE] = "none", [NEPF_BG_FORMAT] = "format",
+};
+
+bool nepf_bg_offered(const struct nepf_ctrl *ctrl)
+{
+	return ctrl->env->bg_kick;
+}
+
+static void bg_kick(struct nepf_bg *job, unsigned int ms)
+{
+	job->ctrl->env->bg_kick(job->ctrl, ms);
+}
+
+static void bg_job_init(struct nepf_ctrl *ctrl, struct nepf_bg *job)
+{
+	memset(job, 0, sizeof(*job));
+	job->ctrl = ctrl;
+	nepf_lock_init(&job->lock);
+}
+
+void nepf_bg_init(struct nepf_ctrl *ctrl)
+{
+	bg_job_init(ctrl, &ctrl->bg_media);
+}
+
+static u8 bg_kind(struct nepf_bg *job)
+{
+	unsigned long flags;
+	u8 kind;
+
+	nepf_lock(&job->lock, flags);
+	kind = job->kind;
+	nepf_unlock(&job->lock, flags);
+	return kind;
+}
+
+static void bg_abort(struct nepf_bg *job, u8 why)
+{
+	unsigned long flags;
+
+	nepf_lock(&job->lock, flags);
+	if (job->kind && !job->abort)
+		job->abort = why;
+	nepf_unlock(&job->lock, flags);
+}
+
+void nepf_bg_stop(struct nepf_ctrl *ctrl)
+{
+	bg_abort(&ctrl->bg_media, 1);
+}
+
+bool nepf_bg_idle(struct nepf_ctrl *ctrl)
+{
+	return !bg_kind(&ctrl->bg_media);
+}
+
+/* ---- LBA formats: 0 = 512 bytes, 1 = 4096, 2 = the backend's own ---- */
+
+unsigned int nepf_ns_lbafs(const struct nepf_ns *ns, u8 *ds)
+{
+	u8 shift = READ_ONCE(ns->lba_shift);
+
+	ds[0] = 9;
+	ds[1] = 12;
+	if (shift == 9 || shift == 12)
+		return 2;
+	ds[2] = shift;
+	return 3;
+}
+
+u8 nepf_ns_flbas(const struct nepf_ns *ns)
+{
+	u8 shift = READ_ONCE(ns->lba_shift);
+
+	return shift == 9 ? 0 : shift == 12 ? 1 : 2;
+}
+
+/* The block size of format @lbaf for @ns; 0: none it can serve. */
+static u8 bg_lbaf_shift(const struct nepf_ns *ns, u8 lbaf)
+{
+	u8 ds[NEPF_MAX_LBAF];
+
+	if (lbaf >= nepf_ns_lbafs(ns, ds) || ds[lbaf] < ns->lba_shift_min)
+		return 0;
+	return ds[lbaf];
+}
+
+/* ---- taking and letting go of namespaces ---- */
+
+/*
+ * Reference the namespaces of @nsid (FFFFFFFFh: all active ones) into
+ * @job; @busy: claim them too (NEPF_NS_FORMAT), which fails if
+ * another operation owns one.  A status, and nothing held, on failure.
+ */
+static void bg_release(struct nepf_bg *job, u8 left);
+
+static u16 bg_take(struct nepf_ctrl *ctrl, struct nepf_bg *job, u32 nsid,
+		   u8 busy)
+{
+	unsigned long flags;
+	unsigned int i;
+	u16 status = NVME_SC_SUCCESS;
+	u8 was;
+
+	job->nr_ns = 0;
+	job->cur = 0;
+	job->claim = busy;
+	for (i = 0; i < NEPF_MAX_NAMESPACES && !status; i++) {
+		struct nepf_ns *ns = READ_ONCE(ctrl->ns[i]);
+
+		if (!ns || (nsid != NVME_NSID_ALL && nsid != i + 1))
+			continue;
+		if (!nepf_ns_get(ns))
+			continue;	/* going away: not active any more */
+		nepf_lock(&ns->ref_lock, flags);
+		was = ns->busy;
+		if (busy && was == NEPF_NS_FREE)
+			ns->busy = busy;
+		else if (busy)
+			status = NVME_SC_FORMAT_IN_PROGRESS;
+		nepf_unlock(&ns->ref_lock, flags);
+		if (status)
+			nepf_ns_put(ns);
+		else
+			job->ns[job->nr_ns++] = ns;
+	}
+	if (status)
+		bg_release(job, NEPF_NS_FREE);
+	return status;
+}
+
+/* Let go of ns[i]; a claimed one becomes @left (FREE). */
+static void bg_release_one(struct nepf_bg *job, unsigned int i, u8 left)
+{
+	struct nepf_ns *ns = job->ns[i];
+	unsigned long flags;
+
+	if (!ns)
+		return;
+	if (job->claim) {
+		nepf_lock(&ns->ref_lock, flags);
+		ns->busy = left;
+		nepf_unlock(&ns->ref_lock, flags);
+	}
+	nepf_ns_put(ns);
+	job->ns[i] = NULL;
+}
+
+static void bg_release(struct nepf_bg *job, u8 left)
+{
+	unsigned int i;
+
+	for (i = 0; i < job->nr_ns; i++)
+		bg_release_one(job, i, left);
+	job->nr_ns = 0;
+}
+
+/* Commands other than ours still hold @ns (ref_lock: their count). */
+static bool bg_ns_in_use(struct nepf_ns *ns)
+{
+	unsigned long flags;
+	bool used;
+
+	nepf_lock(&ns->ref_lock, flags);
+	used = ns->inflight > 1;
+	nepf_unlock(&ns->ref_lock, flags);
+	return used;
+}
+
+static bool bg_ns_dying(struct nepf_ns *ns)
+{
+	unsigned long flags;
+	bool dying;
+
+	nepf_lock(&ns->ref_lock, flags);
+	dying = ns->dying;
+	nepf_unlock(&ns->ref_lock, flags);
+	return dying;
+}
+
+/* ---- the end of an operation ---- */
+
+static void bg_end(struct nepf_bg *job, u8 abort)
+{
+	struct nepf_ctrl *ctrl = job->ctrl;
+	u16 status = job->status;
+	unsigned long flags;
+
+	if (abort && !status)
+		status = NVME_SC_ABORT_REQ;
+	if (job->buf)
+		ctrl->env->free_buf(ctrl, job->buf, job->buf_len);
+	job->buf = NULL;
+	switch (job->kind) {
+	case NEPF_BG_FORMAT:
+		bg_release(job, NEPF_NS_FREE);
+		nepf_cq_post(ctrl, job->gen, 0, 0, job->cid, status, 0);
+		break;
+	}
+	if (status)
+		nepf_info(ctrl, "%s ended with status %#x\n", bg_name[job->kind],
+			  status);
+	nepf_lock(&job->lock, flags);
+	job->kind = NEPF_BG_NONE;
+	job->abort = 0;
+	nepf_unlock(&job->lock, flags);
+}
+
+/* ---- the steps ---- */
+
+static void bg_io_done(struct nepf_io *io)
+{
+	struct nepf_bg *job = container_of(io, struct nepf_bg, io);
+	unsigned long flags;
+
+	nepf_lock(&job->lock, flags);
+	job->io_busy = false;
+	nepf_unlock(&job->lock, flags);
+	bg_kick(job, 0);
+}
+
+static void bg_progress(struct nepf_bg *job, u64 bytes)
+{
+	unsigned long flags;
+
+	nepf_lock(&job->lock, flags);
+	job->done += bytes;
+	nepf_unlock(&job->lock, flags);
+}
+
+/* The chunk the backend finished: on to the next one, or failed. */
+static void bg_account(struct nepf_bg *job)
+{
+	struct nepf_io *io = &job->io;
+	struct nepf_ns *ns = io->ns;
+
+	if (io->result != NEPF_IO_OK) {
+		job->status = nepf_io_result_status(io->result, io->op);
+		job->fail_nsid = ns->nsid;
+		job->fail_lba = io->pos >> ns->lba_shift;
+		return;
+	}
+	bg_progress(job, io->len);
+	job->pos += io->len;
+}
+
+/* A local buffer of one MDTS, zeroed (erase without Write Zeroes). */
+static bool bg_buf(struct nepf_bg *job)
+{
+	struct nepf_ctrl *ctrl = job->ctrl;
+
+	if (job->buf)
+		return true;
+	job->buf_len = nepf_ctrl_max_xfer(ctrl);
+	job->buf = ctrl->env->alloc_buf(ctrl, job->buf_len);
+	if (!job->buf) {
+		job->status = NVME_SC_INTERNAL;
+		return false;
+	}
+	memset(job->buf, 0, job->buf_len);
+	return true;
+}
+
+/* Start on @ns: false while I/O commands still hold it. */
+static bool bg_ns_start(struct nepf_bg *job, struct nepf_ns *ns)
+{
+	u8 shift;
+
+	job->pos = 0;
+	job->end = ns->nr_blocks << ns->lba_shift;
+	switch (job->kind) {
+	case NEPF_BG_FORMAT:
+		if (bg_ns_in_use(ns))
+			return false;
+		/* Checked by the command; the backend cannot have changed. */
+		shift = bg_lbaf_shift(ns, job->lbaf);
+		WRITE_ONCE(ns->lba_shift, shift);
+		WRITE_ONCE(ns->nr_blocks, ns->size >> shift);
+		/* What a restart or `nvme-epf save` takes (configfs). */
+		WRITE_ONCE(ns->cfg.block_size, 1U << shift);
+		nepf_ns_uncor_clear_all(ns);
+		job->end = job->ses ? ns->nr_blocks << shift : 0;
+		break;
+	}
+	job->started = true;
+	return true;
+}
+
+/* Submit the next chunk of ns[cur]; false if there is nothing to submit. */
+static bool bg_submit(struct nepf_bg *job, struct nepf_ns *ns)
+{
+	struct nepf_io *io = &job->io;
+	u64 left = job->end - job->pos;
+	enum nepf_io_op op;
+	unsigned long flags;
+	u32 len;
+
+	if (ns->can_write_zeroes) {
+		op = NEPF_IO_WRITE_ZEROES;
+		len = min_t(u64, left, BG_ZERO_CHUNK);
+	} else {
+		if (!bg_buf(job))
+			return false;
+		op = NEPF_IO_WRITE;
+		len = min_t(u64, left, job->buf_len);
+	}
+	memset(io, 0, sizeof(*io));
+	io->ns = ns;
+	io->op = op;
+	io->pos = job->pos;
+	io->len = len;
+	io->buf = op == NEPF_IO_WRITE_ZEROES ? NULL : job->buf;
+	io->fua = true;			/* an erase is for good */
+	io->done = bg_io_done;
+	job->io_ended = true;
+	nepf_lock(&job->lock, flags);
+	job->io_busy = true;
+	nepf_unlock(&job->lock, flags);
+	ns->ops->submit(io);
+	return true;
+}
+
+/* ns[cur] is done: a format tells the host its Identify data changed. */
+static void bg_ns_end(struct nepf_bg *job)
+{
+	struct nepf_ns *ns = job->ns[job->cur];
+
+	if (ns && job->kind == NEPF_BG_FORMAT)
+		nepf_ctrl_ns_changed(job->ctrl, ns->nsid);
+	job->cur++;
+	job->started = false;
+}
+
+/* One step; false when it waits for the backend or a drain, or ended. */
+static bool bg_step(struct nepf_bg *job)
+{
+	struct nepf_ns *ns;
+	unsigned long flags;
+	u8 abort;
+
+	if (job->io_ended) {
+		job->io_ended = false;
+		bg_account(job);
+	}
+	nepf_lock(&job->lock, flags);
+	abort = job->abort;
+	nepf_unlock(&job->lock, flags);
+	if (abort || job->status || job->cur >= job->nr_ns) {
+		bg_end(job, abort);
+		return false;
+	}
+	ns = job->ns[job->cur];
+	if (!ns || bg_ns_dying(ns)) {
+		/* Being disabled: let it go, its close waits for us. */
+		bg_release_one(job, job->cur, NEPF_NS_FREE);
+		bg_ns_end(job);
+		return true;
+	}
+	if (!job->started) {
+		if (!bg_ns_start(job, ns)) {
+			bg_kick(job, BG_DRAIN_MS);
+			return false;
+		}
+		return true;
+	}
+	if (job->pos >= job->end) {
+		bg_ns_end(job);
+		return true;
+	}
+	if (!bg_submit(job, ns))
+		return true;	/* failed before the backend: ends next step */
+	return false;
+}
+
+static void bg_run_job(struct nepf_bg *job)
+{
+	unsigned long flags;
+	unsigned int n;
+	bool idle;
+
+	for (n = 0; n < BG_STEPS; n++) {
+		nepf_lock(&job->lock, flags);
+		idle = !job->kind || job->io_busy;
+		nepf_unlock(&job->lock, flags);
+		if (idle || !bg_step(job))
+			return;
+	}
+	bg_kick(job, 0);	/* more to do: let other work run first */
+}
+
+void nepf_bg_run(struct nepf_ctrl *ctrl)
+{
+	bg_run_job(&ctrl->bg_media);
+}
+
+/* Start @job as @kind (its namespaces taken); the command is done. */
+static void bg_start(struct nepf_bg *job, u8 kind, u64 total)
+{
+	unsigned long flags;
+
+	job->started = false;
+	job->io_ended = false;
+	job->status = NVME_SC_SUCCESS;
+	nepf_lock(&job->lock, flags);
+	job->done = 0;
+	job->total = total;
+	job->abort = 0;
+	job->kind = kind;
+	nepf_unlock(&job->lock, flags);
+	bg_kick(job, 0);
+}
+
+/* ---- the admin commands ---- */
+
+/* A media job runs: the status commands get meanwhile. */
+static u16 bg_media_busy(struct nepf_ctrl *ctrl)
+{
+	switch (bg_kind(&ctrl->bg_media)) {
+	case NEPF_BG_FORMAT:
+		return NVME_SC_FORMAT_IN_PROGRESS;
+	}
+	return NVME_SC_SUCCESS;
+}
+
+/* NSID of Format NVM: active, or FFFFFFFFh. */
+static u16 bg_nsid(struct nepf_ctrl *ctrl, u32 nsid)
+{
+	if (nsid == NVME_NSID_ALL)
+		return NVME_SC_SUCCESS;
+	if (!nsid || nsid > NEPF_MAX_NAMESPACES || !READ_ONCE(ctrl->ns[nsid - 1]))
+		return NVME_SC_INVALID_NS | DNR;
+	return NVME_SC_SUCCESS;
+}
+
+/*
+ * Format NVM: LBA format 0 (512 bytes) or 1 (4096), 2 where the backend
+ * has another block size; no metadata, no protection information; SES
+ * 0 or 1 (user data erase: write zeroes).  One namespace or all of them.
+ */
+u16 nepf_admin_format(struct nepf_cmd *cmd)
+{
+	struct nepf_ctrl *ctrl = cmd->ctrl;
+	struct nepf_bg *job = &ctrl->bg_media;
+	u32 dw10 = nvme_sqe_cdw(&cmd->sqe, 10);
+	u32 nsid = nvme_sqe_nsid(&cmd->sqe);
+	u8 lbaf = NVME_FMT_LBAFU(dw10) << 4 | NVME_FMT_LBAFL(dw10);
+	unsigned int i;
+	u16 status;
+
+	if (NVME_FMT_SES(dw10) > NVME_FMT_SES_USER)	/* FNA: no crypto erase */
+		return NVME_SC_INVALID_FIELD | DNR;
+	/* MSET and PIL only matter with metadata, which no format has. */
+	if (NVME_FMT_PI(dw10))
+		return NVME_SC_INVALID_FORMAT | DNR;
+	status = bg_nsid(ctrl, nsid);
+	if (!status)
+		status = bg_media_busy(ctrl);
+	if (status)
+		return status;
+	status = bg_take(ctrl, job, nsid, NEPF_NS_FORMAT);
+	if (status)
+		return status;
+	for (i = 0; i < job->nr_ns && !status; i++) {
+		/* A backend that cannot serve that block size: Invalid Format. */
+		if (!bg_lbaf_shift(job->ns[i], lbaf))
+			status = NVME_SC_INVALID_FORMAT | DNR;
+		else if (job->ns[i]->cfg.readonly)
+			status = NVME_SC_NS_WRITE_PROTECTED | DNR;
+	}
+	if (!status && !job->nr_ns)
+		status = NVME_SC_INVALID_NS | DNR;
+	if (status) {
+		bg_release(job, NEPF_NS_FREE);
+		return status;
+	}
+	job->lbaf = lbaf;
+	job->ses = NVME_FMT_SES(dw10);
+	job->cid = cmd->sqe.cid;
+	job->gen = cmd->gen;
+	bg_start(job, NEPF_BG_FORMAT, 0);
+	return NEPF_STATUS_DEFERRED;
+}

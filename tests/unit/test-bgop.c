@@ -1,0 +1,296 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test-bgop.c - the background operations on the media (src/bgop.c):
+ * Format NVM.  Validation of every field
+ * the host sets, the statuses the spec gives, what they do to the data and
+ * the geometry, I/O refused meanwhile, progress in the logs, aborts.
+ * s->hold_bg keeps the operation from stepping, so a test sees it in
+ * progress; nepf_bg_run() then steps it by hand (one chunk per run with
+ * the synchronous RAM backend).
+ */
+#include "unit.h"
+
+#define DNR	NVME_STATUS_DNR
+
+static u8 data[8192];
+static u8 buf[8192];
+
+static struct sim *bg_sim(void)
+{
+	struct sim *s = sim_new(NULL);
+
+	if (sim_enable(s, 32) || sim_create_io_queues(s, 1, 64))
+		abort();
+	return s;
+}
+
+static struct sim_ns *sns(struct sim *s, u32 nsid)
+{
+	return &s->ns[nsid - 1];
+}
+
+static u16 admin(struct sim *s, u8 opc, u32 nsid, u32 dw10)
+{
+	struct nvme_sqe sqe;
+
+	sim_sqe(&sqe, opc);
+	sqe.nsid = cpu_to_le32(nsid);
+	sqe.cdw10 = cpu_to_le32(dw10);
+	return sim_cmd(s, 0, &sqe, NULL);
+}
+
+/* Format NVM CDW10: LBA format index, SES, PI. */
+#define FMT(lbaf, ses, pi) \
+	(((lbaf) & 0xf) | (((lbaf) >> 4) << 12) | ((ses) << 9) | ((pi) << 5))
+
+static u16 format(struct sim *s, u32 nsid, u32 dw10)
+{
+	return admin(s, nvme_admin_format_nvm, nsid, dw10);
+}
+
+static u16 rd(struct sim *s, u32 nsid, u64 slba, u16 nlb)
+{
+	return sim_rw(s, 1, nvme_cmd_read, nsid, slba, nlb, data);
+}
+
+static u16 wr(struct sim *s, u32 nsid, u64 slba, u16 nlb)
+{
+	return sim_rw(s, 1, nvme_cmd_write, nsid, slba, nlb, data);
+}
+
+static bool all_zero(const u8 *p, size_t len)
+{
+	while (len--)
+		if (*p++)
+			return false;
+	return true;
+}
+
+static struct nvme_id_ns *id_ns(struct sim *s, u32 nsid)
+{
+	if (sim_identify(s, NVME_ID_CNS_NS, nsid, 0, buf))
+		return NULL;
+	return (struct nvme_id_ns *)buf;
+}
+
+/* ---- Format NVM ---- */
+
+UNIT_TEST(format_validation)
+{
+	struct sim *s = bg_sim();
+	struct nepf_ns *ro, *big;
+	unsigned int ses;
+
+	sim_add_ns(s, 1, 64, 9);
+	ro = sim_add_ns(s, 2, 64, 9);
+	ro->cfg.readonly = true;
+	/* secure erase: crypto (FNA bit 2 clear) and reserved values */
+	for (ses = 2; ses < 8; ses++)
+		CHECK_EQ(format(s, 1, FMT(0, ses, 0)), NVME_SC_INVALID_FIELD | DNR);
+	/* no protection information in any format */
+	CHECK_EQ(format(s, 1, FMT(0, 0, 1)), NVME_SC_INVALID_FORMAT | DNR);
+	CHECK_EQ(format(s, 1, FMT(0, 0, 7)), NVME_SC_INVALID_FORMAT | DNR);
+	/* formats 0 and 1 only (NLBAF 1), LBAFU included */
+	CHECK_EQ(format(s, 1, FMT(2, 0, 0)), NVME_SC_INVALID_FORMAT | DNR);
+	CHECK_EQ(format(s, 1, FMT(15, 0, 0)), NVME_SC_INVALID_FORMAT | DNR);
+	CHECK_EQ(format(s, 1, FMT(0x11, 0, 0)), NVME_SC_INVALID_FORMAT | DNR);
+	/* NSID 0, inactive, beyond NN */
+	CHECK_EQ(format(s, 0, FMT(0, 0, 0)), NVME_SC_INVALID_NS | DNR);
+	CHECK_EQ(format(s, 3, FMT(0, 0, 0)), NVME_SC_INVALID_NS | DNR);
+	CHECK_EQ(format(s, NEPF_MAX_NAMESPACES + 1, FMT(0, 0, 0)),
+		 NVME_SC_INVALID_NS | DNR);
+	/* write protected, alone or among all */
+	CHECK_EQ(format(s, 2, FMT(0, 1, 0)), NVME_SC_NS_WRITE_PROTECTED | DNR);
+	CHECK_EQ(format(s, NVME_NSID_ALL, FMT(0, 0, 0)),
+		 NVME_SC_NS_WRITE_PROTECTED | DNR);
+	/* a backend that cannot serve 512-byte blocks: Invalid Format */
+	big = sim_add_ns(s, 3, 16, 12);
+	big->lba_shift_min = 12;
+	CHECK_EQ(format(s, 3, FMT(0, 0, 0)), NVME_SC_INVALID_FORMAT | DNR);
+	CHECK_EQ(big->lba_shift, 12);
+	/* nothing was left claimed: I/O goes through */
+	CHECK_EQ(wr(s, 1, 0, 1), 0);
+	CHECK_EQ(rd(s, 2, 0, 1), 0);
+	CHECK_EQ(rd(s, 3, 0, 1), 0);
+	CHECK(nepf_bg_idle(&s->ctrl));
+	sim_free(s);
+}
+
+/* 512 -> 4096 with user data erase: capacity in LBAs, data, host told. */
+UNIT_TEST(format_changes_block_size_and_erases)
+{
+	struct sim *s = bg_sim();
+	struct nepf_ns *ns = sim_add_ns(s, 1, 64, 9);
+	struct nvme_id_ns *id;
+	__le32 *list = (void *)buf;
+	struct nvme_sqe aer, fmt;
+	struct nvme_cqe cqe;
+
+	CHECK_EQ(sim_get_log(s, NVME_LOG_CHANGED_NS, 4096, 0, false, buf), 0);
+	CHECK_EQ(sim_set_feature(s, NVME_FEAT_ASYNC_EVENT, NVME_AEN_CFG_NS_ATTR, NULL), 0);
+	sim_sqe(&aer, nvme_admin_async_event);
+	CHECK_EQ(sim_cmd(s, 0, &aer, NULL), SIM_NO_CQE);
+	memset(data, 0x5a, sizeof(data));
+	CHECK_EQ(wr(s, 1, 8, 8), 0);
+	CHECK(!all_zero(sns(s, 1)->data + 8 * 512, 4096));
+
+	/* two completions: the event (posted first), then the format */
+	sim_sqe(&fmt, nvme_admin_format_nvm);
+	fmt.nsid = cpu_to_le32(1);
+	fmt.cdw10 = cpu_to_le32(FMT(1, 1, 0));
+	CHECK_EQ(sim_submit(s, 0, &fmt), 0);
+	sim_run(s);
+	CHECK_EQ(sim_reap(s, 0, &cqe), 0);
+	CHECK_EQ(cqe.cid, aer.cid);
+	CHECK_EQ(le32_to_cpu(cqe.result), NVME_AER_RESULT(NVME_AER_TYPE_NOTICE,
+				NVME_AER_NOTICE_NS_CHANGED, NVME_LOG_CHANGED_NS));
+	CHECK_EQ(sim_reap(s, 0, &cqe), 0);
+	CHECK_EQ(cqe.cid, fmt.cid);
+	CHECK_EQ(le16_to_cpu(cqe.status) >> 1, 0);
+	CHECK_EQ(ns->lba_shift, 12);
+	CHECK_EQ(ns->nr_blocks, 8);
+	CHECK_EQ(ns->cfg.block_size, 4096);
+	CHECK(all_zero(sns(s, 1)->data, 64 * 512));
+	CHECK_EQ(sns(s, 1)->written_bytes, 8 * 512 + 64 * 512);
+	id = id_ns(s, 1);
+	CHECK(id);
+	CHECK_EQ(le64_to_cpu(id->nsze), 8);
+	CHECK_EQ(le64_to_cpu(id->ncap), 8);
+	CHECK_EQ(id->flbas, 1);
+	/* the namespace is in the changed list */
+	CHECK_EQ(sim_get_log(s, NVME_LOG_CHANGED_NS, 4096, 0, false, buf), 0);
+	CHECK_EQ(le32_to_cpu(list[0]), 1);
+	CHECK_EQ(le32_to_cpu(list[1]), 0);
+	/* 4096-byte blocks now: 8 of them */
+	memset(data, 0x77, sizeof(data));
+	CHECK_EQ(wr(s, 1, 6, 2), 0);
+	CHECK_EQ(rd(s, 1, 7, 1), 0);
+	CHECK_EQ(data[4095], 0x77);
+	CHECK_EQ(rd(s, 1, 8, 1), NVME_SC_LBA_RANGE | DNR);
+
+	/* back to 512 without erase: the data stays */
+	CHECK_EQ(format(s, 1, FMT(0, 0, 0)), 0);
+	CHECK_EQ(ns->lba_shift, 9);
+	CHECK_EQ(ns->nr_blocks, 64);
+	CHECK_EQ(rd(s, 1, 63, 1), 0);
+	CHECK_EQ(data[511], 0x77);
+	sim_free(s);
+}
+
+/* FFFFFFFFh: every namespace; without Write Zeroes, zero buffers. */
+UNIT_TEST(format_all_namespaces)
+{
+	struct sim *s = bg_sim();
+	struct nepf_ns *a = sim_add_ns(s, 1, 64, 9), *b = sim_add_ns(s, 2, 300, 9);
+
+	b->can_write_zeroes = false;
+	memset(data, 0x11, sizeof(data));
+	CHECK_EQ(wr(s, 1, 0, 16), 0);
+	CHECK_EQ(wr(s, 2, 284, 16), 0);
+	CHECK_EQ(format(s, NVME_NSID_ALL, FMT(1, 1, 0)), 0);
+	CHECK_EQ(a->lba_shift, 12);
+	CHECK_EQ(b->lba_shift, 12);
+	CHECK_EQ(b->nr_blocks, 300 * 512 / 4096);
+	CHECK(all_zero(sns(s, 1)->data, 64 * 512));
+	/* the tail beyond the last whole 4096-byte block is not a block */
+	CHECK(all_zero(sns(s, 2)->data, 37 * 4096));
+	CHECK_EQ(sns(s, 2)->written_bytes - 16 * 512, 37 * 4096);
+	sim_free(s);
+}
+
+/* I/O gets Format In Progress meanwhile; the command completes at the end. */
+UNIT_TEST(format_in_progress_refuses_io)
+{
+	struct sim *s = bg_sim();
+	struct nepf_ns *ns = sim_add_ns(s, 1, 64, 9);
+	struct nvme_cqe cqe;
+
+	sim_add_ns(s, 2, 64, 9);
+	s->hold_bg = true;
+	CHECK_EQ(format(s, 1, FMT(1, 1, 0)), SIM_NO_CQE);
+	CHECK_EQ(rd(s, 1, 0, 1), NVME_SC_FORMAT_IN_PROGRESS);
+	CHECK_EQ(wr(s, 1, 0, 1), NVME_SC_FORMAT_IN_PROGRESS);
+	CHECK_EQ(rd(s, 2, 0, 1), 0);			/* another namespace */
+	CHECK_EQ(format(s, 2, FMT(0, 0, 0)), NVME_SC_FORMAT_IN_PROGRESS);
+	CHECK_EQ(ns->lba_shift, 9);
+	s->hold_bg = false;
+	sim_run(s);
+	CHECK_EQ(sim_reap(s, 0, &cqe), 0);
+	CHECK_EQ(le16_to_cpu(cqe.status) >> 1, 0);
+	CHECK_EQ(ns->lba_shift, 12);
+	CHECK_EQ(rd(s, 1, 0, 1), 0);
+	sim_free(s);
+}
+
+/* It waits for the I/O commands that hold the namespace before it starts. */
+UNIT_TEST(format_waits_for_running_io)
+{
+	struct sim *s = bg_sim();
+	struct nepf_ns *ns = sim_add_ns(s, 1, 64, 9);
+	struct nvme_sqe sqe;
+	struct nvme_cqe cqe;
+
+	s->hold_defer = true;
+	sim_sqe(&sqe, nvme_cmd_flush);
+	sqe.nsid = cpu_to_le32(1);
+	ns->volatile_cache = true;
+	CHECK_EQ(sim_cmd(s, 1, &sqe, NULL), SIM_NO_CQE);	/* held: ns in use */
+	CHECK_EQ(s->nr_held, 1);
+	s->hold_defer = false;
+	CHECK_EQ(format(s, 1, FMT(1, 1, 0)), SIM_NO_CQE);
+	CHECK_EQ(ns->lba_shift, 9);		/* not yet */
+	CHECK_EQ(sns(s, 1)->written_bytes, 0);
+	sim_release_held(s);
+	CHECK_EQ(sim_reap(s, 1, &cqe), 0);	/* the flush */
+	sim_run(s);
+	CHECK_EQ(sim_reap(s, 0, &cqe), 0);	/* the format */
+	CHECK_EQ(le16_to_cpu(cqe.status) >> 1, 0);
+	CHECK_EQ(ns->lba_shift, 12);
+	sim_free(s);
+}
+
+/* A backend write error fails the format with its status. */
+UNIT_TEST(format_erase_error)
+{
+	struct sim *s = bg_sim();
+
+	sim_add_ns(s, 1, 64, 9);
+	sns(s, 1)->fail_writes = true;
+	CHECK_EQ(format(s, 1, FMT(0, 1, 0)), NVME_SC_WRITE_FAULT);
+	sns(s, 1)->fail_writes = false;
+	CHECK_EQ(rd(s, 1, 0, 1), 0);		/* released all the same */
+	sim_free(s);
+}
+
+/* Uncorrectable LBAs do not survive a format (they had the old size). */
+UNIT_TEST(format_clears_uncorrectable)
+{
+	struct sim *s = bg_sim();
+	struct nvme_sqe sqe;
+
+	sim_add_ns(s, 1, 64, 9);
+	sim_sqe(&sqe, nvme_cmd_write_uncor);
+	sqe.nsid = cpu_to_le32(1);
+	sqe.rw.slba = cpu_to_le64(3);
+	CHECK_EQ(sim_cmd(s, 1, &sqe, NULL), 0);
+	CHECK_EQ(rd(s, 1, 3, 1), NVME_SC_READ_ERROR | DNR);
+	CHECK_EQ(format(s, 1, FMT(0, 0, 0)), 0);
+	CHECK_EQ(rd(s, 1, 3, 1), 0);
+	sim_free(s);
+}
+
+/* Format NVM is in the effects log. */
+UNIT_TEST(bgop_logs_and_effects)
+{
+	struct sim *s = bg_sim();
+	struct nvme_effects_log *ef = (void *)buf;
+	struct nvme_sqe sqe;
+
+	sim_sqe(&sqe, nvme_admin_get_log_page);
+	sqe.cdw10 = cpu_to_le32(NVME_LOG_CMD_EFFECTS | (1023U << 16));
+	CHECK_EQ(sim_admin_data(s, &sqe, buf, 4096, false, NULL), 0);
+	CHECK_EQ(le32_to_cpu(ef->acs[nvme_admin_format_nvm]),
+		 NVME_CMD_EFFECTS_CSUPP | NVME_CMD_EFFECTS_LBCC |
+		 NVME_CMD_EFFECTS_NCC | NVME_CMD_EFFECTS_CSE_NS);
+	sim_free(s);
+}

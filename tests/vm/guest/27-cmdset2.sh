@@ -1,0 +1,104 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The media operations, with the guest's nvme-cli (issue 17): Format NVM
+# (512 <-> 4096-byte blocks, user data erase, one namespace or all, the
+# errors of what is not offered).
+# shellcheck source=tests/vm/guest/lib.sh
+. "${NEPF_LIB:-/nepf/guest/lib.sh}"
+
+# The host's view of $1 has $2-byte blocks and $3 bytes (after its rescan).
+blocks_are() {
+	local i ss sz
+	for ((i = 0; i < 50; i++)); do
+		ss=$(blockdev --getss "$1" 2>/dev/null) sz=$(blockdev --getsize64 "$1" 2>/dev/null)
+		[ "$ss" = "$2" ] && [ "$sz" = "$3" ] && return 0
+		sleep 0.2
+	done
+	echo "$1: ${ss:-?}-byte blocks, ${sz:-?} bytes; want $2, $3"
+	return 1
+}
+is_zero() { cmp -s -n "$2" "$1" /dev/zero; }
+
+ns_cfs=$NEPF_CFS/subsystems/$NEPF_SUB/namespaces
+
+if ! up backend=nullb size=64M; then
+	fail cmdset2-up
+	nepf_down
+	nepf_exit
+fi
+dev=$DEV ctrl=$(nvme_ctrl_of "$DEV")
+
+# --- what Identify and the effects log say
+identify() {
+	local oacs
+	oacs=$(nvme id-ctrl "$ctrl" | sed -n 's/^oacs *: *//p')
+	echo "oacs=$oacs"
+	[ $((oacs & 2)) -eq 2 ] &&
+	nvme id-ns "$dev" | grep -qE '^nlbaf +: 1$' &&
+	nvme id-ns "$dev" | grep -qE '^lbaf +0 : ms:0 +lbads:9 .*in use' &&
+	nvme id-ns "$dev" | grep -qE '^lbaf +1 : ms:0 +lbads:12 '
+}
+check cmdset2-identify-oacs-lbafs identify
+effects() {
+	nvme effects-log "$ctrl" > /tmp/effects2.txt 2>&1 || return 1
+	grep -qE '^ACS128 .* 00010007' /tmp/effects2.txt
+}
+check cmdset2-effects-log-lists-them effects || grep ACS < /tmp/effects2.txt | indent
+
+# --- Format NVM: 512 -> 4096 with user data erase, fio, back to 512
+fmt_4096() {
+	dd if=/dev/urandom of="$dev" bs=1M count=1 oflag=direct status=none &&
+	nvme format "$dev" --lbaf=1 --ses=1 --force &&
+	blocks_are "$dev" 4096 $((64 << 20)) &&
+	is_zero "$dev" $((1 << 20)) &&
+	test "$(cat "$ns_cfs/$NEPF_NSID/block_size")" = 4096 &&
+	nvme id-ns "$dev" | grep -qE '^lbaf +1 : ms:0 +lbads:12 .*in use'
+}
+check cmdset2-format-4096-erases fmt_4096
+fio_ok cmdset2-format-4096-fio-verify "$dev"
+fmt_512() {
+	nvme format "$dev" --lbaf=0 --ses=0 --force &&
+	blocks_are "$dev" 512 $((64 << 20))
+}
+check cmdset2-format-back-to-512 fmt_512
+fio_ok cmdset2-format-512-fio-verify "$dev"
+# Raw commands: nvme-cli checks some fields itself before sending.
+check cmdset2-format-crypto-erase-invalid-field \
+	fails_with "Invalid Field" nvme admin-passthru "$ctrl" --opcode=0x80 \
+		--namespace-id=1 --cdw10=$((2 << 9))
+check cmdset2-format-lbaf-2-invalid-format \
+	fails_with "Invalid Format" nvme admin-passthru "$ctrl" --opcode=0x80 \
+		--namespace-id=1 --cdw10=2
+check cmdset2-format-pi-invalid-format \
+	fails_with "Invalid Format" nvme admin-passthru "$ctrl" --opcode=0x80 \
+		--namespace-id=1 --cdw10=$((1 << 5))
+# NSID FFFFFFFFh: every namespace (a second one, null backend, 16 MiB).
+fmt_all() {
+	local ns2=$ns_cfs/2 dev2=${dev%n*}n2
+	mkdir -p "$ns2" && nepf_set "$ns2/backend" null &&
+	nepf_set "$ns2/size" $((16 << 20)) && nepf_set "$ns2/enable" 1 || return 1
+	blocks_are "$dev2" 512 $((16 << 20)) &&
+	nvme admin-passthru "$ctrl" --opcode=0x80 --namespace-id=0xffffffff --cdw10=1 &&
+	blocks_are "$dev" 4096 $((64 << 20)) && blocks_are "$dev2" 4096 $((16 << 20)) &&
+	nvme admin-passthru "$ctrl" --opcode=0x80 --namespace-id=0xffffffff --cdw10=0 &&
+	blocks_are "$dev" 512 $((64 << 20)) && blocks_are "$dev2" 512 $((16 << 20))
+}
+check cmdset2-format-all-namespaces fmt_all
+echo 0 > "$ns_cfs/2/enable" 2>/dev/null; rmdir "$ns_cfs/2" 2>/dev/null
+nepf_down
+
+# --- a backend that cannot serve 512-byte blocks (4096-byte null_blk)
+if up backend=nullb size=64M bs=4096; then
+	dev=$DEV ctrl=$(nvme_ctrl_of "$DEV")
+	check cmdset2-format-512-on-4k-device-invalid-format \
+		fails_with "Invalid Format" nvme admin-passthru "$ctrl" --opcode=0x80 \
+			--namespace-id=1 --cdw10=0
+	check cmdset2-format-4096-on-4k-device sh -c "nvme admin-passthru $ctrl \
+		--opcode=0x80 --namespace-id=1 --cdw10=$((1 | 1 << 9)) &&
+		test \"\$(blockdev --getss $dev)\" = 4096"
+else
+	fail cmdset2-4k-up
+fi
+nepf_down
+
+nepf_exit
