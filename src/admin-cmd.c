@@ -165,9 +165,12 @@ static void id_ctrl(struct nepf_ctrl *ctrl, struct nvme_id_ctrl *id)
 	id->ver = cpu_to_le32(ctrl->vs);
 	id->oaes = cpu_to_le32(NVME_CTRL_OAES_NS_ATTR);
 	id->cntrltype = NVME_CTRL_CNTRLTYPE_IO;
-	/* Format NVM (bgop.c); no ns management, no fw */
+	/* Format NVM, Device Self-test (bgop.c); no ns management, no fw */
 	if (nepf_bg_offered(ctrl)) {
-		id->oacs = cpu_to_le16(NVME_CTRL_OACS_FORMAT);
+		id->oacs = cpu_to_le16(NVME_CTRL_OACS_FORMAT |
+				       NVME_CTRL_OACS_SELF_TEST);
+		id->edstt = cpu_to_le16(nepf_bg_edstt(ctrl));
+		id->dsto = 0;		/* one self-test per controller */
 		/* FNA 0: per namespace, and secure erase too; no crypto erase */
 		id->fna = 0;
 	}
@@ -412,6 +415,7 @@ static const struct nepf_effects nepf_admin_effects[] = {
 	{ nvme_admin_set_features, 0, CSUPP | NVME_CMD_EFFECTS_CCC },
 	{ nvme_admin_get_features, 0, CSUPP },
 	{ nvme_admin_async_event, 0, CSUPP },
+	{ nvme_admin_dev_self_test, OACS_BG, CSUPP },
 	/* Format changes the namespace's size and format. */
 	{ nvme_admin_format_nvm, OACS_BG, CSUPP | LBCC | NVME_CMD_EFFECTS_NCC |
 					  NVME_CMD_EFFECTS_CSE_NS },
@@ -445,6 +449,8 @@ static void log_supported(struct nepf_ctrl *ctrl, struct nvme_supported_log *log
 
 	for (i = 0; i < ARRAY_SIZE(nepf_log_ids); i++)
 		log->lids[nepf_log_ids[i]] = cpu_to_le32(NVME_LID_SUPPORTED);
+	if (nepf_bg_offered(ctrl))
+		log->lids[NVME_LOG_DEVICE_SELF_TEST] = cpu_to_le32(NVME_LID_SUPPORTED);
 }
 
 /* Newest entry first, as many as we keep. */
@@ -568,6 +574,11 @@ static u32 log_build(struct nepf_ctrl *ctrl, u8 lid, u8 csi, void *buf)
 	case NVME_LOG_CHANGED_NS:
 		log_changed_ns(ctrl, buf);
 		return sizeof(struct nvme_changed_ns_log);
+	case NVME_LOG_DEVICE_SELF_TEST:
+		if (!nepf_bg_offered(ctrl))
+			return 0;
+		nepf_bg_log_self_test(ctrl, buf);
+		return sizeof(struct nvme_dst_log);
 	case NVME_LOG_CMD_EFFECTS:
 		/*
 		 * Another command set's log (nvme-cli asks for ZNS when
@@ -1113,9 +1124,12 @@ static u16 admin_dispatch(struct nepf_cmd *cmd)
 	case nvme_admin_fabrics:
 		return admin_property_get(cmd);
 	case nvme_admin_format_nvm:
+	case nvme_admin_dev_self_test:
 		if (!nepf_bg_offered(ctrl))
 			return NVME_SC_INVALID_OPCODE | DNR;
-		return nepf_admin_format(cmd);
+		if (sqe->opcode == nvme_admin_format_nvm)
+			return nepf_admin_format(cmd);
+		return nepf_admin_self_test(cmd);
 	default:
 		/* Keep Alive too: CAP/KAS say we do not need it on PCIe. */
 		return NVME_SC_INVALID_OPCODE | DNR;

@@ -1,22 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * bgop.c - the controller's operations on the media that take long:
- * Format NVM.
+ * Format NVM and Device Self-test.
  *
- * None runs inside its admin command: the command validates,
+ * None of them runs inside its admin command: the command validates,
  * references its namespaces and kicks the environment (env->bg_kick),
  * which calls nepf_bg_run() in process context.  A run takes a few steps
  * and hands one chunk at a time to the backend, whose completion kicks
  * again; the admin queue and the poll thread never wait for the media.
  *
- * One job per controller, bg_media, runs a Format NVM: it owns its
+ * Two jobs per controller.  bg_media runs a Format NVM: it owns its
  * namespaces (ns->busy) from the command on, so I/O commands fail with
  * Format In Progress (io-cmd.c) on every controller of the namespace;
  * before changing a namespace the step waits until the I/O commands that
- * held it are over.  A namespace being disabled is let go at once.
+ * held it are over.  bg_dst runs a self-test, which only reads, and gives
+ * way: a Format of a namespace it reads aborts it (result 4h), as the
+ * spec has it.
+ * A namespace being disabled is let go at once (result 3h for a test).
  *
  * Format NVM completes its command when it is done (the completion is
- * dropped if the controller was reset meanwhile).
+ * dropped if the controller was reset meanwhile); Device Self-test
+ * completes at once and reports through log 06h.  The log lives as long
+ * as the controller object, so across controller resets but not across a
+ * function restart.
  */
 #include "ctrl.h"
 #include "io-cmd.h"
@@ -26,9 +32,13 @@
 #define BG_ZERO_CHUNK		(64U << 20)	/* write zeroes per backend I/O */
 #define BG_STEPS		32		/* steps per run, then requeue */
 #define BG_DRAIN_MS		1		/* wait for I/O commands to end */
+#define DST_SHORT_CHUNKS	64		/* reads per namespace, short test */
+/* EDSTT: an estimate, at this read rate (MB/s), never below 1 minute. */
+#define DST_RATE_MBS		50
 
 static const char *const bg_name[] = {
 	[NEPF_BG_NONE] = "none", [NEPF_BG_FORMAT] = "format",
+	[NEPF_BG_SELF_TEST] = "self-test",
 };
 
 bool nepf_bg_offered(const struct nepf_ctrl *ctrl)
@@ -50,7 +60,12 @@ static void bg_job_init(struct nepf_ctrl *ctrl, struct nepf_bg *job)
 
 void nepf_bg_init(struct nepf_ctrl *ctrl)
 {
+	unsigned int i;
+
 	bg_job_init(ctrl, &ctrl->bg_media);
+	bg_job_init(ctrl, &ctrl->bg_dst);
+	for (i = 0; i < NVME_DST_LOG_ENTRIES; i++)
+		ctrl->dst_log[i].result = NVME_DST_RES_UNUSED;
 }
 
 static u8 bg_kind(struct nepf_bg *job)
@@ -74,14 +89,24 @@ static void bg_abort(struct nepf_bg *job, u8 why)
 	nepf_unlock(&job->lock, flags);
 }
 
+/* A controller reset aborts a short self-test; the rest goes on. */
+void nepf_bg_reset(struct nepf_ctrl *ctrl)
+{
+	struct nepf_bg *job = &ctrl->bg_dst;
+
+	if (bg_kind(job) && job->stc == NVME_DST_SHORT)
+		bg_abort(job, NVME_DST_RES_ABORT_RESET);
+}
+
 void nepf_bg_stop(struct nepf_ctrl *ctrl)
 {
-	bg_abort(&ctrl->bg_media, 1);
+	bg_abort(&ctrl->bg_media, NVME_DST_RES_ABORT_UNKNOWN);
+	bg_abort(&ctrl->bg_dst, NVME_DST_RES_ABORT_UNKNOWN);
 }
 
 bool nepf_bg_idle(struct nepf_ctrl *ctrl)
 {
-	return !bg_kind(&ctrl->bg_media);
+	return !bg_kind(&ctrl->bg_media) && !bg_kind(&ctrl->bg_dst);
 }
 
 /* ---- LBA formats: 0 = 512 bytes, 1 = 4096, 2 = the backend's own ---- */
@@ -210,11 +235,35 @@ static bool bg_ns_dying(struct nepf_ns *ns)
 
 /* ---- the end of an operation ---- */
 
+static void dst_log_add(struct nepf_ctrl *ctrl, struct nepf_bg *job, u8 res)
+{
+	struct nvme_dst_result e = {};
+	unsigned long flags;
+
+	e.result = (job->stc << 4) | res;
+	e.poh = cpu_to_le64(nepf_ctrl_poh(ctrl));
+	if (res == NVME_DST_RES_FAIL_SEGMENT) {
+		e.segnum = 1;		/* the one segment: reading the media */
+		e.valid = NVME_DST_VALID_NSID | NVME_DST_VALID_FLBA |
+			  NVME_DST_VALID_SCT | NVME_DST_VALID_SC;
+		e.nsid = cpu_to_le32(job->fail_nsid);
+		e.flba = cpu_to_le64(job->fail_lba);
+		e.sct = NVME_SCT(job->status);
+		e.sc = job->status & NVME_SC_MASK;
+	}
+	nepf_lock(&job->lock, flags);
+	memmove(&ctrl->dst_log[1], &ctrl->dst_log[0],
+		(NVME_DST_LOG_ENTRIES - 1) * sizeof(e));
+	ctrl->dst_log[0] = e;
+	nepf_unlock(&job->lock, flags);
+}
+
 static void bg_end(struct nepf_bg *job, u8 abort)
 {
 	struct nepf_ctrl *ctrl = job->ctrl;
 	u16 status = job->status;
 	unsigned long flags;
+	u8 res;
 
 	if (abort && !status)
 		status = NVME_SC_ABORT_REQ;
@@ -225,6 +274,12 @@ static void bg_end(struct nepf_bg *job, u8 abort)
 	case NEPF_BG_FORMAT:
 		bg_release(job, NEPF_NS_FREE);
 		nepf_cq_post(ctrl, job->gen, 0, 0, job->cid, status, 0);
+		break;
+	case NEPF_BG_SELF_TEST:
+		bg_release(job, NEPF_NS_FREE);
+		res = abort ? abort : status ? NVME_DST_RES_FAIL_SEGMENT :
+					       NVME_DST_RES_OK;
+		dst_log_add(ctrl, job, res);
 		break;
 	}
 	if (status)
@@ -271,7 +326,13 @@ static void bg_account(struct nepf_bg *job)
 		return;
 	}
 	bg_progress(job, io->len);
-	job->pos += io->len;
+	if (job->step) {
+		job->pos += job->step;
+		if (!--job->left)
+			job->pos = job->end;
+	} else {
+		job->pos += io->len;
+	}
 }
 
 /* A local buffer of one MDTS, zeroed (erase without Write Zeroes). */
@@ -294,9 +355,11 @@ static bool bg_buf(struct nepf_bg *job)
 /* Start on @ns: false while I/O commands still hold it. */
 static bool bg_ns_start(struct nepf_bg *job, struct nepf_ns *ns)
 {
+	u32 chunk = nepf_ctrl_max_xfer(job->ctrl);
 	u8 shift;
 
 	job->pos = 0;
+	job->step = 0;
 	job->end = ns->nr_blocks << ns->lba_shift;
 	switch (job->kind) {
 	case NEPF_BG_FORMAT:
@@ -311,21 +374,55 @@ static bool bg_ns_start(struct nepf_bg *job, struct nepf_ns *ns)
 		nepf_ns_uncor_clear_all(ns);
 		job->end = job->ses ? ns->nr_blocks << shift : 0;
 		break;
+	case NEPF_BG_SELF_TEST:
+		/* Short: chunks spread evenly, the first and the last among them. */
+		if (job->stc == NVME_DST_SHORT &&
+		    job->end > (u64)chunk * DST_SHORT_CHUNKS) {
+			job->step = div_u64(job->end - chunk, DST_SHORT_CHUNKS - 1);
+			job->step &= ~((1ULL << ns->lba_shift) - 1);
+			job->left = DST_SHORT_CHUNKS;
+		}
+		break;
 	}
 	job->started = true;
 	return true;
+}
+
+/* Bytes a self-test reads of @ns (for the progress). */
+static u64 dst_bytes(const struct nepf_ctrl *ctrl, u8 stc,
+		     const struct nepf_ns *ns)
+{
+	u64 all = ns->nr_blocks << ns->lba_shift;
+	u64 chunk = nepf_ctrl_max_xfer(ctrl);
+
+	if (stc == NVME_DST_SHORT && all > chunk * DST_SHORT_CHUNKS)
+		return chunk * DST_SHORT_CHUNKS;
+	return all;
 }
 
 /* Submit the next chunk of ns[cur]; false if there is nothing to submit. */
 static bool bg_submit(struct nepf_bg *job, struct nepf_ns *ns)
 {
 	struct nepf_io *io = &job->io;
-	u64 left = job->end - job->pos;
+	u64 left = job->end - job->pos, lba;
 	enum nepf_io_op op;
 	unsigned long flags;
 	u32 len;
 
-	if (ns->can_write_zeroes) {
+	if (job->kind == NEPF_BG_SELF_TEST) {
+		if (!bg_buf(job))
+			return false;
+		op = NEPF_IO_READ;
+		len = min_t(u64, left, job->buf_len);
+		/* Blocks the host made uncorrectable fail the test. */
+		if (nepf_ns_uncor_hit(ns, job->pos >> ns->lba_shift,
+				      len >> ns->lba_shift, &lba)) {
+			job->status = NVME_SC_READ_ERROR;
+			job->fail_nsid = ns->nsid;
+			job->fail_lba = lba;
+			return false;
+		}
+	} else if (ns->can_write_zeroes) {
 		op = NEPF_IO_WRITE_ZEROES;
 		len = min_t(u64, left, BG_ZERO_CHUNK);
 	} else {
@@ -340,7 +437,7 @@ static bool bg_submit(struct nepf_bg *job, struct nepf_ns *ns)
 	io->pos = job->pos;
 	io->len = len;
 	io->buf = op == NEPF_IO_WRITE_ZEROES ? NULL : job->buf;
-	io->fua = true;			/* an erase is for good */
+	io->fua = op != NEPF_IO_READ;	/* an erase is for good */
 	io->done = bg_io_done;
 	job->io_ended = true;
 	nepf_lock(&job->lock, flags);
@@ -366,7 +463,7 @@ static bool bg_step(struct nepf_bg *job)
 {
 	struct nepf_ns *ns;
 	unsigned long flags;
-	u8 abort;
+	u8 abort, busy;
 
 	if (job->io_ended) {
 		job->io_ended = false;
@@ -383,8 +480,19 @@ static bool bg_step(struct nepf_bg *job)
 	if (!ns || bg_ns_dying(ns)) {
 		/* Being disabled: let it go, its close waits for us. */
 		bg_release_one(job, job->cur, NEPF_NS_FREE);
+		if (job->kind == NEPF_BG_SELF_TEST) {
+			bg_end(job, NVME_DST_RES_ABORT_NS);
+			return false;
+		}
 		bg_ns_end(job);
 		return true;
+	}
+	if (job->kind == NEPF_BG_SELF_TEST) {
+		busy = READ_ONCE(ns->busy);
+		if (busy) {
+			bg_end(job, NVME_DST_RES_ABORT_FORMAT);
+			return false;
+		}
 	}
 	if (!job->started) {
 		if (!bg_ns_start(job, ns)) {
@@ -421,6 +529,7 @@ static void bg_run_job(struct nepf_bg *job)
 void nepf_bg_run(struct nepf_ctrl *ctrl)
 {
 	bg_run_job(&ctrl->bg_media);
+	bg_run_job(&ctrl->bg_dst);
 }
 
 /* Start @job as @kind (its namespaces taken); the command is done. */
@@ -452,7 +561,7 @@ static u16 bg_media_busy(struct nepf_ctrl *ctrl)
 	return NVME_SC_SUCCESS;
 }
 
-/* NSID of Format NVM: active, or FFFFFFFFh. */
+/* NSID of Format NVM and Device Self-test: active, or FFFFFFFFh. */
 static u16 bg_nsid(struct nepf_ctrl *ctrl, u32 nsid)
 {
 	if (nsid == NVME_NSID_ALL)
@@ -509,4 +618,87 @@ u16 nepf_admin_format(struct nepf_cmd *cmd)
 	job->gen = cmd->gen;
 	bg_start(job, NEPF_BG_FORMAT, 0);
 	return NEPF_STATUS_DEFERRED;
+}
+
+/*
+ * Device Self-test: short (a sample of each namespace) or extended (all
+ * of it), NSID 0 (no namespace), one or FFFFFFFFh (all); STC Fh aborts.
+ */
+u16 nepf_admin_self_test(struct nepf_cmd *cmd)
+{
+	struct nepf_ctrl *ctrl = cmd->ctrl;
+	struct nepf_bg *job = &ctrl->bg_dst;
+	u32 nsid = nvme_sqe_nsid(&cmd->sqe);
+	u8 stc = NVME_DST_STC(nvme_sqe_cdw(&cmd->sqe, 10));
+	unsigned int i;
+	u64 total = 0;
+	u16 status;
+
+	if (stc == NVME_DST_ABORT) {
+		bg_abort(job, NVME_DST_RES_ABORT_CMD);
+		return NVME_SC_SUCCESS;
+	}
+	if (stc != NVME_DST_SHORT && stc != NVME_DST_EXTENDED)
+		return NVME_SC_INVALID_FIELD | DNR;
+	status = nsid ? bg_nsid(ctrl, nsid) : NVME_SC_SUCCESS;
+	if (status)
+		return status;
+	if (bg_kind(job))
+		return NVME_SC_SELF_TEST_IN_PROGRESS;
+	job->nr_ns = 0;
+	if (nsid) {
+		status = bg_take(ctrl, job, nsid, 0);
+		if (status)
+			return status;
+	}
+	for (i = 0; i < job->nr_ns; i++)
+		total += dst_bytes(ctrl, stc, job->ns[i]);
+	job->stc = stc;
+	bg_start(job, NEPF_BG_SELF_TEST, total);
+	return NVME_SC_SUCCESS;
+}
+
+/* ---- logs and Identify ---- */
+
+/* done / total in units of 1 / @scale (job->lock held). */
+static u64 bg_fraction(const struct nepf_bg *job, u32 scale)
+{
+	u64 done = job->done, total = job->total;
+
+	/* A 32-bit divisor, and done * scale without overflow. */
+	while (total > U32_MAX) {
+		total >>= 1;
+		done >>= 1;
+	}
+	return total ? div_u64(done * scale, (u32)total) : 0;
+}
+
+void nepf_bg_log_self_test(struct nepf_ctrl *ctrl, struct nvme_dst_log *log)
+{
+	struct nepf_bg *job = &ctrl->bg_dst;
+	unsigned long flags;
+
+	nepf_lock(&job->lock, flags);
+	if (job->kind) {
+		log->current_op = job->stc;
+		log->completion = min_t(u64, bg_fraction(job, 100), 99);
+	}
+	memcpy(log->result, ctrl->dst_log, sizeof(log->result));
+	nepf_unlock(&job->lock, flags);
+}
+
+/* EDSTT, minutes: all namespaces read at DST_RATE_MBS, rounded up. */
+u16 nepf_bg_edstt(struct nepf_ctrl *ctrl)
+{
+	u32 per_min = DST_RATE_MBS * 1000000U * 60;
+	unsigned int i;
+	u64 bytes = 0;
+
+	for (i = 0; i < NEPF_MAX_NAMESPACES; i++) {
+		const struct nepf_ns *ns = READ_ONCE(ctrl->ns[i]);
+
+		if (ns)
+			bytes += READ_ONCE(ns->nr_blocks) << READ_ONCE(ns->lba_shift);
+	}
+	return clamp_t(u64, div_u64(bytes + per_min - 1, per_min), 1, U16_MAX);
 }

@@ -173,6 +173,7 @@ void nepf_ctrl_reset(struct nepf_ctrl *ctrl)
 	nepf_unlock(&ctrl->intm_lock, flags);
 
 	nepf_features_reset(ctrl);
+	nepf_bg_reset(ctrl);
 	ctrl->page_size = 0;
 	WRITE_ONCE(ctrl->cc, ctrl->cc & ~NVME_CC_ENABLE);
 	ctrl->rejected.valid = false;

@@ -264,15 +264,15 @@ struct nepf_cmd {
 
 /*
  * A background operation on the media (bgop.c): Format NVM, which owns
- * its namespaces.
+ * its namespaces, or a Device Self-test, which reads them.
  */
-enum { NEPF_BG_NONE, NEPF_BG_FORMAT };
+enum { NEPF_BG_NONE, NEPF_BG_FORMAT, NEPF_BG_SELF_TEST };
 
 struct nepf_bg {
 	struct nepf_ctrl *ctrl;
 	nepf_lock_t lock;		/* kind, abort, io_busy, done, total */
 	u8 kind;			/* NEPF_BG_*; NONE: idle */
-	u8 abort;			/* 0, or it must stop */
+	u8 abort;			/* 0, or why it stops (NVME_DST_RES_*) */
 	u8 claim;			/* NEPF_NS_* its namespaces are in, or 0 */
 	bool io_busy;			/* a chunk is with a backend */
 	u64 done, total;		/* bytes, for the logs' progress */
@@ -282,6 +282,8 @@ struct nepf_bg {
 	bool started;			/* ns[cur]: drained, geometry set */
 	bool io_ended;			/* io holds a result to account */
 	u64 pos, end;			/* bytes of ns[cur] */
+	u64 step;			/* short self-test: bytes from chunk to chunk */
+	u32 left;			/* ... and chunks still to read */
 	void *buf;
 	u32 buf_len;
 	struct nepf_io io;
@@ -289,6 +291,7 @@ struct nepf_bg {
 	u32 fail_nsid;
 	u64 fail_lba;
 	u8 lbaf, ses;			/* Format: LBA format index, SES */
+	u8 stc;				/* Device Self-test code */
 	u16 cid;			/* Format: completed when it ends */
 	u32 gen;
 };
@@ -404,7 +407,13 @@ struct nepf_ctrl {
 	/* Statistics per SQ, kept across resets (under ctrl->lock). */
 	struct nepf_io_stats sq_stats[NEPF_MAX_IO_QUEUES + 1];
 
-	struct nepf_bg bg_media;		/* Format NVM (bgop.c) */
+	/*
+	 * Background operations (bgop.c).  The self-test log is under
+	 * bg_dst.lock, kept across controller resets.
+	 */
+	struct nepf_bg bg_media;		/* Format NVM */
+	struct nepf_bg bg_dst;			/* Device Self-test */
+	struct nvme_dst_result dst_log[NVME_DST_LOG_ENTRIES];	/* newest first */
 
 	/*
 	 * Error injection: the rules (configured by the environment, never
@@ -601,7 +610,8 @@ void nepf_ctrl_ns_changed(struct nepf_ctrl *ctrl, u32 nsid);
 u64 nepf_ctrl_poh(const struct nepf_ctrl *ctrl);
 
 /*
- * bgop.c.  nepf_bg_init() from nepf_ctrl_init(); nepf_bg_stop() aborts
+ * bgop.c.  nepf_bg_init() from nepf_ctrl_init(); nepf_bg_reset() from a
+ * controller reset (aborts a short self-test); nepf_bg_stop() aborts
  * everything (function stop): the environment then calls nepf_bg_run()
  * as kicked until nepf_bg_idle().  The admin commands return a status, or
  * NEPF_STATUS_DEFERRED (Format NVM completes when it is done).
@@ -609,12 +619,16 @@ u64 nepf_ctrl_poh(const struct nepf_ctrl *ctrl);
 #define NEPF_MAX_LBAF		3	/* 512, 4096, and the backend's own */
 void nepf_bg_init(struct nepf_ctrl *ctrl);
 void nepf_bg_run(struct nepf_ctrl *ctrl);
+void nepf_bg_reset(struct nepf_ctrl *ctrl);
 void nepf_bg_stop(struct nepf_ctrl *ctrl);
 bool nepf_bg_idle(struct nepf_ctrl *ctrl);
 bool nepf_bg_offered(const struct nepf_ctrl *ctrl);
 u16 nepf_admin_format(struct nepf_cmd *cmd);
-/* Identify: LBA formats of @ns (count; ds[] log2 sizes), its FLBAS. */
+u16 nepf_admin_self_test(struct nepf_cmd *cmd);
+void nepf_bg_log_self_test(struct nepf_ctrl *ctrl, struct nvme_dst_log *log);
+/* Identify: LBA formats of @ns (count; ds[] log2 sizes), its FLBAS, EDSTT. */
 unsigned int nepf_ns_lbafs(const struct nepf_ns *ns, u8 *ds);
 u8 nepf_ns_flbas(const struct nepf_ns *ns);
+u16 nepf_bg_edstt(struct nepf_ctrl *ctrl);
 
 #endif /* NEPF_CTRL_H */

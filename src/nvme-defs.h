@@ -679,6 +679,54 @@ enum {
 	NVME_FMT_SES_CRYPTO	= 2,
 };
 
+/* Device Self-test: CDW10 STC */
+#define NVME_DST_STC(cdw10)		((cdw10) & 0xf)
+enum {
+	NVME_DST_SHORT		= 0x1,
+	NVME_DST_EXTENDED	= 0x2,
+	NVME_DST_ABORT		= 0xf,
+};
+
+/* Device Self-test log (06h): result codes (entry byte 0, bits 3:0) */
+enum {
+	NVME_DST_RES_OK			= 0x0,
+	NVME_DST_RES_ABORT_CMD		= 0x1,	/* aborted by a Self-test command */
+	NVME_DST_RES_ABORT_RESET	= 0x2,	/* by a Controller Level Reset */
+	NVME_DST_RES_ABORT_NS		= 0x3,	/* a namespace was removed */
+	NVME_DST_RES_ABORT_FORMAT	= 0x4,	/* by a Format NVM command */
+	NVME_DST_RES_FATAL		= 0x5,
+	NVME_DST_RES_FAIL_SEGMENT	= 0x7,	/* failed in segment SEGNUM */
+	NVME_DST_RES_ABORT_UNKNOWN	= 0x8,
+	NVME_DST_RES_ABORT_SANITIZE	= 0x9,
+	NVME_DST_RES_UNUSED		= 0xf,
+};
+
+#define NVME_DST_VALID_NSID		BIT(0)
+#define NVME_DST_VALID_FLBA		BIT(1)
+#define NVME_DST_VALID_SCT		BIT(2)
+#define NVME_DST_VALID_SC		BIT(3)
+#define NVME_DST_LOG_ENTRIES		20
+
+struct nvme_dst_result {
+	u8 result;			/* 7:4 self-test code, 3:0 result */
+	u8 segnum;
+	u8 valid;			/* NVME_DST_VALID_* */
+	u8 rsvd3;
+	__le64 poh;			/* power on hours */
+	__le32 nsid;
+	__le64 flba;			/* failing LBA */
+	u8 sct;
+	u8 sc;
+	u8 vs[2];
+} __packed;
+
+struct nvme_dst_log {
+	u8 current_op;			/* 3:0 self-test code in progress, 0: none */
+	u8 completion;			/* 6:0 percent */
+	u8 rsvd2[2];
+	struct nvme_dst_result result[NVME_DST_LOG_ENTRIES];	/* newest first */
+} __packed;
+
 struct nvme_dsm_range {
 	__le32 cattr;
 	__le32 nlb;
@@ -1080,5 +1128,7 @@ static_assert(sizeof(struct nvme_changed_ns_log) == 4096, "changed ns log");
 static_assert(sizeof(struct nvme_effects_log) == 4096, "effects log");
 static_assert(sizeof(struct nvme_supported_log) == 1024, "supported log");
 static_assert(sizeof(struct nvme_timestamp) == 8, "timestamp");
+static_assert(sizeof(struct nvme_dst_result) == 28, "self-test result");
+static_assert(sizeof(struct nvme_dst_log) == 564, "self-test log");
 
 #endif /* NEPF_NVME_DEFS_H */

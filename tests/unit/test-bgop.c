@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * test-bgop.c - the background operations on the media (src/bgop.c):
- * Format NVM.  Validation of every field
+ * Format NVM and Device Self-test.  Validation of every field
  * the host sets, the statuses the spec gives, what they do to the data and
  * the geometry, I/O refused meanwhile, progress in the logs, aborts.
  * s->hold_bg keeps the operation from stepping, so a test sees it in
@@ -48,6 +48,11 @@ static u16 format(struct sim *s, u32 nsid, u32 dw10)
 	return admin(s, nvme_admin_format_nvm, nsid, dw10);
 }
 
+static u16 self_test(struct sim *s, u32 nsid, u8 stc)
+{
+	return admin(s, nvme_admin_dev_self_test, nsid, stc);
+}
+
 static u16 rd(struct sim *s, u32 nsid, u64 slba, u16 nlb)
 {
 	return sim_rw(s, 1, nvme_cmd_read, nsid, slba, nlb, data);
@@ -71,6 +76,14 @@ static struct nvme_id_ns *id_ns(struct sim *s, u32 nsid)
 	if (sim_identify(s, NVME_ID_CNS_NS, nsid, 0, buf))
 		return NULL;
 	return (struct nvme_id_ns *)buf;
+}
+
+static struct nvme_dst_log *dst_log(struct sim *s)
+{
+	if (sim_get_log(s, NVME_LOG_DEVICE_SELF_TEST, sizeof(struct nvme_dst_log),
+			0, false, buf))
+		return NULL;
+	return (struct nvme_dst_log *)buf;
 }
 
 /* ---- Format NVM ---- */
@@ -279,18 +292,195 @@ UNIT_TEST(format_clears_uncorrectable)
 	sim_free(s);
 }
 
-/* Format NVM is in the effects log. */
+/* ---- Device Self-test ---- */
+
+UNIT_TEST(self_test_validation)
+{
+	struct sim *s = bg_sim();
+	struct nvme_dst_log *log;
+	unsigned int stc;
+
+	sim_add_ns(s, 1, 64, 9);
+	for (stc = 0; stc < 15; stc++)
+		if (stc != NVME_DST_SHORT && stc != NVME_DST_EXTENDED)
+			CHECK_EQ(self_test(s, 1, stc), NVME_SC_INVALID_FIELD | DNR);
+	CHECK_EQ(self_test(s, 2, NVME_DST_SHORT), NVME_SC_INVALID_NS | DNR);
+	CHECK_EQ(self_test(s, NEPF_MAX_NAMESPACES + 1, NVME_DST_SHORT),
+		 NVME_SC_INVALID_NS | DNR);
+	/* abort with none running: nothing to do */
+	CHECK_EQ(self_test(s, 0, NVME_DST_ABORT), 0);
+	log = dst_log(s);
+	CHECK(log);
+	CHECK_EQ(log->current_op, 0);
+	CHECK_EQ(log->result[0].result, NVME_DST_RES_UNUSED);
+	/* one at a time */
+	s->hold_bg = true;
+	CHECK_EQ(self_test(s, 1, NVME_DST_EXTENDED), 0);
+	CHECK_EQ(self_test(s, 1, NVME_DST_SHORT), NVME_SC_SELF_TEST_IN_PROGRESS);
+	s->hold_bg = false;
+	sim_run(s);
+	CHECK_EQ(self_test(s, 1, NVME_DST_SHORT), 0);
+	sim_free(s);
+}
+
+/* Extended reads every byte of every namespace; the log says it passed. */
+UNIT_TEST(self_test_extended_reads_all)
+{
+	struct sim *s = bg_sim();
+	struct nvme_dst_log *log;
+
+	sim_add_ns(s, 1, 2048, 9);
+	sim_add_ns(s, 2, 100, 12);
+	CHECK_EQ(self_test(s, NVME_NSID_ALL, NVME_DST_EXTENDED), 0);
+	CHECK_EQ(sns(s, 1)->read_bytes, 2048 * 512);
+	CHECK_EQ(sns(s, 2)->read_bytes, 100 * 4096);
+	log = dst_log(s);
+	CHECK(log);
+	CHECK_EQ(log->current_op, 0);
+	CHECK_EQ(log->result[0].result, (NVME_DST_EXTENDED << 4) | NVME_DST_RES_OK);
+	CHECK_EQ(log->result[0].valid, 0);
+	CHECK_EQ(log->result[1].result, NVME_DST_RES_UNUSED);
+	/* one namespace only; NSID 0: none */
+	CHECK_EQ(self_test(s, 2, NVME_DST_EXTENDED), 0);
+	CHECK_EQ(sns(s, 1)->read_bytes, 2048 * 512);
+	CHECK_EQ(sns(s, 2)->read_bytes, 2 * 100 * 4096);
+	CHECK_EQ(self_test(s, 0, NVME_DST_SHORT), 0);
+	CHECK_EQ(sns(s, 2)->read_bytes, 2 * 100 * 4096);
+	log = dst_log(s);
+	CHECK(log);
+	CHECK_EQ(log->result[0].result, (NVME_DST_SHORT << 4) | NVME_DST_RES_OK);
+	CHECK_EQ(log->result[2].result, (NVME_DST_EXTENDED << 4) | NVME_DST_RES_OK);
+	sim_free(s);
+}
+
+/* Short: 64 chunks of one MDTS (128 KiB) spread over a 16 MiB namespace. */
+UNIT_TEST(self_test_short_samples)
+{
+	struct sim *s = bg_sim();
+
+	sim_add_ns(s, 1, 32768, 9);
+	CHECK_EQ(self_test(s, 1, NVME_DST_SHORT), 0);
+	CHECK_EQ(sns(s, 1)->read_bytes, 64 * 128 * 1024);
+	CHECK_EQ(dst_log(s)->result[0].result, (NVME_DST_SHORT << 4) | NVME_DST_RES_OK);
+	sim_free(s);
+}
+
+/* A block the host made uncorrectable fails it, with where and why. */
+UNIT_TEST(self_test_finds_uncorrectable)
+{
+	struct sim *s = bg_sim();
+	struct nvme_dst_result *r;
+	struct nvme_sqe sqe;
+
+	sim_add_ns(s, 1, 4096, 9);
+	sim_sqe(&sqe, nvme_cmd_write_uncor);
+	sqe.nsid = cpu_to_le32(1);
+	sqe.rw.slba = cpu_to_le64(1000);
+	CHECK_EQ(sim_cmd(s, 1, &sqe, NULL), 0);
+	CHECK_EQ(self_test(s, NVME_NSID_ALL, NVME_DST_EXTENDED), 0);
+	r = &dst_log(s)->result[0];
+	CHECK_EQ(r->result, (NVME_DST_EXTENDED << 4) | NVME_DST_RES_FAIL_SEGMENT);
+	CHECK_EQ(r->segnum, 1);
+	CHECK_EQ(r->valid, NVME_DST_VALID_NSID | NVME_DST_VALID_FLBA |
+			   NVME_DST_VALID_SCT | NVME_DST_VALID_SC);
+	CHECK_EQ(le32_to_cpu(r->nsid), 1);
+	CHECK_EQ(le64_to_cpu(r->flba), 1000);
+	CHECK_EQ(r->sct, NVME_SCT_MEDIA);
+	CHECK_EQ(r->sc, NVME_SC_READ_ERROR & 0xff);
+	/* it stopped there: 1000 blocks read, in chunks of 128 KiB */
+	CHECK_EQ(sns(s, 1)->read_bytes, 1000 * 512 / (128 * 1024) * (128 * 1024));
+	sim_free(s);
+}
+
+/* Progress while it runs, and STC Fh aborts it. */
+UNIT_TEST(self_test_progress_and_abort)
+{
+	struct sim *s = bg_sim();
+	struct nvme_dst_log *log;
+
+	sim_add_ns(s, 1, 4096, 9);		/* 2 MiB: 16 chunks */
+	s->hold_bg = true;
+	CHECK_EQ(self_test(s, 1, NVME_DST_EXTENDED), 0);
+	/* each run accounts the chunk before and submits the next one */
+	nepf_bg_run(&s->ctrl);
+	nepf_bg_run(&s->ctrl);
+	nepf_bg_run(&s->ctrl);
+	log = dst_log(s);
+	CHECK(log);
+	CHECK_EQ(log->current_op, NVME_DST_EXTENDED);
+	CHECK_EQ(log->completion, 2 * 100 / 16);
+	CHECK_EQ(self_test(s, 1, NVME_DST_ABORT), 0);
+	s->hold_bg = false;
+	sim_run(s);
+	log = dst_log(s);
+	CHECK_EQ(log->current_op, 0);
+	CHECK_EQ(log->result[0].result, (NVME_DST_EXTENDED << 4) | NVME_DST_RES_ABORT_CMD);
+	CHECK(sns(s, 1)->read_bytes < 4096 * 512);
+	sim_free(s);
+}
+
+/* A controller reset aborts a short test; an extended one goes on. */
+UNIT_TEST(self_test_reset)
+{
+	struct sim *s = bg_sim();
+	struct nvme_dst_log *log;
+
+	sim_add_ns(s, 1, 4096, 9);
+	s->hold_bg = true;
+	CHECK_EQ(self_test(s, 1, NVME_DST_SHORT), 0);
+	sim_disable(s);
+	s->hold_bg = false;
+	CHECK_EQ(sim_enable(s, 32), 0);
+	log = dst_log(s);
+	CHECK(log);
+	CHECK_EQ(log->result[0].result, (NVME_DST_SHORT << 4) | NVME_DST_RES_ABORT_RESET);
+	s->hold_bg = true;
+	CHECK_EQ(self_test(s, 1, NVME_DST_EXTENDED), 0);
+	sim_disable(s);
+	s->hold_bg = false;
+	CHECK_EQ(sim_enable(s, 32), 0);
+	log = dst_log(s);
+	CHECK_EQ(log->result[0].result, (NVME_DST_EXTENDED << 4) | NVME_DST_RES_OK);
+	CHECK_EQ(sns(s, 1)->read_bytes, 4096 * 512 + 0);
+	sim_free(s);
+}
+
+/* A format of the namespace it reads aborts it (result 4h). */
+UNIT_TEST(self_test_aborted_by_format)
+{
+	struct sim *s = bg_sim();
+	struct nvme_cqe cqe;
+
+	sim_add_ns(s, 1, 4096, 9);
+	s->hold_bg = true;
+	CHECK_EQ(self_test(s, 1, NVME_DST_EXTENDED), 0);
+	nepf_bg_run(&s->ctrl);
+	CHECK_EQ(format(s, 1, FMT(0, 0, 0)), SIM_NO_CQE);
+	s->hold_bg = false;
+	sim_run(s);
+	CHECK_EQ(sim_reap(s, 0, &cqe), 0);
+	CHECK_EQ(le16_to_cpu(cqe.status) >> 1, 0);
+	CHECK_EQ(dst_log(s)->result[0].result,
+		 (NVME_DST_EXTENDED << 4) | NVME_DST_RES_ABORT_FORMAT);
+	sim_free(s);
+}
+
+/* The logs are listed, and the commands in the effects log. */
 UNIT_TEST(bgop_logs_and_effects)
 {
 	struct sim *s = bg_sim();
+	struct nvme_supported_log *sup = (void *)buf;
 	struct nvme_effects_log *ef = (void *)buf;
 	struct nvme_sqe sqe;
 
+	CHECK_EQ(sim_get_log(s, NVME_LOG_SUPPORTED, 1024, 0, false, buf), 0);
+	CHECK_EQ(le32_to_cpu(sup->lids[NVME_LOG_DEVICE_SELF_TEST]), NVME_LID_SUPPORTED);
 	sim_sqe(&sqe, nvme_admin_get_log_page);
 	sqe.cdw10 = cpu_to_le32(NVME_LOG_CMD_EFFECTS | (1023U << 16));
 	CHECK_EQ(sim_admin_data(s, &sqe, buf, 4096, false, NULL), 0);
 	CHECK_EQ(le32_to_cpu(ef->acs[nvme_admin_format_nvm]),
 		 NVME_CMD_EFFECTS_CSUPP | NVME_CMD_EFFECTS_LBCC |
 		 NVME_CMD_EFFECTS_NCC | NVME_CMD_EFFECTS_CSE_NS);
+	CHECK_EQ(le32_to_cpu(ef->acs[nvme_admin_dev_self_test]), NVME_CMD_EFFECTS_CSUPP);
 	sim_free(s);
 }

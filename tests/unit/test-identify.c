@@ -52,9 +52,10 @@ UNIT_TEST(identify_ctrl)
 		 NVME_CTRL_ONCS_TIMESTAMP | NVME_CTRL_ONCS_VERIFY |
 		 NVME_CTRL_ONCS_COPY);
 	CHECK_EQ(le16_to_cpu(id->ocfs), NVME_CTRL_OCFS_FMT0);
-	/* Format NVM (bgop.c) */
-	CHECK_EQ(le16_to_cpu(id->oacs), NVME_CTRL_OACS_FORMAT);
+	/* Format NVM and Device Self-test (bgop.c) */
+	CHECK_EQ(le16_to_cpu(id->oacs), NVME_CTRL_OACS_FORMAT | NVME_CTRL_OACS_SELF_TEST);
 	CHECK_EQ(id->fna, 0);
+	CHECK(le16_to_cpu(id->edstt) >= 1);
 	CHECK_EQ(id->vwc, 0);			/* no namespace with a cache */
 	CHECK_EQ(le32_to_cpu(id->sgls) & 3, NVME_CTRL_SGLS_SUPPORTED);
 	CHECK_EQ(le16_to_cpu(id->kas), 0);

@@ -2,10 +2,34 @@
 # SPDX-License-Identifier: GPL-2.0
 # The media operations, with the guest's nvme-cli (issue 17): Format NVM
 # (512 <-> 4096-byte blocks, user data erase, one namespace or all, the
-# errors of what is not offered).
+# errors of what is not offered), Device Self-test (short, extended,
+# abort, a failure where the host made a block uncorrectable) with log 06h.
+# Logs are read raw (get-log -b) so that no nvme-cli version's wording
+# matters; the status names nvme-cli prints are the spec's.
 # shellcheck source=tests/vm/guest/lib.sh
 . "${NEPF_LIB:-/nepf/guest/lib.sh}"
 
+# Log LID of LEN bytes as decimal bytes in LOG[] (LOG[0] is byte 0).
+get_log() {
+	local raw
+	raw=$(nvme get-log "$ctrl" --log-id="$1" --log-len="$2" --raw-binary |
+		od -An -tu1 -v) || return 1
+	read -r -d '' -a LOG <<< "$raw" || true
+	[ "${#LOG[@]}" -eq "$2" ] || { echo "log $1: ${#LOG[@]} of $2 bytes"; return 1; }
+}
+le16() { echo $(( LOG[$1] | LOG[$1 + 1] << 8 )); }
+le32() { echo $(( LOG[$1] | LOG[$1 + 1] << 8 | LOG[$1 + 2] << 16 | LOG[$1 + 3] << 24 )); }
+# Wait (up to $1 s) until no self-test runs; the log is then in LOG[].
+dst_wait() {
+	local i
+	for ((i = 0; i < $1 * 5; i++)); do
+		get_log 6 564 || return 1
+		[ "${LOG[0]}" -eq 0 ] && return 0
+		sleep 0.2
+	done
+	echo "self-test still running: op ${LOG[0]}, ${LOG[1]}%"
+	return 1
+}
 # The host's view of $1 has $2-byte blocks and $3 bytes (after its rescan).
 blocks_are() {
 	local i ss sz
@@ -33,7 +57,7 @@ identify() {
 	local oacs
 	oacs=$(nvme id-ctrl "$ctrl" | sed -n 's/^oacs *: *//p')
 	echo "oacs=$oacs"
-	[ $((oacs & 2)) -eq 2 ] &&
+	[ $((oacs & 0x12)) -eq $((0x12)) ] &&
 	nvme id-ns "$dev" | grep -qE '^nlbaf +: 1$' &&
 	nvme id-ns "$dev" | grep -qE '^lbaf +0 : ms:0 +lbads:9 .*in use' &&
 	nvme id-ns "$dev" | grep -qE '^lbaf +1 : ms:0 +lbads:12 '
@@ -41,6 +65,7 @@ identify() {
 check cmdset2-identify-oacs-lbafs identify
 effects() {
 	nvme effects-log "$ctrl" > /tmp/effects2.txt 2>&1 || return 1
+	grep -qE '^ACS20 .* 00000001' /tmp/effects2.txt &&
 	grep -qE '^ACS128 .* 00010007' /tmp/effects2.txt
 }
 check cmdset2-effects-log-lists-them effects || grep ACS < /tmp/effects2.txt | indent
@@ -85,6 +110,41 @@ fmt_all() {
 }
 check cmdset2-format-all-namespaces fmt_all
 echo 0 > "$ns_cfs/2/enable" 2>/dev/null; rmdir "$ns_cfs/2" 2>/dev/null
+
+# --- Device Self-test
+dst_short() {
+	nvme device-self-test "$ctrl" --namespace-id=1 --self-test-code=1 &&
+	dst_wait 120 &&
+	{ echo "result ${LOG[4]}"; [ "${LOG[4]}" -eq $((0x10)) ]; }
+}
+check cmdset2-self-test-short dst_short
+dst_extended() {
+	local edstt
+	edstt=$(nvme id-ctrl "$ctrl" | sed -n 's/^edstt *: *//p')
+	echo "edstt=$edstt"
+	[ "${edstt:-0}" -ge 1 ] &&
+	nvme device-self-test "$ctrl" --namespace-id=0xffffffff --self-test-code=2 &&
+	dst_wait $((edstt * 60)) &&
+	{ echo "result ${LOG[4]}, previous ${LOG[32]}"; [ "${LOG[4]}" -eq $((0x20)) ] &&
+	  [ "${LOG[32]}" -eq $((0x10)) ]; }
+}
+check cmdset2-self-test-extended dst_extended
+# A block the host made uncorrectable: failed segment 1, NSID and LBA
+# valid, status Unrecovered Read Error (SCT 2, SC 81h).
+dst_uncor() {
+	nvme write-uncor "$dev" --start-block=5000 --block-count=0 &&
+	nvme device-self-test "$ctrl" --namespace-id=1 --self-test-code=2 &&
+	dst_wait 120 || return 1
+	echo "result ${LOG[4]} seg ${LOG[5]} valid ${LOG[6]} nsid $(le32 16) lba $(le32 20) sct ${LOG[28]} sc ${LOG[29]}"
+	[ "${LOG[4]}" -eq $((0x27)) ] && [ "${LOG[5]}" -eq 1 ] && [ "${LOG[6]}" -eq 15 ] &&
+	[ "$(le32 16)" -eq 1 ] && [ "$(le32 20)" -eq 5000 ] &&
+	[ "${LOG[28]}" -eq 2 ] && [ "${LOG[29]}" -eq $((0x81)) ] &&
+	dd if=/dev/zero of="$dev" bs=512 seek=5000 count=1 oflag=direct status=none
+}
+check cmdset2-self-test-finds-uncorrectable dst_uncor
+check cmdset2-self-test-code-3-invalid-field \
+	fails_with "Invalid Field" nvme device-self-test "$ctrl" --namespace-id=1 --self-test-code=3
+
 nepf_down
 
 # --- a backend that cannot serve 512-byte blocks (4096-byte null_blk)
@@ -101,4 +161,21 @@ else
 fi
 nepf_down
 
+# --- slow media (50 ms per command): a self-test seen in progress
+if ! NEPF_NULLB_OPTS="irqmode=2 completion_nsec=50000000" up backend=nullb size=64M; then
+	fail cmdset2-slow-up
+	nepf_down
+	nepf_exit
+fi
+dev=$DEV ctrl=$(nvme_ctrl_of "$DEV")
+dst_abort() {
+	nvme device-self-test "$ctrl" --namespace-id=1 --self-test-code=2 &&
+	get_log 6 564 && echo "running: op ${LOG[0]} ${LOG[1]}%" &&
+	[ "${LOG[0]}" -eq 2 ] &&
+	nvme device-self-test "$ctrl" --self-test-code=0xf &&
+	dst_wait 30 && { echo "result ${LOG[4]}"; [ "${LOG[4]}" -eq $((0x21)) ]; }
+}
+check cmdset2-self-test-abort dst_abort
+
+nepf_down
 nepf_exit
