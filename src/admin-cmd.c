@@ -171,6 +171,7 @@ static void id_ctrl(struct nepf_ctrl *ctrl, struct nvme_id_ctrl *id)
 				       NVME_CTRL_OACS_SELF_TEST);
 		id->edstt = cpu_to_le16(nepf_bg_edstt(ctrl));
 		id->dsto = 0;		/* one self-test per controller */
+		id->sanicap = cpu_to_le32(NVME_CTRL_SANICAP_BES);
 		/* FNA 0: per namespace, and secure erase too; no crypto erase */
 		id->fna = 0;
 	}
@@ -416,9 +417,10 @@ static const struct nepf_effects nepf_admin_effects[] = {
 	{ nvme_admin_get_features, 0, CSUPP },
 	{ nvme_admin_async_event, 0, CSUPP },
 	{ nvme_admin_dev_self_test, OACS_BG, CSUPP },
-	/* Format changes the namespace's size and format. */
+	/* Format changes the namespace's size and format, Sanitize data. */
 	{ nvme_admin_format_nvm, OACS_BG, CSUPP | LBCC | NVME_CMD_EFFECTS_NCC |
 					  NVME_CMD_EFFECTS_CSE_NS },
+	{ nvme_admin_sanitize_nvm, OACS_BG, CSUPP | LBCC | NVME_CMD_EFFECTS_CSE_ALL },
 };
 
 /* The NVM commands io-cmd.c implements; none has submission limits (CSE). */
@@ -449,8 +451,10 @@ static void log_supported(struct nepf_ctrl *ctrl, struct nvme_supported_log *log
 
 	for (i = 0; i < ARRAY_SIZE(nepf_log_ids); i++)
 		log->lids[nepf_log_ids[i]] = cpu_to_le32(NVME_LID_SUPPORTED);
-	if (nepf_bg_offered(ctrl))
+	if (nepf_bg_offered(ctrl)) {
 		log->lids[NVME_LOG_DEVICE_SELF_TEST] = cpu_to_le32(NVME_LID_SUPPORTED);
+		log->lids[NVME_LOG_SANITIZE] = cpu_to_le32(NVME_LID_SUPPORTED);
+	}
 }
 
 /* Newest entry first, as many as we keep. */
@@ -579,6 +583,11 @@ static u32 log_build(struct nepf_ctrl *ctrl, u8 lid, u8 csi, void *buf)
 			return 0;
 		nepf_bg_log_self_test(ctrl, buf);
 		return sizeof(struct nvme_dst_log);
+	case NVME_LOG_SANITIZE:
+		if (!nepf_bg_offered(ctrl))
+			return 0;
+		nepf_bg_log_sanitize(ctrl, buf);
+		return sizeof(struct nvme_sanitize_log);
 	case NVME_LOG_CMD_EFFECTS:
 		/*
 		 * Another command set's log (nvme-cli asks for ZNS when
@@ -1125,10 +1134,13 @@ static u16 admin_dispatch(struct nepf_cmd *cmd)
 		return admin_property_get(cmd);
 	case nvme_admin_format_nvm:
 	case nvme_admin_dev_self_test:
+	case nvme_admin_sanitize_nvm:
 		if (!nepf_bg_offered(ctrl))
 			return NVME_SC_INVALID_OPCODE | DNR;
 		if (sqe->opcode == nvme_admin_format_nvm)
 			return nepf_admin_format(cmd);
+		if (sqe->opcode == nvme_admin_sanitize_nvm)
+			return nepf_admin_sanitize(cmd);
 		return nepf_admin_self_test(cmd);
 	default:
 		/* Keep Alive too: CAP/KAS say we do not need it on PCIe. */

@@ -126,13 +126,13 @@ struct nepf_ns {
 	u32 inflight;
 	bool dying;
 	/*
-	 * A Format NVM owns the namespace (NEPF_NS_*, under ref_lock): I/O
-	 * commands fail with its status meanwhile.
+	 * A Format NVM or a Sanitize owns the namespace (NEPF_NS_*, under
+	 * ref_lock): I/O commands fail with its status meanwhile.
 	 */
 	u8 busy;
 };
 
-enum { NEPF_NS_FREE, NEPF_NS_FORMAT };
+enum { NEPF_NS_FREE, NEPF_NS_FORMAT, NEPF_NS_SANITIZE, NEPF_NS_SANITIZE_FAILED };
 
 static inline void nepf_ns_init(struct nepf_ns *ns)
 {
@@ -161,7 +161,7 @@ static inline bool nepf_ns_get(struct nepf_ns *ns)
 
 /*
  * An I/O command's reference: as nepf_ns_get(), and refused while a
- * Format owns the namespace (*busy: NEPF_NS_FORMAT, else 0).
+ * Format or Sanitize owns the namespace (*busy: which one, else 0).
  */
 static inline bool nepf_ns_get_io(struct nepf_ns *ns, u8 *busy)
 {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * bgop.c - the controller's operations on the media that take long:
- * Format NVM and Device Self-test.
+ * Format NVM, Sanitize (block erase) and Device Self-test.
  *
  * None of them runs inside its admin command: the command validates,
  * references its namespaces and kicks the environment (env->bg_kick),
@@ -9,20 +9,20 @@
  * and hands one chunk at a time to the backend, whose completion kicks
  * again; the admin queue and the poll thread never wait for the media.
  *
- * Two jobs per controller.  bg_media runs a Format NVM: it owns its
- * namespaces (ns->busy) from the command on, so I/O commands fail with
- * Format In Progress (io-cmd.c) on every controller of the namespace;
- * before changing a namespace the step waits until the I/O commands that
- * held it are over.  bg_dst runs a self-test, which only reads, and gives
- * way: a Format of a namespace it reads aborts it (result 4h), as the
- * spec has it.
+ * Two jobs per controller.  bg_media runs a Format NVM or a Sanitize:
+ * they own their namespaces (ns->busy) from the command on, so I/O
+ * commands fail with Format In Progress or Sanitize In Progress (io-cmd.c)
+ * on every controller of the namespace; before changing a namespace the
+ * step waits until the I/O commands that held it are over.  bg_dst runs a
+ * self-test, which only reads, and gives way: a Format or Sanitize of a
+ * namespace it reads aborts it (results 4h and 9h), as the spec has it.
  * A namespace being disabled is let go at once (result 3h for a test).
  *
  * Format NVM completes its command when it is done (the completion is
- * dropped if the controller was reset meanwhile); Device Self-test
- * completes at once and reports through log 06h.  The log lives as long
- * as the controller object, so across controller resets but not across a
- * function restart.
+ * dropped if the controller was reset meanwhile); Sanitize and Device
+ * Self-test complete at once and report through logs 81h and 06h.  The
+ * logs and the sanitize state live as long as the controller object, so
+ * across controller resets but not across a function restart.
  */
 #include "ctrl.h"
 #include "io-cmd.h"
@@ -38,7 +38,7 @@
 
 static const char *const bg_name[] = {
 	[NEPF_BG_NONE] = "none", [NEPF_BG_FORMAT] = "format",
-	[NEPF_BG_SELF_TEST] = "self-test",
+	[NEPF_BG_SANITIZE] = "sanitize", [NEPF_BG_SELF_TEST] = "self-test",
 };
 
 bool nepf_bg_offered(const struct nepf_ctrl *ctrl)
@@ -66,6 +66,7 @@ void nepf_bg_init(struct nepf_ctrl *ctrl)
 	bg_job_init(ctrl, &ctrl->bg_dst);
 	for (i = 0; i < NVME_DST_LOG_ENTRIES; i++)
 		ctrl->dst_log[i].result = NVME_DST_RES_UNUSED;
+	ctrl->sstat = NVME_SSTAT_NEVER;
 }
 
 static u8 bg_kind(struct nepf_bg *job)
@@ -144,7 +145,7 @@ static u8 bg_lbaf_shift(const struct nepf_ns *ns, u8 lbaf)
 
 /*
  * Reference the namespaces of @nsid (FFFFFFFFh: all active ones) into
- * @job; @busy: claim them too (NEPF_NS_FORMAT), which fails if
+ * @job; @busy: claim them too (NEPF_NS_FORMAT/SANITIZE), which fails if
  * another operation owns one.  A status, and nothing held, on failure.
  */
 static void bg_release(struct nepf_bg *job, u8 left);
@@ -169,10 +170,14 @@ static u16 bg_take(struct nepf_ctrl *ctrl, struct nepf_bg *job, u32 nsid,
 			continue;	/* going away: not active any more */
 		nepf_lock(&ns->ref_lock, flags);
 		was = ns->busy;
-		if (busy && was == NEPF_NS_FREE)
+		if (busy && (was == NEPF_NS_FREE ||
+			     (busy == NEPF_NS_SANITIZE &&
+			      was == NEPF_NS_SANITIZE_FAILED)))
 			ns->busy = busy;
 		else if (busy)
-			status = NVME_SC_FORMAT_IN_PROGRESS;
+			status = was == NEPF_NS_FORMAT ?
+				 NVME_SC_FORMAT_IN_PROGRESS :
+				 NVME_SC_SANITIZE_IN_PROGRESS;
 		nepf_unlock(&ns->ref_lock, flags);
 		if (status)
 			nepf_ns_put(ns);
@@ -184,7 +189,7 @@ static u16 bg_take(struct nepf_ctrl *ctrl, struct nepf_bg *job, u32 nsid,
 	return status;
 }
 
-/* Let go of ns[i]; a claimed one becomes @left (FREE). */
+/* Let go of ns[i]; a claimed one becomes @left (FREE or SANITIZE_FAILED). */
 static void bg_release_one(struct nepf_bg *job, unsigned int i, u8 left)
 {
 	struct nepf_ns *ns = job->ns[i];
@@ -274,6 +279,14 @@ static void bg_end(struct nepf_bg *job, u8 abort)
 	case NEPF_BG_FORMAT:
 		bg_release(job, NEPF_NS_FREE);
 		nepf_cq_post(ctrl, job->gen, 0, 0, job->cid, status, 0);
+		break;
+	case NEPF_BG_SANITIZE:
+		/* Failed: I/O fails with Sanitize Failed until a new one. */
+		bg_release(job, status ? NEPF_NS_SANITIZE_FAILED : NEPF_NS_FREE);
+		nepf_lock(&job->lock, flags);
+		ctrl->sstat = (ctrl->sstat & ~NVME_SSTAT_STATUS_MASK) |
+			      (status ? NVME_SSTAT_FAILED : NVME_SSTAT_DONE);
+		nepf_unlock(&job->lock, flags);
 		break;
 	case NEPF_BG_SELF_TEST:
 		bg_release(job, NEPF_NS_FREE);
@@ -373,6 +386,11 @@ static bool bg_ns_start(struct nepf_bg *job, struct nepf_ns *ns)
 		WRITE_ONCE(ns->cfg.block_size, 1U << shift);
 		nepf_ns_uncor_clear_all(ns);
 		job->end = job->ses ? ns->nr_blocks << shift : 0;
+		break;
+	case NEPF_BG_SANITIZE:
+		if (bg_ns_in_use(ns))
+			return false;
+		nepf_ns_uncor_clear_all(ns);
 		break;
 	case NEPF_BG_SELF_TEST:
 		/* Short: chunks spread evenly, the first and the last among them. */
@@ -490,7 +508,9 @@ static bool bg_step(struct nepf_bg *job)
 	if (job->kind == NEPF_BG_SELF_TEST) {
 		busy = READ_ONCE(ns->busy);
 		if (busy) {
-			bg_end(job, NVME_DST_RES_ABORT_FORMAT);
+			bg_end(job, busy == NEPF_NS_FORMAT ?
+				    NVME_DST_RES_ABORT_FORMAT :
+				    NVME_DST_RES_ABORT_SANITIZE);
 			return false;
 		}
 	}
@@ -557,6 +577,8 @@ static u16 bg_media_busy(struct nepf_ctrl *ctrl)
 	switch (bg_kind(&ctrl->bg_media)) {
 	case NEPF_BG_FORMAT:
 		return NVME_SC_FORMAT_IN_PROGRESS;
+	case NEPF_BG_SANITIZE:
+		return NVME_SC_SANITIZE_IN_PROGRESS;
 	}
 	return NVME_SC_SUCCESS;
 }
@@ -643,6 +665,8 @@ u16 nepf_admin_self_test(struct nepf_cmd *cmd)
 	status = nsid ? bg_nsid(ctrl, nsid) : NVME_SC_SUCCESS;
 	if (status)
 		return status;
+	if (bg_kind(&ctrl->bg_media) == NEPF_BG_SANITIZE)
+		return NVME_SC_SANITIZE_IN_PROGRESS;
 	if (bg_kind(job))
 		return NVME_SC_SELF_TEST_IN_PROGRESS;
 	job->nr_ns = 0;
@@ -655,6 +679,74 @@ u16 nepf_admin_self_test(struct nepf_cmd *cmd)
 		total += dst_bytes(ctrl, stc, job->ns[i]);
 	job->stc = stc;
 	bg_start(job, NEPF_BG_SELF_TEST, total);
+	return NVME_SC_SUCCESS;
+}
+
+/* Exit Failure Mode: I/O goes through again. */
+static void sanitize_exit_failure(struct nepf_ctrl *ctrl)
+{
+	unsigned long flags;
+	unsigned int i;
+
+	for (i = 0; i < NEPF_MAX_NAMESPACES; i++) {
+		struct nepf_ns *ns = READ_ONCE(ctrl->ns[i]);
+
+		if (!ns)
+			continue;
+		nepf_lock(&ns->ref_lock, flags);
+		if (ns->busy == NEPF_NS_SANITIZE_FAILED)
+			ns->busy = NEPF_NS_FREE;
+		nepf_unlock(&ns->ref_lock, flags);
+	}
+}
+
+/*
+ * Sanitize: Block Erase of every namespace of the controller (SANICAP
+ * BES), by write zeroes; Exit Failure Mode.  Overwrite and Crypto Erase
+ * are not offered.  NDAS is accepted: the erase writes, it does not
+ * deallocate (the backend may, where zeroes read back).
+ */
+u16 nepf_admin_sanitize(struct nepf_cmd *cmd)
+{
+	struct nepf_ctrl *ctrl = cmd->ctrl;
+	struct nepf_bg *job = &ctrl->bg_media;
+	u32 dw10 = nvme_sqe_cdw(&cmd->sqe, 10);
+	unsigned long flags;
+	unsigned int i;
+	u64 total = 0;
+	u16 status;
+
+	switch (NVME_SANACT(dw10)) {
+	case NVME_SANACT_EXIT_FAILURE:
+		status = bg_media_busy(ctrl);
+		if (!status)
+			sanitize_exit_failure(ctrl);
+		return status;
+	case NVME_SANACT_BLOCK_ERASE:
+		break;
+	default:	/* overwrite, crypto erase: SANICAP says no; reserved */
+		return NVME_SC_INVALID_FIELD | DNR;
+	}
+	status = bg_media_busy(ctrl);
+	if (status)
+		return status;
+	status = bg_take(ctrl, job, NVME_NSID_ALL, NEPF_NS_SANITIZE);
+	if (status)
+		return status;
+	for (i = 0; i < job->nr_ns; i++) {
+		if (job->ns[i]->cfg.readonly)
+			status = NVME_SC_NS_WRITE_PROTECTED | DNR;
+		total += job->ns[i]->nr_blocks << job->ns[i]->lba_shift;
+	}
+	if (status) {
+		bg_release(job, NEPF_NS_FREE);
+		return status;
+	}
+	nepf_lock(&job->lock, flags);
+	ctrl->sstat = NVME_SSTAT_IN_PROGRESS;
+	ctrl->scdw10 = dw10;
+	nepf_unlock(&job->lock, flags);
+	bg_start(job, NEPF_BG_SANITIZE, total);
 	return NVME_SC_SUCCESS;
 }
 
@@ -685,6 +777,28 @@ void nepf_bg_log_self_test(struct nepf_ctrl *ctrl, struct nvme_dst_log *log)
 	}
 	memcpy(log->result, ctrl->dst_log, sizeof(log->result));
 	nepf_unlock(&job->lock, flags);
+}
+
+void nepf_bg_log_sanitize(struct nepf_ctrl *ctrl, struct nvme_sanitize_log *log)
+{
+	struct nepf_bg *job = &ctrl->bg_media;
+	unsigned long flags;
+	u16 sprog = 0xffff;	/* not sanitizing */
+
+	nepf_lock(&job->lock, flags);
+	if (job->kind == NEPF_BG_SANITIZE)
+		sprog = min_t(u64, bg_fraction(job, 65536), 65535);
+	log->sprog = cpu_to_le16(sprog);
+	log->sstat = cpu_to_le16(ctrl->sstat);
+	log->scdw10 = cpu_to_le32(ctrl->scdw10);
+	nepf_unlock(&job->lock, flags);
+	/* No estimates: the backends' speed is not known in advance. */
+	log->eto = cpu_to_le32(U32_MAX);
+	log->etbe = cpu_to_le32(U32_MAX);
+	log->etce = cpu_to_le32(U32_MAX);
+	log->etond = cpu_to_le32(U32_MAX);
+	log->etbend = cpu_to_le32(U32_MAX);
+	log->etcend = cpu_to_le32(U32_MAX);
 }
 
 /* EDSTT, minutes: all namespaces read at DST_RATE_MBS, rounded up. */

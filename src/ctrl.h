@@ -263,10 +263,10 @@ struct nepf_cmd {
  */
 
 /*
- * A background operation on the media (bgop.c): Format NVM, which owns
- * its namespaces, or a Device Self-test, which reads them.
+ * A background operation on the media (bgop.c): Format NVM or Sanitize,
+ * which own their namespaces, or a Device Self-test, which reads them.
  */
-enum { NEPF_BG_NONE, NEPF_BG_FORMAT, NEPF_BG_SELF_TEST };
+enum { NEPF_BG_NONE, NEPF_BG_FORMAT, NEPF_BG_SANITIZE, NEPF_BG_SELF_TEST };
 
 struct nepf_bg {
 	struct nepf_ctrl *ctrl;
@@ -409,11 +409,14 @@ struct nepf_ctrl {
 
 	/*
 	 * Background operations (bgop.c).  The self-test log is under
-	 * bg_dst.lock, kept across controller resets.
+	 * bg_dst.lock, the sanitize status under bg_media.lock; both are
+	 * kept across controller resets.
 	 */
-	struct nepf_bg bg_media;		/* Format NVM */
+	struct nepf_bg bg_media;		/* Format NVM, Sanitize */
 	struct nepf_bg bg_dst;			/* Device Self-test */
 	struct nvme_dst_result dst_log[NVME_DST_LOG_ENTRIES];	/* newest first */
+	u16 sstat;				/* Sanitize Status log SSTAT */
+	u32 scdw10;
 
 	/*
 	 * Error injection: the rules (configured by the environment, never
@@ -625,7 +628,9 @@ bool nepf_bg_idle(struct nepf_ctrl *ctrl);
 bool nepf_bg_offered(const struct nepf_ctrl *ctrl);
 u16 nepf_admin_format(struct nepf_cmd *cmd);
 u16 nepf_admin_self_test(struct nepf_cmd *cmd);
+u16 nepf_admin_sanitize(struct nepf_cmd *cmd);
 void nepf_bg_log_self_test(struct nepf_ctrl *ctrl, struct nvme_dst_log *log);
+void nepf_bg_log_sanitize(struct nepf_ctrl *ctrl, struct nvme_sanitize_log *log);
 /* Identify: LBA formats of @ns (count; ds[] log2 sizes), its FLBAS, EDSTT. */
 unsigned int nepf_ns_lbafs(const struct nepf_ns *ns, u8 *ds);
 u8 nepf_ns_flbas(const struct nepf_ns *ns);

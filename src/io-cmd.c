@@ -218,8 +218,8 @@ void nepf_ns_uncor_clear_all(struct nepf_ns *ns)
 }
 
 /*
- * The namespace of an I/O command, referenced in cmd->ns; Format NVM
- * (bgop.c) keeps I/O away while it owns it.
+ * The namespace of an I/O command, referenced in cmd->ns; Format NVM and
+ * Sanitize (bgop.c) keep I/O away while they own it.
  */
 static u16 io_lookup_ns(struct nepf_cmd *cmd, u32 nsid)
 {
@@ -235,8 +235,14 @@ static u16 io_lookup_ns(struct nepf_cmd *cmd, u32 nsid)
 		cmd->ns = ns;
 		return NVME_SC_SUCCESS;
 	}
-	if (busy == NEPF_NS_FORMAT)
+	switch (busy) {
+	case NEPF_NS_FORMAT:
 		return NVME_SC_FORMAT_IN_PROGRESS;
+	case NEPF_NS_SANITIZE:
+		return NVME_SC_SANITIZE_IN_PROGRESS;
+	case NEPF_NS_SANITIZE_FAILED:
+		return NVME_SC_SANITIZE_FAILED | NVME_STATUS_DNR;
+	}
 	return NVME_SC_INVALID_NS | NVME_STATUS_DNR;	/* going away */
 }
 

@@ -727,6 +727,43 @@ struct nvme_dst_log {
 	struct nvme_dst_result result[NVME_DST_LOG_ENTRIES];	/* newest first */
 } __packed;
 
+/* Sanitize: CDW10 */
+#define NVME_SANACT(cdw10)		((cdw10) & 0x7)
+#define NVME_SAN_AUSE			BIT(3)
+#define NVME_SAN_NDAS			BIT(9)
+enum {
+	NVME_SANACT_EXIT_FAILURE	= 1,
+	NVME_SANACT_BLOCK_ERASE		= 2,
+	NVME_SANACT_OVERWRITE		= 3,
+	NVME_SANACT_CRYPTO_ERASE	= 4,
+};
+
+#define NVME_CTRL_SANICAP_BES		BIT(1)	/* block erase */
+
+/* Sanitize Status log (81h) */
+enum {
+	NVME_SSTAT_NEVER	= 0,	/* never sanitized */
+	NVME_SSTAT_DONE		= 1,	/* most recent one succeeded */
+	NVME_SSTAT_IN_PROGRESS	= 2,
+	NVME_SSTAT_FAILED	= 3,
+};
+
+#define NVME_SSTAT_STATUS_MASK		0x7
+#define NVME_SSTAT_GDE			BIT(8)	/* global data erased */
+
+struct nvme_sanitize_log {
+	__le16 sprog;			/* progress, n/65536 */
+	__le16 sstat;
+	__le32 scdw10;			/* CDW10 of the last one started */
+	__le32 eto;			/* estimated time: overwrite (s) */
+	__le32 etbe;			/* block erase */
+	__le32 etce;			/* crypto erase */
+	__le32 etond;			/* ... with no-deallocate */
+	__le32 etbend;
+	__le32 etcend;
+	u8 rsvd32[480];
+} __packed;
+
 struct nvme_dsm_range {
 	__le32 cattr;
 	__le32 nlb;
@@ -1130,5 +1167,6 @@ static_assert(sizeof(struct nvme_supported_log) == 1024, "supported log");
 static_assert(sizeof(struct nvme_timestamp) == 8, "timestamp");
 static_assert(sizeof(struct nvme_dst_result) == 28, "self-test result");
 static_assert(sizeof(struct nvme_dst_log) == 564, "self-test log");
+static_assert(sizeof(struct nvme_sanitize_log) == 512, "sanitize log");
 
 #endif /* NEPF_NVME_DEFS_H */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * test-bgop.c - the background operations on the media (src/bgop.c):
- * Format NVM and Device Self-test.  Validation of every field
+ * Format NVM, Device Self-test and Sanitize.  Validation of every field
  * the host sets, the statuses the spec gives, what they do to the data and
  * the geometry, I/O refused meanwhile, progress in the logs, aborts.
  * s->hold_bg keeps the operation from stepping, so a test sees it in
@@ -53,6 +53,11 @@ static u16 self_test(struct sim *s, u32 nsid, u8 stc)
 	return admin(s, nvme_admin_dev_self_test, nsid, stc);
 }
 
+static u16 sanitize(struct sim *s, u32 dw10)
+{
+	return admin(s, nvme_admin_sanitize_nvm, 0, dw10);
+}
+
 static u16 rd(struct sim *s, u32 nsid, u64 slba, u16 nlb)
 {
 	return sim_rw(s, 1, nvme_cmd_read, nsid, slba, nlb, data);
@@ -84,6 +89,14 @@ static struct nvme_dst_log *dst_log(struct sim *s)
 			0, false, buf))
 		return NULL;
 	return (struct nvme_dst_log *)buf;
+}
+
+static struct nvme_sanitize_log *san_log(struct sim *s)
+{
+	if (sim_get_log(s, NVME_LOG_SANITIZE, sizeof(struct nvme_sanitize_log),
+			0, false, buf))
+		return NULL;
+	return (struct nvme_sanitize_log *)buf;
 }
 
 /* ---- Format NVM ---- */
@@ -225,6 +238,7 @@ UNIT_TEST(format_in_progress_refuses_io)
 	CHECK_EQ(wr(s, 1, 0, 1), NVME_SC_FORMAT_IN_PROGRESS);
 	CHECK_EQ(rd(s, 2, 0, 1), 0);			/* another namespace */
 	CHECK_EQ(format(s, 2, FMT(0, 0, 0)), NVME_SC_FORMAT_IN_PROGRESS);
+	CHECK_EQ(sanitize(s, NVME_SANACT_BLOCK_ERASE), NVME_SC_FORMAT_IN_PROGRESS);
 	CHECK_EQ(ns->lba_shift, 9);
 	s->hold_bg = false;
 	sim_run(s);
@@ -465,6 +479,118 @@ UNIT_TEST(self_test_aborted_by_format)
 	sim_free(s);
 }
 
+/* ---- Sanitize ---- */
+
+UNIT_TEST(sanitize_validation)
+{
+	struct sim *s = bg_sim();
+	struct nepf_ns *ro;
+
+	sim_add_ns(s, 1, 64, 9);
+	/* reserved actions, overwrite and crypto erase (SANICAP: no) */
+	CHECK_EQ(sanitize(s, 0), NVME_SC_INVALID_FIELD | DNR);
+	CHECK_EQ(sanitize(s, NVME_SANACT_OVERWRITE), NVME_SC_INVALID_FIELD | DNR);
+	CHECK_EQ(sanitize(s, NVME_SANACT_CRYPTO_ERASE), NVME_SC_INVALID_FIELD | DNR);
+	CHECK_EQ(sanitize(s, 5), NVME_SC_INVALID_FIELD | DNR);
+	CHECK_EQ(sanitize(s, 7), NVME_SC_INVALID_FIELD | DNR);
+	CHECK_EQ(san_log(s)->sstat, NVME_SSTAT_NEVER);
+	/* a write-protected namespace: refused, nothing left claimed */
+	ro = sim_add_ns(s, 2, 64, 9);
+	ro->cfg.readonly = true;
+	CHECK_EQ(sanitize(s, NVME_SANACT_BLOCK_ERASE), NVME_SC_NS_WRITE_PROTECTED | DNR);
+	CHECK_EQ(wr(s, 1, 0, 1), 0);
+	/* Exit Failure Mode when not failed: nothing to do */
+	CHECK_EQ(sanitize(s, NVME_SANACT_EXIT_FAILURE), 0);
+	sim_free(s);
+}
+
+UNIT_TEST(sanitize_block_erase)
+{
+	struct sim *s = bg_sim();
+	struct nvme_sanitize_log *log;
+	u32 dw10 = NVME_SANACT_BLOCK_ERASE | NVME_SAN_AUSE;
+
+	sim_add_ns(s, 1, 64, 9);
+	sim_add_ns(s, 2, 16, 12);
+	memset(data, 0xee, sizeof(data));
+	CHECK_EQ(wr(s, 1, 0, 16), 0);
+	CHECK_EQ(wr(s, 2, 14, 2), 0);
+	s->hold_bg = true;
+	CHECK_EQ(sanitize(s, dw10), 0);		/* completes at once */
+	log = san_log(s);
+	CHECK(log);
+	CHECK_EQ(le16_to_cpu(log->sstat) & NVME_SSTAT_STATUS_MASK, NVME_SSTAT_IN_PROGRESS);
+	CHECK_EQ(le16_to_cpu(log->sprog), 0);
+	CHECK_EQ(le32_to_cpu(log->scdw10), dw10);
+	CHECK_EQ(le32_to_cpu(log->etbe), 0xffffffff);
+	/* I/O on every namespace, and the other media commands, wait */
+	CHECK_EQ(rd(s, 1, 0, 1), NVME_SC_SANITIZE_IN_PROGRESS);
+	CHECK_EQ(wr(s, 2, 0, 1), NVME_SC_SANITIZE_IN_PROGRESS);
+	CHECK_EQ(format(s, 1, FMT(0, 0, 0)), NVME_SC_SANITIZE_IN_PROGRESS);
+	CHECK_EQ(self_test(s, 1, NVME_DST_SHORT), NVME_SC_SANITIZE_IN_PROGRESS);
+	CHECK_EQ(sanitize(s, dw10), NVME_SC_SANITIZE_IN_PROGRESS);
+	CHECK_EQ(sanitize(s, NVME_SANACT_EXIT_FAILURE), NVME_SC_SANITIZE_IN_PROGRESS);
+	s->hold_bg = false;
+	sim_run(s);
+	log = san_log(s);
+	CHECK_EQ(le16_to_cpu(log->sstat) & NVME_SSTAT_STATUS_MASK, NVME_SSTAT_DONE);
+	CHECK_EQ(le16_to_cpu(log->sprog), 0xffff);
+	CHECK(all_zero(sns(s, 1)->data, 64 * 512));
+	CHECK(all_zero(sns(s, 2)->data, 16 * 4096));
+	CHECK_EQ(rd(s, 1, 0, 1), 0);
+	CHECK_EQ(wr(s, 2, 0, 1), 0);
+	sim_free(s);
+}
+
+/* SPROG moves with the erase (zero buffers: chunks of one MDTS). */
+UNIT_TEST(sanitize_progress)
+{
+	struct sim *s = bg_sim();
+	struct nepf_ns *ns = sim_add_ns(s, 1, 2048, 9);	/* 1 MiB: 8 chunks */
+	struct nvme_sanitize_log *log;
+
+	ns->can_write_zeroes = false;
+	s->hold_bg = true;
+	CHECK_EQ(sanitize(s, NVME_SANACT_BLOCK_ERASE), 0);
+	nepf_bg_run(&s->ctrl);
+	nepf_bg_run(&s->ctrl);
+	nepf_bg_run(&s->ctrl);
+	log = san_log(s);
+	CHECK(log);
+	CHECK_EQ(le16_to_cpu(log->sprog), 2 * 65536 / 8);
+	s->hold_bg = false;
+	sim_run(s);
+	CHECK_EQ(le16_to_cpu(san_log(s)->sprog), 0xffff);
+	CHECK_EQ(sns(s, 1)->written_bytes, 2048 * 512);
+	sim_free(s);
+}
+
+/* A failed sanitize: Sanitize Failed for I/O until Exit Failure Mode. */
+UNIT_TEST(sanitize_failure_mode)
+{
+	struct sim *s = bg_sim();
+
+	sim_add_ns(s, 1, 64, 9);
+	sns(s, 1)->fail_writes = true;
+	CHECK_EQ(sanitize(s, NVME_SANACT_BLOCK_ERASE), 0);
+	CHECK_EQ(le16_to_cpu(san_log(s)->sstat) & NVME_SSTAT_STATUS_MASK,
+		 NVME_SSTAT_FAILED);
+	CHECK_EQ(rd(s, 1, 0, 1), NVME_SC_SANITIZE_FAILED | DNR);
+	CHECK_EQ(format(s, 1, FMT(0, 0, 0)), NVME_SC_SANITIZE_IN_PROGRESS);
+	sns(s, 1)->fail_writes = false;
+	CHECK_EQ(sanitize(s, NVME_SANACT_EXIT_FAILURE), 0);
+	CHECK_EQ(rd(s, 1, 0, 1), 0);
+	/* a new sanitize may also start from the failed state */
+	sns(s, 1)->fail_writes = true;
+	CHECK_EQ(sanitize(s, NVME_SANACT_BLOCK_ERASE), 0);
+	sns(s, 1)->fail_writes = false;
+	CHECK_EQ(sanitize(s, NVME_SANACT_BLOCK_ERASE), 0);
+	CHECK_EQ(le16_to_cpu(san_log(s)->sstat) & NVME_SSTAT_STATUS_MASK,
+		 NVME_SSTAT_DONE);
+	CHECK_EQ(rd(s, 1, 0, 1), 0);
+	sim_free(s);
+}
+
 /* The logs are listed, and the commands in the effects log. */
 UNIT_TEST(bgop_logs_and_effects)
 {
@@ -475,12 +601,16 @@ UNIT_TEST(bgop_logs_and_effects)
 
 	CHECK_EQ(sim_get_log(s, NVME_LOG_SUPPORTED, 1024, 0, false, buf), 0);
 	CHECK_EQ(le32_to_cpu(sup->lids[NVME_LOG_DEVICE_SELF_TEST]), NVME_LID_SUPPORTED);
+	CHECK_EQ(le32_to_cpu(sup->lids[NVME_LOG_SANITIZE]), NVME_LID_SUPPORTED);
 	sim_sqe(&sqe, nvme_admin_get_log_page);
 	sqe.cdw10 = cpu_to_le32(NVME_LOG_CMD_EFFECTS | (1023U << 16));
 	CHECK_EQ(sim_admin_data(s, &sqe, buf, 4096, false, NULL), 0);
 	CHECK_EQ(le32_to_cpu(ef->acs[nvme_admin_format_nvm]),
 		 NVME_CMD_EFFECTS_CSUPP | NVME_CMD_EFFECTS_LBCC |
 		 NVME_CMD_EFFECTS_NCC | NVME_CMD_EFFECTS_CSE_NS);
+	CHECK_EQ(le32_to_cpu(ef->acs[nvme_admin_sanitize_nvm]),
+		 NVME_CMD_EFFECTS_CSUPP | NVME_CMD_EFFECTS_LBCC |
+		 NVME_CMD_EFFECTS_CSE_ALL);
 	CHECK_EQ(le32_to_cpu(ef->acs[nvme_admin_dev_self_test]), NVME_CMD_EFFECTS_CSUPP);
 	sim_free(s);
 }

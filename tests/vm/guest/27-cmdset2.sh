@@ -3,7 +3,8 @@
 # The media operations, with the guest's nvme-cli (issue 17): Format NVM
 # (512 <-> 4096-byte blocks, user data erase, one namespace or all, the
 # errors of what is not offered), Device Self-test (short, extended,
-# abort, a failure where the host made a block uncorrectable) with log 06h.
+# abort, a failure where the host made a block uncorrectable) with log
+# 06h, Sanitize (block erase) with log 81h and I/O refused meanwhile.
 # Logs are read raw (get-log -b) so that no nvme-cli version's wording
 # matters; the status names nvme-cli prints are the spec's.
 # shellcheck source=tests/vm/guest/lib.sh
@@ -30,6 +31,17 @@ dst_wait() {
 	echo "self-test still running: op ${LOG[0]}, ${LOG[1]}%"
 	return 1
 }
+# Wait (up to $1 s) until the sanitize is no longer in progress.
+san_wait() {
+	local i
+	for ((i = 0; i < $1 * 5; i++)); do
+		get_log 0x81 512 || return 1
+		[ $(( $(le16 2) & 7 )) -ne 2 ] && return 0
+		sleep 0.2
+	done
+	echo "sanitize still in progress: sprog $(le16 0)"
+	return 1
+}
 # The host's view of $1 has $2-byte blocks and $3 bytes (after its rescan).
 blocks_are() {
 	local i ss sz
@@ -54,19 +66,21 @@ dev=$DEV ctrl=$(nvme_ctrl_of "$DEV")
 
 # --- what Identify and the effects log say
 identify() {
-	local oacs
+	local oacs sanicap
 	oacs=$(nvme id-ctrl "$ctrl" | sed -n 's/^oacs *: *//p')
-	echo "oacs=$oacs"
-	[ $((oacs & 0x12)) -eq $((0x12)) ] &&
+	sanicap=$(nvme id-ctrl "$ctrl" | sed -n 's/^sanicap *: *//p')
+	echo "oacs=$oacs sanicap=$sanicap"
+	[ $((oacs & 0x12)) -eq $((0x12)) ] && [ $((sanicap & 2)) -eq 2 ] &&
 	nvme id-ns "$dev" | grep -qE '^nlbaf +: 1$' &&
 	nvme id-ns "$dev" | grep -qE '^lbaf +0 : ms:0 +lbads:9 .*in use' &&
 	nvme id-ns "$dev" | grep -qE '^lbaf +1 : ms:0 +lbads:12 '
 }
-check cmdset2-identify-oacs-lbafs identify
+check cmdset2-identify-oacs-sanicap-lbafs identify
 effects() {
 	nvme effects-log "$ctrl" > /tmp/effects2.txt 2>&1 || return 1
 	grep -qE '^ACS20 .* 00000001' /tmp/effects2.txt &&
-	grep -qE '^ACS128 .* 00010007' /tmp/effects2.txt
+	grep -qE '^ACS128 .* 00010007' /tmp/effects2.txt &&
+	grep -qE '^ACS132 .* 00020003' /tmp/effects2.txt
 }
 check cmdset2-effects-log-lists-them effects || grep ACS < /tmp/effects2.txt | indent
 
@@ -145,6 +159,18 @@ check cmdset2-self-test-finds-uncorrectable dst_uncor
 check cmdset2-self-test-code-3-invalid-field \
 	fails_with "Invalid Field" nvme device-self-test "$ctrl" --namespace-id=1 --self-test-code=3
 
+# --- Sanitize (block erase): the data is gone, the log says done
+san_erase() {
+	dd if=/dev/urandom of="$dev" bs=1M count=2 oflag=direct status=none &&
+	nvme sanitize "$ctrl" --sanact=start-block-erase && san_wait 120 || return 1
+	echo "sstat $(le16 2) sprog $(le16 0) scdw10 $(le32 4)"
+	[ $(( $(le16 2) & 7 )) -eq 1 ] && [ "$(le16 0)" -eq 65535 ] &&
+	[ "$(le32 4)" -eq 2 ] && is_zero "$dev" $((2 << 20))
+}
+check cmdset2-sanitize-block-erase san_erase
+fio_ok cmdset2-sanitize-fio-verify-after "$dev"
+check cmdset2-sanitize-overwrite-invalid-field \
+	fails_with "Invalid Field" nvme admin-passthru "$ctrl" --opcode=0x84 --cdw10=3
 nepf_down
 
 # --- a backend that cannot serve 512-byte blocks (4096-byte null_blk)
@@ -161,7 +187,7 @@ else
 fi
 nepf_down
 
-# --- slow media (50 ms per command): a self-test seen in progress
+# --- slow media (50 ms per command): operations seen in progress
 if ! NEPF_NULLB_OPTS="irqmode=2 completion_nsec=50000000" up backend=nullb size=64M; then
 	fail cmdset2-slow-up
 	nepf_down
@@ -176,6 +202,24 @@ dst_abort() {
 	dst_wait 30 && { echo "result ${LOG[4]}"; [ "${LOG[4]}" -eq $((0x21)) ]; }
 }
 check cmdset2-self-test-abort dst_abort
+# While it erases, I/O gets Sanitize In Progress (passthrough: no retry),
+# and SPROG moves.
+san_progress() {
+	local seen=""
+	nvme sanitize "$ctrl" --sanact=start-block-erase && get_log 0x81 512 || return 1
+	echo "sstat $(le16 2) sprog $(le16 0)"
+	[ $(( $(le16 2) & 7 )) -eq 2 ] || return 1
+	fails_with "Sanitize In Progress" nvme read "$dev" --start-block=0 \
+		--block-count=0 --data-size=512 --data=/dev/null || return 1
+	while get_log 0x81 512 && [ $(( $(le16 2) & 7 )) -eq 2 ]; do
+		[ "$(le16 0)" -gt 0 ] && seen=yes
+		sleep 0.5
+	done
+	echo "sstat $(le16 2) sprog $(le16 0), progress seen: ${seen:-no}"
+	[ -n "$seen" ] && [ $(( $(le16 2) & 7 )) -eq 1 ] &&
+	nvme read "$dev" --start-block=0 --block-count=0 --data-size=512 --data=/dev/null
+}
+check cmdset2-sanitize-in-progress-refuses-io san_progress
 
 nepf_down
 nepf_exit
