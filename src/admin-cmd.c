@@ -178,7 +178,8 @@ static void id_ctrl(struct nepf_ctrl *ctrl, struct nvme_id_ctrl *id)
 	id->acl = 3;				/* 4 Abort commands */
 	id->aerl = NEPF_AERL;
 	id->frmw = NVME_CTRL_FRMW_SLOT1_RO | (1 << NVME_CTRL_FRMW_NR_SLOTS_SHIFT);
-	id->lpa = NVME_CTRL_LPA_CMD_EFFECTS | NVME_CTRL_LPA_EXTENDED;
+	id->lpa = NVME_CTRL_LPA_CMD_EFFECTS | NVME_CTRL_LPA_EXTENDED |
+		  NVME_CTRL_LPA_TELEMETRY;
 	id->elpe = NEPF_ERR_LOG_ENTRIES - 1;
 	id->npss = 0;				/* PS0 only */
 	id->wctemp = cpu_to_le16(NEPF_WCTEMP);
@@ -442,7 +443,7 @@ static const struct nepf_effects nepf_io_effects[] = {
 
 static const u8 nepf_log_ids[] = {
 	NVME_LOG_SUPPORTED, NVME_LOG_ERROR, NVME_LOG_SMART, NVME_LOG_FW_SLOT,
-	NVME_LOG_CHANGED_NS, NVME_LOG_CMD_EFFECTS,
+	NVME_LOG_CHANGED_NS, NVME_LOG_CMD_EFFECTS, NVME_LOG_TELEMETRY_HOST,
 };
 
 static void log_supported(struct nepf_ctrl *ctrl, struct nvme_supported_log *log)
@@ -457,8 +458,8 @@ static void log_supported(struct nepf_ctrl *ctrl, struct nvme_supported_log *log
 	}
 }
 
-/* Newest entry first, as many as we keep. */
-static void log_error(struct nepf_ctrl *ctrl, struct nvme_error_log_entry *log)
+/* Newest entry first, as many as we keep (telemetry.c too). */
+void nepf_ctrl_error_log(struct nepf_ctrl *ctrl, struct nvme_error_log_entry *log)
 {
 	unsigned long flags;
 	unsigned int i, n;
@@ -498,7 +499,7 @@ static void log_smart(struct nepf_ctrl *ctrl, struct nvme_smart_log *log)
 	s = ctrl->smart;
 	err_count = ctrl->err_count;
 	nepf_unlock(&ctrl->log_lock, flags);
-	hours = div_u64(div_u64(nepf_now_ns() - ctrl->created_ns, 1000000000), 3600);
+	hours = nepf_ctrl_poh(ctrl);
 
 	if (temp_beyond_threshold(&ctrl->feat))
 		log->critical_warning |= NVME_SMART_CRIT_TEMPERATURE;
@@ -567,7 +568,7 @@ static u32 log_build(struct nepf_ctrl *ctrl, u8 lid, u8 csi, void *buf)
 		log_supported(ctrl, buf);
 		return sizeof(struct nvme_supported_log);
 	case NVME_LOG_ERROR:
-		log_error(ctrl, buf);
+		nepf_ctrl_error_log(ctrl, buf);
 		return NEPF_ERR_LOG_ENTRIES * sizeof(struct nvme_error_log_entry);
 	case NVME_LOG_SMART:
 		log_smart(ctrl, buf);
@@ -611,7 +612,8 @@ static u16 nepf_get_log_page(struct nepf_cmd *cmd)
 	u32 max = nepf_ctrl_max_xfer(ctrl) ? nepf_ctrl_max_xfer(ctrl) : LOG_MAX_LEN;
 	u32 nsid = nvme_sqe_nsid(&cmd->sqe);
 	u8 lid = NVME_LOG_LID(dw10);
-	u8 *log, *out = NULL;
+	u8 *log = NULL, *out = NULL;
+	const u8 *src;
 	u32 size;
 	u16 status;
 
@@ -620,10 +622,20 @@ static u16 nepf_get_log_page(struct nepf_cmd *cmd)
 	/* No per-namespace SMART (LPA bit 0): controller-wide NSIDs only. */
 	if (lid == NVME_LOG_SMART && nsid && nsid != NVME_NSID_ALL)
 		return NVME_SC_INVALID_FIELD | DNR;
-	log = nepf_ctrl_zalloc(ctrl, 4096);
-	if (!log)
-		return NVME_SC_INTERNAL;
-	size = log_build(ctrl, lid, NVME_LOG_CSI(dw14), log);
+	if (lid == NVME_LOG_TELEMETRY_HOST) {
+		/* Larger than one page, and kept between the reads. */
+		status = nepf_telemetry_host(ctrl, NVME_LOG_LSP(dw10) &
+					     NVME_LOG_LSP_TELEMETRY_CREATE,
+					     &src, &size);
+		if (status)
+			return status;
+	} else {
+		log = nepf_ctrl_zalloc(ctrl, 4096);
+		if (!log)
+			return NVME_SC_INTERNAL;
+		size = log_build(ctrl, lid, NVME_LOG_CSI(dw14), log);
+		src = log;
+	}
 	if (!size) {
 		status = NVME_SC_INVALID_LOG_PAGE | DNR;
 		goto out;
@@ -633,14 +645,14 @@ static u16 nepf_get_log_page(struct nepf_cmd *cmd)
 		goto out;
 	}
 	if (off + len <= size) {
-		status = nepf_admin_to_host(cmd, log + off, len);
+		status = nepf_admin_to_host(cmd, src + off, len);
 	} else {
 		out = nepf_ctrl_zalloc(ctrl, len);
 		if (!out) {
 			status = NVME_SC_INTERNAL;
 			goto out;
 		}
-		memcpy(out, log + off, size - off);
+		memcpy(out, src + off, size - off);
 		status = nepf_admin_to_host(cmd, out, len);
 	}
 	/* Retain Asynchronous Event clear: the event may be reported again. */

@@ -174,6 +174,7 @@ void nepf_ctrl_reset(struct nepf_ctrl *ctrl)
 
 	nepf_features_reset(ctrl);
 	nepf_bg_reset(ctrl);
+	nepf_telemetry_free(ctrl);
 	ctrl->page_size = 0;
 	WRITE_ONCE(ctrl->cc, ctrl->cc & ~NVME_CC_ENABLE);
 	ctrl->rejected.valid = false;

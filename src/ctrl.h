@@ -403,6 +403,9 @@ struct nepf_ctrl {
 		u64 media_errors;	/* completions with SCT 2 */
 	} smart;
 	u64 created_ns;			/* for power-on hours */
+	/* Telemetry Host-Initiated snapshot (telemetry.c), until a reset */
+	u8 *telemetry;
+	u8 telemetry_gen;
 
 	/* Statistics per SQ, kept across resets (under ctrl->lock). */
 	struct nepf_io_stats sq_stats[NEPF_MAX_IO_QUEUES + 1];
@@ -631,6 +634,15 @@ u16 nepf_admin_self_test(struct nepf_cmd *cmd);
 u16 nepf_admin_sanitize(struct nepf_cmd *cmd);
 void nepf_bg_log_self_test(struct nepf_ctrl *ctrl, struct nvme_dst_log *log);
 void nepf_bg_log_sanitize(struct nepf_ctrl *ctrl, struct nvme_sanitize_log *log);
+/*
+ * telemetry.c: the Telemetry Host-Initiated log, *log of *size bytes,
+ * a new snapshot if @create or none yet; freed by a controller reset.
+ */
+u16 nepf_telemetry_host(struct nepf_ctrl *ctrl, bool create, const u8 **log,
+			u32 *size);
+void nepf_telemetry_free(struct nepf_ctrl *ctrl);
+/* admin-cmd.c: the error log entries, newest first (NEPF_ERR_LOG_ENTRIES). */
+void nepf_ctrl_error_log(struct nepf_ctrl *ctrl, struct nvme_error_log_entry *log);
 /* Identify: LBA formats of @ns (count; ds[] log2 sizes), its FLBAS, EDSTT. */
 unsigned int nepf_ns_lbafs(const struct nepf_ns *ns, u8 *ds);
 u8 nepf_ns_flbas(const struct nepf_ns *ns);

@@ -1129,6 +1129,24 @@ struct nvme_effects_log {
 #define NVME_CMD_EFFECTS_CSE_NS		(1 << NVME_CMD_EFFECTS_CSE_SHIFT)
 #define NVME_CMD_EFFECTS_CSE_ALL	(2 << NVME_CMD_EFFECTS_CSE_SHIFT)
 
+/* Telemetry Host-Initiated (07h): header block; data areas follow */
+#define NVME_LOG_LSP_TELEMETRY_CREATE	BIT(0)
+struct nvme_telemetry_log {
+	u8 lid;
+	u8 rsvd1[4];
+	u8 ieee[3];
+	__le16 dalb1;			/* last block of data area 1 */
+	__le16 dalb2;
+	__le16 dalb3;
+	u8 rsvd14[2];
+	__le32 dalb4;
+	u8 rsvd20[361];
+	u8 hostdgn;			/* host-initiated data generation number */
+	u8 ctrlavail;
+	u8 ctrldgn;
+	u8 rsnident[128];
+} __packed;
+
 /* Supported Log Pages (00h): one dword per LID */
 struct nvme_supported_log {
 	__le32 lids[256];
@@ -1168,5 +1186,6 @@ static_assert(sizeof(struct nvme_timestamp) == 8, "timestamp");
 static_assert(sizeof(struct nvme_dst_result) == 28, "self-test result");
 static_assert(sizeof(struct nvme_dst_log) == 564, "self-test log");
 static_assert(sizeof(struct nvme_sanitize_log) == 512, "sanitize log");
+static_assert(sizeof(struct nvme_telemetry_log) == 512, "telemetry header");
 
 #endif /* NEPF_NVME_DEFS_H */

@@ -10,6 +10,7 @@
 #ifndef NEPF_UPORT_H
 #define NEPF_UPORT_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>

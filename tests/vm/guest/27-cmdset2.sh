@@ -4,7 +4,8 @@
 # (512 <-> 4096-byte blocks, user data erase, one namespace or all, the
 # errors of what is not offered), Device Self-test (short, extended,
 # abort, a failure where the host made a block uncorrectable) with log
-# 06h, Sanitize (block erase) with log 81h and I/O refused meanwhile.
+# 06h, Sanitize (block erase) with log 81h and I/O refused meanwhile, and
+# the Telemetry Host-Initiated log (07h).
 # Logs are read raw (get-log -b) so that no nvme-cli version's wording
 # matters; the status names nvme-cli prints are the spec's.
 # shellcheck source=tests/vm/guest/lib.sh
@@ -171,6 +172,32 @@ check cmdset2-sanitize-block-erase san_erase
 fio_ok cmdset2-sanitize-fio-verify-after "$dev"
 check cmdset2-sanitize-overwrite-invalid-field \
 	fails_with "Invalid Field" nvme admin-passthru "$ctrl" --opcode=0x84 --cdw10=3
+
+# --- Telemetry Host-Initiated (07h): nvme-cli creates a snapshot and reads
+# data areas 1-3; area 1 is our statistics as text (the reads above show
+# in the SMART line), area 2 the error log (the Invalid Field just above
+# is among its newest entries: status field 4002h << 1).
+telemetry() {
+	local size i sf found=""
+	rm -f /tmp/tl.bin
+	nvme telemetry-log "$ctrl" --output-file=/tmp/tl.bin --data-area=3 || return 1
+	size=$(stat -c %s /tmp/tl.bin)
+	echo "telemetry log: $size bytes"
+	[ "$size" -eq $((25 * 512)) ] &&
+	[ "$(od -An -tu1 -N1 /tmp/tl.bin | tr -d ' ')" = 7 ] &&
+	dd if=/tmp/tl.bin bs=512 skip=1 count=16 status=none | tr -d '\0' > /tmp/tl.txt &&
+	head -n 1 /tmp/tl.txt | grep -qx 'nvme-epf telemetry 1' &&
+	grep -qE '^smart host_reads [1-9][0-9]* ' /tmp/tl.txt &&
+	grep -qE '^ns 1 backend bdev blocks 131072 block_size 512 ' /tmp/tl.txt ||
+		return 1
+	for ((i = 0; i < 4; i++)); do
+		sf=$(od -An -tu2 -j $((17 * 512 + i * 64 + 12)) -N2 /tmp/tl.bin | tr -d ' ')
+		[ "$sf" = $((0x4002 << 1)) ] && found=yes
+	done
+	echo "Invalid Field in the error entries of area 2: ${found:-no}"
+	[ -n "$found" ]
+}
+check cmdset2-telemetry-host-log telemetry || indent < /tmp/tl.txt
 nepf_down
 
 # --- a backend that cannot serve 512-byte blocks (4096-byte null_blk)
