@@ -197,6 +197,8 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 
 	s->hold_defer = false;
 	sim_release_held(s);
+	/* Background operations hold namespace references until they end. */
+	sim_bg_end(s);
 	nepf_ctrl_reset(&s->ctrl);
 	if (s->nr_released != s->nr_fetched)
 		fuzz_fail("commands not released after a reset");

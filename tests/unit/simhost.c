@@ -243,6 +243,18 @@ static const struct nepf_env_ops sim_env_ops = {
 	.bg_kick = env_bg_kick,
 };
 
+/* Abort the background operations and run them until they ended. */
+void sim_bg_end(struct sim *s)
+{
+	unsigned int i;
+
+	nepf_bg_stop(&s->ctrl);
+	for (i = 0; i < 1000 && !nepf_bg_idle(&s->ctrl); i++)
+		nepf_bg_run(&s->ctrl);
+	if (!nepf_bg_idle(&s->ctrl))
+		abort();		/* a background operation never ends */
+}
+
 void sim_release_held(struct sim *s)
 {
 	unsigned int i, n = s->nr_held;
@@ -321,11 +333,7 @@ void sim_free(struct sim *s)
 	unsigned int i;
 
 	sim_release_held(s);
-	nepf_bg_stop(&s->ctrl);
-	for (i = 0; i < 1000 && !nepf_bg_idle(&s->ctrl); i++)
-		nepf_bg_run(&s->ctrl);
-	if (!nepf_bg_idle(&s->ctrl))
-		abort();		/* a background operation never ends */
+	sim_bg_end(s);
 	nepf_ctrl_reset(&s->ctrl);
 	/* Every test checks this: host memory is never reached from the stack. */
 	if (s->nr_stack_xfer) {

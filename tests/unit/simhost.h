@@ -122,6 +122,8 @@ void sim_wr64(struct sim *s, u32 off, u64 val);
 
 void sim_run(struct sim *s);
 void sim_release_held(struct sim *s);
+/* Abort Format/Sanitize/self-test and run them to their end (bgop.c). */
+void sim_bg_end(struct sim *s);
 
 /* Admin queue of @entries entries each; CC from @cc_extra | EN | 6/4. */
 int sim_enable_cc(struct sim *s, u16 sq_entries, u16 cq_entries, u32 cc);
