@@ -110,17 +110,21 @@ bool nepf_bg_idle(struct nepf_ctrl *ctrl)
 	return !bg_kind(&ctrl->bg_media) && !bg_kind(&ctrl->bg_dst);
 }
 
-/* ---- LBA formats: 0 = 512 bytes, 1 = 4096, 2 = the backend's own ---- */
+/*
+ * ---- LBA formats: 0 = 512 bytes, 1 = 4096, and 2 = the backend's own
+ * block size when it is neither (a device with 1 or 2 KiB blocks); the
+ * same list whatever the namespace is formatted in.
+ */
 
 unsigned int nepf_ns_lbafs(const struct nepf_ns *ns, u8 *ds)
 {
-	u8 shift = READ_ONCE(ns->lba_shift);
+	u8 own = ns->lba_shift_min ? ns->lba_shift_min : READ_ONCE(ns->lba_shift);
 
 	ds[0] = 9;
 	ds[1] = 12;
-	if (shift == 9 || shift == 12)
+	if (own == 9 || own == 12)
 		return 2;
-	ds[2] = shift;
+	ds[2] = own;
 	return 3;
 }
 
@@ -382,8 +386,12 @@ static bool bg_ns_start(struct nepf_bg *job, struct nepf_ns *ns)
 		shift = bg_lbaf_shift(ns, job->lbaf);
 		WRITE_ONCE(ns->lba_shift, shift);
 		WRITE_ONCE(ns->nr_blocks, ns->size >> shift);
-		/* What a restart or `nvme-epf save` takes (configfs). */
-		WRITE_ONCE(ns->cfg.block_size, 1U << shift);
+		/*
+		 * What a restart or `nvme-epf save` takes (configfs, which
+		 * knows 512 and 4096): a backend's own odd size is what it
+		 * gets with 512, the smallest it can serve.
+		 */
+		WRITE_ONCE(ns->cfg.block_size, shift == 12 ? 4096 : 512);
 		nepf_ns_uncor_clear_all(ns);
 		job->end = job->ses ? ns->nr_blocks << shift : 0;
 		break;

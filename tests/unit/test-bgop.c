@@ -203,6 +203,38 @@ UNIT_TEST(format_changes_block_size_and_erases)
 	sim_free(s);
 }
 
+/*
+ * A backend with 2048-byte blocks: format 2 is its own size, 4096 works,
+ * 512 does not; configfs's block_size only ever gets 512 or 4096.
+ */
+UNIT_TEST(format_odd_backend_block_size)
+{
+	struct sim *s = bg_sim();
+	struct nepf_ns *ns = sim_add_ns(s, 1, 32, 11);
+	struct nvme_id_ns *id;
+
+	ns->lba_shift_min = 11;
+	id = id_ns(s, 1);
+	CHECK(id);
+	CHECK_EQ(id->nlbaf, 2);
+	CHECK_EQ(id->lbaf[2].ds, 11);
+	CHECK_EQ(id->flbas, 2);
+	CHECK_EQ(format(s, 1, FMT(0, 0, 0)), NVME_SC_INVALID_FORMAT | DNR);
+	CHECK_EQ(format(s, 1, FMT(1, 0, 0)), 0);
+	CHECK_EQ(ns->nr_blocks, 16);
+	CHECK_EQ(ns->cfg.block_size, 4096);
+	id = id_ns(s, 1);
+	CHECK_EQ(id->flbas, 1);
+	CHECK_EQ(id->nlbaf, 2);			/* the same list */
+	CHECK_EQ(id->lbaf[2].ds, 11);
+	/* and back to its own size: configfs says 512, the smallest */
+	CHECK_EQ(format(s, 1, FMT(2, 0, 0)), 0);
+	CHECK_EQ(ns->lba_shift, 11);
+	CHECK_EQ(ns->nr_blocks, 32);
+	CHECK_EQ(ns->cfg.block_size, 512);
+	sim_free(s);
+}
+
 /* FFFFFFFFh: every namespace; without Write Zeroes, zero buffers. */
 UNIT_TEST(format_all_namespaces)
 {
