@@ -106,8 +106,19 @@ static int host_stale(struct nepf_ctrl *ctrl)
  */
 static int host_result(struct nepf_ctrl *ctrl, u32 gen, int ret)
 {
-	if (ret && !nepf_gen_live(ctrl, gen))
+	unsigned long flags;
+
+	if (nepf_gen_live(ctrl, gen))
+		return ret;
+	if (ret)
 		return host_stale(ctrl);
+	/*
+	 * Begun before the cut, done after it: on a link the loss dropped
+	 * or aborted it, but a late one means a cut did not stop us first.
+	 */
+	nepf_lock(&ctrl->log_lock, flags);
+	ctrl->nr_cut_during++;
+	nepf_unlock(&ctrl->log_lock, flags);
 	return ret;
 }
 

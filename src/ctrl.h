@@ -353,6 +353,7 @@ struct nepf_ctrl {
 	 */
 	u32 gen;
 	u64 nr_stale;			/* host accesses refused as stale */
+	u64 nr_cut_during;		/* accesses that succeeded across a cut */
 
 	struct nepf_sq sq[NEPF_MAX_IO_QUEUES + 1];	/* [0] = admin */
 	struct nepf_cq cq[NEPF_MAX_IO_QUEUES + 1];

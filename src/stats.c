@@ -91,6 +91,8 @@ static int stats_show(struct seq_file *m, void *unused)
 			stats_line(m, "ns", i + 1, &snap->ns[i]);
 	seq_printf(m, "# host accesses refused as stale (after a link loss, reset or stop): %llu\n",
 		   READ_ONCE(g->ctrl.nr_stale));
+	seq_printf(m, "# host accesses begun before a cut and done after it: %llu\n",
+		   READ_ONCE(g->ctrl.nr_cut_during));
 	seq_puts(m, "# latency histogram: commands completed in <1 us, <2, <4, ... <2^n us\n");
 	for (i = 0; i <= NEPF_MAX_IO_QUEUES; i++)
 		if (snap->sq[i].cmds)

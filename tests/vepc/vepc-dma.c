@@ -29,6 +29,7 @@ struct vepc_dma_desc {
 	struct dma_async_tx_descriptor	tx;
 	struct list_head		node;
 	enum dma_transfer_direction	dir;
+	u32				epoch;	/* vepc.link_epoch at submit */
 	unsigned int			nseg;
 	struct vepc_dma_seg		seg[] __counted_by(nseg);
 };
@@ -72,6 +73,7 @@ static dma_cookie_t vepc_dma_submit(struct dma_async_tx_descriptor *tx)
 		cookie = DMA_MIN_COOKIE;
 	vc->chan.cookie = cookie;
 	tx->cookie = cookie;
+	d->epoch = READ_ONCE(vc->v->link_epoch);
 	list_add_tail(&d->node, &vc->submitted);
 	spin_unlock_irqrestore(&vc->lock, flags);
 	return cookie;
@@ -261,6 +263,9 @@ static void vepc_dma_run(struct vepc_dma_chan *vc, struct vepc_dma_desc *d)
 	}
 	if (atomic_add_unless(&v->dma_fail, -1, 0)) {
 		ret = -EIO;	/* injected by the dma_fail knob */
+	} else if (d->dir != DMA_MEM_TO_MEM &&
+		   vepc_link_epoch_gone(v, d->epoch, "dma")) {
+		ret = -EIO;
 	} else if (d->dir != DMA_MEM_TO_MEM &&
 		   atomic_add_unless(&v->dma_abort, -1, 0)) {
 		vepc_dma_abort_run(v, d);

@@ -204,7 +204,7 @@ void vepc_link_set(struct vepc *v, bool up, bool notify)
 	cut = !up && notify && v->linked;
 	v->want_link = up;
 	if (cut && vepc_link_cut)
-		WRITE_ONCE(v->cut, true);
+		vepc_link_cut_now(v);
 	mutex_unlock(&v->host_lock);
 	if (cut && vepc_link_cut)
 		pci_epc_linkdown(v->epc);
@@ -237,7 +237,7 @@ static void vepc_stop(struct pci_epc *epc)
 	v->want_link = false;
 	/* the LTSSM is off: from now on nothing reaches the host */
 	WRITE_ONCE(v->stopped, true);
-	WRITE_ONCE(v->cut, true);
+	vepc_link_cut_now(v);
 	mutex_unlock(&v->host_lock);
 	queue_work(v->link_wq, &v->link_work);
 }

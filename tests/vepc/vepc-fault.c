@@ -138,6 +138,7 @@ static int vepc_stats_show(struct seq_file *m, void *unused)
 	seq_printf(m, "host_map_bytes %lld\n", atomic64_read(&s->host_map_bytes));
 	vepc_dma_stats_show(m, v);
 	seq_printf(m, "link_drops %d\n", atomic_read(&s->link_drops));
+	seq_printf(m, "stale_epoch %d\n", atomic_read(&s->stale_epoch));
 	seq_printf(m, "after_stop %d\n", atomic_read(&s->after_stop));
 	seq_printf(m, "refusals_removing %d\n", atomic_read(&s->refusals_removing));
 	vepc_edma_stats(v, m);

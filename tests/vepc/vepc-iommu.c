@@ -86,6 +86,29 @@ bool vepc_link_cut_off(struct vepc *v, const char *what)
 	return true;
 }
 
+/* Under host_lock: from now on nothing the function sends gets through. */
+void vepc_link_cut_now(struct vepc *v)
+{
+	WRITE_ONCE(v->link_epoch, v->link_epoch + 1);
+	WRITE_ONCE(v->cut, true);
+}
+
+/*
+ * A transfer issued (or a window mapped) before the last link loss, due
+ * now that the link is back: the loss aborted it on a real link, so it
+ * is dropped.  Counted apart (stale_epoch) and logged: it means the
+ * function still had it going when the link came back.
+ */
+bool vepc_link_epoch_gone(struct vepc *v, u32 epoch, const char *what)
+{
+	if (epoch == READ_ONCE(v->link_epoch) || READ_ONCE(v->cut))
+		return false;
+	atomic_inc(&v->stats.stale_epoch);
+	pr_err_ratelimited("EPF %s issued before a link loss, due after it (%s)\n",
+			   what, vepc_epoch_drop ? "dropped" : "let through");
+	return READ_ONCE(vepc_epoch_drop);
+}
+
 static void *vepc_host_virt(struct vepc *v, u64 addr, size_t len,
 			    const char *what, bool write)
 {

@@ -47,6 +47,10 @@ bool vepc_iommu = true;
 module_param_named(iommu, vepc_iommu, bool, 0444);
 MODULE_PARM_DESC(iommu, "refuse endpoint access to host memory the host did not DMA-map (default 1)");
 
+bool vepc_epoch_drop = true;
+module_param_named(epoch_drop, vepc_epoch_drop, bool, 0644);
+MODULE_PARM_DESC(epoch_drop, "drop a DMA transfer or window write issued before a link loss and due after the link came back, as the loss would have aborted it (default 1; 0: let it through, only counted in stale_epoch)");
+
 bool vepc_link_cut = true;
 module_param_named(link_cut, vepc_link_cut, bool, 0444);
 MODULE_PARM_DESC(link_cut, "a surprise link down cuts the function off the host's memory first, as a real link does (default 1; 0: the host device is removed first with the function's path still open, the order before 2026-12-07)");

@@ -215,6 +215,7 @@ int vepc_win_map(struct vepc *v, phys_addr_t phys, u64 pci_addr, size_t size)
 	w->phys = phys;
 	w->pci_addr = pci_addr;
 	w->size = size;
+	w->epoch = READ_ONCE(v->link_epoch);
 	w->refused = vepc_host_read(v, pci_addr, virt, size, "window") != 0;
 	if (w->refused)
 		memset(virt, 0xff, size);	/* what a faulting read returns */
@@ -266,6 +267,10 @@ static void vepc_win_sync(struct vepc *v, struct vepc_window *w)
 		old = w->snap + off;
 		if (!memcmp(blk, old, n))
 			continue;
+		if (vepc_link_epoch_gone(v, w->epoch, "window write")) {
+			memcpy(old, blk, n);
+			continue;
+		}
 		for (i = 0; i < n; ) {
 			if (blk[i] == old[i]) {
 				i++;

@@ -43,6 +43,7 @@ struct vepc_window {
 	u64		pci_addr;
 	size_t		size;
 	u8		*snap;		/* window contents as last synced */
+	u32		epoch;		/* vepc.link_epoch when mapped */
 };
 
 /*
@@ -95,6 +96,7 @@ struct vepc_stats {
 	atomic_t	link_drops;	/* accesses while the link was down */
 	atomic_t	after_stop;	/* accesses after the function's stop() */
 	atomic_t	refusals_removing; /* refusals while the host was removed */
+	atomic_t	stale_epoch;	/* issued before a link loss, due after it */
 };
 
 struct vepc {
@@ -143,6 +145,12 @@ struct vepc {
 	 * are dropped (counted in link_drops, or after_stop once stopped).
 	 */
 	bool			cut;
+	/*
+	 * Link losses so far.  A transfer or window write issued before a
+	 * loss never reaches the host after it: on a link, the loss aborts
+	 * it (see vepc_link_epoch_gone()).
+	 */
+	u32			link_epoch;
 	bool			stopped;	/* stop() called, no start() since */
 	bool			removing;	/* vepc_host_remove() running */
 	struct pci_host_bridge	*bridge;
@@ -184,7 +192,7 @@ static inline void vepc_count_op(struct vepc *v, enum vepc_op op)
 }
 
 /* module parameters (vepc-main.c) */
-extern bool vepc_no_msi, vepc_no_msix, vepc_iommu, vepc_link_cut;
+extern bool vepc_no_msi, vepc_no_msix, vepc_iommu, vepc_link_cut, vepc_epoch_drop;
 
 /* vepc-mem.c: hidden RAM, BAR pool, outbound windows */
 int vepc_mem_init(struct vepc *v);
@@ -230,6 +238,8 @@ int vepc_host_write(struct vepc *v, u64 addr, const void *buf, size_t len,
 		    const char *what);
 bool vepc_host_mapped(struct vepc *v, u64 addr, size_t len);
 bool vepc_link_cut_off(struct vepc *v, const char *what);
+bool vepc_link_epoch_gone(struct vepc *v, u32 epoch, const char *what);
+void vepc_link_cut_now(struct vepc *v);
 
 /* vepc-dma.c */
 int vepc_dma_init(struct vepc *v, unsigned int nchan);

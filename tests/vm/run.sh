@@ -22,6 +22,8 @@
 #   VM_INTREE=1|0          build the test-only in-tree modules (tests/intree)
 #                          always / never (default: when a selected test needs them)
 #   VM_FILES="PATH..."     host files a --script needs, put in /nepf/files/
+#   NEPF_LINK_LOSS_UNDER_IO=1 [LINKLOSS_LOOPS=N]  run the gated link-loss-under-I/O
+#                          cases (66-linkloss, 65-faults), N loops of each down time
 #
 # Prints the guest's PASS/FAIL/SKIP lines as "<suite>/<name>" (and whatever
 # a guest script prints between NEPF-SHOW-BEGIN and NEPF-SHOW-END), keeps the
@@ -196,6 +198,9 @@ fi
 	printf 'NEPF_INTREE=%q\n' "$intree_mods"
 	printf 'VM_SCRIPT_TIMEOUT=%q\n' "${VM_SCRIPT_TIMEOUT:-600}"
 	printf 'VM_ALLOW_MISSING_MODULES=%q\n' "${VM_ALLOW_MISSING_MODULES:-0}"
+	# Requests for the link-loss cases (tests/vm/guest/66-linkloss.sh).
+	printf 'NEPF_LINK_LOSS_UNDER_IO=%q\n' "${NEPF_LINK_LOSS_UNDER_IO:-0}"
+	printf 'LINKLOSS_LOOPS=%q\n' "${LINKLOSS_LOOPS:-1}"
 } > "$overlay/nepf/env"
 chmod +x "$overlay/init"
 # The stock modules are already in the base archive: only the new ones and

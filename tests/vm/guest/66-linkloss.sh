@@ -39,7 +39,7 @@ if up queues=4; then
 	for t in $DOWN_TIMES; do
 		for ((k = 1; k <= LOOPS; k++)); do
 			name=linkloss-$t-$k
-			rb=$(cat "$V/refusals")
+			rb=$(cat "$V/refusals") sb=$(stat_of stale_epoch)
 			journal_start
 			# continue_on_error=io: keep going (and verifying) after the
 			# I/O errors of the loss; a verify mismatch still ends it.
@@ -73,7 +73,8 @@ if up queues=4; then
 					j="journal: $(tail -n 1 /tmp/journal.log)"
 				fi
 			fi
-			echo "down ${t}s #$k: $back, $r refusals, $m wrong reads, $j" | indent
+			st=$(( $(stat_of stale_epoch) - sb ))
+			echo "down ${t}s #$k: $back, $r refusals, $m wrong reads, $st stale transfers dropped, $j" | indent
 			[ -b "$DEV" ] || break 2
 		done
 	done
