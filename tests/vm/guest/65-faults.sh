@@ -43,6 +43,8 @@ elif up queues=4; then
 	journal_stop
 	wait "$fw"
 	echo "fio across the link loss exited $? (errors expected)" | indent
+	fio_no_start faults-link-fio && fail faults-link-io-across-loss "fio never started" ||
+		pass faults-link-io-across-loss
 	m=$(fio_mismatches faults-link-fio)
 	[ "$m" = 0 ] && pass faults-link-no-wrong-data ||
 		fail faults-link-no-wrong-data "$m reads returned other data"

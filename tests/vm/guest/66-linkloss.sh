@@ -33,7 +33,7 @@ stat_of() { awk -v k="$1" '$1 == k {print $2}' "$V/stats"; }
 LOOPS=${LINKLOSS_LOOPS:-1}
 DOWN_TIMES=${LINKLOSS_DOWN:-"0 0.05 0.3 1 2"}
 r0=$(cat "$V/refusals")
-cycles=0 lost=0 wrong=0 notback=0 journal_bad=0
+cycles=0 lost=0 wrong=0 notback=0 journal_bad=0 noio=0
 export NEPF_NULLB_OPTS="irqmode=2 completion_nsec=2000000"
 if up queues=4; then
 	for t in $DOWN_TIMES; do
@@ -60,6 +60,11 @@ if up queues=4; then
 			fi
 			journal_stop
 			wait "$fw"
+			io="fio ran"
+			if fio_no_start "$name"; then
+				noio=$((noio + 1))
+				io="fio never started: $(grep -hE 'failed|disallowed' "/tmp/fio.$name.err" | head -n 1)"
+			fi
 			m=$(fio_mismatches "$name")
 			wrong=$((wrong + m))
 			r=$(( $(cat "$V/refusals") - rb ))
@@ -74,7 +79,7 @@ if up queues=4; then
 				fi
 			fi
 			st=$(( $(stat_of stale_epoch) - sb ))
-			echo "down ${t}s #$k: $back, $r refusals, $m wrong reads, $st stale transfers dropped, $j" | indent
+			echo "down ${t}s #$k: $back, $r refusals, $m wrong reads, $st stale transfers dropped, $j, $io" | indent
 			[ -b "$DEV" ] || break 2
 		done
 	done
@@ -83,6 +88,9 @@ if up queues=4; then
 	r=$(( $(cat "$V/refusals") - r0 ))
 	[ "$r" = 0 ] && pass linkloss-no-refusals ||
 		fail linkloss-no-refusals "$r refused host accesses in $cycles cycles"
+	# Without I/O across the loss the other cases prove nothing.
+	[ "$noio" = 0 ] && [ "$cycles" -gt 0 ] && pass linkloss-io-across-loss ||
+		fail linkloss-io-across-loss "fio did no I/O in $noio of $cycles cycles"
 	[ "$wrong" = 0 ] && pass linkloss-no-wrong-data ||
 		fail linkloss-no-wrong-data "$wrong reads returned other data"
 	[ "$journal_bad" = 0 ] && [ "$cycles" -gt 0 ] && pass linkloss-journal-intact ||

@@ -249,28 +249,45 @@ nepf_down() {
 	nullb_remove
 }
 
-# A namespace the host has (sysfs) but without its /dev node.  After a
+# A namespace the host has (sysfs) but without a right /dev node.  After a
 # surprise removal and a quick re-probe, devtmpfs (this guest has no udev)
 # can lose the new node to the old one's late deletion under the same name
 # (seen on 6.12 in 66-linkloss: nvme0 live with nvme0n1 in sysfs, no
 # /dev/nvme0n1 for 50 s).  Do what udev does on the "add" event: make the
-# node from sysfs, and say so.
+# node from sysfs, and say so.  A node made here is not devtmpfs's, so it
+# outlives the device: one that names another device number is remade.
 nvme_node_repair() {
 	local s n
 	for s in /sys/class/block/nvme[0-9]*n[0-9]*; do
 		n=${s##*/}
 		case $n in *p[0-9]* | *c[0-9]*) continue ;; esac
-		[ -e "/dev/$n" ] || [ ! -r "$s/dev" ] && continue
+		[ -r "$s/dev" ] || continue
+		[ -e "/dev/$n" ] && [ "$(node_devno "/dev/$n")" = "$(cat "$s/dev")" ] && continue
+		[ -e "/dev/$n" ] && { [ -b "/dev/$n" ] || [ -f "/dev/$n" ]; } && rm -f "/dev/$n"
 		mknod "/dev/$n" b "$(cut -d: -f1 "$s/dev")" "$(cut -d: -f2 "$s/dev")" &&
-			echo "wait_for_nvme: /dev/$n was missing (host has it in sysfs); made it like udev" >&2
+			echo "wait_for_nvme: /dev/$n was missing or stale (host has it in sysfs); made it like udev" >&2
 	done
+}
+# MAJOR:MINOR of a block node, as sysfs writes it.
+node_devno() {
+	[ -b "$1" ] && printf '%d:%d\n' "0x$(stat -c %t "$1")" "0x$(stat -c %T "$1")"
+}
+# A node that is a namespace the host has now: a block node with the device
+# number sysfs gives that name, and it opens.  A bare [ -b ] also takes a
+# node left over from before a link loss, and fio then fails to open it,
+# so a link-loss cycle ran with no I/O at all.
+nvme_node_live() {
+	local n=${1#/dev/}
+	[ -b "$1" ] && [ -r "/sys/class/block/$n/dev" ] &&
+		[ "$(node_devno "$1")" = "$(cat "/sys/class/block/$n/dev")" ] &&
+		blockdev --getsize64 "$1" > /dev/null 2>&1
 }
 
 wait_for_nvme() {
 	local secs=${1:-30} i d
 	for ((i = 0; i < secs * 10; i++)); do
 		for d in /dev/nvme[0-9]*n1; do
-			[ -b "$d" ] && { echo "$d"; return 0; }
+			nvme_node_live "$d" && { echo "$d"; return 0; }
 		done
 		[ $i -ge 50 ] && nvme_node_repair
 		# After a surprise removal, a process still holding the old disk
@@ -279,7 +296,7 @@ wait_for_nvme() {
 		if [ $i -ge 100 ]; then
 			for d in /dev/nvme[0-9]*n[0-9]*; do
 				case $d in *p[0-9]*) continue ;; esac
-				[ -b "$d" ] || continue
+				nvme_node_live "$d" || continue
 				echo "wait_for_nvme: the namespace came back as $d" >&2
 				echo "$d"
 				return 0
@@ -390,6 +407,12 @@ dma_fault_eio() {
 		fail "$name" "fio exited $rc without an I/O error"
 		fio_errors "$name"
 	fi
+}
+# fio run NAME did not get to do I/O: it could not open the device (a node
+# left from before a link loss) or took it for a file to lay out.
+fio_no_start() {
+	grep -qE 'failed opening|file creation disallowed|Laying out IO file' \
+		"/tmp/fio.$1" "/tmp/fio.$1.err" 2>/dev/null
 }
 # Reads that returned wrong data in fio run NAME (not I/O errors).
 fio_mismatches() {
