@@ -40,6 +40,9 @@ if up queues=4; then
 		for ((k = 1; k <= LOOPS; k++)); do
 			name=linkloss-$t-$k
 			rb=$(cat "$V/refusals") sb=$(stat_of stale_epoch)
+			# The last cycle's fio and journal held the old disk open: its
+			# node goes only now, and can take the new one's with it.
+			DEV=$(wait_for_nvme 30) || break 2
 			journal_start
 			# continue_on_error=io: keep going (and verifying) after the
 			# I/O errors of the loss; a verify mismatch still ends it.

@@ -289,7 +289,7 @@ wait_for_nvme() {
 		for d in /dev/nvme[0-9]*n1; do
 			nvme_node_live "$d" && { echo "$d"; return 0; }
 		done
-		[ $i -ge 50 ] && nvme_node_repair
+		[ $i -ge 10 ] && nvme_node_repair
 		# After a surprise removal, a process still holding the old disk
 		# open can keep its name: the namespace then comes back under
 		# another one.  Take it after 10 s without an ...n1 node.
