@@ -585,9 +585,12 @@ alloc_bytes 2147483649.000" ] || { echo "per-io: $out"; return 1; }
 	grep -q "f1: no cost ledger" <<< "$out" || { echo "missing: $out"; return 1; }
 }
 
+# The tool and its libraries: next to it (source tree), else installed.
 t_shellcheck() {
 	command -v shellcheck >/dev/null || { echo "shellcheck missing"; return 1; }
-	shellcheck "$tool" "${NVME_EPF_COMPLETION:-$top/scripts/nvme-epf.bash-completion}"
+	local lib=${tool%/*}/lib
+	[ -f "$lib/common.sh" ] || lib=/usr/lib/nvme-epf
+	shellcheck "$tool" "$lib"/*.sh "${NVME_EPF_COMPLETION:-$top/scripts/nvme-epf.bash-completion}"
 }
 
 check validation t_validation

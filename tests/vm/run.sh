@@ -189,6 +189,8 @@ done
 if [ -f "$NEPF_TOP/scripts/nvme-epf" ]; then
 	mkdir -p "$overlay/nepf/scripts"
 	cp "$NEPF_TOP/scripts/nvme-epf" "$overlay/nepf/scripts/"
+	# and its libraries, which it finds next to itself
+	cp -r "$NEPF_TOP/scripts/lib" "$overlay/nepf/scripts/"
 fi
 {
 	printf 'NEPF_SUITE=%q\n' "$suite"
