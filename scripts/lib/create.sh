@@ -1,0 +1,220 @@
+# shellcheck shell=bash
+# shellcheck disable=SC2015  # "a && b || c" where b cannot fail
+# SPDX-License-Identifier: GPL-2.0
+# nvme-epf library: create, add-ns, remove-ns.  A create or add-ns checks
+# everything first, then rolls back what it made if the module refuses a
+# step half-way.
+
+# --backing -> NS_BACKEND, NS_PATH, NS_SIZE.
+parse_backing() {
+	local b=$1 sz
+	NS_PATH='' NS_SIZE=''
+	case $b in
+	null:*)
+		sz=$(parse_size "${b#null:}") ||
+			{ echo "--backing $b: size must be a positive multiple of 4 KiB (e.g. null:1G)"; return 1; }
+		NS_BACKEND=null NS_SIZE=$sz ;;
+	/*)
+		if [ -b "$b" ]; then
+			NS_BACKEND=bdev
+		elif [ -f "$b" ]; then
+			NS_BACKEND='file'
+		elif [ -e "$b" ]; then
+			echo "--backing $b: neither a block device nor a regular file"; return 1
+		else
+			echo "--backing $b: no such device or file"; return 1
+		fi
+		NS_PATH=$b ;;
+	*)	echo "--backing $b: expected /dev/DEVICE, /path/to/file or null:SIZE"; return 1 ;;
+	esac
+}
+
+# ---- rollback of a half-done change ----------------------------------------
+
+UNDO=()
+undo_push() { UNDO+=("$*"); }
+undo_run() {
+	local i op path
+	for ((i = ${#UNDO[@]} - 1; i >= 0; i--)); do
+		op=${UNDO[i]%% *} path=${UNDO[i]#* }
+		case $op in
+		stop) wr "$path/start" 0 ;;
+		disable) wr "$path/enable" 0 ;;
+		rmdir) rmd "$path" ;;
+		esac || warn "rollback: could not undo $op ${path#"$CFS"/}: $WERR"
+	done
+	UNDO=()
+}
+
+# Write one attribute as part of a change that rolls back on failure.
+step_wr() {
+	wr "$1" "$2" && return 0
+	warn "${1#"$CFS"/} = \"$2\": $WERR (refused by the module; dmesg may say why)"
+	warn "rolling back"
+	undo_run
+	exit 1
+}
+step_mkd() {
+	mkd "$1" || { warn "cannot create ${1#"$CFS"/}: $WERR"; undo_run; exit 1; }
+	undo_push rmdir "$1"
+}
+
+# Create namespace $1 (a directory) from NS_BACKEND/NS_PATH/NS_SIZE, enable it.
+make_ns() {
+	local d=$1
+	step_mkd "$d"
+	step_wr "$d/backend" "$NS_BACKEND"
+	[ -z "$NS_PATH" ] || step_wr "$d/device_path" "$NS_PATH"
+	[ -z "$NS_SIZE" ] || step_wr "$d/size" "$NS_SIZE"
+	[ -z "${NS_BS:-}" ] || step_wr "$d/block_size" "$NS_BS"
+	[ -z "${NS_RO:-}" ] || step_wr "$d/readonly" "$NS_RO"
+	step_wr "$d/enable" 1
+	undo_push disable "$d"
+}
+
+first_free_name() {
+	local i=0
+	while [ -e "$CFS/functions/epf$i" ] || [ -e "$CFS/subsystems/epf$i" ]; do
+		i=$((i + 1))
+	done
+	echo "epf$i"
+}
+
+cmd_create() {
+	local epc='' backing='' name='' queues='' qdepth='' msix='' mdts='' model='' serial='' dma=''
+	NS_BS='' NS_RO=''
+	while [ $# -gt 0 ]; do
+		[ $# -ge 2 ] || case $1 in --readonly) ;; *) usage_error "$1 needs a value" create ;; esac
+		case $1 in
+		--epc) epc=$2 ;; --backing) backing=$2 ;; --name) name=$2 ;;
+		--queues) queues=$2 ;; --queue-depth) qdepth=$2 ;; --msix) msix=$2 ;;
+		--mdts-kb) mdts=$2 ;; --model) model=$2 ;; --serial) serial=$2 ;;
+		--dma) dma=$2 ;; --block-size) NS_BS=$2 ;;
+		--readonly) NS_RO=1; shift; continue ;;
+		*) usage_error "unknown option $1" create ;;
+		esac
+		shift 2
+	done
+	# All checks first: nothing is created unless the whole request is sane.
+	local errs=() e
+	[ -n "$epc" ] || errs+=("--epc is required (see '$PROG list-controllers')")
+	[ -n "$backing" ] || errs+=("--backing is required")
+	[ -z "$epc" ] || valid_name "$epc" || errs+=("--epc $epc: not a controller name")
+	[ -z "$epc" ] || [ -e "$EPC_CLASS/$epc" ] ||
+		errs+=("--epc $epc: no such endpoint controller in $EPC_CLASS")
+	if [ -n "$backing" ]; then
+		e=$(parse_backing "$backing") || errs+=("$e")
+		parse_backing "$backing" >/dev/null 2>&1
+	fi
+	[ -z "$name" ] || valid_name "$name" ||
+		errs+=("--name $name: use letters, digits, '_', '.', ':' or '-'")
+	for e in "--queues:$queues" "--queue-depth:$qdepth" "--msix:$msix" "--mdts-kb:$mdts"; do
+		[ -z "${e#*:}" ] || is_num "${e#*:}" || errs+=("${e%%:*} ${e#*:}: expected a number")
+	done
+	[ -z "$model" ] || valid_ascii "$model" 40 ||
+		errs+=("--model: up to 40 printable ASCII characters")
+	[ -z "$serial" ] || valid_ascii "$serial" 20 ||
+		errs+=("--serial: up to 20 printable ASCII characters")
+	case $dma in ''|on|off) ;; *) errs+=("--dma $dma: expected on or off") ;; esac
+	case $NS_BS in ''|512|4096) ;; *) errs+=("--block-size $NS_BS: expected 512 or 4096") ;; esac
+	if [ -n "$NS_BS" ] && [ "${NS_BACKEND:-}" != null ]; then
+		errs+=("--block-size only applies to null:SIZE backing")
+	fi
+	if [ ${#errs[@]} -gt 0 ]; then
+		for e in "${errs[@]}"; do warn "create: $e"; done
+		exit 2
+	fi
+	ensure_configfs
+	# The module's own ranges, still before anything is created.
+	load_limits
+	errs=()
+	local lim opt val
+	for lim in "function.max_io_queues --queues $queues" "function.queue_depth --queue-depth $qdepth" \
+		   "function.msix_vectors --msix $msix" "function.mdts_kb --mdts-kb $mdts" \
+		   "function.name --name $name" "subsystem.name --name $name"; do
+		read -r lim opt val <<< "$lim"
+		[ -z "$val" ] || e=$(check_limit "$lim" "$val" "$opt $val")
+		[ -z "$val" ] || [ -z "$e" ] || errs+=("$e")
+	done
+	if [ ${#errs[@]} -gt 0 ]; then
+		printf '%s\n' "${errs[@]}" | sort -u | sed "s/^/$PROG: create: /" >&2
+		exit 2
+	fi
+	[ -n "$name" ] || name=$(first_free_name)
+	[ ! -e "$CFS/functions/$name" ] || die "create: function $name already exists"
+	[ ! -e "$CFS/subsystems/$name" ] || die "create: subsystem $name already exists"
+
+	local s=$CFS/subsystems/$name f=$CFS/functions/$name
+	step_mkd "$s"
+	[ -z "$model" ] || step_wr "$s/attr_model" "$model"
+	[ -z "$serial" ] || step_wr "$s/attr_serial" "$serial"
+	make_ns "$s/namespaces/1"
+	step_mkd "$f"
+	step_wr "$f/epc" "$epc"
+	step_wr "$f/subsystem" "$name"
+	[ -z "$queues" ] || step_wr "$f/max_io_queues" "$((10#$queues))"
+	[ -z "$qdepth" ] || step_wr "$f/queue_depth" "$((10#$qdepth))"
+	[ -z "$msix" ] || step_wr "$f/msix_vectors" "$((10#$msix))"
+	[ -z "$mdts" ] || step_wr "$f/mdts_kb" "$((10#$mdts))"
+	[ "$dma" != on ] || step_wr "$f/dma" 1
+	[ "$dma" != off ] || step_wr "$f/dma" 0
+	step_wr "$f/start" 1
+	UNDO=()
+	echo "created $name on $epc ($NS_BACKEND ${NS_PATH:-$NS_SIZE bytes})"
+}
+
+need_subsys() {
+	[ -n "${1:-}" ] || usage_error "expected a subsystem name" "$2"
+	obj_name "$1" || die "$2: no subsystem $1"
+	[ -d "$CFS/subsystems/$1" ] || die "$2: no subsystem $1"
+}
+
+cmd_add_ns() {
+	local sub=${1:-} nsid='' backing=''
+	NS_BS='' NS_RO=''
+	case $sub in ''|-*) usage_error "expected a subsystem name first" add-ns ;; esac
+	shift
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--backing) [ $# -ge 2 ] || usage_error "--backing needs a value" add-ns; backing=$2; shift ;;
+		--nsid) [ $# -ge 2 ] || usage_error "--nsid needs a value" add-ns; nsid=$2; shift ;;
+		--readonly) NS_RO=1 ;;
+		*) usage_error "unknown option $1" add-ns ;;
+		esac
+		shift
+	done
+	[ -n "$backing" ] || usage_error "--backing is required" add-ns
+	local e
+	e=$(parse_backing "$backing") || { warn "add-ns: $e"; exit 2; }
+	parse_backing "$backing" >/dev/null
+	[ -z "$nsid" ] || is_num "$nsid" || { warn "add-ns: --nsid $nsid: expected a number"; exit 2; }
+	ensure_configfs
+	need_subsys "$sub" add-ns
+	load_limits
+	if [ -n "$nsid" ]; then
+		e=$(check_limit namespace.nsid "$nsid" "--nsid $nsid")
+		[ -z "$e" ] || { warn "add-ns: $e"; exit 2; }
+	fi
+	if [ -z "$nsid" ]; then
+		nsid=1
+		while [ -e "$CFS/subsystems/$sub/namespaces/$nsid" ]; do nsid=$((nsid + 1)); done
+	fi
+	nsid=$((10#$nsid))
+	[ ! -e "$CFS/subsystems/$sub/namespaces/$nsid" ] || die "add-ns: $sub already has namespace $nsid"
+	make_ns "$CFS/subsystems/$sub/namespaces/$nsid"
+	UNDO=()
+	echo "added namespace $nsid to $sub"
+}
+
+cmd_remove_ns() {
+	local sub=${1:-} nsid=${2:-}
+	[ $# -eq 2 ] && is_num "$nsid" || usage_error "expected SUBSYSTEM NSID" remove-ns
+	ensure_configfs
+	need_subsys "$sub" remove-ns
+	local d=$CFS/subsystems/$sub/namespaces/$((10#$nsid))
+	[ -d "$d" ] || die "remove-ns: $sub has no namespace $nsid"
+	if is_on "$(rd "$d/enable")"; then
+		wr "$d/enable" 0 || die "remove-ns: cannot disable namespace $nsid: $WERR"
+	fi
+	rmd "$d" || die "remove-ns: cannot remove namespace $nsid: $WERR"
+}
