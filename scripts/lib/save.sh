@@ -1,0 +1,87 @@
+# shellcheck shell=bash
+# SPDX-License-Identifier: GPL-2.0
+# nvme-epf library: save, the live tree as "path<TAB>value" lines (also
+# status --json's) and then as JSON (json.sh).
+
+# Every saved attribute as "section/name/.../attr<TAB>value"; injection
+# rules only with $1 = 1.  Fails, naming them, on objects whose names the
+# file cannot hold: nothing is skipped silently.
+flatten_live() {
+	local inject=$1 s n f r a v bad=0
+	echo "version${TAB}1"
+	for s in "$CFS"/subsystems/*/ "$CFS"/functions/*/ "$CFS"/functions/*/inject/*/; do
+		[ -d "$s" ] || continue
+		s=${s%/}
+		[[ $s == */inject/* ]] && [ "$inject" = 0 ] && continue
+		obj_name "${s##*/}" ||
+			{ warn "save: cannot save ${s#"$CFS"/}: its name has blanks or control characters"; bad=1; }
+	done
+	[ "$bad" = 0 ] || return 1
+	for s in $(children "$CFS/subsystems"); do
+		for a in $SUBSYS_ATTRS; do
+			v=$(rd "$CFS/subsystems/$s/$a") && printf 'subsystems/%s/%s\t%s\n' "$s" "$a" "$v"
+		done
+		for n in $(children "$CFS/subsystems/$s/namespaces"); do
+			for a in $NS_ATTRS; do
+				v=$(rd "$CFS/subsystems/$s/namespaces/$n/$a") &&
+					printf 'subsystems/%s/namespaces/%s/%s\t%s\n' "$s" "$n" "$a" "$v"
+			done
+		done
+	done
+	for f in $(children "$CFS/functions"); do
+		for a in $FUNC_ATTRS; do
+			v=$(rd "$CFS/functions/$f/$a") && printf 'functions/%s/%s\t%s\n' "$f" "$a" "$v"
+		done
+		[ "$inject" = 1 ] || continue
+		for r in $(children "$CFS/functions/$f/inject"); do
+			for a in $INJECT_ATTRS; do
+				v=$(rd "$CFS/functions/$f/inject/$r/$a") &&
+					printf 'functions/%s/inject/%s/%s\t%s\n' "$f" "$r" "$a" "$v"
+			done
+		done
+	done
+}
+
+cmd_save() {
+	local file='' force=0 inject=0 dir tmp lines old
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--force) force=1 ;;
+		--with-inject) inject=1 ;;
+		-?*) usage_error "unknown option $1" save ;;
+		*) [ -z "$file" ] || usage_error "only one file" save; file=$1 ;;
+		esac
+		shift
+	done
+	[ -n "$file" ] || file=$DEFAULT_CONFIG
+	ensure_configfs
+	lines=$(flatten_live "$inject") || die "save: nothing written"
+	if [ "$file" = - ]; then
+		printf '%s\n' "$lines" | to_json
+		return
+	fi
+	# An empty tree (module reloaded, configfs not restored yet) must not
+	# silently replace a saved configuration.
+	if [ "$force" = 0 ] && [ "$lines" = "version${TAB}1" ] && [ -s "$file" ] &&
+	   old=$(from_json "$file" 2>/dev/null) && [ "$(grep -vc '^version' <<< "$old")" -gt 0 ]; then
+		die "save: nothing is configured, $file is not replaced by an empty configuration (--force does)"
+	fi
+	dir=$(dirname -- "$file")
+	mkdir -p -- "$dir" || die "save: cannot create $dir"
+	tmp=$(umask 077 && mktemp "$dir/.${file##*/}.XXXXXX") || die "save: cannot write in $dir"
+	if ! printf '%s\n' "$lines" | to_json > "$tmp"; then
+		rm -f -- "$tmp"
+		die "save: cannot write $tmp"
+	fi
+	chmod 0600 "$tmp"
+	# Data on disk before the rename makes it visible, then the rename.
+	sync -- "$tmp" 2>/dev/null || sync
+	# The previous file stays as FILE.bak (one backup).
+	if [ -f "$file" ] && ! cmp -s -- "$tmp" "$file"; then
+		ln -f -- "$file" "$file.bak" 2>/dev/null || cp -p -- "$file" "$file.bak" ||
+			{ rm -f -- "$tmp"; die "save: cannot keep a backup of $file"; }
+	fi
+	mv -f -- "$tmp" "$file" || { rm -f -- "$tmp"; die "save: cannot rename to $file"; }
+	sync -- "$dir" 2>/dev/null || true
+	echo "saved to $file"
+}
