@@ -1,16 +1,18 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2015,SC2034  # "a && b || c" where b cannot fail; settings used by the other libraries
 # SPDX-License-Identifier: GPL-2.0
 # nvme-epf library: settings from the environment, messages, input checks.
 # Sourced by nvme-epf (scripts/nvme-epf in the source tree, /usr/sbin/nvme-epf
 # installed), like every file of this directory; not run on its own.
 
-# shellcheck disable=SC2034  # the settings are used by the other libraries
 CFS=${NVME_EPF_CONFIGFS:-/sys/kernel/config/nvme_epf}
 EPC_CLASS=${NVME_EPF_EPC_CLASS:-/sys/class/pci_epc}
 DMA_CLASS=${NVME_EPF_DMA_CLASS:-/sys/class/dma}
 MODPARAMS=${NVME_EPF_MODPARAMS:-/sys/module/nvme_epf/parameters}
 DEFAULT_CONFIG=${NVME_EPF_CONFIG:-/etc/nvme-epf/config.json}
 FAKE=${NVME_EPF_FAKE:-0}
+TRACEFS=${NVME_EPF_TRACEFS:-/sys/kernel/tracing}
+DEBUGFS=${NVME_EPF_DEBUGFS:-/sys/kernel/debug}
 DRY=0
 # restore names every change it makes (REPORT=1); --prune lets it remove
 # objects the file does not list.
@@ -40,6 +42,12 @@ INJECT_ATTRS="queue opcode nsid lba_first lba_last every first percent action sc
 die() { echo "$PROG: $*" >&2; exit 1; }
 warn() { echo "$PROG: $*" >&2; }
 usage_error() { echo "$PROG: $1" >&2; echo "Try '$PROG $2 --help'." >&2; exit 2; }
+
+mount_fs() {	# mount_fs TYPE DIR: mount it unless it is there already
+	[ -e "$2/$3" ] && return 0
+	mount -t "$1" nodev "$2" 2>/dev/null && [ -e "$2/$3" ] ||
+		die "cannot mount $1 on $2 (root? CONFIG_${1^^}?)"
+}
 
 # ---- input validation ------------------------------------------------------
 
