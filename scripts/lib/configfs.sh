@@ -135,27 +135,24 @@ ensure_configfs() {
 # function.name, namespace.nsid, rule.name...).  The tool checks against
 # that, before it changes anything; a module without the file is left to
 # refuse on its own, and its error is reported (and the change rolled back).
-declare -A LIM_MIN=() LIM_MAX=() LIM_POW2=()
-load_limits() {
-	local k lo hi fl
-	[ -r "$CFS/limits" ] || return 0
-	while read -r k lo hi fl; do
-		[[ $lo =~ ^[0-9]{1,20}$ && $hi =~ ^[0-9]{1,20}$ ]] || continue
-		LIM_MIN[$k]=$lo LIM_MAX[$k]=$hi LIM_POW2[$k]=${fl:-}
-	done < "$CFS/limits"
-}
 
 # check_limit KEY VALUE LABEL: nothing printed if VALUE fits (or the module
 # gives no limit for KEY), else why not.  Names are checked by length.
 check_limit() {
-	local k=$1 v=$2 what=$3
-	[ -n "${LIM_MAX[$k]:-}" ] || return 0
+	local k=$1 v=$2 what=$3 key lo hi fl min='' max='' pow2=''
+	[ -r "$CFS/limits" ] || return 0
+	while read -r key lo hi fl; do
+		if [ "$key" = "$k" ] && [[ $lo =~ ^[0-9]{1,20}$ && $hi =~ ^[0-9]{1,20}$ ]]; then
+			min=$lo max=$hi pow2=${fl:-}
+		fi
+	done < "$CFS/limits"
+	[ -n "$max" ] || return 0
 	case $k in *.name) v=${#v} ;; *) v=$((10#$v)) ;; esac
-	if [ "$v" -lt "${LIM_MIN[$k]}" ] || [ "$v" -gt "${LIM_MAX[$k]}" ] ||
-	   { [ "${LIM_POW2[$k]}" = pow2 ] && [ $((v & (v - 1))) -ne 0 ]; }; then
+	if [ "$v" -lt "$min" ] || [ "$v" -gt "$max" ] ||
+	   { [ "$pow2" = pow2 ] && [ $((v & (v - 1))) -ne 0 ]; }; then
 		case $k in
-		*.name) echo "$what: the module takes names of ${LIM_MIN[$k]} to ${LIM_MAX[$k]} characters" ;;
-		*) echo "$what: the module takes ${LIM_MIN[$k]}-${LIM_MAX[$k]}${LIM_POW2[$k]:+, a power of two}" ;;
+		*.name) echo "$what: the module takes names of $min to $max characters" ;;
+		*) echo "$what: the module takes $min-$max${pow2:+, a power of two}" ;;
 		esac
 	fi
 }

@@ -5,33 +5,33 @@
 # everything first, then rolls back what it made if the module refuses a
 # step half-way.
 
-# --backing -> NS_BACKEND, NS_PATH, NS_SIZE.
-parse_backing() {
+# backing_kind BACKING: what --backing BACKING is, "bdev", "file" or
+# "null:BYTES"; or, failing, why it is none.
+backing_kind() {
 	local b=$1 sz
-	NS_PATH='' NS_SIZE=''
 	case $b in
 	null:*)
 		sz=$(parse_size "${b#null:}") ||
 			{ echo "--backing $b: size must be a positive multiple of 4 KiB (e.g. null:1G)"; return 1; }
-		NS_BACKEND=null NS_SIZE=$sz ;;
+		echo "null:$sz" ;;
 	/*)
 		if [ -b "$b" ]; then
-			NS_BACKEND=bdev
+			echo bdev
 		elif [ -f "$b" ]; then
-			NS_BACKEND='file'
+			echo file
 		elif [ -e "$b" ]; then
 			echo "--backing $b: neither a block device nor a regular file"; return 1
 		else
 			echo "--backing $b: no such device or file"; return 1
-		fi
-		NS_PATH=$b ;;
+		fi ;;
 	*)	echo "--backing $b: expected /dev/DEVICE, /path/to/file or null:SIZE"; return 1 ;;
 	esac
 }
 
 # ---- rollback of a half-done change ----------------------------------------
+# A command that makes several objects declares "local UNDO=()": each step
+# pushes how to undo it, and a refused step undoes them all, newest first.
 
-UNDO=()
 undo_push() { UNDO+=("$*"); }
 undo_run() {
 	local i op path
@@ -43,7 +43,6 @@ undo_run() {
 		rmdir) rmd "$path" ;;
 		esac || warn "rollback: could not undo $op ${path#"$CFS"/}: $WERR"
 	done
-	UNDO=()
 }
 
 # Write one attribute as part of a change that rolls back on failure.
@@ -59,15 +58,19 @@ step_mkd() {
 	undo_push rmdir "$1"
 }
 
-# Create namespace $1 (a directory) from NS_BACKEND/NS_PATH/NS_SIZE, enable it.
+# make_ns DIR KIND BACKING BLOCK_SIZE READONLY: create namespace DIR from
+# --backing BACKING of backing_kind KIND (block size and read-only flag
+# written if not empty), and enable it.
 make_ns() {
-	local d=$1
+	local d=$1 kind=$2 backing=$3 bs=$4 ro=$5
 	step_mkd "$d"
-	step_wr "$d/backend" "$NS_BACKEND"
-	[ -z "$NS_PATH" ] || step_wr "$d/device_path" "$NS_PATH"
-	[ -z "$NS_SIZE" ] || step_wr "$d/size" "$NS_SIZE"
-	[ -z "${NS_BS:-}" ] || step_wr "$d/block_size" "$NS_BS"
-	[ -z "${NS_RO:-}" ] || step_wr "$d/readonly" "$NS_RO"
+	step_wr "$d/backend" "${kind%%:*}"
+	case $kind in
+	null:*) step_wr "$d/size" "${kind#null:}" ;;
+	*) step_wr "$d/device_path" "$backing" ;;
+	esac
+	[ -z "$bs" ] || step_wr "$d/block_size" "$bs"
+	[ -z "$ro" ] || step_wr "$d/readonly" "$ro"
 	step_wr "$d/enable" 1
 	undo_push disable "$d"
 }
@@ -82,15 +85,15 @@ first_free_name() {
 
 cmd_create() {
 	local epc='' backing='' name='' queues='' qdepth='' msix='' mdts='' model='' serial='' dma=''
-	NS_BS='' NS_RO=''
+	local bs='' ro='' kind='' UNDO=()
 	while [ $# -gt 0 ]; do
 		[ $# -ge 2 ] || case $1 in --readonly) ;; *) usage_error "$1 needs a value" create ;; esac
 		case $1 in
 		--epc) epc=$2 ;; --backing) backing=$2 ;; --name) name=$2 ;;
 		--queues) queues=$2 ;; --queue-depth) qdepth=$2 ;; --msix) msix=$2 ;;
 		--mdts-kb) mdts=$2 ;; --model) model=$2 ;; --serial) serial=$2 ;;
-		--dma) dma=$2 ;; --block-size) NS_BS=$2 ;;
-		--readonly) NS_RO=1; shift; continue ;;
+		--dma) dma=$2 ;; --block-size) bs=$2 ;;
+		--readonly) ro=1; shift; continue ;;
 		*) usage_error "unknown option $1" create ;;
 		esac
 		shift 2
@@ -103,8 +106,7 @@ cmd_create() {
 	[ -z "$epc" ] || [ -e "$EPC_CLASS/$epc" ] ||
 		errs+=("--epc $epc: no such endpoint controller in $EPC_CLASS")
 	if [ -n "$backing" ]; then
-		e=$(parse_backing "$backing") || errs+=("$e")
-		parse_backing "$backing" >/dev/null 2>&1
+		kind=$(backing_kind "$backing") || { errs+=("$kind"); kind=''; }
 	fi
 	[ -z "$name" ] || valid_name "$name" ||
 		errs+=("--name $name: use letters, digits, '_', '.', ':' or '-'")
@@ -116,8 +118,8 @@ cmd_create() {
 	[ -z "$serial" ] || valid_ascii "$serial" 20 ||
 		errs+=("--serial: up to 20 printable ASCII characters")
 	case $dma in ''|on|off) ;; *) errs+=("--dma $dma: expected on or off") ;; esac
-	case $NS_BS in ''|512|4096) ;; *) errs+=("--block-size $NS_BS: expected 512 or 4096") ;; esac
-	if [ -n "$NS_BS" ] && [ "${NS_BACKEND:-}" != null ]; then
+	case $bs in ''|512|4096) ;; *) errs+=("--block-size $bs: expected 512 or 4096") ;; esac
+	if [ -n "$bs" ] && [ "${kind%%:*}" != null ]; then
 		errs+=("--block-size only applies to null:SIZE backing")
 	fi
 	if [ ${#errs[@]} -gt 0 ]; then
@@ -126,7 +128,6 @@ cmd_create() {
 	fi
 	ensure_configfs
 	# The module's own ranges, still before anything is created.
-	load_limits
 	errs=()
 	local lim opt val
 	for lim in "function.max_io_queues --queues $queues" "function.queue_depth --queue-depth $qdepth" \
@@ -148,7 +149,7 @@ cmd_create() {
 	step_mkd "$s"
 	[ -z "$model" ] || step_wr "$s/attr_model" "$model"
 	[ -z "$serial" ] || step_wr "$s/attr_serial" "$serial"
-	make_ns "$s/namespaces/1"
+	make_ns "$s/namespaces/1" "$kind" "$backing" "$bs" "$ro"
 	step_mkd "$f"
 	step_wr "$f/epc" "$epc"
 	step_wr "$f/subsystem" "$name"
@@ -159,8 +160,10 @@ cmd_create() {
 	[ "$dma" != on ] || step_wr "$f/dma" 1
 	[ "$dma" != off ] || step_wr "$f/dma" 0
 	step_wr "$f/start" 1
-	UNDO=()
-	echo "created $name on $epc ($NS_BACKEND ${NS_PATH:-$NS_SIZE bytes})"
+	case $kind in
+	null:*) echo "created $name on $epc (null ${kind#null:} bytes)" ;;
+	*) echo "created $name on $epc ($kind $backing)" ;;
+	esac
 }
 
 need_subsys() {
@@ -170,27 +173,24 @@ need_subsys() {
 }
 
 cmd_add_ns() {
-	local sub=${1:-} nsid='' backing=''
-	NS_BS='' NS_RO=''
+	local sub=${1:-} nsid='' backing='' ro='' kind UNDO=()
 	case $sub in ''|-*) usage_error "expected a subsystem name first" add-ns ;; esac
 	shift
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--backing) [ $# -ge 2 ] || usage_error "--backing needs a value" add-ns; backing=$2; shift ;;
 		--nsid) [ $# -ge 2 ] || usage_error "--nsid needs a value" add-ns; nsid=$2; shift ;;
-		--readonly) NS_RO=1 ;;
+		--readonly) ro=1 ;;
 		*) usage_error "unknown option $1" add-ns ;;
 		esac
 		shift
 	done
 	[ -n "$backing" ] || usage_error "--backing is required" add-ns
 	local e
-	e=$(parse_backing "$backing") || { warn "add-ns: $e"; exit 2; }
-	parse_backing "$backing" >/dev/null
+	kind=$(backing_kind "$backing") || { warn "add-ns: $kind"; exit 2; }
 	[ -z "$nsid" ] || is_num "$nsid" || { warn "add-ns: --nsid $nsid: expected a number"; exit 2; }
 	ensure_configfs
 	need_subsys "$sub" add-ns
-	load_limits
 	if [ -n "$nsid" ]; then
 		e=$(check_limit namespace.nsid "$nsid" "--nsid $nsid")
 		[ -z "$e" ] || { warn "add-ns: $e"; exit 2; }
@@ -201,8 +201,7 @@ cmd_add_ns() {
 	fi
 	nsid=$((10#$nsid))
 	[ ! -e "$CFS/subsystems/$sub/namespaces/$nsid" ] || die "add-ns: $sub already has namespace $nsid"
-	make_ns "$CFS/subsystems/$sub/namespaces/$nsid"
-	UNDO=()
+	make_ns "$CFS/subsystems/$sub/namespaces/$nsid" "$kind" "$backing" '' "$ro"
 	echo "added namespace $nsid to $sub"
 }
 

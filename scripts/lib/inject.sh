@@ -29,7 +29,6 @@ cmd_inject() {
 	add)
 		rule=${1:-}
 		valid_name "$rule" || usage_error "expected a rule name" inject
-		load_limits
 		e=$(check_limit rule.name "$rule" "rule $rule")
 		[ -z "$e" ] || usage_error "$e" inject
 		shift
