@@ -5,6 +5,14 @@
 
 # ---- configfs access -------------------------------------------------------
 
+# The access layer's state, for the command that runs: DRY=1 plans (names
+# each change, makes none), REPORT=1 names each change made, CHANGES counts
+# them, WERR holds the reason of the last refusal.
+DRY=0
+REPORT=0
+CHANGES=0
+WERR=
+
 # First line of an attribute; fails if it cannot be read.
 rd() {
 	local v
@@ -39,7 +47,6 @@ planned() {
 }
 
 # Write an attribute; on failure the kernel's reason is in $WERR.
-WERR=
 wr() {
 	local f=$1 v=$2
 	planned "set ${f#"$CFS"/} = \"$v\"" && return 0

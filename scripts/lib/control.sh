@@ -149,9 +149,11 @@ remove_subsys() {
 	rmd "$s" || fail "subsystems/$1" "cannot remove: $WERR"
 }
 
+# remove_func NAME [STOPPED]: stop (unless STOPPED is not empty: a dry run
+# stopped it already) and remove function NAME with its rules.
 remove_func() {
 	local f=$CFS/functions/$1 r
-	if running "$1"; then
+	if [ -z "${2:-}" ] && is_on "$(rd "$f/start")"; then
 		wr "$f/start" 0 || { fail "functions/$1/start" "cannot stop: $WERR"; return 1; }
 	fi
 	# Error injection rules are directories of their own.
@@ -161,11 +163,12 @@ remove_func() {
 	rmd "$f" || fail "functions/$1" "cannot remove: $WERR"
 }
 
+# Say what could not be done, and add it to the command's local FAILED.
 fail() { FAILED+=("$1: $2"); warn "$1: $2, skipped"; }
 
 cmd_destroy() {
 	ensure_configfs
-	local names n s f used
+	local n s f used FAILED=()
 	[ $# -gt 0 ] || usage_error "expected a name or --all" destroy
 	for n in "$@"; do
 		case $n in --all) [ $# -eq 1 ] || usage_error "--all takes no names" destroy ;;

@@ -3,7 +3,7 @@
 # nvme-epf library: doctor, which says in plain words what the kernel, the
 # board or the installation lacks.
 
-DOC_FAIL=0
+# bad() marks cmd_doctor's result (its local DOC_FAIL) as a failure.
 ok() { echo "[ ok ] $*"; }
 note() { echo "[warn] $*"; }
 bad() { echo "[FAIL] $*"; DOC_FAIL=1; }
@@ -44,7 +44,7 @@ same_machine() {
 }
 
 cmd_doctor() {
-	local r mach cfg n kdir fx m v
+	local r mach cfg n kdir fx m v DOC_FAIL=0
 	r=$(uname -r)
 	mach=${NVME_EPF_MACHINE:-$(uname -m)}
 	echo "nvme-epf doctor: kernel $r ($mach)"

@@ -6,10 +6,12 @@
 # what differs, keeps (or with --prune removes) what the file does not
 # list, and names every change.
 
-declare -A WANT=()
-declare -A SUB_DIRTY=()
-# Functions stopped by this run (so a dry run plans like a real one).
-declare -A STOPPED=()
+# The state of a run is local to cmd_restore; the helpers below see it
+# (bash's scoping is dynamic): WANT, the file's "path" -> value; SUB_DIRTY,
+# the subsystems whose own attributes change; STOPPED, the functions this
+# run stopped (so that a dry run plans like a real one); KEPT, what the
+# file does not list and stays; FAILED, what could not be applied; PRUNE.
+
 running() { [ -z "${STOPPED[$1]:-}" ] && is_on "$(rd "$CFS/functions/$1/start")"; }
 
 in_list() { case " ${2//[$'\n\t']/ } " in *" $1 "*) return 0 ;; esac; return 1; }
@@ -234,7 +236,6 @@ must_stop() {
 
 # Objects the file does not list stay unless --prune: keep NAME says so
 # (once) and succeeds when the object is to be kept.
-KEPT=()
 keep() {
 	[ "$PRUNE" = 0 ] || return 1
 	KEPT+=("$1")
@@ -279,6 +280,8 @@ restore_lock() {
 
 cmd_restore() {
 	local file='' explicit=0 wait=30 lines f s waited=0 missing epc='' nowait_epc=0 e
+	local -A WANT=() SUB_DIRTY=() STOPPED=()
+	local KEPT=() FAILED=() PRUNE=0
 	# shellcheck disable=SC2034  # read by changed() (configfs.sh)
 	REPORT=1
 	while [ $# -gt 0 ]; do
@@ -353,7 +356,7 @@ cmd_restore() {
 	# they stay; a function that stays and was stopped for its subsystem
 	# starts again at the end.
 	for f in $(children "$CFS/functions"); do
-		[ -n "$(want_names "functions/$f/")" ] || keep "functions/$f" || remove_func "$f"
+		[ -n "$(want_names "functions/$f/")" ] || keep "functions/$f" || remove_func "$f" "${STOPPED[$f]:-}"
 	done
 	# 3. Subsystems and namespaces, then functions (started last).
 	for s in $(want_names subsystems/); do

@@ -7,7 +7,7 @@
 # global buffer, tracing_on and the events others enabled stay as they are,
 # and removing the instance at exit undoes everything.
 cmd_trace() {
-	local fn="" all=0 ev events inst
+	local fn="" all=0 ev events inst pid
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--all) all=1 ;;
@@ -45,7 +45,8 @@ cmd_trace() {
 	}' "$inst/trace_pipe" &
 	# In the background: a signal to this script (Ctrl-C, timeout) runs
 	# the traps at once instead of after a read that may never return.
-	TRACE_PID=$!
-	trap 'kill "$TRACE_PID" 2>/dev/null; wait "$TRACE_PID"; exit 0' INT TERM
-	wait "$TRACE_PID"
+	pid=$!
+	# shellcheck disable=SC2064  # expand now: this reader
+	trap "kill $pid 2>/dev/null; wait $pid; exit 0" INT TERM
+	wait "$pid"
 }
