@@ -16,6 +16,16 @@ running() { [ -z "${STOPPED[$1]:-}" ] && is_on "$(rd "$CFS/functions/$1/start")"
 
 in_list() { case " ${2//[$'\n\t']/ } " in *" $1 "*) return 0 ;; esac; return 1; }
 
+# want_key STATUS KEY VALUE WHAT: want KEY = VALUE if its checks passed
+# (STATUS 0), else report it as an unknown WHAT setting.
+want_key() {
+	if [ "$1" = 0 ]; then
+		WANT[$2]=$3
+	else
+		fail "$2" "unknown $4 setting"
+	fi
+}
+
 # Validate the flattened file into WANT; report keys it cannot use.
 load_want() {
 	local k v rest a s n f
@@ -26,34 +36,22 @@ load_want() {
 		subsystems/*/namespaces/*/*)
 			rest=${k#subsystems/} s=${rest%%/*} rest=${rest#*/namespaces/}
 			n=${rest%%/*} a=${rest#*/}
-			if obj_name "$s" && is_num "$n" && [ "$n" = "$((10#$n))" ] && [ "$n" -gt 0 ] &&
-			   in_list "$a" "$NS_ATTRS"; then
-				WANT[$k]=$v
-			else
-				fail "$k" "unknown namespace setting"
-			fi ;;
+			obj_name "$s" && is_num "$n" && [ "$n" = "$((10#$n))" ] && [ "$n" -gt 0 ] &&
+				in_list "$a" "$NS_ATTRS"
+			want_key $? "$k" "$v" namespace ;;
 		subsystems/*/*)
 			rest=${k#subsystems/} s=${rest%%/*} a=${rest#*/}
-			if obj_name "$s" && in_list "$a" "$SUBSYS_ATTRS"; then
-				WANT[$k]=$v
-			else
-				fail "$k" "unknown subsystem setting"
-			fi ;;
+			obj_name "$s" && in_list "$a" "$SUBSYS_ATTRS"
+			want_key $? "$k" "$v" subsystem ;;
 		functions/*/inject/*/*)
 			rest=${k#functions/} f=${rest%%/*} rest=${rest#*/inject/}
 			n=${rest%%/*} a=${rest#*/}
-			if obj_name "$f" && obj_name "$n" && in_list "$a" "$INJECT_ATTRS"; then
-				WANT[$k]=$v
-			else
-				fail "$k" "unknown injection rule setting"
-			fi ;;
+			obj_name "$f" && obj_name "$n" && in_list "$a" "$INJECT_ATTRS"
+			want_key $? "$k" "$v" "injection rule" ;;
 		functions/*/*)
 			rest=${k#functions/} f=${rest%%/*} a=${rest#*/}
-			if obj_name "$f" && in_list "$a" "$FUNC_ATTRS"; then
-				WANT[$k]=$v
-			else
-				fail "$k" "unknown function setting"
-			fi ;;
+			obj_name "$f" && in_list "$a" "$FUNC_ATTRS"
+			want_key $? "$k" "$v" function ;;
 		*) fail "$k" "unknown key" ;;
 		esac
 	done
