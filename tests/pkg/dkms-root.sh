@@ -8,13 +8,15 @@
 #   2. apt installs a second arm64 headers version (A2): the kernel hook
 #      rebuilds the module for A2 without being asked;
 #   3. amd64 headers (Debian's amd64 kernel has no CONFIG_PCI_ENDPOINT):
-#      DKMS skips that kernel and the install does not fail;
+#      DKMS skips that kernel and the install does not fail; the installed
+#      /usr/sbin/nvme-epf runs with its libraries from /usr/lib/nvme-epf;
 #   3b. with nvme-epf.service active (a stand-in systemctl) and a live,
 #      never saved function, an upgrade of nvme-epf-utils leaves the
 #      service and every function alone; "systemctl reload" applies the file;
 #   4. apt purges the packages: module, DKMS tree and sources are gone;
 #   5. the RPMs, `rpm -i --nodeps` in the same root: %post (dkms's
-#      common.postinst) builds for every kernel with headers, an upgrade
+#      common.postinst) builds for every kernel with headers, the tool
+#      runs with its libraries from /usr/lib/nvme-epf, an upgrade
 #      keeps the live functions as in 3b, `rpm -e` (%preun) removes it all.
 #
 # This machine is amd64 without binfmt_misc, so the root is amd64 with the
@@ -133,7 +135,39 @@ no_traces() {
 	left=$(cd "$run" && find lib/modules usr/lib/modules var/lib/dkms usr/src \
 		\( -name 'nvme_epf.ko*' -o -name 'nvme-epf*' \) 2>/dev/null)
 	[ -z "$left" ] || { echo "left behind: $left"; return 1; }
+	[ ! -e "$run/usr/lib/nvme-epf" ] || { echo "left behind: /usr/lib/nvme-epf"; return 1; }
 	[ -z "$(in_root dkms status nvme-epf)" ]
+}
+
+# The installed tool runs from /usr/sbin with its libraries from
+# /usr/lib/nvme-epf: the package holds every file of scripts/lib there and
+# none next to the tool; create, save, destroy, restore and status on a
+# fake configfs use each library; without /usr/lib/nvme-epf the tool fails
+# naming the missing file (so that is where it loads them from).
+tool_installed_ok() {
+	local want got out rc
+	want=$(cd "$NEPF_TOP/scripts/lib" && ls)
+	got=$(cd "$run/usr/lib/nvme-epf" 2>/dev/null && ls)
+	[ -n "$got" ] && [ "$want" = "$got" ] ||
+		{ echo "libraries: scripts/lib has '$want', /usr/lib/nvme-epf '$got'"; return 1; }
+	[ ! -e "$run/usr/sbin/lib" ] || { echo "/usr/sbin/lib exists"; return 1; }
+	out=$(in_root /bin/bash -c 't=$(mktemp -d) &&
+		export NVME_EPF_CONFIGFS=$t/cfs NVME_EPF_FAKE=1 NVME_EPF_EPC_CLASS=$t/epc \
+			NVME_EPF_LOCK=$t/lock NVME_EPF_CONFIG=$t/config.json &&
+		mkdir -p "$t/cfs/functions" "$t/cfs/subsystems" "$t/epc/vepc.0" &&
+		command -v nvme-epf && nvme-epf create --epc vepc.0 --backing null:1G --name f0 &&
+		nvme-epf save && nvme-epf destroy --all && nvme-epf restore --wait 0 &&
+		nvme-epf status f0; rc=$?; rm -rf "$t"; exit $rc' 2>&1) || { echo "$out"; return 1; }
+	echo "$out"
+	grep -qx /usr/sbin/nvme-epf <<< "$out" &&
+		grep -q "^function f0: epc vepc.0, subsystem f0, started" <<< "$out" || return 1
+	mv "$run/usr/lib/nvme-epf" "$run/usr/lib/nvme-epf.away" || return 1
+	out=$(in_root nvme-epf version 2>&1)
+	rc=$?
+	mv "$run/usr/lib/nvme-epf.away" "$run/usr/lib/nvme-epf" || return 1
+	[ "$rc" = 1 ] && grep -q "/usr/lib/nvme-epf/common.sh is missing" <<< "$out" ||
+		{ echo "without /usr/lib/nvme-epf: exit $rc: $out"; return 1; }
+	out=$(in_root nvme-epf version) && [ "$out" = "nvme-epf $ver" ]
 }
 
 ver=$(pkg_version)
@@ -211,6 +245,8 @@ in_root /bin/sh -c "test -x /usr/sbin/nvme-epf && nvme-epf --help >/dev/null &&
 	test -f /usr/share/bash-completion/completions/nvme-epf &&
 	{ man -w nvme-epf >/dev/null 2>&1 || test -e /usr/share/man/man8/nvme-epf.8.gz; }" \
 	>>"$log" 2>&1 && pass "deb-utils-installed" || fail "deb-utils-installed"
+tool_installed_ok >>"$log" 2>&1 && pass "deb-tool-runs-with-libs-from-usr-lib" ||
+	fail "deb-tool-runs-with-libs-from-usr-lib" "see $log"
 
 # 3b. Upgrading nvme-epf-utils never bounces the drive: with the service
 # active, a saved function and a live one never saved, dpkg reinstalls the
@@ -269,6 +305,8 @@ if [ -n "$rpmf" ] &&
 else
 	fail "rpm-post-dkms-builds-all-kernels" "see $log"
 fi
+tool_installed_ok >>"$log" 2>&1 && pass "rpm-tool-runs-with-libs-from-usr-lib" ||
+	fail "rpm-tool-runs-with-libs-from-usr-lib" "see $log"
 if in_root /pkgs/live-upgrade.sh upgrade rpm -U --replacepkgs --nodeps \
 	--define "_install_script_path $root_path" "/pkgs/nvme-epf-utils-$ver-1.noarch.rpm" >>"$log" 2>&1; then
 	pass "rpm-upgrade-keeps-live-functions"
