@@ -1,5 +1,6 @@
 # shellcheck shell=bash
-# shellcheck disable=SC2015,SC2034  # "a && b || c" where b cannot fail; settings used by the other libraries
+# "a && b || c" where b cannot fail; settings that the other libraries use:
+# shellcheck disable=SC2015,SC2034
 # SPDX-License-Identifier: GPL-2.0
 # nvme-epf library: settings from the environment, messages, input checks.
 # Sourced by nvme-epf (scripts/nvme-epf in the source tree, /usr/sbin/nvme-epf

@@ -1,5 +1,6 @@
 # shellcheck shell=bash
-# shellcheck disable=SC2015,SC2016  # "a && b || c" where b cannot fail; awk programs
+# "a && b || c" where b cannot fail; awk programs:
+# shellcheck disable=SC2015,SC2016
 # SPDX-License-Identifier: GPL-2.0
 # nvme-epf library: list-controllers, start, stop, status, destroy: the
 # commands that show or act on what exists (remove_func and remove_subsys

@@ -3,9 +3,9 @@
 # nvme-epf library: doctor, which says in plain words what the kernel, the
 # board or the installation lacks.
 
-# bad() marks cmd_doctor's result (its local DOC_FAIL) as a failure.
 ok() { echo "[ ok ] $*"; }
 note() { echo "[warn] $*"; }
+# A failure also sets cmd_doctor's result (its local DOC_FAIL).
 bad() { echo "[FAIL] $*"; DOC_FAIL=1; }
 
 kernel_config() {

@@ -1,7 +1,8 @@
 # shellcheck shell=bash
 # shellcheck disable=SC2015  # "a && b || c" where b cannot fail
 # SPDX-License-Identifier: GPL-2.0
-# nvme-epf library: inject, the device-side error injection rules of a function.
+# nvme-epf library: inject, the device-side error injection rules of a
+# function.
 
 inject_list() {
 	local dir=$1 r n=0

@@ -1,7 +1,8 @@
 # shellcheck shell=bash
 # shellcheck disable=SC2016  # awk programs
 # SPDX-License-Identifier: GPL-2.0
-# nvme-epf library: stats, a started function's counters and cost ledger (debugfs).
+# nvme-epf library: stats, a started function's counters and cost ledger
+# (debugfs).
 
 cmd_stats() {
 	local fn="" costs=0 per_io=0 reset=0 f

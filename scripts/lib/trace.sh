@@ -1,7 +1,8 @@
 # shellcheck shell=bash
 # shellcheck disable=SC2016  # awk programs
 # SPDX-License-Identifier: GPL-2.0
-# nvme-epf library: trace, the module's tracepoints live, in an ftrace instance of its own.
+# nvme-epf library: trace, the module's tracepoints live, in an ftrace
+# instance of its own.
 
 # trace works in its own ftrace instance (instances/nvme-epf-PID): the
 # global buffer, tracing_on and the events others enabled stay as they are,
