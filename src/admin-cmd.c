@@ -205,13 +205,12 @@ static void id_ns(struct nepf_ctrl *ctrl, struct nepf_ns *ns, struct nvme_id_ns 
 {
 	u64 bytes = ns->nr_blocks << ns->lba_shift;
 	u32 mcl = nepf_io_copy_mcl(ctrl, ns);
+	u8 ds[NEPF_MAX_LBAF];
+	unsigned int i, n = nepf_ns_lbafs(ns, ds);
 
 	id->nsze = cpu_to_le64(ns->nr_blocks);
 	id->ncap = cpu_to_le64(ns->nr_blocks);
 	id->nuse = cpu_to_le64(ns->nr_blocks);
-	u8 ds[NEPF_MAX_LBAF];
-	unsigned int i, n = nepf_ns_lbafs(ns, ds);
-
 	/* 512 and 4096 (Format NVM), no metadata; 0-based count */
 	id->nlbaf = n - 1;
 	id->flbas = nepf_ns_flbas(ns);
