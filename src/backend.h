@@ -113,8 +113,6 @@ struct nepf_ns {
 	nepf_lock_t uncor_lock;
 	u32 uncor_blocks, uncor_nr;
 	struct nepf_uncor *uncor;
-	/* statistics */
-	u64 nr_reads, nr_writes, bytes_read, bytes_written, nr_errors;
 	struct nepf_io_stats stats;	/* at completion, under ref_lock */
 	/*
 	 * Commands holding the namespace (nepf_ns_get/put, by the core from

@@ -301,7 +301,6 @@ void nepf_sq_take(struct nepf_ctrl *ctrl, struct nepf_sq *sq, u32 gen,
 	cmd->held_next = NULL;
 	trace_nvme_epf_cmd_fetch(cmd);
 
-	sq->nr_cmds++;
 	nepf_lock(&ctrl->lock, flags);
 	sq->inflight++;
 	nepf_unlock(&ctrl->lock, flags);

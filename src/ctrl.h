@@ -132,7 +132,6 @@ struct nepf_ctrl_config {
 	u16 queue_depth;	/* max entries per queue (CAP.MQES + 1) */
 	u32 mdts_kb;		/* max data transfer size, KiB (0: the largest) */
 	u16 nr_vectors;		/* interrupt vectors the function exposes */
-	u8 irq_type;		/* NEPF_IRQ_* actually in use */
 	bool sgl;		/* advertise SGL support */
 	u16 oncs_mask;		/* ONCS bits hidden from the host (identity knob) */
 	u8 vwc_mode;		/* NEPF_VWC_AUTO / _ON / _OFF */
@@ -207,7 +206,6 @@ struct nepf_sq {
 	u8 prio;
 	u32 gen;		/* controller generation it was created in */
 	u64 pci_addr;
-	u64 nr_cmds;		/* commands fetched, for status/stats */
 	u32 inflight;		/* fetched, not yet completed (ctrl->lock) */
 	u32 nr_cq_wait;		/* completions waiting for CQ room (ctrl->lock) */
 	bool deleting;		/* Delete I/O SQ waits until both are 0 */

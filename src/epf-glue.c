@@ -160,7 +160,6 @@ static void nepf_ctrl_config_fill(struct nepf_glue *g)
 	 * a host without MSI-X (or a function without it) uses multi-MSI.
 	 */
 	c->nr_vectors = max_t(u16, max_t(u16, g->nr_vectors, nepf_msi_vectors(g)), 1);
-	c->irq_type = NEPF_IRQ_INTX;
 	c->nr_msix = g->nr_vectors;		/* MSI-X table in BAR0 */
 	c->msix_table_off = g->msix_table_off;
 	c->msix_pba_off = g->msix_pba_off;

@@ -83,10 +83,8 @@ struct nepf_irq {
 	struct nepf_ctrl *ctrl;
 	bool msix_capable;
 	bool msi_capable;
-	u8 last_type;			/* NEPF_IRQ_*: last type that worked */
 	int nr_msix, nr_msi;		/* vectors the host enabled, last asked */
-	atomic64_t nr_raised;
-	atomic64_t nr_errors;
+	atomic64_t nr_errors;		/* raises the EPC refused (stats) */
 };
 
 int nepf_irq_init(struct nepf_irq *irq, struct pci_epf *epf,
@@ -152,8 +150,7 @@ struct nepf_glue {
 	unsigned int sq_rr;		/* round-robin position */
 	struct nvme_sqe *fetch_buf;	/* NEPF_FETCH_MAX SQEs, poll thread */
 	/* statistics for status/ */
-	atomic64_t nr_cmds;
-	atomic64_t nr_polls_idle;
+	atomic64_t nr_cmds;		/* status/commands */
 	struct dentry *debugfs;		/* stats.c */
 	/* cost counters: g->ctrl.costs (per CPU), and what a reset saw */
 	struct mutex costs_lock;	/* costs_base */

@@ -749,29 +749,6 @@ u16 nepf_io_result_status(enum nepf_io_result result, enum nepf_io_op op)
 	}
 }
 
-/*
- * Per-namespace statistics (configfs shows them).  The SMART counters
- * and the error log are the core's, at completion.  A namespace may serve
- * several controllers, hence its own lock rather than the controller's.
- */
-static void io_account(const struct nepf_io *io, u16 status)
-{
-	struct nepf_ns *ns = io->ns;
-	unsigned long flags;
-
-	nepf_lock(&ns->ref_lock, flags);
-	if (status) {
-		ns->nr_errors++;
-	} else if (io->cmd->sqe.opcode == nvme_cmd_read) {
-		ns->nr_reads++;
-		ns->bytes_read += io->len;
-	} else if (io->cmd->sqe.opcode == nvme_cmd_write) {
-		ns->nr_writes++;
-		ns->bytes_written += io->len;
-	}
-	nepf_unlock(&ns->ref_lock, flags);
-}
-
 /* What a write put on the medium is readable again. */
 static void io_uncor_written(const struct nepf_io *io)
 {
@@ -806,7 +783,6 @@ void nepf_io_done(struct nepf_io *io, enum nepf_io_result result)
 	}
 	if (!status && !uncor_empty(io->ns))
 		io_uncor_written(io);
-	io_account(io, status);
 	nepf_cmd_backend_done(cmd, status);
 }
 

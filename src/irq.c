@@ -82,14 +82,6 @@ static int nepf_irq_enabled(struct nepf_irq *irq, u8 type)
 	return 0;
 }
 
-static int nepf_irq_sent(struct nepf_irq *irq, u8 type)
-{
-	irq->last_type = type;
-	irq->ctrl->cfg.irq_type = type;
-	atomic64_inc(&irq->nr_raised);
-	return 0;
-}
-
 /*
  * Raise NVMe interrupt vector @vector (0-based).  The PCI vector number is
  * @vector + 1.  A vector the host did not enable falls back to vector 0's
@@ -114,7 +106,7 @@ int nepf_irq_raise(struct nepf_irq *irq, u16 vector)
 			return 0;
 		ret = nepf_raise(irq, order[i], msg + 1);
 		if (!ret)
-			return nepf_irq_sent(irq, order[i]);
+			return 0;
 		/*
 		 * The EPC refuses a masked MSI-X vector (DesignWare: -EPERM)
 		 * and, where it checks, the Function Mask: pending, retried
@@ -137,7 +129,7 @@ int nepf_irq_raise(struct nepf_irq *irq, u16 vector)
 		return 0;
 	ret = nepf_raise(irq, NEPF_IRQ_INTX, 0);
 	if (!ret)
-		return nepf_irq_sent(irq, NEPF_IRQ_INTX);
+		return 0;
 err:
 	atomic64_inc(&irq->nr_errors);
 	pr_warn_ratelimited("nvme_epf %s: cannot raise interrupt vector %u: %d\n",
@@ -194,10 +186,8 @@ int nepf_irq_init(struct nepf_irq *irq, struct pci_epf *epf,
 	irq->ctrl = ctrl;
 	irq->msix_capable = features->msix_capable;
 	irq->msi_capable = features->msi_capable;
-	irq->last_type = NEPF_IRQ_INTX;
 	irq->nr_msix = 0;
 	irq->nr_msi = 0;
-	atomic64_set(&irq->nr_raised, 0);
 	atomic64_set(&irq->nr_errors, 0);
 	return 0;
 }

@@ -471,7 +471,6 @@ static int nepf_poll_thread(void *data)
 			cond_resched();
 			continue;
 		}
-		atomic64_inc(&g->nr_polls_idle);
 		if (now - active_ns < (u64)spin_us * NSEC_PER_USEC) {
 			slept = false;
 			cond_resched();

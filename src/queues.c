@@ -60,7 +60,6 @@ static void sq_init(struct nepf_ctrl *ctrl, struct nepf_sq *sq, u16 qid,
 	sq->cqid = cqid;
 	sq->prio = prio;
 	sq->pci_addr = addr;
-	sq->nr_cmds = 0;
 	sq->inflight = 0;
 	sq->nr_cq_wait = 0;
 	sq->deleting = false;

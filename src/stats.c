@@ -107,6 +107,8 @@ static int stats_show(struct seq_file *m, void *unused)
 		   (u64)atomic64_read(&g->dma.nr_dma),
 		   (u64)atomic64_read(&g->dma.nr_mmio),
 		   (u64)atomic64_read(&g->dma.nr_errors));
+	seq_printf(m, "# interrupts the controller refused to raise: %llu\n",
+		   (u64)atomic64_read(&g->irq.nr_errors));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(stats);

@@ -168,7 +168,7 @@ static int env_raise_irq(struct nepf_ctrl *ctrl, u16 vector)
 	check_thread(s);
 	if (vector >= NEPF_MAX_VECTORS)
 		return -EINVAL;
-	if (ctrl->cfg.irq_type == NEPF_IRQ_MSIX && vector < ctrl->cfg.nr_msix) {
+	if (vector < ctrl->cfg.nr_msix) {
 		if (nepf_regs_msix_hold(ctrl, vector))
 			return 0;
 		if (s->msix_refuse) {
@@ -279,7 +279,6 @@ void sim_default_config(struct nepf_ctrl_config *cfg)
 	cfg->queue_depth = 64;
 	cfg->mdts_kb = 128;
 	cfg->nr_vectors = 5;
-	cfg->irq_type = NEPF_IRQ_MSIX;
 	cfg->nr_msix = 5;
 }
 

@@ -114,9 +114,10 @@ UNIT_TEST(io_read_write)
 	CHECK_EQ(spy.last.op, NEPF_IO_READ);
 	CHECK(!spy.last.fua);
 	CHECK(!memcmp(disk(s) + 12 * 512, sim_ptr(s, buf), 2048));
-	CHECK_EQ(ns1(s)->nr_reads, 1);
-	CHECK_EQ(ns1(s)->nr_writes, 1);
-	CHECK_EQ(ns1(s)->bytes_written, 8192);
+	CHECK_EQ(ns1(s)->stats.reads, 1);
+	CHECK_EQ(ns1(s)->stats.writes, 1);
+	CHECK_EQ(ns1(s)->stats.bytes_read, 2048);
+	CHECK_EQ(ns1(s)->stats.bytes_written, 8192);
 	CHECK_EQ(ns1(s)->inflight, 0);		/* references dropped */
 	sim_free(s);
 }
@@ -288,7 +289,7 @@ UNIT_TEST(io_write_zeroes)
 	CHECK_EQ(spy.last.op, NEPF_IO_WRITE);
 	CHECK(!memcmp(disk(s) + 100 * 512, zero, 4096));
 	CHECK_EQ(disk(s)[108 * 512], 0xab);
-	CHECK_EQ(ns1(s)->nr_writes, 0);		/* not a host write */
+	CHECK_EQ(ns1(s)->stats.writes, 0);	/* not a host write */
 	/* ... limited to MDTS (Identify WZSL). */
 	rw_sqe(&sqe, nvme_cmd_write_zeroes, 1, 0, NR_BLOCKS + 1);
 	CHECK_EQ(io(s, &sqe), NVME_SC_LBA_RANGE | DNR);
@@ -418,8 +419,9 @@ UNIT_TEST(io_backend_errors)
 		/* A failed read leaves the host buffer alone. */
 		CHECK_EQ(((u8 *)sim_ptr(s, buf))[0], 0x77);
 	}
-	CHECK_EQ(ns1(s)->nr_errors, ARRAY_SIZE(map));
-	CHECK_EQ(ns1(s)->nr_reads, 0);
+	CHECK_EQ(ns1(s)->stats.errors, ARRAY_SIZE(map));
+	CHECK_EQ(ns1(s)->stats.reads, ARRAY_SIZE(map));
+	CHECK_EQ(ns1(s)->stats.bytes_read, 0);
 	CHECK_EQ(ns1(s)->inflight, 0);
 	sim_free(s);
 }

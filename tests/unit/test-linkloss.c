@@ -306,7 +306,6 @@ static void sqe_batch_cut(int cut)
 	CHECK_EQ(s->ledger.host_reads, reads + (cut == SIM_CUT_NONE ? 0 : 1));
 	CHECK_EQ(s->ctrl.sq[1].head, 0);
 	CHECK_EQ(s->ctrl.sq[1].fetch_errors, 0);
-	CHECK_EQ(s->ctrl.sq[1].nr_cmds, 0);
 	CHECK_EQ(s->ctrl.sq[1].inflight, 0);
 	CHECK_EQ(s->nr_fetched, fetched);
 	for (i = 0; i < 3; i++)
