@@ -276,16 +276,6 @@ static inline u64 nepf_bar_fixed_size(const struct pci_epc_features *f, enum pci
 #endif
 }
 
-/* The BAR can only be a 64-bit BAR (it also uses the next BAR slot). */
-static inline bool nepf_bar_only_64bit(const struct pci_epc_features *f, enum pci_barno bar)
-{
-#ifdef NEPF_HAVE_EPC_BAR_DESC
-	return f->bar[bar].only_64bit;
-#else
-	return f->bar_fixed_64bit & BIT(bar);
-#endif
-}
-
 /* ---- controller events (init, deinit, link up, link down) ---- */
 
 /*
@@ -580,13 +570,6 @@ static inline int nepf_blkdev_issue_flush(struct block_device *bdev)
 #define NEPF_CONFIGFS_CONST	const
 #else
 #define NEPF_CONFIGFS_CONST
-#endif
-
-/* NEPF_MODULE_IMPORT_NS(NS) with NS a bare identifier. */
-#ifdef NEPF_HAVE_IMPORT_NS_IDENT
-#define NEPF_MODULE_IMPORT_NS(ns)	MODULE_IMPORT_NS(ns)
-#else
-#define NEPF_MODULE_IMPORT_NS(ns)	MODULE_IMPORT_NS(__stringify(ns))
 #endif
 
 /*

@@ -300,7 +300,7 @@ static void nepf_rule_release(struct config_item *item)
 	kfree(to_rule(item));
 }
 
-static struct configfs_item_operations nepf_rule_item_ops = {
+static NEPF_CONFIGFS_CONST struct configfs_item_operations nepf_rule_item_ops = {
 	.release = nepf_rule_release,
 };
 
@@ -358,7 +358,7 @@ static void nepf_rule_drop(struct config_group *group, struct config_item *item)
 	config_item_put(item);
 }
 
-static struct configfs_group_operations nepf_inject_group_ops = {
+static NEPF_CONFIGFS_CONST struct configfs_group_operations nepf_inject_group_ops = {
 	.make_item = nepf_rule_make,
 	.drop_item = nepf_rule_drop,
 };

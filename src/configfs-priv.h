@@ -17,6 +17,7 @@
 #define NEPF_CONFIGFS_PRIV_H
 
 #include <linux/configfs.h>
+#include "compat.h"
 #include "nvme-epf.h"
 
 #define NEPF_DEFAULT_MODEL	"nvme-epf"

@@ -330,7 +330,7 @@ static void nepf_ns_release(struct config_item *item)
 	kfree(to_cns(item));
 }
 
-static struct configfs_item_operations nepf_ns_item_ops = {
+static NEPF_CONFIGFS_CONST struct configfs_item_operations nepf_ns_item_ops = {
 	.release = nepf_ns_release,
 };
 
@@ -393,7 +393,7 @@ static void nepf_ns_drop(struct config_group *group, struct config_item *item)
 	config_item_put(item);
 }
 
-static struct configfs_group_operations nepf_namespaces_group_ops = {
+static NEPF_CONFIGFS_CONST struct configfs_group_operations nepf_namespaces_group_ops = {
 	.make_group = nepf_ns_make,
 	.drop_item = nepf_ns_drop,
 };
@@ -583,7 +583,7 @@ static void nepf_subsys_release(struct config_item *item)
 	kfree(cs);
 }
 
-static struct configfs_item_operations nepf_subsys_item_ops = {
+static NEPF_CONFIGFS_CONST struct configfs_item_operations nepf_subsys_item_ops = {
 	.release = nepf_subsys_release,
 };
 
@@ -643,7 +643,7 @@ static void nepf_subsys_drop(struct config_group *group,
 	config_item_put(item);
 }
 
-static struct configfs_group_operations nepf_subsystems_group_ops = {
+static NEPF_CONFIGFS_CONST struct configfs_group_operations nepf_subsystems_group_ops = {
 	.make_group = nepf_subsys_make,
 	.drop_item = nepf_subsys_drop,
 };

@@ -514,7 +514,7 @@ static void nepf_fn_release(struct config_item *item)
 	kfree(to_cfn(item));
 }
 
-static struct configfs_item_operations nepf_fn_item_ops = {
+static NEPF_CONFIGFS_CONST struct configfs_item_operations nepf_fn_item_ops = {
 	.release = nepf_fn_release,
 };
 
@@ -589,7 +589,7 @@ static void nepf_fn_drop(struct config_group *group, struct config_item *item)
 	config_item_put(item);
 }
 
-static struct configfs_group_operations nepf_functions_group_ops = {
+static NEPF_CONFIGFS_CONST struct configfs_group_operations nepf_functions_group_ops = {
 	.make_group = nepf_fn_make,
 	.drop_item = nepf_fn_drop,
 };
