@@ -1,13 +1,14 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Build matrix: the real module (with -Werror) and the compat.h test module
-# on every kernel target, sparse, checkpatch, and DKMS refusing kernels
-# without CONFIG_PCI_ENDPOINT.  Prints PASS/FAIL/SKIP lines (check tier
+# on every kernel target, sparse, checkpatch, every probe and compat.h name
+# used (compat-use.sh), and DKMS refusing kernels without
+# CONFIG_PCI_ENDPOINT.  Prints PASS/FAIL/SKIP lines (check tier
 # convention) as rows finish, then the table (also build/matrix/table.md).
 #
 #   tests/matrix/run.sh [ROW...]     default: every row; rows are targets
 #                                    (kbuild.sh targets), "sparse",
-#                                    "checkpatch"
+#                                    "checkpatch", "compat-use"
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../infra/common.sh"
@@ -17,7 +18,7 @@ mkdir -p "$out/logs" "$out/probe-cache"
 
 BUILD_ROWS="arm64-trixie arm64-sid arm64-experimental arm64-5.10 arm64-6.1 armhf-6.12 amd64-6.12"
 STOCK_ROWS="amd64-5.10-stock amd64-6.1-stock amd64-6.12-stock amd64-7.x-stock"
-rows=${*:-$BUILD_ROWS sparse $STOCK_ROWS checkpatch}
+rows=${*:-$BUILD_ROWS sparse $STOCK_ROWS checkpatch compat-use}
 table=()
 declare -A failed
 rc=0
@@ -175,11 +176,23 @@ checkpatch_row() {
 	[ $code -eq 0 ] && verdict checkpatch ok || verdict checkpatch fail
 }
 
+# No probe without a user in compat.h, no compat.h name without one in src/.
+compat_use_row() {
+	local log=$out/logs/compat-use.log s e code
+	s=$(date +%s)
+	bash "$here/compat-use.sh" "$NEPF_TOP/src" > "$log" 2>&1
+	code=$?
+	e=$(( $(date +%s) - s ))
+	row "compat-use | - | - | $([ $code -eq 0 ] && echo pass || echo fail) | $(tail -n 1 "$log") | - | $e"
+	[ $code -eq 0 ] && verdict compat-use ok || { verdict compat-use fail; sed 's/^/    | /' "$log"; }
+}
+
 start=$(date +%s)
 for r in $rows; do
 	case $r in
 	sparse) sparse_row ;;
 	checkpatch) checkpatch_row ;;
+	compat-use) compat_use_row ;;
 	*-stock) stock_row "$r" ;;
 	*) build_row "$r" ;;
 	esac

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Build matrix: every kernel target (-Werror), compat.h test module, sparse,
-# checkpatch, DKMS refusal on stock kernels.  MATRIX_ROWS="..." picks rows.
+# checkpatch, compat-use (every probe used by compat.h, every compat.h name
+# by src/), DKMS refusal on stock kernels.  MATRIX_ROWS="..." picks rows.
 CHECK_TIERS += matrix
 
 .PHONY: matrix check-matrix checkpatch
