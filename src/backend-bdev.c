@@ -6,6 +6,8 @@
  * Reads and writes are asynchronous bios built over the command's data
  * buffer; they complete from the block layer's completion context.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/blkdev.h>
 #include <linux/bio.h>
 #include <linux/fs.h>
@@ -45,7 +47,7 @@ static int nepf_bdev_ns_open(struct nepf_ns *ns)
 	int ret;
 
 	if (!ns->cfg.path[0]) {
-		pr_err("nvme_epf: nsid %u: bdev backend needs device_path\n",
+		pr_err("nsid %u: bdev backend needs device_path\n",
 		       ns->nsid);
 		return -EINVAL;
 	}
@@ -74,7 +76,7 @@ static int nepf_bdev_ns_open(struct nepf_ns *ns)
 	ns->can_write_zeroes = bdev_write_zeroes_sectors(bdev) != 0;
 	ns->volatile_cache = nepf_bdev_write_cache(bdev);
 	if (bdev_read_only(bdev) && !ns->cfg.readonly) {
-		pr_err("nvme_epf: nsid %u: %s is read-only: set readonly to 1\n",
+		pr_err("nsid %u: %s is read-only: set readonly to 1\n",
 		       ns->nsid, ns->cfg.path);
 		nepf_bdev_close(&b->h);
 		kfree(b);
@@ -248,7 +250,7 @@ static void nepf_bdev_flush_all(struct nepf_ns *ns)
 		return;
 	ret = nepf_blkdev_issue_flush(b->bdev);
 	if (ret)
-		pr_warn("nvme_epf: nsid %u: flushing %s failed (%d)\n",
+		pr_warn("nsid %u: flushing %s failed (%d)\n",
 			ns->nsid, ns->cfg.path, ret);
 }
 

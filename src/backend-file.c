@@ -6,6 +6,8 @@
  * callback ends the I/O.  Buffered I/O, flush, discard and write zeroes
  * sleep, so they run on the backend workqueue.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/fs.h>
 #include <linux/blkdev.h>
 #include <linux/falloc.h>
@@ -42,12 +44,12 @@ static int nepf_file_open(struct nepf_ns *ns)
 	int ret;
 
 	if (!ns->cfg.path[0]) {
-		pr_err("nvme_epf: nsid %u: file backend needs device_path\n",
+		pr_err("nsid %u: file backend needs device_path\n",
 		       ns->nsid);
 		return -EINVAL;
 	}
 	if (bs != 512 && bs != 4096) {
-		pr_err("nvme_epf: nsid %u: block_size must be 512 or 4096\n",
+		pr_err("nsid %u: block_size must be 512 or 4096\n",
 		       ns->nsid);
 		return -EINVAL;
 	}
@@ -58,7 +60,7 @@ static int nepf_file_open(struct nepf_ns *ns)
 	f->file = filp_open(ns->cfg.path, flags | (f->direct ? O_DIRECT : 0), 0);
 	if (IS_ERR(f->file) && f->direct && PTR_ERR(f->file) == -EINVAL) {
 		/* Some filesystems cannot do O_DIRECT at all. */
-		pr_info("nvme_epf: nsid %u: %s: no direct I/O here, using buffered I/O\n",
+		pr_info("nsid %u: %s: no direct I/O here, using buffered I/O\n",
 			ns->nsid, ns->cfg.path);
 		f->direct = false;
 		f->file = filp_open(ns->cfg.path, flags, 0);
@@ -69,7 +71,7 @@ static int nepf_file_open(struct nepf_ns *ns)
 	}
 	inode = file_inode(f->file);
 	if (!S_ISREG(inode->i_mode)) {
-		pr_err("nvme_epf: nsid %u: %s is not a regular file (use the bdev backend for devices)\n",
+		pr_err("nsid %u: %s is not a regular file (use the bdev backend for devices)\n",
 		       ns->nsid, ns->cfg.path);
 		ret = -EINVAL;
 		goto out_close;
@@ -80,14 +82,14 @@ static int nepf_file_open(struct nepf_ns *ns)
 			       bdev_logical_block_size(inode->i_sb->s_bdev));
 	if (min_bs > bs) {
 		bs = min_bs;
-		pr_info("nvme_epf: nsid %u: using %u-byte blocks for direct I/O on %s\n",
+		pr_info("nsid %u: using %u-byte blocks for direct I/O on %s\n",
 			ns->nsid, bs, ns->cfg.path);
 	}
 	size = i_size_read(inode);
 	if (ns->cfg.size) {
 		/* Never grow or shrink the user's file behind their back. */
 		if (ns->cfg.size > size) {
-			pr_err("nvme_epf: nsid %u: %s has %lld bytes, less than size %llu\n",
+			pr_err("nsid %u: %s has %lld bytes, less than size %llu\n",
 			       ns->nsid, ns->cfg.path, size, ns->cfg.size);
 			ret = -EINVAL;
 			goto out_close;
@@ -270,7 +272,7 @@ static void nepf_file_flush_all(struct nepf_ns *ns)
 	int ret = vfs_fsync(f->file, 0);
 
 	if (ret)
-		pr_warn("nvme_epf: nsid %u: syncing %s failed (%d)\n",
+		pr_warn("nsid %u: syncing %s failed (%d)\n",
 			ns->nsid, ns->cfg.path, ret);
 }
 

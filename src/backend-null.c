@@ -3,6 +3,8 @@
  * backend-null.c - a namespace without storage, for benchmarks and tests:
  * reads return zeroes, writes are dropped, everything completes inline.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/log2.h>
 #include <linux/sizes.h>
 #include "backend.h"
@@ -16,7 +18,7 @@ static int nepf_null_open(struct nepf_ns *ns)
 	u64 size = ns->cfg.size ? ns->cfg.size : NEPF_NULL_DEFAULT_SIZE;
 
 	if (bs != 512 && bs != 4096) {
-		pr_err("nvme_epf: nsid %u: null backend: block_size must be 512 or 4096\n",
+		pr_err("nsid %u: null backend: block_size must be 512 or 4096\n",
 		       ns->nsid);
 		return -EINVAL;
 	}

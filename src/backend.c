@@ -3,6 +3,8 @@
  * backend.c - backend registry and the namespace open/close sequence shared
  * by the null, block device and file backends.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/module.h>
 #include <linux/delay.h>
 #include <linux/log2.h>
@@ -64,7 +66,7 @@ int nepf_ns_open(struct nepf_ns *ns)
 
 	ops = nepf_backend_find(ns->cfg.backend);
 	if (!ops) {
-		pr_err("nvme_epf: nsid %u: unknown backend '%s'\n", ns->nsid,
+		pr_err("nsid %u: unknown backend '%s'\n", ns->nsid,
 		       ns->cfg.backend);
 		return -EINVAL;
 	}
@@ -79,7 +81,7 @@ int nepf_ns_open(struct nepf_ns *ns)
 	ns->size = 0;
 	ret = ops->open(ns);
 	if (ret) {
-		pr_err("nvme_epf: nsid %u: %s backend: cannot open '%s' (%d)\n",
+		pr_err("nsid %u: %s backend: cannot open '%s' (%d)\n",
 		       ns->nsid, ops->name, ns->cfg.path, ret);
 		ns->ops = NULL;
 		return ret;
@@ -87,7 +89,7 @@ int nepf_ns_open(struct nepf_ns *ns)
 	/* NVMe allows other LBA sizes, the hosts we serve do not. */
 	bs = 1U << ns->lba_shift;
 	if (ns->lba_shift < 9 || ns->lba_shift > 12 || !ns->nr_blocks) {
-		pr_err("nvme_epf: nsid %u: unusable geometry: %u-byte blocks, %llu blocks\n",
+		pr_err("nsid %u: unusable geometry: %u-byte blocks, %llu blocks\n",
 		       ns->nsid, bs, ns->nr_blocks);
 		ops->close(ns);
 		ns->ops = NULL;
@@ -105,7 +107,7 @@ int nepf_ns_open(struct nepf_ns *ns)
 	}
 	/* The null backend ignores device_path: do not show a stale one. */
 	path = ops == &nepf_backend_null ? "" : ns->cfg.path;
-	pr_info("nvme_epf: nsid %u: %s backend%s%s: %llu blocks of %u bytes%s%s%s%s\n",
+	pr_info("nsid %u: %s backend%s%s: %llu blocks of %u bytes%s%s%s%s\n",
 		ns->nsid, ops->name, path[0] ? " " : "", path,
 		ns->nr_blocks, bs, ns->cfg.readonly ? ", read-only" : "",
 		ns->can_discard ? ", discard" : "",
@@ -136,7 +138,7 @@ void nepf_ns_close(struct nepf_ns *ns)
 		if (!inflight)
 			break;
 		if (waited_ms && !(waited_ms % 5000))
-			pr_warn("nvme_epf: nsid %u: still waiting for %u commands\n",
+			pr_warn("nsid %u: still waiting for %u commands\n",
 				ns->nsid, inflight);
 		msleep(20);
 		waited_ms += 20;

@@ -7,6 +7,8 @@
  * survive stop/start.  An enabled rule is frozen (EBUSY): disable, change,
  * enable again (which restarts its counters).
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/module.h>
 #include <linux/slab.h>
 #include "configfs-priv.h"
@@ -37,7 +39,7 @@ static ssize_t rule_store(struct config_item *item, const char *page,
 
 	mutex_lock(&nepf_cfs_mutex);
 	if (cr->rule.enabled) {
-		pr_warn("nvme_epf %s: injection rule %s is enabled: disable it first\n",
+		pr_warn("%s: injection rule %s is enabled: disable it first\n",
 			cr->ci->fname, cr->rule.name);
 		ret = -EBUSY;
 	} else {
@@ -160,7 +162,7 @@ static int rule_parse_action(struct nepf_inject_rule *r, const char *page)
 			return 0;
 		}
 	}
-	pr_warn("nvme_epf: injection action: status, delay, hold, lose, fatal or xfer\n");
+	pr_warn("injection action: status, delay, hold, lose, fatal or xfer\n");
 	return -EINVAL;
 }
 NEPF_RULE_ATTR(action);
@@ -237,12 +239,12 @@ static ssize_t nepf_rule_enable_store(struct config_item *item,
 	if (on != r->enabled) {
 		if (on && r->lba_first > r->lba_last) {
 			mutex_unlock(&nepf_cfs_mutex);
-			pr_warn("nvme_epf %s: injection rule %s: lba_first > lba_last\n",
+			pr_warn("%s: injection rule %s: lba_first > lba_last\n",
 				cr->ci->fname, r->name);
 			return -EINVAL;
 		}
 		nepf_inject_enable(cr->ci->inj, r, on);
-		pr_warn("nvme_epf %s: error injection rule %s %s: action %s status %#x delay %u us; queue %d/%u opcode %d nsid %u lba %llu-%llu every %u first %u percent %u\n",
+		pr_warn("%s: error injection rule %s %s: action %s status %#x delay %u us; queue %d/%u opcode %d nsid %u lba %llu-%llu every %u first %u percent %u\n",
 			cr->ci->fname, r->name, on ? "ENABLED" : "disabled",
 			nepf_inject_action_names[r->action], r->status,
 			r->delay_us, r->queue, r->qid, r->opcode, r->nsid,
@@ -337,7 +339,7 @@ static struct config_item *nepf_rule_make(struct config_group *group,
 	ret = nepf_inject_add(ci->inj, r);
 	if (ret) {
 		kfree(cr);
-		pr_warn("nvme_epf %s: at most %d injection rules\n", ci->fname,
+		pr_warn("%s: at most %d injection rules\n", ci->fname,
 			NEPF_INJECT_MAX_RULES);
 		return ERR_PTR(ret);
 	}
@@ -351,7 +353,7 @@ static void nepf_rule_drop(struct config_group *group, struct config_item *item)
 
 	mutex_lock(&nepf_cfs_mutex);
 	if (cr->rule.enabled)
-		pr_warn("nvme_epf %s: error injection rule %s removed\n",
+		pr_warn("%s: error injection rule %s removed\n",
 			cr->ci->fname, cr->rule.name);
 	nepf_inject_remove(cr->ci->inj, &cr->rule);
 	mutex_unlock(&nepf_cfs_mutex);

@@ -71,23 +71,21 @@ int nepf_cfs_pci_ep_prepare(struct nepf_function *fn, struct pci_epf *epf)
 
 	lockdep_assert_held(&nepf_serve_lock);
 	if (!fn->subsys) {
-		pr_err("nvme_epf %s: write a subsystem name to nvme/subsystem before linking the function to a controller\n",
-		       fn->name);
+		dev_err(&epf->dev, "write a subsystem name to nvme/subsystem before linking the function to a controller\n");
 		return -EINVAL;
 	}
 	if (!h)
 		return -EINVAL;
 	/* 0xffff is what the host reads where there is no device. */
 	if (h->vendorid == 0xffff || h->deviceid == 0xffff) {
-		pr_err("nvme_epf %s: vendorid/deviceid 0xffff: the host would see no device\n",
-		       fn->name);
+		dev_err(&epf->dev, "vendorid/deviceid 0xffff: the host would see no device\n");
 		return -EINVAL;
 	}
 	if (epf->msix_interrupts > NEPF_MAX_VECTORS ||
 	    epf->msi_interrupts > NEPF_MAX_MSI_VECTORS) {
-		pr_err("nvme_epf %s: msix_interrupts must be 0..%u and msi_interrupts 0..%u (are %u, %u)\n",
-		       fn->name, NEPF_MAX_VECTORS, NEPF_MAX_MSI_VECTORS,
-		       epf->msix_interrupts, epf->msi_interrupts);
+		dev_err(&epf->dev, "msix_interrupts must be 0..%u and msi_interrupts 0..%u (are %u, %u)\n",
+			NEPF_MAX_VECTORS, NEPF_MAX_MSI_VECTORS,
+			epf->msix_interrupts, epf->msi_interrupts);
 		return -ERANGE;
 	}
 	c->vendor_id = h->vendorid;

@@ -3,6 +3,8 @@
  * configfs-subsys.c - nvme_epf/subsystems/<sname>/ (controller identity)
  * and its namespaces/<nsid>/ (backend configuration, enable).
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/module.h>
 #include <linux/jhash.h>
 #include <linux/uuid.h>
@@ -38,7 +40,7 @@ bool nepf_cfs_subsys_busy(struct nepf_subsys *subsys, const char *what)
 	lockdep_assert_held(&nepf_serve_lock);
 	if (list_empty(&subsys->functions))
 		return false;
-	pr_warn("nvme_epf: subsystem %s: cannot change %s while a function serving it is started\n",
+	pr_warn("subsystem %s: cannot change %s while a function serving it is started\n",
 		subsys->name, what);
 	return true;
 }
@@ -49,7 +51,7 @@ static bool nepf_cfs_ns_busy(struct nepf_cfs_ns *cns, const char *what)
 {
 	if (!cns->enabled)
 		return false;
-	pr_warn("nvme_epf: subsystem %s nsid %u: cannot change %s while enabled\n",
+	pr_warn("subsystem %s nsid %u: cannot change %s while enabled\n",
 		cns->cs->subsys.name, cns->ns.nsid, what);
 	return true;
 }
@@ -100,7 +102,7 @@ static int nepf_ns_set_backend(struct nepf_ns_config *cfg, const char *page,
 	if (ret)
 		return ret;
 	if (!nepf_backend_find(name)) {
-		pr_warn("nvme_epf: unknown backend '%s' (null, bdev, file)\n", name);
+		pr_warn("unknown backend '%s' (null, bdev, file)\n", name);
 		return -EINVAL;
 	}
 	strscpy(cfg->backend, name, sizeof(cfg->backend));
@@ -284,7 +286,7 @@ static void nepf_cfs_ns_disable(struct nepf_cfs_ns *cns)
 	/* Waits for the commands still holding the namespace. */
 	nepf_ns_close(&cns->ns);
 	cns->enabled = false;
-	pr_info("nvme_epf: subsystem %s nsid %u disabled\n", cns->cs->subsys.name,
+	pr_info("subsystem %s nsid %u disabled\n", cns->cs->subsys.name,
 		cns->ns.nsid);
 }
 
@@ -520,7 +522,7 @@ static ssize_t nepf_subsys_attr_oncs_store(struct config_item *item,
 	if (ret)
 		return ret;
 	if (v & ~(u64)NEPF_ONCS) {
-		pr_warn("nvme_epf: attr_oncs %#llx: only bits of %#x can be advertised\n",
+		pr_warn("attr_oncs %#llx: only bits of %#x can be advertised\n",
 			v, (unsigned int)NEPF_ONCS);
 		return -EINVAL;
 	}

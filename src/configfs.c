@@ -5,6 +5,8 @@
  * strict parsers every attribute store uses.  Our own configfs subsystem:
  * it works whether or not the kernel has PCI_ENDPOINT_CONFIGFS.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/module.h>
 #include <linux/cpumask.h>
 #include <linux/ctype.h>
@@ -82,10 +84,10 @@ static bool nepf_cfs_fn_busy(struct nepf_cfs_fn *cfn, const char *what)
 	if (!cfn->fn.started)
 		return false;
 	if (cfn->fn.pci_ep)
-		pr_warn("nvme_epf: function %s: cannot change %s while linked to an endpoint controller (unlink it first)\n",
+		pr_warn("function %s: cannot change %s while linked to an endpoint controller (unlink it first)\n",
 			cfn->fn.name, what);
 	else
-		pr_warn("nvme_epf: function %s: cannot change %s while started (write 0 to start first)\n",
+		pr_warn("function %s: cannot change %s while started (write 0 to start first)\n",
 			cfn->fn.name, what);
 	return true;
 }
@@ -195,7 +197,7 @@ static ssize_t nepf_fn_num_store(struct config_item *item, const char *page,
 	int ret = nepf_cfs_parse_u64(page, d->min, d->max, &v);
 
 	if (ret == -ERANGE)
-		pr_warn("nvme_epf: function %s: %s must be %llu..%llu\n",
+		pr_warn("function %s: %s must be %llu..%llu\n",
 			cfn->fn.name, d->name, d->min, d->max);
 	/* MDTS is a power of two of the 4 KiB minimum page. */
 	if (!ret && f == NEPF_FN_MDTS_KB && !is_power_of_2(v))
@@ -345,7 +347,7 @@ static ssize_t nepf_fn_subsystem_store(struct config_item *item,
 	if (name[0]) {
 		cs = nepf_cfs_subsys_find(name);
 		if (!cs) {
-			pr_warn("nvme_epf: function %s: no subsystem '%s'\n",
+			pr_warn("function %s: no subsystem '%s'\n",
 				cfn->fn.name, name);
 			ret = -ENOENT;
 			goto out;
@@ -379,14 +381,14 @@ static int nepf_cfs_fn_start(struct nepf_cfs_fn *cfn)
 
 	lockdep_assert_held(&nepf_cfs_mutex);
 	if (!fn->subsys || !fn->cfg.epc_name[0]) {
-		pr_warn("nvme_epf: function %s: set %s before start\n", fn->name,
+		pr_warn("function %s: set %s before start\n", fn->name,
 			fn->subsys ? "epc" : "subsystem");
 		return -EINVAL;
 	}
 	/* The glue rolls back everything it did if it fails. */
 	ret = nepf_function_start(fn);
 	if (ret) {
-		pr_err("nvme_epf: function %s: start on %s failed (%d)\n",
+		pr_err("function %s: start on %s failed (%d)\n",
 		       fn->name, fn->cfg.epc_name, ret);
 		return ret;
 	}
@@ -661,7 +663,7 @@ int nepf_configfs_init(void)
 				   &nepf_cfs_root.su_group);
 	ret = configfs_register_subsystem(&nepf_cfs_root);
 	if (ret) {
-		pr_err("nvme_epf: cannot register configfs subsystem (%d)\n", ret);
+		pr_err("cannot register configfs subsystem (%d)\n", ret);
 		nepf_backends_exit();
 	}
 	return ret;

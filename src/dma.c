@@ -184,8 +184,8 @@ static int nepf_mmio_xfer(struct nepf_dma *d, u64 pci_addr, void *buf,
 	up(&d->windows);
 	if (ret) {
 		atomic64_inc(&d->nr_errors);
-		pr_warn_ratelimited("nvme_epf: window %s host 0x%llx failed: %d\n",
-				    to_host ? "write to" : "read from", pci_addr, ret);
+		dev_warn_ratelimited(&d->epf->dev, "window %s host 0x%llx failed: %d\n",
+				     to_host ? "write to" : "read from", pci_addr, ret);
 		return -EIO;
 	}
 	atomic64_inc(&d->nr_mmio);
@@ -575,8 +575,8 @@ static int nepf_host_xfer(struct nepf_dma *d, u64 pci_addr, void *buf,
 		if (!ret)
 			return 0;
 		atomic64_inc(&d->nr_errors);
-		pr_warn_ratelimited("nvme_epf: DMA %s host 0x%llx len %zu failed (%d)\n",
-				    to_host ? "to" : "from", pci_addr, len, ret);
+		dev_warn_ratelimited(&d->epf->dev, "DMA %s host 0x%llx len %zu failed (%d)\n",
+				     to_host ? "to" : "from", pci_addr, len, ret);
 		return -EIO;
 	}
 	return nepf_mmio_xfer(d, pci_addr, buf, len, to_host);

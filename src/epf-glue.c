@@ -18,6 +18,8 @@
  * (stride 4), then the MSI-X table and PBA; at least 16 KiB (NVMe), rounded
  * up by the EPC core to a power of two or the BAR's fixed size.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/module.h>
 #include <linux/pci_regs.h>
 #include <linux/sizes.h>
@@ -285,9 +287,9 @@ static int nepf_glue_bind(struct nepf_function *fn, struct pci_epf *epf)
 		if (!g->features->linkup_notifier)
 			nepf_run_link_up(g);
 	}
-	pr_info("nvme_epf %s: bound to %s function %u (BAR0 %zu bytes, %u I/O queues, %u MSI-X vectors)\n",
-		fn->name, dev_name(&epc->dev), epf->func_no, g->bar_size,
-		g->ctrl.cfg.max_io_queues, g->nr_vectors);
+	dev_info(&epf->dev, "bound to %s function %u (BAR0 %zu bytes, %u I/O queues, %u MSI-X vectors)\n",
+		 dev_name(&epc->dev), epf->func_no, g->bar_size,
+		 g->ctrl.cfg.max_io_queues, g->nr_vectors);
 	return 0;
 
 err_events:
@@ -444,13 +446,13 @@ int nepf_function_start(struct nepf_function *fn)
 	if (fn->own_epf)
 		return 0;	/* already running */
 	if (!fn->subsys) {
-		pr_err("nvme_epf %s: no subsystem set\n", fn->name);
+		pr_err("%s: no subsystem set\n", fn->name);
 		return -EINVAL;
 	}
 	epc = pci_epc_get(fn->cfg.epc_name);
 	if (IS_ERR(epc)) {
 		ret = PTR_ERR(epc);
-		pr_err("nvme_epf %s: endpoint controller '%s' not found (%d): see /sys/class/pci_epc/ for the names; is its driver loaded?\n",
+		pr_err("%s: endpoint controller '%s' not found (%d): see /sys/class/pci_epc/ for the names; is its driver loaded?\n",
 		       fn->name, fn->cfg.epc_name, ret);
 		return ret;
 	}
@@ -463,14 +465,13 @@ int nepf_function_start(struct nepf_function *fn)
 	kfree(name);
 	if (IS_ERR(epf)) {
 		pci_epc_put(epc);
-		pr_err("nvme_epf %s: creating the endpoint function failed: %ld\n",
+		pr_err("%s: creating the endpoint function failed: %ld\n",
 		       fn->name, PTR_ERR(epf));
 		return PTR_ERR(epf);
 	}
 	if (!epf->driver || !epf->header) {
 		ret = -ENODEV;
-		pr_err("nvme_epf %s: endpoint function not bound to the nvme_epf driver\n",
-		       fn->name);
+		dev_err(&epf->dev, "endpoint function not bound to the nvme_epf driver\n");
 		goto err_destroy;
 	}
 	epf_set_drvdata(epf, fn);
@@ -480,20 +481,19 @@ int nepf_function_start(struct nepf_function *fn)
 
 	ret = nepf_epc_add_epf(epc, epf);
 	if (ret) {
-		pr_err("nvme_epf %s: adding the function to %s failed: %d (function %u in use?)\n",
-		       fn->name, fn->cfg.epc_name, ret, fn->cfg.func_no);
+		dev_err(&epf->dev, "adding the function to %s failed: %d (function %u in use?)\n",
+			fn->cfg.epc_name, ret, fn->cfg.func_no);
 		goto err_destroy;
 	}
 	ret = pci_epf_bind(epf);	/* nepf_epf_bind() builds the controller */
 	if (ret) {
-		pr_err("nvme_epf %s: bind to %s failed: %d\n", fn->name,
-		       fn->cfg.epc_name, ret);
+		dev_err(&epf->dev, "bind to %s failed: %d\n", fn->cfg.epc_name, ret);
 		goto err_remove;
 	}
 	ret = pci_epc_start(epc);
 	if (ret) {
-		pr_err("nvme_epf %s: starting the link on %s failed: %d\n",
-		       fn->name, fn->cfg.epc_name, ret);
+		dev_err(&epf->dev, "starting the link on %s failed: %d\n",
+			fn->cfg.epc_name, ret);
 		goto err_unbind;
 	}
 	/* Only we unbind this epf: the glue stays while we run. */
@@ -502,7 +502,7 @@ int nepf_function_start(struct nepf_function *fn)
 	if (!g->features->linkup_notifier)
 		nepf_run_link_up(g);
 	fn->own_epf = epf;
-	pr_info("nvme_epf %s: started on %s\n", fn->name, fn->cfg.epc_name);
+	dev_info(&epf->dev, "started on %s\n", fn->cfg.epc_name);
 	return 0;
 
 err_unbind:
@@ -532,9 +532,9 @@ void nepf_function_stop(struct nepf_function *fn)
 	pci_epc_stop(epc);
 	pci_epf_unbind(epf);		/* nepf_epf_unbind(): teardown */
 	nepf_epc_remove_epf(epc, epf);
+	dev_info(&epf->dev, "stopped\n");
 	nepf_own_epf_destroy(epf, epc);
 	fn->own_epf = NULL;
-	pr_info("nvme_epf %s: stopped\n", fn->name);
 }
 
 ssize_t nepf_function_status(struct nepf_function *fn, const char *what,

@@ -132,8 +132,8 @@ int nepf_irq_raise(struct nepf_irq *irq, u16 vector)
 		return 0;
 err:
 	atomic64_inc(&irq->nr_errors);
-	pr_warn_ratelimited("nvme_epf %s: cannot raise interrupt vector %u: %d\n",
-			    irq->ctrl->name, vector, ret);
+	dev_warn_ratelimited(&irq->epf->dev, "cannot raise interrupt vector %u: %d\n",
+			     vector, ret);
 	return ret;
 }
 

@@ -496,8 +496,8 @@ static void nepf_quiesce(struct nepf_glue *g)
 	while (!wait_event_timeout(g->idle_wait, !atomic_read(&g->inflight),
 				   NEPF_QUIESCE_WARN_S * HZ)) {
 		waited += NEPF_QUIESCE_WARN_S;
-		pr_warn("nvme_epf %s: %d commands still running after %u s\n",
-			g->ctrl.name, atomic_read(&g->inflight), waited);
+		dev_warn(&g->epf->dev, "%d commands still running after %u s\n",
+			 atomic_read(&g->inflight), waited);
 	}
 }
 
