@@ -19,12 +19,12 @@ struct nepf_cfs_rule {
 	struct nepf_inject_rule rule;
 };
 
-static inline struct nepf_cfs_rule *to_rule(struct config_item *item)
+static inline struct nepf_cfs_rule *to_cfs_rule(struct config_item *item)
 {
 	return container_of(item, struct nepf_cfs_rule, item);
 }
 
-static inline struct nepf_cfs_inject *to_ci(struct config_group *group)
+static inline struct nepf_cfs_inject *to_cfs_inject(struct config_group *group)
 {
 	return container_of(group, struct nepf_cfs_inject, group);
 }
@@ -34,7 +34,7 @@ static ssize_t rule_store(struct config_item *item, const char *page,
 			  size_t count,
 			  int (*parse)(struct nepf_inject_rule *r, const char *page))
 {
-	struct nepf_cfs_rule *cr = to_rule(item);
+	struct nepf_cfs_rule *cr = to_cfs_rule(item);
 	int ret;
 
 	mutex_lock(&nepf_cfs_mutex);
@@ -61,7 +61,7 @@ CONFIGFS_ATTR(nepf_rule_, _name)
 static ssize_t nepf_rule_##_name##_show(struct config_item *item,	\
 					char *page)			\
 {									\
-	return sysfs_emit(page, _fmt "\n", to_rule(item)->rule._field);	\
+	return sysfs_emit(page, _fmt "\n", to_cfs_rule(item)->rule._field);	\
 }									\
 static int rule_parse_##_name(struct nepf_inject_rule *r, const char *page) \
 {									\
@@ -85,7 +85,7 @@ NEPF_RULE_NUM_ATTR(delay_us, delay_us, 0, 60000000, "%u");
 /* queue: any, admin, io or an I/O queue id */
 static ssize_t nepf_rule_queue_show(struct config_item *item, char *page)
 {
-	const struct nepf_inject_rule *r = &to_rule(item)->rule;
+	const struct nepf_inject_rule *r = &to_cfs_rule(item)->rule;
 
 	switch (r->queue) {
 	case NEPF_INJQ_ADMIN:
@@ -123,7 +123,7 @@ NEPF_RULE_ATTR(queue);
 /* opcode: any or 0..255 (admin or I/O opcode, as the queue says) */
 static ssize_t nepf_rule_opcode_show(struct config_item *item, char *page)
 {
-	int opc = to_rule(item)->rule.opcode;
+	int opc = to_cfs_rule(item)->rule.opcode;
 
 	if (opc == NEPF_INJECT_ANY)
 		return sysfs_emit(page, "any\n");
@@ -149,7 +149,7 @@ NEPF_RULE_ATTR(opcode);
 static ssize_t nepf_rule_action_show(struct config_item *item, char *page)
 {
 	return sysfs_emit(page, "%s\n",
-			  nepf_inject_action_names[to_rule(item)->rule.action]);
+			  nepf_inject_action_names[to_cfs_rule(item)->rule.action]);
 }
 
 static int rule_parse_action(struct nepf_inject_rule *r, const char *page)
@@ -170,7 +170,7 @@ NEPF_RULE_ATTR(action);
 /* The completion status of action "status": SCT, SC, DNR, More. */
 static ssize_t nepf_rule_sct_show(struct config_item *item, char *page)
 {
-	return sysfs_emit(page, "%u\n", NVME_SCT(to_rule(item)->rule.status));
+	return sysfs_emit(page, "%u\n", NVME_SCT(to_cfs_rule(item)->rule.status));
 }
 
 static int rule_parse_sct(struct nepf_inject_rule *r, const char *page)
@@ -186,7 +186,7 @@ NEPF_RULE_ATTR(sct);
 
 static ssize_t nepf_rule_sc_show(struct config_item *item, char *page)
 {
-	return sysfs_emit(page, "0x%02x\n", to_rule(item)->rule.status & 0xff);
+	return sysfs_emit(page, "0x%02x\n", to_cfs_rule(item)->rule.status & 0xff);
 }
 
 static int rule_parse_sc(struct nepf_inject_rule *r, const char *page)
@@ -204,7 +204,7 @@ NEPF_RULE_ATTR(sc);
 static ssize_t nepf_rule_##_name##_show(struct config_item *item,	\
 					char *page)			\
 {									\
-	return sysfs_emit(page, "%d\n", !!(to_rule(item)->rule.status & (_bit))); \
+	return sysfs_emit(page, "%d\n", !!(to_cfs_rule(item)->rule.status & (_bit))); \
 }									\
 static int rule_parse_##_name(struct nepf_inject_rule *r, const char *page) \
 {									\
@@ -222,13 +222,13 @@ NEPF_RULE_FLAG_ATTR(more, NVME_STATUS_MORE);
 
 static ssize_t nepf_rule_enable_show(struct config_item *item, char *page)
 {
-	return sysfs_emit(page, "%d\n", to_rule(item)->rule.enabled);
+	return sysfs_emit(page, "%d\n", to_cfs_rule(item)->rule.enabled);
 }
 
 static ssize_t nepf_rule_enable_store(struct config_item *item,
 				      const char *page, size_t count)
 {
-	struct nepf_cfs_rule *cr = to_rule(item);
+	struct nepf_cfs_rule *cr = to_cfs_rule(item);
 	struct nepf_inject_rule *r = &cr->rule;
 	bool on;
 	int ret = nepf_cfs_parse_bool(page, &on);
@@ -258,7 +258,7 @@ CONFIGFS_ATTR(nepf_rule_, enable);
 
 static ssize_t nepf_rule_matched_show(struct config_item *item, char *page)
 {
-	struct nepf_cfs_rule *cr = to_rule(item);
+	struct nepf_cfs_rule *cr = to_cfs_rule(item);
 	u64 matched, fired;
 
 	nepf_inject_counts(cr->ci->inj, &cr->rule, &matched, &fired);
@@ -268,7 +268,7 @@ CONFIGFS_ATTR_RO(nepf_rule_, matched);
 
 static ssize_t nepf_rule_fired_show(struct config_item *item, char *page)
 {
-	struct nepf_cfs_rule *cr = to_rule(item);
+	struct nepf_cfs_rule *cr = to_cfs_rule(item);
 	u64 matched, fired;
 
 	nepf_inject_counts(cr->ci->inj, &cr->rule, &matched, &fired);
@@ -299,7 +299,7 @@ static struct configfs_attribute *nepf_rule_attrs[] = {
 
 static void nepf_rule_release(struct config_item *item)
 {
-	kfree(to_rule(item));
+	kfree(to_cfs_rule(item));
 }
 
 static NEPF_CONFIGFS_CONST struct configfs_item_operations nepf_rule_item_ops = {
@@ -315,7 +315,7 @@ static const struct config_item_type nepf_rule_type = {
 static struct config_item *nepf_rule_make(struct config_group *group,
 					  const char *name)
 {
-	struct nepf_cfs_inject *ci = to_ci(group);
+	struct nepf_cfs_inject *ci = to_cfs_inject(group);
 	struct nepf_cfs_rule *cr;
 	struct nepf_inject_rule *r;
 	int ret;
@@ -349,7 +349,7 @@ static struct config_item *nepf_rule_make(struct config_group *group,
 
 static void nepf_rule_drop(struct config_group *group, struct config_item *item)
 {
-	struct nepf_cfs_rule *cr = to_rule(item);
+	struct nepf_cfs_rule *cr = to_cfs_rule(item);
 
 	mutex_lock(&nepf_cfs_mutex);
 	if (cr->rule.enabled)

@@ -62,7 +62,7 @@ struct nepf_cfs_fn {
 	bool msi_auto;
 };
 
-static inline struct nepf_cfs_fn *to_cfn(struct config_item *item)
+static inline struct nepf_cfs_fn *to_cfs_fn(struct config_item *item)
 {
 	return container_of(to_config_group(item), struct nepf_cfs_fn, group);
 }

@@ -14,12 +14,12 @@
 
 static LIST_HEAD(nepf_cfs_subsystems);
 
-static inline struct nepf_cfs_subsys *to_cs(struct config_item *item)
+static inline struct nepf_cfs_subsys *to_cfs_subsys(struct config_item *item)
 {
 	return container_of(to_config_group(item), struct nepf_cfs_subsys, group);
 }
 
-static inline struct nepf_cfs_ns *to_cns(struct config_item *item)
+static inline struct nepf_cfs_ns *to_cfs_ns(struct config_item *item)
 {
 	return container_of(to_config_group(item), struct nepf_cfs_ns, group);
 }
@@ -62,7 +62,7 @@ static ssize_t nepf_ns_store(struct config_item *item, const char *what,
 					const char *page, size_t count),
 			     const char *page, size_t count)
 {
-	struct nepf_cfs_ns *cns = to_cns(item);
+	struct nepf_cfs_ns *cns = to_cfs_ns(item);
 	struct nepf_ns_config cfg;
 	int ret;
 
@@ -90,7 +90,7 @@ CONFIGFS_ATTR(nepf_ns_, _name)
 
 static ssize_t nepf_ns_backend_show(struct config_item *item, char *page)
 {
-	return sysfs_emit(page, "%s\n", to_cns(item)->ns.cfg.backend);
+	return sysfs_emit(page, "%s\n", to_cfs_ns(item)->ns.cfg.backend);
 }
 
 static int nepf_ns_set_backend(struct nepf_ns_config *cfg, const char *page,
@@ -112,7 +112,7 @@ NEPF_NS_ATTR(backend);
 
 static ssize_t nepf_ns_device_path_show(struct config_item *item, char *page)
 {
-	return sysfs_emit(page, "%s\n", to_cns(item)->ns.cfg.path);
+	return sysfs_emit(page, "%s\n", to_cfs_ns(item)->ns.cfg.path);
 }
 
 static int nepf_ns_set_device_path(struct nepf_ns_config *cfg,
@@ -133,7 +133,7 @@ NEPF_NS_ATTR(device_path);
 
 static ssize_t nepf_ns_size_show(struct config_item *item, char *page)
 {
-	return sysfs_emit(page, "%llu\n", to_cns(item)->ns.cfg.size);
+	return sysfs_emit(page, "%llu\n", to_cfs_ns(item)->ns.cfg.size);
 }
 
 static int nepf_ns_set_size(struct nepf_ns_config *cfg, const char *page,
@@ -154,7 +154,7 @@ NEPF_NS_ATTR(size);
 
 static ssize_t nepf_ns_block_size_show(struct config_item *item, char *page)
 {
-	return sysfs_emit(page, "%u\n", to_cns(item)->ns.cfg.block_size);
+	return sysfs_emit(page, "%u\n", to_cfs_ns(item)->ns.cfg.block_size);
 }
 
 static int nepf_ns_set_block_size(struct nepf_ns_config *cfg,
@@ -174,7 +174,7 @@ NEPF_NS_ATTR(block_size);
 
 static ssize_t nepf_ns_readonly_show(struct config_item *item, char *page)
 {
-	return sysfs_emit(page, "%d\n", to_cns(item)->ns.cfg.readonly);
+	return sysfs_emit(page, "%d\n", to_cfs_ns(item)->ns.cfg.readonly);
 }
 
 static int nepf_ns_set_readonly(struct nepf_ns_config *cfg, const char *page,
@@ -186,7 +186,7 @@ NEPF_NS_ATTR(readonly);
 
 static ssize_t nepf_ns_buffered_io_show(struct config_item *item, char *page)
 {
-	return sysfs_emit(page, "%d\n", to_cns(item)->ns.cfg.buffered_io);
+	return sysfs_emit(page, "%d\n", to_cfs_ns(item)->ns.cfg.buffered_io);
 }
 
 static int nepf_ns_set_buffered_io(struct nepf_ns_config *cfg,
@@ -227,7 +227,7 @@ static int nepf_parse_id16(const char *page, size_t count, u8 id[16])
 
 static ssize_t nepf_ns_device_nguid_show(struct config_item *item, char *page)
 {
-	return sysfs_emit(page, "%pUb\n", to_cns(item)->ns.cfg.nguid);
+	return sysfs_emit(page, "%pUb\n", to_cfs_ns(item)->ns.cfg.nguid);
 }
 
 static int nepf_ns_set_device_nguid(struct nepf_ns_config *cfg,
@@ -239,7 +239,7 @@ NEPF_NS_ATTR(device_nguid);
 
 static ssize_t nepf_ns_device_uuid_show(struct config_item *item, char *page)
 {
-	return sysfs_emit(page, "%pUb\n", to_cns(item)->ns.cfg.uuid);
+	return sysfs_emit(page, "%pUb\n", to_cfs_ns(item)->ns.cfg.uuid);
 }
 
 static int nepf_ns_set_device_uuid(struct nepf_ns_config *cfg,
@@ -292,13 +292,13 @@ static void nepf_cfs_ns_disable(struct nepf_cfs_ns *cns)
 
 static ssize_t nepf_ns_enable_show(struct config_item *item, char *page)
 {
-	return sysfs_emit(page, "%d\n", to_cns(item)->enabled);
+	return sysfs_emit(page, "%d\n", to_cfs_ns(item)->enabled);
 }
 
 static ssize_t nepf_ns_enable_store(struct config_item *item, const char *page,
 				    size_t count)
 {
-	struct nepf_cfs_ns *cns = to_cns(item);
+	struct nepf_cfs_ns *cns = to_cfs_ns(item);
 	bool on;
 	int ret = nepf_cfs_parse_bool(page, &on);
 
@@ -329,7 +329,7 @@ static struct configfs_attribute *nepf_ns_attrs[] = {
 
 static void nepf_ns_release(struct config_item *item)
 {
-	kfree(to_cns(item));
+	kfree(to_cfs_ns(item));
 }
 
 static NEPF_CONFIGFS_CONST struct configfs_item_operations nepf_ns_item_ops = {
@@ -385,7 +385,7 @@ static struct config_group *nepf_ns_make(struct config_group *group,
 
 static void nepf_ns_drop(struct config_group *group, struct config_item *item)
 {
-	struct nepf_cfs_ns *cns = to_cns(item);
+	struct nepf_cfs_ns *cns = to_cfs_ns(item);
 
 	mutex_lock(&nepf_cfs_mutex);
 	if (cns->enabled)
@@ -411,7 +411,7 @@ static ssize_t nepf_subsys_store_str(struct config_item *item, const char *what,
 				     char *field, size_t size,
 				     const char *page, size_t count)
 {
-	struct nepf_subsys *subsys = &to_cs(item)->subsys;
+	struct nepf_subsys *subsys = &to_cfs_subsys(item)->subsys;
 	char buf[64];
 	int ret;
 
@@ -438,7 +438,7 @@ static ssize_t nepf_subsys_store_num(struct config_item *item, const char *what,
 				     u64 max, const char *page, size_t count,
 				     void (*set)(struct nepf_subsys *s, u64 v))
 {
-	struct nepf_subsys *subsys = &to_cs(item)->subsys;
+	struct nepf_subsys *subsys = &to_cfs_subsys(item)->subsys;
 	u64 v;
 	int ret = nepf_cfs_parse_u64(page, 0, max, &v);
 
@@ -462,13 +462,13 @@ static ssize_t nepf_subsys_store_num(struct config_item *item, const char *what,
 static ssize_t nepf_subsys_##_name##_show(struct config_item *item,	\
 					  char *page)			\
 {									\
-	return sysfs_emit(page, "%s\n", to_cs(item)->subsys._field);	\
+	return sysfs_emit(page, "%s\n", to_cfs_subsys(item)->subsys._field);	\
 }									\
 static ssize_t nepf_subsys_##_name##_store(struct config_item *item,	\
 					   const char *page, size_t count) \
 {									\
-	return nepf_subsys_store_str(item, #_name, to_cs(item)->subsys._field, \
-				     sizeof(to_cs(item)->subsys._field),	\
+	return nepf_subsys_store_str(item, #_name, to_cfs_subsys(item)->subsys._field, \
+				     sizeof(to_cfs_subsys(item)->subsys._field),	\
 				     page, count);			\
 }									\
 CONFIGFS_ATTR(nepf_subsys_, _name)
@@ -477,7 +477,7 @@ CONFIGFS_ATTR(nepf_subsys_, _name)
 static ssize_t nepf_subsys_##_name##_show(struct config_item *item,	\
 					  char *page)			\
 {									\
-	return sysfs_emit(page, _fmt "\n", to_cs(item)->subsys._field);	\
+	return sysfs_emit(page, _fmt "\n", to_cfs_subsys(item)->subsys._field);	\
 }									\
 static void nepf_subsys_set_##_name(struct nepf_subsys *s, u64 v)	\
 {									\
@@ -505,7 +505,7 @@ NEPF_SUBSYS_NUM_ATTR(attr_subsys_vendor_id, subsys_vendor_id, 0xffff, "0x%04x");
 static ssize_t nepf_subsys_attr_oncs_show(struct config_item *item, char *page)
 {
 	return sysfs_emit(page, "0x%04x\n",
-			  (unsigned int)(NEPF_ONCS & ~to_cs(item)->subsys.oncs_mask));
+			  (unsigned int)(NEPF_ONCS & ~to_cfs_subsys(item)->subsys.oncs_mask));
 }
 
 static void nepf_subsys_set_oncs(struct nepf_subsys *s, u64 v)
@@ -538,7 +538,7 @@ static ssize_t nepf_subsys_attr_vwc_show(struct config_item *item, char *page)
 		[NEPF_VWC_AUTO] = "auto", [NEPF_VWC_ON] = "1", [NEPF_VWC_OFF] = "0",
 	};
 
-	return sysfs_emit(page, "%s\n", names[to_cs(item)->subsys.vwc_mode]);
+	return sysfs_emit(page, "%s\n", names[to_cfs_subsys(item)->subsys.vwc_mode]);
 }
 
 static void nepf_subsys_set_vwc(struct nepf_subsys *s, u64 v)
@@ -579,7 +579,7 @@ static struct configfs_attribute *nepf_subsys_attrs[] = {
 
 static void nepf_subsys_release(struct config_item *item)
 {
-	struct nepf_cfs_subsys *cs = to_cs(item);
+	struct nepf_cfs_subsys *cs = to_cfs_subsys(item);
 
 	mutex_destroy(&cs->subsys.lock);
 	kfree(cs);
@@ -640,7 +640,7 @@ static void nepf_subsys_drop(struct config_group *group,
 			     struct config_item *item)
 {
 	mutex_lock(&nepf_cfs_mutex);
-	list_del(&to_cs(item)->entry);
+	list_del(&to_cfs_subsys(item)->entry);
 	mutex_unlock(&nepf_cfs_mutex);
 	config_item_put(item);
 }

@@ -185,13 +185,13 @@ static ssize_t nepf_fn_num_show(struct config_item *item, char *page,
 				enum nepf_fn_field f)
 {
 	return sysfs_emit(page, nepf_fn_nums[f].fmt,
-			  nepf_fn_get(&to_cfn(item)->fn.cfg, f));
+			  nepf_fn_get(&to_cfs_fn(item)->fn.cfg, f));
 }
 
 static ssize_t nepf_fn_num_store(struct config_item *item, const char *page,
 				 size_t count, enum nepf_fn_field f)
 {
-	struct nepf_cfs_fn *cfn = to_cfn(item);
+	struct nepf_cfs_fn *cfn = to_cfs_fn(item);
 	const struct nepf_fn_num *d = &nepf_fn_nums[f];
 	u64 v;
 	int ret = nepf_cfs_parse_u64(page, d->min, d->max, &v);
@@ -240,7 +240,7 @@ NEPF_FN_NUM_ATTR(mdts_kb, NEPF_FN_MDTS_KB);
 static ssize_t nepf_fn_bool_store(struct config_item *item, const char *page,
 				  size_t count, const char *what, bool *field)
 {
-	struct nepf_cfs_fn *cfn = to_cfn(item);
+	struct nepf_cfs_fn *cfn = to_cfs_fn(item);
 	bool v;
 	int ret = nepf_cfs_parse_bool(page, &v);
 
@@ -257,39 +257,39 @@ static ssize_t nepf_fn_bool_store(struct config_item *item, const char *page,
 
 static ssize_t nepf_fn_dma_show(struct config_item *item, char *page)
 {
-	return sysfs_emit(page, "%d\n", to_cfn(item)->fn.cfg.dma);
+	return sysfs_emit(page, "%d\n", to_cfs_fn(item)->fn.cfg.dma);
 }
 
 static ssize_t nepf_fn_dma_store(struct config_item *item, const char *page,
 				 size_t count)
 {
 	return nepf_fn_bool_store(item, page, count, "dma",
-				  &to_cfn(item)->fn.cfg.dma);
+				  &to_cfs_fn(item)->fn.cfg.dma);
 }
 CONFIGFS_ATTR(nepf_fn_, dma);
 
 static ssize_t nepf_fn_sgl_show(struct config_item *item, char *page)
 {
-	return sysfs_emit(page, "%d\n", to_cfn(item)->fn.cfg.sgl);
+	return sysfs_emit(page, "%d\n", to_cfs_fn(item)->fn.cfg.sgl);
 }
 
 static ssize_t nepf_fn_sgl_store(struct config_item *item, const char *page,
 				 size_t count)
 {
 	return nepf_fn_bool_store(item, page, count, "sgl",
-				  &to_cfn(item)->fn.cfg.sgl);
+				  &to_cfs_fn(item)->fn.cfg.sgl);
 }
 CONFIGFS_ATTR(nepf_fn_, sgl);
 
 static ssize_t nepf_fn_epc_show(struct config_item *item, char *page)
 {
-	return sysfs_emit(page, "%s\n", to_cfn(item)->fn.cfg.epc_name);
+	return sysfs_emit(page, "%s\n", to_cfs_fn(item)->fn.cfg.epc_name);
 }
 
 static ssize_t nepf_fn_epc_store(struct config_item *item, const char *page,
 				 size_t count)
 {
-	struct nepf_cfs_fn *cfn = to_cfn(item);
+	struct nepf_cfs_fn *cfn = to_cfs_fn(item);
 	char name[sizeof(cfn->fn.cfg.epc_name)];
 	int ret;
 
@@ -308,7 +308,7 @@ CONFIGFS_ATTR(nepf_fn_, epc);
 
 static ssize_t nepf_fn_subsystem_show(struct config_item *item, char *page)
 {
-	struct nepf_cfs_fn *cfn = to_cfn(item);
+	struct nepf_cfs_fn *cfn = to_cfs_fn(item);
 	ssize_t ret;
 
 	mutex_lock(&nepf_serve_lock);
@@ -331,7 +331,7 @@ void nepf_cfs_fn_put_subsys(struct nepf_cfs_fn *cfn)
 static ssize_t nepf_fn_subsystem_store(struct config_item *item,
 				       const char *page, size_t count)
 {
-	struct nepf_cfs_fn *cfn = to_cfn(item);
+	struct nepf_cfs_fn *cfn = to_cfs_fn(item);
 	struct nepf_cfs_subsys *cs = NULL;
 	char name[sizeof(cs->subsys.name)];
 	int ret;
@@ -412,13 +412,13 @@ static void nepf_cfs_fn_stop(struct nepf_cfs_fn *cfn)
 
 static ssize_t nepf_fn_start_show(struct config_item *item, char *page)
 {
-	return sysfs_emit(page, "%d\n", to_cfn(item)->fn.started);
+	return sysfs_emit(page, "%d\n", to_cfs_fn(item)->fn.started);
 }
 
 static ssize_t nepf_fn_start_store(struct config_item *item, const char *page,
 				   size_t count)
 {
-	struct nepf_cfs_fn *cfn = to_cfn(item);
+	struct nepf_cfs_fn *cfn = to_cfs_fn(item);
 	bool on;
 	int ret = nepf_cfs_parse_bool(page, &on);
 
@@ -513,7 +513,7 @@ static const struct config_item_type nepf_status_type = {
 
 static void nepf_fn_release(struct config_item *item)
 {
-	kfree(to_cfn(item));
+	kfree(to_cfs_fn(item));
 }
 
 static NEPF_CONFIGFS_CONST struct configfs_item_operations nepf_fn_item_ops = {
@@ -579,7 +579,7 @@ static struct config_group *nepf_fn_make(struct config_group *group,
 /* rmdir of a started function stops it first. */
 static void nepf_fn_drop(struct config_group *group, struct config_item *item)
 {
-	struct nepf_cfs_fn *cfn = to_cfn(item);
+	struct nepf_cfs_fn *cfn = to_cfs_fn(item);
 
 	mutex_lock(&nepf_cfs_mutex);
 	if (cfn->fn.started)

@@ -635,7 +635,7 @@ static struct nvme_error_log_entry *err_log_next(struct nepf_ctrl *ctrl,
 }
 
 /* Error Information log entry for a failed command. */
-static void log_error(struct nepf_ctrl *ctrl, struct nepf_cmd *cmd)
+static void err_log_add(struct nepf_ctrl *ctrl, struct nepf_cmd *cmd)
 {
 	struct nvme_error_log_entry *e;
 	unsigned long flags;
@@ -802,7 +802,7 @@ void nepf_cmd_complete(struct nepf_cmd *cmd)
 	 */
 	if (posted && nepf_gen_live(ctrl, cmd->gen)) {
 		if (cmd->status)
-			log_error(ctrl, cmd);
+			err_log_add(ctrl, cmd);
 		if (sqid)
 			smart_account(ctrl, cmd);
 		cq_post(ctrl, cmd->gen, cmd->cqid, sqid, cmd->sqe.cid,

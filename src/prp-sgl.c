@@ -35,8 +35,6 @@
 #define SGL_DESC_SIZE		16
 /* PRP list entries and SGL descriptors are fetched this many bytes at once. */
 #define FETCH_BYTES		512
-#define MAX_U32			((u32)~0U)
-#define MAX_U64			(~0ULL)
 
 static void seglist_init(struct nepf_seglist *out)
 {
@@ -47,7 +45,7 @@ static void seglist_init(struct nepf_seglist *out)
 /* @b continues @a: both bit buckets, or @b starts where @a ends. */
 static bool seg_continues(const struct nepf_seg *a, u64 addr, u32 len)
 {
-	if (a->len > MAX_U32 - len)
+	if (a->len > U32_MAX - len)
 		return false;
 	if (a->addr == NEPF_SEG_BITBUCKET || addr == NEPF_SEG_BITBUCKET)
 		return a->addr == addr;
@@ -202,7 +200,7 @@ static u16 sgl_data(struct sgl_walk *w, u8 type, u64 addr, u32 dlen)
 		if (!w->to_host)
 			return NVME_SC_SGL_INVALID_TYPE | NVME_STATUS_DNR;
 		addr = NEPF_SEG_BITBUCKET;
-	} else if (l && addr > MAX_U64 - l) {
+	} else if (l && addr > U64_MAX - l) {
 		/*
 		 * The block would wrap around the 64-bit address space, or
 		 * end at its top where NEPF_SEG_BITBUCKET would alias it.
@@ -249,7 +247,7 @@ static u16 sgl_desc(struct sgl_walk *w, const struct nvme_sgl_desc *d,
 		 */
 		if (!last_in_seg || in_last_seg || !dlen ||
 		    (dlen & (SGL_DESC_SIZE - 1)) ||
-		    addr > MAX_U64 - dlen)
+		    addr > U64_MAX - dlen)
 			return NVME_SC_SGL_INVALID_LAST | NVME_STATUS_DNR;
 		*next = addr;
 		*next_n = dlen / SGL_DESC_SIZE;

@@ -10,8 +10,6 @@
  */
 #include "ctrl.h"
 
-#define DNR	NVME_STATUS_DNR
-
 /* New queues belong to the controller's current generation. */
 static void cq_init(struct nepf_ctrl *ctrl, struct nepf_cq *cq, u16 qid,
 		    u16 size, u64 addr, bool irq, u16 vector)
@@ -121,19 +119,19 @@ static u16 queue_create_check(struct nepf_ctrl *ctrl, const struct nvme_sqe *sqe
 	u32 qsize = (dw10 >> 16) + 1;
 
 	if (!qid || qid > granted || qid > ctrl->cfg.max_io_queues)
-		return NVME_SC_QID_INVALID | DNR;
+		return NVME_SC_QID_INVALID | NVME_STATUS_DNR;
 	if (qsize < 2 || qsize > NVME_CAP_MQES(ctrl->cap) + 1)
-		return NVME_SC_QUEUE_SIZE | DNR;
+		return NVME_SC_QUEUE_SIZE | NVME_STATUS_DNR;
 	/* CAP.CQR: only physically contiguous queues. */
 	if (!(dw11 & NVME_QUEUE_PHYS_CONTIG))
-		return NVME_SC_INVALID_FIELD | DNR;
+		return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
 	/* CC.IOSQES/IOCQES are checked here, not at enable (spec). */
 	if (entry_shift != want_shift)
-		return NVME_SC_INVALID_FIELD | DNR;
+		return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
 	if (nvme_sqe_prp1(sqe) & (ctrl->page_size - 1))
-		return NVME_SC_PRP_INVALID_OFFSET | DNR;
+		return NVME_SC_PRP_INVALID_OFFSET | NVME_STATUS_DNR;
 	if (sqe->flags & (NVME_CMD_FUSE_MASK | NVME_CMD_PSDT_MASK))
-		return NVME_SC_INVALID_FIELD | DNR;
+		return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
 	return 0;
 }
 
@@ -156,9 +154,9 @@ u16 nepf_queue_create_cq(struct nepf_ctrl *ctrl, const struct nvme_sqe *sqe)
 		return status;
 	cq = &ctrl->cq[qid];
 	if (cq->valid)
-		return NVME_SC_QID_INVALID | DNR;
+		return NVME_SC_QID_INVALID | NVME_STATUS_DNR;
 	if (ien && iv >= nr_vectors)
-		return NVME_SC_INVALID_VECTOR | DNR;
+		return NVME_SC_INVALID_VECTOR | NVME_STATUS_DNR;
 
 	nepf_regs_clear_doorbell(ctrl, qid, true);
 	nepf_lock(&cq->lock, flags);
@@ -190,9 +188,9 @@ u16 nepf_queue_create_sq(struct nepf_ctrl *ctrl, const struct nvme_sqe *sqe)
 		return status;
 	sq = &ctrl->sq[qid];
 	if (sq->valid || sq->deleting)
-		return NVME_SC_QID_INVALID | DNR;
+		return NVME_SC_QID_INVALID | NVME_STATUS_DNR;
 	if (!cqid || cqid > NEPF_MAX_IO_QUEUES || !ctrl->cq[cqid].valid)
-		return NVME_SC_CQ_INVALID | DNR;
+		return NVME_SC_CQ_INVALID | NVME_STATUS_DNR;
 
 	/* Only the SQ tail doorbell: the CQ with the same id may be in use. */
 	nepf_regs_clear_doorbell(ctrl, qid, false);
@@ -213,7 +211,7 @@ u16 nepf_queue_delete_sq(struct nepf_ctrl *ctrl, const struct nvme_sqe *sqe)
 	u16 status = NVME_SC_SUCCESS;
 
 	if (!qid || qid > NEPF_MAX_IO_QUEUES || !ctrl->sq[qid].valid)
-		return NVME_SC_QID_INVALID | DNR;
+		return NVME_SC_QID_INVALID | NVME_STATUS_DNR;
 	sq = &ctrl->sq[qid];
 	/* Before the queue goes: a stale tail is not a stray doorbell. */
 	nepf_regs_clear_doorbell(ctrl, qid, false);
@@ -243,13 +241,13 @@ u16 nepf_queue_delete_cq(struct nepf_ctrl *ctrl, const struct nvme_sqe *sqe)
 	u16 nr_sqs;
 
 	if (!qid || qid > NEPF_MAX_IO_QUEUES || !ctrl->cq[qid].valid)
-		return NVME_SC_QID_INVALID | DNR;
+		return NVME_SC_QID_INVALID | NVME_STATUS_DNR;
 	cq = &ctrl->cq[qid];
 	nepf_lock(&ctrl->lock, flags);
 	nr_sqs = cq->nr_sqs;
 	nepf_unlock(&ctrl->lock, flags);
 	if (nr_sqs)
-		return NVME_SC_INVALID_QUEUE | DNR;	/* Invalid Queue Deletion */
+		return NVME_SC_INVALID_QUEUE | NVME_STATUS_DNR;	/* Invalid Queue Deletion */
 	nepf_cq_drop_waiting(ctrl, cq);
 	nepf_regs_clear_doorbell(ctrl, qid, true);
 	nepf_lock(&cq->lock, flags);
