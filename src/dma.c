@@ -10,7 +10,8 @@
  *    PCI address, accessed with memcpy_fromio/memcpy_toio.
  * Reads of host memory (SQEs, PRP lists, SGL segments, write data) go by
  * DMA whenever a read channel exists: a CPU load through a window is a
- * non-posted read that stalls the CPU for about a microsecond per 8 bytes.
+ * non-posted read that stalls the CPU on every 8-byte load (its measured
+ * cost per SoC: bench/costs/).
  * Small writes (CQEs) go through a window: they are posted, and setting up
  * a DMA descriptor costs more than writing 16 bytes.  A DMA of up to
  * NEPF_DMA_SPIN_MAX is polled for dma_spin_us before its wait sleeps.

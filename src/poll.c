@@ -16,17 +16,19 @@
  *    keeps polling without sleeping for spin_us after the last command
  *    was fetched or completed, then sleeps exponentially longer: at most
  *    20 us while commands run, 50 us within a millisecond of the last
- *    command, idle_sleep_us within a second, deep_idle_sleep_ms after.
- *    An idle controller costs a few tens of wakeups per second.
+ *    command, idle_sleep_us within a second, deep_idle_sleep_ms after:
+ *    on an idle controller it wakes at most 1000 / deep_idle_sleep_ms
+ *    times a second.
  * Admin commands run in the poll thread itself: queue creation and
  * deletion therefore never race with fetching.  I/O commands run as work
  * items on a high-priority workqueue, at most one queue's worth per SQ
  * at a time.  cmd_wq_unbound=0 makes it per-CPU (WQ_PERCPU where the
  * kernel has the flag): each command stays on the CPU that fetched or
- * completed it.  That is 1-5x the IOPS on the QEMU loopback, where host
- * and endpoint share the same few vCPUs, but it funnels every submission
- * onto the poll thread's CPU; on a board the host has its own CPUs and
- * the backend may want several of ours, so unbound stays the default.
+ * completed it.  That wins on the QEMU loopback, where host and endpoint
+ * share the same few vCPUs (bench/README.md has the figures), but it
+ * funnels every submission onto the poll thread's CPU; on a board the host
+ * has its own CPUs and the backend may want several of ours, so unbound
+ * stays the default.
  */
 #include <linux/module.h>
 #include <linux/delay.h>
