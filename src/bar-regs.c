@@ -120,6 +120,17 @@ static void msix_set_pending(struct nepf_ctrl *ctrl, u16 msg, bool pending)
 	}
 }
 
+/**
+ * nepf_regs_msix_hold() - is an MSI-X vector masked in the table?
+ * @ctrl: the controller
+ * @msg: the MSI-X table entry, 0-based
+ *
+ * A masked vector's message is pending (its PBA bit set) until the host
+ * unmasks it; the register poll then sends it (env->raise_irq).
+ *
+ * Context: any context; never sleeps.
+ * Return: true if the caller must not send it now.
+ */
 bool nepf_regs_msix_hold(struct nepf_ctrl *ctrl, u16 msg)
 {
 	unsigned long flags;
@@ -135,6 +146,16 @@ bool nepf_regs_msix_hold(struct nepf_ctrl *ctrl, u16 msg)
 	return masked;
 }
 
+/**
+ * nepf_regs_msix_pend() - an MSI-X message the EPC refused to send
+ * @ctrl: the controller
+ * @msg: the MSI-X table entry, 0-based
+ *
+ * For the Function Mask, which the function cannot read, or a mask set
+ * since nepf_regs_msix_hold(): the message is pending as if masked.
+ *
+ * Context: any context; never sleeps.
+ */
 void nepf_regs_msix_pend(struct nepf_ctrl *ctrl, u16 msg)
 {
 	unsigned long flags;
@@ -169,6 +190,15 @@ static void regs_msix_unmasked(struct nepf_ctrl *ctrl)
 			ctrl->env->raise_irq(ctrl, msg);
 }
 
+/**
+ * nepf_regs_init() - the register file as at power-on
+ * @ctrl: the controller (cfg set)
+ *
+ * Zeroes BAR0, then sets CAP, VS and the MSI-X table (every vector
+ * masked); the controller is disabled.
+ *
+ * Context: before the host can see BAR0, or with the controller reset.
+ */
 void nepf_regs_init(struct nepf_ctrl *ctrl)
 {
 	u32 mqes = clamp_t(u32, ctrl->cfg.queue_depth, 2,
@@ -304,6 +334,17 @@ u32 nepf_regs_irq_mask(struct nepf_ctrl *ctrl)
 	return READ_ONCE(ctrl->intms);
 }
 
+/**
+ * nepf_regs_irq_hold() - is an INTx/MSI message masked by INTMS?
+ * @ctrl: the controller
+ * @msg: the message, 0-based
+ *
+ * A masked message is noted pending: the core sends it (env->raise_irq)
+ * when the host unmasks it.
+ *
+ * Context: any context; never sleeps.
+ * Return: true if the caller must not send it now.
+ */
 bool nepf_regs_irq_hold(struct nepf_ctrl *ctrl, u16 msg)
 {
 	unsigned long flags;
@@ -319,13 +360,21 @@ bool nepf_regs_irq_hold(struct nepf_ctrl *ctrl, u16 msg)
 	return masked;
 }
 
-/*
+/**
+ * nepf_regs_stray_doorbells() - report doorbells of absent queues
+ * @ctrl: the controller
+ *
  * A doorbell of a queue that does not exist: asynchronous event "Invalid
  * Doorbell Register" (NVMe 1.3d 4.1; Base 2.0 5.27.1.2, error type 00h).
  * Creation and deletion clear a queue's doorbells, so a non-zero value
  * here was written while the queue was absent.  The value is left alone
  * (clearing it could race with a Create completing on the poll thread and
  * lose a legitimate doorbell) and each new value is reported once.
+ *
+ * Context: where queues are created and deleted (the thread that runs
+ * admin commands, or with it excluded), never concurrently: a check that
+ * overlaps a Create I/O SQ could see the SQ absent and its first doorbell
+ * already written.
  */
 void nepf_regs_stray_doorbells(struct nepf_ctrl *ctrl)
 {
@@ -356,11 +405,16 @@ void nepf_regs_stray_doorbells(struct nepf_ctrl *ctrl)
 		nepf_ctrl_invalid_doorbell(ctrl, NVME_AER_ERROR_INVALID_DB_REG);
 }
 
-/*
- * Did the host write CC, INTMS or INTMC since the last nepf_regs_poll()?
+/**
+ * nepf_regs_changed() - did the host write CC, INTMS or INTMC?
+ * @ctrl: the controller
+ *
  * Three loads and no side effect: the environment calls it often, and
  * nepf_regs_poll() only when it says so or at a slow period (which still
  * restores read-only registers and looks for stray doorbells).
+ *
+ * Context: any thread.
+ * Return: true if one changed since the last nepf_regs_poll().
  */
 bool nepf_regs_changed(struct nepf_ctrl *ctrl)
 {
@@ -369,6 +423,21 @@ bool nepf_regs_changed(struct nepf_ctrl *ctrl)
 	       rd32(ctrl, NVME_REG_INTMC);
 }
 
+/**
+ * nepf_regs_poll() - act on what the host wrote to the registers
+ * @ctrl: the controller
+ *
+ * Applies INTMS/INTMC and sends the interrupts the host unmasked,
+ * restores the read-only registers, and decodes CC: a valid enable sets
+ * the admin queues up and CSTS.RDY (an invalid one sets CSTS.CFS); a
+ * disable cuts the generation.
+ *
+ * Context: the environment's register poll, one thread.
+ * Return: what the environment must do next: NEPF_REGS_ENABLE (start
+ * serving queues), NEPF_REGS_DISABLE (quiesce, nepf_ctrl_reset()),
+ * NEPF_REGS_SHUTDOWN (flush, nepf_regs_set_shutdown_done()) or
+ * NEPF_REGS_NONE.
+ */
 enum nepf_regs_event nepf_regs_poll(struct nepf_ctrl *ctrl)
 {
 	u32 cc = rd32(ctrl, NVME_REG_CC);
@@ -425,6 +494,13 @@ enum nepf_regs_event nepf_regs_poll(struct nepf_ctrl *ctrl)
 	return ev;
 }
 
+/**
+ * nepf_regs_set_ready() - set or clear CSTS.RDY
+ * @ctrl: the controller
+ * @ready: the new value
+ *
+ * Context: any thread.
+ */
 void nepf_regs_set_ready(struct nepf_ctrl *ctrl, bool ready)
 {
 	unsigned long flags;
@@ -436,6 +512,15 @@ void nepf_regs_set_ready(struct nepf_ctrl *ctrl, bool ready)
 	trace_nvme_epf_ctrl(ctrl, ctrl->cc, csts);
 }
 
+/**
+ * nepf_regs_set_shutdown_done() - report the shutdown complete
+ * @ctrl: the controller
+ *
+ * CSTS.SHST = complete; a live controller enters the shutdown state.
+ * The environment calls it once the namespaces are flushed.
+ *
+ * Context: any thread.
+ */
 void nepf_regs_set_shutdown_done(struct nepf_ctrl *ctrl)
 {
 	unsigned long flags;

@@ -30,6 +30,21 @@ struct nepf_cqe_wait {
 	struct nvme_cqe cqe;
 };
 
+/**
+ * nepf_ctrl_init() - set a controller up before the host can see it
+ * @ctrl: zero-allocated, with cfg, name, env_data and costs set
+ * @bar: the BAR0 register file in local memory
+ * @bar_size: its size in bytes
+ * @env: the environment's operations
+ *
+ * Clamps the configuration to this implementation's limits, initialises
+ * the locks, the features and the register file (nepf_regs_init()): the
+ * controller is disabled, and waits for the host's CC.EN.
+ *
+ * Context: process context, once per controller.
+ * Return: 0, or -EINVAL when @bar_size cannot hold the registers and
+ * doorbells of cfg.max_io_queues queues or the MSI-X table and PBA.
+ */
 int nepf_ctrl_init(struct nepf_ctrl *ctrl, void *bar, size_t bar_size,
 		   const struct nepf_env_ops *env)
 {
@@ -80,6 +95,19 @@ void nepf_ctrl_fatal(struct nepf_ctrl *ctrl, const char *why)
 
 /* ---- host access: nothing of an older generation reaches the host ---- */
 
+/**
+ * nepf_ctrl_cut() - make everything fetched so far unable to reach the host
+ * @ctrl: the controller
+ *
+ * Starts a new generation: from now on a host access (DMA or window read
+ * or write, CQE, interrupt) of a queue, command or data pointer of an
+ * older one fails with -ESTALE without touching the host.  For a host
+ * that is gone or resets the controller: link down, PERST#, CC.EN = 0,
+ * function stop.  The environment then quiesces and calls
+ * nepf_ctrl_reset() as usual.
+ *
+ * Context: any context; never sleeps.
+ */
 void nepf_ctrl_cut(struct nepf_ctrl *ctrl)
 {
 	unsigned long flags;
@@ -150,6 +178,19 @@ static int host_cq_write(struct nepf_ctrl *ctrl, u32 gen, void *map, u32 off,
 			   ctrl->env->cq_write(ctrl, map, off, buf, len));
 }
 
+/**
+ * nepf_host_irq() - raise an interrupt of a generation
+ * @ctrl: the controller
+ * @gen: the generation the interrupt belongs to (its CQ's)
+ * @vector: the interrupt vector, 0-based as in the CQ's IV field
+ *
+ * nepf_host_read() and nepf_host_write() do the same for host memory:
+ * the environment's operation, unless @gen was cut.
+ *
+ * Context: as the environment's raise_irq().
+ * Return: 0, -ESTALE when @gen is not the controller's generation (or
+ * was cut while the raise failed), else raise_irq()'s error.
+ */
 int nepf_host_irq(struct nepf_ctrl *ctrl, u32 gen, u16 vector)
 {
 	if (!nepf_gen_live(ctrl, gen))
@@ -157,6 +198,18 @@ int nepf_host_irq(struct nepf_ctrl *ctrl, u32 gen, u16 vector)
 	return host_result(ctrl, gen, ctrl->env->raise_irq(ctrl, vector));
 }
 
+/**
+ * nepf_ctrl_reset() - controller reset: back to the state after init
+ * @ctrl: the controller
+ *
+ * Cuts the generation, drops held commands, completions waiting for CQ
+ * room and outstanding AERs (without completions), tears every queue
+ * down, resets the features and clears CSTS (disabled).
+ *
+ * Context: process context, once no command is running (all released);
+ * the environment calls it after quiescing, on CC.EN = 0, link loss or
+ * function stop.
+ */
 void nepf_ctrl_reset(struct nepf_ctrl *ctrl)
 {
 	unsigned long flags;
@@ -197,7 +250,19 @@ static void cq_flush_waiting(struct nepf_ctrl *ctrl, struct nepf_cq *cq);
 
 /* ---- fetch ---- */
 
-/* Commands waiting in @sq per its tail doorbell (validated). */
+/**
+ * nepf_sq_pending() - commands waiting in a submission queue
+ * @ctrl: the controller
+ * @sq: a valid SQ
+ *
+ * Reads the SQ's tail doorbell.  An invalid value (past the queue's end,
+ * or overrunning the head) counts as no new entries and is reported to
+ * the host (Invalid Doorbell Write Value event).  Also posts the
+ * completions that waited for room in the SQ's CQ.
+ *
+ * Context: the thread that fetches (the poll loop).
+ * Return: the number of SQEs between the head and the tail.
+ */
 u32 nepf_sq_pending(struct nepf_ctrl *ctrl, struct nepf_sq *sq)
 {
 	u32 tail = nepf_regs_sq_tail(ctrl, sq->qid);
@@ -223,21 +288,38 @@ u32 nepf_sq_pending(struct nepf_ctrl *ctrl, struct nepf_sq *sq)
 	return nepf_ring_used(sq->head, sq->tail, sq->size);
 }
 
-/* SQEs one nepf_sq_read() would read now: pending ones, to the ring's end. */
+/**
+ * nepf_sq_readable() - SQEs one nepf_sq_read() would read now
+ * @sq: the SQ, after nepf_sq_pending()
+ *
+ * Return: the pending SQEs from the head up to the ring's end.
+ */
 u32 nepf_sq_readable(const struct nepf_sq *sq)
 {
 	return min_t(u32, nepf_ring_used(sq->head, sq->tail, sq->size),
 		     sq->size - sq->head);
 }
 
-/*
- * Read up to @max SQEs of @sq into @buf with one host read: those the
- * last nepf_sq_pending() saw, up to the end of the ring.  They are
- * consumed (the head moves): the caller makes each a command with
- * nepf_sq_take() and the generation stored in @gen, so it has its
- * command objects ready first.  A read in a generation that is cut
- * before, while or just after it runs takes nothing (-EAGAIN): the head
- * and the error count stay as they were, and no command is made.
+/**
+ * nepf_sq_read() - fetch a batch of SQEs with one host read
+ * @ctrl: the controller
+ * @sq: the SQ, after nepf_sq_pending()
+ * @buf: room for @max SQEs
+ * @max: the most to read
+ * @gen: where the generation of the read is stored
+ *
+ * Reads the SQEs the last nepf_sq_pending() saw, up to the end of the
+ * ring (nepf_sq_readable()).  They are consumed (the head moves): the
+ * caller makes each a command with nepf_sq_take() and *@gen, so it has
+ * its command objects ready first.  A read in a generation that is cut
+ * before, while or just after it runs takes nothing: the head and the
+ * error count stay as they were, and no command is made.
+ *
+ * Context: the thread that fetches; may sleep (host_read).
+ * Return: the number of SQEs read; -EAGAIN when there is nothing to
+ * read, the generation is cut, or the read failed (the next call
+ * retries); -EIO when it failed NEPF_FETCH_TRIES times in a row, and
+ * CSTS.CFS is set.
  */
 int nepf_sq_read(struct nepf_ctrl *ctrl, struct nepf_sq *sq,
 		 struct nvme_sqe *buf, u32 max, u32 *gen)
@@ -274,7 +356,19 @@ int nepf_sq_read(struct nepf_ctrl *ctrl, struct nepf_sq *sq,
 	return n;
 }
 
-/* One SQE that nepf_sq_read() consumed (in generation @gen) becomes @cmd. */
+/**
+ * nepf_sq_take() - make one fetched SQE a command
+ * @ctrl: the controller
+ * @sq: the SQ nepf_sq_read() read it from
+ * @gen: the generation nepf_sq_read() returned
+ * @cmd: the command object (its env_priv is left alone)
+ * @sqe: the SQE, in the read's buffer or already in @cmd->sqe
+ *
+ * Fills every field of @cmd but env_priv and counts it in flight on @sq
+ * until nepf_cmd_complete().  Run it with nepf_cmd_exec().
+ *
+ * Context: the thread that fetches.
+ */
 void nepf_sq_take(struct nepf_ctrl *ctrl, struct nepf_sq *sq, u32 gen,
 		  struct nepf_cmd *cmd, const struct nvme_sqe *sqe)
 {
@@ -308,6 +402,18 @@ void nepf_sq_take(struct nepf_ctrl *ctrl, struct nepf_sq *sq, u32 gen,
 
 /* ---- execution ---- */
 
+/**
+ * nepf_cmd_exec() - run a command that nepf_sq_take() made
+ * @cmd: the command
+ *
+ * Error injection looks at it first (it may complete it, or hold it and
+ * run it again later through env->exec_later).  An admin command runs to
+ * its completion here; an I/O command is validated, its data mapped and
+ * read, and handed to its namespace's backend, which ends it with
+ * nepf_cmd_backend_done().
+ *
+ * Context: process context; admin commands on the fetching thread.
+ */
 void nepf_cmd_exec(struct nepf_cmd *cmd)
 {
 	if (nepf_inject_cmd_hook(cmd))
@@ -318,7 +424,16 @@ void nepf_cmd_exec(struct nepf_cmd *cmd)
 		nepf_io_exec(cmd);
 }
 
-/* Backend finished (any context): the rest runs in process context. */
+/**
+ * nepf_cmd_backend_done() - the backend finished its part of a command
+ * @cmd: the command
+ * @status: an NVMe status, 0 for success
+ *
+ * Asks the environment (env->defer) to run nepf_cmd_finish() in process
+ * context.
+ *
+ * Context: any context (a bio's completion, for instance).
+ */
 void nepf_cmd_backend_done(struct nepf_cmd *cmd, u16 status)
 {
 	if (status)
@@ -326,6 +441,15 @@ void nepf_cmd_backend_done(struct nepf_cmd *cmd, u16 status)
 	cmd->ctrl->env->defer(cmd->ctrl, cmd);
 }
 
+/**
+ * nepf_cmd_finish() - the deferred end of an I/O command
+ * @cmd: the command nepf_cmd_backend_done() deferred
+ *
+ * Writes read data to the host and completes the command, unless it has
+ * a further step (Copy goes back to its backend between its steps).
+ *
+ * Context: process context (env->defer's work); may sleep.
+ */
 void nepf_cmd_finish(struct nepf_cmd *cmd)
 {
 	/* Copy goes back to its backend between its steps. */
@@ -590,6 +714,16 @@ static void cq_flush_waiting(struct nepf_ctrl *ctrl, struct nepf_cq *cq)
 
 static void ns_event_post(struct nepf_ctrl *ctrl);
 
+/**
+ * nepf_ctrl_flush_waiting() - the poll loop's periodic duties
+ * @ctrl: the controller
+ *
+ * Posts completions queued while their CQ was full, the namespace
+ * change event noted by nepf_ctrl_attach_ns()/nepf_ctrl_detach_ns(), and
+ * the commands error injection held back whose time has come.
+ *
+ * Context: the poll loop; never while a reset runs.
+ */
 void nepf_ctrl_flush_waiting(struct nepf_ctrl *ctrl)
 {
 	unsigned int qid;
@@ -1006,10 +1140,18 @@ void nepf_ctrl_ns_changed(struct nepf_ctrl *ctrl, u32 nsid)
 	nepf_unlock(&ctrl->aer_lock, flags);
 }
 
-/*
- * The environment serialises these with command processing of the
- * namespace (no I/O of a namespace runs while it is detached).  Neither
- * touches host memory: the event is the poll loop's (nepf_ctrl_ns_changed()).
+/**
+ * nepf_ctrl_attach_ns() - make a namespace visible to the host
+ * @ctrl: the controller
+ * @ns: an open namespace, nsid 1..NEPF_MAX_NAMESPACES
+ *
+ * The environment serialises attach and detach with command processing
+ * of the namespace (no I/O of a namespace runs while it is detached).
+ * Neither touches host memory: the Namespace Attribute Changed event
+ * goes out from nepf_ctrl_flush_waiting().
+ *
+ * Context: any thread; never sleeps.
+ * Return: 0, or -EINVAL for a bad nsid.
  */
 int nepf_ctrl_attach_ns(struct nepf_ctrl *ctrl, struct nepf_ns *ns)
 {
@@ -1028,6 +1170,16 @@ int nepf_ctrl_attach_ns(struct nepf_ctrl *ctrl, struct nepf_ns *ns)
 	return 0;
 }
 
+/**
+ * nepf_ctrl_detach_ns() - hide a namespace from the host
+ * @ctrl: the controller
+ * @nsid: its id; an id with no namespace attached is ignored
+ *
+ * As nepf_ctrl_attach_ns().  After it, nepf_ctrl_flush_ns() takes no new
+ * reference to the namespace.
+ *
+ * Context: any thread; never sleeps.
+ */
 void nepf_ctrl_detach_ns(struct nepf_ctrl *ctrl, u32 nsid)
 {
 	unsigned long flags;
@@ -1066,14 +1218,19 @@ u32 nepf_ctrl_max_xfer(const struct nepf_ctrl *ctrl)
 	return mdts ? 4096U << mdts : 0;
 }
 
-/*
- * Shutdown: every attached namespace's flush_all() (a volatile write
- * cache, a file's page cache).  It runs on the register poll's thread
- * while the board may disable a namespace (configfs: detach, then
- * nepf_ns_close(), which closes and frees the backend).  Each namespace is
- * flushed holding a reference, taken under ns_lock, where detach clears
- * the pointer: the close waits for it.  One already going away is left to
+/**
+ * nepf_ctrl_flush_ns() - shutdown: flush every attached namespace
+ * @ctrl: the controller
+ *
+ * Calls each attached namespace's flush_all() (a volatile write cache, a
+ * file's page cache).  It runs on the register poll's thread while the
+ * board may disable a namespace (configfs: detach, then nepf_ns_close(),
+ * which closes and frees the backend).  Each namespace is flushed
+ * holding a reference, taken under ns_lock, where detach clears the
+ * pointer: the close waits for it.  One already going away is left to
  * its close, which flushes too.
+ *
+ * Context: process context; may sleep.
  */
 void nepf_ctrl_flush_ns(struct nepf_ctrl *ctrl)
 {

@@ -432,29 +432,12 @@ struct nepf_ctrl {
 };
 
 /*
- * core.c
- *
- * nepf_ctrl_init(): @ctrl zero-allocated, with cfg, name and env_data set;
- * initialises the register file (nepf_regs_init()) too.
- * nepf_ctrl_reset(): every queue torn down, queued completions and AERs
- * dropped, features back to defaults, CSTS cleared.  The environment calls
- * it once no command is running (all released).
- * nepf_sq_pending(): the SQEs waiting (an invalid tail doorbell counts as
- * no new entries and is reported by AEN); it also posts completions that
- * waited for CQ room.
- * nepf_sq_read(): how many SQEs it read (at most @max, to the ring's
- * end: nepf_sq_readable()) and their generation; -EAGAIN when there is
- * nothing to read, the generation is cut, or the read failed (retried
- * by the next call); -EIO when it failed NEPF_FETCH_TRIES times in a row
- * (CSTS.CFS is set).  nepf_sq_take() makes one of them a command.
- * nepf_ctrl_cut(): the host is gone or resets the controller (link down,
- * PERST#, CC.EN = 0, function stop): from now on nothing fetched before
- * touches host memory.  Any context, never sleeps; the environment then
- * quiesces and calls nepf_ctrl_reset() as usual.
+ * core.c.  The environment's entry points (here, in bar-regs.c and
+ * nepf_arb_burst_len()) are documented at their definitions (kernel-doc).
  */
 int nepf_ctrl_init(struct nepf_ctrl *ctrl, void *bar, size_t bar_size,
 		   const struct nepf_env_ops *env);
-void nepf_ctrl_reset(struct nepf_ctrl *ctrl);	/* tear down all queues */
+void nepf_ctrl_reset(struct nepf_ctrl *ctrl);
 void nepf_ctrl_cut(struct nepf_ctrl *ctrl);
 
 static inline bool nepf_gen_live(struct nepf_ctrl *ctrl, u32 gen)
@@ -480,11 +463,6 @@ void nepf_ctrl_fatal(struct nepf_ctrl *ctrl, const char *why);
 /* Post a CQE without a command object (AER, deferred deletions). */
 int nepf_cq_post(struct nepf_ctrl *ctrl, u32 gen, u16 cqid, u16 sqid, u16 cid,
 		 u16 status, u64 result);
-/*
- * Post completions queued while their CQ was full, and the namespace
- * change event noted by nepf_ctrl_attach_ns/detach_ns; call from the poll
- * loop (never while a reset runs).
- */
 void nepf_ctrl_flush_waiting(struct nepf_ctrl *ctrl);
 /* Report an asynchronous event (NVME_AER_TYPE_*, info, log page id). */
 void nepf_ctrl_aen(struct nepf_ctrl *ctrl, u8 type, u8 info, u8 lid);
@@ -503,34 +481,16 @@ bool nepf_irq_coalesce(struct nepf_ctrl *ctrl, struct nepf_cq *cq, u64 now);
 /* bar-regs.c */
 void nepf_regs_init(struct nepf_ctrl *ctrl);
 enum nepf_regs_event nepf_regs_poll(struct nepf_ctrl *ctrl);
-bool nepf_regs_changed(struct nepf_ctrl *ctrl);	/* CC/INTMS/INTMC written */
+bool nepf_regs_changed(struct nepf_ctrl *ctrl);
 void nepf_regs_set_ready(struct nepf_ctrl *ctrl, bool ready);
 void nepf_regs_set_shutdown_done(struct nepf_ctrl *ctrl);
 void nepf_regs_set_fatal(struct nepf_ctrl *ctrl);	/* and state FATAL */
 void nepf_regs_set_disabled(struct nepf_ctrl *ctrl);	/* CSTS 0, DISABLED */
-/*
- * Invalid Doorbell Register events for doorbells of queues that do not
- * exist.  Call it where queues are created and deleted (the thread that
- * runs admin commands, or with it excluded), never concurrently: a check
- * that overlaps a Create I/O SQ could see the SQ absent and its first
- * doorbell already written.
- */
 void nepf_regs_stray_doorbells(struct nepf_ctrl *ctrl);
 u32 nepf_regs_sq_tail(struct nepf_ctrl *ctrl, u16 qid);
 u32 nepf_regs_cq_head(struct nepf_ctrl *ctrl, u16 qid);
 u32 nepf_regs_irq_mask(struct nepf_ctrl *ctrl);	/* INTMS bits, INTx/MSI */
-/*
- * INTx/MSI message @msg (0-based) is about to be sent: true if INTMS masks
- * it, and then the core sends it (env->raise_irq(@msg)) once unmasked.
- */
 bool nepf_regs_irq_hold(struct nepf_ctrl *ctrl, u16 msg);
-/*
- * MSI-X message @msg (0-based table entry) is about to be sent: true if
- * its vector is masked, and then it is pending (PBA bit set) until the
- * host unmasks it, when the register poll sends it (env->raise_irq(@msg)).
- * nepf_regs_msix_pend(): the EPC refused to send it (the Function Mask,
- * which the function cannot read, or a mask set meanwhile): pending too.
- */
 bool nepf_regs_msix_hold(struct nepf_ctrl *ctrl, u16 msg);
 void nepf_regs_msix_pend(struct nepf_ctrl *ctrl, u16 msg);
 void nepf_regs_clear_doorbell(struct nepf_ctrl *ctrl, u16 qid, bool cq);
@@ -601,13 +561,9 @@ void nepf_io_exec(struct nepf_cmd *cmd);
 /* Copy's MCL and MSSRL in blocks of @ns (Identify Namespace). */
 u32 nepf_io_copy_mcl(const struct nepf_ctrl *ctrl, const struct nepf_ns *ns);
 
-/*
- * namespaces (core.c): attach/detach, from any thread, note the change;
- * the namespace-changed event goes out from nepf_ctrl_flush_waiting().
- */
+/* namespaces (core.c) */
 int nepf_ctrl_attach_ns(struct nepf_ctrl *ctrl, struct nepf_ns *ns);
 void nepf_ctrl_detach_ns(struct nepf_ctrl *ctrl, u32 nsid);
-/* Shutdown: flush_all() every attached namespace; may sleep. */
 void nepf_ctrl_flush_ns(struct nepf_ctrl *ctrl);
 /* Its Identify data changed (Format NVM): noted, like attach/detach. */
 void nepf_ctrl_ns_changed(struct nepf_ctrl *ctrl, u32 nsid);

@@ -261,7 +261,13 @@ u16 nepf_queue_delete_cq(struct nepf_ctrl *ctrl, const struct nvme_sqe *sqe)
 	return NVME_SC_SUCCESS;
 }
 
-/* Feature 01h AB: 2^AB commands per turn, 7 = no limit. */
+/**
+ * nepf_arb_burst_len() - the Arbitration Burst of Feature 01h
+ * @arbitration: the feature's value (AB in bits 2:0)
+ *
+ * Return: the commands one SQ may give per turn, 2^AB; UINT_MAX for
+ * AB = 7 (no limit).
+ */
 unsigned int nepf_arb_burst_len(u32 arbitration)
 {
 	u32 ab = arbitration & NVME_ARB_AB_MASK;
