@@ -378,28 +378,41 @@ static inline void nepf_epc_events_unregister(struct pci_epf *epf)
 #define nepf_epf_has_add_cfs	false
 #endif
 
-/* static NEPF_EPF_PROBE_DECL(fn) { ... }: probe with the kernel's signature. */
+/*
+ * Probe and remove are written as plain functions,
+ *	static int fn(struct pci_epf *epf)	(probe)
+ *	static void fn(struct pci_epf *epf)	(remove)
+ * and NEPF_EPF_PROBE_WRAP(fn) / NEPF_EPF_REMOVE_WRAP(fn) define fn_wrap,
+ * with the signature this kernel's pci_epf_driver wants, calling fn:
+ * .probe = fn_wrap, .remove = fn_wrap.
+ */
 #ifdef NEPF_HAVE_EPF_PROBE_ID
-#define NEPF_EPF_PROBE_DECL(fn) int fn(struct pci_epf *epf, const struct pci_epf_device_id *id)
+#define NEPF_EPF_PROBE_WRAP(fn)						\
+	static int fn##_wrap(struct pci_epf *epf, const struct pci_epf_device_id *id) \
+	{								\
+		return fn(epf);						\
+	}
 #else
-#define NEPF_EPF_PROBE_DECL(fn) int fn(struct pci_epf *epf)
+#define NEPF_EPF_PROBE_WRAP(fn)						\
+	static int fn##_wrap(struct pci_epf *epf)			\
+	{								\
+		return fn(epf);						\
+	}
 #endif
 
-/*
- * NEPF_EPF_REMOVE_DEFINE(fn) { ... }: a void remove body; fn gets the
- * signature the kernel's pci_epf_driver.remove wants.
- */
 #ifdef NEPF_HAVE_EPF_REMOVE_VOID
-#define NEPF_EPF_REMOVE_DEFINE(fn)	static void fn(struct pci_epf *epf)
-#else
-#define NEPF_EPF_REMOVE_DEFINE(fn)					\
-	static void fn##_body(struct pci_epf *epf);			\
-	static int fn(struct pci_epf *epf)				\
+#define NEPF_EPF_REMOVE_WRAP(fn)					\
+	static void fn##_wrap(struct pci_epf *epf)			\
 	{								\
-		fn##_body(epf);						\
+		fn(epf);						\
+	}
+#else
+#define NEPF_EPF_REMOVE_WRAP(fn)					\
+	static int fn##_wrap(struct pci_epf *epf)			\
+	{								\
+		fn(epf);						\
 		return 0;						\
-	}								\
-	static void fn##_body(struct pci_epf *epf)
+	}
 #endif
 
 /* ---- block devices ---- */

@@ -384,7 +384,7 @@ static const struct nepf_function_config nepf_default_ids = {
 };
 
 /* Every epf gets a header of its own: pci_ep/'s attributes write into it. */
-static NEPF_EPF_PROBE_DECL(nepf_epf_probe)
+static int nepf_epf_probe(struct pci_epf *epf)
 {
 	struct pci_epf_header *h;
 
@@ -396,7 +396,7 @@ static NEPF_EPF_PROBE_DECL(nepf_epf_probe)
 	return 0;
 }
 
-NEPF_EPF_REMOVE_DEFINE(nepf_epf_remove)
+static void nepf_epf_remove(struct pci_epf *epf)
 {
 	struct nepf_function *fn = epf_get_drvdata(epf);
 
@@ -405,6 +405,9 @@ NEPF_EPF_REMOVE_DEFINE(nepf_epf_remove)
 	if (fn && fn->pci_ep)
 		nepf_cfs_pci_ep_remove(fn);
 }
+
+NEPF_EPF_PROBE_WRAP(nepf_epf_probe)
+NEPF_EPF_REMOVE_WRAP(nepf_epf_remove)
 
 static const struct pci_epf_device_id nepf_epf_ids[] = {
 	{ .name = "nvme_epf" },
@@ -419,8 +422,8 @@ NEPF_EPF_OPS(nepf_epf_ops, nepf_epf_bind, nepf_epf_unbind, nepf_cfs_pci_ep_add);
 
 static struct pci_epf_driver nepf_epf_driver = {
 	.driver.name = "nvme_epf",
-	.probe = nepf_epf_probe,
-	.remove = nepf_epf_remove,
+	.probe = nepf_epf_probe_wrap,		/* NEPF_EPF_PROBE_WRAP() */
+	.remove = nepf_epf_remove_wrap,
 	.id_table = nepf_epf_ids,
 	.ops = &nepf_epf_ops,
 	.owner = THIS_MODULE,

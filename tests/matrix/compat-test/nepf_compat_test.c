@@ -13,14 +13,17 @@ static int t_up(struct pci_epf *epf) { return 0; }
 static int t_down(struct pci_epf *epf) { return 0; }
 NEPF_EPC_EVENT_OPS(t_events, t_init, t_deinit, t_up, t_down);
 
-static NEPF_EPF_PROBE_DECL(t_probe)
+static int t_probe(struct pci_epf *epf)
 {
 	return 0;
 }
 
-NEPF_EPF_REMOVE_DEFINE(t_remove)
+static void t_remove(struct pci_epf *epf)
 {
 }
+
+NEPF_EPF_PROBE_WRAP(t_probe)
+NEPF_EPF_REMOVE_WRAP(t_remove)
 
 static const struct pci_epf_device_id t_ids[] = { { .name = "nepf_compat_test" }, {} };
 
@@ -31,8 +34,8 @@ static NEPF_EPF_OPS_CONST struct pci_epf_ops t_ops = { .bind = t_bind, .unbind =
 static struct pci_epf_driver t_driver = {
 	.ops = &t_ops,
 	.driver.name = "nepf_compat_test",
-	.probe = t_probe,
-	.remove = t_remove,
+	.probe = t_probe_wrap,
+	.remove = t_remove_wrap,
 	.id_table = t_ids,
 	.owner = THIS_MODULE,
 };
