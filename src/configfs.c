@@ -473,7 +473,7 @@ struct configfs_attribute *nepf_fn_pci_ep_attrs[] = {
 /* ---- functions/<fname>/status/ (read-only, answered by the glue) ---- */
 
 static ssize_t nepf_status_show(struct config_item *item, char *page,
-				const char *what)
+				enum nepf_status_item what)
 {
 	struct nepf_cfs_fn *cfn = container_of(to_config_group(item),
 					       struct nepf_cfs_fn, status_group);
@@ -485,18 +485,18 @@ static ssize_t nepf_status_show(struct config_item *item, char *page,
 	return ret;
 }
 
-#define NEPF_STATUS_ATTR(_name)						\
+#define NEPF_STATUS_ATTR(_name, _item)					\
 static ssize_t nepf_status_##_name##_show(struct config_item *item,	\
 					  char *page)			\
 {									\
-	return nepf_status_show(item, page, #_name);			\
+	return nepf_status_show(item, page, _item);			\
 }									\
 CONFIGFS_ATTR_RO(nepf_status_, _name)
 
-NEPF_STATUS_ATTR(state);
-NEPF_STATUS_ATTR(link);
-NEPF_STATUS_ATTR(queues);
-NEPF_STATUS_ATTR(commands);
+NEPF_STATUS_ATTR(state, NEPF_STATUS_STATE);
+NEPF_STATUS_ATTR(link, NEPF_STATUS_LINK);
+NEPF_STATUS_ATTR(queues, NEPF_STATUS_QUEUES);
+NEPF_STATUS_ATTR(commands, NEPF_STATUS_COMMANDS);
 
 static struct configfs_attribute *nepf_status_attrs[] = {
 	&nepf_status_attr_state,

@@ -540,31 +540,28 @@ void nepf_function_stop(struct nepf_function *fn)
 	fn->own_epf = NULL;
 }
 
-ssize_t nepf_function_status(struct nepf_function *fn, const char *what,
-			     char *buf, size_t size)
+ssize_t nepf_function_status(struct nepf_function *fn,
+			     enum nepf_status_item what, char *buf, size_t size)
 {
 	struct nepf_glue *g = fn->glue;
+	const char *s = "stopped";
+	int qid, n = 0;
 
-	if (!strcmp(what, "state")) {
-		const char *s = "stopped";
-
+	switch (what) {
+	case NEPF_STATUS_STATE:
 		if (g)
 			s = g->ctrl_live ? "live" : g->bound ? "ready" : "waiting";
 		return scnprintf(buf, size, "%s\n", s);
-	}
-	if (!strcmp(what, "link"))
+	case NEPF_STATUS_LINK:
 		return scnprintf(buf, size, "%s\n", g && g->link_up ? "up" : "down");
-	if (!g)
-		return scnprintf(buf, size, "0\n");
-	if (!strcmp(what, "queues")) {
-		int qid, n = 0;
-
-		for (qid = 1; qid <= NEPF_MAX_IO_QUEUES; qid++)
-			n += READ_ONCE(g->ctrl.sq[qid].valid);
+	case NEPF_STATUS_QUEUES:
+		if (g)
+			for (qid = 1; qid <= NEPF_MAX_IO_QUEUES; qid++)
+				n += READ_ONCE(g->ctrl.sq[qid].valid);
 		return scnprintf(buf, size, "%d\n", n);
+	case NEPF_STATUS_COMMANDS:
+		return scnprintf(buf, size, "%lld\n", g ? atomic64_read(&g->nr_cmds) : 0);
 	}
-	if (!strcmp(what, "commands"))
-		return scnprintf(buf, size, "%lld\n", atomic64_read(&g->nr_cmds));
 	return -EINVAL;
 }
 

@@ -96,9 +96,17 @@ struct nepf_function {
  */
 int nepf_function_start(struct nepf_function *fn);
 void nepf_function_stop(struct nepf_function *fn);
+/* The files of configfs status/, one each. */
+enum nepf_status_item {
+	NEPF_STATUS_STATE,
+	NEPF_STATUS_LINK,
+	NEPF_STATUS_QUEUES,
+	NEPF_STATUS_COMMANDS,
+};
+
 /* Status for configfs (status/): snprintf into buf, returns length. */
-ssize_t nepf_function_status(struct nepf_function *fn, const char *what,
-			     char *buf, size_t size);
+ssize_t nepf_function_status(struct nepf_function *fn,
+			     enum nepf_status_item what, char *buf, size_t size);
 /* A namespace of a subsystem was enabled or disabled (AEN to hosts). */
 void nepf_function_ns_changed(struct nepf_function *fn, u32 nsid,
 			      struct nepf_ns *ns);
