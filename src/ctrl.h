@@ -167,7 +167,6 @@ struct nepf_seg {
 struct nepf_seglist {
 	struct nepf_seg seg[NEPF_MAX_SEGS];
 	unsigned int nr;
-	u32 total;
 	u32 gen;		/* controller generation of the addresses */
 };
 
@@ -203,7 +202,6 @@ struct nepf_sq {
 	u16 head;		/* next entry we fetch */
 	u16 tail;		/* last tail the host wrote to its doorbell */
 	u16 cqid;
-	u8 prio;
 	u32 gen;		/* controller generation it was created in */
 	u64 pci_addr;
 	u32 inflight;		/* fetched, not yet completed (ctrl->lock) */

@@ -39,7 +39,6 @@
 static void seglist_init(struct nepf_seglist *out)
 {
 	out->nr = 0;
-	out->total = 0;
 }
 
 /* @b continues @a: both bit buckets, or @b starts where @a ends. */
@@ -60,7 +59,6 @@ static bool seglist_add(struct nepf_seglist *out, u64 addr, u32 len)
 		return true;
 	if (out->nr && seg_continues(&out->seg[out->nr - 1], addr, len)) {
 		out->seg[out->nr - 1].len += len;
-		out->total += len;
 		return true;
 	}
 	if (out->nr >= NEPF_MAX_SEGS)
@@ -68,7 +66,6 @@ static bool seglist_add(struct nepf_seglist *out, u64 addr, u32 len)
 	out->seg[out->nr].addr = addr;
 	out->seg[out->nr].len = len;
 	out->nr++;
-	out->total += len;
 	return true;
 }
 

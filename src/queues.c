@@ -48,7 +48,7 @@ static void cq_unmap(struct nepf_ctrl *ctrl, struct nepf_cq *cq)
 }
 
 static void sq_init(struct nepf_ctrl *ctrl, struct nepf_sq *sq, u16 qid,
-		    u16 size, u64 addr, u16 cqid, u8 prio)
+		    u16 size, u64 addr, u16 cqid)
 {
 	sq->gen = READ_ONCE(ctrl->gen);
 	sq->qid = qid;
@@ -56,7 +56,6 @@ static void sq_init(struct nepf_ctrl *ctrl, struct nepf_sq *sq, u16 qid,
 	sq->head = 0;
 	sq->tail = 0;
 	sq->cqid = cqid;
-	sq->prio = prio;
 	sq->pci_addr = addr;
 	sq->inflight = 0;
 	sq->nr_cq_wait = 0;
@@ -77,7 +76,7 @@ void nepf_queues_setup_admin(struct nepf_ctrl *ctrl, u32 aqa, u64 asq, u64 acq)
 	ctrl->cq[0].nr_sqs = 1;
 	WRITE_ONCE(ctrl->cq[0].valid, true);
 	nepf_unlock(&ctrl->cq[0].lock, flags);
-	sq_init(ctrl, &ctrl->sq[0], 0, NVME_AQA_ASQS(aqa) + 1, asq, 0, 0);
+	sq_init(ctrl, &ctrl->sq[0], 0, NVME_AQA_ASQS(aqa) + 1, asq, 0);
 	WRITE_ONCE(ctrl->sq[0].valid, true);
 }
 
@@ -91,7 +90,7 @@ void nepf_queues_teardown(struct nepf_ctrl *ctrl)
 		nepf_regs_clear_doorbell(ctrl, qid, false);
 		nepf_regs_clear_doorbell(ctrl, qid, true);
 		WRITE_ONCE(ctrl->sq[qid].valid, false);
-		sq_init(ctrl, &ctrl->sq[qid], qid, 0, 0, 0, 0);
+		sq_init(ctrl, &ctrl->sq[qid], qid, 0, 0, 0);
 		nepf_lock(&ctrl->cq[qid].lock, flags);
 		WRITE_ONCE(ctrl->cq[qid].valid, false);
 		nepf_unlock(&ctrl->cq[qid].lock, flags);
@@ -194,8 +193,8 @@ u16 nepf_queue_create_sq(struct nepf_ctrl *ctrl, const struct nvme_sqe *sqe)
 
 	/* Only the SQ tail doorbell: the CQ with the same id may be in use. */
 	nepf_regs_clear_doorbell(ctrl, qid, false);
-	sq_init(ctrl, sq, qid, (dw10 >> 16) + 1, nvme_sqe_prp1(sqe), cqid,
-		(dw11 & NVME_SQ_PRIO_MASK) >> NVME_SQ_PRIO_SHIFT);
+	/* QPRIO is ignored: round robin only (CAP.AMS = 0). */
+	sq_init(ctrl, sq, qid, (dw10 >> 16) + 1, nvme_sqe_prp1(sqe), cqid);
 	nepf_lock(&ctrl->lock, flags);
 	ctrl->cq[cqid].nr_sqs++;
 	nepf_unlock(&ctrl->lock, flags);

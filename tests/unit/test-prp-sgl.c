@@ -14,6 +14,17 @@
 
 static struct nepf_seglist sl;
 
+/* Bytes a segment list covers (bit buckets included). */
+static u64 seg_bytes(const struct nepf_seglist *l)
+{
+	u64 n = 0;
+	unsigned int i;
+
+	for (i = 0; i < l->nr; i++)
+		n += l->seg[i].len;
+	return n;
+}
+
 static const struct nepf_xfer_limits prp_only = { .page_size = PG };
 static const struct nepf_xfer_limits with_sgl = { .page_size = PG, .sgl = true };
 
@@ -64,7 +75,7 @@ UNIT_TEST(prp_prp1_only)
 	CHECK_EQ(sl.nr, 1);
 	CHECK_EQ(sl.seg[0].addr, 0x10000200);
 	CHECK_EQ(sl.seg[0].len, 512);
-	CHECK_EQ(sl.total, 512);
+	CHECK_EQ(seg_bytes(&sl), 512);
 	/* Up to the end of PRP1's page, PRP2 is not used. */
 	CHECK_EQ(map_prp(s, RD, 0x10000204, 0, PG - 0x204), 0);
 	CHECK_EQ(sl.nr, 1);
@@ -118,7 +129,7 @@ UNIT_TEST(prp_list)
 	CHECK_EQ(sl.seg[1].len, 2 * PG);
 	CHECK_EQ(sl.seg[2].addr, 0x30100000);
 	CHECK_EQ(sl.seg[2].len, 2 * PG - 100);
-	CHECK_EQ(sl.total, 5 * PG - 100);
+	CHECK_EQ(seg_bytes(&sl), 5 * PG - 100);
 	/* A list entry with an offset. */
 	put64(s, list + 8, 0x30001200);
 	CHECK_EQ(map_prp(s, RD, 0x10000000, list, 5 * PG),
@@ -199,7 +210,7 @@ UNIT_TEST(prp_max_xfer_unaligned_scattered)
 		put64(s, list + 8 * (i - 1), page + 2ULL * i * PG);
 	CHECK_EQ(map_prp(s, RD, page + off, list, len), 0);
 	CHECK_EQ(sl.nr, NEPF_MAX_SEGS);
-	CHECK_EQ(sl.total, len);
+	CHECK_EQ(seg_bytes(&sl), len);
 	CHECK_EQ(sl.seg[0].len, PG - off);
 	CHECK_EQ(sl.seg[NEPF_MAX_SEGS - 1].addr, page + 2ULL * (NEPF_MAX_SEGS - 1) * PG);
 	CHECK_EQ(sl.seg[NEPF_MAX_SEGS - 1].len, off);
@@ -241,7 +252,7 @@ UNIT_TEST(prp_len_zero_and_mdts)
 
 	CHECK_EQ(map_prp(s, RD, 0x10000001, 0, 0), 0);	/* nothing checked */
 	CHECK_EQ(sl.nr, 0);
-	CHECK_EQ(sl.total, 0);
+	CHECK_EQ(seg_bytes(&sl), 0);
 	sim_sqe(&sqe, RD);
 	sqe.dptr.prp1 = cpu_to_le64(0x10000000);
 	sqe.dptr.prp2 = cpu_to_le64(0x20000000);
@@ -288,7 +299,7 @@ UNIT_TEST(sgl_data_block)
 	CHECK_EQ(sl.seg[0].len, 1000);
 	/* Longer than the transfer: the excess is ignored (SGLS bit 18). */
 	CHECK_EQ(map_sgl(s, RD, NVME_SGL_TYPE_DATA_BLOCK, 0x10000000, 8192, 1000), 0);
-	CHECK_EQ(sl.total, 1000);
+	CHECK_EQ(seg_bytes(&sl), 1000);
 	/* Shorter: Data SGL Length Invalid. */
 	CHECK_EQ(map_sgl(s, RD, NVME_SGL_TYPE_DATA_BLOCK, 0x10000000, 999, 1000),
 		 NVME_SC_SGL_INVALID_DATA | DNR);
@@ -345,7 +356,7 @@ UNIT_TEST(sgl_segment_chain_bit_bucket)
 	CHECK_EQ(sl.seg[1].len, 512);
 	CHECK_EQ(sl.seg[2].addr, 0x20000000);
 	CHECK_EQ(sl.seg[2].len, 1024);
-	CHECK_EQ(sl.total, 2048);
+	CHECK_EQ(seg_bytes(&sl), 2048);
 	/* Bit buckets only for data going to the host. */
 	CHECK_EQ(map_sgl(s, WR, NVME_SGL_TYPE_SEGMENT, a, 32, 2048),
 		 NVME_SC_SGL_INVALID_TYPE | DNR);
@@ -413,7 +424,6 @@ UNIT_TEST(seglist_copy)
 	sl.seg[0] = (struct nepf_seg){ a, 32 };
 	sl.seg[1] = (struct nepf_seg){ NEPF_SEG_BITBUCKET, 32 };
 	sl.seg[2] = (struct nepf_seg){ b, 32 };
-	sl.total = 96;
 	CHECK_EQ(nepf_seglist_to_host(&s->ctrl, &sl, buf), 0);
 	CHECK(!memcmp(sim_ptr(s, a), buf, 32));
 	CHECK(!memcmp(sim_ptr(s, b), buf + 64, 32));

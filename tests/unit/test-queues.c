@@ -70,7 +70,6 @@ UNIT_TEST(queue_create_sq_status)
 	CHECK_EQ(create_raw(s, nvme_admin_create_sq, 1 | (15 << 16),
 			    pc | (NVME_SQ_PRIO_LOW << NVME_SQ_PRIO_SHIFT) | (1 << 16),
 			    mem), 0);
-	CHECK_EQ(s->ctrl.sq[1].prio, NVME_SQ_PRIO_LOW);
 	CHECK_EQ(create_raw(s, nvme_admin_create_sq, 1 | (15 << 16),
 			    pc | (1 << 16), mem), NVME_SC_QID_INVALID | DNR);
 	sim_free(s);
