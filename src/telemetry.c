@@ -81,9 +81,9 @@ static void tl_namespaces(struct nepf_ctrl *ctrl, struct tl_text *t)
 		if (!ns)
 			continue;
 		nepf_lock(&ns->ref_lock, flags);
-		reads = ns->nr_reads;
-		writes = ns->nr_writes;
-		errors = ns->nr_errors;
+		reads = ns->stats.reads;
+		writes = ns->stats.writes;
+		errors = ns->stats.errors;
 		busy = ns->busy;
 		nepf_unlock(&ns->ref_lock, flags);
 		tl_line(t, "ns %u backend %s blocks %llu block_size %u", ns->nsid,
