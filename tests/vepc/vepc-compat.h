@@ -1,15 +1,21 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Kernel API differences between the guest kernels vepc supports (Debian
- * 6.12 and 7.x). The VEPC_HAVE_* flags come from header probes in Kbuild;
- * this is the only file allowed to look at them.
+ * 6.12 and 7.x, and 6.1 built from Debian's source). The VEPC_* flags come
+ * from header probes in Kbuild; this is the only file allowed to look at
+ * them.
  */
 #ifndef VEPC_COMPAT_H
 #define VEPC_COMPAT_H
 
 #include <linux/dma-map-ops.h>
+#include <linux/irq.h>
+#include <linux/irqdomain.h>
 #include <linux/log2.h>
 #include <linux/msi.h>
+#include <linux/pci.h>
+#include <linux/pci-epc.h>
+#include <linux/platform_device.h>
 
 #ifdef VEPC_HAVE_MSI_LIB_H
 #include <linux/irqchip/irq-msi-lib.h>
@@ -68,6 +74,142 @@ static inline unsigned int vepc_msix_to_op(unsigned int n)
 			     unsigned long attrs)
 #define VEPC_DMA_MAP_PHYS	(page_to_phys(page) + offset)
 #define VEPC_DMA_OPS_MAP(map, unmap)	.map_page = (map), .unmap_page = (unmap)
+#endif
+
+/* 6.6 added the attribute; without it the array is just unchecked */
+#ifndef __counted_by
+#define __counted_by(...)
+#endif
+
+/* 6.8 renamed PCI_IRQ_LEGACY */
+#ifndef PCI_IRQ_INTX
+#define PCI_IRQ_INTX	PCI_IRQ_LEGACY
+#endif
+
+/*
+ * Until 6.8 the EPC core's raise_irq() took enum pci_epc_irq_type (LEGACY 1,
+ * MSI 2, MSIX 3); since then the PCI_IRQ_* flags (INTX 1, MSI 2, MSIX 4).
+ * vepc works in PCI_IRQ_* and converts at the core's boundary.
+ */
+#ifdef VEPC_EPC_IRQ_ENUM
+static inline unsigned int vepc_irq_from_op(unsigned int type)
+{
+	switch (type) {
+	case PCI_EPC_IRQ_LEGACY: return PCI_IRQ_INTX;
+	case PCI_EPC_IRQ_MSI: return PCI_IRQ_MSI;
+	case PCI_EPC_IRQ_MSIX: return PCI_IRQ_MSIX;
+	default: return 0;
+	}
+}
+
+static inline unsigned int vepc_irq_to_op(unsigned int type)
+{
+	switch (type) {
+	case PCI_IRQ_INTX: return PCI_EPC_IRQ_LEGACY;
+	case PCI_IRQ_MSI: return PCI_EPC_IRQ_MSI;
+	case PCI_IRQ_MSIX: return PCI_EPC_IRQ_MSIX;
+	default: return PCI_EPC_IRQ_UNKNOWN;
+	}
+}
+#else
+#define vepc_irq_from_op(type)	(type)
+#define vepc_irq_to_op(type)	(type)
+#endif
+
+/* BAR0 programmable and 64-bit only, BAR1-5 unavailable */
+#ifdef VEPC_HAVE_BAR_DESC
+#define VEPC_FEATURES_BARS						\
+	.bar = {							\
+		[BAR_0] = { .type = BAR_PROGRAMMABLE, .only_64bit = true }, \
+		[BAR_1] = { .type = BAR_RESERVED },			\
+		[BAR_2] = { .type = BAR_RESERVED },			\
+		[BAR_3] = { .type = BAR_RESERVED },			\
+		[BAR_4] = { .type = BAR_RESERVED },			\
+		[BAR_5] = { .type = BAR_RESERVED },			\
+	}
+#else
+#define VEPC_FEATURES_BARS						\
+	.reserved_bar = BIT(BAR_1) | BIT(BAR_2) | BIT(BAR_3) |		\
+			BIT(BAR_4) | BIT(BAR_5),			\
+	.bar_fixed_64bit = BIT(BAR_0)
+#endif
+
+/*
+ * Before 6.9 the core has no link-down event: a surprise link loss
+ * removes the host's device but the function is not told.
+ */
+#ifdef VEPC_HAVE_LINKDOWN
+static inline void vepc_epc_linkdown(struct pci_epc *epc)
+{
+	pci_epc_linkdown(epc);
+}
+#else
+static inline void vepc_epc_linkdown(struct pci_epc *epc)
+{
+}
+#endif
+
+/*
+ * .remove returned int until 6.11; 6.1 has the void one as .remove_new
+ * (5.10 has none: vepc does not build there yet).
+ */
+#ifdef VEPC_REMOVE_INT
+#define VEPC_REMOVE_MEMBER	remove_new
+#else
+#define VEPC_REMOVE_MEMBER	remove
+#endif
+
+/* generic_handle_domain_irq_safe() is 5.19+ */
+#ifdef VEPC_HAVE_HANDLE_DOMAIN_IRQ_SAFE
+#define vepc_handle_domain_irq_safe(d, hw) generic_handle_domain_irq_safe(d, hw)
+#define vepc_handle_irq_safe(irq)	generic_handle_irq_safe(irq)
+#else
+static inline int vepc_handle_irq_safe(unsigned int irq)
+{
+	unsigned long flags;
+	int ret;
+
+	local_irq_save(flags);
+	ret = generic_handle_irq(irq);
+	local_irq_restore(flags);
+	return ret;
+}
+
+static inline int vepc_handle_domain_irq_safe(struct irq_domain *d,
+					      unsigned int hwirq)
+{
+	unsigned int irq = irq_find_mapping(d, hwirq);
+
+	return irq ? vepc_handle_irq_safe(irq) : -EINVAL;
+}
+#endif
+
+/*
+ * pci_epf_alloc_space() takes the EPC features (6.9+), an alignment and an
+ * interface (5.11+), or only an alignment (5.10).
+ */
+#if defined(VEPC_ALLOC_SPACE_FEATURES)
+#define vepc_epf_alloc_space(epf, size, bar, feat)			\
+	pci_epf_alloc_space(epf, size, bar, feat, PRIMARY_INTERFACE)
+#elif defined(VEPC_ALLOC_SPACE_ALIGN_IF)
+#define vepc_epf_alloc_space(epf, size, bar, feat)			\
+	pci_epf_alloc_space(epf, size, bar, (feat)->align, PRIMARY_INTERFACE)
+#else
+#define vepc_epf_alloc_space(epf, size, bar, feat)			\
+	pci_epf_alloc_space(epf, size, bar, (feat)->align)
+#endif
+
+/* probe() got the matched id in 6.4; the ops became const in 6.4 too */
+#ifdef VEPC_EPF_PROBE_NO_ID
+#define VEPC_EPF_PROBE_DECL(fn)	int fn(struct pci_epf *epf)
+#else
+#define VEPC_EPF_PROBE_DECL(fn)						\
+	int fn(struct pci_epf *epf, const struct pci_epf_device_id *id)
+#endif
+#ifdef VEPC_EPF_OPS_CONST
+#define VEPC_EPF_OPS_QUAL	const
+#else
+#define VEPC_EPF_OPS_QUAL
 #endif
 
 #endif /* VEPC_COMPAT_H */

@@ -18,6 +18,7 @@
 #include <linux/slab.h>
 
 #include "vepc.h"
+#include "vepc-compat.h"
 
 struct vepc_dma_seg {
 	phys_addr_t	local;

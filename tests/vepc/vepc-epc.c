@@ -158,7 +158,7 @@ static int vepc_get_msix(struct pci_epc *epc, u8 fn, u8 vfn)
 static int vepc_epc_raise_irq(struct pci_epc *epc, u8 fn, u8 vfn,
 			      unsigned int type, u16 num)
 {
-	return vepc_raise_irq(epc_to_vepc(epc), type, num);
+	return vepc_raise_irq(epc_to_vepc(epc), vepc_irq_from_op(type), num);
 }
 
 static void vepc_link_work(struct work_struct *work)
@@ -207,12 +207,12 @@ void vepc_link_set(struct vepc *v, bool up, bool notify)
 		vepc_link_cut_now(v);
 	mutex_unlock(&v->host_lock);
 	if (cut && vepc_link_cut)
-		pci_epc_linkdown(v->epc);
+		vepc_epc_linkdown(v->epc);
 	queue_work(v->link_wq, &v->link_work);
 	if (!up)
 		flush_work(&v->link_work);
 	if (cut && !vepc_link_cut)
-		pci_epc_linkdown(v->epc);
+		vepc_epc_linkdown(v->epc);
 }
 
 static int vepc_start(struct pci_epc *epc)
@@ -249,14 +249,7 @@ static const struct pci_epc_features vepc_features = {
 #ifdef VEPC_HAVE_INTX_CAPABLE
 	.intx_capable = true,
 #endif
-	.bar = {
-		[BAR_0] = { .type = BAR_PROGRAMMABLE, .only_64bit = true },
-		[BAR_1] = { .type = BAR_RESERVED },
-		[BAR_2] = { .type = BAR_RESERVED },
-		[BAR_3] = { .type = BAR_RESERVED },
-		[BAR_4] = { .type = BAR_RESERVED },
-		[BAR_5] = { .type = BAR_RESERVED },
-	},
+	VEPC_FEATURES_BARS,
 	/* BARs must be size-aligned in the pool; 4 KiB is the minimum */
 	.align = SZ_4K,
 };

@@ -100,7 +100,7 @@ int vepc_host_add(struct vepc *v)
 	bridge->swizzle_irq = pci_common_swizzle;
 	/* no domain means "no MSI" to the core rather than a WARN */
 	bridge->msi_domain = true;
-	dev_set_msi_domain(&bridge->dev, v->msi_domain);
+	dev_set_msi_domain(&bridge->dev, v->bridge_msi_domain);
 
 	v->bridge = bridge;
 	ret = pci_host_probe(bridge);

@@ -10,6 +10,7 @@
 #include <linux/platform_device.h>
 
 #include "vepc.h"
+#include "vepc-compat.h"
 
 static unsigned long hidden_base = 0xa0000000;
 module_param(hidden_base, ulong, 0444);
@@ -156,10 +157,9 @@ static void vepc_remove(struct platform_device *pdev)
 	vepc_mem_exit(v);
 }
 
-/* 6.12 and 7.x both have the void-returning .remove */
 static struct platform_driver vepc_driver = {
 	.probe = vepc_probe,
-	.remove = vepc_remove,
+	.VEPC_REMOVE_MEMBER = vepc_remove,
 	.driver = { .name = "vepc" },
 };
 

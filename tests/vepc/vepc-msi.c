@@ -6,8 +6,11 @@
  * pcie-xilinx): a message is (tag address, data = hwirq). raise_irq()
  * reads the message the host programmed (MSI capability or the MSI-X
  * table in BAR memory) and, if it carries our tag, handles that hwirq
- * directly: no GIC doorbell, no requester-id dependency, works on 6.12
- * and 7.x alike.
+ * directly: no GIC doorbell, no requester-id dependency, works on every
+ * kernel vepc supports.  The MSI domain itself is made in
+ * vepc-msi-parent.c (kernels with MSI parent domains, 6.12+) or in
+ * vepc-msi-legacy.c (a PCI/MSI domain stacked on ours: 5.10, 6.1); Kbuild
+ * picks one.
  *
  * INTx: a one-interrupt linear domain; the pin is raised as a pulse.
  */
@@ -51,8 +54,8 @@ static struct irq_chip vepc_msi_bottom_chip = {
 	.irq_ack = vepc_msi_nop,
 };
 
-static int vepc_msi_alloc(struct irq_domain *d, unsigned int virq,
-			  unsigned int nr_irqs, void *args)
+int vepc_msi_alloc(struct irq_domain *d, unsigned int virq,
+		   unsigned int nr_irqs, void *args)
 {
 	struct vepc *v = d->host_data;
 	unsigned long flags;
@@ -71,8 +74,8 @@ static int vepc_msi_alloc(struct irq_domain *d, unsigned int virq,
 	return 0;
 }
 
-static void vepc_msi_free(struct irq_domain *d, unsigned int virq,
-			  unsigned int nr_irqs)
+void vepc_msi_free(struct irq_domain *d, unsigned int virq,
+		   unsigned int nr_irqs)
 {
 	struct irq_data *data = irq_domain_get_irq_data(d, virq);
 	struct vepc *v = d->host_data;
@@ -82,23 +85,6 @@ static void vepc_msi_free(struct irq_domain *d, unsigned int virq,
 	bitmap_release_region(v->msi_used, data->hwirq, order_base_2(nr_irqs));
 	spin_unlock_irqrestore(&v->msi_lock, flags);
 }
-
-static const struct irq_domain_ops vepc_msi_domain_ops = {
-	.select = msi_lib_irq_domain_select,
-	.alloc = vepc_msi_alloc,
-	.free = vepc_msi_free,
-};
-
-static const struct msi_parent_ops vepc_msi_parent_ops = {
-	.required_flags = MSI_FLAG_USE_DEF_DOM_OPS | MSI_FLAG_USE_DEF_CHIP_OPS |
-			  VEPC_MSI_NO_AFFINITY,
-	.supported_flags = MSI_GENERIC_FLAGS_MASK | MSI_FLAG_MULTI_PCI_MSI |
-			   MSI_FLAG_PCI_MSIX,
-	.bus_select_token = DOMAIN_BUS_NEXUS,
-	.bus_select_mask = MATCH_PCI_MSI,
-	.prefix = "vepc-",
-	.init_dev_msi_info = msi_lib_init_dev_msi_info,
-};
 
 static int vepc_intx_map(struct irq_domain *d, unsigned int virq,
 			 irq_hw_number_t hw)
@@ -115,27 +101,12 @@ static const struct irq_domain_ops vepc_intx_domain_ops = {
 
 int vepc_irq_init(struct vepc *v)
 {
-	struct irq_domain_info info = {
-		.size = VEPC_MSI_HWIRQS,
-		.hwirq_max = VEPC_MSI_HWIRQS,
-		.ops = &vepc_msi_domain_ops,
-		.host_data = v,
-	};
-	struct irq_domain *d;
-
 	v->msi_fwnode = irq_domain_alloc_named_fwnode("vepc-msi");
 	v->intx_fwnode = irq_domain_alloc_named_fwnode("vepc-intx");
 	if (!v->msi_fwnode || !v->intx_fwnode)
 		goto err;
-	info.fwnode = v->msi_fwnode;
-	/* what msi_create_parent_irq_domain() does on 7.x, open-coded for 6.12 */
-	d = irq_domain_instantiate(&info);
-	if (IS_ERR(d))
+	if (vepc_msi_domain_create(v))
 		goto err;
-	irq_domain_update_bus_token(d, DOMAIN_BUS_NEXUS);
-	d->flags |= IRQ_DOMAIN_FLAG_MSI_PARENT;
-	d->msi_parent_ops = &vepc_msi_parent_ops;
-	v->msi_domain = d;
 
 	v->intx_domain = irq_domain_create_linear(v->intx_fwnode, 1,
 						  &vepc_intx_domain_ops, v);
@@ -149,7 +120,7 @@ int vepc_irq_init(struct vepc *v)
 err_intx:
 	irq_domain_remove(v->intx_domain);
 err_msi:
-	irq_domain_remove(v->msi_domain);
+	vepc_msi_domain_remove(v);
 err:
 	if (v->intx_fwnode)
 		irq_domain_free_fwnode(v->intx_fwnode);
@@ -162,7 +133,7 @@ void vepc_irq_exit(struct vepc *v)
 {
 	irq_dispose_mapping(v->intx_virq);
 	irq_domain_remove(v->intx_domain);
-	irq_domain_remove(v->msi_domain);
+	vepc_msi_domain_remove(v);
 	irq_domain_free_fwnode(v->intx_fwnode);
 	irq_domain_free_fwnode(v->msi_fwnode);
 }
@@ -174,7 +145,7 @@ static int vepc_deliver(struct vepc *v, u64 addr, u32 data)
 				    addr);
 		return -EINVAL;
 	}
-	return generic_handle_domain_irq_safe(v->msi_domain, data);
+	return vepc_handle_domain_irq_safe(v->msi_domain, data);
 }
 
 static int vepc_raise_msix(struct vepc *v, u16 num)
@@ -216,7 +187,7 @@ static int vepc_raise_intx(struct vepc *v)
 	if (!vepc_cfg_read(v, PCI_INTERRUPT_PIN, 1) ||
 	    (vepc_cfg_cmd(v) & PCI_COMMAND_INTX_DISABLE))
 		return -EINVAL;
-	return generic_handle_irq_safe(v->intx_virq);
+	return vepc_handle_irq_safe(v->intx_virq);
 }
 
 int vepc_raise_irq(struct vepc *v, unsigned int type, u16 num)

@@ -15,6 +15,7 @@
 #include <linux/slab.h>
 
 #include "vepc.h"
+#include "vepc-compat.h"
 #include "vepc-selftest.h"
 
 struct vst_ep {
@@ -214,7 +215,7 @@ static void vst_poll(struct work_struct *work)
 		if (ret)
 			pr_info("command %u failed: %d\n", vst_rd(st, VST_CMD), ret);
 		ret = pci_epc_raise_irq(epf->epc, epf->func_no, epf->vfunc_no,
-					vst_rd(st, VST_IRQ_TYPE),
+					vepc_irq_to_op(vst_rd(st, VST_IRQ_TYPE)),
 					vst_rd(st, VST_IRQ_NUM));
 		if (ret)
 			pr_info("raise_irq type %u num %u: %d\n",
@@ -234,8 +235,7 @@ static int vst_bind(struct pci_epf *epf)
 	feat = pci_epc_get_features(epc, fn, vfn);
 	if (!feat)
 		return -EOPNOTSUPP;
-	st->bar = pci_epf_alloc_space(epf, VST_BAR_SIZE, BAR_0, feat,
-				      PRIMARY_INTERFACE);
+	st->bar = vepc_epf_alloc_space(epf, VST_BAR_SIZE, BAR_0, feat);
 	if (!st->bar)
 		return -ENOMEM;
 	ret = pci_epc_write_header(epc, fn, vfn, &vst_header);
@@ -270,12 +270,12 @@ static void vst_unbind(struct pci_epf *epf)
 	pci_epf_free_space(epf, st->bar, BAR_0, PRIMARY_INTERFACE);
 }
 
-static const struct pci_epf_ops vst_ops = {
+static VEPC_EPF_OPS_QUAL struct pci_epf_ops vst_ops = {
 	.bind = vst_bind,
 	.unbind = vst_unbind,
 };
 
-static int vst_probe(struct pci_epf *epf, const struct pci_epf_device_id *id)
+static VEPC_EPF_PROBE_DECL(vst_probe)
 {
 	struct vst_ep *st = devm_kzalloc(&epf->dev, sizeof(*st), GFP_KERNEL);
 

@@ -19,6 +19,7 @@
 #include <linux/slab.h>
 
 #include "vepc.h"
+#include "vepc-compat.h"
 #include "vepc-selftest.h"
 
 struct vst_vec {

@@ -160,7 +160,8 @@ struct vepc {
 
 	/* interrupts */
 	struct fwnode_handle	*msi_fwnode;
-	struct irq_domain	*msi_domain;
+	struct irq_domain	*msi_domain;	/* ours: delivery by hwirq */
+	struct irq_domain	*bridge_msi_domain; /* what the bridge gets */
 	spinlock_t		msi_lock;	/* msi_used */
 	DECLARE_BITMAP(msi_used, VEPC_MSI_HWIRQS);
 	struct fwnode_handle	*intx_fwnode;
@@ -227,6 +228,14 @@ bool vepc_host_owns(struct vepc *v, struct pci_dev *pdev);
 /* vepc-msi.c */
 int vepc_irq_init(struct vepc *v);
 void vepc_irq_exit(struct vepc *v);
+int vepc_msi_alloc(struct irq_domain *d, unsigned int virq,
+		   unsigned int nr_irqs, void *args);
+void vepc_msi_free(struct irq_domain *d, unsigned int virq,
+		   unsigned int nr_irqs);
+
+/* vepc-msi-parent.c or vepc-msi-legacy.c (Kbuild picks one) */
+int vepc_msi_domain_create(struct vepc *v);
+void vepc_msi_domain_remove(struct vepc *v);
 int vepc_raise_irq(struct vepc *v, unsigned int type, u16 num);
 
 /* vepc-iommu.c: host-side DMA ops + access checks */
