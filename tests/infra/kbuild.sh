@@ -17,11 +17,13 @@ set -eu
 . "$(dirname "$0")/common.sh"
 . "$(dirname "$0")/roots.sh"
 . "$(dirname "$0")/ktree.sh"
+. "$(dirname "$0")/kguest.sh"
 
 # target -> root suite, kind (headers: Debian's headers; source: a tree
 # prepared from linux-source-* with the endpoint options; stock: Debian's
 # amd64 headers, endpoint off, only for the DKMS refusal test), kernel
-# suite, flavour, ARCH, CROSS_COMPILE.
+# suite, flavour, ARCH, CROSS_COMPILE; guest: a whole kernel built from
+# linux-source-* for the VM tier, kguest.sh).
 nepf_target() {
 	case $1 in
 	arm64-trixie)	set -- trixie headers trixie arm64 arm64 aarch64-linux-gnu- ;;
@@ -29,6 +31,8 @@ nepf_target() {
 	arm64-experimental) set -- sid headers experimental arm64 arm64 aarch64-linux-gnu- ;;
 	arm64-5.10)	set -- bullseye source bullseye arm64 arm64 aarch64-linux-gnu- ;;
 	arm64-6.1)	set -- bookworm source bookworm arm64 arm64 aarch64-linux-gnu- ;;
+	arm64-vm-5.10)	set -- bullseye guest bullseye arm64 arm64 aarch64-linux-gnu- ;;
+	arm64-vm-6.1)	set -- bookworm guest bookworm arm64 arm64 aarch64-linux-gnu- ;;
 	armhf-6.12)	set -- trixie source trixie armmp arm arm-linux-gnueabihf- ;;
 	amd64-6.12)	set -- trixie source trixie amd64 x86_64 "" ;;
 	amd64-5.10-stock) set -- bullseye stock bullseye amd64 x86_64 "" ;;
@@ -40,7 +44,7 @@ nepf_target() {
 	T_ROOT=$1 T_KIND=$2 T_SUITE=$3 T_FLAVOUR=$4 T_ARCH=$5 T_CROSS=$6
 }
 NEPF_TARGETS="arm64-trixie arm64-sid arm64-experimental arm64-5.10 arm64-6.1 armhf-6.12
-amd64-6.12 amd64-5.10-stock amd64-6.1-stock amd64-6.12-stock amd64-7.x-stock"
+arm64-vm-5.10 arm64-vm-6.1 amd64-6.12 amd64-5.10-stock amd64-6.1-stock amd64-6.12-stock amd64-7.x-stock"
 
 nepf_target_dir() { echo "$NEPF_CACHE/kernels/$1"; }
 
@@ -49,7 +53,12 @@ nepf_prepare() {
 	nepf_target "$target"
 	dir=$(nepf_target_dir "$target")
 	nepf_root "$T_ROOT"
-	if [ ! -e "$dir/.complete" ]; then
+	if [ "$T_KIND" = guest ]; then
+		# Rebuilt when the Debian kernel, its source or the recipe changes.
+		local key; key=$(nepf_kguest_key "$target") || nepf_die "no key for $target"
+		[ "$(cat "$dir/key" 2>/dev/null)" = "$key" ] ||
+			nepf_locked "kernel-$target" nepf_kguest_ensure "$target" "$dir" "$key"
+	elif [ ! -e "$dir/.complete" ]; then
 		nepf_locked "kernel-$target" nepf_ktree_prepare "$target" "$dir"
 	fi
 	[ -e "$dir/.complete" ] || nepf_die "could not prepare $target"

@@ -8,8 +8,9 @@
 #
 #   tests/intree/build.sh SUITE ABI       prints the directory holding the .ko files
 #
-# SUITE is trixie or sid (kbuild target arm64-SUITE), ABI the guest kernel
-# (e.g. 7.2.13+deb14-arm64); the target's headers must be that kernel.
+# SUITE is trixie or sid (kbuild target arm64-SUITE), or 6.1 or 5.10 (the
+# guest kernel built from source, target arm64-vm-SUITE); ABI the guest
+# kernel (e.g. 7.2.13+deb14-arm64); the target's headers must be that kernel.
 # Reuses the last build while tests/intree/ and the source are unchanged.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -17,17 +18,27 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 suite=${1:?usage: build.sh SUITE ABI}
 abi=${2:?usage: build.sh SUITE ABI}
-case $suite in trixie|sid) ;; *) nepf_die "unknown suite '$suite' (trixie or sid)" ;; esac
-target=arm64-$suite
 kbuild=$NEPF_TOP/tests/infra/kbuild.sh
-
-src=$("$here/source.sh" "$suite" "$abi") || nepf_die "no kernel source for $abi"
+case $suite in
+trixie|sid) target=arm64-$suite ;;
+6.1|5.10) target=arm64-vm-$suite ;;
+*) nepf_die "unknown suite '$suite' (trixie, sid, 6.1 or 5.10)" ;;
+esac
 "$kbuild" prepare "$target" >&2 || nepf_die "cannot prepare $target"
+if [ "$("$kbuild" info "$target" | cut -f3)" = guest ]; then
+	# The guest kernel was built from source (tests/infra/kguest.sh): its
+	# build tree links the whole source.
+	src=$(readlink -f "$("$kbuild" kdir "$target")/source")
+	srcver="$(basename "$src") $(cat "$NEPF_CACHE/kernels/$target/key")"
+else
+	src=$("$here/source.sh" "$suite" "$abi") || nepf_die "no kernel source for $abi"
+	srcver=$(cat "$src/version")
+fi
 headers_abi=$("$kbuild" info "$target" | cut -f1)
 [ "$headers_abi" = "$abi" ] ||
 	nepf_die "$target headers are $headers_abi but the guest kernel is $abi"
 
-key=$( (echo "$abi"; cat "$src/version"; cd "$here" &&
+key=$( (echo "$abi"; echo "$srcver"; cd "$here" &&
 	find . -type f | LC_ALL=C sort | xargs sha256sum) | sha256sum | cut -c1-16)
 out=$NEPF_BUILD/intree/$suite/ko-$key
 if [ -e "$out/.complete" ]; then
@@ -64,22 +75,22 @@ if [ -f "$src/drivers/nvme/target/pci-epf.c" ]; then
 	cp -r "$here/nvmet-pci-epf" "$d"
 	cp "$src/drivers/nvme/target/pci-epf.c" "$src/drivers/nvme/target/nvmet.h" "$d/"
 	patch --no-backup-if-mismatch --fuzz=0 -s -p4 -d "$d" < "$here/nvmet-pci-epf/null-connect-sq.patch" >&2 ||
-		nepf_die "null-connect-sq.patch does not apply to $(cat "$src/version")"
+		nepf_die "null-connect-sq.patch does not apply to $srcver"
 	"$kbuild" build "$target" "$d" "$d" >&2 || nepf_die "nvmet-pci-epf.ko did not build"
 	"$here/check-nvmet.sh" "$suite" "$abi" "$d/nvmet-pci-epf.ko" "$d/nvmet.h" \
 		> "$work/check-nvmet.txt" || {
 		cat "$work/check-nvmet.txt" >&2
-		nepf_die "nvmet.h of $(cat "$src/version") does not match the stock nvmet.ko"
+		nepf_die "nvmet.h of $srcver does not match the stock nvmet.ko"
 	}
 	tail -n 1 "$work/check-nvmet.txt" >&2
 	cp "$d/nvmet-pci-epf.ko" "$work/check-nvmet.txt" "$out/"
 else
-	nepf_log "$(cat "$src/version") has no drivers/nvme/target/pci-epf.c: no nvmet-pci-epf"
+	nepf_log "$srcver has no drivers/nvme/target/pci-epf.c: no nvmet-pci-epf"
 fi
 for ko in "$out"/*.ko; do
 	[ "$(modinfo -F vermagic "$ko" | cut -d' ' -f1)" = "$abi" ] ||
 		nepf_die "$ko was not built for $abi"
 done
-cp "$src/version" "$out/source-version"
+echo "$srcver" > "$out/source-version"
 touch "$out/.complete"
 echo "$out"

@@ -1,8 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Fetch and unpack Debian's stock arm64 kernel (image + modules) for a suite.
+# Fetch and unpack Debian's stock arm64 kernel (image + modules) for a suite,
+# or, for 6.1 and 5.10 (Debian's are built without CONFIG_PCI_ENDPOINT),
+# build one from Debian's linux-source (tests/infra/kguest.sh).
 #
-#   tests/vm/kernel.sh SUITE      prints the unpacked kernel directory
+#   tests/vm/kernel.sh SUITE      prints the kernel directory
 #
 # The directory holds vmlinuz, its config, the kernel release in "release" and the
 # modules tree under lib/modules/<release>/ (still compressed, as shipped).
@@ -11,6 +13,13 @@ set -eu
 . "$(dirname "$0")/../infra/common.sh"
 
 suite=${1:-trixie}
+case $suite in
+6.1|5.10)
+	"$NEPF_TOP/tests/infra/kbuild.sh" prepare "arm64-vm-$suite" >&2 ||
+		nepf_die "could not build the $suite guest kernel"
+	echo "$NEPF_CACHE/kernels/arm64-vm-$suite/guest"
+	exit 0 ;;
+esac
 # VM_KERNEL_ABI pins a kernel; without the archive (offline, broken apt
 # state) the kernel this suite used last time is taken from the cache.
 abi=${VM_KERNEL_ABI:-$(nepf_kernel_abi "$suite" 2>/dev/null || true)}

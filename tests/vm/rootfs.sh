@@ -21,6 +21,13 @@ set -eu
 suite=${1:?usage: rootfs.sh SUITE KERNEL_DIR}
 kernel=${2:?usage: rootfs.sh SUITE KERNEL_DIR}
 abi=$(cat "$kernel/release")
+# The kernels built from source (6.1, 5.10) get trixie's userland: the
+# kernel and its stock nvme host driver are under test, and the guest tests
+# were written against trixie's nvme-cli, fio and e2fsprogs.
+case $suite in
+6.1|5.10) usersuite=trixie ;;
+*) usersuite=$suite ;;
+esac
 
 # Userland copied whole (libraries come on demand).
 base_pkgs="busybox-static bash coreutils util-linux mount kmod e2fsprogs
@@ -40,8 +47,8 @@ if [ -e "$out/.complete" ]; then
 	exit 0
 fi
 
-debs=$NEPF_CACHE/vm/debs/$suite
-unpacked=$NEPF_CACHE/vm/unpacked/$suite
+debs=$NEPF_CACHE/vm/debs/$usersuite
+unpacked=$NEPF_CACHE/vm/unpacked/$usersuite
 mkdir -p "$debs/partial" "$unpacked"
 rm -rf "$out"
 mkdir -p "$out"
@@ -51,12 +58,12 @@ mkdir -p "$root"
 # 1. The closure of the packages, as the arm64 architecture sees it.
 apt_arm64=(-o APT::Architecture=arm64 -o Dir::Cache::Archives="$debs"
 	-o APT::Install-Recommends=false -o APT::Install-Suggests=false)
-nepf_apt_update "$suite"
-nepf_log "resolving guest packages ($suite): $pkgs"
-closure=$(nepf_apt "$suite" "${apt_arm64[@]}" -s install $pkgs |
+nepf_apt_update "$usersuite"
+nepf_log "resolving guest packages ($usersuite): $pkgs"
+closure=$(nepf_apt "$usersuite" "${apt_arm64[@]}" -s install $pkgs |
 	sed -n 's/^Inst \([^ ]*\) (\([^ ]*\) [^[]*\[\([a-z0-9]*\)\]).*/\1 \2 \3/p')
-[ -n "$closure" ] || nepf_die "could not resolve the guest packages for $suite"
-nepf_apt "$suite" "${apt_arm64[@]}" install -y -q --download-only $pkgs >&2 ||
+[ -n "$closure" ] || nepf_die "could not resolve the guest packages for $usersuite"
+nepf_apt "$usersuite" "${apt_arm64[@]}" install -y -q --download-only $pkgs >&2 ||
 	nepf_die "download of the guest packages failed"
 
 # 2. Unpack each deb once (cached), with /bin, /sbin and /lib folded into

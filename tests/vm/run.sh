@@ -3,7 +3,8 @@
 # Boot Debian's stock arm64 kernel under QEMU TCG with our modules and run
 # the guest tests (the loopback: nvme_epf -> vepc -> the stock nvme driver).
 #
-#   tests/vm/run.sh [SUITE] [options]          SUITE: trixie (6.12) | sid (7.x)
+#   tests/vm/run.sh [SUITE] [options]          SUITE: trixie (6.12) | sid (7.x) |
+#                                              6.1 | 5.10 (built from Debian's source)
 #     -s, --script PATH      also run PATH in the guest (after the tests)
 #     -t, --tests GLOBS      guest tests to run, e.g. "00-* 20-*" (default all;
 #                            "none" runs only --script)
@@ -48,9 +49,12 @@ while [ $# -gt 0 ]; do
 done
 [ "$GUEST_TESTS" = none ] && GUEST_TESTS=""
 export GUEST_PACKAGES=${GUEST_PACKAGES:-}
+# The kbuild target our modules are built with: Debian's headers of the
+# stock kernel, or the tree of the kernel built from source.
 case $suite in
-trixie|sid) ;;
-*) nepf_die "unknown suite '$suite' (trixie or sid)" ;;
+trixie|sid) ktarget=arm64-$suite ;;
+6.1|5.10) ktarget=arm64-vm-$suite ;;
+*) nepf_die "unknown suite '$suite' (trixie, sid, 6.1 or 5.10)" ;;
 esac
 [ -z "$GUEST_SCRIPT" ] || [ -f "$GUEST_SCRIPT" ] || nepf_die "no such script: $GUEST_SCRIPT"
 
@@ -88,7 +92,9 @@ build_failed=0
 sources_key() {
 	local dirs="$1 tests/infra debian/changelog"
 	{
-		echo "$abi"
+		# A kernel built from source (kguest.sh) may change its config
+		# under the same release name: its key is part of ours.
+		echo "$abi $(cat "$kernel/../key" 2>/dev/null)"
 		if git -C "$NEPF_TOP" rev-parse --git-dir > /dev/null 2>&1; then
 			(cd "$NEPF_TOP" && git ls-files -co --exclude-standard -- $dirs |
 				LC_ALL=C sort | xargs -d '\n' sha256sum 2>/dev/null)
@@ -108,10 +114,10 @@ build_module() {
 	fi
 	if [ ! -f "$NEPF_TOP/$src/Kbuild" ]; then
 		nepf_log "$src has no Kbuild yet"
-	elif ! nice "$NEPF_TOP/tests/infra/kbuild.sh" build "arm64-$suite" "$NEPF_TOP/$src" \
+	elif ! nice "$NEPF_TOP/tests/infra/kbuild.sh" build "$ktarget" "$NEPF_TOP/$src" \
 			"$bdir" > "$work/kbuild-$ko.log" 2>&1; then
 		cp "$work/kbuild-$ko.log" "$out/"
-		nepf_log "building $src for arm64-$suite failed (log: $out/kbuild-$ko.log):"
+		nepf_log "building $src for $ktarget failed (log: $out/kbuild-$ko.log):"
 		tail -n 20 "$out/kbuild-$ko.log" >&2
 	elif [ ! -f "$bdir/$ko.ko" ]; then
 		nepf_log "$src built but $bdir/$ko.ko is missing"
