@@ -58,6 +58,13 @@ static inline unsigned int vepc_msix_to_op(unsigned int n)
 #define vepc_msix_to_op(n)	(n)
 #endif
 
+/* 6.1 passes set_msix() the count minus one (6.12 passes the count) */
+#ifdef VEPC_EPC_MSIX_ENCODED
+#define vepc_msix_from_op(v)	((v) + 1)
+#else
+#define vepc_msix_from_op(v)	(v)
+#endif
+
 /* 7.x dma_map_ops map physical addresses instead of pages */
 #ifdef VEPC_HAVE_MAP_PHYS
 #define VEPC_DMA_MAP_DECL(fn)						\

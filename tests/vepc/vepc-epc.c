@@ -134,6 +134,7 @@ static int vepc_set_msix(struct pci_epc *epc, u8 fn, u8 vfn, u16 nr_irqs,
 	struct vepc *v = epc_to_vepc(epc);
 
 	vepc_count_op(v, VEPC_OP_SETUP);
+	nr_irqs = vepc_msix_from_op(nr_irqs);
 	if (!nr_irqs || nr_irqs > 2048 || bir != BAR_0 ||
 	    !IS_ALIGNED(offset, 8))
 		return -EINVAL;
@@ -281,6 +282,10 @@ static const struct pci_epc_ops vepc_epc_ops = {
 	.owner = THIS_MODULE,
 };
 
+static void vepc_epc_dev_release(struct device *dev)
+{
+}
+
 int vepc_epc_init(struct vepc *v)
 {
 	int ret;
@@ -296,6 +301,14 @@ int vepc_epc_init(struct vepc *v)
 		ret = PTR_ERR(v->epc);
 		goto err;
 	}
+	/*
+	 * 6.1's EPC core gives the EPC device no release() (pci_epc_destroy()
+	 * kfree()s it right after device_unregister()), so the driver core
+	 * warns at every unload; later cores have their own release.  A no-op
+	 * keeps what 6.1 does, without the warning.
+	 */
+	if (!v->epc->dev.release)
+		v->epc->dev.release = vepc_epc_dev_release;
 	epc_set_drvdata(v->epc, v);
 	v->epc->max_functions = 1;
 	ret = pci_epc_mem_init(v->epc, v->win_base, v->win_size, PAGE_SIZE);
