@@ -231,7 +231,12 @@ static int vepc_bus_notify(struct notifier_block *nb, unsigned long action,
 	struct vepc *v = container_of(nb, struct vepc, bus_nb);
 	struct device *dev = data;
 
-	if (action == BUS_NOTIFY_ADD_DEVICE && vepc_host_owns(v, to_pci_dev(dev)))
+	/*
+	 * Again at every bind: 6.1's arm64 arch_teardown_dma_ops() clears the
+	 * ops when a driver unbinds, and the next driver would bypass us.
+	 */
+	if ((action == BUS_NOTIFY_ADD_DEVICE || action == BUS_NOTIFY_BIND_DRIVER) &&
+	    vepc_host_owns(v, to_pci_dev(dev)))
 		set_dma_ops(dev, &vepc_host_dma_ops);
 	return NOTIFY_DONE;
 }
