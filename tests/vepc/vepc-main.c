@@ -165,7 +165,10 @@ static struct platform_driver vepc_driver = {
 
 static int __init vepc_init(void)
 {
-	struct resource edma_res;
+	/* An initializer: before 6.4 DEFINE_RES_NAMED() is no compound literal. */
+	struct resource edma_res = DEFINE_RES_MEM_NAMED(hidden_base + hidden_size -
+							SZ_1M, VEPC_EDMA_SIZE,
+							"dma");
 	int ret;
 
 	ret = vepc_selftest_ep_register();
@@ -175,8 +178,6 @@ static int __init vepc_init(void)
 	if (ret)
 		goto err_st;
 	/* The emulated eDMA is found the way a DWC controller's is. */
-	edma_res = DEFINE_RES_MEM_NAMED(hidden_base + hidden_size - SZ_1M,
-					VEPC_EDMA_SIZE, "dma");
 	vepc_pdev = platform_device_register_simple("vepc", 0, &edma_res, edma);
 	if (IS_ERR(vepc_pdev)) {
 		ret = PTR_ERR(vepc_pdev);
