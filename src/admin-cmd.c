@@ -165,7 +165,7 @@ static void id_ctrl(struct nepf_ctrl *ctrl, struct nvme_id_ctrl *id)
 	id->ver = cpu_to_le32(ctrl->vs);
 	id->oaes = cpu_to_le32(NVME_CTRL_OAES_NS_ATTR);
 	id->cntrltype = NVME_CTRL_CNTRLTYPE_IO;
-	/* Format NVM, Device Self-test (bgop.c); no ns management, no fw */
+	/* Format NVM, Device Self-test (bgop.c); no firmware commands */
 	if (nepf_bg_offered(ctrl)) {
 		id->oacs = cpu_to_le16(NVME_CTRL_OACS_FORMAT |
 				       NVME_CTRL_OACS_SELF_TEST);
@@ -188,6 +188,7 @@ static void id_ctrl(struct nepf_ctrl *ctrl, struct nvme_id_ctrl *id)
 	id->cqes = (NVME_CQES << 4) | NVME_CQES;
 	id->maxcmd = 0;				/* fabrics only */
 	id->nn = cpu_to_le32(NEPF_MAX_NAMESPACES);
+	nepf_pool_id_ctrl(ctrl, id);	/* namespace management: OACS bit 3 */
 	id->oncs = cpu_to_le16(nepf_ctrl_oncs(ctrl));
 	if (nepf_ctrl_oncs(ctrl) & NVME_CTRL_ONCS_COPY)
 		id->ocfs = cpu_to_le16(NVME_CTRL_OCFS_FMT0);
@@ -226,7 +227,7 @@ static void id_ns(struct nepf_ctrl *ctrl, struct nepf_ns *ns, struct nvme_id_ns 
 	ns_nguid(ctrl, ns, id->nguid);
 }
 
-/* CNS 02h/07h: active NSIDs greater than @nsid, ascending. */
+/* CNS 02h/07h: active NSIDs greater than @nsid, ascending (10h: allocated). */
 static u16 id_active_list(struct nepf_ctrl *ctrl, u32 nsid, __le32 *list)
 {
 	unsigned int i, n = 0;
@@ -281,10 +282,14 @@ static void id_ns_indep(struct nepf_ns *ns, struct nvme_id_ns_cs_indep *id)
 	id->nstat = NVME_NSTAT_NRDY;
 }
 
-/* CNS 13h: the subsystem's controllers with an id >= @from: just us. */
-static void id_ctrl_list(struct nepf_ctrl *ctrl, u16 from, __le16 *list)
+/*
+ * CNS 13h: the subsystem's controllers with an id >= @from: just us;
+ * CNS 12h: those attached to a namespace (@attached: us).
+ */
+static void id_ctrl_list(struct nepf_ctrl *ctrl, u16 from, bool attached,
+			 __le16 *list)
 {
-	if (nepf_cntlid(ctrl) >= from) {
+	if (attached && nepf_cntlid(ctrl) >= from) {
 		list[0] = cpu_to_le16(1);
 		list[1] = cpu_to_le16(nepf_cntlid(ctrl));
 	}
@@ -298,6 +303,39 @@ static void id_ctrl_list(struct nepf_ctrl *ctrl, u16 from, __le16 *list)
 static void id_iocs(__le64 *vectors)
 {
 	vectors[0] = cpu_to_le64(BIT_ULL(NVME_CSI_NVM));
+}
+
+/*
+ * CNS 10h, 11h, 12h: allocated namespaces, attached or not (ns-mgmt.c),
+ * under the pool's lock: another controller may delete one meanwhile.
+ */
+static u16 identify_allocated(struct nepf_cmd *cmd, u8 cns, u32 nsid,
+			      void *buf)
+{
+	struct nepf_ctrl *ctrl = cmd->ctrl;
+	u16 status = NVME_SC_SUCCESS;
+	struct nepf_ns *ns;
+
+	if (cns == NVME_ID_CNS_NS_PRESENT_LIST ? nsid >= 0xfffffffe :
+	    !nsid || nsid > NEPF_MAX_NAMESPACES)
+		return NVME_SC_INVALID_NS | DNR;
+	nepf_pool_lock(ctrl);
+	switch (cns) {
+	case NVME_ID_CNS_NS_PRESENT_LIST:
+		nepf_pool_alloc_list(ctrl, nsid, buf);
+		break;
+	case NVME_ID_CNS_NS_PRESENT:	/* unallocated: all zeroes */
+		ns = nepf_pool_ns(ctrl, nsid);
+		if (ns)
+			id_ns(ctrl, ns, buf);
+		break;
+	case NVME_ID_CNS_CTRL_NS_LIST:
+		id_ctrl_list(ctrl, nvme_sqe_cdw(&cmd->sqe, 10) >> 16,
+			     READ_ONCE(ctrl->ns[nsid - 1]), buf);
+		break;
+	}
+	nepf_pool_unlock(ctrl);
+	return status;
 }
 
 static u16 identify_build(struct nepf_cmd *cmd, void *buf)
@@ -327,8 +365,14 @@ static u16 identify_build(struct nepf_cmd *cmd, void *buf)
 	case NVME_ID_CNS_NS_ACTIVE_LIST:
 		return id_active_list(ctrl, nsid, buf);
 	case NVME_ID_CNS_CTRL_LIST:
-		id_ctrl_list(ctrl, dw10 >> 16, buf);
+		id_ctrl_list(ctrl, dw10 >> 16, true, buf);
 		return NVME_SC_SUCCESS;
+	case NVME_ID_CNS_NS_PRESENT_LIST:
+	case NVME_ID_CNS_NS_PRESENT:
+	case NVME_ID_CNS_CTRL_NS_LIST:
+		if (!ctrl->pool)	/* namespace management only */
+			return NVME_SC_INVALID_FIELD | DNR;
+		return identify_allocated(cmd, cns, nsid, buf);
 	case NVME_ID_CNS_IO_CMD_SET:
 		id_iocs(buf);
 		return NVME_SC_SUCCESS;
@@ -403,6 +447,7 @@ struct nepf_effects {
 #define CSUPP	NVME_CMD_EFFECTS_CSUPP
 #define LBCC	NVME_CMD_EFFECTS_LBCC
 #define OACS_BG	NVME_CTRL_OACS_FORMAT	/* the background operations */
+#define OACS_NS	NVME_CTRL_OACS_NS_MNGT
 
 static const struct nepf_effects nepf_admin_effects[] = {
 	{ nvme_admin_delete_sq, 0, CSUPP },
@@ -421,6 +466,11 @@ static const struct nepf_effects nepf_admin_effects[] = {
 	{ nvme_admin_format_nvm, OACS_BG, CSUPP | LBCC | NVME_CMD_EFFECTS_NCC |
 					  NVME_CMD_EFFECTS_CSE_NS },
 	{ nvme_admin_sanitize_nvm, OACS_BG, CSUPP | LBCC | NVME_CMD_EFFECTS_CSE_ALL },
+	/* They change the namespace inventory and the capacity (TNVMCAP...). */
+	{ nvme_admin_ns_mgmt, OACS_NS, CSUPP | NVME_CMD_EFFECTS_NIC |
+				       NVME_CMD_EFFECTS_NCC },
+	{ nvme_admin_ns_attach, OACS_NS, CSUPP | NVME_CMD_EFFECTS_NIC |
+					 NVME_CMD_EFFECTS_NCC },
 };
 
 /* The NVM commands io-cmd.c implements; none has submission limits (CSE). */
@@ -439,6 +489,7 @@ static const struct nepf_effects nepf_io_effects[] = {
 #undef CSUPP
 #undef LBCC
 #undef OACS_BG
+#undef OACS_NS
 
 static const u8 nepf_log_ids[] = {
 	NVME_LOG_SUPPORTED, NVME_LOG_ERROR, NVME_LOG_SMART, NVME_LOG_FW_SLOT,
@@ -541,7 +592,8 @@ static void log_changed_ns(struct nepf_ctrl *ctrl, struct nvme_changed_ns_log *l
 static void log_effects(struct nepf_ctrl *ctrl, u8 csi, struct nvme_effects_log *log)
 {
 	u16 oncs = nepf_ctrl_oncs(ctrl);
-	u16 oacs = nepf_bg_offered(ctrl) ? NVME_CTRL_OACS_FORMAT : 0;
+	u16 oacs = (nepf_bg_offered(ctrl) ? NVME_CTRL_OACS_FORMAT : 0) |
+		   (ctrl->pool ? NVME_CTRL_OACS_NS_MNGT : 0);
 	const struct nepf_effects *e;
 	unsigned int i;
 
@@ -1143,6 +1195,13 @@ static u16 admin_dispatch(struct nepf_cmd *cmd)
 		return nepf_ctrl_aer_submit(ctrl, sqe->cid);
 	case nvme_admin_fabrics:
 		return admin_property_get(cmd);
+	case nvme_admin_ns_mgmt:
+	case nvme_admin_ns_attach:
+		if (!ctrl->pool)
+			return NVME_SC_INVALID_OPCODE | DNR;
+		if (sqe->opcode == nvme_admin_ns_mgmt)
+			return nepf_admin_ns_mgmt(cmd);
+		return nepf_admin_ns_attach(cmd);
 	case nvme_admin_format_nvm:
 	case nvme_admin_dev_self_test:
 	case nvme_admin_sanitize_nvm:

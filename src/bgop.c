@@ -591,6 +591,20 @@ static u16 bg_media_busy(struct nepf_ctrl *ctrl)
 	return NVME_SC_SUCCESS;
 }
 
+/*
+ * Namespace Management and Attachment wait for every background
+ * operation: they hold namespaces a deletion would wait for.  A self-test
+ * ends on its own (or is aborted): Namespace Not Ready, retry.
+ */
+u16 nepf_bg_busy(struct nepf_ctrl *ctrl)
+{
+	u16 status = bg_media_busy(ctrl);
+
+	if (!status && bg_kind(&ctrl->bg_dst))
+		status = NVME_SC_NS_NOT_READY;
+	return status;
+}
+
 /* NSID of Format NVM and Device Self-test: active, or FFFFFFFFh. */
 static u16 bg_nsid(struct nepf_ctrl *ctrl, u32 nsid)
 {

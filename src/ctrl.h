@@ -34,6 +34,7 @@ struct nepf_cq;
 struct nepf_ns;
 struct nepf_cqe_wait;
 struct nepf_inject;
+struct nepf_pool;
 
 /* Hard limits of this implementation (the configuration may use less). */
 #define NEPF_MAX_IO_QUEUES	64	/* I/O SQs and CQs, each */
@@ -292,6 +293,42 @@ struct nepf_bg {
 	u32 gen;
 };
 
+/*
+ * A capacity pool the host carves namespaces from (ns-mgmt.c: Namespace
+ * Management and Attachment).  The environment provides the storage; the
+ * core keeps the accounting and validates the commands.  Every field is
+ * under ops->lock() (a sleeping lock: several controllers of a subsystem
+ * may share the pool, and create/remove sleep).
+ */
+struct nepf_pool_ops {
+	void (*lock)(struct nepf_pool *pool);
+	void (*unlock)(struct nepf_pool *pool);
+	/*
+	 * Allocate @bytes of storage for @nsid and open it as a namespace of
+	 * 2^@lba_shift-byte blocks; NULL and *err on failure (-ENOSPC: the
+	 * storage behind the pool is full).  May sleep.
+	 */
+	struct nepf_ns *(*create)(struct nepf_pool *pool, u32 nsid, u64 bytes,
+				  u8 lba_shift, int *err);
+	/*
+	 * Close @ns, detached from every controller by now (waits for the
+	 * commands still holding it), and free its storage.  May sleep.
+	 */
+	void (*remove)(struct nepf_pool *pool, struct nepf_ns *ns);
+	/* Optional: the attachment of @ns changed (kept across reboots). */
+	void (*attached)(struct nepf_pool *pool, struct nepf_ns *ns, bool on);
+};
+
+struct nepf_pool {
+	const struct nepf_pool_ops *ops;
+	u64 capacity;				/* bytes: TNVMCAP */
+	u64 used;				/* bytes allocated */
+	/* Namespaces the host created, attached or not (nsid - 1). */
+	struct nepf_ns *ns[NEPF_MAX_NAMESPACES];
+	u64 bytes[NEPF_MAX_NAMESPACES];		/* each one's share of used */
+	bool attached[NEPF_MAX_NAMESPACES];	/* to the controllers at start */
+};
+
 /* Controller state machine (CC/CSTS), see bar-regs.c. */
 enum nepf_ctrl_state {
 	NEPF_CTRL_DISABLED,	/* CC.EN = 0, CSTS.RDY = 0 */
@@ -358,6 +395,12 @@ struct nepf_ctrl {
 
 	struct nepf_ns *ns[NEPF_MAX_NAMESPACES];	/* index nsid - 1 */
 	nepf_lock_t ns_lock;		/* ns[] changes, shutdown's lookups */
+	/*
+	 * Namespace Management and Attachment (ns-mgmt.c) over this pool;
+	 * NULL: not offered (OACS bit 3 clear).  Set by the environment
+	 * before the host enables the controller.
+	 */
+	struct nepf_pool *pool;
 
 	/* Features (admin-cmd.c) */
 	struct nepf_features {
@@ -600,5 +643,22 @@ void nepf_ctrl_error_log(struct nepf_ctrl *ctrl, struct nvme_error_log_entry *lo
 unsigned int nepf_ns_lbafs(const struct nepf_ns *ns, u8 *ds);
 u8 nepf_ns_flbas(const struct nepf_ns *ns);
 u16 nepf_bg_edstt(struct nepf_ctrl *ctrl);
+/* A background operation runs: the status others get meanwhile, or 0. */
+u16 nepf_bg_busy(struct nepf_ctrl *ctrl);
+
+/*
+ * ns-mgmt.c: Namespace Management and Attachment, and their Identify
+ * data (admin-cmd.c builds the structures, these fill in the pool's part).
+ */
+u16 nepf_admin_ns_mgmt(struct nepf_cmd *cmd);
+u16 nepf_admin_ns_attach(struct nepf_cmd *cmd);
+void nepf_pool_id_ctrl(struct nepf_ctrl *ctrl, struct nvme_id_ctrl *id);
+/* The pool's lock, if there is a pool. */
+void nepf_pool_lock(struct nepf_ctrl *ctrl);
+void nepf_pool_unlock(struct nepf_ctrl *ctrl);
+/* An allocated namespace (pool lock held): the host's or the board's. */
+struct nepf_ns *nepf_pool_ns(struct nepf_ctrl *ctrl, u32 nsid);
+/* CNS 10h: allocated NSIDs above @nsid (pool lock held). */
+void nepf_pool_alloc_list(struct nepf_ctrl *ctrl, u32 nsid, __le32 *list);
 
 #endif /* NEPF_CTRL_H */

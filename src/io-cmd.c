@@ -224,14 +224,18 @@ void nepf_ns_uncor_clear_all(struct nepf_ns *ns)
 static u16 io_lookup_ns(struct nepf_cmd *cmd, u32 nsid)
 {
 	struct nepf_ns *ns;
-	u8 busy;
+	u8 busy = 0;
+	bool got;
 
 	if (!nsid || nsid > NEPF_MAX_NAMESPACES)
 		return NVME_SC_INVALID_NS | NVME_STATUS_DNR;
+	nepf_ns_lookup_begin();
 	ns = READ_ONCE(cmd->ctrl->ns[nsid - 1]);
+	got = ns && nepf_ns_get_io(ns, &busy);
+	nepf_ns_lookup_end();
 	if (!ns)
 		return NVME_SC_INVALID_NS | NVME_STATUS_DNR;
-	if (nepf_ns_get_io(ns, &busy)) {
+	if (got) {
 		cmd->ns = ns;
 		return NVME_SC_SUCCESS;
 	}

@@ -27,6 +27,7 @@
 #include <linux/random.h>
 #include <linux/percpu.h>
 #include <linux/preempt.h>
+#include <linux/rcupdate.h>
 #include <asm/byteorder.h>
 
 typedef spinlock_t nepf_lock_t;
@@ -38,6 +39,13 @@ typedef spinlock_t nepf_lock_t;
 #define nepf_free(p)			kfree(p)
 #define nepf_now_ns()			ktime_get_ns()
 #define nepf_random_u32()		get_random_u32()
+/*
+ * A namespace lookup (READ_ONCE(ctrl->ns[]), then a reference) runs inside
+ * these: a Namespace Management delete waits a grace period before it
+ * frees one (synchronize_rcu() in the pool's remove()).
+ */
+#define nepf_ns_lookup_begin()		rcu_read_lock()
+#define nepf_ns_lookup_end()		rcu_read_unlock()
 
 #define nepf_info(ctrl, fmt, ...)  pr_info("nvme_epf %s: " fmt, (ctrl)->name, ##__VA_ARGS__)
 #define nepf_warn(ctrl, fmt, ...)  pr_warn("nvme_epf %s: " fmt, (ctrl)->name, ##__VA_ARGS__)
