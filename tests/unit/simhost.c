@@ -802,13 +802,9 @@ static const struct nepf_backend_ops ram_ops = {
 	.flush_all = ram_flush_all,
 };
 
-struct nepf_ns *sim_add_ns(struct sim *s, u32 nsid, u64 nr_blocks, u8 lba_shift)
+static void sim_ns_setup(struct sim *s, struct sim_ns *sn, u32 nsid,
+			 u64 nr_blocks, u8 lba_shift)
 {
-	struct sim_ns *sn;
-
-	if (!nsid || nsid > ARRAY_SIZE(s->ns))
-		abort();
-	sn = &s->ns[nsid - 1];
 	nepf_ns_uncor_free(&sn->ns);
 	memset(&sn->ns, 0, sizeof(sn->ns));
 	sn->fail_writes = false;
@@ -829,18 +825,33 @@ struct nepf_ns *sim_add_ns(struct sim *s, u32 nsid, u64 nr_blocks, u8 lba_shift)
 	sn->ns.can_discard = true;
 	sn->ns.can_write_zeroes = true;
 	snprintf(sn->ns.cfg.backend, sizeof(sn->ns.cfg.backend), "ram");
+}
+
+struct nepf_ns *sim_add_ns(struct sim *s, u32 nsid, u64 nr_blocks, u8 lba_shift)
+{
+	struct sim_ns *sn;
+
+	if (!nsid || nsid > ARRAY_SIZE(s->ns))
+		abort();
+	sn = &s->ns[nsid - 1];
+	sim_ns_setup(s, sn, nsid, nr_blocks, lba_shift);
 	nepf_ctrl_attach_ns(&s->ctrl, &sn->ns);
 	return &sn->ns;
 }
 
-/*
- * What nepf_ns_close() (backend.c, kernel only) does once the namespace is
- * detached: no new references, wait for those held, then close (the data
- * is freed).
- */
-void sim_ns_close(struct sim *s, u32 nsid)
+struct nepf_ns *sim_ram_ns_new(struct sim *s, u32 nsid, u64 nr_blocks,
+			       u8 lba_shift)
 {
-	struct sim_ns *sn = &s->ns[nsid - 1];
+	struct sim_ns *sn = calloc(1, sizeof(*sn));
+
+	if (!sn)
+		abort();
+	sim_ns_setup(s, sn, nsid, nr_blocks, lba_shift);
+	return &sn->ns;
+}
+
+static void sim_ns_drain(struct sim_ns *sn)
+{
 	unsigned long flags;
 	u32 inflight;
 
@@ -857,6 +868,25 @@ void sim_ns_close(struct sim *s, u32 nsid)
 	sn->ns.ops = NULL;
 	free(sn->data);
 	sn->data = NULL;
+}
+
+void sim_ram_ns_free(struct nepf_ns *ns)
+{
+	struct sim_ns *sn = container_of(ns, struct sim_ns, ns);
+
+	sim_ns_drain(sn);
+	nepf_ns_uncor_free(ns);
+	free(sn);
+}
+
+/*
+ * What nepf_ns_close() (backend.c, kernel only) does once the namespace is
+ * detached: no new references, wait for those held, then close (the data
+ * is freed).
+ */
+void sim_ns_close(struct sim *s, u32 nsid)
+{
+	sim_ns_drain(&s->ns[nsid - 1]);
 }
 
 u16 sim_rw(struct sim *s, u16 sqid, u8 opcode, u32 nsid, u64 slba, u16 nlb,

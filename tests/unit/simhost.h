@@ -154,6 +154,10 @@ int sim_create_io_queues(struct sim *s, u16 n, u16 entries);
 struct nepf_ns *sim_add_ns(struct sim *s, u32 nsid, u64 nr_blocks, u8 lba_shift);
 /* Close a detached one as nepf_ns_close() does: wait for references. */
 void sim_ns_close(struct sim *s, u32 nsid);
+/* A RAM namespace on the heap, not attached (a pool's); freed closed. */
+struct nepf_ns *sim_ram_ns_new(struct sim *s, u32 nsid, u64 nr_blocks,
+			       u8 lba_shift);
+void sim_ram_ns_free(struct nepf_ns *ns);
 /* Read/write through I/O queue @sqid: PRP1/PRP2 data of up to 8 KiB. */
 u16 sim_rw(struct sim *s, u16 sqid, u8 opcode, u32 nsid, u64 slba, u16 nlb,
 	   void *buf);
