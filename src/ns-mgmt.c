@@ -66,7 +66,8 @@ void nepf_pool_id_ctrl(struct nepf_ctrl *ctrl, struct nvme_id_ctrl *id)
 		return;
 	pool->ops->lock(pool);
 	total = cpu_to_le64(pool->capacity);
-	unalloc = cpu_to_le64(pool->capacity - pool->used);
+	unalloc = cpu_to_le64(pool->used < pool->capacity ?
+			      pool->capacity - pool->used : 0);
 	pool->ops->unlock(pool);
 	memcpy(id->tnvmcap, &total, sizeof(total));
 	memcpy(id->unvmcap, &unalloc, sizeof(unalloc));
@@ -145,14 +146,20 @@ static u16 mgmt_create(struct nepf_cmd *cmd)
 		status = NVME_SC_NS_ID_UNAVAILABLE | DNR;
 		goto out;
 	}
-	if (bytes > pool->capacity - pool->used) {
+	/* The board may have shrunk the pool below what is allocated. */
+	if (pool->used > pool->capacity || bytes > pool->capacity - pool->used) {
 		status = NVME_SC_NS_INSUFFICIENT_CAP | DNR;
 		goto out;
 	}
 	ns = pool->ops->create(pool, i + 1, bytes, shift, &err);
 	if (!ns) {
-		status = err == -ENOSPC ? NVME_SC_NS_INSUFFICIENT_CAP | DNR :
-					  NVME_SC_INTERNAL;
+		/* -EOPNOTSUPP: the storage cannot serve that block size. */
+		if (err == -ENOSPC)
+			status = NVME_SC_NS_INSUFFICIENT_CAP | DNR;
+		else if (err == -EOPNOTSUPP)
+			status = NVME_SC_INVALID_FORMAT | DNR;
+		else
+			status = NVME_SC_INTERNAL;
 		goto out;
 	}
 	pool->ns[i] = ns;

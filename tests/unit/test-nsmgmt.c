@@ -337,7 +337,9 @@ UNIT_TEST(nsmgmt_create_validation)
 	CHECK_EQ(create_ns(s, &a, &nsid), NVME_SC_NS_INSUFFICIENT_CAP | DNR);
 	tp->fail = -EIO;
 	CHECK_EQ(create_ns(s, &a, &nsid), NVME_SC_INTERNAL);
-	CHECK_EQ(tp->nr_create, 2);
+	tp->fail = -EOPNOTSUPP;	/* e.g. 512 on a 4Kn device, direct I/O */
+	CHECK_EQ(create_ns(s, &a, &nsid), NVME_SC_INVALID_FORMAT | DNR);
+	CHECK_EQ(tp->nr_create, 3);
 	CHECK_EQ(tp->pool.used, 0);
 	CHECK_EQ(unvmcap(s), CAP);
 	CHECK_EQ(in_list(s, NVME_ID_CNS_NS_PRESENT_LIST, 1), 0);
@@ -350,6 +352,10 @@ UNIT_TEST(nsmgmt_create_validation)
 	CHECK_EQ(unvmcap(s), 0);
 	a.nsze = a.ncap = 1;
 	a.flbas = 0;
+	CHECK_EQ(create_ns(s, &a, &nsid), NVME_SC_NS_INSUFFICIENT_CAP | DNR);
+	/* the board shrank the pool below what is allocated */
+	tp->pool.capacity = CAP / 2;
+	CHECK_EQ(unvmcap(s), 0);
 	CHECK_EQ(create_ns(s, &a, &nsid), NVME_SC_NS_INSUFFICIENT_CAP | DNR);
 	tp_free(s, tp);
 }
