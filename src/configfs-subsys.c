@@ -271,6 +271,11 @@ static int nepf_cfs_ns_enable(struct nepf_cfs_ns *cns)
 	int ret;
 
 	lockdep_assert_held(&nepf_cfs_mutex);
+	if (nepf_kpool_has(&cns->cs->subsys, cns->ns.nsid)) {
+		pr_warn("subsystem %s nsid %u: the host created a namespace there (pool)\n",
+			cns->cs->subsys.name, cns->ns.nsid);
+		return -EBUSY;
+	}
 	ret = nepf_ns_open(&cns->ns);
 	if (ret)
 		return ret;
@@ -565,6 +570,62 @@ static ssize_t nepf_subsys_attr_vwc_store(struct config_item *item,
 }
 CONFIGFS_ATTR(nepf_subsys_, attr_vwc);
 
+/*
+ * Namespace Management's capacity pool (pool.c): pool_size caps what the
+ * host may allocate (0: no namespace management), pool_path is the
+ * directory; writing it loads the namespaces the host created there.
+ */
+static ssize_t nepf_subsys_pool_size_show(struct config_item *item, char *page)
+{
+	return sysfs_emit(page, "%llu\n", to_cfs_subsys(item)->subsys.pool_size);
+}
+
+static ssize_t nepf_subsys_pool_size_store(struct config_item *item,
+					   const char *page, size_t count)
+{
+	u64 v;
+	int ret = nepf_cfs_parse_u64(page, 0, U64_MAX, &v);
+
+	if (ret)
+		return ret;
+	if (v & 4095)		/* whole 4 KiB blocks, either format fits */
+		return -EINVAL;
+	return nepf_subsys_store_num(item, "pool_size", U64_MAX, page, count,
+				     nepf_kpool_set_size);
+}
+CONFIGFS_ATTR(nepf_subsys_, pool_size);
+
+static ssize_t nepf_subsys_pool_path_show(struct config_item *item, char *page)
+{
+	return sysfs_emit(page, "%s\n", to_cfs_subsys(item)->subsys.pool_path);
+}
+
+static ssize_t nepf_subsys_pool_path_store(struct config_item *item,
+					   const char *page, size_t count)
+{
+	struct nepf_subsys *subsys = &to_cfs_subsys(item)->subsys;
+	char path[sizeof(subsys->pool_path)];
+	int ret = nepf_cfs_parse_string(page, count, path, sizeof(path), true);
+
+	if (ret)
+		return ret;
+	if (path[0] && path[0] != '/')
+		return -EINVAL;
+	mutex_lock(&nepf_cfs_mutex);
+	mutex_lock(&nepf_serve_lock);
+	if (nepf_cfs_subsys_busy(subsys, "pool_path")) {
+		ret = -EBUSY;
+	} else {
+		ret = nepf_kpool_configure(subsys, path);
+		strscpy(subsys->pool_path, ret ? "" : path,
+			sizeof(subsys->pool_path));
+	}
+	mutex_unlock(&nepf_serve_lock);
+	mutex_unlock(&nepf_cfs_mutex);
+	return ret ? ret : count;
+}
+CONFIGFS_ATTR(nepf_subsys_, pool_path);
+
 static struct configfs_attribute *nepf_subsys_attrs[] = {
 	&nepf_subsys_attr_attr_model,
 	&nepf_subsys_attr_attr_serial,
@@ -574,6 +635,8 @@ static struct configfs_attribute *nepf_subsys_attrs[] = {
 	&nepf_subsys_attr_attr_subsys_vendor_id,
 	&nepf_subsys_attr_attr_oncs,
 	&nepf_subsys_attr_attr_vwc,
+	&nepf_subsys_attr_pool_size,
+	&nepf_subsys_attr_pool_path,
 	NULL,
 };
 
@@ -581,6 +644,7 @@ static void nepf_subsys_release(struct config_item *item)
 {
 	struct nepf_cfs_subsys *cs = to_cfs_subsys(item);
 
+	nepf_kpool_release(&cs->subsys);
 	mutex_destroy(&cs->subsys.lock);
 	kfree(cs);
 }

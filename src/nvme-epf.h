@@ -24,6 +24,7 @@
 #define NEPF_DEFAULT_DEVICE_ID	0x4e45
 #define NEPF_DEFAULT_CLASS	0x010802	/* mass storage, NVM, NVMe */
 struct nepf_function;
+struct nepf_kpool;
 struct pci_epf;
 struct config_group;
 
@@ -55,6 +56,10 @@ struct nepf_subsys {
 	u8 vwc_mode;			/* NEPF_VWC_* */
 	struct nepf_ns *ns[NEPF_MAX_NAMESPACES];	/* enabled namespaces, nsid - 1 */
 	struct list_head functions;	/* started functions serving it */
+	/* Namespace Management: the capacity pool (pool.c), configfs */
+	char pool_path[256];		/* directory; "": none */
+	u64 pool_size;			/* bytes; 0: not offered */
+	struct nepf_kpool *pool;	/* loaded from pool_path */
 };
 
 /* Endpoint function configuration (configfs functions/<name>/). */
@@ -112,6 +117,17 @@ void nepf_function_ns_changed(struct nepf_function *fn, u32 nsid,
 			      struct nepf_ns *ns);
 int nepf_glue_init(void);	/* register the pci_epf driver */
 void nepf_glue_exit(void);
+
+/*
+ * pool.c: a subsystem's capacity pool, a directory of sparse files.
+ * Configured (nepf_cfs_mutex and nepf_serve_lock held) while no function
+ * serving the subsystem is started; nepf_kpool_serve() when one starts.
+ */
+int nepf_kpool_configure(struct nepf_subsys *ss, const char *path);
+void nepf_kpool_set_size(struct nepf_subsys *ss, u64 size);
+void nepf_kpool_release(struct nepf_subsys *ss);
+bool nepf_kpool_has(struct nepf_subsys *ss, u32 nsid);
+void nepf_kpool_serve(struct nepf_subsys *ss, struct nepf_ctrl *ctrl);
 
 /* configfs.c */
 int nepf_configfs_init(void);

@@ -746,6 +746,7 @@ int nepf_run_init(struct nepf_glue *g)
 		if (ss->ns[i])
 			nepf_ctrl_attach_ns(&g->ctrl, ss->ns[i]);
 	mutex_unlock(&ss->lock);
+	nepf_kpool_serve(ss, &g->ctrl);
 
 	g->poller = kthread_run(nepf_poll_thread, g, "nvme_epf/%s", fn->name);
 	if (IS_ERR(g->poller)) {
@@ -791,6 +792,7 @@ void nepf_run_exit(struct nepf_glue *g)
 	for (i = 0; i < NEPF_MAX_NAMESPACES; i++)
 		if (g->ctrl.ns[i])
 			nepf_ctrl_detach_ns(&g->ctrl, i + 1);
+	g->ctrl.pool = NULL;
 	destroy_workqueue(g->wq);
 	g->wq = NULL;
 	nepf_irq_exit(&g->irq);
