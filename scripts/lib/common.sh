@@ -23,7 +23,7 @@ AWK=$(command -v awk || command -v mawk || command -v gawk || command -v origina
 # Attributes the tool saves and restores, in the order they are written:
 # what selects the meaning of the others first, "enable"/"start" last.
 SUBSYS_ATTRS="attr_model attr_serial attr_firmware attr_ieee_oui attr_vendor_id
-	attr_subsys_vendor_id attr_oncs attr_vwc"
+	attr_subsys_vendor_id attr_oncs attr_vwc pool_size pool_path"
 NS_ATTRS="backend device_path size block_size readonly buffered_io device_nguid
 	device_uuid enable"
 FUNC_ATTRS="epc func_no subsystem vendor_id device_id subsys_vendor_id subsys_id
