@@ -385,6 +385,19 @@ static u16 identify_build(struct nepf_cmd *cmd, void *buf)
 		return NVME_SC_INVALID_FIELD | DNR;
 	}
 
+	/*
+	 * With namespace management, Identify Namespace FFFFFFFFh gives what
+	 * every namespace the host creates has in common: the LBA formats
+	 * Create accepts (nvme-cli reads them to size a namespace).
+	 */
+	if (cns == NVME_ID_CNS_NS && nsid == NVME_NSID_ALL && ctrl->pool) {
+		struct nvme_id_ns *id = buf;
+
+		id->nlbaf = 1;
+		id->lbaf[0].ds = 9;
+		id->lbaf[1].ds = 12;
+		return NVME_SC_SUCCESS;
+	}
 	status = ns_lookup(ctrl, nsid, &ns);
 	if (status)
 		return status;

@@ -257,6 +257,8 @@ UNIT_TEST(nsmgmt_not_offered)
 		 NVME_SC_INVALID_FIELD | DNR);
 	CHECK_EQ(sim_identify(s, NVME_ID_CNS_CTRL_NS_LIST, 1, 0, buf),
 		 NVME_SC_INVALID_FIELD | DNR);
+	CHECK_EQ(sim_identify(s, NVME_ID_CNS_NS, NVME_NSID_ALL, 0, buf),
+		 NVME_SC_INVALID_NS | DNR);
 	CHECK_EQ(sim_get_log(s, NVME_LOG_CMD_EFFECTS, sizeof(*log), 0, false, buf), 0);
 	CHECK_EQ(le32_to_cpu(log->acs[nvme_admin_ns_mgmt]), 0);
 	CHECK_EQ(le32_to_cpu(log->acs[nvme_admin_ns_attach]), 0);
@@ -609,5 +611,11 @@ UNIT_TEST(nsmgmt_identify_nsid)
 		 NVME_SC_INVALID_NS | DNR);
 	CHECK_EQ(sim_identify(s, NVME_ID_CNS_CTRL_NS_LIST, 0, 0, buf),
 		 NVME_SC_INVALID_NS | DNR);
+	/* 00h, FFFFFFFFh: what every namespace Create makes has in common */
+	CHECK_EQ(sim_identify(s, NVME_ID_CNS_NS, NVME_NSID_ALL, 0, buf), 0);
+	CHECK_EQ(((struct nvme_id_ns *)buf)->nlbaf, 1);
+	CHECK_EQ(((struct nvme_id_ns *)buf)->lbaf[0].ds, 9);
+	CHECK_EQ(((struct nvme_id_ns *)buf)->lbaf[1].ds, 12);
+	CHECK_EQ(((struct nvme_id_ns *)buf)->nsze, 0);
 	tp_free(s, tp);
 }
