@@ -128,6 +128,7 @@ void nepf_kpool_set_size(struct nepf_subsys *ss, u64 size);
 void nepf_kpool_release(struct nepf_subsys *ss);
 bool nepf_kpool_has(struct nepf_subsys *ss, u32 nsid);
 void nepf_kpool_serve(struct nepf_subsys *ss, struct nepf_ctrl *ctrl);
+void nepf_kpool_unserve(struct nepf_subsys *ss, struct nepf_ctrl *ctrl);
 
 /* configfs.c */
 int nepf_configfs_init(void);

@@ -758,6 +758,7 @@ int nepf_run_init(struct nepf_glue *g)
 	return 0;
 
 err_ctrl:
+	nepf_kpool_unserve(ss, &g->ctrl);
 	nepf_ctrl_reset(&g->ctrl);
 err_irq:
 	nepf_irq_exit(&g->irq);
@@ -792,7 +793,7 @@ void nepf_run_exit(struct nepf_glue *g)
 	for (i = 0; i < NEPF_MAX_NAMESPACES; i++)
 		if (g->ctrl.ns[i])
 			nepf_ctrl_detach_ns(&g->ctrl, i + 1);
-	g->ctrl.pool = NULL;
+	nepf_kpool_unserve(g->fn->subsys, &g->ctrl);
 	destroy_workqueue(g->wq);
 	g->wq = NULL;
 	nepf_irq_exit(&g->irq);

@@ -34,6 +34,13 @@ struct nepf_kpool {
 	struct nepf_pool pool;
 	struct mutex lock;
 	char path[256];
+	/*
+	 * The one controller the pool serves: attachment is per controller
+	 * and a delete detaches from this one only, so a second function
+	 * of the subsystem gets no namespace management (and no pool
+	 * namespace it could still use after the host deleted it).
+	 */
+	struct nepf_ctrl *ctrl;
 };
 
 static struct nepf_kpool *to_kpool(struct nepf_pool *pool)
@@ -386,9 +393,30 @@ void nepf_kpool_serve(struct nepf_subsys *ss, struct nepf_ctrl *ctrl)
 	if (!kp || !kp->pool.capacity)
 		return;
 	mutex_lock(&kp->lock);
+	if (kp->ctrl) {
+		pr_warn("pool %s: already serves another function: no namespace management for %s\n",
+			kp->path, ctrl->name);
+		mutex_unlock(&kp->lock);
+		return;
+	}
+	kp->ctrl = ctrl;
 	ctrl->pool = &kp->pool;
 	for (i = 0; i < NEPF_MAX_NAMESPACES; i++)
 		if (kp->pool.ns[i] && kp->pool.attached[i])
 			nepf_ctrl_attach_ns(ctrl, kp->pool.ns[i]);
+	mutex_unlock(&kp->lock);
+}
+
+/* The function of @ctrl stops serving (its namespaces are detached). */
+void nepf_kpool_unserve(struct nepf_subsys *ss, struct nepf_ctrl *ctrl)
+{
+	struct nepf_kpool *kp = ss->pool;
+
+	ctrl->pool = NULL;
+	if (!kp)
+		return;
+	mutex_lock(&kp->lock);
+	if (kp->ctrl == ctrl)
+		kp->ctrl = NULL;
 	mutex_unlock(&kp->lock);
 }
