@@ -232,9 +232,30 @@ static const struct nepf_pool_ops nepf_kpool_ops = {
 	.attached = kpool_attached,
 };
 
+static int kpool_xdigit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c |= 0x20;	/* lower case */
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* 32 hex digits (hex2bin() moved to linux/hex.h in 7.x). */
 static int kpool_hex16(const char *s, u8 *out)
 {
-	return strlen(s) == 32 && !hex2bin(out, s, 16) ? 0 : -EINVAL;
+	unsigned int i;
+	int hi, lo;
+
+	if (strlen(s) != 32)
+		return -EINVAL;
+	for (i = 0; i < 16; i++) {
+		hi = kpool_xdigit(s[2 * i]);
+		lo = kpool_xdigit(s[2 * i + 1]);
+		if (hi < 0 || lo < 0)
+			return -EINVAL;
+		out[i] = hi << 4 | lo;
+	}
+	return 0;
 }
 
 /* Load nsid-<nsid>.meta: 0 (nothing there), 1 (loaded), or -errno. */
@@ -300,6 +321,8 @@ static void kpool_free(struct nepf_kpool *kp)
 	for (i = 0; i < NEPF_MAX_NAMESPACES; i++) {
 		if (!kp->pool.ns[i])
 			continue;
+		/* A Format NVM may have changed its block size since. */
+		kpool_meta_write(kp, kp->pool.ns[i]);
 		nepf_ns_close(kp->pool.ns[i]);
 		kfree(kp->pool.ns[i]);
 	}
