@@ -5,7 +5,8 @@
  * glue; the input is a sequence of host actions:
  *
  *   [0] setup: bit 0 enable with 2 I/O queue pairs and namespace 1 (256
- *       blocks), bit 1 SGLs, bit 2 MDTS 4 KiB, bit 3 read-only namespace
+ *       blocks), bit 1 SGLs, bit 2 MDTS 4 KiB, bit 3 read-only namespace,
+ *       bit 4 a 1 MiB capacity pool (Namespace Management, Attachment)
  *   then operations, the first byte of each choosing (mod 6):
  *   0 register write: le16 offset, le32 value (CC, AQA, ASQ, doorbells...)
  *   1 admin SQE: 64 bytes          2 I/O SQE: qid byte, 64 bytes
@@ -172,10 +173,25 @@ static bool one_op(struct sim *s, struct input *in)
 	}
 }
 
+/* No command holds a namespace of the pool, deleted or not. */
+static bool pool_unheld(struct sim_pool *sp)
+{
+	unsigned int i;
+
+	for (i = 0; i < NEPF_MAX_NAMESPACES; i++)
+		if (sp->pool.ns[i] && sp->pool.ns[i]->inflight)
+			return false;
+	for (i = 0; i < sp->nr_removed; i++)
+		if (sp->removed[i]->inflight)
+			return false;
+	return true;
+}
+
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 {
 	struct input in = { data, size };
 	struct nepf_ctrl_config cfg;
+	struct sim_pool *sp = NULL;
 	struct sim *s;
 	u8 setup;
 	int i;
@@ -187,6 +203,8 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	if (setup & 4)
 		cfg.mdts_kb = 4;
 	s = sim_new(&cfg);
+	if (setup & 16)
+		sp = sim_pool_new(s, 1 << 20);
 	if (setup & 1) {
 		if (sim_enable(s, 32) || sim_create_io_queues(s, 2, 16))
 			fuzz_fail("cannot set up the controller");
@@ -202,8 +220,10 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	nepf_ctrl_reset(&s->ctrl);
 	if (s->nr_released != s->nr_fetched)
 		fuzz_fail("commands not released after a reset");
-	if (s->ns[0].ns.inflight)
+	if (s->ns[0].ns.inflight || (sp && !pool_unheld(sp)))
 		fuzz_fail("namespace reference leaked");
+	if (sp)
+		sim_pool_free(s, sp);
 	sim_free(s);
 	return 0;
 }

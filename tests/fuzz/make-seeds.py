@@ -233,6 +233,21 @@ def ctrl_seeds():
     ctrl("held-io-reset", 1,
          hold, op_io(1, sqe(READ, prp1=0x200000, cdw=rw_cdw(0, 8))),
          op_off(False), release)
+    # Namespace Management over the pool (setup bit 4): create NSID 2
+    # (16 blocks), attach it, I/O, delete it under a held read, lists.
+    mgmt = lambda sel, nsid=0, prp1=0: sqe(0x0d, nsid=nsid, prp1=prp1, cdw=(sel, 0, 0, 0, 0, 0))
+    attach = lambda sel, nsid: sqe(0x15, nsid=nsid, prp1=0x301000, cdw=(sel, 0, 0, 0, 0, 0))
+    ctrl("nsmgmt", 1 | 16,
+         op_mem(0x300000, struct.pack("<QQ", 16, 16) + bytes(16)),
+         op_admin(mgmt(0, prp1=0x300000)),
+         op_mem(0x301000, struct.pack("<HH", 1, 1)),
+         op_admin(attach(0, 2)), op_admin(attach(0, 2)),
+         op_io(1, sqe(WRITE, nsid=2, prp1=0x200000, cdw=rw_cdw(0, 8))),
+         hold, op_io(2, sqe(READ, nsid=2, prp1=0x200000, cdw=rw_cdw(0, 8))),
+         op_admin(mgmt(1, nsid=2)), release,
+         op_admin(ident(0x10)), op_admin(ident(0x11, 2)), op_admin(ident(0x12, 1)),
+         op_admin(mgmt(0, prp1=0x300000)), op_admin(attach(1, 2)),
+         op_admin(mgmt(1, nsid=0xFFFFFFFF)))
 
 
 ctrl_seeds()

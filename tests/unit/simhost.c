@@ -839,8 +839,8 @@ struct nepf_ns *sim_add_ns(struct sim *s, u32 nsid, u64 nr_blocks, u8 lba_shift)
 	return &sn->ns;
 }
 
-struct nepf_ns *sim_ram_ns_new(struct sim *s, u32 nsid, u64 nr_blocks,
-			       u8 lba_shift)
+static struct nepf_ns *sim_ram_ns_new(struct sim *s, u32 nsid, u64 nr_blocks,
+				      u8 lba_shift)
 {
 	struct sim_ns *sn = calloc(1, sizeof(*sn));
 
@@ -870,13 +870,120 @@ static void sim_ns_drain(struct sim_ns *sn)
 	sn->data = NULL;
 }
 
-void sim_ram_ns_free(struct nepf_ns *ns)
+static void sim_ram_ns_free(struct nepf_ns *ns)
 {
 	struct sim_ns *sn = container_of(ns, struct sim_ns, ns);
 
 	sim_ns_drain(sn);
 	nepf_ns_uncor_free(ns);
 	free(sn);
+}
+
+/* ---- a capacity pool of RAM namespaces ---- */
+
+static struct sim_pool *to_sim_pool(struct nepf_pool *pool)
+{
+	return container_of(pool, struct sim_pool, pool);
+}
+
+static void sim_pool_lock(struct nepf_pool *pool)
+{
+	struct sim_pool *sp = to_sim_pool(pool);
+
+	if (sp->locked)
+		abort();	/* taken twice: a deadlock in the kernel */
+	sp->locked = true;
+}
+
+static void sim_pool_unlock(struct nepf_pool *pool)
+{
+	struct sim_pool *sp = to_sim_pool(pool);
+
+	if (!sp->locked)
+		abort();
+	sp->locked = false;
+}
+
+static struct nepf_ns *sim_pool_create(struct nepf_pool *pool, u32 nsid,
+				       u64 bytes, u8 lba_shift, int *err)
+{
+	struct sim_pool *sp = to_sim_pool(pool);
+
+	if (!sp->locked)
+		abort();
+	sp->nr_create++;
+	if (sp->fail) {
+		*err = sp->fail;
+		sp->fail = 0;
+		return NULL;
+	}
+	return sim_ram_ns_new(sp->sim, nsid, bytes >> lba_shift, lba_shift);
+}
+
+/*
+ * As the kernel's: no new reference (dying), the data goes.  The memory
+ * waits for sim_pool_free(): deferred work a test holds may still hold
+ * the namespace, and this thread is the one that would release it.
+ */
+static void sim_pool_remove(struct nepf_pool *pool, struct nepf_ns *ns)
+{
+	struct sim_pool *sp = to_sim_pool(pool);
+	unsigned long flags;
+
+	if (!sp->locked || sp->nr_removed == ARRAY_SIZE(sp->removed))
+		abort();
+	sp->nr_remove++;
+	nepf_lock(&ns->ref_lock, flags);
+	ns->dying = true;
+	nepf_unlock(&ns->ref_lock, flags);
+	sp->removed[sp->nr_removed++] = ns;
+}
+
+static void sim_pool_attached(struct nepf_pool *pool, struct nepf_ns *ns,
+			      bool on)
+{
+	struct sim_pool *sp = to_sim_pool(pool);
+
+	sp->nr_attached++;
+	sp->last_on = on;
+}
+
+static const struct nepf_pool_ops sim_pool_ops = {
+	.lock = sim_pool_lock,
+	.unlock = sim_pool_unlock,
+	.create = sim_pool_create,
+	.remove = sim_pool_remove,
+	.attached = sim_pool_attached,
+};
+
+struct sim_pool *sim_pool_new(struct sim *s, u64 capacity)
+{
+	struct sim_pool *sp = calloc(1, sizeof(*sp));
+
+	if (!sp)
+		abort();
+	sp->pool.ops = &sim_pool_ops;
+	sp->pool.capacity = capacity;
+	sp->sim = s;
+	s->ctrl.pool = &sp->pool;
+	return sp;
+}
+
+void sim_pool_free(struct sim *s, struct sim_pool *sp)
+{
+	unsigned int i;
+
+	for (i = 0; i < NEPF_MAX_NAMESPACES; i++) {
+		if (!sp->pool.ns[i])
+			continue;
+		if (s->ctrl.ns[i] == sp->pool.ns[i])
+			nepf_ctrl_detach_ns(&s->ctrl, i + 1);
+		sim_ram_ns_free(sp->pool.ns[i]);
+	}
+	for (i = 0; i < sp->nr_removed; i++)
+		sim_ram_ns_free(sp->removed[i]);
+	s->ctrl.pool = NULL;
+	free(sp);
 }
 
 /*

@@ -154,10 +154,25 @@ int sim_create_io_queues(struct sim *s, u16 n, u16 entries);
 struct nepf_ns *sim_add_ns(struct sim *s, u32 nsid, u64 nr_blocks, u8 lba_shift);
 /* Close a detached one as nepf_ns_close() does: wait for references. */
 void sim_ns_close(struct sim *s, u32 nsid);
-/* A RAM namespace on the heap, not attached (a pool's); freed closed. */
-struct nepf_ns *sim_ram_ns_new(struct sim *s, u32 nsid, u64 nr_blocks,
-			       u8 lba_shift);
-void sim_ram_ns_free(struct nepf_ns *ns);
+/*
+ * A capacity pool of RAM namespaces (Namespace Management, ns-mgmt.c).
+ * @fail: the next create fails with it.  A removed namespace is freed by
+ * sim_pool_free(), once nothing holds it (held deferred work may).
+ */
+struct sim_pool {
+	struct nepf_pool pool;
+	struct sim *sim;
+	bool locked;
+	int fail;
+	u32 nr_create, nr_remove, nr_attached;
+	bool last_on;			/* the last attachment change */
+	struct nepf_ns *removed[64];
+	unsigned int nr_removed;
+};
+
+struct sim_pool *sim_pool_new(struct sim *s, u64 capacity);
+/* Delete what is left (sim_free() after it). */
+void sim_pool_free(struct sim *s, struct sim_pool *sp);
 /* Read/write through I/O queue @sqid: PRP1/PRP2 data of up to 8 KiB. */
 u16 sim_rw(struct sim *s, u16 sqid, u8 opcode, u32 nsid, u64 slba, u16 nlb,
 	   void *buf);

@@ -6,8 +6,9 @@
  * CNS 10h-12h), the namespace-changed event, and a namespace's life:
  * create, attach, I/O, detach (data kept), delete, re-create.
  *
- * The pool here is RAM namespaces (simhost) with a capacity and a
- * storage error to inject; the kernel's is a directory of sparse files.
+ * The pool here is RAM namespaces (simhost.c sim_pool) with a capacity
+ * and a storage error to inject; the kernel's is a directory of sparse
+ * files (pool.c).
  */
 #include "unit.h"
 
@@ -15,111 +16,13 @@
 #define CAP	(1ULL << 20)	/* the pool: 1 MiB */
 #define CNTLID	1		/* sim_default_config() leaves it 0: 1 */
 
-struct tpool {
-	struct nepf_pool pool;
-	struct sim *s;
-	bool locked;
-	int fail;		/* the next create fails with this */
-	u32 nr_create, nr_remove, nr_attached;
-	bool last_on;
-};
-
 static u8 buf[8192];
 
-static void tp_lock(struct nepf_pool *pool)
-{
-	struct tpool *tp = container_of(pool, struct tpool, pool);
-
-	if (tp->locked)
-		abort();	/* taken twice: a deadlock in the kernel */
-	tp->locked = true;
-}
-
-static void tp_unlock(struct nepf_pool *pool)
-{
-	struct tpool *tp = container_of(pool, struct tpool, pool);
-
-	if (!tp->locked)
-		abort();
-	tp->locked = false;
-}
-
-static struct nepf_ns *tp_create(struct nepf_pool *pool, u32 nsid, u64 bytes,
-				 u8 lba_shift, int *err)
-{
-	struct tpool *tp = container_of(pool, struct tpool, pool);
-
-	if (!tp->locked)
-		abort();
-	tp->nr_create++;
-	if (tp->fail) {
-		*err = tp->fail;
-		tp->fail = 0;
-		return NULL;
-	}
-	return sim_ram_ns_new(tp->s, nsid, bytes >> lba_shift, lba_shift);
-}
-
-static void tp_remove(struct nepf_pool *pool, struct nepf_ns *ns)
-{
-	struct tpool *tp = container_of(pool, struct tpool, pool);
-
-	if (!tp->locked)
-		abort();
-	tp->nr_remove++;
-	sim_ram_ns_free(ns);
-}
-
-static void tp_attached(struct nepf_pool *pool, struct nepf_ns *ns, bool on)
-{
-	struct tpool *tp = container_of(pool, struct tpool, pool);
-
-	tp->nr_attached++;
-	tp->last_on = on;
-}
-
-static const struct nepf_pool_ops tp_ops = {
-	.lock = tp_lock,
-	.unlock = tp_unlock,
-	.create = tp_create,
-	.remove = tp_remove,
-	.attached = tp_attached,
-};
-
-static struct tpool *tp_new(struct sim *s)
-{
-	struct tpool *tp = calloc(1, sizeof(*tp));
-
-	if (!tp)
-		abort();
-	tp->pool.ops = &tp_ops;
-	tp->pool.capacity = CAP;
-	tp->s = s;
-	s->ctrl.pool = &tp->pool;
-	return tp;
-}
-
-/* Delete what is left, then the simulated controller. */
-static void tp_free(struct sim *s, struct tpool *tp)
-{
-	unsigned int i;
-
-	for (i = 0; i < NEPF_MAX_NAMESPACES; i++) {
-		if (!tp->pool.ns[i])
-			continue;
-		nepf_ctrl_detach_ns(&s->ctrl, i + 1);
-		sim_ram_ns_free(tp->pool.ns[i]);
-	}
-	s->ctrl.pool = NULL;
-	sim_free(s);
-	free(tp);
-}
-
-static struct sim *ns_sim(struct tpool **tp)
+static struct sim *ns_sim(struct sim_pool **tp)
 {
 	struct sim *s = sim_new(NULL);
 
-	*tp = tp_new(s);
+	*tp = sim_pool_new(s, CAP);
 	if (sim_enable(s, 32) || sim_create_io_queues(s, 1, 64))
 		abort();
 	return s;
@@ -268,7 +171,7 @@ UNIT_TEST(nsmgmt_not_offered)
 /* OACS bit 3, the capacities, NN and MNAN, the effects log. */
 UNIT_TEST(nsmgmt_identify_ctrl)
 {
-	struct tpool *tp;
+	struct sim_pool *tp;
 	struct sim *s = ns_sim(&tp);
 	struct nvme_id_ctrl *id = (void *)buf;
 	struct nvme_effects_log *log = (void *)buf;
@@ -292,13 +195,14 @@ UNIT_TEST(nsmgmt_identify_ctrl)
 	CHECK_EQ(e, NVME_CMD_EFFECTS_CSUPP | NVME_CMD_EFFECTS_NIC | NVME_CMD_EFFECTS_NCC);
 	e = le32_to_cpu(log->acs[nvme_admin_ns_attach]);
 	CHECK_EQ(e, NVME_CMD_EFFECTS_CSUPP | NVME_CMD_EFFECTS_NIC | NVME_CMD_EFFECTS_NCC);
-	tp_free(s, tp);
+	sim_pool_free(s, tp);
+	sim_free(s);
 }
 
 /* Create: each field's check, and nothing allocated when one fails. */
 UNIT_TEST(nsmgmt_create_validation)
 {
-	struct tpool *tp;
+	struct sim_pool *tp;
 	struct sim *s = ns_sim(&tp);
 	struct create_args a = { .nsze = 8, .ncap = 8 };
 	u32 nsid;
@@ -359,13 +263,14 @@ UNIT_TEST(nsmgmt_create_validation)
 	tp->pool.capacity = CAP / 2;
 	CHECK_EQ(unvmcap(s), 0);
 	CHECK_EQ(create_ns(s, &a, &nsid), NVME_SC_NS_INSUFFICIENT_CAP | DNR);
-	tp_free(s, tp);
+	sim_pool_free(s, tp);
+	sim_free(s);
 }
 
 /* NSIDs: the lowest free one; the board's are taken; NN of them at most. */
 UNIT_TEST(nsmgmt_nsid_unavailable)
 {
-	struct tpool *tp;
+	struct sim_pool *tp;
 	struct sim *s = ns_sim(&tp);
 	struct create_args a = { .nsze = 1, .ncap = 1 };
 	unsigned int i;
@@ -381,13 +286,14 @@ UNIT_TEST(nsmgmt_nsid_unavailable)
 	/* the allocated list has them all, the board's too */
 	for (i = 1; i <= NEPF_MAX_NAMESPACES; i++)
 		CHECK_EQ(in_list(s, NVME_ID_CNS_NS_PRESENT_LIST, i), 1);
-	tp_free(s, tp);
+	sim_pool_free(s, tp);
+	sim_free(s);
 }
 
 /* Attachment: the controller list, the NSID, the namespace's state. */
 UNIT_TEST(nsmgmt_attach_validation)
 {
-	struct tpool *tp;
+	struct sim_pool *tp;
 	struct sim *s = ns_sim(&tp);
 	static const u16 other = CNTLID + 1, twice[] = { CNTLID, CNTLID };
 	static const u16 me = CNTLID;
@@ -418,13 +324,14 @@ UNIT_TEST(nsmgmt_attach_validation)
 	CHECK_EQ(detach(s, nsid), 0);
 	CHECK(!tp->last_on);
 	CHECK_EQ(detach(s, nsid), NVME_SC_NS_NOT_ATTACHED | DNR);
-	tp_free(s, tp);
+	sim_pool_free(s, tp);
+	sim_free(s);
 }
 
 /* Delete: the NSID, the board's, a background operation in the way. */
 UNIT_TEST(nsmgmt_delete_validation)
 {
-	struct tpool *tp;
+	struct sim_pool *tp;
 	struct sim *s = ns_sim(&tp);
 	struct nvme_sqe sqe;
 	u32 nsid;
@@ -451,7 +358,8 @@ UNIT_TEST(nsmgmt_delete_validation)
 	CHECK_EQ(delete_ns(s, nsid), 0);
 	CHECK_EQ(tp->nr_remove, 1);
 	CHECK_EQ(delete_ns(s, nsid), NVME_SC_INVALID_FIELD | DNR);
-	tp_free(s, tp);
+	sim_pool_free(s, tp);
+	sim_free(s);
 }
 
 static u16 rw(struct sim *s, u8 opc, u32 nsid, u64 slba, u16 nlb)
@@ -467,7 +375,7 @@ static u16 rw(struct sim *s, u8 opc, u32 nsid, u64 slba, u16 nlb)
  */
 UNIT_TEST(nsmgmt_lifecycle)
 {
-	struct tpool *tp;
+	struct sim_pool *tp;
 	struct sim *s = ns_sim(&tp);
 	struct nvme_id_ns *idns = (void *)buf;
 	__le32 *list = (void *)buf;
@@ -558,13 +466,14 @@ UNIT_TEST(nsmgmt_lifecycle)
 	for (i = 0; i < 8192; i++)
 		CHECK_EQ(buf[i], 0);
 	CHECK_EQ(rw(s, nvme_cmd_read, nsid, 985, 16), NVME_SC_LBA_RANGE | DNR);
-	tp_free(s, tp);
+	sim_pool_free(s, tp);
+	sim_free(s);
 }
 
 /* Delete FFFFFFFFh: every namespace of the host's, not the board's. */
 UNIT_TEST(nsmgmt_delete_all)
 {
-	struct tpool *tp;
+	struct sim_pool *tp;
 	struct sim *s = ns_sim(&tp);
 	__le32 *list = (void *)buf;
 
@@ -587,13 +496,14 @@ UNIT_TEST(nsmgmt_delete_all)
 	CHECK_EQ(rw(s, nvme_cmd_read, 1, 0, 1), 0);
 	/* nothing left: FFFFFFFFh deletes nothing, fine */
 	CHECK_EQ(delete_ns(s, NVME_NSID_ALL), 0);
-	tp_free(s, tp);
+	sim_pool_free(s, tp);
+	sim_free(s);
 }
 
 /* CNS 10h/11h/12h NSID checks. */
 UNIT_TEST(nsmgmt_identify_nsid)
 {
-	struct tpool *tp;
+	struct sim_pool *tp;
 	struct sim *s = ns_sim(&tp);
 	__le32 *list = (void *)buf;
 
@@ -617,5 +527,47 @@ UNIT_TEST(nsmgmt_identify_nsid)
 	CHECK_EQ(((struct nvme_id_ns *)buf)->lbaf[0].ds, 9);
 	CHECK_EQ(((struct nvme_id_ns *)buf)->lbaf[1].ds, 12);
 	CHECK_EQ(((struct nvme_id_ns *)buf)->nsze, 0);
-	tp_free(s, tp);
+	sim_pool_free(s, tp);
+	sim_free(s);
+}
+
+/*
+ * A command that found the namespace before the delete keeps it: it
+ * completes with its data; the pool frees the namespace only once no
+ * command holds it (the kernel's remove waits for that).
+ */
+UNIT_TEST(nsmgmt_delete_while_io_in_flight)
+{
+	struct sim_pool *tp;
+	struct sim *s = ns_sim(&tp);
+	struct nepf_ns *ns;
+	struct nvme_sqe sqe;
+	struct nvme_cqe cqe;
+	u64 addr;
+
+	CHECK_EQ(create(s, 8, 0), 1);
+	CHECK_EQ(attach(s, 1), 0);
+	ns = tp->pool.ns[0];
+	memset(buf, 0x6b, 512);
+	CHECK_EQ(rw(s, nvme_cmd_write, 1, 3, 1), 0);
+	s->hold_defer = true;
+	sim_sqe(&sqe, nvme_cmd_read);
+	sqe.nsid = cpu_to_le32(1);
+	sqe.rw.slba = cpu_to_le64(3);
+	addr = sim_alloc(s, SIM_PAGE, SIM_PAGE);
+	sqe.dptr.prp1 = cpu_to_le64(addr);
+	CHECK_EQ(sim_cmd(s, 1, &sqe, NULL), SIM_NO_CQE);	/* held */
+	CHECK_EQ(ns->inflight, 1);
+	s->hold_defer = false;
+	CHECK_EQ(delete_ns(s, 1), 0);
+	CHECK_EQ(tp->nr_remove, 1);
+	CHECK(ns->dying);
+	CHECK_EQ(rw(s, nvme_cmd_read, 1, 3, 1), NVME_SC_INVALID_NS | DNR);
+	sim_release_held(s);
+	CHECK_EQ(sim_reap(s, 1, &cqe), 0);
+	CHECK_EQ(le16_to_cpu(cqe.status) >> 1, 0);
+	CHECK_EQ(((u8 *)sim_ptr(s, addr))[511], 0x6b);
+	CHECK_EQ(ns->inflight, 0);
+	sim_pool_free(s, tp);
+	sim_free(s);
 }
