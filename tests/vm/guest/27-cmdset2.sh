@@ -43,23 +43,6 @@ san_wait() {
 	echo "sanitize still in progress: sprog $(le16 0)"
 	return 1
 }
-# The host's view of $1 has $2-byte blocks and $3 bytes (after its rescan).
-blocks_are() {
-	local i ss sz
-	for ((i = 0; i < 50; i++)); do
-		ss=$(blockdev --getss "$1" 2>/dev/null) sz=$(blockdev --getsize64 "$1" 2>/dev/null)
-		[ "$ss" = "$2" ] && [ "$sz" = "$3" ] && return 0
-		sleep 0.2
-	done
-	echo "$1: ${ss:-?}-byte blocks, ${sz:-?} bytes; want $2, $3"
-	return 1
-}
-# The first $2 bytes (whole MiBs) of $1 read as zeroes (direct I/O: no
-# page cache from before a format).
-is_zero() {
-	dd if="$1" bs=1M count=$(($2 >> 20)) iflag=direct status=none |
-		cmp -s -n "$2" - /dev/zero
-}
 
 ns_cfs=$NEPF_CFS/subsystems/$NEPF_SUB/namespaces
 

@@ -419,6 +419,23 @@ fio_no_start() {
 	grep -qE 'failed opening|file creation disallowed|Laying out IO file' \
 		"/tmp/fio.$1" "/tmp/fio.$1.err" 2>/dev/null
 }
+# The host's view of $1 has $2-byte blocks and $3 bytes (after its rescan).
+blocks_are() {
+	local i ss sz
+	for ((i = 0; i < 50; i++)); do
+		ss=$(blockdev --getss "$1" 2>/dev/null) sz=$(blockdev --getsize64 "$1" 2>/dev/null)
+		[ "$ss" = "$2" ] && [ "$sz" = "$3" ] && return 0
+		sleep 0.2
+	done
+	echo "$1: ${ss:-?}-byte blocks, ${sz:-?} bytes; want $2, $3"
+	return 1
+}
+# The first $2 bytes (whole MiBs) of $1 read as zeroes (direct I/O: no
+# page cache from before a format).
+is_zero() {
+	dd if="$1" bs=1M count=$(($2 >> 20)) iflag=direct status=none |
+		cmp -s -n "$2" - /dev/zero
+}
 # Reads that returned wrong data in fio run NAME (not I/O errors).
 fio_mismatches() {
 	grep -cE '^verify: |verify failed|bad (magic|header)' "/tmp/fio.$1.err" "/tmp/fio.$1" |
