@@ -80,7 +80,8 @@ create() {
 	local out
 	out=$(nvme create-ns "$ctrl" --nsze="$1" --ncap="$1" --flbas="$2" --dps=0) || return 1
 	echo "$out"
-	NSID=$(sed -n 's/.*nsid:\([0-9]*\).*/\1/p' <<< "$out")
+	# nvme-cli 2.13: "create-ns: Success, created nsid:2"; 2.16: "nsid: 2"
+	NSID=$(grep -oiE 'nsid: ?[0-9]+' <<< "$out" | grep -oE '[0-9]+' | tail -n 1)
 	[ -n "$NSID" ]
 }
 create_16m() {
