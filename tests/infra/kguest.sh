@@ -40,12 +40,26 @@ nepf_kguest_key() {
 }
 
 # Unpack linux-source-X.Y=VER once (shared by every key of that version).
+# rm -rf, only of a path inside $NEPF_CACHE/kernels/ (every tree this file
+# makes lives there): an empty or stray variable must never reach rm.
+kguest_rm() {
+	local p
+	for p in "$@"; do
+		case $p in
+		"$NEPF_CACHE"/kernels/?*) [ -n "$NEPF_CACHE" ] && [ "$NEPF_CACHE" != / ] ||
+			nepf_die "refusing to remove $p: NEPF_CACHE is '$NEPF_CACHE'" ;;
+		*) nepf_die "refusing to remove $p: not under $NEPF_CACHE/kernels/" ;;
+		esac
+		rm -rf -- "$p"
+	done
+}
+
 nepf_kguest_source() {	# SERIES VER -> prints the source directory
 	local series=$1 ver=$2 pkg=linux-source-$1 src tmp
 	src=$NEPF_CACHE/kernels/src/${pkg}_$ver
 	if [ ! -e "$src/.complete" ]; then
 		tmp=$src.tmp
-		rm -rf "$tmp"
+		kguest_rm "$tmp"
 		mkdir -p "$tmp/deb"
 		nepf_log "fetching $pkg=$ver ($T_SUITE)"
 		(cd "$tmp/deb" && nepf_apt "$T_SUITE" download -q "$pkg=$ver" >&2) ||
@@ -55,9 +69,9 @@ nepf_kguest_source() {	# SERIES VER -> prints the source directory
 			tar -xOf - "./usr/src/$pkg.tar.xz" |
 			tar -C "$tmp" --strip-components=1 -xJf - ||
 			nepf_die "could not unpack $pkg"
-		rm -rf "$tmp/deb"
+		kguest_rm "$tmp/deb"
 		touch "$tmp/.complete"
-		rm -rf "$src"
+		kguest_rm "$src"
 		mv "$tmp" "$src"
 	fi
 	echo "$src"
@@ -67,7 +81,7 @@ nepf_kguest_prepare() {
 	local target=$1 dir=$2 key=$3 tmp=$2.tmp abi ver series src n rel start secs
 	read -r abi ver <<< "$(nepf_kguest_versions)"
 	series=$(echo "$abi" | cut -d. -f1,2)
-	rm -rf "$tmp"
+	kguest_rm "$tmp"
 	mkdir -p "$tmp/debs" "$tmp/obj" "$tmp/guest"
 	nepf_log "building the $target guest kernel (linux-source-$series $ver, config of $abi)"
 	start=$(date +%s)
@@ -76,7 +90,7 @@ nepf_kguest_prepare() {
 	nepf_ktree_fetch_headers "$T_SUITE" "linux-headers-$abi:arm64" "$tmp/debs"
 	dpkg-deb -x "$tmp"/debs/linux-headers-"$abi"_*.deb "$tmp/debs/hdr"
 	cp "$tmp/debs/hdr/usr/src/linux-headers-$abi/.config" "$tmp/obj/.config"
-	rm -rf "$tmp/debs"
+	kguest_rm "$tmp/debs"
 	n=$(nepf_config_gcc "$tmp/obj/.config")
 	[ -n "$n" ] || nepf_die "cannot tell which gcc $abi wants"
 	nepf_ktree_toolchain "$tmp" "$n"
@@ -116,7 +130,7 @@ nepf_kguest_prepare() {
 	printf '%s\t%s\t%s\n' "$rel" "${T_CROSS}gcc-$n" guest > "$tmp/info"
 	echo "$key" > "$tmp/key"
 	touch "$tmp/.complete"
-	rm -rf "$dir"
+	kguest_rm "$dir"
 	mv "$tmp" "$dir"
 	nepf_log "built $target ($rel, gcc-$n, from $abi's config) in $secs s"
 }
