@@ -301,6 +301,31 @@ u32 nepf_sq_readable(const struct nepf_sq *sq)
 }
 
 /**
+ * nepf_sq_fetchable() - SQEs the next nepf_sq_read() of a turn may take
+ * @sq: the SQ nepf_arb_next() chose
+ * @left: what is left of its turn
+ * @max: the most the caller's buffer holds
+ *
+ * Never more commands of one SQ in flight than it has entries (a host
+ * that learnt a newer head from some completions may fill the ring again
+ * while others still run), no SQE past the ring's end, and for the admin
+ * SQ one at a time: each admin command may change the controller before
+ * the next is looked at.
+ *
+ * Context: the thread that fetches.
+ * Return: how many SQEs to read, 0 when the SQ has no room now.
+ */
+u32 nepf_sq_fetchable(const struct nepf_sq *sq, u32 left, u32 max)
+{
+	u32 inflight = READ_ONCE(sq->inflight);
+	u32 room = sq->size - min_t(u32, sq->size, inflight);
+
+	if (!sq->qid)
+		max = 1;
+	return min(min(left, room), min(nepf_sq_readable(sq), max));
+}
+
+/**
  * nepf_sq_read() - fetch a batch of SQEs with one host read
  * @ctrl: the controller
  * @sq: the SQ, after nepf_sq_pending()
@@ -396,7 +421,7 @@ void nepf_sq_take(struct nepf_ctrl *ctrl, struct nepf_sq *sq, u32 gen,
 	trace_nvme_epf_cmd_fetch(cmd);
 
 	nepf_lock(&ctrl->lock, flags);
-	sq->inflight++;
+	WRITE_ONCE(sq->inflight, sq->inflight + 1);	/* nepf_sq_fetchable() */
 	nepf_unlock(&ctrl->lock, flags);
 }
 
@@ -907,7 +932,7 @@ static void sq_put(struct nepf_ctrl *ctrl, u16 sqid, u32 gen, bool cqe_wait,
 	if (sq->gen == gen) {
 		count = cqe_wait ? &sq->nr_cq_wait : &sq->inflight;
 		if (*count)
-			(*count)--;
+			WRITE_ONCE(*count, *count - 1);
 		deleted = sq_delete_done(ctrl, sq, &cid);
 	}
 	nepf_unlock(&ctrl->lock, flags);

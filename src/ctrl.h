@@ -10,7 +10,8 @@
  * simulated host.
  *
  * Data flow of one command (see docs/design.md):
- *   doorbell poll (glue) -> nepf_sq_read() + nepf_sq_take() -> nepf_cmd_exec()
+ *   poll pass (glue): nepf_arb_next() -> nepf_sq_read() + nepf_sq_take()
+ *     -> nepf_cmd_exec()
  *     admin: admin-cmd.c builds the reply, -> nepf_cmd_complete()
  *     I/O:   io-cmd.c validates, maps PRP/SGL (prp-sgl.c), reads write data
  *            from the host, submits to the backend; the backend calls
@@ -205,7 +206,8 @@ struct nepf_sq {
 	u16 cqid;
 	u32 gen;		/* controller generation it was created in */
 	u64 pci_addr;
-	u32 inflight;		/* fetched, not yet completed (ctrl->lock) */
+	/* fetched, not yet completed (ctrl->lock; read without: fetch room) */
+	u32 inflight;
 	u32 nr_cq_wait;		/* completions waiting for CQ room (ctrl->lock) */
 	bool deleting;		/* Delete I/O SQ waits until both are 0 */
 	u16 delete_cid;		/* ... and then completes this admin command */
@@ -389,6 +391,7 @@ struct nepf_ctrl {
 	u64 nr_cut_during;		/* accesses that succeeded across a cut */
 
 	struct nepf_sq sq[NEPF_MAX_IO_QUEUES + 1];	/* [0] = admin */
+	unsigned int arb_rr;		/* nepf_arb_start(): next pass's first SQ */
 	struct nepf_cq cq[NEPF_MAX_IO_QUEUES + 1];
 	u16 nr_io_sqs_granted;		/* Set Features Number of Queues */
 	u16 nr_io_cqs_granted;
@@ -473,8 +476,8 @@ struct nepf_ctrl {
 };
 
 /*
- * core.c.  The environment's entry points (here, in bar-regs.c and
- * nepf_arb_burst_len()) are documented at their definitions (kernel-doc).
+ * core.c.  The environment's entry points (here, in bar-regs.c and the
+ * arbitration in queues.c) are documented at their definitions (kernel-doc).
  */
 int nepf_ctrl_init(struct nepf_ctrl *ctrl, void *bar, size_t bar_size,
 		   const struct nepf_env_ops *env);
@@ -486,8 +489,9 @@ static inline bool nepf_gen_live(struct nepf_ctrl *ctrl, u32 gen)
 	return READ_ONCE(ctrl->gen) == gen;
 }
 
-/* Fetch, after nepf_sq_pending(): one host read for a batch of SQEs. */
+/* Fetch, after nepf_arb_next(): one host read for a batch of SQEs. */
 u32 nepf_sq_readable(const struct nepf_sq *sq);
+u32 nepf_sq_fetchable(const struct nepf_sq *sq, u32 left, u32 max);
 int nepf_sq_read(struct nepf_ctrl *ctrl, struct nepf_sq *sq,
 		 struct nvme_sqe *buf, u32 max, u32 *gen);
 void nepf_sq_take(struct nepf_ctrl *ctrl, struct nepf_sq *sq, u32 gen,
@@ -576,14 +580,19 @@ static inline bool nepf_ring_full(u16 head, u16 tail, u16 size)
 }
 
 /*
- * Round-robin arbitration with Arbitration Burst (Feature 01h AB): which SQ
- * to serve next and how many commands it may give.  @avail[qid]: commands
- * waiting in SQ qid (0 = none or no queue); @cursor: state kept by the
- * caller between calls (start at 0).  Returns the qid, or -1 if none.
+ * queues.c: round-robin arbitration with Arbitration Burst (Feature 01h
+ * AB), one poll pass at a time (kernel-doc at the definitions).
  */
+struct nepf_arb {
+	unsigned int burst;	/* commands per SQ and pass */
+	unsigned int first;	/* the I/O SQ served first, 0-based */
+	unsigned int pos;	/* SQs looked at: 0 the admin SQ, then I/O */
+};
+
 unsigned int nepf_arb_burst_len(u32 arbitration);
-int nepf_arb_next(const u32 *avail, unsigned int nr, unsigned int *cursor,
-		  unsigned int burst, unsigned int *count);
+void nepf_arb_start(struct nepf_ctrl *ctrl, struct nepf_arb *arb);
+struct nepf_sq *nepf_arb_next(struct nepf_ctrl *ctrl, struct nepf_arb *arb,
+			      u32 *count);
 
 /* prp-sgl.c */
 struct nepf_xfer_limits {

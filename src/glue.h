@@ -103,7 +103,6 @@ struct nepf_cmd_ctx {
 	struct nepf_cmd cmd;
 	struct work_struct work;
 	struct nepf_glue *glue;
-	u16 sqid;
 	bool finishing;			/* work runs nepf_cmd_finish() */
 	u32 dma_descs;			/* DMA descriptors, for dma_descs_max */
 };
@@ -144,10 +143,9 @@ struct nepf_glue {
 	bool link_up;
 	bool ctrl_live;			/* queues are served */
 	bool polling;			/* cc_work may run */
-	atomic_t inflight;		/* fetched, not yet released */
-	atomic_t sq_inflight[NEPF_MAX_IO_QUEUES + 1];
+	/* fetched, not yet released; per SQ: the core's sq->inflight */
+	atomic_t inflight;
 	wait_queue_head_t idle_wait;	/* inflight reached 0 */
-	unsigned int sq_rr;		/* round-robin position */
 	struct nvme_sqe *fetch_buf;	/* NEPF_FETCH_MAX SQEs, poll thread */
 	/* statistics for status/ */
 	atomic64_t nr_cmds;		/* status/commands */

@@ -11,14 +11,14 @@
  *    thread, which is awake anyway while the controller is live, looks at
  *    CC/INTMS/INTMC (three local loads) every cc_poll_ms and runs cc_work
  *    at once when they changed;
- *  - a kthread per function fetches new commands from every valid SQ,
- *    round-robin with the arbitration burst.  Back-off is by time: it
- *    keeps polling without sleeping for spin_us after the last command
- *    was fetched or completed, then sleeps exponentially longer: at most
- *    20 us while commands run, 50 us within a millisecond of the last
- *    command, idle_sleep_us within a second, deep_idle_sleep_ms after:
- *    on an idle controller it wakes at most 1000 / deep_idle_sleep_ms
- *    times a second.
+ *  - a kthread per function fetches new commands from every valid SQ in
+ *    the core's arbitration order (nepf_arb_next()).  Back-off is by
+ *    time: it keeps polling without sleeping for spin_us after the last
+ *    command was fetched or completed, then sleeps exponentially longer:
+ *    at most 20 us while commands run, 50 us within a millisecond of the
+ *    last command, idle_sleep_us within a second, deep_idle_sleep_ms
+ *    after: on an idle controller it wakes at most 1000 /
+ *    deep_idle_sleep_ms times a second.
  * Admin commands run in the poll thread itself: queue creation and
  * deletion therefore never race with fetching.  I/O commands run as work
  * items on a high-priority workqueue, at most one queue's worth per SQ
@@ -254,11 +254,9 @@ void nepf_glue_cmd_release(struct nepf_cmd *cmd)
 {
 	struct nepf_cmd_ctx *ctx = container_of(cmd, struct nepf_cmd_ctx, cmd);
 	struct nepf_glue *g = ctx->glue;
-	u16 sqid = ctx->sqid;
 
 	nepf_cost_max(g->ctrl.costs, DMA_DESCS_MAX, ctx->dma_descs);
 	kmem_cache_free(nepf_cmd_cache, ctx);
-	atomic_dec(&g->sq_inflight[sqid]);
 	if (atomic_dec_and_test(&g->inflight))
 		wake_up_all(&g->idle_wait);
 	atomic_inc(&g->poll_kick);	/* a full SQ may have room again */
@@ -291,8 +289,6 @@ struct nepf_cmd_ctx *nepf_run_current_cmd(void)
 static void nepf_poll_start(struct nepf_glue *g, struct nepf_cmd_ctx *ctx,
 			    u16 qid)
 {
-	ctx->sqid = qid;
-	atomic_inc(&g->sq_inflight[qid]);
 	atomic_inc(&g->inflight);
 	atomic64_inc(&g->nr_cmds);
 	if (qid == 0) {
@@ -305,36 +301,22 @@ static void nepf_poll_start(struct nepf_glue *g, struct nepf_cmd_ctx *ctx,
 }
 
 /*
- * Fetch up to a burst from one SQ; returns the number of commands.  I/O
- * SQEs are read up to NEPF_FETCH_MAX at a time with one host read (one
- * DMA descriptor, dma.c) into fetch_buf; admin SQEs one by one, since
- * each may change the controller before the next is looked at.  The
- * command contexts of a read are allocated first, as many as it reads
- * (nepf_sq_readable()); a read that takes nothing (failed, or the
- * controller's generation was cut) frees them again.
+ * Fetch the @count commands the arbitration gave @sq; returns how many
+ * were fetched.  I/O SQEs are read up to NEPF_FETCH_MAX at a time with
+ * one host read (one DMA descriptor, dma.c) into fetch_buf, admin SQEs
+ * one by one (nepf_sq_fetchable()).  The command contexts of a read are
+ * allocated first, as many as it reads; a read that takes nothing
+ * (failed, or the controller's generation was cut) frees them again.
  */
-static int nepf_poll_sq(struct nepf_glue *g, struct nepf_sq *sq,
-			unsigned int burst)
+static int nepf_poll_sq(struct nepf_glue *g, struct nepf_sq *sq, u32 count)
 {
 	struct nepf_cmd_ctx *ctx[NEPF_FETCH_MAX];
-	unsigned int i, k, slots;
-	u16 qid = sq->qid;
+	unsigned int i, k;
 	int got, n = 0;
 	u32 gen;
 
-	/*
-	 * Most passes find nothing: look at the doorbell before allocating,
-	 * so that an idle pass costs one BAR read per SQ.
-	 */
-	if (READ_ONCE(g->ctrl.state) != NEPF_CTRL_LIVE)
-		return 0;
-	burst = min(burst, nepf_sq_pending(&g->ctrl, sq));
-	while (n < burst && READ_ONCE(g->ctrl_live)) {
-		/* Never more commands of one SQ in flight than it has slots. */
-		slots = sq->size - min_t(unsigned int, sq->size,
-					 atomic_read(&g->sq_inflight[qid]));
-		k = min3(burst - n, slots, nepf_sq_readable(sq));
-		k = min(k, qid ? NEPF_FETCH_MAX : 1U);
+	while (n < count && READ_ONCE(g->ctrl_live)) {
+		k = nepf_sq_fetchable(sq, count - n, NEPF_FETCH_MAX);
 		for (i = 0; i < k; i++) {
 			ctx[i] = nepf_ctx_alloc(g);
 			if (!ctx[i])
@@ -346,7 +328,7 @@ static int nepf_poll_sq(struct nepf_glue *g, struct nepf_sq *sq,
 			if ((int)i < got) {
 				nepf_sq_take(&g->ctrl, sq, gen, &ctx[i]->cmd,
 					     &g->fetch_buf[i]);
-				nepf_poll_start(g, ctx[i], qid);
+				nepf_poll_start(g, ctx[i], sq->qid);
 			} else {
 				kmem_cache_free(nepf_cmd_cache, ctx[i]);
 			}
@@ -358,23 +340,17 @@ static int nepf_poll_sq(struct nepf_glue *g, struct nepf_sq *sq,
 	return n;
 }
 
+/* One pass over the SQs, in the core's arbitration order. */
 static int nepf_poll_sqs(struct nepf_glue *g)
 {
-	struct nepf_ctrl *ctrl = &g->ctrl;
-	unsigned int burst = nepf_arb_burst_len(ctrl->feat.arbitration);
-	int i, n = 0;
+	struct nepf_arb arb;
+	struct nepf_sq *sq;
+	u32 count;
+	int n = 0;
 
-	/* The admin queue first: its commands change the set of queues. */
-	if (READ_ONCE(ctrl->sq[0].valid))
-		n += nepf_poll_sq(g, &ctrl->sq[0], burst);
-	for (i = 0; i < NEPF_MAX_IO_QUEUES; i++) {
-		unsigned int qid = 1 + (g->sq_rr + i) % NEPF_MAX_IO_QUEUES;
-		struct nepf_sq *sq = &ctrl->sq[qid];
-
-		if (READ_ONCE(sq->valid))
-			n += nepf_poll_sq(g, sq, burst);
-	}
-	g->sq_rr = (g->sq_rr + 1) % NEPF_MAX_IO_QUEUES;
+	nepf_arb_start(&g->ctrl, &arb);
+	while ((sq = nepf_arb_next(&g->ctrl, &arb, &count)))
+		n += nepf_poll_sq(g, sq, count);
 	return n;
 }
 
@@ -704,9 +680,6 @@ int nepf_run_init(struct nepf_glue *g)
 	mutex_init(&g->run_lock);
 	INIT_DELAYED_WORK(&g->cc_work, nepf_cc_work_fn);
 	INIT_DELAYED_WORK(&g->bg_work, nepf_bg_work_fn);
-	for (i = 0; i <= NEPF_MAX_IO_QUEUES; i++)
-		atomic_set(&g->sq_inflight[i], 0);
-
 	INIT_WORK(&g->link_work, nepf_link_work_fn);
 	mutex_init(&g->costs_lock);
 	memset(g->costs_base, 0, sizeof(g->costs_base));

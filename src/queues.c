@@ -274,20 +274,63 @@ unsigned int nepf_arb_burst_len(u32 arbitration)
 	return ab == NVME_ARB_AB_NOLIMIT ? UINT_MAX : 1U << ab;
 }
 
-int nepf_arb_next(const u32 *avail, unsigned int nr, unsigned int *cursor,
-		  unsigned int burst, unsigned int *count)
+/**
+ * nepf_arb_start() - begin a poll pass over the submission queues
+ * @ctrl: the controller
+ * @arb: the pass's state, for nepf_arb_next()
+ *
+ * Round-robin arbitration with the Arbitration Burst of Feature 01h, as
+ * read now: the admin SQ first (its commands change the set of queues),
+ * then every I/O SQ once, from a starting point that moves by one each
+ * pass.
+ *
+ * Context: the thread that fetches.
+ */
+void nepf_arb_start(struct nepf_ctrl *ctrl, struct nepf_arb *arb)
 {
-	unsigned int i, qid;
+	arb->burst = nepf_arb_burst_len(READ_ONCE(ctrl->feat.arbitration));
+	arb->first = ctrl->arb_rr;
+	arb->pos = 0;
+	ctrl->arb_rr = (ctrl->arb_rr + 1) % NEPF_MAX_IO_QUEUES;
+}
 
-	if (!nr)
-		return -1;
-	for (i = 0; i < nr; i++) {
-		qid = (*cursor + i) % nr;
-		if (avail[qid]) {
-			*cursor = (qid + 1) % nr;
-			*count = min_t(u32, avail[qid], max(burst, 1U));
-			return qid;
+/**
+ * nepf_arb_next() - the next submission queue a poll pass serves
+ * @ctrl: the controller
+ * @arb: the pass, from nepf_arb_start()
+ * @count: where the number of commands the SQ may give now is stored
+ *
+ * Reads the tail doorbell of each valid SQ in turn (nepf_sq_pending())
+ * and stops at one with commands waiting.  Fetch them with
+ * nepf_sq_fetchable() and nepf_sq_read() before the next call: the
+ * admin SQ's may create or delete the I/O SQs that follow.
+ *
+ * Context: the thread that fetches.
+ * Return: the SQ, with *@count = min(burst, commands waiting) > 0; NULL
+ * when the pass is over or the controller is not live.
+ */
+struct nepf_sq *nepf_arb_next(struct nepf_ctrl *ctrl, struct nepf_arb *arb,
+			      u32 *count)
+{
+	struct nepf_sq *sq;
+	unsigned int qid;
+	u32 n;
+
+	while (arb->pos <= NEPF_MAX_IO_QUEUES) {
+		qid = arb->pos ? 1 + (arb->first + arb->pos - 1) %
+				 NEPF_MAX_IO_QUEUES : 0;
+		arb->pos++;
+		sq = &ctrl->sq[qid];
+		if (!READ_ONCE(sq->valid))
+			continue;
+		/* Look at the doorbell only while the queues are served. */
+		if (READ_ONCE(ctrl->state) != NEPF_CTRL_LIVE)
+			return NULL;
+		n = min(arb->burst, nepf_sq_pending(ctrl, sq));
+		if (n) {
+			*count = n;
+			return sq;
 		}
 	}
-	return -1;
+	return NULL;
 }

@@ -388,47 +388,47 @@ void sim_wr64(struct sim *s, u32 off, u64 val)
 
 /* ---- the glue's part: registers, fetch and execute until idle ---- */
 
-static bool sim_serve_queues(struct sim *s)
+/* Fetch and run the @count commands the arbitration gave @sq, as poll.c. */
+static void sim_serve_sq(struct sim *s, struct nepf_sq *sq, u32 count)
 {
 	struct nepf_ctrl *ctrl = &s->ctrl;
-	u32 avail[NEPF_MAX_IO_QUEUES + 1];
-	unsigned int cursor = 0, count, i;
-	bool progress = false;
-	int qid;
+	u32 i, k, gen;
+	int got;
 
-	for (;;) {
-		for (i = 0; i <= NEPF_MAX_IO_QUEUES; i++)
-			avail[i] = ctrl->sq[i].valid ?
-				   nepf_sq_pending(ctrl, &ctrl->sq[i]) : 0;
-		qid = nepf_arb_next(avail, NEPF_MAX_IO_QUEUES + 1, &cursor,
-				    nepf_arb_burst_len(ctrl->feat.arbitration),
-				    &count);
-		if (qid < 0)
-			return progress;
-		/* As the glue: I/O SQEs in batches, admin ones by one. */
-		while (count) {
-			u32 k = qid ? min_t(u32, count, SIM_FETCH_MAX) : 1;
-			u32 gen;
-			int got = nepf_sq_read(ctrl, &ctrl->sq[qid],
-					       s->fetch_buf, k, &gen);
+	while (count) {
+		k = nepf_sq_fetchable(sq, count, SIM_FETCH_MAX);
+		got = k ? nepf_sq_read(ctrl, sq, s->fetch_buf, k, &gen) : 0;
+		if (got <= 0)
+			break;
+		for (i = 0; i < (u32)got; i++) {
+			struct nepf_cmd *cmd = calloc(1, sizeof(*cmd));
 
-			if (got <= 0)
-				return progress;
-			for (i = 0; i < (unsigned int)got; i++) {
-				struct nepf_cmd *cmd = calloc(1, sizeof(*cmd));
-
-				if (!cmd)
-					abort();
-				cmd->ctrl = ctrl;
-				nepf_sq_take(ctrl, &ctrl->sq[qid], gen, cmd,
-					     &s->fetch_buf[i]);
-				s->nr_fetched++;
-				progress = true;
-				nepf_cmd_exec(cmd);
-			}
-			count -= got;
+			if (!cmd)
+				abort();
+			cmd->ctrl = ctrl;
+			nepf_sq_take(ctrl, sq, gen, cmd, &s->fetch_buf[i]);
+			s->nr_fetched++;
+			nepf_cmd_exec(cmd);
 		}
+		count -= got;
 	}
+}
+
+/* Poll passes, as the glue's thread runs them, until one fetches nothing. */
+static bool sim_serve_queues(struct sim *s)
+{
+	u32 fetched = s->nr_fetched;
+	struct nepf_arb arb;
+	struct nepf_sq *sq;
+	u32 count, before;
+
+	do {
+		before = s->nr_fetched;
+		nepf_arb_start(&s->ctrl, &arb);
+		while ((sq = nepf_arb_next(&s->ctrl, &arb, &count)))
+			sim_serve_sq(s, sq, count);
+	} while (s->nr_fetched != before);
+	return s->nr_fetched != fetched;
 }
 
 void sim_run(struct sim *s)

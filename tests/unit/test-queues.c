@@ -224,33 +224,84 @@ UNIT_TEST(queue_delete_sq_waits_for_commands)
 	sim_free(s);
 }
 
+/* Submit @n reads of LBA 0 to @sqid without letting the controller run. */
+static void submit_reads(struct sim *s, u16 sqid, unsigned int n)
+{
+	struct nvme_sqe sqe;
+
+	while (n--) {
+		sim_sqe(&sqe, nvme_cmd_read);
+		sqe.nsid = cpu_to_le32(1);
+		sqe.dptr.prp1 = cpu_to_le64(sim_alloc(s, 512, SIM_PAGE));
+		CHECK_EQ(sim_submit(s, sqid, &sqe), 0);
+	}
+}
+
+/*
+ * The arbitration the poll thread runs (nepf_arb_start/next()): with
+ * Arbitration Burst 2, each pass takes up to 2 commands per SQ, and each
+ * pass starts one I/O SQ further.  SQs 1 and 2 share CQ 1, so the order
+ * of the CQEs is the order of the fetches.
+ */
 UNIT_TEST(queue_arbitration_burst)
 {
-	u32 avail[4] = { 0, 5, 0, 3 };
-	unsigned int cursor = 0, count = 0;
+	static const u16 order[] = { 1, 1, 2, 2, 2, 1, 1, 1 };
+	struct sim *s = unit_sim_enabled();
+	struct nvme_cqe cqe;
+	unsigned int i;
 
 	CHECK_EQ(nepf_arb_burst_len(0), 1);
 	CHECK_EQ(nepf_arb_burst_len(3), 8);
 	CHECK_EQ(nepf_arb_burst_len(0xff07), UINT_MAX);
-	CHECK_EQ(nepf_arb_next(avail, 4, &cursor, 2, &count), 1);
-	CHECK_EQ(count, 2);
-	avail[1] -= count;
-	CHECK_EQ(nepf_arb_next(avail, 4, &cursor, 2, &count), 3);
-	CHECK_EQ(count, 2);
-	avail[3] -= count;
-	CHECK_EQ(nepf_arb_next(avail, 4, &cursor, 2, &count), 1);
-	CHECK_EQ(count, 2);
-	avail[1] -= count;
-	CHECK_EQ(nepf_arb_next(avail, 4, &cursor, 2, &count), 3);
-	CHECK_EQ(count, 1);
-	avail[3] -= count;
-	CHECK_EQ(nepf_arb_next(avail, 4, &cursor, 2, &count), 1);
-	CHECK_EQ(count, 1);
-	avail[1] -= count;
-	CHECK_EQ(nepf_arb_next(avail, 4, &cursor, 2, &count), -1);
-	avail[0] = 9;
-	CHECK_EQ(nepf_arb_next(avail, 4, &cursor, UINT_MAX, &count), 0);
-	CHECK_EQ(count, 9);
+	sim_add_ns(s, 1, 64, 9);
+	CHECK_EQ(sim_set_feature(s, NVME_FEAT_NUM_QUEUES, 1 | (1 << 16), NULL), 0);
+	CHECK_EQ(sim_create_cq(s, 1, 16, true, 1), 0);
+	CHECK_EQ(sim_create_sq(s, 1, 16, 1), 0);
+	CHECK_EQ(sim_create_sq(s, 2, 16, 1), 0);
+	CHECK_EQ(sim_set_feature(s, NVME_FEAT_ARBITRATION, 1, NULL), 0);
+	submit_reads(s, 1, 5);
+	submit_reads(s, 2, 3);
+	s->ctrl.arb_rr = 0;		/* the next pass starts at SQ 1 */
+	sim_run(s);
+	for (i = 0; i < ARRAY_SIZE(order); i++) {
+		CHECK_EQ(sim_reap(s, 1, &cqe), 0);
+		CHECK_EQ(le16_to_cpu(cqe.sq_id), order[i]);
+	}
+	CHECK_EQ(sim_reap(s, 1, &cqe), -EAGAIN);
+	sim_free(s);
+}
+
+/*
+ * A host that learnt a newer SQ head from some completions may fill the
+ * ring again while the other commands still run: never more commands of
+ * one SQ in flight than it has entries.
+ */
+UNIT_TEST(queue_fetch_room)
+{
+	struct sim *s = unit_sim_enabled();
+	u32 fetched;
+
+	sim_add_ns(s, 1, 64, 9);
+	CHECK_EQ(sim_set_feature(s, NVME_FEAT_NUM_QUEUES, 0, NULL), 0);
+	CHECK_EQ(sim_create_cq(s, 1, 16, true, 1), 0);
+	CHECK_EQ(sim_create_sq(s, 1, 4, 1), 0);
+	fetched = s->nr_fetched;
+	s->hold_defer = true;
+	submit_reads(s, 1, 3);
+	sim_run(s);
+	CHECK_EQ(s->nr_fetched, fetched + 3);
+	submit_reads(s, 1, 1);		/* the ring's fourth command */
+	sim_run(s);
+	CHECK_EQ(s->ctrl.sq[1].inflight, 4);
+	submit_reads(s, 1, 1);		/* one too many: waits */
+	sim_run(s);
+	CHECK_EQ(s->nr_fetched, fetched + 4);
+	s->hold_defer = false;
+	sim_release_held(s);
+	sim_run(s);
+	CHECK_EQ(s->nr_fetched, fetched + 5);
+	CHECK_EQ(s->ctrl.sq[1].inflight, 0);
+	sim_free(s);
 }
 
 UNIT_TEST(queue_number_of_queues)
