@@ -434,9 +434,8 @@ bool nepf_regs_changed(struct nepf_ctrl *ctrl)
  *
  * Context: the environment's register poll, one thread.
  * Return: what the environment must do next: NEPF_REGS_ENABLE (start
- * serving queues), NEPF_REGS_DISABLE (quiesce, nepf_ctrl_reset()),
- * NEPF_REGS_SHUTDOWN (flush, nepf_regs_set_shutdown_done()) or
- * NEPF_REGS_NONE.
+ * serving queues), NEPF_REGS_DISABLE or NEPF_REGS_SHUTDOWN (quiesce, then
+ * nepf_ctrl_quiesced()), or NEPF_REGS_NONE.
  */
 enum nepf_regs_event nepf_regs_poll(struct nepf_ctrl *ctrl)
 {
@@ -458,7 +457,7 @@ enum nepf_regs_event nepf_regs_poll(struct nepf_ctrl *ctrl)
 		 * The host may free its queues and buffers as soon as it sees
 		 * RDY = 0 or gives up waiting (CAP.TO): commands still running
 		 * must not touch them.  The environment quiesces, then calls
-		 * nepf_ctrl_reset().
+		 * nepf_ctrl_quiesced(), which resets.
 		 */
 		nepf_ctrl_cut(ctrl);
 		WRITE_ONCE(ctrl->cc, cc & ~NVME_CC_SHN_MASK);
@@ -517,7 +516,7 @@ void nepf_regs_set_ready(struct nepf_ctrl *ctrl, bool ready)
  * @ctrl: the controller
  *
  * CSTS.SHST = complete; a live controller enters the shutdown state.
- * The environment calls it once the namespaces are flushed.
+ * nepf_ctrl_quiesced() calls it once the namespaces are flushed.
  *
  * Context: any thread.
  */

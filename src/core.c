@@ -1276,3 +1276,28 @@ void nepf_ctrl_flush_ns(struct nepf_ctrl *ctrl)
 		nepf_ns_put(ns);
 	}
 }
+
+/**
+ * nepf_ctrl_quiesced() - finish a disable or a shutdown the host asked for
+ * @ctrl: the controller
+ * @ev: what nepf_regs_poll() returned: NEPF_REGS_DISABLE or
+ *	NEPF_REGS_SHUTDOWN (anything else is ignored)
+ *
+ * For the environment's register poll, once it has quiesced: it stopped
+ * fetching, dropped the commands error injection holds
+ * (nepf_inject_drop_held()) and waited until every fetched command was
+ * released.  A disable resets the controller (nepf_ctrl_reset(): CSTS
+ * clear); a shutdown flushes every namespace (nepf_ctrl_flush_ns()), then
+ * reports CSTS.SHST complete.
+ *
+ * Context: process context, the register poll's thread; may sleep.
+ */
+void nepf_ctrl_quiesced(struct nepf_ctrl *ctrl, enum nepf_regs_event ev)
+{
+	if (ev == NEPF_REGS_DISABLE) {
+		nepf_ctrl_reset(ctrl);
+	} else if (ev == NEPF_REGS_SHUTDOWN) {
+		nepf_ctrl_flush_ns(ctrl);
+		nepf_regs_set_shutdown_done(ctrl);
+	}
+}

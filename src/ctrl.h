@@ -343,6 +343,7 @@ enum nepf_ctrl_state {
 enum nepf_regs_event {
 	NEPF_REGS_NONE,
 	NEPF_REGS_ENABLE,	/* CC.EN 0 -> 1: queues set up, RDY set */
+	/* both: the environment quiesces, then nepf_ctrl_quiesced() */
 	NEPF_REGS_DISABLE,	/* CC.EN 1 -> 0: reset, everything torn down */
 	NEPF_REGS_SHUTDOWN,	/* CC.SHN set: flush backends, then SHST */
 };
@@ -615,6 +616,7 @@ u32 nepf_io_copy_mcl(const struct nepf_ctrl *ctrl, const struct nepf_ns *ns);
 int nepf_ctrl_attach_ns(struct nepf_ctrl *ctrl, struct nepf_ns *ns);
 void nepf_ctrl_detach_ns(struct nepf_ctrl *ctrl, u32 nsid);
 void nepf_ctrl_flush_ns(struct nepf_ctrl *ctrl);
+void nepf_ctrl_quiesced(struct nepf_ctrl *ctrl, enum nepf_regs_event ev);
 /* Its Identify data changed (Format NVM): noted, like attach/detach. */
 void nepf_ctrl_ns_changed(struct nepf_ctrl *ctrl, u32 nsid);
 /* Power-on hours, as SMART reports them. */

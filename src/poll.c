@@ -479,24 +479,6 @@ static void nepf_quiesce(struct nepf_glue *g)
 	}
 }
 
-static void nepf_ctrl_disable(struct nepf_glue *g)
-{
-	nepf_quiesce(g);
-	nepf_ctrl_reset(&g->ctrl);
-	nepf_regs_set_ready(&g->ctrl, false);
-}
-
-/*
- * The namespace flushes hold references: a namespace disabled meanwhile
- * (configfs) is closed only after its flush (nepf_ctrl_flush_ns()).
- */
-static void nepf_ctrl_shutdown(struct nepf_glue *g)
-{
-	nepf_quiesce(g);
-	nepf_ctrl_flush_ns(&g->ctrl);
-	nepf_regs_set_shutdown_done(&g->ctrl);
-}
-
 static void nepf_cc_work_fn(struct work_struct *work)
 {
 	struct nepf_glue *g = container_of(to_delayed_work(work),
@@ -520,12 +502,16 @@ static void nepf_cc_work_fn(struct work_struct *work)
 		wake_up(&g->poll_wait);
 		break;
 	case NEPF_REGS_DISABLE:
-		nepf_info(&g->ctrl, "controller disabled by the host\n");
-		nepf_ctrl_disable(g);
-		break;
 	case NEPF_REGS_SHUTDOWN:
-		nepf_info(&g->ctrl, "controller shutdown by the host\n");
-		nepf_ctrl_shutdown(g);
+		nepf_info(&g->ctrl, "controller %s by the host\n",
+			  ev == NEPF_REGS_DISABLE ? "disabled" : "shutdown");
+		nepf_quiesce(g);
+		/*
+		 * Shutdown: the namespace flushes hold references, so a
+		 * namespace disabled meanwhile (configfs) is closed only after
+		 * its flush (nepf_ctrl_flush_ns()).
+		 */
+		nepf_ctrl_quiesced(&g->ctrl, ev);
 		break;
 	case NEPF_REGS_NONE:
 		break;

@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include "simhost.h"
+#include "../../src/inject.h"
 
 static struct sim *ctrl_sim(struct nepf_ctrl *ctrl)
 {
@@ -434,24 +435,23 @@ static bool sim_serve_queues(struct sim *s)
 void sim_run(struct sim *s)
 {
 	struct nepf_ctrl *ctrl = &s->ctrl;
+	enum nepf_regs_event ev;
 	unsigned int iter;
 	bool progress;
 
 	for (iter = 0; iter < 1000; iter++) {
 		progress = false;
-		switch (s->no_regs_poll ? NEPF_REGS_NONE : nepf_regs_poll(ctrl)) {
+		ev = s->no_regs_poll ? NEPF_REGS_NONE : nepf_regs_poll(ctrl);
+		switch (ev) {
 		case NEPF_REGS_ENABLE:
 			progress = true;
 			break;
 		case NEPF_REGS_DISABLE:
-			sim_release_held(s);
-			nepf_ctrl_reset(ctrl);
-			progress = true;
-			break;
 		case NEPF_REGS_SHUTDOWN:
+			/* poll.c's quiesce: what runs ends, held ones drop */
 			sim_release_held(s);
-			nepf_ctrl_flush_ns(ctrl);
-			nepf_regs_set_shutdown_done(ctrl);
+			nepf_inject_drop_held(ctrl);
+			nepf_ctrl_quiesced(ctrl, ev);
 			progress = true;
 			break;
 		case NEPF_REGS_NONE:

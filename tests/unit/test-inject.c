@@ -182,6 +182,32 @@ UNIT_TEST(inject_lose_until_reset)
 	sim_free(s);
 }
 
+/*
+ * A shutdown drops what error injection holds, as the kernel's quiesce
+ * does (poll.c), without a completion: the host stopped waiting for it.
+ */
+UNIT_TEST(inject_held_dropped_by_shutdown)
+{
+	struct sim *s = inj_sim();
+	struct nepf_inject_rule r;
+	u8 buf[512] = { 0 };
+
+	rule_init(&r, NEPF_INJ_LOSE);
+	r.queue = NEPF_INJQ_IO;
+	r.opcode = nvme_cmd_write;
+	rule_on(&r);
+	CHECK_EQ(sim_rw(s, 1, nvme_cmd_write, 1, 5, 1, buf), SIM_NO_CQE);
+	CHECK_EQ(s->ctrl.nr_held, 1);
+	sim_wr32(s, NVME_REG_CC, sim_rd32(s, NVME_REG_CC) | NVME_CC_SHN_NORMAL);
+	sim_run(s);
+	CHECK_EQ(sim_rd32(s, NVME_REG_CSTS) & NVME_CSTS_SHST_MASK,
+		 NVME_CSTS_SHST_CMPLT);
+	CHECK_EQ(s->ctrl.nr_held, 0);
+	CHECK_EQ(s->nr_released, s->nr_fetched);
+	CHECK_EQ(sim_reap(s, 1, NULL), -EAGAIN);
+	sim_free(s);
+}
+
 /* Delete I/O SQ completes the commands held on it, then itself. */
 UNIT_TEST(inject_held_end_with_sq_deletion)
 {
