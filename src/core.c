@@ -509,35 +509,90 @@ static bool cq_has_room(struct nepf_ctrl *ctrl, struct nepf_cq *cq, bool *bad_db
 	return !nepf_ring_full(cq->head, cq->tail, cq->size);
 }
 
+/* Feature 08h TIME in ns (100 us units). */
+static u64 irq_coalesce_time_ns(struct nepf_ctrl *ctrl)
+{
+	return (u64)NVME_IRQ_COALESCE_TIME(READ_ONCE(ctrl->feat.irq_coalesce)) *
+	       100000;
+}
+
 /*
  * Interrupt decision for one more completion on @cq (cq->lock held).
  * Admin completions and vectors with Coalescing Disable (Feature 09h) are
  * never held back; otherwise Feature 08h: interrupt once THR + 1 entries
- * are pending or TIME * 100 us passed since the first one (irq.c raises
- * those that time out while nothing else completes).
+ * are pending or TIME * 100 us passed since the first one (the poll loop
+ * raises those that time out while nothing else completes:
+ * nepf_irq_coalesce_flush()).
  */
-bool nepf_irq_coalesce(struct nepf_ctrl *ctrl, struct nepf_cq *cq, u64 now)
+static bool irq_coalesce(struct nepf_ctrl *ctrl, struct nepf_cq *cq, u64 now)
 {
-	u32 co = READ_ONCE(ctrl->feat.irq_coalesce);
-	u32 thr = NVME_IRQ_COALESCE_THR(co) + 1;
-	u64 time_ns = (u64)NVME_IRQ_COALESCE_TIME(co) * 100000;
+	u32 thr = NVME_IRQ_COALESCE_THR(READ_ONCE(ctrl->feat.irq_coalesce)) + 1;
+	u64 time_ns = irq_coalesce_time_ns(ctrl);
 
 	if (!cq->irq_enabled)
 		return false;
 	if (cq->qid == 0 || thr <= 1 || !time_ns ||
 	    (cq->vector < NEPF_MAX_VECTORS &&
 	     (ctrl->feat.irq_config[cq->vector] & NVME_IRQ_CONFIG_CD))) {
-		cq->pending = 0;
+		WRITE_ONCE(cq->pending, 0);
 		return true;
 	}
 	if (!cq->pending)
 		cq->first_pending_ns = now;
-	cq->pending++;
+	WRITE_ONCE(cq->pending, cq->pending + 1);
 	if (cq->pending >= thr || now - cq->first_pending_ns >= time_ns) {
-		cq->pending = 0;
+		WRITE_ONCE(cq->pending, 0);
 		return true;
 	}
 	return false;
+}
+
+/**
+ * nepf_irq_coalesce_flush() - raise coalesced interrupts whose time is up
+ * @ctrl: the controller
+ * @now: the time, nepf_now_ns()
+ *
+ * Feature 08h holds a CQ's interrupt back until THR + 1 completions are
+ * pending or TIME * 100 us passed since the first of them.  A completion
+ * that comes later sends it; when none comes, this does, for each CQ
+ * whose time ran out by @now.
+ *
+ * Context: the poll loop, process context (raise_irq may sleep).
+ * Return: the coalescing deadline: the earliest time an interrupt still
+ * held back is due, U64_MAX when none is.
+ */
+u64 nepf_irq_coalesce_flush(struct nepf_ctrl *ctrl, u64 now)
+{
+	u64 time_ns = irq_coalesce_time_ns(ctrl);
+	u64 deadline = U64_MAX;
+	unsigned long flags;
+	unsigned int qid;
+
+	for (qid = 0; qid <= NEPF_MAX_IO_QUEUES; qid++) {
+		struct nepf_cq *cq = &ctrl->cq[qid];
+		bool fire = false;
+		u16 vector = 0;
+		u32 gen = 0;
+
+		if (!READ_ONCE(cq->valid) || !READ_ONCE(cq->pending))
+			continue;
+		nepf_lock(&cq->lock, flags);
+		if (cq->valid && cq->pending && cq->irq_enabled) {
+			if (now - cq->first_pending_ns >= time_ns) {
+				WRITE_ONCE(cq->pending, 0);
+				vector = cq->vector;
+				gen = cq->gen;
+				fire = true;
+			} else {
+				deadline = min(deadline,
+					       cq->first_pending_ns + time_ns);
+			}
+		}
+		nepf_unlock(&cq->lock, flags);
+		if (fire)	/* not for an older generation */
+			nepf_host_irq(ctrl, gen, vector);
+	}
+	return deadline;
 }
 
 /* Write one CQE into slot @slot with phase @phase, then maybe interrupt. */
@@ -565,7 +620,7 @@ static int cq_write(struct nepf_ctrl *ctrl, u32 gen, struct nepf_cq *cq,
 	}
 	nepf_cost_inc(ctrl->costs, CQES);
 	nepf_lock(&cq->lock, flags);
-	raise = cq->valid && nepf_irq_coalesce(ctrl, cq, nepf_now_ns());
+	raise = cq->valid && irq_coalesce(ctrl, cq, nepf_now_ns());
 	vector = cq->vector;
 	nepf_unlock(&cq->lock, flags);
 	if (raise)

@@ -187,7 +187,7 @@ struct nepf_cq {
 	u16 nr_sqs;		/* SQs completing here (deletion order) */
 	u32 gen;		/* controller generation it was created in */
 	u64 pci_addr;
-	/* interrupt coalescing state (core.c decides, irq.c flushes on time) */
+	/* interrupt coalescing (core.c; pending is read without the lock) */
 	u16 pending;		/* completions since the last interrupt */
 	u64 first_pending_ns;
 	/* completions waiting for room (the host has not consumed the CQ) */
@@ -521,8 +521,8 @@ void nepf_ctrl_aen_log_read(struct nepf_ctrl *ctrl, u8 lid);
 /* Identify MDTS, and the transfer limit in bytes it means (0 = none). */
 u8 nepf_ctrl_mdts(const struct nepf_ctrl *ctrl);
 u32 nepf_ctrl_max_xfer(const struct nepf_ctrl *ctrl);
-/* Interrupt decision after a completion on @cq (cq->lock held): raise now? */
-bool nepf_irq_coalesce(struct nepf_ctrl *ctrl, struct nepf_cq *cq, u64 now);
+/* Interrupts Feature 08h held back and whose time is up: raised now. */
+u64 nepf_irq_coalesce_flush(struct nepf_ctrl *ctrl, u64 now);
 
 /* bar-regs.c */
 void nepf_regs_init(struct nepf_ctrl *ctrl);

@@ -93,7 +93,6 @@ int nepf_irq_init(struct nepf_irq *irq, struct pci_epf *epf,
 void nepf_irq_exit(struct nepf_irq *irq);
 int nepf_irq_raise(struct nepf_irq *irq, u16 vector);
 void nepf_irq_refresh(struct nepf_irq *irq);
-bool nepf_irq_flush_expired(struct nepf_irq *irq);
 
 /* SQEs the poll thread reads from one I/O SQ with one host read. */
 #define NEPF_FETCH_MAX	16

@@ -13,8 +13,8 @@
  * bounds how long a host that changes them without any of these goes
  * unnoticed.  MSI-X is preferred, then MSI, then INTx, like the in-tree
  * nvmet endpoint driver.
- * The coalescing decision (Features 08h/09h) belongs to the core; this file
- * only raises, and flushes coalesced interrupts whose time has run out.
+ * Interrupt coalescing (Features 08h/09h) is the core's: this file only
+ * raises.
  */
 #include <linux/module.h>
 #include "glue.h"
@@ -135,47 +135,6 @@ err:
 	dev_warn_ratelimited(&irq->epf->dev, "cannot raise interrupt vector %u: %d\n",
 			     vector, ret);
 	return ret;
-}
-
-/*
- * Raise the interrupts the core held back for coalescing once their
- * aggregation time (Feature 08h TIME, 100 us units) has passed.  Returns
- * true while some completion still waits for its interrupt, so the caller
- * keeps looking at least every 100 us.
- */
-bool nepf_irq_flush_expired(struct nepf_irq *irq)
-{
-	struct nepf_ctrl *ctrl = irq->ctrl;
-	u64 time_ns = (u64)((ctrl->feat.irq_coalesce >> 8) & 0xff) * 100000;
-	u64 now = ktime_get_ns();
-	bool waiting = false;
-	unsigned long flags;
-	int qid;
-
-	for (qid = 0; qid <= NEPF_MAX_IO_QUEUES; qid++) {
-		struct nepf_cq *cq = &ctrl->cq[qid];
-		bool fire = false;
-		u16 vector = 0;
-		u32 gen = 0;
-
-		if (!READ_ONCE(cq->valid) || !READ_ONCE(cq->pending))
-			continue;
-		nepf_lock(&cq->lock, flags);
-		if (cq->valid && cq->pending && cq->irq_enabled) {
-			if (now - cq->first_pending_ns >= time_ns) {
-				cq->pending = 0;
-				vector = cq->vector;
-				gen = cq->gen;
-				fire = true;
-			} else {
-				waiting = true;
-			}
-		}
-		nepf_unlock(&cq->lock, flags);
-		if (fire)	/* through the core: not for an older generation */
-			nepf_host_irq(ctrl, gen, vector);
-	}
-	return waiting;
 }
 
 int nepf_irq_init(struct nepf_irq *irq, struct pci_epf *epf,

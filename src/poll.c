@@ -425,7 +425,9 @@ static int nepf_poll_thread(void *data)
 			nepf_ctrl_flush_waiting(&g->ctrl);
 			n = nepf_poll_sqs(g);
 		}
-		irq_waiting = nepf_irq_flush_expired(&g->irq);
+		/* A coalesced interrupt still held back: look again soon. */
+		irq_waiting = nepf_irq_coalesce_flush(&g->ctrl,
+						      ktime_get_ns()) != U64_MAX;
 		mutex_unlock(&g->poll_lock);
 		nepf_cost_inc(g->ctrl.costs, POLL_PASSES);
 		now = ktime_get_ns();

@@ -24,7 +24,7 @@ static void cq_init(struct nepf_ctrl *ctrl, struct nepf_cq *cq, u16 qid,
 	cq->vector = vector;
 	cq->nr_sqs = 0;
 	cq->pci_addr = addr;
-	cq->pending = 0;
+	WRITE_ONCE(cq->pending, 0);
 	cq->first_pending_ns = 0;
 	cq->wait_head = NULL;
 	cq->wait_tail = NULL;

@@ -463,6 +463,7 @@ void sim_run(struct sim *s)
 			nepf_regs_stray_doorbells(ctrl);
 		if (!s->no_flush)
 			nepf_ctrl_flush_waiting(ctrl);
+		nepf_irq_coalesce_flush(ctrl, nepf_now_ns());
 		/*
 		 * A kick with a delay runs once per pass; progress is what
 		 * kicks at once (the run may kick again).

@@ -128,6 +128,33 @@ UNIT_TEST(io_irq_coalescing)
 	sim_free(s);
 }
 
+/*
+ * Feature 08h TIME with no further completion: the poll loop raises the
+ * interrupt once it is due (nepf_irq_coalesce_flush()), not before.
+ */
+UNIT_TEST(io_irq_coalescing_deadline)
+{
+	struct sim *s = unit_sim_enabled();
+
+	sim_add_ns(s, 1, 64, 9);
+	CHECK_EQ(sim_create_io_queues(s, 1, 16), 0);
+	/* THR 3, TIME 10: 1 ms */
+	CHECK_EQ(sim_set_feature(s, NVME_FEAT_IRQ_COALESCE, 3 | (10 << 8), NULL), 0);
+	uport_fake_ns = 5000;
+	CHECK_EQ(sim_rw(s, 1, nvme_cmd_read, 1, 0, 1, rbuf), 0);
+	CHECK_EQ(s->irqs[1], 0);
+	CHECK_EQ(nepf_irq_coalesce_flush(&s->ctrl, 5000), 5000 + 1000000);
+	uport_fake_ns += 999999;
+	sim_run(s);
+	CHECK_EQ(s->irqs[1], 0);
+	uport_fake_ns += 1;
+	sim_run(s);
+	CHECK_EQ(s->irqs[1], 1);
+	CHECK_EQ(nepf_irq_coalesce_flush(&s->ctrl, uport_fake_ns), U64_MAX);
+	uport_fake_ns = 0;
+	sim_free(s);
+}
+
 /* A CQ without interrupts (IEN = 0) still gets its entries. */
 UNIT_TEST(io_polled_cq)
 {
