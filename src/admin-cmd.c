@@ -10,8 +10,6 @@
 #include "prp-sgl.h"
 #include "inject.h"
 
-#define DNR	NVME_STATUS_DNR
-
 /* Values Identify reports and the features and logs agree with. */
 #define NEPF_WCTEMP		343	/* kelvin: 70 C warning threshold */
 #define NEPF_CCTEMP		358	/* kelvin: 85 C critical */
@@ -99,7 +97,7 @@ static u16 ns_lookup(struct nepf_ctrl *ctrl, u32 nsid, struct nepf_ns **ns)
 	*ns = NULL;
 	/* FFFFFFFFh means "all/common": only with namespace management. */
 	if (!nsid || nsid > NEPF_MAX_NAMESPACES)
-		return NVME_SC_INVALID_NS | DNR;
+		return NVME_SC_INVALID_NS | NVME_STATUS_DNR;
 	*ns = READ_ONCE(ctrl->ns[nsid - 1]);
 	return NVME_SC_SUCCESS;
 }
@@ -233,7 +231,7 @@ static u16 id_active_list(struct nepf_ctrl *ctrl, u32 nsid, __le32 *list)
 	unsigned int i, n = 0;
 
 	if (nsid >= 0xfffffffe)
-		return NVME_SC_INVALID_NS | DNR;
+		return NVME_SC_INVALID_NS | NVME_STATUS_DNR;
 	for (i = 0; i < NEPF_MAX_NAMESPACES; i++)
 		if (i + 1 > nsid && READ_ONCE(ctrl->ns[i]))
 			list[n++] = cpu_to_le32(i + 1);
@@ -318,7 +316,7 @@ static u16 identify_allocated(struct nepf_cmd *cmd, u8 cns, u32 nsid,
 
 	if (cns == NVME_ID_CNS_NS_PRESENT_LIST ? nsid >= 0xfffffffe :
 	    !nsid || nsid > NEPF_MAX_NAMESPACES)
-		return NVME_SC_INVALID_NS | DNR;
+		return NVME_SC_INVALID_NS | NVME_STATUS_DNR;
 	nepf_pool_lock(ctrl);
 	switch (cns) {
 	case NVME_ID_CNS_NS_PRESENT_LIST:
@@ -355,12 +353,12 @@ static u16 identify_build(struct nepf_cmd *cmd, void *buf)
 		return NVME_SC_SUCCESS;
 	case NVME_ID_CNS_CS_CTRL:
 		if (csi != NVME_CSI_NVM)
-			return NVME_SC_INVALID_FIELD | DNR;
+			return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
 		id_ctrl_nvm(ctrl, buf);
 		return NVME_SC_SUCCESS;
 	case NVME_ID_CNS_NS_ACTIVE_LIST_CS:
 		if (csi != NVME_CSI_NVM)
-			return NVME_SC_INVALID_FIELD | DNR;
+			return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
 		fallthrough;
 	case NVME_ID_CNS_NS_ACTIVE_LIST:
 		return id_active_list(ctrl, nsid, buf);
@@ -371,7 +369,7 @@ static u16 identify_build(struct nepf_cmd *cmd, void *buf)
 	case NVME_ID_CNS_NS_PRESENT:
 	case NVME_ID_CNS_CTRL_NS_LIST:
 		if (!ctrl->pool)	/* namespace management only */
-			return NVME_SC_INVALID_FIELD | DNR;
+			return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
 		return identify_allocated(cmd, cns, nsid, buf);
 	case NVME_ID_CNS_IO_CMD_SET:
 		id_iocs(buf);
@@ -382,7 +380,7 @@ static u16 identify_build(struct nepf_cmd *cmd, void *buf)
 	case NVME_ID_CNS_NS_CS_INDEP:
 		break;
 	default:
-		return NVME_SC_INVALID_FIELD | DNR;
+		return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
 	}
 
 	/*
@@ -408,12 +406,12 @@ static u16 identify_build(struct nepf_cmd *cmd, void *buf)
 		break;
 	case NVME_ID_CNS_NS_DESC_LIST:
 		if (!ns)
-			return NVME_SC_INVALID_NS | DNR;
+			return NVME_SC_INVALID_NS | NVME_STATUS_DNR;
 		id_desc_list(ctrl, ns, buf);
 		break;
 	case NVME_ID_CNS_CS_NS:		/* nothing beyond zeroes for NVM */
 		if (csi != NVME_CSI_NVM)
-			return NVME_SC_INVALID_FIELD | DNR;
+			return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
 		break;
 	case NVME_ID_CNS_NS_CS_INDEP:
 		if (ns)
@@ -682,10 +680,10 @@ static u16 nepf_get_log_page(struct nepf_cmd *cmd)
 	u16 status;
 
 	if ((off & 3) || (dw14 & NVME_LOG_OT) || len > max)
-		return NVME_SC_INVALID_FIELD | DNR;
+		return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
 	/* No per-namespace SMART (LPA bit 0): controller-wide NSIDs only. */
 	if (lid == NVME_LOG_SMART && nsid && nsid != NVME_NSID_ALL)
-		return NVME_SC_INVALID_FIELD | DNR;
+		return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
 	if (lid == NVME_LOG_TELEMETRY_HOST) {
 		/* Larger than one page, and kept between the reads. */
 		status = nepf_telemetry_host(ctrl, NVME_LOG_LSP(dw10) &
@@ -701,11 +699,11 @@ static u16 nepf_get_log_page(struct nepf_cmd *cmd)
 		src = log;
 	}
 	if (!size) {
-		status = NVME_SC_INVALID_LOG_PAGE | DNR;
+		status = NVME_SC_INVALID_LOG_PAGE | NVME_STATUS_DNR;
 		goto out;
 	}
 	if (off >= size) {
-		status = NVME_SC_INVALID_FIELD | DNR;
+		status = NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
 		goto out;
 	}
 	if (off + len <= size) {
@@ -801,15 +799,15 @@ static u16 feature_nsid(struct nepf_ctrl *ctrl, u32 nsid, u32 caps, bool set,
 		if (!set || !nsid || nsid == NVME_NSID_ALL)
 			return NVME_SC_SUCCESS;
 		if (nsid > NEPF_MAX_NAMESPACES)
-			return NVME_SC_INVALID_NS | DNR;
-		return NVME_SC_FEATURE_NOT_PER_NS | DNR;
+			return NVME_SC_INVALID_NS | NVME_STATUS_DNR;
+		return NVME_SC_FEATURE_NOT_PER_NS | NVME_STATUS_DNR;
 	}
 	if (set && nsid == NVME_NSID_ALL)
 		return NVME_SC_SUCCESS;
 	if (!nsid || nsid > NEPF_MAX_NAMESPACES)
-		return NVME_SC_INVALID_NS | DNR;
+		return NVME_SC_INVALID_NS | NVME_STATUS_DNR;
 	if (!READ_ONCE(ctrl->ns[nsid - 1]))	/* valid but inactive */
-		return NVME_SC_INVALID_FIELD | DNR;
+		return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
 	*idx = nsid - 1;
 	return NVME_SC_SUCCESS;
 }
@@ -825,13 +823,13 @@ static u16 temp_select(u32 dw11, bool set, unsigned int *sensor, bool *under)
 	u32 thsel = (dw11 & NVME_TEMP_THSEL_MASK) >> NVME_TEMP_THSEL_SHIFT;
 
 	if (thsel > NVME_TEMP_THSEL_UNDER)
-		return NVME_SC_INVALID_FIELD | DNR;
+		return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
 	if (tmpsel == NVME_TEMP_TMPSEL_ALL && set)
 		*sensor = NEPF_TEMP_SENSORS;
 	else if (tmpsel < NEPF_TEMP_SENSORS)
 		*sensor = tmpsel;
 	else
-		return NVME_SC_INVALID_FIELD | DNR;
+		return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
 	*under = thsel == NVME_TEMP_THSEL_UNDER;
 	return NVME_SC_SUCCESS;
 }
@@ -859,7 +857,7 @@ static void temp_set(struct nepf_ctrl *ctrl, unsigned int sensor, bool under,
 static u16 power_mgmt_check(u32 dw11)
 {
 	if ((dw11 & NVME_PM_PS_MASK) || (dw11 >> NVME_PM_WH_SHIFT) > 2)
-		return NVME_SC_INVALID_FIELD | DNR;
+		return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
 	return NVME_SC_SUCCESS;
 }
 
@@ -918,7 +916,7 @@ static u16 nepf_get_features(struct nepf_cmd *cmd)
 	int ns;
 
 	if (sel > NVME_FEAT_SEL_SUPPORTED || !feature_caps(ctrl, fid, &caps))
-		return NVME_SC_INVALID_FIELD | DNR;
+		return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
 	status = feature_nsid(ctrl, nvme_sqe_nsid(&cmd->sqe), caps, false, &ns);
 	if (status)
 		return status;
@@ -964,7 +962,7 @@ static u16 nepf_get_features(struct nepf_cmd *cmd)
 	case NVME_FEAT_IRQ_CONFIG:
 		iv = NVME_IRQ_CONFIG_IV(dw11);
 		if (iv >= ctrl->cfg.nr_vectors || iv >= NEPF_MAX_VECTORS)
-			status = NVME_SC_INVALID_FIELD | DNR;
+			status = NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
 		else
 			cmd->result = f->irq_config[iv];
 		break;
@@ -992,9 +990,9 @@ static u16 set_num_queues(struct nepf_cmd *cmd, u32 dw11)
 	u32 nsqr = dw11 & 0xffff, ncqr = dw11 >> 16;
 
 	if (nsqr == 0xffff || ncqr == 0xffff)
-		return NVME_SC_INVALID_FIELD | DNR;
+		return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
 	if (nepf_io_queues_exist(ctrl))
-		return NVME_SC_CMD_SEQ_ERROR | DNR;
+		return NVME_SC_CMD_SEQ_ERROR | NVME_STATUS_DNR;
 	ctrl->nr_io_sqs_granted = min_t(u32, nsqr + 1, ctrl->cfg.max_io_queues);
 	ctrl->nr_io_cqs_granted = min_t(u32, ncqr + 1, ctrl->cfg.max_io_queues);
 	cmd->result = (ctrl->nr_io_sqs_granted - 1) |
@@ -1008,7 +1006,7 @@ static u16 set_err_recovery(struct nepf_features *f, int ns, u32 dw11)
 	unsigned int i;
 
 	if (dw11 & NVME_ERR_REC_DULBE)	/* no deallocated-block errors */
-		return NVME_SC_INVALID_FIELD | DNR;
+		return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
 	for (i = 0; i < NEPF_MAX_NAMESPACES; i++)
 		if (ns < 0 || (unsigned int)ns == i)
 			f->err_recovery[i] = dw11 & NVME_ERR_REC_TLER_MASK;
@@ -1029,12 +1027,12 @@ static u16 nepf_set_features(struct nepf_cmd *cmd)
 	int ns;
 
 	if (!feature_caps(ctrl, fid, &caps))
-		return NVME_SC_INVALID_FIELD | DNR;
+		return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
 	status = feature_nsid(ctrl, nvme_sqe_nsid(&cmd->sqe), caps, true, &ns);
 	if (status)
 		return status;
 	if (dw10 & NVME_FEAT_SAVE)
-		return NVME_SC_FEATURE_NOT_SAVEABLE | DNR;
+		return NVME_SC_FEATURE_NOT_SAVEABLE | NVME_STATUS_DNR;
 
 	switch (fid) {
 	case NVME_FEAT_ARBITRATION:
@@ -1066,7 +1064,7 @@ static u16 nepf_set_features(struct nepf_cmd *cmd)
 	case NVME_FEAT_IRQ_CONFIG:
 		iv = NVME_IRQ_CONFIG_IV(dw11);
 		if (iv >= ctrl->cfg.nr_vectors || iv >= NEPF_MAX_VECTORS)
-			status = NVME_SC_INVALID_FIELD | DNR;
+			status = NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
 		else
 			f->irq_config[iv] = iv | (dw11 & NVME_IRQ_CONFIG_CD);
 		break;
@@ -1084,7 +1082,7 @@ static u16 nepf_set_features(struct nepf_cmd *cmd)
 	case NVME_FEAT_IOCS_PROFILE:
 		/* Identify CNS 1Ch has one combination, index 0. */
 		if (dw11 & NVME_IOCS_PROFILE_IOCSCI_MASK)
-			status = NVME_SC_IOCS_COMBINATION_REJECTED | DNR;
+			status = NVME_SC_IOCS_COMBINATION_REJECTED | NVME_STATUS_DNR;
 		break;
 	}
 	return status;
@@ -1127,9 +1125,9 @@ static u16 admin_property_get(struct nepf_cmd *cmd)
 	bool cap = ofst == NVME_REG_CAP;	/* the one 8-byte property */
 
 	if (fctype != NVME_FABRICS_TYPE_PROP_GET)
-		return NVME_SC_INVALID_OPCODE | DNR;
+		return NVME_SC_INVALID_OPCODE | NVME_STATUS_DNR;
 	if (size8 != cap)
-		return NVME_SC_INVALID_FIELD | DNR;
+		return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
 	switch (ofst) {
 	case NVME_REG_CAP:
 		cmd->result = ctrl->cap;
@@ -1144,7 +1142,7 @@ static u16 admin_property_get(struct nepf_cmd *cmd)
 		cmd->result = ctrl->csts;
 		break;
 	default:
-		return NVME_SC_INVALID_FIELD | DNR;
+		return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
 	}
 	return NVME_SC_SUCCESS;
 }
@@ -1184,9 +1182,9 @@ static u16 admin_dispatch(struct nepf_cmd *cmd)
 
 	/* No fused admin commands; PCIe admin commands use PRPs only. */
 	if (sqe->flags & (NVME_CMD_FUSE_MASK | NVME_CMD_FLAGS_RESERVED))
-		return NVME_SC_INVALID_FIELD | DNR;
+		return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
 	if (nvme_sqe_psdt(sqe) != NVME_CMD_PSDT_PRP)
-		return NVME_SC_INVALID_FIELD | DNR;
+		return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
 
 	switch (sqe->opcode) {
 	case nvme_admin_delete_sq:
@@ -1211,7 +1209,7 @@ static u16 admin_dispatch(struct nepf_cmd *cmd)
 	case nvme_admin_ns_mgmt:
 	case nvme_admin_ns_attach:
 		if (!ctrl->pool)
-			return NVME_SC_INVALID_OPCODE | DNR;
+			return NVME_SC_INVALID_OPCODE | NVME_STATUS_DNR;
 		if (sqe->opcode == nvme_admin_ns_mgmt)
 			return nepf_admin_ns_mgmt(cmd);
 		return nepf_admin_ns_attach(cmd);
@@ -1219,7 +1217,7 @@ static u16 admin_dispatch(struct nepf_cmd *cmd)
 	case nvme_admin_dev_self_test:
 	case nvme_admin_sanitize_nvm:
 		if (!nepf_bg_offered(ctrl))
-			return NVME_SC_INVALID_OPCODE | DNR;
+			return NVME_SC_INVALID_OPCODE | NVME_STATUS_DNR;
 		if (sqe->opcode == nvme_admin_format_nvm)
 			return nepf_admin_format(cmd);
 		if (sqe->opcode == nvme_admin_sanitize_nvm)
@@ -1227,7 +1225,7 @@ static u16 admin_dispatch(struct nepf_cmd *cmd)
 		return nepf_admin_self_test(cmd);
 	default:
 		/* Keep Alive too: CAP/KAS say we do not need it on PCIe. */
-		return NVME_SC_INVALID_OPCODE | DNR;
+		return NVME_SC_INVALID_OPCODE | NVME_STATUS_DNR;
 	}
 }
 

@@ -27,8 +27,6 @@
 #include "ctrl.h"
 #include "io-cmd.h"
 
-#define DNR	NVME_STATUS_DNR
-
 #define BG_ZERO_CHUNK		(64U << 20)	/* write zeroes per backend I/O */
 #define BG_STEPS		32		/* steps per run, then requeue */
 #define BG_DRAIN_MS		1		/* wait for I/O commands to end */
@@ -611,7 +609,7 @@ static u16 bg_nsid(struct nepf_ctrl *ctrl, u32 nsid)
 	if (nsid == NVME_NSID_ALL)
 		return NVME_SC_SUCCESS;
 	if (!nsid || nsid > NEPF_MAX_NAMESPACES || !READ_ONCE(ctrl->ns[nsid - 1]))
-		return NVME_SC_INVALID_NS | DNR;
+		return NVME_SC_INVALID_NS | NVME_STATUS_DNR;
 	return NVME_SC_SUCCESS;
 }
 
@@ -631,10 +629,10 @@ u16 nepf_admin_format(struct nepf_cmd *cmd)
 	u16 status;
 
 	if (NVME_FMT_SES(dw10) > NVME_FMT_SES_USER)	/* FNA: no crypto erase */
-		return NVME_SC_INVALID_FIELD | DNR;
+		return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
 	/* MSET and PIL only matter with metadata, which no format has. */
 	if (NVME_FMT_PI(dw10))
-		return NVME_SC_INVALID_FORMAT | DNR;
+		return NVME_SC_INVALID_FORMAT | NVME_STATUS_DNR;
 	status = bg_nsid(ctrl, nsid);
 	if (!status)
 		status = bg_media_busy(ctrl);
@@ -646,12 +644,12 @@ u16 nepf_admin_format(struct nepf_cmd *cmd)
 	for (i = 0; i < job->nr_ns && !status; i++) {
 		/* A backend that cannot serve that block size: Invalid Format. */
 		if (!bg_lbaf_shift(job->ns[i], lbaf))
-			status = NVME_SC_INVALID_FORMAT | DNR;
+			status = NVME_SC_INVALID_FORMAT | NVME_STATUS_DNR;
 		else if (job->ns[i]->cfg.readonly)
-			status = NVME_SC_NS_WRITE_PROTECTED | DNR;
+			status = NVME_SC_NS_WRITE_PROTECTED | NVME_STATUS_DNR;
 	}
 	if (!status && !job->nr_ns)
-		status = NVME_SC_INVALID_NS | DNR;
+		status = NVME_SC_INVALID_NS | NVME_STATUS_DNR;
 	if (status) {
 		bg_release(job, NEPF_NS_FREE);
 		return status;
@@ -683,7 +681,7 @@ u16 nepf_admin_self_test(struct nepf_cmd *cmd)
 		return NVME_SC_SUCCESS;
 	}
 	if (stc != NVME_DST_SHORT && stc != NVME_DST_EXTENDED)
-		return NVME_SC_INVALID_FIELD | DNR;
+		return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
 	status = nsid ? bg_nsid(ctrl, nsid) : NVME_SC_SUCCESS;
 	if (status)
 		return status;
@@ -747,7 +745,7 @@ u16 nepf_admin_sanitize(struct nepf_cmd *cmd)
 	case NVME_SANACT_BLOCK_ERASE:
 		break;
 	default:	/* overwrite, crypto erase: SANICAP says no; reserved */
-		return NVME_SC_INVALID_FIELD | DNR;
+		return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
 	}
 	status = bg_media_busy(ctrl);
 	if (status)
@@ -757,7 +755,7 @@ u16 nepf_admin_sanitize(struct nepf_cmd *cmd)
 		return status;
 	for (i = 0; i < job->nr_ns; i++) {
 		if (job->ns[i]->cfg.readonly)
-			status = NVME_SC_NS_WRITE_PROTECTED | DNR;
+			status = NVME_SC_NS_WRITE_PROTECTED | NVME_STATUS_DNR;
 		total += job->ns[i]->nr_blocks << job->ns[i]->lba_shift;
 	}
 	if (status) {

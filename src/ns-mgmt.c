@@ -16,7 +16,6 @@
 #include "prp-sgl.h"
 #include "inject.h"
 
-#define DNR	NVME_STATUS_DNR
 #define SEL(dw10)	((dw10) & 0xf)
 #define SEL_CREATE	0	/* Namespace Management */
 #define SEL_DELETE	1
@@ -94,18 +93,18 @@ static u16 mgmt_check(const struct nvme_id_ns *id, u64 *bytes, u8 *shift)
 	u64 nsze = le64_to_cpu(id->nsze), ncap = le64_to_cpu(id->ncap);
 
 	if (!nsze || ncap > nsze)
-		return NVME_SC_INVALID_FIELD | DNR;
+		return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
 	/* NSFEAT.THINP is 0: the whole size is allocated. */
 	if (ncap < nsze)
-		return NVME_SC_THIN_PROV_NOT_SUPP | DNR;
+		return NVME_SC_THIN_PROV_NOT_SUPP | NVME_STATUS_DNR;
 	*shift = mgmt_lba_shift(id->flbas);
 	if (!*shift)
-		return NVME_SC_INVALID_FORMAT | DNR;
+		return NVME_SC_INVALID_FORMAT | NVME_STATUS_DNR;
 	/* No protection information; private namespaces only (CMIC 0). */
 	if (id->dps || id->nmic)
-		return NVME_SC_INVALID_FIELD | DNR;
+		return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
 	if (nsze > (U64_MAX >> *shift))
-		return NVME_SC_NS_INSUFFICIENT_CAP | DNR;
+		return NVME_SC_NS_INSUFFICIENT_CAP | NVME_STATUS_DNR;
 	*bytes = nsze << *shift;
 	return NVME_SC_SUCCESS;
 }
@@ -124,7 +123,7 @@ static u16 mgmt_create(struct nepf_cmd *cmd)
 
 	/* CDW11 CSI: the NVM command set is the only one. */
 	if (nvme_sqe_cdw(&cmd->sqe, 11) >> 24 != NVME_CSI_NVM)
-		return NVME_SC_INVALID_FIELD | DNR;
+		return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
 	id = nepf_ctrl_zalloc(ctrl, sizeof(*id));
 	if (!id)
 		return NVME_SC_INTERNAL;
@@ -143,21 +142,21 @@ static u16 mgmt_create(struct nepf_cmd *cmd)
 		if (!nepf_pool_ns(ctrl, i + 1))
 			break;
 	if (i == NEPF_MAX_NAMESPACES) {
-		status = NVME_SC_NS_ID_UNAVAILABLE | DNR;
+		status = NVME_SC_NS_ID_UNAVAILABLE | NVME_STATUS_DNR;
 		goto out;
 	}
 	/* The board may have shrunk the pool below what is allocated. */
 	if (pool->used > pool->capacity || bytes > pool->capacity - pool->used) {
-		status = NVME_SC_NS_INSUFFICIENT_CAP | DNR;
+		status = NVME_SC_NS_INSUFFICIENT_CAP | NVME_STATUS_DNR;
 		goto out;
 	}
 	ns = pool->ops->create(pool, i + 1, bytes, shift, &err);
 	if (!ns) {
 		/* -EOPNOTSUPP: the storage cannot serve that block size. */
 		if (err == -ENOSPC)
-			status = NVME_SC_NS_INSUFFICIENT_CAP | DNR;
+			status = NVME_SC_NS_INSUFFICIENT_CAP | NVME_STATUS_DNR;
 		else if (err == -EOPNOTSUPP)
-			status = NVME_SC_INVALID_FORMAT | DNR;
+			status = NVME_SC_INVALID_FORMAT | NVME_STATUS_DNR;
 		else
 			status = NVME_SC_INTERNAL;
 		goto out;
@@ -196,11 +195,11 @@ static u16 mgmt_delete(struct nepf_cmd *cmd)
 	unsigned int i;
 
 	if (nsid != NVME_NSID_ALL && (!nsid || nsid > NEPF_MAX_NAMESPACES))
-		return NVME_SC_INVALID_NS | DNR;
+		return NVME_SC_INVALID_NS | NVME_STATUS_DNR;
 	pool->ops->lock(pool);
 	/* Not allocated, or the board's (configfs): not the host's to delete. */
 	if (nsid != NVME_NSID_ALL && !pool->ns[nsid - 1]) {
-		status = NVME_SC_INVALID_FIELD | DNR;
+		status = NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
 		goto out;
 	}
 	/* Format, Sanitize or a self-test may hold the namespaces. */
@@ -229,7 +228,7 @@ u16 nepf_admin_ns_mgmt(struct nepf_cmd *cmd)
 	case SEL_DELETE:
 		return mgmt_delete(cmd);
 	}
-	return NVME_SC_INVALID_FIELD | DNR;
+	return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
 }
 
 /* ---- Namespace Attachment ---- */
@@ -251,7 +250,7 @@ static u16 attach_ctrl_list(struct nepf_cmd *cmd, u16 cntlid)
 	if (!status) {
 		n = le16_to_cpu(list[0]);
 		if (n != 1 || le16_to_cpu(list[1]) != cntlid)
-			status = NVME_SC_CTRL_LIST_INVALID | DNR;
+			status = NVME_SC_CTRL_LIST_INVALID | NVME_STATUS_DNR;
 	}
 	nepf_free(list);
 	return status;
@@ -269,9 +268,9 @@ u16 nepf_admin_ns_attach(struct nepf_cmd *cmd)
 	u16 status;
 
 	if (sel != SEL_ATTACH && sel != SEL_DETACH)
-		return NVME_SC_INVALID_FIELD | DNR;
+		return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
 	if (!nsid || nsid > NEPF_MAX_NAMESPACES)
-		return NVME_SC_INVALID_NS | DNR;
+		return NVME_SC_INVALID_NS | NVME_STATUS_DNR;
 	status = attach_ctrl_list(cmd, cntlid);
 	if (status)
 		return status;
@@ -282,16 +281,16 @@ u16 nepf_admin_ns_attach(struct nepf_cmd *cmd)
 	if (!ns) {
 		/* The board's namespaces stay attached; others do not exist. */
 		status = attached && sel == SEL_ATTACH ?
-			 NVME_SC_NS_ALREADY_ATTACHED | DNR :
-			 NVME_SC_INVALID_FIELD | DNR;
+			 NVME_SC_NS_ALREADY_ATTACHED | NVME_STATUS_DNR :
+			 NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
 		goto out;
 	}
 	if (sel == SEL_ATTACH && attached) {
-		status = NVME_SC_NS_ALREADY_ATTACHED | DNR;
+		status = NVME_SC_NS_ALREADY_ATTACHED | NVME_STATUS_DNR;
 		goto out;
 	}
 	if (sel == SEL_DETACH && !attached) {
-		status = NVME_SC_NS_NOT_ATTACHED | DNR;
+		status = NVME_SC_NS_NOT_ATTACHED | NVME_STATUS_DNR;
 		goto out;
 	}
 	/* Format and Sanitize own the namespaces they work on. */
