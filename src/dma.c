@@ -464,7 +464,7 @@ static int nepf_dma_one(struct nepf_dma *d, struct nepf_dma_chan *dc,
 /* One descriptor: per direction, and per I/O command (dma_descs_max). */
 static void nepf_dma_count(struct nepf_dma *d, size_t len, bool to_host)
 {
-	struct nepf_cmd_ctx *ctx = nepf_run_current_cmd();
+	struct nepf_cmd_ctx *ctx = nepf_epf_current_cmd();
 
 	if (to_host) {
 		nepf_cost_inc(d->costs, DMA_TX_DESCS);

@@ -34,7 +34,7 @@
 
 /* ---- BAR and interrupts: done at bind, or at epc_init if the EPC is late ---- */
 
-static void nepf_bar_layout(struct nepf_glue *g)
+static void nepf_bar_layout(struct nepf_epf_ctrl *g)
 {
 	/* As the core clamps it: at least one I/O queue pair. */
 	u16 nq = clamp_t(u16, g->fn->cfg.max_io_queues, 1, NEPF_MAX_IO_QUEUES) + 1;
@@ -55,12 +55,12 @@ static void nepf_bar_layout(struct nepf_glue *g)
 }
 
 /* MSI vectors the function offers (multi-message: up to 32). */
-static u16 nepf_msi_vectors(struct nepf_glue *g)
+static u16 nepf_msi_vectors(struct nepf_epf_ctrl *g)
 {
 	return g->features->msi_capable ? min_t(u16, g->fn->cfg.msi_vectors, 32) : 0;
 }
 
-static int nepf_bar_alloc(struct nepf_glue *g)
+static int nepf_bar_alloc(struct nepf_epf_ctrl *g)
 {
 	struct pci_epf *epf = g->epf;
 	u64 fixed = nepf_bar_fixed_size(g->features, BAR_0);
@@ -85,7 +85,7 @@ static int nepf_bar_alloc(struct nepf_glue *g)
 	return 0;
 }
 
-static void nepf_bar_free(struct nepf_glue *g)
+static void nepf_bar_free(struct nepf_epf_ctrl *g)
 {
 	if (!g->bar)
 		return;
@@ -94,7 +94,7 @@ static void nepf_bar_free(struct nepf_glue *g)
 }
 
 /* Program the EPC: header, BAR0, interrupt capabilities. */
-static int nepf_epc_setup(struct nepf_glue *g)
+static int nepf_epc_setup(struct nepf_epf_ctrl *g)
 {
 	struct pci_epf *epf = g->epf;
 	int ret;
@@ -126,7 +126,7 @@ static int nepf_epc_setup(struct nepf_glue *g)
 	return 0;
 }
 
-static void nepf_epc_teardown(struct nepf_glue *g)
+static void nepf_epc_teardown(struct nepf_epf_ctrl *g)
 {
 	struct pci_epf *epf = g->epf;
 
@@ -138,7 +138,7 @@ static void nepf_epc_teardown(struct nepf_glue *g)
 
 /* ---- the controller of a bound function (both flows) ---- */
 
-static void nepf_ctrl_config_fill(struct nepf_glue *g)
+static void nepf_ctrl_config_fill(struct nepf_epf_ctrl *g)
 {
 	struct nepf_function *fn = g->fn;
 	struct nepf_subsys *ss = fn->subsys;
@@ -169,7 +169,7 @@ static void nepf_ctrl_config_fill(struct nepf_glue *g)
 	g->ctrl.inject = &fn->inject;
 }
 
-static void nepf_glue_free(struct nepf_glue *g)
+static void nepf_epf_ctrl_free(struct nepf_epf_ctrl *g)
 {
 	kfree(g->ctrl.name);
 	kvfree(g);
@@ -177,7 +177,7 @@ static void nepf_glue_free(struct nepf_glue *g)
 
 /* ---- EPC events (epf->lock held where the kernel has event ops) ---- */
 
-static struct nepf_glue *nepf_epf_glue(struct pci_epf *epf)
+static struct nepf_epf_ctrl *to_nepf_epf_ctrl(struct pci_epf *epf)
 {
 	struct nepf_function *fn = epf_get_drvdata(epf);
 
@@ -186,7 +186,7 @@ static struct nepf_glue *nepf_epf_glue(struct pci_epf *epf)
 
 static int nepf_epc_init_event(struct pci_epf *epf)
 {
-	struct nepf_glue *g = nepf_epf_glue(epf);
+	struct nepf_epf_ctrl *g = to_nepf_epf_ctrl(epf);
 
 	if (!g || !g->bar)
 		return 0;	/* not bound yet: bind will set up */
@@ -195,31 +195,31 @@ static int nepf_epc_init_event(struct pci_epf *epf)
 
 static int nepf_epc_deinit_event(struct pci_epf *epf)
 {
-	struct nepf_glue *g = nepf_epf_glue(epf);
+	struct nepf_epf_ctrl *g = to_nepf_epf_ctrl(epf);
 
 	if (!g)
 		return 0;
-	nepf_run_link_lost(g);		/* PERST#: the host is gone */
-	nepf_run_link_down(g);
+	nepf_epf_ctrl_link_lost(g);		/* PERST#: the host is gone */
+	nepf_epf_ctrl_link_down(g);
 	nepf_epc_teardown(g);
 	return 0;
 }
 
 static int nepf_link_up_event(struct pci_epf *epf)
 {
-	struct nepf_glue *g = nepf_epf_glue(epf);
+	struct nepf_epf_ctrl *g = to_nepf_epf_ctrl(epf);
 
 	if (g)
-		nepf_run_link_event(g, true);
+		nepf_epf_ctrl_link_event(g, true);
 	return 0;
 }
 
 static int nepf_link_down_event(struct pci_epf *epf)
 {
-	struct nepf_glue *g = nepf_epf_glue(epf);
+	struct nepf_epf_ctrl *g = to_nepf_epf_ctrl(epf);
 
 	if (g)
-		nepf_run_link_event(g, false);
+		nepf_epf_ctrl_link_event(g, false);
 	return 0;
 }
 
@@ -235,7 +235,7 @@ NEPF_EPC_EVENT_OPS(nepf_event_ops, nepf_epc_init_event, nepf_epc_deinit_event,
 static int nepf_glue_bind(struct nepf_function *fn, struct pci_epf *epf)
 {
 	struct pci_epc *epc = epf->epc;
-	struct nepf_glue *g;
+	struct nepf_epf_ctrl *g;
 	int ret;
 
 	lockdep_assert_held(&nepf_serve_lock);
@@ -261,7 +261,7 @@ static int nepf_glue_bind(struct nepf_function *fn, struct pci_epf *epf)
 	if (ret)
 		goto err_free;
 	nepf_ctrl_config_fill(g);
-	ret = nepf_run_init(g);
+	ret = nepf_epf_ctrl_init(g);
 	if (ret)
 		goto err_bar;
 	/* The event handlers find the glue through the function. */
@@ -285,7 +285,7 @@ static int nepf_glue_bind(struct nepf_function *fn, struct pci_epf *epf)
 		fn->started = true;
 		/* pci_ep/'s start gives no event without a link notifier. */
 		if (!g->features->linkup_notifier)
-			nepf_run_link_up(g);
+			nepf_epf_ctrl_link_up(g);
 	}
 	dev_info(&epf->dev, "bound to %s function %u (BAR0 %zu bytes, %u I/O queues, %u MSI-X vectors)\n",
 		 dev_name(&epc->dev), epf->func_no, g->bar_size,
@@ -296,18 +296,18 @@ err_events:
 	nepf_epc_events_unregister(epf);
 err_run:
 	WRITE_ONCE(fn->glue, NULL);
-	nepf_run_exit(g);
+	nepf_epf_ctrl_exit(g);
 err_bar:
 	nepf_bar_free(g);
 err_free:
-	nepf_glue_free(g);
+	nepf_epf_ctrl_free(g);
 	return ret;
 }
 
 /* The EPC unbinds @fn: stop serving, tear the controller down. */
 static void nepf_glue_unbind(struct nepf_function *fn)
 {
-	struct nepf_glue *g = fn->glue;
+	struct nepf_epf_ctrl *g = fn->glue;
 
 	lockdep_assert_held(&nepf_serve_lock);
 	if (!g)
@@ -319,11 +319,11 @@ static void nepf_glue_unbind(struct nepf_function *fn)
 	if (fn->pci_ep)
 		fn->started = false;
 	nepf_epc_events_unregister(g->epf);
-	nepf_run_exit(g);		/* link down: commands drained */
+	nepf_epf_ctrl_exit(g);		/* link down: commands drained */
 	nepf_epc_teardown(g);
 	nepf_bar_free(g);
 	WRITE_ONCE(fn->glue, NULL);
-	nepf_glue_free(g);
+	nepf_epf_ctrl_free(g);
 }
 
 /* ---- pci_epf driver callbacks (called with epf->lock held) ---- */
@@ -442,7 +442,7 @@ int nepf_function_start(struct nepf_function *fn)
 {
 	struct pci_epc *epc;
 	struct pci_epf *epf;
-	struct nepf_glue *g;
+	struct nepf_epf_ctrl *g;
 	char *name;
 	int ret;
 
@@ -503,7 +503,7 @@ int nepf_function_start(struct nepf_function *fn)
 	g = fn->glue;
 	/* EPCs that cannot tell us about the link: assume it is up. */
 	if (!g->features->linkup_notifier)
-		nepf_run_link_up(g);
+		nepf_epf_ctrl_link_up(g);
 	fn->own_epf = epf;
 	dev_info(&epf->dev, "started on %s\n", fn->cfg.epc_name);
 	return 0;
@@ -526,12 +526,12 @@ void nepf_function_stop(struct nepf_function *fn)
 		return;
 	epc = epf->epc;
 	/*
-	 * Quiesce first, while the link is still up (nepf_run_stop()); the
+	 * Quiesce first, while the link is still up (nepf_epf_ctrl_stop()); the
 	 * host then sees its device go away, and the controller is torn
 	 * down.  Only we unbind this epf: the glue stays while we run.
 	 */
 	if (fn->glue)
-		nepf_run_stop(fn->glue);
+		nepf_epf_ctrl_stop(fn->glue);
 	pci_epc_stop(epc);
 	pci_epf_unbind(epf);		/* nepf_epf_unbind(): teardown */
 	nepf_epc_remove_epf(epc, epf);
@@ -543,7 +543,7 @@ void nepf_function_stop(struct nepf_function *fn)
 ssize_t nepf_function_status(struct nepf_function *fn,
 			     enum nepf_status_item what, char *buf, size_t size)
 {
-	struct nepf_glue *g = fn->glue;
+	struct nepf_epf_ctrl *g = fn->glue;
 	const char *s = "stopped";
 	int qid, n = 0;
 
@@ -568,33 +568,33 @@ ssize_t nepf_function_status(struct nepf_function *fn,
 void nepf_function_ns_changed(struct nepf_function *fn, u32 nsid,
 			      struct nepf_ns *ns)
 {
-	struct nepf_glue *g = fn->glue;
+	struct nepf_epf_ctrl *g = fn->glue;
 
 	if (!g)
 		return;
 	if (ns)
 		nepf_ctrl_attach_ns(&g->ctrl, ns);
 	else
-		nepf_run_detach_ns(g, nsid);
+		nepf_epf_ctrl_detach_ns(g, nsid);
 }
 
 int nepf_glue_init(void)
 {
 	int ret;
 
-	ret = nepf_run_module_init();
+	ret = nepf_epf_ctrl_module_init();
 	if (ret)
 		return ret;
 	ret = pci_epf_register_driver(&nepf_epf_driver);
 	if (ret)
-		nepf_run_module_exit();
+		nepf_epf_ctrl_module_exit();
 	return ret;
 }
 
 void nepf_glue_exit(void)
 {
 	pci_epf_unregister_driver(&nepf_epf_driver);
-	nepf_run_module_exit();
+	nepf_epf_ctrl_module_exit();
 }
 
 static int __init nepf_module_init(void)

@@ -101,13 +101,13 @@ void nepf_irq_refresh(struct nepf_irq *irq);
 struct nepf_cmd_ctx {
 	struct nepf_cmd cmd;
 	struct work_struct work;
-	struct nepf_glue *glue;
+	struct nepf_epf_ctrl *ectrl;
 	bool finishing;			/* work runs nepf_cmd_finish() */
 	u32 dma_descs;			/* DMA descriptors, for dma_descs_max */
 };
 
 /* One bound function (bind to unbind): the NVMe controller on its epf. */
-struct nepf_glue {
+struct nepf_epf_ctrl {
 	struct nepf_function *fn;
 	struct pci_epf *epf;
 	const struct pci_epc_features *features;
@@ -154,24 +154,22 @@ struct nepf_glue {
 	u64 costs_base[NEPF_COST_NR];
 };
 
-/* poll.c */
-int nepf_run_module_init(void);
-void nepf_run_module_exit(void);
-int nepf_run_init(struct nepf_glue *g);
-void nepf_run_exit(struct nepf_glue *g);
-void nepf_run_link_event(struct nepf_glue *g, bool up);	/* any context */
-void nepf_run_link_lost(struct nepf_glue *g);			/* any context */
-void nepf_run_stop(struct nepf_glue *g);
-void nepf_run_link_up(struct nepf_glue *g);
-void nepf_run_link_down(struct nepf_glue *g);		/* may sleep long */
-void nepf_run_detach_ns(struct nepf_glue *g, u32 nsid);
-void nepf_glue_cmd_release(struct nepf_cmd *cmd);
-struct nepf_cmd_ctx *nepf_run_current_cmd(void);
-extern const struct nepf_env_ops nepf_glue_env_ops;
+/* poll.c: the controller's runtime on a bound function */
+int nepf_epf_ctrl_module_init(void);
+void nepf_epf_ctrl_module_exit(void);
+int nepf_epf_ctrl_init(struct nepf_epf_ctrl *g);
+void nepf_epf_ctrl_exit(struct nepf_epf_ctrl *g);
+void nepf_epf_ctrl_link_event(struct nepf_epf_ctrl *g, bool up);	/* any context */
+void nepf_epf_ctrl_link_lost(struct nepf_epf_ctrl *g);		/* any context */
+void nepf_epf_ctrl_stop(struct nepf_epf_ctrl *g);
+void nepf_epf_ctrl_link_up(struct nepf_epf_ctrl *g);
+void nepf_epf_ctrl_link_down(struct nepf_epf_ctrl *g);		/* may sleep long */
+void nepf_epf_ctrl_detach_ns(struct nepf_epf_ctrl *g, u32 nsid);
+struct nepf_cmd_ctx *nepf_epf_current_cmd(void);
 
 /* stats.c: debugfs nvme_epf/<function>/stats */
-void nepf_stats_debugfs_add(struct nepf_glue *g);
-void nepf_stats_debugfs_remove(struct nepf_glue *g);
+void nepf_stats_debugfs_add(struct nepf_epf_ctrl *g);
+void nepf_stats_debugfs_remove(struct nepf_epf_ctrl *g);
 void nepf_stats_module_exit(void);
 
 #endif /* NEPF_GLUE_H */

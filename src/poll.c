@@ -79,7 +79,7 @@ MODULE_PARM_DESC(cmd_wq_unbound,
 
 static struct kmem_cache *nepf_cmd_cache;
 
-static inline struct nepf_glue *ctrl_to_glue(struct nepf_ctrl *ctrl)
+static inline struct nepf_epf_ctrl *to_epf_ctrl(struct nepf_ctrl *ctrl)
 {
 	return ctrl->env_data;
 }
@@ -89,18 +89,18 @@ static inline struct nepf_glue *ctrl_to_glue(struct nepf_ctrl *ctrl)
 static int nepf_env_host_read(struct nepf_ctrl *ctrl, u64 pci_addr, void *buf,
 			      size_t len)
 {
-	return nepf_dma_from_host(&ctrl_to_glue(ctrl)->dma, pci_addr, buf, len);
+	return nepf_dma_from_host(&to_epf_ctrl(ctrl)->dma, pci_addr, buf, len);
 }
 
 static int nepf_env_host_write(struct nepf_ctrl *ctrl, u64 pci_addr,
 			       const void *buf, size_t len)
 {
-	return nepf_dma_to_host(&ctrl_to_glue(ctrl)->dma, pci_addr, buf, len);
+	return nepf_dma_to_host(&to_epf_ctrl(ctrl)->dma, pci_addr, buf, len);
 }
 
 static int nepf_env_raise_irq(struct nepf_ctrl *ctrl, u16 vector)
 {
-	return nepf_irq_raise(&ctrl_to_glue(ctrl)->irq, vector);
+	return nepf_irq_raise(&to_epf_ctrl(ctrl)->irq, vector);
 }
 
 static void nepf_cmd_work_fn(struct work_struct *work);
@@ -113,12 +113,12 @@ static void nepf_env_exec_later(struct nepf_ctrl *ctrl, struct nepf_cmd *cmd)
 	ctx->finishing = false;
 	nepf_cost_inc(ctrl->costs, HANDOFFS);
 	nepf_cost_inc(ctrl->costs, HANDOFF_EXEC_LATER);
-	queue_work(ctrl_to_glue(ctrl)->wq, &ctx->work);
+	queue_work(to_epf_ctrl(ctrl)->wq, &ctx->work);
 }
 
 static void nepf_env_defer(struct nepf_ctrl *ctrl, struct nepf_cmd *cmd)
 {
-	struct nepf_glue *g = ctrl_to_glue(ctrl);
+	struct nepf_epf_ctrl *g = to_epf_ctrl(ctrl);
 	struct nepf_cmd_ctx *ctx = container_of(cmd, struct nepf_cmd_ctx, cmd);
 
 	ctx->finishing = true;
@@ -138,7 +138,7 @@ static void nepf_env_defer(struct nepf_ctrl *ctrl, struct nepf_cmd *cmd)
 static void *nepf_env_cq_created(struct nepf_ctrl *ctrl,
 				 const struct nepf_cq *cq)
 {
-	struct nepf_glue *g = ctrl_to_glue(ctrl);
+	struct nepf_epf_ctrl *g = to_epf_ctrl(ctrl);
 
 	nepf_irq_refresh(&g->irq);
 	if (!cq->irq_enabled)
@@ -149,13 +149,13 @@ static void *nepf_env_cq_created(struct nepf_ctrl *ctrl,
 
 static void nepf_env_cq_deleted(struct nepf_ctrl *ctrl, void *map)
 {
-	nepf_dma_win_release(&ctrl_to_glue(ctrl)->dma, map);
+	nepf_dma_win_release(&to_epf_ctrl(ctrl)->dma, map);
 }
 
 static int nepf_env_cq_write(struct nepf_ctrl *ctrl, void *map, u32 off,
 			     const void *buf, size_t len)
 {
-	return nepf_dma_win_write(&ctrl_to_glue(ctrl)->dma, map, off, buf, len);
+	return nepf_dma_win_write(&to_epf_ctrl(ctrl)->dma, map, off, buf, len);
 }
 
 /*
@@ -184,21 +184,21 @@ static void nepf_env_free_buf(struct nepf_ctrl *ctrl, void *buf, size_t len)
  */
 static void nepf_env_bg_kick(struct nepf_ctrl *ctrl, unsigned int delay_ms)
 {
-	struct nepf_glue *g = ctrl_to_glue(ctrl);
+	struct nepf_epf_ctrl *g = to_epf_ctrl(ctrl);
 
 	mod_delayed_work(g->wq, &g->bg_work, msecs_to_jiffies(delay_ms));
 }
 
 static void nepf_bg_work_fn(struct work_struct *work)
 {
-	struct nepf_glue *g = container_of(to_delayed_work(work),
-					   struct nepf_glue, bg_work);
+	struct nepf_epf_ctrl *g = container_of(to_delayed_work(work),
+					       struct nepf_epf_ctrl, bg_work);
 
 	nepf_bg_run(&g->ctrl);
 }
 
 /* Abort what runs and wait until it ended (its backend I/O included). */
-static void nepf_bg_end(struct nepf_glue *g)
+static void nepf_bg_end(struct nepf_epf_ctrl *g)
 {
 	unsigned int waited_ms = 0;
 
@@ -215,14 +215,16 @@ static void nepf_bg_end(struct nepf_glue *g)
 	cancel_delayed_work_sync(&g->bg_work);
 }
 
-const struct nepf_env_ops nepf_glue_env_ops = {
+static void nepf_epf_cmd_release(struct nepf_cmd *cmd);
+
+static const struct nepf_env_ops nepf_epf_env_ops = {
 	.host_read = nepf_env_host_read,
 	.host_write = nepf_env_host_write,
 	.raise_irq = nepf_env_raise_irq,
 	.defer = nepf_env_defer,
 	.alloc_buf = nepf_env_alloc_buf,
 	.free_buf = nepf_env_free_buf,
-	.release_cmd = nepf_glue_cmd_release,
+	.release_cmd = nepf_epf_cmd_release,
 	.exec_later = nepf_env_exec_later,
 	.cq_created = nepf_env_cq_created,
 	.cq_deleted = nepf_env_cq_deleted,
@@ -232,7 +234,7 @@ const struct nepf_env_ops nepf_glue_env_ops = {
 
 /* ---- commands ---- */
 
-static struct nepf_cmd_ctx *nepf_ctx_alloc(struct nepf_glue *g)
+static struct nepf_cmd_ctx *nepf_ctx_alloc(struct nepf_epf_ctrl *g)
 {
 	struct nepf_cmd_ctx *ctx;
 
@@ -242,7 +244,7 @@ static struct nepf_cmd_ctx *nepf_ctx_alloc(struct nepf_glue *g)
 	ctx = kmem_cache_zalloc(nepf_cmd_cache, GFP_KERNEL);
 	if (!ctx)
 		return NULL;
-	ctx->glue = g;
+	ctx->ectrl = g;
 	ctx->cmd.ctrl = &g->ctrl;
 	ctx->cmd.env_priv = ctx;
 	INIT_WORK(&ctx->work, nepf_cmd_work_fn);
@@ -250,10 +252,10 @@ static struct nepf_cmd_ctx *nepf_ctx_alloc(struct nepf_glue *g)
 }
 
 /* The core is done with the command: its CQE is posted or queued. */
-void nepf_glue_cmd_release(struct nepf_cmd *cmd)
+static void nepf_epf_cmd_release(struct nepf_cmd *cmd)
 {
 	struct nepf_cmd_ctx *ctx = container_of(cmd, struct nepf_cmd_ctx, cmd);
-	struct nepf_glue *g = ctx->glue;
+	struct nepf_epf_ctrl *g = ctx->ectrl;
 
 	nepf_cost_max(g->ctrl.costs, DMA_DESCS_MAX, ctx->dma_descs);
 	kmem_cache_free(nepf_cmd_cache, ctx);
@@ -276,7 +278,7 @@ static void nepf_cmd_work_fn(struct work_struct *work)
  * The I/O command whose work item this thread runs, or NULL (the poll
  * thread, admin commands): dma.c counts its descriptors per command.
  */
-struct nepf_cmd_ctx *nepf_run_current_cmd(void)
+struct nepf_cmd_ctx *nepf_epf_current_cmd(void)
 {
 	struct work_struct *work = current_work();
 
@@ -286,7 +288,7 @@ struct nepf_cmd_ctx *nepf_run_current_cmd(void)
 }
 
 /* Start one fetched command: admin inline (see above), I/O as a work item. */
-static void nepf_poll_start(struct nepf_glue *g, struct nepf_cmd_ctx *ctx,
+static void nepf_poll_start(struct nepf_epf_ctrl *g, struct nepf_cmd_ctx *ctx,
 			    u16 qid)
 {
 	atomic_inc(&g->inflight);
@@ -308,7 +310,7 @@ static void nepf_poll_start(struct nepf_glue *g, struct nepf_cmd_ctx *ctx,
  * allocated first, as many as it reads; a read that takes nothing
  * (failed, or the controller's generation was cut) frees them again.
  */
-static int nepf_poll_sq(struct nepf_glue *g, struct nepf_sq *sq, u32 count)
+static int nepf_poll_sq(struct nepf_epf_ctrl *g, struct nepf_sq *sq, u32 count)
 {
 	struct nepf_cmd_ctx *ctx[NEPF_FETCH_MAX];
 	unsigned int i, k;
@@ -341,7 +343,7 @@ static int nepf_poll_sq(struct nepf_glue *g, struct nepf_sq *sq, u32 count)
 }
 
 /* One pass over the SQs, in the core's arbitration order. */
-static int nepf_poll_sqs(struct nepf_glue *g)
+static int nepf_poll_sqs(struct nepf_epf_ctrl *g)
 {
 	struct nepf_arb arb;
 	struct nepf_sq *sq;
@@ -359,7 +361,7 @@ static int nepf_poll_sqs(struct nepf_glue *g)
  * command was fetched or completed; @naps: sleeps since then.  True if
  * the thread slept (a wakeup).
  */
-static bool nepf_poll_sleep(struct nepf_glue *g, unsigned int naps,
+static bool nepf_poll_sleep(struct nepf_epf_ctrl *g, unsigned int naps,
 			    u64 quiet_ns, bool irq_waiting)
 {
 	unsigned int us, cap;
@@ -391,7 +393,7 @@ static bool nepf_poll_sleep(struct nepf_glue *g, unsigned int naps,
  * INTMC (or the controller failed); if so cc_work runs now rather than at
  * its idle period.
  */
-static void nepf_poll_regs(struct nepf_glue *g, u64 now, u64 *last)
+static void nepf_poll_regs(struct nepf_epf_ctrl *g, u64 now, u64 *last)
 {
 	if (now - *last < (u64)cc_poll_ms * NSEC_PER_MSEC)
 		return;
@@ -404,7 +406,7 @@ static void nepf_poll_regs(struct nepf_glue *g, u64 now, u64 *last)
 
 static int nepf_poll_thread(void *data)
 {
-	struct nepf_glue *g = data;
+	struct nepf_epf_ctrl *g = data;
 	unsigned int naps = 0;
 	u64 now, regs_ns = 0, active_ns = ktime_get_ns();
 	bool irq_waiting, slept = false;
@@ -464,7 +466,7 @@ static int nepf_poll_thread(void *data)
 /* ---- controller state changes (cc_work) ---- */
 
 /* Stop fetching and wait until every fetched command is over. */
-static void nepf_quiesce(struct nepf_glue *g)
+static void nepf_quiesce(struct nepf_epf_ctrl *g)
 {
 	unsigned int waited = 0;
 
@@ -483,8 +485,8 @@ static void nepf_quiesce(struct nepf_glue *g)
 
 static void nepf_cc_work_fn(struct work_struct *work)
 {
-	struct nepf_glue *g = container_of(to_delayed_work(work),
-					   struct nepf_glue, cc_work);
+	struct nepf_epf_ctrl *g = container_of(to_delayed_work(work),
+					       struct nepf_epf_ctrl, cc_work);
 	enum nepf_regs_event ev;
 	unsigned int ms;
 
@@ -535,7 +537,7 @@ static void nepf_cc_work_fn(struct work_struct *work)
 
 /* ---- link events ---- */
 
-void nepf_run_link_up(struct nepf_glue *g)
+void nepf_epf_ctrl_link_up(struct nepf_epf_ctrl *g)
 {
 	if (!g->wq)
 		return;
@@ -563,12 +565,13 @@ void nepf_run_link_up(struct nepf_glue *g)
  */
 static void nepf_link_work_fn(struct work_struct *work)
 {
-	struct nepf_glue *g = container_of(work, struct nepf_glue, link_work);
+	struct nepf_epf_ctrl *g = container_of(work, struct nepf_epf_ctrl,
+					       link_work);
 
 	if (atomic_xchg(&g->link_losses, 0) || !READ_ONCE(g->link_want))
-		nepf_run_link_down(g);
+		nepf_epf_ctrl_link_down(g);
 	if (READ_ONCE(g->link_want))
-		nepf_run_link_up(g);
+		nepf_epf_ctrl_link_up(g);
 }
 
 /*
@@ -577,7 +580,7 @@ static void nepf_link_work_fn(struct work_struct *work)
  * memory again, and make transfers in progress give up instead of
  * waiting for their DMA timeout.  Never sleeps.
  */
-void nepf_run_link_lost(struct nepf_glue *g)
+void nepf_epf_ctrl_link_lost(struct nepf_epf_ctrl *g)
 {
 	nepf_ctrl_cut(&g->ctrl);
 	nepf_dma_link_lost(&g->dma, true);
@@ -590,10 +593,10 @@ void nepf_run_link_lost(struct nepf_glue *g)
  * Waiting for commands (which use the EPC to reach the host) happens in
  * link_work.
  */
-void nepf_run_link_event(struct nepf_glue *g, bool up)
+void nepf_epf_ctrl_link_event(struct nepf_epf_ctrl *g, bool up)
 {
 	if (!up)
-		nepf_run_link_lost(g);
+		nepf_epf_ctrl_link_lost(g);
 	WRITE_ONCE(g->link_want, up);
 	if (g->wq)
 		queue_work(g->wq, &g->link_work);
@@ -604,7 +607,7 @@ void nepf_run_link_event(struct nepf_glue *g, bool up)
  * what runs, and forget the controller state: the host will enumerate and
  * enable the controller again from scratch.
  */
-void nepf_run_link_down(struct nepf_glue *g)
+void nepf_epf_ctrl_link_down(struct nepf_epf_ctrl *g)
 {
 	if (!g->wq)
 		return;
@@ -630,17 +633,17 @@ void nepf_run_link_down(struct nepf_glue *g)
  * after the EPC stopped the link is an external abort, and the host's
  * memory is off limits anyway.  No link up brings it back.
  */
-void nepf_run_stop(struct nepf_glue *g)
+void nepf_epf_ctrl_stop(struct nepf_epf_ctrl *g)
 {
 	WRITE_ONCE(g->stopping, true);
-	nepf_run_link_down(g);
+	nepf_epf_ctrl_link_down(g);
 }
 
 /*
  * A namespace goes away: no command may use it meanwhile.  Stop fetching
  * (admin commands run inside the poll pass) and wait for the running ones.
  */
-void nepf_run_detach_ns(struct nepf_glue *g, u32 nsid)
+void nepf_epf_ctrl_detach_ns(struct nepf_epf_ctrl *g, u32 nsid)
 {
 	mutex_lock(&g->poll_lock);
 	/* Commands held by error injection would never end: abort them. */
@@ -653,7 +656,7 @@ void nepf_run_detach_ns(struct nepf_glue *g, u32 nsid)
 
 /* ---- setup ---- */
 
-int nepf_run_init(struct nepf_glue *g)
+int nepf_epf_ctrl_init(struct nepf_epf_ctrl *g)
 {
 	struct nepf_function *fn = g->fn;
 	struct nepf_subsys *ss = fn->subsys;
@@ -699,7 +702,7 @@ int nepf_run_init(struct nepf_glue *g)
 		goto err_dma;
 
 	g->ctrl.env_data = g;
-	ret = nepf_ctrl_init(&g->ctrl, g->bar, g->bar_size, &nepf_glue_env_ops);
+	ret = nepf_ctrl_init(&g->ctrl, g->bar, g->bar_size, &nepf_epf_env_ops);
 	if (ret)
 		goto err_irq;
 	mutex_lock(&ss->lock);
@@ -737,7 +740,7 @@ err_costs:
 	return ret;
 }
 
-void nepf_run_exit(struct nepf_glue *g)
+void nepf_epf_ctrl_exit(struct nepf_epf_ctrl *g)
 {
 	int i;
 
@@ -745,7 +748,7 @@ void nepf_run_exit(struct nepf_glue *g)
 		return;
 	nepf_stats_debugfs_remove(g);
 	cancel_work_sync(&g->link_work);
-	nepf_run_link_down(g);
+	nepf_epf_ctrl_link_down(g);
 	if (g->poller)
 		kthread_stop(g->poller);
 	g->poller = NULL;
@@ -765,13 +768,13 @@ void nepf_run_exit(struct nepf_glue *g)
 	g->ctrl.costs = NULL;
 }
 
-int nepf_run_module_init(void)
+int nepf_epf_ctrl_module_init(void)
 {
 	nepf_cmd_cache = KMEM_CACHE(nepf_cmd_ctx, 0);
 	return nepf_cmd_cache ? 0 : -ENOMEM;
 }
 
-void nepf_run_module_exit(void)
+void nepf_epf_ctrl_module_exit(void)
 {
 	nepf_stats_module_exit();
 	kmem_cache_destroy(nepf_cmd_cache);

@@ -48,7 +48,7 @@ struct stats_snapshot {
 	bool has_ns[NEPF_MAX_NAMESPACES];
 };
 
-static void stats_take(struct nepf_glue *g, struct stats_snapshot *snap)
+static void stats_take(struct nepf_epf_ctrl *g, struct stats_snapshot *snap)
 {
 	struct nepf_ctrl *ctrl = &g->ctrl;
 	unsigned long flags;
@@ -74,7 +74,7 @@ static void stats_take(struct nepf_glue *g, struct stats_snapshot *snap)
 
 static int stats_show(struct seq_file *m, void *unused)
 {
-	struct nepf_glue *g = m->private;
+	struct nepf_epf_ctrl *g = m->private;
 	struct stats_snapshot *snap;
 	int i;
 
@@ -114,7 +114,7 @@ static int stats_show(struct seq_file *m, void *unused)
 DEFINE_SHOW_ATTRIBUTE(stats);
 
 /* The counters summed over CPUs (_max: the largest), costs_lock held. */
-static void costs_total(struct nepf_glue *g, u64 *v)
+static void costs_total(struct nepf_epf_ctrl *g, u64 *v)
 {
 	unsigned int i;
 	int cpu;
@@ -137,7 +137,7 @@ static void costs_total(struct nepf_glue *g, u64 *v)
 
 static int costs_show(struct seq_file *m, void *unused)
 {
-	struct nepf_glue *g = m->private;
+	struct nepf_epf_ctrl *g = m->private;
 	u64 v[NEPF_COST_NR];
 	unsigned int i;
 
@@ -161,7 +161,7 @@ static int costs_open(struct inode *inode, struct file *file)
 static ssize_t costs_write(struct file *file, const char __user *ubuf,
 			   size_t len, loff_t *ppos)
 {
-	struct nepf_glue *g = ((struct seq_file *)file->private_data)->private;
+	struct nepf_epf_ctrl *g = ((struct seq_file *)file->private_data)->private;
 	unsigned int i;
 	u64 val;
 	int ret, cpu;
@@ -194,7 +194,7 @@ static const struct file_operations costs_fops = {
 };
 
 /* Statistics are a convenience: failing to create them is not an error. */
-void nepf_stats_debugfs_add(struct nepf_glue *g)
+void nepf_stats_debugfs_add(struct nepf_epf_ctrl *g)
 {
 	if (!nepf_debugfs_root)
 		nepf_debugfs_root = debugfs_create_dir("nvme_epf", NULL);
@@ -209,7 +209,7 @@ void nepf_stats_debugfs_add(struct nepf_glue *g)
 	debugfs_create_file("costs", 0644, g->debugfs, g, &costs_fops);
 }
 
-void nepf_stats_debugfs_remove(struct nepf_glue *g)
+void nepf_stats_debugfs_remove(struct nepf_epf_ctrl *g)
 {
 	debugfs_remove_recursive(g->debugfs);
 	g->debugfs = NULL;

@@ -229,7 +229,7 @@ static void *board_ns_toggle(void *arg)
 
 	while (!__atomic_load_n(&b->stop, __ATOMIC_ACQUIRE)) {
 		nepf_ctrl_attach_ns(&b->s->ctrl, b->ns);
-		/* nepf_run_detach_ns(): under the poll lock */
+		/* nepf_epf_ctrl_detach_ns(): under the poll lock */
 		pthread_mutex_lock(b->poll_lock);
 		nepf_ctrl_detach_ns(&b->s->ctrl, b->ns->nsid);
 		pthread_mutex_unlock(b->poll_lock);
