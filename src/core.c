@@ -301,31 +301,6 @@ u32 nepf_sq_readable(const struct nepf_sq *sq)
 }
 
 /**
- * nepf_sq_fetchable() - SQEs the next nepf_sq_read() of a turn may take
- * @sq: the SQ nepf_arb_next() chose
- * @left: what is left of its turn
- * @max: the most the caller's buffer holds
- *
- * Never more commands of one SQ in flight than it has entries (a host
- * that learnt a newer head from some completions may fill the ring again
- * while others still run), no SQE past the ring's end, and for the admin
- * SQ one at a time: each admin command may change the controller before
- * the next is looked at.
- *
- * Context: the thread that fetches.
- * Return: how many SQEs to read, 0 when the SQ has no room now.
- */
-u32 nepf_sq_fetchable(const struct nepf_sq *sq, u32 left, u32 max)
-{
-	u32 inflight = READ_ONCE(sq->inflight);
-	u32 room = sq->size - min_t(u32, sq->size, inflight);
-
-	if (!sq->qid)
-		max = 1;
-	return min(min(left, room), min(nepf_sq_readable(sq), max));
-}
-
-/**
  * nepf_sq_read() - fetch a batch of SQEs with one host read
  * @ctrl: the controller
  * @sq: the SQ, after nepf_sq_pending()
@@ -421,8 +396,145 @@ void nepf_sq_take(struct nepf_ctrl *ctrl, struct nepf_sq *sq, u32 gen,
 	trace_nvme_epf_cmd_fetch(cmd);
 
 	nepf_lock(&ctrl->lock, flags);
-	WRITE_ONCE(sq->inflight, sq->inflight + 1);	/* nepf_sq_fetchable() */
+	WRITE_ONCE(sq->inflight, sq->inflight + 1);	/* sq_fetchable() */
 	nepf_unlock(&ctrl->lock, flags);
+}
+
+/*
+ * Round-robin arbitration with the Arbitration Burst of Feature 01h, one
+ * poll pass at a time: the admin SQ first (its commands change the set of
+ * queues), then every I/O SQ once, from a start that moves by one I/O SQ
+ * each pass.
+ */
+struct nepf_arb {
+	unsigned int burst;	/* commands per SQ and pass */
+	unsigned int first;	/* the I/O SQ served first, 0-based */
+	unsigned int pos;	/* SQs looked at: 0 the admin SQ, then I/O */
+};
+
+static void arb_start(struct nepf_ctrl *ctrl, struct nepf_arb *arb)
+{
+	arb->burst = nepf_arb_burst_len(READ_ONCE(ctrl->feat.arbitration));
+	arb->first = ctrl->arb_rr;
+	arb->pos = 0;
+	ctrl->arb_rr = (ctrl->arb_rr + 1) % NEPF_MAX_IO_QUEUES;
+}
+
+/*
+ * The next SQ of the pass with commands waiting, and in *@count how many
+ * it may give now (up to the burst); NULL when the pass is over or the
+ * controller is not live.  Most passes find nothing: the tail doorbell
+ * of each valid SQ is read (nepf_sq_pending()) before anything is
+ * allocated, so that an idle pass costs one BAR load per SQ.
+ */
+static struct nepf_sq *arb_next(struct nepf_ctrl *ctrl, struct nepf_arb *arb,
+				u32 *count)
+{
+	struct nepf_sq *sq;
+	unsigned int qid;
+	u32 n;
+
+	while (arb->pos <= NEPF_MAX_IO_QUEUES) {
+		qid = arb->pos ? 1 + (arb->first + arb->pos - 1) %
+				 NEPF_MAX_IO_QUEUES : 0;
+		arb->pos++;
+		sq = &ctrl->sq[qid];
+		if (!READ_ONCE(sq->valid))
+			continue;
+		/* Look at the doorbell only while the queues are served. */
+		if (READ_ONCE(ctrl->state) != NEPF_CTRL_LIVE)
+			return NULL;
+		n = min(arb->burst, nepf_sq_pending(ctrl, sq));
+		if (n) {
+			*count = n;
+			return sq;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * SQEs the next read of @sq's turn may take, @left of it remaining:
+ * never more commands of one SQ in flight than it has entries (a host
+ * that learnt a newer head from some completions may fill the ring again
+ * while others still run), nothing past the ring's end, and for the admin
+ * SQ one at a time: each admin command may change the controller before
+ * the next is looked at.
+ */
+static u32 sq_fetchable(const struct nepf_sq *sq, u32 left)
+{
+	u32 inflight = READ_ONCE(sq->inflight);
+	u32 room = sq->size - min_t(u32, sq->size, inflight);
+	u32 max = sq->qid ? NEPF_FETCH_MAX : 1;
+
+	return min(min(left, room), min(nepf_sq_readable(sq), max));
+}
+
+/*
+ * Fetch and start the @count commands the arbitration gave @sq, a read
+ * (one host read, one DMA descriptor in the kernel) at a time.  The
+ * command objects of a read are allocated first, as many as it may take;
+ * a read that takes fewer (failed, or the generation was cut) frees the
+ * others again.  Returns the number of commands fetched.
+ */
+static u32 sq_fetch(struct nepf_ctrl *ctrl, struct nepf_sq *sq, u32 count,
+		    struct nvme_sqe *buf)
+{
+	const struct nepf_env_ops *env = ctrl->env;
+	struct nepf_cmd *cmd[NEPF_FETCH_MAX];
+	u32 i, k, gen, n = 0;
+	int got;
+
+	while (n < count) {
+		k = sq_fetchable(sq, count - n);
+		for (i = 0; i < k; i++) {
+			cmd[i] = env->alloc_cmd(ctrl);
+			if (!cmd[i])
+				break;
+		}
+		k = i;
+		got = k ? nepf_sq_read(ctrl, sq, buf, k, &gen) : 0;
+		for (i = 0; i < k; i++) {
+			if ((int)i < got) {
+				nepf_sq_take(ctrl, sq, gen, cmd[i], &buf[i]);
+				env->start_cmd(ctrl, cmd[i]);
+			} else {
+				env->free_cmd(ctrl, cmd[i]);
+			}
+		}
+		if (got <= 0)
+			break;
+		n += got;
+	}
+	return n;
+}
+
+/**
+ * nepf_ctrl_fetch() - one poll pass: fetch the commands the SQs hold
+ * @ctrl: the controller
+ * @buf: room for NEPF_FETCH_MAX SQEs, where host reads land (not on the
+ *	stack: the environment may DMA into it)
+ *
+ * Round-robin arbitration with the Arbitration Burst of Feature 01h: the
+ * admin SQ first, then every I/O SQ once, from a start that moves by one
+ * each pass, up to a burst each.  Each fetched command gets an object
+ * from env->alloc_cmd() and is handed to env->start_cmd(); an admin
+ * command must have run when that returns, since it may create or delete
+ * the SQs that follow.
+ *
+ * Context: the thread that fetches (the poll loop); may sleep.
+ * Return: the number of commands fetched.
+ */
+u32 nepf_ctrl_fetch(struct nepf_ctrl *ctrl, struct nvme_sqe *buf)
+{
+	struct nepf_arb arb;
+	struct nepf_sq *sq;
+	u32 count, n = 0;
+
+	arb_start(ctrl, &arb);
+	while ((sq = arb_next(ctrl, &arb, &count)))
+		n += sq_fetch(ctrl, sq, count, buf);
+	return n;
 }
 
 /* ---- execution ---- */

@@ -10,8 +10,8 @@
  * simulated host.
  *
  * Data flow of one command (see docs/design.md):
- *   poll pass (glue): nepf_arb_next() -> nepf_sq_read() + nepf_sq_take()
- *     -> nepf_cmd_exec()
+ *   poll pass (glue) -> nepf_ctrl_fetch(): arbitration, nepf_sq_read() +
+ *     nepf_sq_take(), env->start_cmd() -> nepf_cmd_exec()
  *     admin: admin-cmd.c builds the reply, -> nepf_cmd_complete()
  *     I/O:   io-cmd.c validates, maps PRP/SGL (prp-sgl.c), reads write data
  *            from the host, submits to the backend; the backend calls
@@ -102,6 +102,17 @@ struct nepf_env_ops {
 	void (*cq_deleted)(struct nepf_ctrl *ctrl, void *map);
 	int (*cq_write)(struct nepf_ctrl *ctrl, void *map, u32 off,
 			const void *buf, size_t len);
+	/*
+	 * Fetching (nepf_ctrl_fetch()).  alloc_cmd(): an object for one
+	 * SQE (nepf_sq_take() fills all but env_priv), or NULL to fetch no
+	 * more from this SQ in this pass (no memory, or quiescing);
+	 * free_cmd() takes back one that a read did not fill.
+	 * start_cmd(): run a fetched command (nepf_cmd_exec()); an admin
+	 * command must have run when it returns.
+	 */
+	struct nepf_cmd *(*alloc_cmd)(struct nepf_ctrl *ctrl);
+	void (*free_cmd)(struct nepf_ctrl *ctrl, struct nepf_cmd *cmd);
+	void (*start_cmd)(struct nepf_ctrl *ctrl, struct nepf_cmd *cmd);
 	/*
 	 * Optional: run nepf_bg_run(ctrl) in process context (it may sleep)
 	 * after @delay_ms, once even if asked several times meanwhile; the
@@ -216,6 +227,7 @@ struct nepf_sq {
 };
 
 #define NEPF_FETCH_TRIES	4	/* SQE reads that fail in a row: CFS */
+#define NEPF_FETCH_MAX	16	/* SQEs one host read fetches at most */
 
 /* One command, from fetch to completion. */
 struct nepf_cmd {
@@ -392,7 +404,7 @@ struct nepf_ctrl {
 	u64 nr_cut_during;		/* accesses that succeeded across a cut */
 
 	struct nepf_sq sq[NEPF_MAX_IO_QUEUES + 1];	/* [0] = admin */
-	unsigned int arb_rr;		/* nepf_arb_start(): next pass's first SQ */
+	unsigned int arb_rr;		/* nepf_ctrl_fetch(): next pass's first SQ */
 	struct nepf_cq cq[NEPF_MAX_IO_QUEUES + 1];
 	u16 nr_io_sqs_granted;		/* Set Features Number of Queues */
 	u16 nr_io_cqs_granted;
@@ -477,8 +489,8 @@ struct nepf_ctrl {
 };
 
 /*
- * core.c.  The environment's entry points (here, in bar-regs.c and the
- * arbitration in queues.c) are documented at their definitions (kernel-doc).
+ * core.c.  The environment's entry points (here, in bar-regs.c and
+ * nepf_arb_burst_len()) are documented at their definitions (kernel-doc).
  */
 int nepf_ctrl_init(struct nepf_ctrl *ctrl, void *bar, size_t bar_size,
 		   const struct nepf_env_ops *env);
@@ -490,9 +502,10 @@ static inline bool nepf_gen_live(struct nepf_ctrl *ctrl, u32 gen)
 	return READ_ONCE(ctrl->gen) == gen;
 }
 
-/* Fetch, after nepf_arb_next(): one host read for a batch of SQEs. */
+/* One poll pass: the environment's loop calls it (env->alloc_cmd etc.). */
+u32 nepf_ctrl_fetch(struct nepf_ctrl *ctrl, struct nvme_sqe *buf);
+/* Its steps, for a test that plays them one by one. */
 u32 nepf_sq_readable(const struct nepf_sq *sq);
-u32 nepf_sq_fetchable(const struct nepf_sq *sq, u32 left, u32 max);
 int nepf_sq_read(struct nepf_ctrl *ctrl, struct nepf_sq *sq,
 		 struct nvme_sqe *buf, u32 max, u32 *gen);
 void nepf_sq_take(struct nepf_ctrl *ctrl, struct nepf_sq *sq, u32 gen,
@@ -580,20 +593,8 @@ static inline bool nepf_ring_full(u16 head, u16 tail, u16 size)
 	return nepf_ring_inc(tail, size) == head;
 }
 
-/*
- * queues.c: round-robin arbitration with Arbitration Burst (Feature 01h
- * AB), one poll pass at a time (kernel-doc at the definitions).
- */
-struct nepf_arb {
-	unsigned int burst;	/* commands per SQ and pass */
-	unsigned int first;	/* the I/O SQ served first, 0-based */
-	unsigned int pos;	/* SQs looked at: 0 the admin SQ, then I/O */
-};
-
+/* queues.c: the Arbitration Burst of Feature 01h, in commands. */
 unsigned int nepf_arb_burst_len(u32 arbitration);
-void nepf_arb_start(struct nepf_ctrl *ctrl, struct nepf_arb *arb);
-struct nepf_sq *nepf_arb_next(struct nepf_ctrl *ctrl, struct nepf_arb *arb,
-			      u32 *count);
 
 /* prp-sgl.c */
 struct nepf_xfer_limits {

@@ -94,9 +94,6 @@ void nepf_irq_exit(struct nepf_irq *irq);
 int nepf_irq_raise(struct nepf_irq *irq, u16 vector);
 void nepf_irq_refresh(struct nepf_irq *irq);
 
-/* SQEs the poll thread reads from one I/O SQ with one host read. */
-#define NEPF_FETCH_MAX	16
-
 /* Per-command state of the runtime (poll.c). */
 struct nepf_cmd_ctx {
 	struct nepf_cmd cmd;

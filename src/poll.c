@@ -12,7 +12,7 @@
  *    CC/INTMS/INTMC (three local loads) every cc_poll_ms and runs cc_work
  *    at once when they changed;
  *  - a kthread per function fetches new commands from every valid SQ in
- *    the core's arbitration order (nepf_arb_next()).  Back-off is by
+ *    the core's arbitration order (nepf_ctrl_fetch()).  Back-off is by
  *    time: it keeps polling without sleeping for spin_us after the last
  *    command was fetched or completed, then sleeps exponentially longer:
  *    at most 20 us while commands run, 50 us within a millisecond of the
@@ -215,40 +215,37 @@ static void nepf_bg_end(struct nepf_epf_ctrl *g)
 	cancel_delayed_work_sync(&g->bg_work);
 }
 
-static void nepf_epf_cmd_release(struct nepf_cmd *cmd);
-
-static const struct nepf_env_ops nepf_epf_env_ops = {
-	.host_read = nepf_env_host_read,
-	.host_write = nepf_env_host_write,
-	.raise_irq = nepf_env_raise_irq,
-	.defer = nepf_env_defer,
-	.alloc_buf = nepf_env_alloc_buf,
-	.free_buf = nepf_env_free_buf,
-	.release_cmd = nepf_epf_cmd_release,
-	.exec_later = nepf_env_exec_later,
-	.cq_created = nepf_env_cq_created,
-	.cq_deleted = nepf_env_cq_deleted,
-	.cq_write = nepf_env_cq_write,
-	.bg_kick = nepf_env_bg_kick,
-};
-
 /* ---- commands ---- */
 
-static struct nepf_cmd_ctx *nepf_ctx_alloc(struct nepf_epf_ctrl *g)
+/*
+ * A command context for nepf_ctrl_fetch(), NULL once nepf_quiesce() began:
+ * the pass then fetches nothing more.
+ */
+static struct nepf_cmd *nepf_env_alloc_cmd(struct nepf_ctrl *ctrl)
 {
+	struct nepf_epf_ctrl *g = to_epf_ctrl(ctrl);
 	struct nepf_cmd_ctx *ctx;
 
-	nepf_cost_inc(g->ctrl.costs, ALLOCS);
-	nepf_cost_add(g->ctrl.costs, ALLOC_BYTES, sizeof(*ctx));
-	nepf_cost_add(g->ctrl.costs, ALLOC_ZEROED_BYTES, sizeof(*ctx));
+	if (!READ_ONCE(g->ctrl_live))
+		return NULL;
+	nepf_cost_inc(ctrl->costs, ALLOCS);
+	nepf_cost_add(ctrl->costs, ALLOC_BYTES, sizeof(*ctx));
+	nepf_cost_add(ctrl->costs, ALLOC_ZEROED_BYTES, sizeof(*ctx));
 	ctx = kmem_cache_zalloc(nepf_cmd_cache, GFP_KERNEL);
 	if (!ctx)
 		return NULL;
 	ctx->ectrl = g;
-	ctx->cmd.ctrl = &g->ctrl;
+	ctx->cmd.ctrl = ctrl;
 	ctx->cmd.env_priv = ctx;
 	INIT_WORK(&ctx->work, nepf_cmd_work_fn);
-	return ctx;
+	return &ctx->cmd;
+}
+
+/* One the read did not fill. */
+static void nepf_env_free_cmd(struct nepf_ctrl *ctrl, struct nepf_cmd *cmd)
+{
+	kmem_cache_free(nepf_cmd_cache,
+			container_of(cmd, struct nepf_cmd_ctx, cmd));
 }
 
 /* The core is done with the command: its CQE is posted or queued. */
@@ -288,73 +285,39 @@ struct nepf_cmd_ctx *nepf_epf_current_cmd(void)
 }
 
 /* Start one fetched command: admin inline (see above), I/O as a work item. */
-static void nepf_poll_start(struct nepf_epf_ctrl *g, struct nepf_cmd_ctx *ctx,
-			    u16 qid)
+static void nepf_env_start_cmd(struct nepf_ctrl *ctrl, struct nepf_cmd *cmd)
 {
+	struct nepf_epf_ctrl *g = to_epf_ctrl(ctrl);
+	struct nepf_cmd_ctx *ctx = container_of(cmd, struct nepf_cmd_ctx, cmd);
+
 	atomic_inc(&g->inflight);
 	atomic64_inc(&g->nr_cmds);
-	if (qid == 0) {
-		nepf_cmd_exec(&ctx->cmd);
+	if (cmd->sqid == 0) {
+		nepf_cmd_exec(cmd);
 	} else {
-		nepf_cost_inc(g->ctrl.costs, HANDOFFS);
-		nepf_cost_inc(g->ctrl.costs, HANDOFF_EXEC);
+		nepf_cost_inc(ctrl->costs, HANDOFFS);
+		nepf_cost_inc(ctrl->costs, HANDOFF_EXEC);
 		queue_work(g->wq, &ctx->work);
 	}
 }
 
-/*
- * Fetch the @count commands the arbitration gave @sq; returns how many
- * were fetched.  I/O SQEs are read up to NEPF_FETCH_MAX at a time with
- * one host read (one DMA descriptor, dma.c) into fetch_buf, admin SQEs
- * one by one (nepf_sq_fetchable()).  The command contexts of a read are
- * allocated first, as many as it reads; a read that takes nothing
- * (failed, or the controller's generation was cut) frees them again.
- */
-static int nepf_poll_sq(struct nepf_epf_ctrl *g, struct nepf_sq *sq, u32 count)
-{
-	struct nepf_cmd_ctx *ctx[NEPF_FETCH_MAX];
-	unsigned int i, k;
-	int got, n = 0;
-	u32 gen;
-
-	while (n < count && READ_ONCE(g->ctrl_live)) {
-		k = nepf_sq_fetchable(sq, count - n, NEPF_FETCH_MAX);
-		for (i = 0; i < k; i++) {
-			ctx[i] = nepf_ctx_alloc(g);
-			if (!ctx[i])
-				break;
-		}
-		k = i;
-		got = k ? nepf_sq_read(&g->ctrl, sq, g->fetch_buf, k, &gen) : 0;
-		for (i = 0; i < k; i++) {
-			if ((int)i < got) {
-				nepf_sq_take(&g->ctrl, sq, gen, &ctx[i]->cmd,
-					     &g->fetch_buf[i]);
-				nepf_poll_start(g, ctx[i], sq->qid);
-			} else {
-				kmem_cache_free(nepf_cmd_cache, ctx[i]);
-			}
-		}
-		if (got <= 0)
-			break;
-		n += got;
-	}
-	return n;
-}
-
-/* One pass over the SQs, in the core's arbitration order. */
-static int nepf_poll_sqs(struct nepf_epf_ctrl *g)
-{
-	struct nepf_arb arb;
-	struct nepf_sq *sq;
-	u32 count;
-	int n = 0;
-
-	nepf_arb_start(&g->ctrl, &arb);
-	while ((sq = nepf_arb_next(&g->ctrl, &arb, &count)))
-		n += nepf_poll_sq(g, sq, count);
-	return n;
-}
+static const struct nepf_env_ops nepf_epf_env_ops = {
+	.host_read = nepf_env_host_read,
+	.host_write = nepf_env_host_write,
+	.raise_irq = nepf_env_raise_irq,
+	.defer = nepf_env_defer,
+	.alloc_buf = nepf_env_alloc_buf,
+	.free_buf = nepf_env_free_buf,
+	.release_cmd = nepf_epf_cmd_release,
+	.exec_later = nepf_env_exec_later,
+	.cq_created = nepf_env_cq_created,
+	.cq_deleted = nepf_env_cq_deleted,
+	.cq_write = nepf_env_cq_write,
+	.bg_kick = nepf_env_bg_kick,
+	.alloc_cmd = nepf_env_alloc_cmd,
+	.free_cmd = nepf_env_free_cmd,
+	.start_cmd = nepf_env_start_cmd,
+};
 
 /*
  * Back off after a pass that found nothing, @quiet_ns after the last
@@ -425,7 +388,7 @@ static int nepf_poll_thread(void *data)
 		n = 0;
 		if (READ_ONCE(g->ctrl_live)) {
 			nepf_ctrl_flush_waiting(&g->ctrl);
-			n = nepf_poll_sqs(g);
+			n = nepf_ctrl_fetch(&g->ctrl, g->fetch_buf);
 		}
 		/* A coalesced interrupt still held back: look again soon. */
 		irq_waiting = nepf_irq_coalesce_flush(&g->ctrl,

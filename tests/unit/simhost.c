@@ -219,6 +219,23 @@ static void env_release_cmd(struct nepf_cmd *cmd)
 	free(cmd);
 }
 
+/* Fetching (nepf_ctrl_fetch()): every command runs at once. */
+static struct nepf_cmd *env_alloc_cmd(struct nepf_ctrl *ctrl)
+{
+	return calloc(1, sizeof(struct nepf_cmd));
+}
+
+static void env_free_cmd(struct nepf_ctrl *ctrl, struct nepf_cmd *cmd)
+{
+	free(cmd);
+}
+
+static void env_start_cmd(struct nepf_ctrl *ctrl, struct nepf_cmd *cmd)
+{
+	ctrl_sim(ctrl)->nr_fetched++;
+	nepf_cmd_exec(cmd);
+}
+
 /* Background operations step in sim_run(), unless a test holds them. */
 static void env_bg_kick(struct nepf_ctrl *ctrl, unsigned int delay_ms)
 {
@@ -242,6 +259,9 @@ static const struct nepf_env_ops sim_env_ops = {
 	.cq_deleted = env_cq_deleted,
 	.cq_write = env_cq_write,
 	.bg_kick = env_bg_kick,
+	.alloc_cmd = env_alloc_cmd,
+	.free_cmd = env_free_cmd,
+	.start_cmd = env_start_cmd,
 };
 
 /* Abort the background operations and run them until they ended. */
@@ -389,47 +409,14 @@ void sim_wr64(struct sim *s, u32 off, u64 val)
 
 /* ---- the glue's part: registers, fetch and execute until idle ---- */
 
-/* Fetch and run the @count commands the arbitration gave @sq, as poll.c. */
-static void sim_serve_sq(struct sim *s, struct nepf_sq *sq, u32 count)
-{
-	struct nepf_ctrl *ctrl = &s->ctrl;
-	u32 i, k, gen;
-	int got;
-
-	while (count) {
-		k = nepf_sq_fetchable(sq, count, SIM_FETCH_MAX);
-		got = k ? nepf_sq_read(ctrl, sq, s->fetch_buf, k, &gen) : 0;
-		if (got <= 0)
-			break;
-		for (i = 0; i < (u32)got; i++) {
-			struct nepf_cmd *cmd = calloc(1, sizeof(*cmd));
-
-			if (!cmd)
-				abort();
-			cmd->ctrl = ctrl;
-			nepf_sq_take(ctrl, sq, gen, cmd, &s->fetch_buf[i]);
-			s->nr_fetched++;
-			nepf_cmd_exec(cmd);
-		}
-		count -= got;
-	}
-}
-
 /* Poll passes, as the glue's thread runs them, until one fetches nothing. */
 static bool sim_serve_queues(struct sim *s)
 {
-	u32 fetched = s->nr_fetched;
-	struct nepf_arb arb;
-	struct nepf_sq *sq;
-	u32 count, before;
+	bool progress = false;
 
-	do {
-		before = s->nr_fetched;
-		nepf_arb_start(&s->ctrl, &arb);
-		while ((sq = nepf_arb_next(&s->ctrl, &arb, &count)))
-			sim_serve_sq(s, sq, count);
-	} while (s->nr_fetched != before);
-	return s->nr_fetched != fetched;
+	while (nepf_ctrl_fetch(&s->ctrl, s->fetch_buf))
+		progress = true;
+	return progress;
 }
 
 void sim_run(struct sim *s)

@@ -22,7 +22,6 @@
 #define SIM_MSIX_PBA(s)		((s)->ctrl.cfg.msix_pba_off)
 #define SIM_PAGE	4096U
 #define SIM_NO_CQE	0xffff		/* sim_cmd(): no completion arrived */
-#define SIM_FETCH_MAX	16		/* SQEs sim_run() reads at once */
 
 /* The host driver's view of one queue pair (SQ qid and its CQ). */
 struct sim_queue {
@@ -80,7 +79,7 @@ struct sim {
 	u32 nr_stack_xfer;		/* host_read/write buffers on the stack */
 	int nr_cq_maps;			/* CQ mappings kept now */
 	/* SQEs sim_run() reads at once, as the glue's fetch buffer */
-	struct nvme_sqe fetch_buf[SIM_FETCH_MAX];
+	struct nvme_sqe fetch_buf[NEPF_FETCH_MAX];
 	/* fault injection and deferred work */
 	bool fail_host_write;
 	u32 fail_host_reads;		/* so many next host reads fail */

@@ -8,10 +8,11 @@
  * change that adds an operation fails here and must change the table, on
  * purpose, with the reason in its comment.
  *
- * Each row runs on a fresh controller and plays the glue's part itself,
- * as poll.c does it: one nepf_sq_pending() (the SQ tail doorbell), one
- * nepf_sq_read() of the SQEs waiting, nepf_sq_take() + nepf_cmd_exec()
- * each (the simulated environment finishes deferred commands at once).
+ * Each row runs on a fresh controller and plays one SQ's part of the
+ * fetch itself, as nepf_ctrl_fetch() does it: one nepf_sq_pending() (the
+ * SQ tail doorbell), one nepf_sq_read() of the SQEs waiting,
+ * nepf_sq_take() + nepf_cmd_exec() each (the simulated environment
+ * finishes deferred commands at once).
  * The poll loop's idle passes read doorbells too: the kernel's poll
  * thread adds those, and the guest ledger (tests/vm/guest/67-costs.sh)
  * counts them.
@@ -216,9 +217,9 @@ static struct sim *budget_sim(void)
 }
 
 /*
- * The glue's fetch (poll.c): the SQ tail, then the @n SQEs waiting with
- * one host read into the fetch buffer, each made a command in @cmd[]
- * (freed by the release); false if that is not what happened.
+ * One SQ's part of nepf_ctrl_fetch(): the SQ tail, then the @n SQEs
+ * waiting with one host read into the fetch buffer, each made a command
+ * in @cmd[] (freed by the release); false if that is not what happened.
  */
 static bool budget_fetch(struct sim *s, u32 n, struct nepf_cmd **cmd)
 {

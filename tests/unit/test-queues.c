@@ -238,7 +238,7 @@ static void submit_reads(struct sim *s, u16 sqid, unsigned int n)
 }
 
 /*
- * The arbitration the poll thread runs (nepf_arb_start/next()): with
+ * The arbitration the poll thread runs (nepf_ctrl_fetch()): with
  * Arbitration Burst 2, each pass takes up to 2 commands per SQ, and each
  * pass starts one I/O SQ further.  SQs 1 and 2 share CQ 1, so the order
  * of the CQEs is the order of the fetches.
