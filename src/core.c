@@ -621,38 +621,53 @@ static bool cq_has_room(struct nepf_ctrl *ctrl, struct nepf_cq *cq, bool *bad_db
 	return !nepf_ring_full(cq->head, cq->tail, cq->size);
 }
 
-/* Feature 08h TIME in ns (100 us units). */
-static u64 irq_coalesce_time_ns(struct nepf_ctrl *ctrl)
+/* Coalescing Disable (Feature 09h) on @cq's vector? */
+static bool irq_cd(struct nepf_ctrl *ctrl, const struct nepf_cq *cq)
 {
-	return (u64)NVME_IRQ_COALESCE_TIME(READ_ONCE(ctrl->feat.irq_coalesce)) *
-	       100000;
+	return cq->vector < NEPF_MAX_VECTORS &&
+	       (READ_ONCE(ctrl->feat.irq_config[cq->vector]) & NVME_IRQ_CONFIG_CD);
 }
 
 /*
- * Interrupt decision for one more completion on @cq (cq->lock held).
- * Admin completions and vectors with Coalescing Disable (Feature 09h) are
- * never held back; otherwise Feature 08h: interrupt once THR + 1 entries
- * are pending or TIME * 100 us passed since the first one (the poll loop
- * raises those that time out while nothing else completes:
- * nepf_irq_coalesce_flush()).
+ * Does Feature 08h (THR + 1 entries, TIME * 100 us) aggregate @cq's
+ * interrupts?  Only an I/O CQ's without Coalescing Disable, and only with
+ * both a threshold above one entry and a time.
  */
-static bool irq_coalesce(struct nepf_ctrl *ctrl, struct nepf_cq *cq, u64 now)
+static bool irq_aggregated(struct nepf_ctrl *ctrl, const struct nepf_cq *cq,
+			   u32 thr, u64 time_ns)
 {
-	u32 thr = NVME_IRQ_COALESCE_THR(READ_ONCE(ctrl->feat.irq_coalesce)) + 1;
-	u64 time_ns = irq_coalesce_time_ns(ctrl);
+	return cq->qid && thr > 1 && time_ns && !irq_cd(ctrl, cq);
+}
+
+/*
+ * Interrupt decision for one more completion on @cq (cq->lock held); true:
+ * raise it now.  The admin CQ and vectors with Coalescing Disable
+ * interrupt at every completion.  With Feature 08h: once THR + 1 entries
+ * are pending or TIME passed since the first one (the poll pass raises
+ * those that time out while nothing else completes).  Without it, one
+ * interrupt per CQ and poll pass: at once when the completion was its
+ * SQ's @last command in flight (at QD1, every one), else owed to the end
+ * of the pass, so that a burst of completions costs one interrupt.
+ */
+static bool irq_coalesce(struct nepf_ctrl *ctrl, struct nepf_cq *cq, u64 now,
+			 bool last)
+{
+	u32 co = READ_ONCE(ctrl->feat.irq_coalesce);
+	u32 thr = NVME_IRQ_COALESCE_THR(co) + 1;
+	u64 time_ns = (u64)NVME_IRQ_COALESCE_TIME(co) * 100000;
+	bool aggregated = irq_aggregated(ctrl, cq, thr, time_ns);
 
 	if (!cq->irq_enabled)
 		return false;
-	if (cq->qid == 0 || thr <= 1 || !time_ns ||
-	    (cq->vector < NEPF_MAX_VECTORS &&
-	     (ctrl->feat.irq_config[cq->vector] & NVME_IRQ_CONFIG_CD))) {
+	if (!cq->qid || irq_cd(ctrl, cq) || (!aggregated && last)) {
 		WRITE_ONCE(cq->pending, 0);
 		return true;
 	}
 	if (!cq->pending)
 		cq->first_pending_ns = now;
 	WRITE_ONCE(cq->pending, cq->pending + 1);
-	if (cq->pending >= thr || now - cq->first_pending_ns >= time_ns) {
+	if (aggregated &&
+	    (cq->pending >= thr || now - cq->first_pending_ns >= time_ns)) {
 		WRITE_ONCE(cq->pending, 0);
 		return true;
 	}
@@ -660,14 +675,16 @@ static bool irq_coalesce(struct nepf_ctrl *ctrl, struct nepf_cq *cq, u64 now)
 }
 
 /**
- * nepf_irq_coalesce_flush() - raise coalesced interrupts whose time is up
+ * nepf_irq_coalesce_flush() - raise the interrupts held back until now
  * @ctrl: the controller
  * @now: the time, nepf_now_ns()
  *
- * Feature 08h holds a CQ's interrupt back until THR + 1 completions are
- * pending or TIME * 100 us passed since the first of them.  A completion
- * that comes later sends it; when none comes, this does, for each CQ
- * whose time ran out by @now.
+ * For the end of each poll pass.  Without Feature 08h, a completion that
+ * was not its SQ's last command in flight owes its CQ's interrupt to the
+ * pass: raised here, one per CQ.  With it, a CQ's interrupt waits until
+ * THR + 1 completions are pending or TIME * 100 us passed since the first
+ * of them; a completion that comes later sends it, and when none comes
+ * this does, once the time ran out by @now.
  *
  * Context: the poll loop, process context (raise_irq may sleep).
  * Return: the coalescing deadline: the earliest time an interrupt still
@@ -675,7 +692,9 @@ static bool irq_coalesce(struct nepf_ctrl *ctrl, struct nepf_cq *cq, u64 now)
  */
 u64 nepf_irq_coalesce_flush(struct nepf_ctrl *ctrl, u64 now)
 {
-	u64 time_ns = irq_coalesce_time_ns(ctrl);
+	u32 co = READ_ONCE(ctrl->feat.irq_coalesce);
+	u32 thr = NVME_IRQ_COALESCE_THR(co) + 1;
+	u64 time_ns = (u64)NVME_IRQ_COALESCE_TIME(co) * 100000;
 	u64 deadline = U64_MAX;
 	unsigned long flags;
 	unsigned int qid;
@@ -690,7 +709,8 @@ u64 nepf_irq_coalesce_flush(struct nepf_ctrl *ctrl, u64 now)
 			continue;
 		nepf_lock(&cq->lock, flags);
 		if (cq->valid && cq->pending && cq->irq_enabled) {
-			if (now - cq->first_pending_ns >= time_ns) {
+			if (!irq_aggregated(ctrl, cq, thr, time_ns) ||
+			    now - cq->first_pending_ns >= time_ns) {
 				WRITE_ONCE(cq->pending, 0);
 				vector = cq->vector;
 				gen = cq->gen;
@@ -707,9 +727,13 @@ u64 nepf_irq_coalesce_flush(struct nepf_ctrl *ctrl, u64 now)
 	return deadline;
 }
 
-/* Write one CQE into slot @slot with phase @phase, then maybe interrupt. */
+/*
+ * Write one CQE into slot @slot with phase @phase, then maybe interrupt
+ * (@last: its command was the last of its SQ in flight, irq_coalesce()).
+ */
 static int cq_write(struct nepf_ctrl *ctrl, u32 gen, struct nepf_cq *cq,
-		    u16 slot, u8 phase, struct nvme_cqe *cqe, u16 status)
+		    u16 slot, u8 phase, struct nvme_cqe *cqe, u16 status,
+		    bool last)
 {
 	unsigned long flags;
 	bool raise;
@@ -732,7 +756,7 @@ static int cq_write(struct nepf_ctrl *ctrl, u32 gen, struct nepf_cq *cq,
 	}
 	nepf_cost_inc(ctrl->costs, CQES);
 	nepf_lock(&cq->lock, flags);
-	raise = cq->valid && irq_coalesce(ctrl, cq, nepf_now_ns());
+	raise = cq->valid && irq_coalesce(ctrl, cq, nepf_now_ns(), last);
 	vector = cq->vector;
 	nepf_unlock(&cq->lock, flags);
 	if (raise)
@@ -857,7 +881,9 @@ static int cq_post(struct nepf_ctrl *ctrl, u32 gen, u16 cqid, u16 sqid,
 	report_bad_cq_doorbell(ctrl, bad_db);
 
 	cq_fill(ctrl, buf, sqid, cid, result);
-	ret = cq_write(ctrl, gen, cq, slot, phase, buf, status);
+	/* A command is still counted in flight (sq_put() comes after). */
+	ret = cq_write(ctrl, gen, cq, slot, phase, buf, status,
+		       READ_ONCE(ctrl->sq[sqid].inflight) <= 1);
 	nepf_free(w);
 	return ret;
 }
@@ -897,7 +923,9 @@ static void cq_flush_waiting(struct nepf_ctrl *ctrl, struct nepf_cq *cq)
 		nepf_unlock(&cq->lock, flags);
 
 		cq_fill(ctrl, &w->cqe, w->sqid, w->cid, w->result);
-		cq_write(ctrl, w->gen, cq, slot, phase, &w->cqe, w->status);
+		/* The poll pass that posts it ends with the interrupt. */
+		cq_write(ctrl, w->gen, cq, slot, phase, &w->cqe, w->status,
+			 false);
 		/* The SQ's completion that waited for CQ room is posted. */
 		sq_put(ctrl, w->sqid, w->gen, true, NULL, 0);
 		nepf_free(w);
@@ -1454,8 +1482,9 @@ void nepf_ctrl_flush_ns(struct nepf_ctrl *ctrl)
  * fetching, dropped the commands error injection holds
  * (nepf_inject_drop_held()) and waited until every fetched command was
  * released.  A disable resets the controller (nepf_ctrl_reset(): CSTS
- * clear); a shutdown flushes every namespace (nepf_ctrl_flush_ns()), then
- * reports CSTS.SHST complete.
+ * clear).  A shutdown sends the interrupts its completions still owe (no
+ * poll pass runs any more to send them), flushes every namespace
+ * (nepf_ctrl_flush_ns()), then reports CSTS.SHST complete.
  *
  * Context: process context, the register poll's thread; may sleep.
  */
@@ -1464,6 +1493,7 @@ void nepf_ctrl_quiesced(struct nepf_ctrl *ctrl, enum nepf_regs_event ev)
 	if (ev == NEPF_REGS_DISABLE) {
 		nepf_ctrl_reset(ctrl);
 	} else if (ev == NEPF_REGS_SHUTDOWN) {
+		nepf_irq_coalesce_flush(ctrl, U64_MAX);
 		nepf_ctrl_flush_ns(ctrl);
 		nepf_regs_set_shutdown_done(ctrl);
 	}

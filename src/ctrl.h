@@ -103,7 +103,7 @@ struct nepf_env_ops {
 	int (*cq_write)(struct nepf_ctrl *ctrl, void *map, u32 off,
 			const void *buf, size_t len);
 	/*
-	 * Fetching (nepf_ctrl_fetch()).  alloc_cmd(): an object for one
+	 * For nepf_ctrl_fetch() (only).  alloc_cmd(): an object for one
 	 * SQE (nepf_sq_take() fills all but env_priv), or NULL to fetch no
 	 * more from this SQ in this pass (no memory, or quiescing);
 	 * free_cmd() takes back one that a read did not fill.
@@ -534,7 +534,7 @@ void nepf_ctrl_aen_log_read(struct nepf_ctrl *ctrl, u8 lid);
 /* Identify MDTS, and the transfer limit in bytes it means (0 = none). */
 u8 nepf_ctrl_mdts(const struct nepf_ctrl *ctrl);
 u32 nepf_ctrl_max_xfer(const struct nepf_ctrl *ctrl);
-/* Interrupts Feature 08h held back and whose time is up: raised now. */
+/* End of a poll pass: the interrupts held back and due go out now. */
 u64 nepf_irq_coalesce_flush(struct nepf_ctrl *ctrl, u64 now);
 
 /* bar-regs.c */

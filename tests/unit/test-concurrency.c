@@ -78,7 +78,14 @@ UNIT_TEST(concurrent_completions_shared_cq)
 		CHECK_EQ(le16_to_cpu(cqe.sq_id), 1 + ((cqe.cid - 1) & 1));
 	}
 	CHECK_EQ(n, total);
-	CHECK_EQ(s->irqs[1], total);
+	/*
+	 * One interrupt per CQ and pass: the completions that raced to be
+	 * their SQ's last may all have owed theirs to the pass, which ends
+	 * here.  Then none is owed, and fewer than one per CQE went out.
+	 */
+	sim_run(s);
+	CHECK_EQ(s->ctrl.cq[1].pending, 0);
+	CHECK(s->irqs[1] >= 1 && s->irqs[1] < total);
 	CHECK_EQ(s->ctrl.sq[1].inflight + s->ctrl.sq[2].inflight, 0);
 	CHECK_EQ(s->nr_released, s->nr_fetched);
 	sim_free(s);

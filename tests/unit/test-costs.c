@@ -384,7 +384,8 @@ UNIT_TEST(costs_budget_sqe_batch)
 	CHECK(!strcmp(sizes, "4096*8"));
 	CHECK_EQ(s->ledger.alloc_bufs, BATCH);
 	CHECK_EQ(s->ledger.free_bufs, BATCH);
-	CHECK_EQ(s->ledger.irqs, BATCH);
+	/* One interrupt per CQ and pass: the last completion sends it. */
+	CHECK_EQ(s->ledger.irqs, 1);
 	CHECK_EQ(s->ledger.defers, BATCH);
 	CHECK_EQ(s->ledger.releases, BATCH);
 	CHECK_EQ(s->ledger.cq_writes, BATCH);
@@ -393,7 +394,7 @@ UNIT_TEST(costs_budget_sqe_batch)
 	CHECK_EQ(COST(s, DATA_SEGS), BATCH);
 	CHECK_EQ(COST(s, ALLOC_ZEROED_BYTES), BATCH * SEGLIST);
 	CHECK_EQ(COST(s, BAR_DB_LOADS), 1 + BATCH);
-	CHECK_EQ(COST(s, BAR_REG_LOADS), BATCH);
+	CHECK_EQ(COST(s, BAR_REG_LOADS), 1);	/* its MSI-X Vector Control */
 	sim_free(s);
 }
 

@@ -208,6 +208,42 @@ UNIT_TEST(inject_held_dropped_by_shutdown)
 	sim_free(s);
 }
 
+/*
+ * A completion while a lost command stays in flight owes its interrupt to
+ * the poll pass (one per CQ and pass).  A shutdown stops the passes: the
+ * core sends what is owed once the environment quiesced.
+ */
+UNIT_TEST(inject_shutdown_sends_owed_irq)
+{
+	struct sim *s = inj_sim();
+	struct nepf_inject_rule r;
+	struct nvme_sqe sqe;
+	u8 buf[512] = { 0 };
+
+	rule_init(&r, NEPF_INJ_LOSE);
+	r.queue = NEPF_INJQ_IO;
+	r.opcode = nvme_cmd_write;
+	rule_on(&r);
+	CHECK_EQ(sim_rw(s, 1, nvme_cmd_write, 1, 5, 1, buf), SIM_NO_CQE);
+	s->hold_defer = true;
+	sim_sqe(&sqe, nvme_cmd_read);
+	sqe.nsid = cpu_to_le32(1);
+	sqe.dptr.prp1 = cpu_to_le64(sim_alloc(s, 512, SIM_PAGE));
+	CHECK_EQ(sim_submit(s, 1, &sqe), 0);
+	sim_run(s);
+	CHECK_EQ(s->nr_held, 1);
+	s->hold_defer = false;
+	sim_release_held(s);			/* the write is still in flight */
+	CHECK_EQ(s->irqs[1], 0);
+	sim_wr32(s, NVME_REG_CC, sim_rd32(s, NVME_REG_CC) | NVME_CC_SHN_NORMAL);
+	CHECK_EQ(nepf_regs_poll(&s->ctrl), NEPF_REGS_SHUTDOWN);
+	nepf_inject_drop_held(&s->ctrl);
+	nepf_ctrl_quiesced(&s->ctrl, NEPF_REGS_SHUTDOWN);
+	CHECK_EQ(s->irqs[1], 1);
+	CHECK_EQ(sim_reap(s, 1, NULL), 0);
+	sim_free(s);
+}
+
 /* Delete I/O SQ completes the commands held on it, then itself. */
 UNIT_TEST(inject_held_end_with_sq_deletion)
 {

@@ -155,6 +155,92 @@ UNIT_TEST(io_irq_coalescing_deadline)
 	sim_free(s);
 }
 
+/* A namespace and one I/O queue pair, with interrupt vector 1. */
+static struct sim *io1_sim(void)
+{
+	struct sim *s = unit_sim_enabled();
+
+	sim_add_ns(s, 1, 64, 9);
+	if (sim_create_io_queues(s, 1, 16))
+		abort();
+	return s;
+}
+
+/* Submit @n reads to SQ 1 and fetch them; the sim holds them (s->held). */
+static void held_reads(struct sim *s, unsigned int n)
+{
+	struct nvme_sqe sqe;
+	unsigned int i;
+
+	s->nr_held = 0;
+	s->hold_defer = true;
+	for (i = 0; i < n; i++) {
+		sim_sqe(&sqe, nvme_cmd_read);
+		sqe.nsid = cpu_to_le32(1);
+		sqe.rw.slba = cpu_to_le64(i);
+		sqe.dptr.prp1 = cpu_to_le64(sim_alloc(s, 512, SIM_PAGE));
+		CHECK_EQ(sim_submit(s, 1, &sqe), 0);
+	}
+	sim_run(s);
+	CHECK_EQ(s->nr_held, n);
+	s->hold_defer = false;
+}
+
+/* Finish @n of the held commands, from the first not finished yet. */
+static void finish_held(struct sim *s, unsigned int *next, unsigned int n)
+{
+	while (n--)
+		nepf_cmd_finish(s->held[(*next)++]);
+}
+
+/*
+ * Without Feature 08h: one interrupt per CQ and poll pass.  Completions
+ * while others of the SQ run owe it to the pass; the one that leaves the
+ * SQ with nothing in flight sends it at once.
+ */
+UNIT_TEST(io_irq_one_per_pass)
+{
+	struct sim *s = io1_sim();
+	unsigned int next = 0;
+
+	held_reads(s, 8);
+	finish_held(s, &next, 4);
+	CHECK_EQ(s->irqs[1], 0);
+	sim_run(s);				/* the pass ends: one for four */
+	CHECK_EQ(s->irqs[1], 1);
+	sim_run(s);
+	CHECK_EQ(s->irqs[1], 1);		/* nothing owed any more */
+	finish_held(s, &next, 4);		/* the last one drains the SQ */
+	CHECK_EQ(s->irqs[1], 2);
+	s->nr_held = 0;				/* all finished */
+	for (next = 0; next < 8; next++)
+		CHECK_EQ(sim_reap(s, 1, NULL), 0);
+	CHECK_EQ(sim_reap(s, 1, NULL), -EAGAIN);
+	sim_free(s);
+}
+
+/*
+ * At QD1 every completion is its SQ's last: the interrupt goes at once,
+ * not at the end of the pass (latency).  Coalescing Disable (Feature 09h)
+ * keeps its meaning: an interrupt per completion.
+ */
+UNIT_TEST(io_irq_at_once_qd1_and_cd)
+{
+	struct sim *s = io1_sim();
+	unsigned int next = 0;
+
+	held_reads(s, 1);
+	finish_held(s, &next, 1);
+	CHECK_EQ(s->irqs[1], 1);
+	CHECK_EQ(sim_set_feature(s, NVME_FEAT_IRQ_CONFIG, 1 | NVME_IRQ_CONFIG_CD, NULL), 0);
+	next = 0;
+	held_reads(s, 4);
+	finish_held(s, &next, 4);
+	CHECK_EQ(s->irqs[1], 5);
+	s->nr_held = 0;
+	sim_free(s);
+}
+
 /* A CQ without interrupts (IEN = 0) still gets its entries. */
 UNIT_TEST(io_polled_cq)
 {
