@@ -68,5 +68,21 @@ while read -r name m x v; do
 	esac
 done < /tmp/costs-verdict.txt
 
+# QD32: completions that overlap share their CQ's interrupt (one per CQ
+# and poll pass, issue 14), so fewer raises than I/Os; at QD1 above each
+# completion drains its SQ and raises at once (epc_raise_irq 1).
+ios=$(costs_fio "$dev" 32 1 "$IOS")
+if [ "$ios" = "$IOS" ] &&
+   bash "$tool" stats --costs --per-io "$NEPF_FN" > /tmp/costs-qd32.txt; then
+	irqs=$(awk '$1 == "epc_raise_irq" { print $2 }' /tmp/costs-qd32.txt)
+	if awk -v v="${irqs:-1}" 'BEGIN { exit !(v < 1) }'; then
+		pass costs-qd32-irq-per-pass
+	else
+		fail costs-qd32-irq-per-pass "epc_raise_irq ${irqs:-?} per I/O at QD32, want < 1"
+	fi
+else
+	fail costs-qd32-irq-per-pass "fio did $ios I/Os, wanted $IOS"
+fi
+
 check costs-down nepf_down
 nepf_exit
