@@ -27,7 +27,7 @@ core="core bar-regs queues admin-cmd prp-sgl io-cmd inject"
 srcs=("$here/inject-hook.c" "$NEPF_TOP/tests/unit/simhost.c")
 for f in $core; do srcs+=("$NEPF_TOP/src/$f.c"); done
 cflags=(-std=gnu11 -O2 -pthread -Wall -Wextra -Wno-unused-parameter -Werror
-	-I"$NEPF_TOP/src")
+	-I"$NEPF_TOP/src" -I"$NEPF_TOP/tests/shim")
 gcc "${cflags[@]}" -o "$out/inject-hook" "${srcs[@]}"
 gcc "${cflags[@]}" -DNEPF_BENCH_NO_INJECT_HOOKS -o "$out/inject-hook-out" "${srcs[@]}"
 

@@ -85,7 +85,11 @@ struct nvme_sqe;
 
 #else /* userspace: unit tests and fuzzers */
 
-#include "../tests/unit/uport.h"
+/*
+ * The userspace shim (tests/shim/, as the kernel's tools/include): the
+ * unit tests, fuzzers and bench put that directory on their include path.
+ */
+#include <uport.h>
 
 #endif /* __KERNEL__ */
 

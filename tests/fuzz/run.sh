@@ -55,7 +55,7 @@ if ! have_libfuzzer; then
 fi
 
 CFLAGS=(-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-	-Wall -Wextra -Wno-unused-parameter -I"$NEPF_TOP/src" -I"$src")
+	-Wall -Wextra -Wno-unused-parameter -I"$NEPF_TOP/src" -I"$NEPF_TOP/tests/shim" -I"$src")
 # Stop a runaway walk early; keep memory modest on a shared machine.
 RUNFLAGS=(-timeout=10 -rss_limit_mb=2048 -max_len=16384 -print_final_stats=1)
 

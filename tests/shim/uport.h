@@ -4,8 +4,10 @@
  * uses, so that core.c, bar-regs.c, queues.c, prp-sgl.c, admin-cmd.c and
  * io-cmd.c build unchanged into the unit tests and fuzzers.
  *
- * Only src/port.h includes this file.  Keep it to what the core really
- * needs: anything added here must have a kernel twin in port.h.
+ * Only src/port.h includes this file, found through the include path
+ * (-I tests/shim) that the userspace builds pass: src/ never names tests/.
+ * Keep it to what the core really needs: anything added here must have a
+ * kernel twin in port.h.
  */
 #ifndef NEPF_UPORT_H
 #define NEPF_UPORT_H
