@@ -19,6 +19,10 @@
 #include <linux/bug.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
+#include <linux/lockdep.h>
+#include <linux/list.h>
+#include <linux/refcount.h>
+#include <linux/completion.h>
 #include <linux/ktime.h>
 #include <linux/jiffies.h>
 #include <linux/math64.h>
@@ -29,11 +33,6 @@
 #include <linux/preempt.h>
 #include <linux/rcupdate.h>
 #include <asm/byteorder.h>
-
-typedef spinlock_t nepf_lock_t;
-#define nepf_lock_init(l)		spin_lock_init(l)
-#define nepf_lock(l, flags)		spin_lock_irqsave(l, flags)
-#define nepf_unlock(l, flags)		spin_unlock_irqrestore(l, flags)
 
 #define nepf_zalloc(size)		kzalloc(size, GFP_KERNEL)
 #define nepf_free(p)			kfree(p)
@@ -92,5 +91,10 @@ struct nvme_sqe;
 #include <uport.h>
 
 #endif /* __KERNEL__ */
+
+typedef spinlock_t nepf_lock_t;
+#define nepf_lock_init(l)		spin_lock_init(l)
+#define nepf_lock(l, flags)		spin_lock_irqsave(l, flags)
+#define nepf_unlock(l, flags)		spin_unlock_irqrestore(l, flags)
 
 #endif /* NEPF_PORT_H */

@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test-shim.c - the userspace shim (tests/shim/) checks what the kernel's
+ * lockdep and refcount_t would: each misuse must abort, in a child
+ * process of its own, and the correct use must not.
+ */
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "unit.h"
+
+/* Run @fn(@arg) in a child: true if it died of SIGABRT. */
+static bool aborts(void (*fn)(void *), void *arg)
+{
+	int status;
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return false;
+	if (!pid) {
+		fn(arg);
+		_exit(0);
+	}
+	if (waitpid(pid, &status, 0) != pid)
+		return false;
+	return WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT;
+}
+
+static void assert_held(void *arg)
+{
+	lockdep_assert_held((spinlock_t *)arg);
+}
+
+static void lock_assert_unlock(void *arg)
+{
+	spinlock_t *l = arg;
+	unsigned long flags;
+
+	spin_lock(l);
+	lockdep_assert_held(l);
+	spin_unlock(l);
+	spin_lock_irqsave(l, flags);
+	lockdep_assert_held(l);
+	spin_unlock_irqrestore(l, flags);
+}
+
+struct holder {
+	spinlock_t *lock;
+	int state;		/* 1: holds it, 2: may let go */
+};
+
+static void *hold_lock(void *arg)
+{
+	struct holder *h = arg;
+
+	spin_lock(h->lock);
+	__atomic_store_n(&h->state, 1, __ATOMIC_RELEASE);
+	while (__atomic_load_n(&h->state, __ATOMIC_ACQUIRE) != 2)
+		sched_yield();
+	spin_unlock(h->lock);
+	return NULL;
+}
+
+/* Another thread holds the lock: held, but not by us. */
+static void assert_held_by_other(void *arg)
+{
+	struct holder h = { .lock = arg };
+	pthread_t t;
+
+	if (pthread_create(&t, NULL, hold_lock, &h))
+		_exit(2);
+	while (__atomic_load_n(&h.state, __ATOMIC_ACQUIRE) != 1)
+		sched_yield();
+	lockdep_assert_held(h.lock);	/* aborts here */
+	__atomic_store_n(&h.state, 2, __ATOMIC_RELEASE);
+	pthread_join(t, NULL);
+}
+
+static void lock_twice(void *arg)
+{
+	spin_lock((spinlock_t *)arg);
+	spin_lock((spinlock_t *)arg);
+}
+
+static void unlock_unheld(void *arg)
+{
+	spin_unlock((spinlock_t *)arg);
+}
+
+UNIT_TEST(shim_lockdep_assert_held)
+{
+	spinlock_t l;
+
+	spin_lock_init(&l);
+	CHECK(!aborts(lock_assert_unlock, &l));
+	CHECK(aborts(assert_held, &l));			/* nobody holds it */
+	CHECK(aborts(assert_held_by_other, &l));	/* another thread does */
+	CHECK(aborts(lock_twice, &l));
+	CHECK(aborts(unlock_unheld, &l));
+}
+
+static void plain_in_irq(void *arg)
+{
+	uport_irq_enter();
+	spin_lock((spinlock_t *)arg);
+}
+
+struct flavour {
+	spinlock_t lock;
+	bool plain;	/* the second time: spin_lock() */
+};
+
+/* Taken in interrupt context once, then again outside of it. */
+static void irq_then_process(void *arg)
+{
+	struct flavour *f = arg;
+	unsigned long flags;
+
+	uport_irq_enter();
+	spin_lock_irqsave(&f->lock, flags);
+	spin_unlock_irqrestore(&f->lock, flags);
+	uport_irq_exit();
+	if (f->plain) {
+		spin_lock(&f->lock);	/* IRQ-unsafe use of an IRQ-used lock */
+		spin_unlock(&f->lock);
+	} else {
+		spin_lock_irqsave(&f->lock, flags);
+		spin_unlock_irqrestore(&f->lock, flags);
+	}
+}
+
+UNIT_TEST(shim_lock_flavours_in_irq)
+{
+	struct flavour f = { .plain = true };
+
+	spin_lock_init(&f.lock);
+	CHECK(aborts(plain_in_irq, &f.lock));
+	CHECK(aborts(irq_then_process, &f));
+	f.plain = false;
+	CHECK(!aborts(irq_then_process, &f));
+}
+
+static void ref_underflow(void *arg)
+{
+	refcount_t *r = arg;
+
+	refcount_set(r, 1);
+	refcount_dec_and_test(r);
+	refcount_dec_and_test(r);
+}
+
+static void ref_inc_from_zero(void *arg)
+{
+	refcount_t *r = arg;
+
+	refcount_set(r, 0);
+	refcount_inc(r);
+}
+
+UNIT_TEST(shim_refcount)
+{
+	refcount_t r;
+
+	refcount_set(&r, 1);
+	refcount_inc(&r);
+	CHECK_EQ(refcount_read(&r), 2);
+	CHECK(!refcount_dec_and_test(&r));
+	CHECK(refcount_dec_and_test(&r));
+	CHECK(!refcount_inc_not_zero(&r));
+	CHECK(aborts(ref_underflow, &r));
+	CHECK(aborts(ref_inc_from_zero, &r));
+}
+
+struct item {
+	int v;
+	struct list_head node;
+};
+
+UNIT_TEST(shim_list)
+{
+	struct item it[4], *pos, *n;
+	LIST_HEAD(a);
+	LIST_HEAD(b);
+	int i, sum = 0, order[4], nr = 0;
+
+	CHECK(list_empty(&a));
+	CHECK(!list_first_entry_or_null(&a, struct item, node));
+	for (i = 0; i < 4; i++) {
+		it[i].v = i;
+		list_add_tail(&it[i].node, i < 2 ? &a : &b);
+	}
+	list_splice_tail_init(&b, &a);
+	CHECK(list_empty(&b));
+	list_for_each_entry(pos, &a, node)
+		order[nr++] = pos->v;
+	CHECK_EQ(nr, 4);
+	for (i = 0; i < 4; i++)
+		CHECK_EQ(order[i], i);
+	list_for_each_entry_safe(pos, n, &a, node) {
+		sum += pos->v;
+		list_del(&pos->node);
+		CHECK(pos->node.next == LIST_POISON1);
+	}
+	CHECK_EQ(sum, 6);
+	CHECK(list_empty(&a));
+	list_add(&it[0].node, &a);
+	list_add(&it[1].node, &a);
+	CHECK_EQ(list_first_entry(&a, struct item, node)->v, 1);
+	list_move_tail(&it[1].node, &a);
+	CHECK_EQ(list_first_entry(&a, struct item, node)->v, 0);
+}
+
+static void *wait_it(void *arg)
+{
+	wait_for_completion(arg);
+	return NULL;
+}
+
+/* A waiter sleeps until complete(), and wakes once: no polling. */
+UNIT_TEST(shim_completion)
+{
+	struct completion c;
+	pthread_t t;
+
+	init_completion(&c);
+	CHECK(!completion_done(&c));
+	complete(&c);
+	CHECK(completion_done(&c));
+	wait_for_completion(&c);		/* consumes it */
+	CHECK(!completion_done(&c));
+
+	CHECK(!pthread_create(&t, NULL, wait_it, &c));
+	while (!__atomic_load_n(&c.waiters, __ATOMIC_ACQUIRE))
+		sched_yield();
+	usleep(20000);			/* a poller would have woken by now */
+	pthread_mutex_lock(&c.mutex);
+	CHECK_EQ(c.wakeups, 0);
+	pthread_mutex_unlock(&c.mutex);
+	complete(&c);
+	pthread_join(t, NULL);
+	CHECK_EQ(c.wakeups, 1);
+	CHECK_EQ(c.waiters, 0);
+}
