@@ -527,11 +527,11 @@ void nepf_ctrl_error_log(struct nepf_ctrl *ctrl, struct nvme_error_log_entry *lo
 	unsigned long flags;
 	unsigned int i, n;
 
-	nepf_lock(&ctrl->log_lock, flags);
+	spin_lock_irqsave(&ctrl->log_lock, flags);
 	n = min_t(u64, ctrl->err_count, NEPF_ERR_LOG_ENTRIES);
 	for (i = 0; i < n; i++)
 		log[i] = ctrl->err_log[(ctrl->err_count - 1 - i) % NEPF_ERR_LOG_ENTRIES];
-	nepf_unlock(&ctrl->log_lock, flags);
+	spin_unlock_irqrestore(&ctrl->log_lock, flags);
 }
 
 /* Data units: thousands of 512-byte units, rounded up. */
@@ -558,10 +558,10 @@ static void log_smart(struct nepf_ctrl *ctrl, struct nvme_smart_log *log)
 	unsigned long flags;
 	u64 hours, err_count;
 
-	nepf_lock(&ctrl->log_lock, flags);
+	spin_lock_irqsave(&ctrl->log_lock, flags);
 	s = ctrl->smart;
 	err_count = ctrl->err_count;
-	nepf_unlock(&ctrl->log_lock, flags);
+	spin_unlock_irqrestore(&ctrl->log_lock, flags);
 	hours = nepf_ctrl_poh(ctrl);
 
 	if (temp_beyond_threshold(&ctrl->feat))
@@ -595,10 +595,10 @@ static void log_changed_ns(struct nepf_ctrl *ctrl, struct nvme_changed_ns_log *l
 	unsigned long flags;
 	unsigned int i;
 
-	nepf_lock(&ctrl->aer_lock, flags);
+	spin_lock_irqsave(&ctrl->aer_lock, flags);
 	for (i = 0; i < ctrl->nr_changed_ns; i++)
 		log->nsid[i] = cpu_to_le32(ctrl->changed_ns[i]);
-	nepf_unlock(&ctrl->aer_lock, flags);
+	spin_unlock_irqrestore(&ctrl->aer_lock, flags);
 }
 
 /* The command sets' logs share the admin part; only NVM has I/O commands. */

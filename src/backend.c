@@ -123,18 +123,18 @@ void nepf_ns_close(struct nepf_ns *ns)
 
 	if (!ns->ops)
 		return;
-	nepf_lock(&ns->ref_lock, flags);
+	spin_lock_irqsave(&ns->ref_lock, flags);
 	ns->dying = true;
-	nepf_unlock(&ns->ref_lock, flags);
+	spin_unlock_irqrestore(&ns->ref_lock, flags);
 	/*
 	 * Commands that looked the namespace up before it was detached finish
 	 * on their own (the backends complete every I/O); disabling a
 	 * namespace is rare, so polling is good enough.
 	 */
 	for (;;) {
-		nepf_lock(&ns->ref_lock, flags);
+		spin_lock_irqsave(&ns->ref_lock, flags);
 		inflight = ns->inflight;
-		nepf_unlock(&ns->ref_lock, flags);
+		spin_unlock_irqrestore(&ns->ref_lock, flags);
 		if (!inflight)
 			break;
 		if (waited_ms && !(waited_ms % 5000))

@@ -110,7 +110,7 @@ struct nepf_ns {
 	 * Write Uncorrectable's LBAs (io-cmd.c): how many, and their
 	 * uncor_nr ranges (NULL until the first), under uncor_lock.
 	 */
-	nepf_lock_t uncor_lock;
+	spinlock_t uncor_lock;
 	u32 uncor_blocks, uncor_nr;
 	struct nepf_uncor *uncor;
 	struct nepf_io_stats stats;	/* at completion, under ref_lock */
@@ -120,7 +120,7 @@ struct nepf_ns {
 	 * sets @dying, then waits for @inflight to drop to zero before the
 	 * backend is closed.  Set up by nepf_ns_init().
 	 */
-	nepf_lock_t ref_lock;
+	spinlock_t ref_lock;
 	u32 inflight;
 	bool dying;
 	/*
@@ -134,8 +134,8 @@ enum { NEPF_NS_FREE, NEPF_NS_FORMAT, NEPF_NS_SANITIZE, NEPF_NS_SANITIZE_FAILED }
 
 static inline void nepf_ns_init(struct nepf_ns *ns)
 {
-	nepf_lock_init(&ns->ref_lock);
-	nepf_lock_init(&ns->uncor_lock);
+	spin_lock_init(&ns->ref_lock);
+	spin_lock_init(&ns->uncor_lock);
 	ns->uncor_blocks = 0;
 	ns->uncor_nr = 0;
 	ns->inflight = 0;
@@ -149,11 +149,11 @@ static inline bool nepf_ns_get(struct nepf_ns *ns)
 	unsigned long flags;
 	bool ok;
 
-	nepf_lock(&ns->ref_lock, flags);
+	spin_lock_irqsave(&ns->ref_lock, flags);
 	ok = !ns->dying;
 	if (ok)
 		ns->inflight++;
-	nepf_unlock(&ns->ref_lock, flags);
+	spin_unlock_irqrestore(&ns->ref_lock, flags);
 	return ok;
 }
 
@@ -166,12 +166,12 @@ static inline bool nepf_ns_get_io(struct nepf_ns *ns, u8 *busy)
 	unsigned long flags;
 	bool ok;
 
-	nepf_lock(&ns->ref_lock, flags);
+	spin_lock_irqsave(&ns->ref_lock, flags);
 	*busy = ns->busy;
 	ok = !ns->dying && !ns->busy;
 	if (ok)
 		ns->inflight++;
-	nepf_unlock(&ns->ref_lock, flags);
+	spin_unlock_irqrestore(&ns->ref_lock, flags);
 	return ok;
 }
 
@@ -179,10 +179,10 @@ static inline void nepf_ns_put(struct nepf_ns *ns)
 {
 	unsigned long flags;
 
-	nepf_lock(&ns->ref_lock, flags);
+	spin_lock_irqsave(&ns->ref_lock, flags);
 	if (!WARN_ON_ONCE(!ns->inflight))
 		ns->inflight--;
-	nepf_unlock(&ns->ref_lock, flags);
+	spin_unlock_irqrestore(&ns->ref_lock, flags);
 }
 
 struct nepf_backend_ops {

@@ -70,9 +70,9 @@ static void regs_restore_ro(struct nepf_ctrl *ctrl)
 
 	wr64(ctrl, NVME_REG_CAP, ctrl->cap);
 	wr32(ctrl, NVME_REG_VS, ctrl->vs);
-	nepf_lock(&ctrl->csts_lock, flags);
+	spin_lock_irqsave(&ctrl->csts_lock, flags);
 	csts_update(ctrl, 0, 0);
-	nepf_unlock(&ctrl->csts_lock, flags);
+	spin_unlock_irqrestore(&ctrl->csts_lock, flags);
 	wr32(ctrl, NVME_REG_NSSR, 0);		/* CAP.NSSRS = 0 */
 	for (off = NVME_REG_CMBLOC; off < NVME_REG_CRTO; off += 4)
 		wr32(ctrl, off, 0);		/* no CMB, boot partitions */
@@ -98,11 +98,11 @@ static void regs_msix_reset(struct nepf_ctrl *ctrl)
 	u16 msg;
 
 	/* The PBA was cleared with the rest of the BAR. */
-	nepf_lock(&ctrl->intm_lock, flags);
+	spin_lock_irqsave(&ctrl->intm_lock, flags);
 	memset(ctrl->msix_pending, 0, sizeof(ctrl->msix_pending));
 	for (msg = 0; msg < ctrl->cfg.nr_msix; msg++)
 		wr32(ctrl, msix_vctrl_off(ctrl, msg), 1);	/* Mask Bit */
-	nepf_unlock(&ctrl->intm_lock, flags);
+	spin_unlock_irqrestore(&ctrl->intm_lock, flags);
 }
 
 /* Set or clear @msg's pending state and PBA bit (intm_lock held). */
@@ -138,11 +138,11 @@ bool nepf_regs_msix_hold(struct nepf_ctrl *ctrl, u16 msg)
 
 	if (msg >= ctrl->cfg.nr_msix)
 		return false;
-	nepf_lock(&ctrl->intm_lock, flags);
+	spin_lock_irqsave(&ctrl->intm_lock, flags);
 	masked = rd32(ctrl, msix_vctrl_off(ctrl, msg)) & 1;
 	if (masked)
 		msix_set_pending(ctrl, msg, true);
-	nepf_unlock(&ctrl->intm_lock, flags);
+	spin_unlock_irqrestore(&ctrl->intm_lock, flags);
 	return masked;
 }
 
@@ -162,9 +162,9 @@ void nepf_regs_msix_pend(struct nepf_ctrl *ctrl, u16 msg)
 
 	if (msg >= ctrl->cfg.nr_msix)
 		return;
-	nepf_lock(&ctrl->intm_lock, flags);
+	spin_lock_irqsave(&ctrl->intm_lock, flags);
 	msix_set_pending(ctrl, msg, true);
-	nepf_unlock(&ctrl->intm_lock, flags);
+	spin_unlock_irqrestore(&ctrl->intm_lock, flags);
 }
 
 /* Send the pending MSI-X messages whose vector the host unmasked. */
@@ -176,7 +176,7 @@ static void regs_msix_unmasked(struct nepf_ctrl *ctrl)
 
 	if (!ctrl->cfg.nr_msix)
 		return;
-	nepf_lock(&ctrl->intm_lock, flags);
+	spin_lock_irqsave(&ctrl->intm_lock, flags);
 	for (msg = 0; msg < ctrl->cfg.nr_msix; msg++) {
 		if (!(ctrl->msix_pending[msg / 64] & BIT_ULL(msg % 64)) ||
 		    (rd32(ctrl, msix_vctrl_off(ctrl, msg)) & 1))
@@ -184,7 +184,7 @@ static void regs_msix_unmasked(struct nepf_ctrl *ctrl)
 		msix_set_pending(ctrl, msg, false);
 		fire[msg / 64] |= BIT_ULL(msg % 64);
 	}
-	nepf_unlock(&ctrl->intm_lock, flags);
+	spin_unlock_irqrestore(&ctrl->intm_lock, flags);
 	for (msg = 0; msg < ctrl->cfg.nr_msix; msg++)
 		if (fire[msg / 64] & BIT_ULL(msg % 64))
 			ctrl->env->raise_irq(ctrl, msg);
@@ -285,11 +285,11 @@ static enum nepf_regs_event regs_enable(struct nepf_ctrl *ctrl, u32 cc)
 	nepf_ctrl_cut(ctrl);
 	nepf_ctrl_vwc_latch(ctrl);
 	nepf_queues_setup_admin(ctrl, aqa, asq, acq);
-	nepf_lock(&ctrl->csts_lock, flags);
+	spin_lock_irqsave(&ctrl->csts_lock, flags);
 	/* CFS: left by a refused enable */
 	csts = csts_update(ctrl, NVME_CSTS_CFS, NVME_CSTS_RDY);
 	WRITE_ONCE(ctrl->state, NEPF_CTRL_LIVE);
-	nepf_unlock(&ctrl->csts_lock, flags);
+	spin_unlock_irqrestore(&ctrl->csts_lock, flags);
 	trace_nvme_epf_ctrl(ctrl, ctrl->cc, csts);
 	nepf_dbg(ctrl, "enabled: cc %#x aqa %#x asq %#llx acq %#llx\n", cc, aqa,
 		 (unsigned long long)asq, (unsigned long long)acq);
@@ -313,14 +313,14 @@ static void regs_intm(struct nepf_ctrl *ctrl)
 	u32 fire;
 	u16 msg;
 
-	nepf_lock(&ctrl->intm_lock, flags);
+	spin_lock_irqsave(&ctrl->intm_lock, flags);
 	if (set != ctrl->intms)
 		WRITE_ONCE(ctrl->intms, ctrl->intms | set);
 	if (clr)
 		WRITE_ONCE(ctrl->intms, ctrl->intms & ~clr);
 	fire = ctrl->intm_pending & ~ctrl->intms;
 	ctrl->intm_pending &= ~fire;
-	nepf_unlock(&ctrl->intm_lock, flags);
+	spin_unlock_irqrestore(&ctrl->intm_lock, flags);
 	wr32(ctrl, NVME_REG_INTMS, ctrl->intms);
 	wr32(ctrl, NVME_REG_INTMC, 0);
 	/* Held for the queues of this enable (a reset clears them). */
@@ -352,11 +352,11 @@ bool nepf_regs_irq_hold(struct nepf_ctrl *ctrl, u16 msg)
 
 	if (msg >= 32)
 		return false;
-	nepf_lock(&ctrl->intm_lock, flags);
+	spin_lock_irqsave(&ctrl->intm_lock, flags);
 	masked = ctrl->intms & BIT(msg);
 	if (masked)
 		ctrl->intm_pending |= BIT(msg);
-	nepf_unlock(&ctrl->intm_lock, flags);
+	spin_unlock_irqrestore(&ctrl->intm_lock, flags);
 	return masked;
 }
 
@@ -469,7 +469,7 @@ enum nepf_regs_event nepf_regs_poll(struct nepf_ctrl *ctrl)
 		nepf_regs_set_disabled(ctrl);
 	} else if (shn && !(ctrl->cc & NVME_CC_SHN_MASK)) {
 		WRITE_ONCE(ctrl->cc, ctrl->cc | shn);
-		nepf_lock(&ctrl->csts_lock, flags);
+		spin_lock_irqsave(&ctrl->csts_lock, flags);
 		state = ctrl->state;
 		/*
 		 * After CSTS.CFS too: writes completed before it may still
@@ -483,7 +483,7 @@ enum nepf_regs_event nepf_regs_poll(struct nepf_ctrl *ctrl)
 			/* Nothing runs: the shutdown is complete at once. */
 			csts_update(ctrl, NVME_CSTS_SHST_MASK, NVME_CSTS_SHST_CMPLT);
 		}
-		nepf_unlock(&ctrl->csts_lock, flags);
+		spin_unlock_irqrestore(&ctrl->csts_lock, flags);
 	} else if (!shn && (ctrl->cc & NVME_CC_SHN_MASK)) {
 		/* SHN cleared: forget it; SHST stays until a reset. */
 		WRITE_ONCE(ctrl->cc, ctrl->cc & ~NVME_CC_SHN_MASK);
@@ -506,9 +506,9 @@ void nepf_regs_set_ready(struct nepf_ctrl *ctrl, bool ready)
 	unsigned long flags;
 	u32 csts;
 
-	nepf_lock(&ctrl->csts_lock, flags);
+	spin_lock_irqsave(&ctrl->csts_lock, flags);
 	csts = csts_update(ctrl, NVME_CSTS_RDY, ready ? NVME_CSTS_RDY : 0);
-	nepf_unlock(&ctrl->csts_lock, flags);
+	spin_unlock_irqrestore(&ctrl->csts_lock, flags);
 	trace_nvme_epf_ctrl(ctrl, ctrl->cc, csts);
 }
 
@@ -526,11 +526,11 @@ void nepf_regs_set_shutdown_done(struct nepf_ctrl *ctrl)
 	unsigned long flags;
 	u32 csts;
 
-	nepf_lock(&ctrl->csts_lock, flags);
+	spin_lock_irqsave(&ctrl->csts_lock, flags);
 	csts = csts_update(ctrl, NVME_CSTS_SHST_MASK, NVME_CSTS_SHST_CMPLT);
 	if (ctrl->state == NEPF_CTRL_LIVE)
 		WRITE_ONCE(ctrl->state, NEPF_CTRL_SHUTDOWN);
-	nepf_unlock(&ctrl->csts_lock, flags);
+	spin_unlock_irqrestore(&ctrl->csts_lock, flags);
 	trace_nvme_epf_ctrl(ctrl, ctrl->cc, csts);
 }
 
@@ -540,10 +540,10 @@ void nepf_regs_set_fatal(struct nepf_ctrl *ctrl)
 	unsigned long flags;
 	u32 csts;
 
-	nepf_lock(&ctrl->csts_lock, flags);
+	spin_lock_irqsave(&ctrl->csts_lock, flags);
 	csts = csts_update(ctrl, 0, NVME_CSTS_CFS);
 	WRITE_ONCE(ctrl->state, NEPF_CTRL_FATAL);
-	nepf_unlock(&ctrl->csts_lock, flags);
+	spin_unlock_irqrestore(&ctrl->csts_lock, flags);
 	/* Any thread: ctrl->cc is the register poll's (WRITE_ONCE there). */
 	trace_nvme_epf_ctrl(ctrl, READ_ONCE(ctrl->cc), csts);
 }
@@ -553,10 +553,10 @@ void nepf_regs_set_disabled(struct nepf_ctrl *ctrl)
 {
 	unsigned long flags;
 
-	nepf_lock(&ctrl->csts_lock, flags);
+	spin_lock_irqsave(&ctrl->csts_lock, flags);
 	csts_update(ctrl, ~0U, 0);
 	WRITE_ONCE(ctrl->state, NEPF_CTRL_DISABLED);
-	nepf_unlock(&ctrl->csts_lock, flags);
+	spin_unlock_irqrestore(&ctrl->csts_lock, flags);
 	trace_nvme_epf_ctrl(ctrl, ctrl->cc, 0);
 }
 

@@ -65,14 +65,14 @@ int nepf_ctrl_init(struct nepf_ctrl *ctrl, void *bar, size_t bar_size,
 	ctrl->bar = bar;
 	ctrl->bar_size = bar_size;
 	ctrl->env = env;
-	nepf_lock_init(&ctrl->lock);
-	nepf_lock_init(&ctrl->aer_lock);
-	nepf_lock_init(&ctrl->log_lock);
-	nepf_lock_init(&ctrl->intm_lock);
-	nepf_lock_init(&ctrl->csts_lock);
-	nepf_lock_init(&ctrl->ns_lock);
+	spin_lock_init(&ctrl->lock);
+	spin_lock_init(&ctrl->aer_lock);
+	spin_lock_init(&ctrl->log_lock);
+	spin_lock_init(&ctrl->intm_lock);
+	spin_lock_init(&ctrl->csts_lock);
+	spin_lock_init(&ctrl->ns_lock);
 	for (i = 0; i <= NEPF_MAX_IO_QUEUES; i++) {
-		nepf_lock_init(&ctrl->cq[i].lock);
+		spin_lock_init(&ctrl->cq[i].lock);
 		ctrl->sq[i].qid = i;
 		ctrl->cq[i].qid = i;
 	}
@@ -112,18 +112,18 @@ void nepf_ctrl_cut(struct nepf_ctrl *ctrl)
 {
 	unsigned long flags;
 
-	nepf_lock(&ctrl->lock, flags);
+	spin_lock_irqsave(&ctrl->lock, flags);
 	WRITE_ONCE(ctrl->gen, ctrl->gen + 1);
-	nepf_unlock(&ctrl->lock, flags);
+	spin_unlock_irqrestore(&ctrl->lock, flags);
 }
 
 static int host_stale(struct nepf_ctrl *ctrl)
 {
 	unsigned long flags;
 
-	nepf_lock(&ctrl->log_lock, flags);
+	spin_lock_irqsave(&ctrl->log_lock, flags);
 	ctrl->nr_stale++;
-	nepf_unlock(&ctrl->log_lock, flags);
+	spin_unlock_irqrestore(&ctrl->log_lock, flags);
 	return -ESTALE;
 }
 
@@ -144,9 +144,9 @@ static int host_result(struct nepf_ctrl *ctrl, u32 gen, int ret)
 	 * Begun before the cut, done after it: on a link the loss dropped
 	 * or aborted it, but a late one means a cut did not stop us first.
 	 */
-	nepf_lock(&ctrl->log_lock, flags);
+	spin_lock_irqsave(&ctrl->log_lock, flags);
 	ctrl->nr_cut_during++;
-	nepf_unlock(&ctrl->log_lock, flags);
+	spin_unlock_irqrestore(&ctrl->log_lock, flags);
 	return ret;
 }
 
@@ -225,16 +225,16 @@ void nepf_ctrl_reset(struct nepf_ctrl *ctrl)
 	nepf_queues_teardown(ctrl);
 
 	/* Outstanding AERs end with the admin queue, without a completion. */
-	nepf_lock(&ctrl->aer_lock, flags);
+	spin_lock_irqsave(&ctrl->aer_lock, flags);
 	ctrl->nr_aer = 0;
 	ctrl->nr_aen = 0;
 	ctrl->aen_masked = 0;
 	WRITE_ONCE(ctrl->ns_event, false);
-	nepf_unlock(&ctrl->aer_lock, flags);
+	spin_unlock_irqrestore(&ctrl->aer_lock, flags);
 	/* Interrupts held by INTMS were for the queues just torn down. */
-	nepf_lock(&ctrl->intm_lock, flags);
+	spin_lock_irqsave(&ctrl->intm_lock, flags);
 	ctrl->intm_pending = 0;
-	nepf_unlock(&ctrl->intm_lock, flags);
+	spin_unlock_irqrestore(&ctrl->intm_lock, flags);
 
 	nepf_features_reset(ctrl);
 	nepf_bg_reset(ctrl);
@@ -395,9 +395,9 @@ void nepf_sq_take(struct nepf_ctrl *ctrl, struct nepf_sq *sq, u32 gen,
 	cmd->held_next = NULL;
 	trace_nvme_epf_cmd_fetch(cmd);
 
-	nepf_lock(&ctrl->lock, flags);
+	spin_lock_irqsave(&ctrl->lock, flags);
 	sq->inflight++;
-	nepf_unlock(&ctrl->lock, flags);
+	spin_unlock_irqrestore(&ctrl->lock, flags);
 }
 
 /* ---- execution ---- */
@@ -539,10 +539,10 @@ static int cq_write(struct nepf_ctrl *ctrl, u32 gen, struct nepf_cq *cq,
 		return ret;
 	}
 	nepf_cost_inc(ctrl->costs, CQES);
-	nepf_lock(&cq->lock, flags);
+	spin_lock_irqsave(&cq->lock, flags);
 	raise = cq->valid && nepf_irq_coalesce(ctrl, cq, nepf_now_ns());
 	vector = cq->vector;
-	nepf_unlock(&cq->lock, flags);
+	spin_unlock_irqrestore(&cq->lock, flags);
 	if (raise)
 		nepf_host_irq(ctrl, gen, vector);
 	return 0;
@@ -613,14 +613,14 @@ static int cq_post(struct nepf_ctrl *ctrl, u32 gen, u16 cqid, u16 sqid,
 		buf = &w->cqe;
 	}
 	for (;;) {
-		nepf_lock(&cq->lock, flags);
+		spin_lock_irqsave(&cq->lock, flags);
 		if (cq->gen != gen || !nepf_gen_live(ctrl, gen)) {
-			nepf_unlock(&cq->lock, flags);
+			spin_unlock_irqrestore(&cq->lock, flags);
 			nepf_free(w);
 			return host_stale(ctrl);
 		}
 		if (!cq->valid) {
-			nepf_unlock(&cq->lock, flags);
+			spin_unlock_irqrestore(&cq->lock, flags);
 			nepf_free(w);
 			return -ENOENT;
 		}
@@ -629,7 +629,7 @@ static int cq_post(struct nepf_ctrl *ctrl, u32 gen, u16 cqid, u16 sqid,
 			break;
 		if (w) {
 			if (cq->nr_wait >= NEPF_MAX_CQ_WAIT) {
-				nepf_unlock(&cq->lock, flags);
+				spin_unlock_irqrestore(&cq->lock, flags);
 				nepf_free(w);
 				nepf_ctrl_fatal(ctrl, "the host does not consume its CQ");
 				return -ENOSPC;
@@ -646,22 +646,22 @@ static int cq_post(struct nepf_ctrl *ctrl, u32 gen, u16 cqid, u16 sqid,
 			cq->wait_tail = w;
 			cq->nr_wait++;
 			/* Before the command ends: see sq_delete_done(). */
-			nepf_lock(&ctrl->lock, flags2);
+			spin_lock_irqsave(&ctrl->lock, flags2);
 			if (ctrl->sq[sqid].gen == gen)
 				ctrl->sq[sqid].nr_cq_wait++;
-			nepf_unlock(&ctrl->lock, flags2);
-			nepf_unlock(&cq->lock, flags);
+			spin_unlock_irqrestore(&ctrl->lock, flags2);
+			spin_unlock_irqrestore(&cq->lock, flags);
 			report_bad_cq_doorbell(ctrl, bad_db);
 			return 0;
 		}
 		/* Allocate without the lock (may sleep), then look again. */
-		nepf_unlock(&cq->lock, flags);
+		spin_unlock_irqrestore(&cq->lock, flags);
 		w = cq_wait_alloc(ctrl);
 		if (!w)
 			return -ENOMEM;
 	}
 	slot = cq_reserve(cq, &phase);
-	nepf_unlock(&cq->lock, flags);
+	spin_unlock_irqrestore(&cq->lock, flags);
 	report_bad_cq_doorbell(ctrl, bad_db);
 
 	cq_fill(ctrl, buf, sqid, cid, result);
@@ -690,9 +690,9 @@ static void cq_flush_waiting(struct nepf_ctrl *ctrl, struct nepf_cq *cq)
 
 	while (READ_ONCE(cq->nr_wait)) {
 		bad_db = false;
-		nepf_lock(&cq->lock, flags);
+		spin_lock_irqsave(&cq->lock, flags);
 		if (!cq->valid || !cq->nr_wait || !cq_has_room(ctrl, cq, &bad_db)) {
-			nepf_unlock(&cq->lock, flags);
+			spin_unlock_irqrestore(&cq->lock, flags);
 			report_bad_cq_doorbell(ctrl, bad_db);
 			return;
 		}
@@ -702,7 +702,7 @@ static void cq_flush_waiting(struct nepf_ctrl *ctrl, struct nepf_cq *cq)
 			cq->wait_tail = NULL;
 		cq->nr_wait--;
 		slot = cq_reserve(cq, &phase);
-		nepf_unlock(&cq->lock, flags);
+		spin_unlock_irqrestore(&cq->lock, flags);
 
 		cq_fill(ctrl, &w->cqe, w->sqid, w->cid, w->result);
 		cq_write(ctrl, w->gen, cq, slot, phase, &w->cqe, w->status);
@@ -741,12 +741,12 @@ void nepf_cq_drop_waiting(struct nepf_ctrl *ctrl, struct nepf_cq *cq)
 	struct nepf_cqe_wait *w, *next;
 	unsigned long flags;
 
-	nepf_lock(&cq->lock, flags);
+	spin_lock_irqsave(&cq->lock, flags);
 	w = cq->wait_head;
 	cq->wait_head = NULL;
 	cq->wait_tail = NULL;
 	cq->nr_wait = 0;
-	nepf_unlock(&cq->lock, flags);
+	spin_unlock_irqrestore(&cq->lock, flags);
 	for (; w; w = next) {
 		next = w->next;
 		nepf_free(w);
@@ -775,7 +775,7 @@ static void err_log_add(struct nepf_ctrl *ctrl, struct nepf_cmd *cmd)
 	unsigned long flags;
 	u8 opc = cmd->sqe.opcode;
 
-	nepf_lock(&ctrl->log_lock, flags);
+	spin_lock_irqsave(&ctrl->log_lock, flags);
 	e = err_log_next(ctrl, cmd->status);
 	e->sqid = cpu_to_le16(cmd->sqid);
 	e->cmdid = cmd->sqe.cid;
@@ -790,7 +790,7 @@ static void err_log_add(struct nepf_ctrl *ctrl, struct nepf_cmd *cmd)
 		e->lba = cpu_to_le64(cmd->err_lba);
 	if (NVME_SCT(cmd->status) == NVME_SCT_MEDIA)
 		ctrl->smart.media_errors++;
-	nepf_unlock(&ctrl->log_lock, flags);
+	spin_unlock_irqrestore(&ctrl->log_lock, flags);
 }
 
 /* SMART / Health counters of an I/O command. */
@@ -803,7 +803,7 @@ static void smart_account(struct nepf_ctrl *ctrl, struct nepf_cmd *cmd)
 
 	if (cmd->ns)
 		bytes = (u64)nvme_sqe_nlb(&cmd->sqe) << cmd->ns->lba_shift;
-	nepf_lock(&ctrl->log_lock, flags);
+	spin_lock_irqsave(&ctrl->log_lock, flags);
 	switch (opc) {
 	case nvme_cmd_read:
 		if (!cmd->status)
@@ -823,7 +823,7 @@ static void smart_account(struct nepf_ctrl *ctrl, struct nepf_cmd *cmd)
 		s->host_writes++;
 		break;
 	}
-	nepf_unlock(&ctrl->log_lock, flags);
+	spin_unlock_irqrestore(&ctrl->log_lock, flags);
 }
 
 void nepf_stats_add(struct nepf_io_stats *s, const struct nepf_cmd *cmd,
@@ -861,12 +861,12 @@ static void ns_account_put(struct nepf_cmd *cmd, bool posted, u64 lat_ns)
 	struct nepf_ns *ns = cmd->ns;
 	unsigned long flags;
 
-	nepf_lock(&ns->ref_lock, flags);
+	spin_lock_irqsave(&ns->ref_lock, flags);
 	if (posted)
 		nepf_stats_add(&ns->stats, cmd, lat_ns);
 	if (!WARN_ON_ONCE(!ns->inflight))
 		ns->inflight--;
-	nepf_unlock(&ns->ref_lock, flags);
+	spin_unlock_irqrestore(&ns->ref_lock, flags);
 	cmd->ns = NULL;
 }
 
@@ -900,7 +900,7 @@ static void sq_put(struct nepf_ctrl *ctrl, u16 sqid, u32 gen, bool cqe_wait,
 	u32 *count;
 	u16 cid = 0;
 
-	nepf_lock(&ctrl->lock, flags);
+	spin_lock_irqsave(&ctrl->lock, flags);
 	if (posted)
 		nepf_stats_add(&ctrl->sq_stats[sqid], posted, lat_ns);
 	/* The SQ it came from may be gone: a new one is not ours to count. */
@@ -910,7 +910,7 @@ static void sq_put(struct nepf_ctrl *ctrl, u16 sqid, u32 gen, bool cqe_wait,
 			(*count)--;
 		deleted = sq_delete_done(ctrl, sq, &cid);
 	}
-	nepf_unlock(&ctrl->lock, flags);
+	spin_unlock_irqrestore(&ctrl->lock, flags);
 	if (deleted)
 		nepf_cq_post(ctrl, gen, 0, 0, cid, NVME_SC_SUCCESS, 0);
 }
@@ -962,9 +962,9 @@ static void aen_dispatch(struct nepf_ctrl *ctrl)
 	u16 cid;
 
 	for (;;) {
-		nepf_lock(&ctrl->aer_lock, flags);
+		spin_lock_irqsave(&ctrl->aer_lock, flags);
 		if (!ctrl->nr_aer || !ctrl->nr_aen) {
-			nepf_unlock(&ctrl->aer_lock, flags);
+			spin_unlock_irqrestore(&ctrl->aer_lock, flags);
 			return;
 		}
 		/*
@@ -982,7 +982,7 @@ static void aen_dispatch(struct nepf_ctrl *ctrl)
 			ctrl->nr_aer * sizeof(ctrl->aer_cids[0]));
 		memmove(ctrl->aen_queue, ctrl->aen_queue + 1,
 			ctrl->nr_aen * sizeof(ctrl->aen_queue[0]));
-		nepf_unlock(&ctrl->aer_lock, flags);
+		spin_unlock_irqrestore(&ctrl->aer_lock, flags);
 		nepf_cq_post(ctrl, gen, 0, 0, cid, NVME_SC_SUCCESS, result);
 	}
 }
@@ -1010,16 +1010,16 @@ static bool aen_queue(struct nepf_ctrl *ctrl, u8 type, u8 info, u8 lid)
 {
 	unsigned long flags;
 
-	nepf_lock(&ctrl->aer_lock, flags);
+	spin_lock_irqsave(&ctrl->aer_lock, flags);
 	/* One event per type until the host reads its log page. */
 	if (!aen_enabled(ctrl, type, info) || (ctrl->aen_masked & BIT(type)) ||
 	    ctrl->nr_aen >= ARRAY_SIZE(ctrl->aen_queue)) {
-		nepf_unlock(&ctrl->aer_lock, flags);
+		spin_unlock_irqrestore(&ctrl->aer_lock, flags);
 		return false;
 	}
 	ctrl->aen_masked |= BIT(type);
 	ctrl->aen_queue[ctrl->nr_aen++] = NVME_AER_RESULT(type, info, lid);
-	nepf_unlock(&ctrl->aer_lock, flags);
+	spin_unlock_irqrestore(&ctrl->aer_lock, flags);
 	return true;
 }
 
@@ -1044,12 +1044,12 @@ void nepf_ctrl_invalid_doorbell(struct nepf_ctrl *ctrl, u8 info)
 
 	if (!aen_queue(ctrl, NVME_AER_TYPE_ERROR, info, NVME_LOG_ERROR))
 		return;
-	nepf_lock(&ctrl->log_lock, flags);
+	spin_lock_irqsave(&ctrl->log_lock, flags);
 	e = err_log_next(ctrl, info == NVME_AER_ERROR_INVALID_DB_REG ?
 			 NVME_SC_QID_INVALID : NVME_SC_INVALID_FIELD);
 	e->sqid = cpu_to_le16(0xffff);
 	e->cmdid = 0xffff;
-	nepf_unlock(&ctrl->log_lock, flags);
+	spin_unlock_irqrestore(&ctrl->log_lock, flags);
 	aen_dispatch(ctrl);
 }
 
@@ -1058,13 +1058,13 @@ u16 nepf_ctrl_aer_submit(struct nepf_ctrl *ctrl, u16 cid)
 {
 	unsigned long flags;
 
-	nepf_lock(&ctrl->aer_lock, flags);
+	spin_lock_irqsave(&ctrl->aer_lock, flags);
 	if (ctrl->nr_aer >= ARRAY_SIZE(ctrl->aer_cids)) {
-		nepf_unlock(&ctrl->aer_lock, flags);
+		spin_unlock_irqrestore(&ctrl->aer_lock, flags);
 		return NVME_SC_ASYNC_LIMIT | NVME_STATUS_DNR;
 	}
 	ctrl->aer_cids[ctrl->nr_aer++] = cid;
-	nepf_unlock(&ctrl->aer_lock, flags);
+	spin_unlock_irqrestore(&ctrl->aer_lock, flags);
 	aen_dispatch(ctrl);
 	return NEPF_STATUS_DEFERRED;
 }
@@ -1081,11 +1081,11 @@ void nepf_ctrl_aen_log_read(struct nepf_ctrl *ctrl, u8 lid)
 		unmask = BIT(NVME_AER_TYPE_SMART);
 	else if (lid == NVME_LOG_CHANGED_NS)
 		unmask = BIT(NVME_AER_TYPE_NOTICE);
-	nepf_lock(&ctrl->aer_lock, flags);
+	spin_lock_irqsave(&ctrl->aer_lock, flags);
 	ctrl->aen_masked &= ~unmask;
 	if (lid == NVME_LOG_CHANGED_NS)
 		ctrl->nr_changed_ns = 0;
-	nepf_unlock(&ctrl->aer_lock, flags);
+	spin_unlock_irqrestore(&ctrl->aer_lock, flags);
 }
 
 /* ---- namespaces ---- */
@@ -1096,10 +1096,10 @@ static void ns_event_post(struct nepf_ctrl *ctrl)
 	unsigned long flags;
 	bool post;
 
-	nepf_lock(&ctrl->aer_lock, flags);
+	spin_lock_irqsave(&ctrl->aer_lock, flags);
 	post = ctrl->ns_event;
 	WRITE_ONCE(ctrl->ns_event, false);
-	nepf_unlock(&ctrl->aer_lock, flags);
+	spin_unlock_irqrestore(&ctrl->aer_lock, flags);
 	if (post && READ_ONCE(ctrl->state) == NEPF_CTRL_LIVE)
 		nepf_ctrl_aen(ctrl, NVME_AER_TYPE_NOTICE,
 			      NVME_AER_NOTICE_NS_CHANGED, NVME_LOG_CHANGED_NS);
@@ -1122,7 +1122,7 @@ void nepf_ctrl_ns_changed(struct nepf_ctrl *ctrl, u32 nsid)
 	/* Before the host enabled us there is nobody to tell. */
 	if (READ_ONCE(ctrl->state) != NEPF_CTRL_LIVE)
 		return;
-	nepf_lock(&ctrl->aer_lock, flags);
+	spin_lock_irqsave(&ctrl->aer_lock, flags);
 	for (i = 0; i < ctrl->nr_changed_ns; i++)
 		if (ctrl->changed_ns[i] == nsid || ctrl->changed_ns[i] == NVME_NSID_ALL)
 			break;
@@ -1137,7 +1137,7 @@ void nepf_ctrl_ns_changed(struct nepf_ctrl *ctrl, u32 nsid)
 	}
 	if (nepf_gen_live(ctrl, gen))
 		WRITE_ONCE(ctrl->ns_event, true);
-	nepf_unlock(&ctrl->aer_lock, flags);
+	spin_unlock_irqrestore(&ctrl->aer_lock, flags);
 }
 
 /**
@@ -1159,13 +1159,13 @@ int nepf_ctrl_attach_ns(struct nepf_ctrl *ctrl, struct nepf_ns *ns)
 
 	if (!ns || !ns->nsid || ns->nsid > NEPF_MAX_NAMESPACES)
 		return -EINVAL;
-	nepf_lock(&ctrl->ns_lock, flags);
+	spin_lock_irqsave(&ctrl->ns_lock, flags);
 	/*
 	 * Release: a command that finds the pointer (READ_ONCE(), an address
 	 * dependency) sees the namespace as its backend set it up.
 	 */
 	smp_store_release(&ctrl->ns[ns->nsid - 1], ns);
-	nepf_unlock(&ctrl->ns_lock, flags);
+	spin_unlock_irqrestore(&ctrl->ns_lock, flags);
 	nepf_ctrl_ns_changed(ctrl, ns->nsid);
 	return 0;
 }
@@ -1187,9 +1187,9 @@ void nepf_ctrl_detach_ns(struct nepf_ctrl *ctrl, u32 nsid)
 	if (!nsid || nsid > NEPF_MAX_NAMESPACES || !ctrl->ns[nsid - 1])
 		return;
 	/* After this, nepf_ctrl_flush_ns() takes no new reference. */
-	nepf_lock(&ctrl->ns_lock, flags);
+	spin_lock_irqsave(&ctrl->ns_lock, flags);
 	WRITE_ONCE(ctrl->ns[nsid - 1], NULL);
-	nepf_unlock(&ctrl->ns_lock, flags);
+	spin_unlock_irqrestore(&ctrl->ns_lock, flags);
 	nepf_ctrl_ns_changed(ctrl, nsid);
 }
 
@@ -1240,10 +1240,10 @@ void nepf_ctrl_flush_ns(struct nepf_ctrl *ctrl)
 	bool got;
 
 	for (i = 0; i < NEPF_MAX_NAMESPACES; i++) {
-		nepf_lock(&ctrl->ns_lock, flags);
+		spin_lock_irqsave(&ctrl->ns_lock, flags);
 		ns = READ_ONCE(ctrl->ns[i]);
 		got = ns && nepf_ns_get(ns);
-		nepf_unlock(&ctrl->ns_lock, flags);
+		spin_unlock_irqrestore(&ctrl->ns_lock, flags);
 		if (!got)
 			continue;
 		if (ns->ops && ns->ops->flush_all)

@@ -174,7 +174,7 @@ struct nepf_seglist {
 enum nepf_dir { NEPF_DIR_NONE, NEPF_DIR_TO_HOST, NEPF_DIR_FROM_HOST };
 
 struct nepf_cq {
-	nepf_lock_t lock;	/* several SQs may post to one CQ */
+	spinlock_t lock;	/* several SQs may post to one CQ */
 	bool valid;
 	u16 qid;
 	u16 size;		/* entries */
@@ -267,7 +267,7 @@ enum { NEPF_BG_NONE, NEPF_BG_FORMAT, NEPF_BG_SANITIZE, NEPF_BG_SELF_TEST };
 
 struct nepf_bg {
 	struct nepf_ctrl *ctrl;
-	nepf_lock_t lock;		/* kind, abort, io_busy, done, total */
+	spinlock_t lock;		/* kind, abort, io_busy, done, total */
 	u8 kind;			/* NEPF_BG_*; NONE: idle */
 	u8 abort;			/* 0, or why it stops (NVME_DST_RES_*) */
 	u8 claim;			/* NEPF_NS_* its namespaces are in, or 0 */
@@ -366,15 +366,15 @@ struct nepf_ctrl {
 	u64 cap;
 	u32 vs;
 	u32 csts;			/* shadow: the BAR copy is rewritten */
-	nepf_lock_t csts_lock;		/* csts and state (bar-regs.c) */
+	spinlock_t csts_lock;		/* csts and state (bar-regs.c) */
 	u32 intms;			/* interrupt mask (INTMS/INTMC), INTx/MSI */
 	u32 intm_pending;		/* masked messages that fired meanwhile */
 	/* MSI-X messages held while masked (their PBA bits are set) */
 	u64 msix_pending[DIV_ROUND_UP(NEPF_MAX_VECTORS, 64)];
-	nepf_lock_t intm_lock;		/* intms (writes), *_pending, PBA */
+	spinlock_t intm_lock;		/* intms (writes), *_pending, PBA */
 	u32 page_size;			/* from CC.MPS */
 	bool vwc;			/* Identify VWC, fixed at enable */
-	nepf_lock_t lock;		/* SQ inflight/deleting, gen changes */
+	spinlock_t lock;		/* SQ inflight/deleting, gen changes */
 	/*
 	 * Generation: a new one at every enable (CC.EN 0 -> 1) and whenever
 	 * the host is lost or reset (nepf_ctrl_cut()).  Queues, commands and
@@ -394,7 +394,7 @@ struct nepf_ctrl {
 	u16 nr_io_cqs_granted;
 
 	struct nepf_ns *ns[NEPF_MAX_NAMESPACES];	/* index nsid - 1 */
-	nepf_lock_t ns_lock;		/* ns[] changes, shutdown's lookups */
+	spinlock_t ns_lock;		/* ns[] changes, shutdown's lookups */
 	/*
 	 * Namespace Management and Attachment (ns-mgmt.c) over this pool;
 	 * NULL: not offered (OACS bit 3 clear).  Set by the environment
@@ -420,7 +420,7 @@ struct nepf_ctrl {
 	} feat;
 
 	/* Asynchronous events */
-	nepf_lock_t aer_lock;
+	spinlock_t aer_lock;
 	u16 aer_cids[NEPF_AERL + 1];	/* outstanding AER command ids */
 	u8 nr_aer;
 	u32 aen_queue[8];		/* events waiting for an AER (DW0) */
@@ -432,7 +432,7 @@ struct nepf_ctrl {
 	struct nepf_seglist admin_sl;	/* admin data: admin runs serially */
 
 	/* Logs and counters */
-	nepf_lock_t log_lock;
+	spinlock_t log_lock;
 	struct nvme_error_log_entry err_log[NEPF_ERR_LOG_ENTRIES];	/* ring */
 	u64 err_count;			/* total errors (error log ERRCNT) */
 	struct nepf_smart {	/* SMART log data units come from the bytes */
@@ -466,7 +466,7 @@ struct nepf_ctrl {
 	 * NULL after nepf_ctrl_init()) and the commands held back by them.
 	 */
 	struct nepf_inject *inject;
-	nepf_lock_t held_lock;
+	spinlock_t held_lock;
 	struct nepf_cmd *held;		/* singly linked by held_next */
 	u32 nr_held;
 	bool held_closed;		/* quiescing: hold nothing more */

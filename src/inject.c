@@ -46,14 +46,14 @@ const char *const nepf_inject_action_names[NEPF_INJ_NR_ACTIONS] = {
 void nepf_inject_init(struct nepf_inject *inj)
 {
 	memset(inj, 0, sizeof(*inj));
-	nepf_lock_init(&inj->lock);
+	spin_lock_init(&inj->lock);
 }
 
 void nepf_inject_ctrl_init(struct nepf_ctrl *ctrl)
 {
 	if (!ctrl->inject)
 		ctrl->inject = &nepf_inject_none;
-	nepf_lock_init(&ctrl->held_lock);
+	spin_lock_init(&ctrl->held_lock);
 	ctrl->held = NULL;
 	ctrl->nr_held = 0;
 	ctrl->held_closed = false;
@@ -66,7 +66,7 @@ int nepf_inject_add(struct nepf_inject *inj, struct nepf_inject_rule *rule)
 	int ret = -ENOSPC;
 
 	rule->enabled = false;
-	nepf_lock(&inj->lock, flags);
+	spin_lock_irqsave(&inj->lock, flags);
 	for (i = 0; i < NEPF_INJECT_MAX_RULES; i++) {
 		if (!inj->rules[i]) {
 			inj->rules[i] = rule;
@@ -74,7 +74,7 @@ int nepf_inject_add(struct nepf_inject *inj, struct nepf_inject_rule *rule)
 			break;
 		}
 	}
-	nepf_unlock(&inj->lock, flags);
+	spin_unlock_irqrestore(&inj->lock, flags);
 	return ret;
 }
 
@@ -83,7 +83,7 @@ void nepf_inject_remove(struct nepf_inject *inj, struct nepf_inject_rule *rule)
 	unsigned long flags;
 	unsigned int i;
 
-	nepf_lock(&inj->lock, flags);
+	spin_lock_irqsave(&inj->lock, flags);
 	for (i = 0; i < NEPF_INJECT_MAX_RULES; i++) {
 		if (inj->rules[i] != rule)
 			continue;
@@ -92,7 +92,7 @@ void nepf_inject_remove(struct nepf_inject *inj, struct nepf_inject_rule *rule)
 		rule->enabled = false;
 		inj->rules[i] = NULL;
 	}
-	nepf_unlock(&inj->lock, flags);
+	spin_unlock_irqrestore(&inj->lock, flags);
 }
 
 /* Enabling starts the counters afresh. */
@@ -101,7 +101,7 @@ void nepf_inject_enable(struct nepf_inject *inj, struct nepf_inject_rule *rule,
 {
 	unsigned long flags;
 
-	nepf_lock(&inj->lock, flags);
+	spin_lock_irqsave(&inj->lock, flags);
 	if (rule->enabled != on) {
 		rule->enabled = on;
 		if (on) {
@@ -110,7 +110,7 @@ void nepf_inject_enable(struct nepf_inject *inj, struct nepf_inject_rule *rule,
 		}
 		WRITE_ONCE(inj->nr_enabled, inj->nr_enabled + (on ? 1 : -1));
 	}
-	nepf_unlock(&inj->lock, flags);
+	spin_unlock_irqrestore(&inj->lock, flags);
 }
 
 void nepf_inject_counts(struct nepf_inject *inj,
@@ -119,10 +119,10 @@ void nepf_inject_counts(struct nepf_inject *inj,
 {
 	unsigned long flags;
 
-	nepf_lock(&inj->lock, flags);
+	spin_lock_irqsave(&inj->lock, flags);
 	*matched = rule->matched;
 	*fired = rule->fired;
-	nepf_unlock(&inj->lock, flags);
+	spin_unlock_irqrestore(&inj->lock, flags);
 }
 
 static bool rule_matches(const struct nepf_inject_rule *r,
@@ -188,7 +188,7 @@ static bool inject_hold(struct nepf_cmd *cmd, u64 until)
 	unsigned long flags;
 	bool held = false;
 
-	nepf_lock(&ctrl->held_lock, flags);
+	spin_lock_irqsave(&ctrl->held_lock, flags);
 	if (!ctrl->held_closed && READ_ONCE(ctrl->sq[cmd->sqid].valid)) {
 		cmd->held_until = until;
 		cmd->held_next = ctrl->held;
@@ -196,7 +196,7 @@ static bool inject_hold(struct nepf_cmd *cmd, u64 until)
 		WRITE_ONCE(ctrl->nr_held, ctrl->nr_held + 1);
 		held = true;
 	}
-	nepf_unlock(&ctrl->held_lock, flags);
+	spin_unlock_irqrestore(&ctrl->held_lock, flags);
 	return held;
 }
 
@@ -243,7 +243,7 @@ bool nepf_inject_cmd(struct nepf_cmd *cmd)
 
 	if (cmd->inj_flags & INJF_RESUMED)
 		return false;
-	nepf_lock(&inj->lock, flags);
+	spin_lock_irqsave(&inj->lock, flags);
 	for (i = 0; i < NEPF_INJECT_MAX_RULES && !fire; i++) {
 		struct nepf_inject_rule *r = inj->rules[i];
 
@@ -253,7 +253,7 @@ bool nepf_inject_cmd(struct nepf_cmd *cmd)
 		fire = true;
 		first = r->fired == 1;
 	}
-	nepf_unlock(&inj->lock, flags);
+	spin_unlock_irqrestore(&inj->lock, flags);
 	if (!fire)
 		return false;
 	if (first)
@@ -291,7 +291,7 @@ static struct nepf_cmd *held_take(struct nepf_ctrl *ctrl,
 	struct nepf_cmd *taken = NULL, **pp, *cmd;
 	unsigned long flags;
 
-	nepf_lock(&ctrl->held_lock, flags);
+	spin_lock_irqsave(&ctrl->held_lock, flags);
 	if (close)
 		ctrl->held_closed = true;
 	for (pp = &ctrl->held; (cmd = *pp);) {
@@ -304,7 +304,7 @@ static struct nepf_cmd *held_take(struct nepf_ctrl *ctrl,
 		taken = cmd;
 		WRITE_ONCE(ctrl->nr_held, ctrl->nr_held - 1);
 	}
-	nepf_unlock(&ctrl->held_lock, flags);
+	spin_unlock_irqrestore(&ctrl->held_lock, flags);
 	return taken;
 }
 
@@ -390,7 +390,7 @@ void nepf_inject_reopen(struct nepf_ctrl *ctrl)
 {
 	unsigned long flags;
 
-	nepf_lock(&ctrl->held_lock, flags);
+	spin_lock_irqsave(&ctrl->held_lock, flags);
 	ctrl->held_closed = false;
-	nepf_unlock(&ctrl->held_lock, flags);
+	spin_unlock_irqrestore(&ctrl->held_lock, flags);
 }

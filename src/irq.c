@@ -160,7 +160,7 @@ bool nepf_irq_flush_expired(struct nepf_irq *irq)
 
 		if (!READ_ONCE(cq->valid) || !READ_ONCE(cq->pending))
 			continue;
-		nepf_lock(&cq->lock, flags);
+		spin_lock_irqsave(&cq->lock, flags);
 		if (cq->valid && cq->pending && cq->irq_enabled) {
 			if (now - cq->first_pending_ns >= time_ns) {
 				cq->pending = 0;
@@ -171,7 +171,7 @@ bool nepf_irq_flush_expired(struct nepf_irq *irq)
 				waiting = true;
 			}
 		}
-		nepf_unlock(&cq->lock, flags);
+		spin_unlock_irqrestore(&cq->lock, flags);
 		if (fire)	/* through the core: not for an older generation */
 			nepf_host_irq(ctrl, gen, vector);
 	}

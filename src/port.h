@@ -92,9 +92,4 @@ struct nvme_sqe;
 
 #endif /* __KERNEL__ */
 
-typedef spinlock_t nepf_lock_t;
-#define nepf_lock_init(l)		spin_lock_init(l)
-#define nepf_lock(l, flags)		spin_lock_irqsave(l, flags)
-#define nepf_unlock(l, flags)		spin_unlock_irqrestore(l, flags)
-
 #endif /* NEPF_PORT_H */

@@ -39,10 +39,10 @@ static void cq_unmap(struct nepf_ctrl *ctrl, struct nepf_cq *cq)
 	unsigned long flags;
 	void *map;
 
-	nepf_lock(&cq->lock, flags);
+	spin_lock_irqsave(&cq->lock, flags);
 	map = cq->map;
 	cq->map = NULL;
-	nepf_unlock(&cq->lock, flags);
+	spin_unlock_irqrestore(&cq->lock, flags);
 	if (map)
 		ctrl->env->cq_deleted(ctrl, map);
 }
@@ -71,11 +71,11 @@ void nepf_queues_setup_admin(struct nepf_ctrl *ctrl, u32 aqa, u64 asq, u64 acq)
 
 	nepf_regs_clear_doorbell(ctrl, 0, false);
 	nepf_regs_clear_doorbell(ctrl, 0, true);
-	nepf_lock(&ctrl->cq[0].lock, flags);
+	spin_lock_irqsave(&ctrl->cq[0].lock, flags);
 	cq_init(ctrl, &ctrl->cq[0], 0, NVME_AQA_ACQS(aqa) + 1, acq, true, 0);
 	ctrl->cq[0].nr_sqs = 1;
 	WRITE_ONCE(ctrl->cq[0].valid, true);
-	nepf_unlock(&ctrl->cq[0].lock, flags);
+	spin_unlock_irqrestore(&ctrl->cq[0].lock, flags);
 	sq_init(ctrl, &ctrl->sq[0], 0, NVME_AQA_ASQS(aqa) + 1, asq, 0);
 	WRITE_ONCE(ctrl->sq[0].valid, true);
 }
@@ -91,9 +91,9 @@ void nepf_queues_teardown(struct nepf_ctrl *ctrl)
 		nepf_regs_clear_doorbell(ctrl, qid, true);
 		WRITE_ONCE(ctrl->sq[qid].valid, false);
 		sq_init(ctrl, &ctrl->sq[qid], qid, 0, 0, 0);
-		nepf_lock(&ctrl->cq[qid].lock, flags);
+		spin_lock_irqsave(&ctrl->cq[qid].lock, flags);
 		WRITE_ONCE(ctrl->cq[qid].valid, false);
-		nepf_unlock(&ctrl->cq[qid].lock, flags);
+		spin_unlock_irqrestore(&ctrl->cq[qid].lock, flags);
 		cq_unmap(ctrl, &ctrl->cq[qid]);
 	}
 }
@@ -158,16 +158,16 @@ u16 nepf_queue_create_cq(struct nepf_ctrl *ctrl, const struct nvme_sqe *sqe)
 		return NVME_SC_INVALID_VECTOR | NVME_STATUS_DNR;
 
 	nepf_regs_clear_doorbell(ctrl, qid, true);
-	nepf_lock(&cq->lock, flags);
+	spin_lock_irqsave(&cq->lock, flags);
 	cq_init(ctrl, cq, qid, (dw10 >> 16) + 1, nvme_sqe_prp1(sqe), ien,
 		ien ? iv : 0);
-	nepf_unlock(&cq->lock, flags);
+	spin_unlock_irqrestore(&cq->lock, flags);
 	/* No SQ can complete into it before this command completes. */
 	map = ctrl->env->cq_created ? ctrl->env->cq_created(ctrl, cq) : NULL;
-	nepf_lock(&cq->lock, flags);
+	spin_lock_irqsave(&cq->lock, flags);
 	cq->map = map;
 	WRITE_ONCE(cq->valid, true);
-	nepf_unlock(&cq->lock, flags);
+	spin_unlock_irqrestore(&cq->lock, flags);
 	return NVME_SC_SUCCESS;
 }
 
@@ -195,9 +195,9 @@ u16 nepf_queue_create_sq(struct nepf_ctrl *ctrl, const struct nvme_sqe *sqe)
 	nepf_regs_clear_doorbell(ctrl, qid, false);
 	/* QPRIO is ignored: round robin only (CAP.AMS = 0). */
 	sq_init(ctrl, sq, qid, (dw10 >> 16) + 1, nvme_sqe_prp1(sqe), cqid);
-	nepf_lock(&ctrl->lock, flags);
+	spin_lock_irqsave(&ctrl->lock, flags);
 	ctrl->cq[cqid].nr_sqs++;
-	nepf_unlock(&ctrl->lock, flags);
+	spin_unlock_irqrestore(&ctrl->lock, flags);
 	WRITE_ONCE(sq->valid, true);
 	return NVME_SC_SUCCESS;
 }
@@ -219,7 +219,7 @@ u16 nepf_queue_delete_sq(struct nepf_ctrl *ctrl, const struct nvme_sqe *sqe)
 	 * complete first, and completions waiting for room in the CQ are
 	 * posted, then the core posts this command's completion.
 	 */
-	nepf_lock(&ctrl->lock, flags);
+	spin_lock_irqsave(&ctrl->lock, flags);
 	WRITE_ONCE(sq->valid, false);
 	if (sq->inflight || sq->nr_cq_wait) {
 		sq->deleting = true;
@@ -228,7 +228,7 @@ u16 nepf_queue_delete_sq(struct nepf_ctrl *ctrl, const struct nvme_sqe *sqe)
 	} else {
 		ctrl->cq[sq->cqid].nr_sqs--;
 	}
-	nepf_unlock(&ctrl->lock, flags);
+	spin_unlock_irqrestore(&ctrl->lock, flags);
 	return status;
 }
 
@@ -242,16 +242,16 @@ u16 nepf_queue_delete_cq(struct nepf_ctrl *ctrl, const struct nvme_sqe *sqe)
 	if (!qid || qid > NEPF_MAX_IO_QUEUES || !ctrl->cq[qid].valid)
 		return NVME_SC_QID_INVALID | NVME_STATUS_DNR;
 	cq = &ctrl->cq[qid];
-	nepf_lock(&ctrl->lock, flags);
+	spin_lock_irqsave(&ctrl->lock, flags);
 	nr_sqs = cq->nr_sqs;
-	nepf_unlock(&ctrl->lock, flags);
+	spin_unlock_irqrestore(&ctrl->lock, flags);
 	if (nr_sqs)
 		return NVME_SC_INVALID_QUEUE | NVME_STATUS_DNR;	/* Invalid Queue Deletion */
 	nepf_cq_drop_waiting(ctrl, cq);
 	nepf_regs_clear_doorbell(ctrl, qid, true);
-	nepf_lock(&cq->lock, flags);
+	spin_lock_irqsave(&cq->lock, flags);
 	WRITE_ONCE(cq->valid, false);
-	nepf_unlock(&cq->lock, flags);
+	spin_unlock_irqrestore(&cq->lock, flags);
 	/*
 	 * No SQ uses it (nr_sqs), so no completion is being written to it:
 	 * an I/O command's CQE is written before sq_put() counts it out.

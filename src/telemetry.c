@@ -55,9 +55,9 @@ static void tl_queues(struct nepf_ctrl *ctrl, struct tl_text *t)
 	unsigned int qid;
 
 	for (qid = 0; qid <= NEPF_MAX_IO_QUEUES; qid++) {
-		nepf_lock(&ctrl->lock, flags);
+		spin_lock_irqsave(&ctrl->lock, flags);
 		s = ctrl->sq_stats[qid];
-		nepf_unlock(&ctrl->lock, flags);
+		spin_unlock_irqrestore(&ctrl->lock, flags);
 		if (!s.cmds)
 			continue;
 		tl_line(t, "sq %u cmds %llu reads %llu writes %llu", qid,
@@ -80,12 +80,12 @@ static void tl_namespaces(struct nepf_ctrl *ctrl, struct tl_text *t)
 
 		if (!ns)
 			continue;
-		nepf_lock(&ns->ref_lock, flags);
+		spin_lock_irqsave(&ns->ref_lock, flags);
 		reads = ns->stats.reads;
 		writes = ns->stats.writes;
 		errors = ns->stats.errors;
 		busy = ns->busy;
-		nepf_unlock(&ns->ref_lock, flags);
+		spin_unlock_irqrestore(&ns->ref_lock, flags);
 		tl_line(t, "ns %u backend %s blocks %llu block_size %u", ns->nsid,
 			ns->cfg.backend, TL_ULL(READ_ONCE(ns->nr_blocks)),
 			1U << READ_ONCE(ns->lba_shift));
@@ -101,11 +101,11 @@ static void tl_bg(struct tl_text *t, const char *what, struct nepf_bg *job)
 	u64 done, total;
 	u8 kind;
 
-	nepf_lock(&job->lock, flags);
+	spin_lock_irqsave(&job->lock, flags);
 	kind = job->kind;
 	done = job->done;
 	total = job->total;
-	nepf_unlock(&job->lock, flags);
+	spin_unlock_irqrestore(&job->lock, flags);
 	tl_line(t, "%s kind %u done_bytes %llu total_bytes %llu\n", what, kind,
 		TL_ULL(done), TL_ULL(total));
 }
@@ -118,11 +118,11 @@ static void tl_text(struct nepf_ctrl *ctrl, char *buf, size_t size)
 	unsigned long flags;
 	u64 err_count, stale;
 
-	nepf_lock(&ctrl->log_lock, flags);
+	spin_lock_irqsave(&ctrl->log_lock, flags);
 	s = ctrl->smart;
 	err_count = ctrl->err_count;
 	stale = ctrl->nr_stale;
-	nepf_unlock(&ctrl->log_lock, flags);
+	spin_unlock_irqrestore(&ctrl->log_lock, flags);
 
 	tl_line(&t, "nvme-epf telemetry 1\n");
 	tl_line(&t, "controller %s cntlid %u generation %u state %u cc 0x%x csts 0x%x\n",

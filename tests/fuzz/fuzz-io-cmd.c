@@ -106,7 +106,7 @@ static void setup(const u8 *data)
 	ctrl.page_size = 4096;
 	ctrl.cfg.mdts_kb = data[6] * 4;
 	ctrl.cfg.sgl = f & BIT(5);
-	nepf_lock_init(&ctrl.log_lock);
+	spin_lock_init(&ctrl.log_lock);
 	for (i = 0; i < 2; i++) {
 		nepf_ns_uncor_free(&ns[i]);	/* Write Uncorrectable's set */
 		memset(&ns[i], 0, sizeof(ns[i]));

@@ -855,13 +855,13 @@ static void sim_ns_drain(struct sim_ns *sn)
 	unsigned long flags;
 	u32 inflight;
 
-	nepf_lock(&sn->ns.ref_lock, flags);
+	spin_lock_irqsave(&sn->ns.ref_lock, flags);
 	sn->ns.dying = true;
-	nepf_unlock(&sn->ns.ref_lock, flags);
+	spin_unlock_irqrestore(&sn->ns.ref_lock, flags);
 	do {
-		nepf_lock(&sn->ns.ref_lock, flags);
+		spin_lock_irqsave(&sn->ns.ref_lock, flags);
 		inflight = sn->ns.inflight;
-		nepf_unlock(&sn->ns.ref_lock, flags);
+		spin_unlock_irqrestore(&sn->ns.ref_lock, flags);
 		if (inflight)
 			sched_yield();
 	} while (inflight);
@@ -933,9 +933,9 @@ static void sim_pool_remove(struct nepf_pool *pool, struct nepf_ns *ns)
 	if (!sp->locked || sp->nr_removed == ARRAY_SIZE(sp->removed))
 		abort();
 	sp->nr_remove++;
-	nepf_lock(&ns->ref_lock, flags);
+	spin_lock_irqsave(&ns->ref_lock, flags);
 	ns->dying = true;
-	nepf_unlock(&ns->ref_lock, flags);
+	spin_unlock_irqrestore(&ns->ref_lock, flags);
 	sp->removed[sp->nr_removed++] = ns;
 }
 
