@@ -524,14 +524,13 @@ static void log_supported(struct nepf_ctrl *ctrl, struct nvme_supported_log *log
 /* Newest entry first, as many as we keep (telemetry.c too). */
 void nepf_ctrl_error_log(struct nepf_ctrl *ctrl, struct nvme_error_log_entry *log)
 {
-	unsigned long flags;
 	unsigned int i, n;
 
-	spin_lock_irqsave(&ctrl->log_lock, flags);
+	spin_lock(&ctrl->log_lock);
 	n = min_t(u64, ctrl->err_count, NEPF_ERR_LOG_ENTRIES);
 	for (i = 0; i < n; i++)
 		log[i] = ctrl->err_log[(ctrl->err_count - 1 - i) % NEPF_ERR_LOG_ENTRIES];
-	spin_unlock_irqrestore(&ctrl->log_lock, flags);
+	spin_unlock(&ctrl->log_lock);
 }
 
 /* Data units: thousands of 512-byte units, rounded up. */
@@ -555,13 +554,12 @@ static bool temp_beyond_threshold(const struct nepf_features *f)
 static void log_smart(struct nepf_ctrl *ctrl, struct nvme_smart_log *log)
 {
 	struct nepf_smart s;
-	unsigned long flags;
 	u64 hours, err_count;
 
-	spin_lock_irqsave(&ctrl->log_lock, flags);
+	spin_lock(&ctrl->log_lock);
 	s = ctrl->smart;
 	err_count = ctrl->err_count;
-	spin_unlock_irqrestore(&ctrl->log_lock, flags);
+	spin_unlock(&ctrl->log_lock);
 	hours = nepf_ctrl_poh(ctrl);
 
 	if (temp_beyond_threshold(&ctrl->feat))
@@ -592,13 +590,12 @@ static void log_fw_slot(struct nepf_ctrl *ctrl, struct nvme_fw_slot_info_log *lo
 
 static void log_changed_ns(struct nepf_ctrl *ctrl, struct nvme_changed_ns_log *log)
 {
-	unsigned long flags;
 	unsigned int i;
 
-	spin_lock_irqsave(&ctrl->aer_lock, flags);
+	spin_lock(&ctrl->aer_lock);
 	for (i = 0; i < ctrl->nr_changed_ns; i++)
 		log->nsid[i] = cpu_to_le32(ctrl->changed_ns[i]);
-	spin_unlock_irqrestore(&ctrl->aer_lock, flags);
+	spin_unlock(&ctrl->aer_lock);
 }
 
 /* The command sets' logs share the admin part; only NVM has I/O commands. */

@@ -118,23 +118,23 @@ int nepf_ns_open(struct nepf_ns *ns)
 
 void nepf_ns_close(struct nepf_ns *ns)
 {
-	unsigned long flags, waited_ms = 0;
+	unsigned long waited_ms = 0;
 	u32 inflight;
 
 	if (!ns->ops)
 		return;
-	spin_lock_irqsave(&ns->ref_lock, flags);
+	spin_lock(&ns->ref_lock);
 	ns->dying = true;
-	spin_unlock_irqrestore(&ns->ref_lock, flags);
+	spin_unlock(&ns->ref_lock);
 	/*
 	 * Commands that looked the namespace up before it was detached finish
 	 * on their own (the backends complete every I/O); disabling a
 	 * namespace is rare, so polling is good enough.
 	 */
 	for (;;) {
-		spin_lock_irqsave(&ns->ref_lock, flags);
+		spin_lock(&ns->ref_lock);
 		inflight = ns->inflight;
-		spin_unlock_irqrestore(&ns->ref_lock, flags);
+		spin_unlock(&ns->ref_lock);
 		if (!inflight)
 			break;
 		if (waited_ms && !(waited_ms % 5000))

@@ -108,7 +108,8 @@ struct nepf_ns {
 	bool volatile_cache;	/* flush is meaningful */
 	/*
 	 * Write Uncorrectable's LBAs (io-cmd.c): how many, and their
-	 * uncor_nr ranges (NULL until the first), under uncor_lock.
+	 * uncor_nr ranges (NULL until the first), under uncor_lock.  irqsave:
+	 * a write's completion (nepf_io_done(), a bio's end_io) clears them.
 	 */
 	spinlock_t uncor_lock;
 	u32 uncor_blocks, uncor_nr;
@@ -118,7 +119,8 @@ struct nepf_ns {
 	 * Commands holding the namespace (nepf_ns_get/put, by the core from
 	 * the namespace lookup to the command's end): disabling a namespace
 	 * sets @dying, then waits for @inflight to drop to zero before the
-	 * backend is closed.  Set up by nepf_ns_init().
+	 * backend is closed.  Set up by nepf_ns_init().  Plain spin_lock():
+	 * process context only (lookups, command ends, background steps).
 	 */
 	spinlock_t ref_lock;
 	u32 inflight;
@@ -146,14 +148,13 @@ static inline void nepf_ns_init(struct nepf_ns *ns)
 /* false: the namespace is going away, treat it as not attached. */
 static inline bool nepf_ns_get(struct nepf_ns *ns)
 {
-	unsigned long flags;
 	bool ok;
 
-	spin_lock_irqsave(&ns->ref_lock, flags);
+	spin_lock(&ns->ref_lock);
 	ok = !ns->dying;
 	if (ok)
 		ns->inflight++;
-	spin_unlock_irqrestore(&ns->ref_lock, flags);
+	spin_unlock(&ns->ref_lock);
 	return ok;
 }
 
@@ -163,26 +164,23 @@ static inline bool nepf_ns_get(struct nepf_ns *ns)
  */
 static inline bool nepf_ns_get_io(struct nepf_ns *ns, u8 *busy)
 {
-	unsigned long flags;
 	bool ok;
 
-	spin_lock_irqsave(&ns->ref_lock, flags);
+	spin_lock(&ns->ref_lock);
 	*busy = ns->busy;
 	ok = !ns->dying && !ns->busy;
 	if (ok)
 		ns->inflight++;
-	spin_unlock_irqrestore(&ns->ref_lock, flags);
+	spin_unlock(&ns->ref_lock);
 	return ok;
 }
 
 static inline void nepf_ns_put(struct nepf_ns *ns)
 {
-	unsigned long flags;
-
-	spin_lock_irqsave(&ns->ref_lock, flags);
+	spin_lock(&ns->ref_lock);
 	if (!WARN_ON_ONCE(!ns->inflight))
 		ns->inflight--;
-	spin_unlock_irqrestore(&ns->ref_lock, flags);
+	spin_unlock(&ns->ref_lock);
 }
 
 struct nepf_backend_ops {

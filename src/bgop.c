@@ -157,7 +157,6 @@ static void bg_release(struct nepf_bg *job, u8 left);
 static u16 bg_take(struct nepf_ctrl *ctrl, struct nepf_bg *job, u32 nsid,
 		   u8 busy)
 {
-	unsigned long flags;
 	unsigned int i;
 	u16 status = NVME_SC_SUCCESS;
 	u8 was;
@@ -172,7 +171,7 @@ static u16 bg_take(struct nepf_ctrl *ctrl, struct nepf_bg *job, u32 nsid,
 			continue;
 		if (!nepf_ns_get(ns))
 			continue;	/* going away: not active any more */
-		spin_lock_irqsave(&ns->ref_lock, flags);
+		spin_lock(&ns->ref_lock);
 		was = ns->busy;
 		if (busy && (was == NEPF_NS_FREE ||
 			     (busy == NEPF_NS_SANITIZE &&
@@ -182,7 +181,7 @@ static u16 bg_take(struct nepf_ctrl *ctrl, struct nepf_bg *job, u32 nsid,
 			status = was == NEPF_NS_FORMAT ?
 				 NVME_SC_FORMAT_IN_PROGRESS :
 				 NVME_SC_SANITIZE_IN_PROGRESS;
-		spin_unlock_irqrestore(&ns->ref_lock, flags);
+		spin_unlock(&ns->ref_lock);
 		if (status)
 			nepf_ns_put(ns);
 		else
@@ -197,14 +196,13 @@ static u16 bg_take(struct nepf_ctrl *ctrl, struct nepf_bg *job, u32 nsid,
 static void bg_release_one(struct nepf_bg *job, unsigned int i, u8 left)
 {
 	struct nepf_ns *ns = job->ns[i];
-	unsigned long flags;
 
 	if (!ns)
 		return;
 	if (job->claim) {
-		spin_lock_irqsave(&ns->ref_lock, flags);
+		spin_lock(&ns->ref_lock);
 		ns->busy = left;
-		spin_unlock_irqrestore(&ns->ref_lock, flags);
+		spin_unlock(&ns->ref_lock);
 	}
 	nepf_ns_put(ns);
 	job->ns[i] = NULL;
@@ -222,23 +220,21 @@ static void bg_release(struct nepf_bg *job, u8 left)
 /* Commands other than ours still hold @ns (ref_lock: their count). */
 static bool bg_ns_in_use(struct nepf_ns *ns)
 {
-	unsigned long flags;
 	bool used;
 
-	spin_lock_irqsave(&ns->ref_lock, flags);
+	spin_lock(&ns->ref_lock);
 	used = ns->inflight > 1;
-	spin_unlock_irqrestore(&ns->ref_lock, flags);
+	spin_unlock(&ns->ref_lock);
 	return used;
 }
 
 static bool bg_ns_dying(struct nepf_ns *ns)
 {
-	unsigned long flags;
 	bool dying;
 
-	spin_lock_irqsave(&ns->ref_lock, flags);
+	spin_lock(&ns->ref_lock);
 	dying = ns->dying;
-	spin_unlock_irqrestore(&ns->ref_lock, flags);
+	spin_unlock(&ns->ref_lock);
 	return dying;
 }
 
@@ -707,7 +703,6 @@ u16 nepf_admin_self_test(struct nepf_cmd *cmd)
 /* Exit Failure Mode: I/O goes through again. */
 static void sanitize_exit_failure(struct nepf_ctrl *ctrl)
 {
-	unsigned long flags;
 	unsigned int i;
 
 	for (i = 0; i < NEPF_MAX_NAMESPACES; i++) {
@@ -715,10 +710,10 @@ static void sanitize_exit_failure(struct nepf_ctrl *ctrl)
 
 		if (!ns)
 			continue;
-		spin_lock_irqsave(&ns->ref_lock, flags);
+		spin_lock(&ns->ref_lock);
 		if (ns->busy == NEPF_NS_SANITIZE_FAILED)
 			ns->busy = NEPF_NS_FREE;
-		spin_unlock_irqrestore(&ns->ref_lock, flags);
+		spin_unlock(&ns->ref_lock);
 	}
 }
 

@@ -110,20 +110,16 @@ void nepf_ctrl_fatal(struct nepf_ctrl *ctrl, const char *why)
  */
 void nepf_ctrl_cut(struct nepf_ctrl *ctrl)
 {
-	unsigned long flags;
-
-	spin_lock_irqsave(&ctrl->lock, flags);
+	spin_lock(&ctrl->lock);
 	WRITE_ONCE(ctrl->gen, ctrl->gen + 1);
-	spin_unlock_irqrestore(&ctrl->lock, flags);
+	spin_unlock(&ctrl->lock);
 }
 
 static int host_stale(struct nepf_ctrl *ctrl)
 {
-	unsigned long flags;
-
-	spin_lock_irqsave(&ctrl->log_lock, flags);
+	spin_lock(&ctrl->log_lock);
 	ctrl->nr_stale++;
-	spin_unlock_irqrestore(&ctrl->log_lock, flags);
+	spin_unlock(&ctrl->log_lock);
 	return -ESTALE;
 }
 
@@ -134,8 +130,6 @@ static int host_stale(struct nepf_ctrl *ctrl)
  */
 static int host_result(struct nepf_ctrl *ctrl, u32 gen, int ret)
 {
-	unsigned long flags;
-
 	if (nepf_gen_live(ctrl, gen))
 		return ret;
 	if (ret)
@@ -144,9 +138,9 @@ static int host_result(struct nepf_ctrl *ctrl, u32 gen, int ret)
 	 * Begun before the cut, done after it: on a link the loss dropped
 	 * or aborted it, but a late one means a cut did not stop us first.
 	 */
-	spin_lock_irqsave(&ctrl->log_lock, flags);
+	spin_lock(&ctrl->log_lock);
 	ctrl->nr_cut_during++;
-	spin_unlock_irqrestore(&ctrl->log_lock, flags);
+	spin_unlock(&ctrl->log_lock);
 	return ret;
 }
 
@@ -212,7 +206,6 @@ int nepf_host_irq(struct nepf_ctrl *ctrl, u32 gen, u16 vector)
  */
 void nepf_ctrl_reset(struct nepf_ctrl *ctrl)
 {
-	unsigned long flags;
 	unsigned int qid;
 
 	/* Whatever still runs belongs to the controller being reset. */
@@ -225,16 +218,16 @@ void nepf_ctrl_reset(struct nepf_ctrl *ctrl)
 	nepf_queues_teardown(ctrl);
 
 	/* Outstanding AERs end with the admin queue, without a completion. */
-	spin_lock_irqsave(&ctrl->aer_lock, flags);
+	spin_lock(&ctrl->aer_lock);
 	ctrl->nr_aer = 0;
 	ctrl->nr_aen = 0;
 	ctrl->aen_masked = 0;
 	WRITE_ONCE(ctrl->ns_event, false);
-	spin_unlock_irqrestore(&ctrl->aer_lock, flags);
+	spin_unlock(&ctrl->aer_lock);
 	/* Interrupts held by INTMS were for the queues just torn down. */
-	spin_lock_irqsave(&ctrl->intm_lock, flags);
+	spin_lock(&ctrl->intm_lock);
 	ctrl->intm_pending = 0;
-	spin_unlock_irqrestore(&ctrl->intm_lock, flags);
+	spin_unlock(&ctrl->intm_lock);
 
 	nepf_features_reset(ctrl);
 	nepf_bg_reset(ctrl);
@@ -372,8 +365,6 @@ int nepf_sq_read(struct nepf_ctrl *ctrl, struct nepf_sq *sq,
 void nepf_sq_take(struct nepf_ctrl *ctrl, struct nepf_sq *sq, u32 gen,
 		  struct nepf_cmd *cmd, const struct nvme_sqe *sqe)
 {
-	unsigned long flags;
-
 	if (sqe != &cmd->sqe)
 		cmd->sqe = *sqe;
 	cmd->ctrl = ctrl;
@@ -395,9 +386,9 @@ void nepf_sq_take(struct nepf_ctrl *ctrl, struct nepf_sq *sq, u32 gen,
 	cmd->held_next = NULL;
 	trace_nvme_epf_cmd_fetch(cmd);
 
-	spin_lock_irqsave(&ctrl->lock, flags);
+	spin_lock(&ctrl->lock);
 	sq->inflight++;
-	spin_unlock_irqrestore(&ctrl->lock, flags);
+	spin_unlock(&ctrl->lock);
 }
 
 /* ---- execution ---- */
@@ -519,7 +510,6 @@ bool nepf_irq_coalesce(struct nepf_ctrl *ctrl, struct nepf_cq *cq, u64 now)
 static int cq_write(struct nepf_ctrl *ctrl, u32 gen, struct nepf_cq *cq,
 		    u16 slot, u8 phase, struct nvme_cqe *cqe, u16 status)
 {
-	unsigned long flags;
 	bool raise;
 	u16 vector;
 	int ret;
@@ -539,10 +529,10 @@ static int cq_write(struct nepf_ctrl *ctrl, u32 gen, struct nepf_cq *cq,
 		return ret;
 	}
 	nepf_cost_inc(ctrl->costs, CQES);
-	spin_lock_irqsave(&cq->lock, flags);
+	spin_lock(&cq->lock);
 	raise = cq->valid && nepf_irq_coalesce(ctrl, cq, nepf_now_ns());
 	vector = cq->vector;
-	spin_unlock_irqrestore(&cq->lock, flags);
+	spin_unlock(&cq->lock);
 	if (raise)
 		nepf_host_irq(ctrl, gen, vector);
 	return 0;
@@ -596,7 +586,6 @@ static int cq_post(struct nepf_ctrl *ctrl, u32 gen, u16 cqid, u16 sqid,
 		   u16 cid, u16 status, u64 result, struct nvme_cqe *buf)
 {
 	struct nepf_cqe_wait *w = NULL;
-	unsigned long flags, flags2;
 	struct nepf_cq *cq;
 	bool bad_db = false;
 	u16 slot;
@@ -613,14 +602,14 @@ static int cq_post(struct nepf_ctrl *ctrl, u32 gen, u16 cqid, u16 sqid,
 		buf = &w->cqe;
 	}
 	for (;;) {
-		spin_lock_irqsave(&cq->lock, flags);
+		spin_lock(&cq->lock);
 		if (cq->gen != gen || !nepf_gen_live(ctrl, gen)) {
-			spin_unlock_irqrestore(&cq->lock, flags);
+			spin_unlock(&cq->lock);
 			nepf_free(w);
 			return host_stale(ctrl);
 		}
 		if (!cq->valid) {
-			spin_unlock_irqrestore(&cq->lock, flags);
+			spin_unlock(&cq->lock);
 			nepf_free(w);
 			return -ENOENT;
 		}
@@ -629,7 +618,7 @@ static int cq_post(struct nepf_ctrl *ctrl, u32 gen, u16 cqid, u16 sqid,
 			break;
 		if (w) {
 			if (cq->nr_wait >= NEPF_MAX_CQ_WAIT) {
-				spin_unlock_irqrestore(&cq->lock, flags);
+				spin_unlock(&cq->lock);
 				nepf_free(w);
 				nepf_ctrl_fatal(ctrl, "the host does not consume its CQ");
 				return -ENOSPC;
@@ -646,22 +635,22 @@ static int cq_post(struct nepf_ctrl *ctrl, u32 gen, u16 cqid, u16 sqid,
 			cq->wait_tail = w;
 			cq->nr_wait++;
 			/* Before the command ends: see sq_delete_done(). */
-			spin_lock_irqsave(&ctrl->lock, flags2);
+			spin_lock(&ctrl->lock);
 			if (ctrl->sq[sqid].gen == gen)
 				ctrl->sq[sqid].nr_cq_wait++;
-			spin_unlock_irqrestore(&ctrl->lock, flags2);
-			spin_unlock_irqrestore(&cq->lock, flags);
+			spin_unlock(&ctrl->lock);
+			spin_unlock(&cq->lock);
 			report_bad_cq_doorbell(ctrl, bad_db);
 			return 0;
 		}
 		/* Allocate without the lock (may sleep), then look again. */
-		spin_unlock_irqrestore(&cq->lock, flags);
+		spin_unlock(&cq->lock);
 		w = cq_wait_alloc(ctrl);
 		if (!w)
 			return -ENOMEM;
 	}
 	slot = cq_reserve(cq, &phase);
-	spin_unlock_irqrestore(&cq->lock, flags);
+	spin_unlock(&cq->lock);
 	report_bad_cq_doorbell(ctrl, bad_db);
 
 	cq_fill(ctrl, buf, sqid, cid, result);
@@ -683,16 +672,15 @@ static void sq_put(struct nepf_ctrl *ctrl, u16 sqid, u32 gen, bool cqe_wait,
 static void cq_flush_waiting(struct nepf_ctrl *ctrl, struct nepf_cq *cq)
 {
 	struct nepf_cqe_wait *w;
-	unsigned long flags;
 	bool bad_db;
 	u16 slot;
 	u8 phase;
 
 	while (READ_ONCE(cq->nr_wait)) {
 		bad_db = false;
-		spin_lock_irqsave(&cq->lock, flags);
+		spin_lock(&cq->lock);
 		if (!cq->valid || !cq->nr_wait || !cq_has_room(ctrl, cq, &bad_db)) {
-			spin_unlock_irqrestore(&cq->lock, flags);
+			spin_unlock(&cq->lock);
 			report_bad_cq_doorbell(ctrl, bad_db);
 			return;
 		}
@@ -702,7 +690,7 @@ static void cq_flush_waiting(struct nepf_ctrl *ctrl, struct nepf_cq *cq)
 			cq->wait_tail = NULL;
 		cq->nr_wait--;
 		slot = cq_reserve(cq, &phase);
-		spin_unlock_irqrestore(&cq->lock, flags);
+		spin_unlock(&cq->lock);
 
 		cq_fill(ctrl, &w->cqe, w->sqid, w->cid, w->result);
 		cq_write(ctrl, w->gen, cq, slot, phase, &w->cqe, w->status);
@@ -739,14 +727,13 @@ void nepf_ctrl_flush_waiting(struct nepf_ctrl *ctrl)
 void nepf_cq_drop_waiting(struct nepf_ctrl *ctrl, struct nepf_cq *cq)
 {
 	struct nepf_cqe_wait *w, *next;
-	unsigned long flags;
 
-	spin_lock_irqsave(&cq->lock, flags);
+	spin_lock(&cq->lock);
 	w = cq->wait_head;
 	cq->wait_head = NULL;
 	cq->wait_tail = NULL;
 	cq->nr_wait = 0;
-	spin_unlock_irqrestore(&cq->lock, flags);
+	spin_unlock(&cq->lock);
 	for (; w; w = next) {
 		next = w->next;
 		nepf_free(w);
@@ -772,10 +759,9 @@ static struct nvme_error_log_entry *err_log_next(struct nepf_ctrl *ctrl,
 static void err_log_add(struct nepf_ctrl *ctrl, struct nepf_cmd *cmd)
 {
 	struct nvme_error_log_entry *e;
-	unsigned long flags;
 	u8 opc = cmd->sqe.opcode;
 
-	spin_lock_irqsave(&ctrl->log_lock, flags);
+	spin_lock(&ctrl->log_lock);
 	e = err_log_next(ctrl, cmd->status);
 	e->sqid = cpu_to_le16(cmd->sqid);
 	e->cmdid = cmd->sqe.cid;
@@ -790,7 +776,7 @@ static void err_log_add(struct nepf_ctrl *ctrl, struct nepf_cmd *cmd)
 		e->lba = cpu_to_le64(cmd->err_lba);
 	if (NVME_SCT(cmd->status) == NVME_SCT_MEDIA)
 		ctrl->smart.media_errors++;
-	spin_unlock_irqrestore(&ctrl->log_lock, flags);
+	spin_unlock(&ctrl->log_lock);
 }
 
 /* SMART / Health counters of an I/O command. */
@@ -798,12 +784,11 @@ static void smart_account(struct nepf_ctrl *ctrl, struct nepf_cmd *cmd)
 {
 	struct nepf_smart *s = &ctrl->smart;
 	u8 opc = cmd->sqe.opcode;
-	unsigned long flags;
 	u64 bytes = 0;
 
 	if (cmd->ns)
 		bytes = (u64)nvme_sqe_nlb(&cmd->sqe) << cmd->ns->lba_shift;
-	spin_lock_irqsave(&ctrl->log_lock, flags);
+	spin_lock(&ctrl->log_lock);
 	switch (opc) {
 	case nvme_cmd_read:
 		if (!cmd->status)
@@ -823,7 +808,7 @@ static void smart_account(struct nepf_ctrl *ctrl, struct nepf_cmd *cmd)
 		s->host_writes++;
 		break;
 	}
-	spin_unlock_irqrestore(&ctrl->log_lock, flags);
+	spin_unlock(&ctrl->log_lock);
 }
 
 void nepf_stats_add(struct nepf_io_stats *s, const struct nepf_cmd *cmd,
@@ -859,14 +844,13 @@ void nepf_stats_add(struct nepf_io_stats *s, const struct nepf_cmd *cmd,
 static void ns_account_put(struct nepf_cmd *cmd, bool posted, u64 lat_ns)
 {
 	struct nepf_ns *ns = cmd->ns;
-	unsigned long flags;
 
-	spin_lock_irqsave(&ns->ref_lock, flags);
+	spin_lock(&ns->ref_lock);
 	if (posted)
 		nepf_stats_add(&ns->stats, cmd, lat_ns);
 	if (!WARN_ON_ONCE(!ns->inflight))
 		ns->inflight--;
-	spin_unlock_irqrestore(&ns->ref_lock, flags);
+	spin_unlock(&ns->ref_lock);
 	cmd->ns = NULL;
 }
 
@@ -895,12 +879,11 @@ static void sq_put(struct nepf_ctrl *ctrl, u16 sqid, u32 gen, bool cqe_wait,
 		   const struct nepf_cmd *posted, u64 lat_ns)
 {
 	struct nepf_sq *sq = &ctrl->sq[sqid];
-	unsigned long flags;
 	bool deleted = false;
 	u32 *count;
 	u16 cid = 0;
 
-	spin_lock_irqsave(&ctrl->lock, flags);
+	spin_lock(&ctrl->lock);
 	if (posted)
 		nepf_stats_add(&ctrl->sq_stats[sqid], posted, lat_ns);
 	/* The SQ it came from may be gone: a new one is not ours to count. */
@@ -910,7 +893,7 @@ static void sq_put(struct nepf_ctrl *ctrl, u16 sqid, u32 gen, bool cqe_wait,
 			(*count)--;
 		deleted = sq_delete_done(ctrl, sq, &cid);
 	}
-	spin_unlock_irqrestore(&ctrl->lock, flags);
+	spin_unlock(&ctrl->lock);
 	if (deleted)
 		nepf_cq_post(ctrl, gen, 0, 0, cid, NVME_SC_SUCCESS, 0);
 }
@@ -957,14 +940,13 @@ void nepf_cmd_complete(struct nepf_cmd *cmd)
 /* Complete AERs while both commands and events wait. */
 static void aen_dispatch(struct nepf_ctrl *ctrl)
 {
-	unsigned long flags;
 	u32 result, gen;
 	u16 cid;
 
 	for (;;) {
-		spin_lock_irqsave(&ctrl->aer_lock, flags);
+		spin_lock(&ctrl->aer_lock);
 		if (!ctrl->nr_aer || !ctrl->nr_aen) {
-			spin_unlock_irqrestore(&ctrl->aer_lock, flags);
+			spin_unlock(&ctrl->aer_lock);
 			return;
 		}
 		/*
@@ -982,7 +964,7 @@ static void aen_dispatch(struct nepf_ctrl *ctrl)
 			ctrl->nr_aer * sizeof(ctrl->aer_cids[0]));
 		memmove(ctrl->aen_queue, ctrl->aen_queue + 1,
 			ctrl->nr_aen * sizeof(ctrl->aen_queue[0]));
-		spin_unlock_irqrestore(&ctrl->aer_lock, flags);
+		spin_unlock(&ctrl->aer_lock);
 		nepf_cq_post(ctrl, gen, 0, 0, cid, NVME_SC_SUCCESS, result);
 	}
 }
@@ -1008,18 +990,16 @@ static bool aen_enabled(struct nepf_ctrl *ctrl, u8 type, u8 info)
 /* Queue an event for an AER; false if it is masked or disabled. */
 static bool aen_queue(struct nepf_ctrl *ctrl, u8 type, u8 info, u8 lid)
 {
-	unsigned long flags;
-
-	spin_lock_irqsave(&ctrl->aer_lock, flags);
+	spin_lock(&ctrl->aer_lock);
 	/* One event per type until the host reads its log page. */
 	if (!aen_enabled(ctrl, type, info) || (ctrl->aen_masked & BIT(type)) ||
 	    ctrl->nr_aen >= ARRAY_SIZE(ctrl->aen_queue)) {
-		spin_unlock_irqrestore(&ctrl->aer_lock, flags);
+		spin_unlock(&ctrl->aer_lock);
 		return false;
 	}
 	ctrl->aen_masked |= BIT(type);
 	ctrl->aen_queue[ctrl->nr_aen++] = NVME_AER_RESULT(type, info, lid);
-	spin_unlock_irqrestore(&ctrl->aer_lock, flags);
+	spin_unlock(&ctrl->aer_lock);
 	return true;
 }
 
@@ -1040,31 +1020,28 @@ void nepf_ctrl_aen(struct nepf_ctrl *ctrl, u8 type, u8 info, u8 lid)
 void nepf_ctrl_invalid_doorbell(struct nepf_ctrl *ctrl, u8 info)
 {
 	struct nvme_error_log_entry *e;
-	unsigned long flags;
 
 	if (!aen_queue(ctrl, NVME_AER_TYPE_ERROR, info, NVME_LOG_ERROR))
 		return;
-	spin_lock_irqsave(&ctrl->log_lock, flags);
+	spin_lock(&ctrl->log_lock);
 	e = err_log_next(ctrl, info == NVME_AER_ERROR_INVALID_DB_REG ?
 			 NVME_SC_QID_INVALID : NVME_SC_INVALID_FIELD);
 	e->sqid = cpu_to_le16(0xffff);
 	e->cmdid = 0xffff;
-	spin_unlock_irqrestore(&ctrl->log_lock, flags);
+	spin_unlock(&ctrl->log_lock);
 	aen_dispatch(ctrl);
 }
 
 /* Asynchronous Event Request: NEPF_STATUS_DEFERRED or Limit Exceeded. */
 u16 nepf_ctrl_aer_submit(struct nepf_ctrl *ctrl, u16 cid)
 {
-	unsigned long flags;
-
-	spin_lock_irqsave(&ctrl->aer_lock, flags);
+	spin_lock(&ctrl->aer_lock);
 	if (ctrl->nr_aer >= ARRAY_SIZE(ctrl->aer_cids)) {
-		spin_unlock_irqrestore(&ctrl->aer_lock, flags);
+		spin_unlock(&ctrl->aer_lock);
 		return NVME_SC_ASYNC_LIMIT | NVME_STATUS_DNR;
 	}
 	ctrl->aer_cids[ctrl->nr_aer++] = cid;
-	spin_unlock_irqrestore(&ctrl->aer_lock, flags);
+	spin_unlock(&ctrl->aer_lock);
 	aen_dispatch(ctrl);
 	return NEPF_STATUS_DEFERRED;
 }
@@ -1072,7 +1049,6 @@ u16 nepf_ctrl_aer_submit(struct nepf_ctrl *ctrl, u16 cid)
 /* A log page was read with RAE = 0: events of its type may come again. */
 void nepf_ctrl_aen_log_read(struct nepf_ctrl *ctrl, u8 lid)
 {
-	unsigned long flags;
 	u32 unmask = 0;
 
 	if (lid == NVME_LOG_ERROR)
@@ -1081,11 +1057,11 @@ void nepf_ctrl_aen_log_read(struct nepf_ctrl *ctrl, u8 lid)
 		unmask = BIT(NVME_AER_TYPE_SMART);
 	else if (lid == NVME_LOG_CHANGED_NS)
 		unmask = BIT(NVME_AER_TYPE_NOTICE);
-	spin_lock_irqsave(&ctrl->aer_lock, flags);
+	spin_lock(&ctrl->aer_lock);
 	ctrl->aen_masked &= ~unmask;
 	if (lid == NVME_LOG_CHANGED_NS)
 		ctrl->nr_changed_ns = 0;
-	spin_unlock_irqrestore(&ctrl->aer_lock, flags);
+	spin_unlock(&ctrl->aer_lock);
 }
 
 /* ---- namespaces ---- */
@@ -1093,13 +1069,12 @@ void nepf_ctrl_aen_log_read(struct nepf_ctrl *ctrl, u8 lid)
 /* The poll loop reports the change noted by nepf_ctrl_ns_changed(). */
 static void ns_event_post(struct nepf_ctrl *ctrl)
 {
-	unsigned long flags;
 	bool post;
 
-	spin_lock_irqsave(&ctrl->aer_lock, flags);
+	spin_lock(&ctrl->aer_lock);
 	post = ctrl->ns_event;
 	WRITE_ONCE(ctrl->ns_event, false);
-	spin_unlock_irqrestore(&ctrl->aer_lock, flags);
+	spin_unlock(&ctrl->aer_lock);
 	if (post && READ_ONCE(ctrl->state) == NEPF_CTRL_LIVE)
 		nepf_ctrl_aen(ctrl, NVME_AER_TYPE_NOTICE,
 			      NVME_AER_NOTICE_NS_CHANGED, NVME_LOG_CHANGED_NS);
@@ -1116,13 +1091,12 @@ void nepf_ctrl_ns_changed(struct nepf_ctrl *ctrl, u32 nsid)
 {
 	/* Acquire: the state below is not older than this generation. */
 	u32 gen = smp_load_acquire(&ctrl->gen);
-	unsigned long flags;
 	unsigned int i;
 
 	/* Before the host enabled us there is nobody to tell. */
 	if (READ_ONCE(ctrl->state) != NEPF_CTRL_LIVE)
 		return;
-	spin_lock_irqsave(&ctrl->aer_lock, flags);
+	spin_lock(&ctrl->aer_lock);
 	for (i = 0; i < ctrl->nr_changed_ns; i++)
 		if (ctrl->changed_ns[i] == nsid || ctrl->changed_ns[i] == NVME_NSID_ALL)
 			break;
@@ -1137,7 +1111,7 @@ void nepf_ctrl_ns_changed(struct nepf_ctrl *ctrl, u32 nsid)
 	}
 	if (nepf_gen_live(ctrl, gen))
 		WRITE_ONCE(ctrl->ns_event, true);
-	spin_unlock_irqrestore(&ctrl->aer_lock, flags);
+	spin_unlock(&ctrl->aer_lock);
 }
 
 /**
@@ -1155,17 +1129,15 @@ void nepf_ctrl_ns_changed(struct nepf_ctrl *ctrl, u32 nsid)
  */
 int nepf_ctrl_attach_ns(struct nepf_ctrl *ctrl, struct nepf_ns *ns)
 {
-	unsigned long flags;
-
 	if (!ns || !ns->nsid || ns->nsid > NEPF_MAX_NAMESPACES)
 		return -EINVAL;
-	spin_lock_irqsave(&ctrl->ns_lock, flags);
+	spin_lock(&ctrl->ns_lock);
 	/*
 	 * Release: a command that finds the pointer (READ_ONCE(), an address
 	 * dependency) sees the namespace as its backend set it up.
 	 */
 	smp_store_release(&ctrl->ns[ns->nsid - 1], ns);
-	spin_unlock_irqrestore(&ctrl->ns_lock, flags);
+	spin_unlock(&ctrl->ns_lock);
 	nepf_ctrl_ns_changed(ctrl, ns->nsid);
 	return 0;
 }
@@ -1182,14 +1154,12 @@ int nepf_ctrl_attach_ns(struct nepf_ctrl *ctrl, struct nepf_ns *ns)
  */
 void nepf_ctrl_detach_ns(struct nepf_ctrl *ctrl, u32 nsid)
 {
-	unsigned long flags;
-
 	if (!nsid || nsid > NEPF_MAX_NAMESPACES || !ctrl->ns[nsid - 1])
 		return;
 	/* After this, nepf_ctrl_flush_ns() takes no new reference. */
-	spin_lock_irqsave(&ctrl->ns_lock, flags);
+	spin_lock(&ctrl->ns_lock);
 	WRITE_ONCE(ctrl->ns[nsid - 1], NULL);
-	spin_unlock_irqrestore(&ctrl->ns_lock, flags);
+	spin_unlock(&ctrl->ns_lock);
 	nepf_ctrl_ns_changed(ctrl, nsid);
 }
 
@@ -1235,15 +1205,14 @@ u32 nepf_ctrl_max_xfer(const struct nepf_ctrl *ctrl)
 void nepf_ctrl_flush_ns(struct nepf_ctrl *ctrl)
 {
 	struct nepf_ns *ns;
-	unsigned long flags;
 	unsigned int i;
 	bool got;
 
 	for (i = 0; i < NEPF_MAX_NAMESPACES; i++) {
-		spin_lock_irqsave(&ctrl->ns_lock, flags);
+		spin_lock(&ctrl->ns_lock);
 		ns = READ_ONCE(ctrl->ns[i]);
 		got = ns && nepf_ns_get(ns);
-		spin_unlock_irqrestore(&ctrl->ns_lock, flags);
+		spin_unlock(&ctrl->ns_lock);
 		if (!got)
 			continue;
 		if (ns->ops && ns->ops->flush_all)

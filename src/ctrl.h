@@ -19,6 +19,18 @@
  *            writes read data to the host and posts the completion.
  *   nepf_cmd_complete(): CQE written to the host CQ, interrupt (irq.c
  *   coalescing rules), command freed.
+ *
+ * Locks come in two flavours.  A backend ends an I/O from any context (a
+ * bio's end_io runs in interrupt context), and that path takes two core
+ * locks: a background job's bg->lock (bg_io_done()) and a namespace's
+ * uncor_lock (a write clears uncorrectable blocks).  Those two are taken
+ * with spin_lock_irqsave() everywhere.  Every other lock of the core is
+ * only ever taken in process context (the poll thread, the deferred
+ * completions, configfs, the background steps), with plain spin_lock().
+ * The unit tests run the simulated backend's completions in simulated
+ * interrupt context (tests/shim/uport-sync.h), where a plain spin_lock()
+ * aborts.  Functions that expect a lock held say so with
+ * lockdep_assert_held().
  */
 #ifndef NEPF_CTRL_H
 #define NEPF_CTRL_H
@@ -174,7 +186,7 @@ struct nepf_seglist {
 enum nepf_dir { NEPF_DIR_NONE, NEPF_DIR_TO_HOST, NEPF_DIR_FROM_HOST };
 
 struct nepf_cq {
-	spinlock_t lock;	/* several SQs may post to one CQ */
+	spinlock_t lock;	/* several SQs may post to one CQ (plain) */
 	bool valid;
 	u16 qid;
 	u16 size;		/* entries */
@@ -267,7 +279,8 @@ enum { NEPF_BG_NONE, NEPF_BG_FORMAT, NEPF_BG_SANITIZE, NEPF_BG_SELF_TEST };
 
 struct nepf_bg {
 	struct nepf_ctrl *ctrl;
-	spinlock_t lock;		/* kind, abort, io_busy, done, total */
+	/* kind, abort, io_busy, done, total; irqsave: the backend's completion */
+	spinlock_t lock;
 	u8 kind;			/* NEPF_BG_*; NONE: idle */
 	u8 abort;			/* 0, or why it stops (NVME_DST_RES_*) */
 	u8 claim;			/* NEPF_NS_* its namespaces are in, or 0 */
@@ -419,7 +432,7 @@ struct nepf_ctrl {
 		u64 timestamp_set_ns;	/* ... at this local time */
 	} feat;
 
-	/* Asynchronous events */
+	/* Asynchronous events (aer_lock) */
 	spinlock_t aer_lock;
 	u16 aer_cids[NEPF_AERL + 1];	/* outstanding AER command ids */
 	u8 nr_aer;
@@ -431,7 +444,7 @@ struct nepf_ctrl {
 	bool ns_event;			/* changed: the poll loop reports it */
 	struct nepf_seglist admin_sl;	/* admin data: admin runs serially */
 
-	/* Logs and counters */
+	/* Logs and counters (log_lock) */
 	spinlock_t log_lock;
 	struct nvme_error_log_entry err_log[NEPF_ERR_LOG_ENTRIES];	/* ring */
 	u64 err_count;			/* total errors (error log ERRCNT) */
@@ -466,7 +479,7 @@ struct nepf_ctrl {
 	 * NULL after nepf_ctrl_init()) and the commands held back by them.
 	 */
 	struct nepf_inject *inject;
-	spinlock_t held_lock;
+	spinlock_t held_lock;		/* held, nr_held, held_closed */
 	struct nepf_cmd *held;		/* singly linked by held_next */
 	u32 nr_held;
 	bool held_closed;		/* quiescing: hold nothing more */

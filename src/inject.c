@@ -61,12 +61,11 @@ void nepf_inject_ctrl_init(struct nepf_ctrl *ctrl)
 
 int nepf_inject_add(struct nepf_inject *inj, struct nepf_inject_rule *rule)
 {
-	unsigned long flags;
 	unsigned int i;
 	int ret = -ENOSPC;
 
 	rule->enabled = false;
-	spin_lock_irqsave(&inj->lock, flags);
+	spin_lock(&inj->lock);
 	for (i = 0; i < NEPF_INJECT_MAX_RULES; i++) {
 		if (!inj->rules[i]) {
 			inj->rules[i] = rule;
@@ -74,16 +73,15 @@ int nepf_inject_add(struct nepf_inject *inj, struct nepf_inject_rule *rule)
 			break;
 		}
 	}
-	spin_unlock_irqrestore(&inj->lock, flags);
+	spin_unlock(&inj->lock);
 	return ret;
 }
 
 void nepf_inject_remove(struct nepf_inject *inj, struct nepf_inject_rule *rule)
 {
-	unsigned long flags;
 	unsigned int i;
 
-	spin_lock_irqsave(&inj->lock, flags);
+	spin_lock(&inj->lock);
 	for (i = 0; i < NEPF_INJECT_MAX_RULES; i++) {
 		if (inj->rules[i] != rule)
 			continue;
@@ -92,16 +90,14 @@ void nepf_inject_remove(struct nepf_inject *inj, struct nepf_inject_rule *rule)
 		rule->enabled = false;
 		inj->rules[i] = NULL;
 	}
-	spin_unlock_irqrestore(&inj->lock, flags);
+	spin_unlock(&inj->lock);
 }
 
 /* Enabling starts the counters afresh. */
 void nepf_inject_enable(struct nepf_inject *inj, struct nepf_inject_rule *rule,
 			bool on)
 {
-	unsigned long flags;
-
-	spin_lock_irqsave(&inj->lock, flags);
+	spin_lock(&inj->lock);
 	if (rule->enabled != on) {
 		rule->enabled = on;
 		if (on) {
@@ -110,19 +106,17 @@ void nepf_inject_enable(struct nepf_inject *inj, struct nepf_inject_rule *rule,
 		}
 		WRITE_ONCE(inj->nr_enabled, inj->nr_enabled + (on ? 1 : -1));
 	}
-	spin_unlock_irqrestore(&inj->lock, flags);
+	spin_unlock(&inj->lock);
 }
 
 void nepf_inject_counts(struct nepf_inject *inj,
 			const struct nepf_inject_rule *rule, u64 *matched,
 			u64 *fired)
 {
-	unsigned long flags;
-
-	spin_lock_irqsave(&inj->lock, flags);
+	spin_lock(&inj->lock);
 	*matched = rule->matched;
 	*fired = rule->fired;
-	spin_unlock_irqrestore(&inj->lock, flags);
+	spin_unlock(&inj->lock);
 }
 
 static bool rule_matches(const struct nepf_inject_rule *r,
@@ -185,10 +179,9 @@ static void inject_complete(struct nepf_cmd *cmd, u16 status)
 static bool inject_hold(struct nepf_cmd *cmd, u64 until)
 {
 	struct nepf_ctrl *ctrl = cmd->ctrl;
-	unsigned long flags;
 	bool held = false;
 
-	spin_lock_irqsave(&ctrl->held_lock, flags);
+	spin_lock(&ctrl->held_lock);
 	if (!ctrl->held_closed && READ_ONCE(ctrl->sq[cmd->sqid].valid)) {
 		cmd->held_until = until;
 		cmd->held_next = ctrl->held;
@@ -196,7 +189,7 @@ static bool inject_hold(struct nepf_cmd *cmd, u64 until)
 		WRITE_ONCE(ctrl->nr_held, ctrl->nr_held + 1);
 		held = true;
 	}
-	spin_unlock_irqrestore(&ctrl->held_lock, flags);
+	spin_unlock(&ctrl->held_lock);
 	return held;
 }
 
@@ -237,13 +230,12 @@ bool nepf_inject_cmd(struct nepf_cmd *cmd)
 {
 	struct nepf_inject *inj = cmd->ctrl->inject;
 	struct nepf_inject_rule fired;
-	unsigned long flags;
 	bool fire = false, first = false;
 	unsigned int i;
 
 	if (cmd->inj_flags & INJF_RESUMED)
 		return false;
-	spin_lock_irqsave(&inj->lock, flags);
+	spin_lock(&inj->lock);
 	for (i = 0; i < NEPF_INJECT_MAX_RULES && !fire; i++) {
 		struct nepf_inject_rule *r = inj->rules[i];
 
@@ -253,7 +245,7 @@ bool nepf_inject_cmd(struct nepf_cmd *cmd)
 		fire = true;
 		first = r->fired == 1;
 	}
-	spin_unlock_irqrestore(&inj->lock, flags);
+	spin_unlock(&inj->lock);
 	if (!fire)
 		return false;
 	if (first)
@@ -289,9 +281,8 @@ static struct nepf_cmd *held_take(struct nepf_ctrl *ctrl,
 				  u64 a, u64 b, bool close)
 {
 	struct nepf_cmd *taken = NULL, **pp, *cmd;
-	unsigned long flags;
 
-	spin_lock_irqsave(&ctrl->held_lock, flags);
+	spin_lock(&ctrl->held_lock);
 	if (close)
 		ctrl->held_closed = true;
 	for (pp = &ctrl->held; (cmd = *pp);) {
@@ -304,7 +295,7 @@ static struct nepf_cmd *held_take(struct nepf_ctrl *ctrl,
 		taken = cmd;
 		WRITE_ONCE(ctrl->nr_held, ctrl->nr_held - 1);
 	}
-	spin_unlock_irqrestore(&ctrl->held_lock, flags);
+	spin_unlock(&ctrl->held_lock);
 	return taken;
 }
 
@@ -388,9 +379,7 @@ void nepf_inject_drop_held(struct nepf_ctrl *ctrl)
 
 void nepf_inject_reopen(struct nepf_ctrl *ctrl)
 {
-	unsigned long flags;
-
-	spin_lock_irqsave(&ctrl->held_lock, flags);
+	spin_lock(&ctrl->held_lock);
 	ctrl->held_closed = false;
-	spin_unlock_irqrestore(&ctrl->held_lock, flags);
+	spin_unlock(&ctrl->held_lock);
 }

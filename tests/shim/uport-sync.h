@@ -36,6 +36,23 @@ static inline void uport_irq_exit(void)
 	uport_irq_depth--;
 }
 
+/*
+ * Work the kernel hands to a thread from interrupt context, run at once
+ * by a simulation: process context until uport_irq_restore(saved).
+ */
+static inline unsigned int uport_irq_leave(void)
+{
+	unsigned int saved = uport_irq_depth;
+
+	uport_irq_depth = 0;
+	return saved;
+}
+
+static inline void uport_irq_restore(unsigned int saved)
+{
+	uport_irq_depth = saved;
+}
+
 static inline __attribute__((noreturn)) void uport_bug(const char *what,
 							const char *name,
 							const char *file,
@@ -65,7 +82,7 @@ static inline void spin_lock_init(spinlock_t *l)
 }
 
 /* Does this thread hold @l?  (Another thread's answer may be stale: not ours.) */
-static inline bool uport_lock_held(spinlock_t *l)
+static inline bool uport_lock_held(const spinlock_t *l)
 {
 	return __atomic_load_n(&l->held, __ATOMIC_RELAXED) &&
 	       pthread_equal(__atomic_load_n(&l->owner, __ATOMIC_RELAXED),
