@@ -57,6 +57,8 @@ static u32 csts_update(struct nepf_ctrl *ctrl, u32 clear, u32 set)
 {
 	u32 v = (ctrl->csts & ~clear) | set;
 
+	lockdep_assert_held(&ctrl->csts_lock);
+
 	WRITE_ONCE(ctrl->csts, v);
 	wr32(ctrl, NVME_REG_CSTS, v);
 	return v;
@@ -108,6 +110,8 @@ static void msix_set_pending(struct nepf_ctrl *ctrl, u16 msg, bool pending)
 {
 	u32 off = ctrl->cfg.msix_pba_off + msg / 32 * 4;
 	u32 bit = BIT(msg % 32);
+
+	lockdep_assert_held(&ctrl->intm_lock);
 
 	if (pending) {
 		ctrl->msix_pending[msg / 64] |= BIT_ULL(msg % 64);

@@ -774,6 +774,8 @@ static u64 bg_fraction(const struct nepf_bg *job, u32 scale)
 {
 	u64 done = job->done, total = job->total;
 
+	lockdep_assert_held(&job->lock);
+
 	/* A 32-bit divisor, and done * scale without overflow. */
 	while (total > U32_MAX) {
 		total >>= 1;

@@ -460,6 +460,8 @@ static bool cq_update_head(struct nepf_ctrl *ctrl, struct nepf_cq *cq)
 {
 	u32 head = nepf_regs_cq_head(ctrl, cq->qid);
 
+	lockdep_assert_held(&cq->lock);
+
 	if (unlikely(head >= cq->size ||
 		     nepf_ring_used(cq->head, head, cq->size) >
 		     nepf_ring_used(cq->head, cq->tail, cq->size)))
@@ -542,6 +544,8 @@ static int cq_write(struct nepf_ctrl *ctrl, u32 gen, struct nepf_cq *cq,
 static u16 cq_reserve(struct nepf_cq *cq, u8 *phase)
 {
 	u16 slot = cq->tail;
+
+	lockdep_assert_held(&cq->lock);
 
 	*phase = cq->phase;
 	cq->tail = nepf_ring_inc(cq->tail, cq->size);
@@ -746,6 +750,8 @@ static struct nvme_error_log_entry *err_log_next(struct nepf_ctrl *ctrl,
 {
 	struct nvme_error_log_entry *e;
 
+	lockdep_assert_held(&ctrl->log_lock);
+
 	ctrl->err_count++;
 	e = &ctrl->err_log[(ctrl->err_count - 1) % NEPF_ERR_LOG_ENTRIES];
 	memset(e, 0, sizeof(*e));
@@ -861,6 +867,8 @@ static void ns_account_put(struct nepf_cmd *cmd, bool posted, u64 lat_ns)
  */
 static bool sq_delete_done(struct nepf_ctrl *ctrl, struct nepf_sq *sq, u16 *cid)
 {
+	lockdep_assert_held(&ctrl->lock);
+
 	if (!sq->deleting || sq->inflight || sq->nr_cq_wait)
 		return false;
 	sq->deleting = false;
