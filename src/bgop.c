@@ -217,15 +217,10 @@ static void bg_release(struct nepf_bg *job, u8 left)
 	job->nr_ns = 0;
 }
 
-/* Commands other than ours still hold @ns (ref_lock: their count). */
+/* Commands other than ours still hold @ns. */
 static bool bg_ns_in_use(struct nepf_ns *ns)
 {
-	bool used;
-
-	spin_lock(&ns->ref_lock);
-	used = ns->inflight > 1;
-	spin_unlock(&ns->ref_lock);
-	return used;
+	return nepf_ns_users(ns) > 1;
 }
 
 static bool bg_ns_dying(struct nepf_ns *ns)

@@ -851,13 +851,13 @@ static void ns_account_put(struct nepf_cmd *cmd, bool posted, u64 lat_ns)
 {
 	struct nepf_ns *ns = cmd->ns;
 
-	spin_lock(&ns->ref_lock);
-	if (posted)
+	if (posted) {
+		spin_lock(&ns->ref_lock);
 		nepf_stats_add(&ns->stats, cmd, lat_ns);
-	if (!WARN_ON_ONCE(!ns->inflight))
-		ns->inflight--;
-	spin_unlock(&ns->ref_lock);
+		spin_unlock(&ns->ref_lock);
+	}
 	cmd->ns = NULL;
+	nepf_ns_put(ns);
 }
 
 /*

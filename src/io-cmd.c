@@ -194,6 +194,44 @@ static void uncor_clear(struct nepf_ns *ns, u64 slba, u64 nlb)
 	spin_unlock_irqrestore(&ns->uncor_lock, flags);
 }
 
+/**
+ * nepf_ns_kill() - give no new reference to a namespace being disabled
+ * @ns: the namespace, detached from every controller by now
+ *
+ * Sets @ns->dying, so that nepf_ns_get() fails from now on, then drops
+ * the reference the live namespace holds on itself: the last command or
+ * job to put its own completes @ns->drained.  Again: nothing more.
+ *
+ * Context: process context.
+ */
+void nepf_ns_kill(struct nepf_ns *ns)
+{
+	bool was;
+
+	spin_lock(&ns->ref_lock);
+	was = ns->dying;
+	ns->dying = true;
+	spin_unlock(&ns->ref_lock);
+	if (!was)
+		nepf_ns_put(ns);
+}
+
+/**
+ * nepf_ns_drain() - disable a namespace and wait for its last reference
+ * @ns: the namespace, detached from every controller by now
+ *
+ * nepf_ns_kill(), then sleeps until the commands that looked @ns up
+ * before it was detached have ended (the backends end every I/O): the
+ * backend may be closed after this.
+ *
+ * Context: process context; sleeps.
+ */
+void nepf_ns_drain(struct nepf_ns *ns)
+{
+	nepf_ns_kill(ns);
+	wait_for_completion(&ns->drained);
+}
+
 void nepf_ns_uncor_free(struct nepf_ns *ns)
 {
 	nepf_free(ns->uncor);

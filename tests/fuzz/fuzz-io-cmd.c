@@ -149,7 +149,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		fuzz_fail("command did not complete exactly once");
 	if (fuzz_host.bufs || cmd.buf || cmd.segs)
 		fuzz_fail("buffers left behind");
-	if (ns[0].inflight || ns[1].inflight)
+	if (nepf_ns_users(&ns[0]) || nepf_ns_users(&ns[1]))
 		fuzz_fail("namespace reference leaked");
 	if (status & ~(NVME_STATUS_DNR | NVME_SCT_MASK | NVME_SC_MASK))
 		fuzz_fail("status has stray bits");

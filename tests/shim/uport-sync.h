@@ -220,21 +220,47 @@ static inline void complete(struct completion *c)
 	pthread_mutex_unlock(&c->mutex);
 }
 
+/* Every waiter, now and later (done stays at its maximum). */
+static inline void complete_all(struct completion *c)
+{
+	pthread_mutex_lock(&c->mutex);
+	c->done = UINT_MAX;
+	pthread_cond_broadcast(&c->cond);
+	pthread_mutex_unlock(&c->mutex);
+}
+
 static inline void wait_for_completion(struct completion *c)
 {
 	if (uport_irq_depth)
 		uport_bug("wait_for_completion() in interrupt context", "",
 			  __FILE__, __LINE__);
 	pthread_mutex_lock(&c->mutex);
-	c->waiters++;
+	__atomic_add_fetch(&c->waiters, 1, __ATOMIC_RELEASE);
 	while (!c->done) {
 		pthread_cond_wait(&c->cond, &c->mutex);
 		c->wakeups++;
 	}
-	c->waiters--;
+	__atomic_sub_fetch(&c->waiters, 1, __ATOMIC_RELAXED);
 	if (c->done != UINT_MAX)
 		c->done--;
 	pthread_mutex_unlock(&c->mutex);
+}
+
+/* Tests: how many threads sleep in wait_for_completion() now. */
+static inline unsigned int uport_completion_waiters(struct completion *c)
+{
+	return __atomic_load_n(&c->waiters, __ATOMIC_ACQUIRE);
+}
+
+/* Tests: how often its waiters woke up (once each, unless they poll). */
+static inline unsigned long uport_completion_wakeups(struct completion *c)
+{
+	unsigned long n;
+
+	pthread_mutex_lock(&c->mutex);
+	n = c->wakeups;
+	pthread_mutex_unlock(&c->mutex);
+	return n;
 }
 
 static inline bool completion_done(struct completion *c)

@@ -867,18 +867,7 @@ static struct nepf_ns *sim_ram_ns_new(struct sim *s, u32 nsid, u64 nr_blocks,
 
 static void sim_ns_drain(struct sim_ns *sn)
 {
-	u32 inflight;
-
-	spin_lock(&sn->ns.ref_lock);
-	sn->ns.dying = true;
-	spin_unlock(&sn->ns.ref_lock);
-	do {
-		spin_lock(&sn->ns.ref_lock);
-		inflight = sn->ns.inflight;
-		spin_unlock(&sn->ns.ref_lock);
-		if (inflight)
-			sched_yield();
-	} while (inflight);
+	nepf_ns_drain(&sn->ns);
 	sn->ns.ops = NULL;
 	free(sn->data);
 	sn->data = NULL;
@@ -946,9 +935,7 @@ static void sim_pool_remove(struct nepf_pool *pool, struct nepf_ns *ns)
 	if (!sp->locked || sp->nr_removed == ARRAY_SIZE(sp->removed))
 		abort();
 	sp->nr_remove++;
-	spin_lock(&ns->ref_lock);
-	ns->dying = true;
-	spin_unlock(&ns->ref_lock);
+	nepf_ns_kill(ns);
 	sp->removed[sp->nr_removed++] = ns;
 }
 

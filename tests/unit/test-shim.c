@@ -232,14 +232,12 @@ UNIT_TEST(shim_completion)
 	CHECK(!completion_done(&c));
 
 	CHECK(!pthread_create(&t, NULL, wait_it, &c));
-	while (!__atomic_load_n(&c.waiters, __ATOMIC_ACQUIRE))
+	while (!uport_completion_waiters(&c))
 		sched_yield();
 	usleep(20000);			/* a poller would have woken by now */
-	pthread_mutex_lock(&c.mutex);
-	CHECK_EQ(c.wakeups, 0);
-	pthread_mutex_unlock(&c.mutex);
+	CHECK_EQ(uport_completion_wakeups(&c), 0);
 	complete(&c);
 	pthread_join(t, NULL);
-	CHECK_EQ(c.wakeups, 1);
-	CHECK_EQ(c.waiters, 0);
+	CHECK_EQ(uport_completion_wakeups(&c), 1);
+	CHECK_EQ(uport_completion_waiters(&c), 0);
 }
