@@ -21,7 +21,7 @@
  * posted (host_write may DMA from it: never a stack buffer).
  */
 struct nepf_cqe_wait {
-	struct nepf_cqe_wait *next;
+	struct list_head node;		/* in cq->wait, oldest first */
 	u32 gen;
 	u16 sqid;
 	u16 cid;
@@ -73,6 +73,7 @@ int nepf_ctrl_init(struct nepf_ctrl *ctrl, void *bar, size_t bar_size,
 	spin_lock_init(&ctrl->ns_lock);
 	for (i = 0; i <= NEPF_MAX_IO_QUEUES; i++) {
 		spin_lock_init(&ctrl->cq[i].lock);
+		INIT_LIST_HEAD(&ctrl->cq[i].wait);
 		ctrl->sq[i].qid = i;
 		ctrl->cq[i].qid = i;
 	}
@@ -383,7 +384,7 @@ void nepf_sq_take(struct nepf_ctrl *ctrl, struct nepf_sq *sq, u32 gen,
 	memset(&cmd->io, 0, sizeof(cmd->io));
 	cmd->start_ns = nepf_now_ns();
 	cmd->inj_flags = 0;
-	cmd->held_next = NULL;
+	INIT_LIST_HEAD(&cmd->held_node);
 	trace_nvme_epf_cmd_fetch(cmd);
 
 	spin_lock(&ctrl->lock);
@@ -632,11 +633,7 @@ static int cq_post(struct nepf_ctrl *ctrl, u32 gen, u16 cqid, u16 sqid,
 			w->cid = cid;
 			w->status = status;
 			w->result = result;
-			if (cq->wait_tail)
-				cq->wait_tail->next = w;
-			else
-				cq->wait_head = w;
-			cq->wait_tail = w;
+			list_add_tail(&w->node, &cq->wait);
 			cq->nr_wait++;
 			/* Before the command ends: see sq_delete_done(). */
 			spin_lock(&ctrl->lock);
@@ -688,10 +685,8 @@ static void cq_flush_waiting(struct nepf_ctrl *ctrl, struct nepf_cq *cq)
 			report_bad_cq_doorbell(ctrl, bad_db);
 			return;
 		}
-		w = cq->wait_head;
-		cq->wait_head = w->next;
-		if (!cq->wait_head)
-			cq->wait_tail = NULL;
+		w = list_first_entry(&cq->wait, struct nepf_cqe_wait, node);
+		list_del(&w->node);
 		cq->nr_wait--;
 		slot = cq_reserve(cq, &phase);
 		spin_unlock(&cq->lock);
@@ -731,17 +726,14 @@ void nepf_ctrl_flush_waiting(struct nepf_ctrl *ctrl)
 void nepf_cq_drop_waiting(struct nepf_ctrl *ctrl, struct nepf_cq *cq)
 {
 	struct nepf_cqe_wait *w, *next;
+	LIST_HEAD(drop);
 
 	spin_lock(&cq->lock);
-	w = cq->wait_head;
-	cq->wait_head = NULL;
-	cq->wait_tail = NULL;
+	list_splice_tail_init(&cq->wait, &drop);
 	cq->nr_wait = 0;
 	spin_unlock(&cq->lock);
-	for (; w; w = next) {
-		next = w->next;
+	list_for_each_entry_safe(w, next, &drop, node)
 		nepf_free(w);
-	}
 }
 
 /* The next Error Information log entry, cleared (log_lock held). */

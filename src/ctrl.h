@@ -202,7 +202,7 @@ struct nepf_cq {
 	u16 pending;		/* completions since the last interrupt */
 	u64 first_pending_ns;
 	/* completions waiting for room (the host has not consumed the CQ) */
-	struct nepf_cqe_wait *wait_head, *wait_tail;
+	struct list_head wait;	/* struct nepf_cqe_wait, oldest first */
 	u32 nr_wait;
 	u32 stray_db;		/* head last reported while the CQ did not exist */
 	void *map;		/* env->cq_created()'s handle, or NULL */
@@ -253,7 +253,7 @@ struct nepf_cmd {
 	u8 inj_flags;
 	u16 inj_status;		/* status to complete with after a hold */
 	u64 held_until;		/* ns; U64_MAX: until Abort or reset */
-	struct nepf_cmd *held_next;
+	struct list_head held_node;	/* in ctrl->held, or empty */
 };
 
 /*
@@ -480,7 +480,7 @@ struct nepf_ctrl {
 	 */
 	struct nepf_inject *inject;
 	spinlock_t held_lock;		/* held, nr_held, held_closed */
-	struct nepf_cmd *held;		/* singly linked by held_next */
+	struct list_head held;		/* by held_node, oldest first */
 	u32 nr_held;
 	bool held_closed;		/* quiescing: hold nothing more */
 };

@@ -26,8 +26,7 @@ static void cq_init(struct nepf_ctrl *ctrl, struct nepf_cq *cq, u16 qid,
 	cq->pci_addr = addr;
 	cq->pending = 0;
 	cq->first_pending_ns = 0;
-	cq->wait_head = NULL;
-	cq->wait_tail = NULL;
+	INIT_LIST_HEAD(&cq->wait);
 	cq->nr_wait = 0;
 	cq->stray_db = 0;
 	cq->map = NULL;
