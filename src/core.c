@@ -67,6 +67,8 @@ int nepf_ctrl_init(struct nepf_ctrl *ctrl, void *bar, size_t bar_size,
 	ctrl->env = env;
 	spin_lock_init(&ctrl->lock);
 	spin_lock_init(&ctrl->aer_lock);
+	INIT_KFIFO(ctrl->aer_cids);
+	INIT_KFIFO(ctrl->aen_queue);
 	spin_lock_init(&ctrl->log_lock);
 	spin_lock_init(&ctrl->intm_lock);
 	spin_lock_init(&ctrl->csts_lock);
@@ -220,8 +222,8 @@ void nepf_ctrl_reset(struct nepf_ctrl *ctrl)
 
 	/* Outstanding AERs end with the admin queue, without a completion. */
 	spin_lock(&ctrl->aer_lock);
-	ctrl->nr_aer = 0;
-	ctrl->nr_aen = 0;
+	kfifo_reset(&ctrl->aer_cids);
+	kfifo_reset(&ctrl->aen_queue);
 	ctrl->aen_masked = 0;
 	WRITE_ONCE(ctrl->ns_event, false);
 	spin_unlock(&ctrl->aer_lock);
@@ -940,15 +942,17 @@ void nepf_cmd_complete(struct nepf_cmd *cmd)
 /* Complete AERs while both commands and events wait. */
 static void aen_dispatch(struct nepf_ctrl *ctrl)
 {
-	u32 result, gen;
-	u16 cid;
+	u32 result = 0, gen;	/* set when got: gcc cannot tell */
+	u16 cid = 0;
+	bool got;
 
 	for (;;) {
 		spin_lock(&ctrl->aer_lock);
-		if (!ctrl->nr_aer || !ctrl->nr_aen) {
-			spin_unlock(&ctrl->aer_lock);
-			return;
-		}
+		/* A waiting AER and a waiting event make one completion. */
+		got = !kfifo_is_empty(&ctrl->aer_cids) &&
+		      !kfifo_is_empty(&ctrl->aen_queue) &&
+		      kfifo_get(&ctrl->aer_cids, &cid) &&
+		      kfifo_get(&ctrl->aen_queue, &result);
 		/*
 		 * The admin queue's generation with the AER it answers: a
 		 * reset empties aer_cids (under this lock) before the next
@@ -956,15 +960,9 @@ static void aen_dispatch(struct nepf_ctrl *ctrl)
 		 * never be posted into it.
 		 */
 		gen = READ_ONCE(ctrl->cq[0].gen);
-		cid = ctrl->aer_cids[0];
-		result = ctrl->aen_queue[0];
-		ctrl->nr_aer--;
-		ctrl->nr_aen--;
-		memmove(ctrl->aer_cids, ctrl->aer_cids + 1,
-			ctrl->nr_aer * sizeof(ctrl->aer_cids[0]));
-		memmove(ctrl->aen_queue, ctrl->aen_queue + 1,
-			ctrl->nr_aen * sizeof(ctrl->aen_queue[0]));
 		spin_unlock(&ctrl->aer_lock);
+		if (!got)
+			return;
 		nepf_cq_post(ctrl, gen, 0, 0, cid, NVME_SC_SUCCESS, result);
 	}
 }
@@ -993,12 +991,11 @@ static bool aen_queue(struct nepf_ctrl *ctrl, u8 type, u8 info, u8 lid)
 	spin_lock(&ctrl->aer_lock);
 	/* One event per type until the host reads its log page. */
 	if (!aen_enabled(ctrl, type, info) || (ctrl->aen_masked & BIT(type)) ||
-	    ctrl->nr_aen >= ARRAY_SIZE(ctrl->aen_queue)) {
+	    !kfifo_put(&ctrl->aen_queue, NVME_AER_RESULT(type, info, lid))) {
 		spin_unlock(&ctrl->aer_lock);
 		return false;
 	}
 	ctrl->aen_masked |= BIT(type);
-	ctrl->aen_queue[ctrl->nr_aen++] = NVME_AER_RESULT(type, info, lid);
 	spin_unlock(&ctrl->aer_lock);
 	return true;
 }
@@ -1036,11 +1033,10 @@ void nepf_ctrl_invalid_doorbell(struct nepf_ctrl *ctrl, u8 info)
 u16 nepf_ctrl_aer_submit(struct nepf_ctrl *ctrl, u16 cid)
 {
 	spin_lock(&ctrl->aer_lock);
-	if (ctrl->nr_aer >= ARRAY_SIZE(ctrl->aer_cids)) {
+	if (!kfifo_put(&ctrl->aer_cids, cid)) {
 		spin_unlock(&ctrl->aer_lock);
 		return NVME_SC_ASYNC_LIMIT | NVME_STATUS_DNR;
 	}
-	ctrl->aer_cids[ctrl->nr_aer++] = cid;
 	spin_unlock(&ctrl->aer_lock);
 	aen_dispatch(ctrl);
 	return NEPF_STATUS_DEFERRED;

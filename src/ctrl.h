@@ -434,10 +434,8 @@ struct nepf_ctrl {
 
 	/* Asynchronous events (aer_lock) */
 	spinlock_t aer_lock;
-	u16 aer_cids[NEPF_AERL + 1];	/* outstanding AER command ids */
-	u8 nr_aer;
-	u32 aen_queue[8];		/* events waiting for an AER (DW0) */
-	u8 nr_aen;
+	DECLARE_KFIFO(aer_cids, u16, NEPF_AERL + 1);	/* outstanding AERs */
+	DECLARE_KFIFO(aen_queue, u32, 8);	/* events waiting (CQE DW0) */
 	u32 aen_masked;			/* BIT(type): reported, log not read */
 	u32 changed_ns[1024];		/* changed namespace list */
 	u16 nr_changed_ns;

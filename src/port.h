@@ -21,6 +21,7 @@
 #include <linux/spinlock.h>
 #include <linux/lockdep.h>
 #include <linux/list.h>
+#include <linux/kfifo.h>
 #include <linux/refcount.h>
 #include <linux/completion.h>
 #include <linux/ktime.h>

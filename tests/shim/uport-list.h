@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * uport-list.h - the kernel's doubly linked list (<linux/list.h>) for the
- * userspace builds of the core: the same names, the same semantics, the
- * subset the core uses.  list_del() poisons the entry as the kernel does,
- * so that a use after removal faults here too.
+ * uport-list.h - the kernel's doubly linked list (<linux/list.h>) and
+ * fixed-size FIFO (<linux/kfifo.h>) for the userspace builds of the core:
+ * the same names, the same semantics, the subset the core uses.
+ * list_del() poisons the entry as the kernel does, so that a use after
+ * removal faults here too.
  */
 #ifndef NEPF_UPORT_LIST_H
 #define NEPF_UPORT_LIST_H
@@ -111,5 +112,33 @@ static inline void list_splice_tail_init(struct list_head *list,
 	     n = list_next_entry(pos, member);				\
 	     !list_entry_is_head(pos, head, member);			\
 	     pos = n, n = list_next_entry(n, member))
+
+/*
+ * <linux/kfifo.h>, the fixed-size kind (DECLARE_KFIFO): a ring of a power
+ * of two entries, free-running in/out indices; the caller locks.
+ */
+#define DECLARE_KFIFO(fifo, type, size)					\
+	struct {							\
+		unsigned int in, out;					\
+		type buf[(size) < 2 || ((size) & ((size) - 1)) ? -1 : (size)]; \
+	} fifo
+#define INIT_KFIFO(fifo)	((fifo).in = (fifo).out = 0)
+#define kfifo_size(fifo)	((unsigned int)ARRAY_SIZE((fifo)->buf))
+#define kfifo_len(fifo)		((fifo)->in - (fifo)->out)
+#define kfifo_is_empty(fifo)	((fifo)->in == (fifo)->out)
+#define kfifo_is_full(fifo)	(kfifo_len(fifo) >= kfifo_size(fifo))
+#define kfifo_reset(fifo)	((fifo)->in = (fifo)->out = 0)
+#define kfifo_put(fifo, val)						\
+	({ __typeof__(fifo) __f = (fifo);				\
+	   unsigned int __n = !kfifo_is_full(__f);			\
+	   if (__n)							\
+		__f->buf[__f->in++ & (kfifo_size(__f) - 1)] = (val);	\
+	   __n; })
+#define kfifo_get(fifo, ptr)						\
+	({ __typeof__(fifo) __f = (fifo);				\
+	   unsigned int __n = !kfifo_is_empty(__f);			\
+	   if (__n)							\
+		*(ptr) = __f->buf[__f->out++ & (kfifo_size(__f) - 1)];	\
+	   __n; })
 
 #endif /* NEPF_UPORT_LIST_H */

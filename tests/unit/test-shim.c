@@ -241,3 +241,31 @@ UNIT_TEST(shim_completion)
 	CHECK_EQ(uport_completion_wakeups(&c), 1);
 	CHECK_EQ(uport_completion_waiters(&c), 0);
 }
+
+/* kfifo: first in, first out across the wrap; full and empty refuse. */
+UNIT_TEST(shim_kfifo)
+{
+	DECLARE_KFIFO(f, u16, 4);
+	u16 v = 0;
+	int i;
+
+	INIT_KFIFO(f);
+	CHECK(kfifo_is_empty(&f));
+	CHECK(!kfifo_get(&f, &v));
+	for (i = 0; i < 10; i++) {
+		CHECK(kfifo_put(&f, i));
+		CHECK(kfifo_put(&f, 100 + i));
+		CHECK(kfifo_get(&f, &v));
+		CHECK_EQ(v, i ? 100 + i - 1 : 0);
+		if (i) {
+			CHECK(kfifo_get(&f, &v));
+			CHECK_EQ(v, i);
+		}
+	}
+	CHECK_EQ(kfifo_len(&f), 1);
+	CHECK(kfifo_put(&f, 1) && kfifo_put(&f, 2) && kfifo_put(&f, 3));
+	CHECK(kfifo_is_full(&f));
+	CHECK(!kfifo_put(&f, 4));
+	kfifo_reset(&f);
+	CHECK(kfifo_is_empty(&f));
+}
