@@ -130,7 +130,7 @@ static void msix_set_pending(struct nepf_ctrl *ctrl, u16 msg, bool pending)
  * A masked vector's message is pending (its PBA bit set) until the host
  * unmasks it; the register poll then sends it (env->raise_irq).
  *
- * Context: any context; never sleeps.
+ * Context: any context but an interrupt handler; never sleeps.
  * Return: true if the caller must not send it now.
  */
 bool nepf_regs_msix_hold(struct nepf_ctrl *ctrl, u16 msg)
@@ -155,7 +155,7 @@ bool nepf_regs_msix_hold(struct nepf_ctrl *ctrl, u16 msg)
  * For the Function Mask, which the function cannot read, or a mask set
  * since nepf_regs_msix_hold(): the message is pending as if masked.
  *
- * Context: any context; never sleeps.
+ * Context: any context but an interrupt handler; never sleeps.
  */
 void nepf_regs_msix_pend(struct nepf_ctrl *ctrl, u16 msg)
 {
@@ -338,7 +338,7 @@ u32 nepf_regs_irq_mask(struct nepf_ctrl *ctrl)
  * A masked message is noted pending: the core sends it (env->raise_irq)
  * when the host unmasks it.
  *
- * Context: any context; never sleeps.
+ * Context: any context but an interrupt handler; never sleeps.
  * Return: true if the caller must not send it now.
  */
 bool nepf_regs_irq_hold(struct nepf_ctrl *ctrl, u16 msg)

@@ -109,7 +109,7 @@ void nepf_ctrl_fatal(struct nepf_ctrl *ctrl, const char *why)
  * function stop.  The environment then quiesces and calls
  * nepf_ctrl_reset() as usual.
  *
- * Context: any context; never sleeps.
+ * Context: any context but an interrupt handler; never sleeps.
  */
 void nepf_ctrl_cut(struct nepf_ctrl *ctrl)
 {

@@ -162,8 +162,8 @@ int nepf_run_module_init(void);
 void nepf_run_module_exit(void);
 int nepf_run_init(struct nepf_glue *g);
 void nepf_run_exit(struct nepf_glue *g);
-void nepf_run_link_event(struct nepf_glue *g, bool up);	/* any context */
-void nepf_run_link_lost(struct nepf_glue *g);			/* any context */
+void nepf_run_link_event(struct nepf_glue *g, bool up);	/* no IRQ; atomic ok */
+void nepf_run_link_lost(struct nepf_glue *g);			/* no IRQ; atomic ok */
 void nepf_run_stop(struct nepf_glue *g);
 void nepf_run_link_up(struct nepf_glue *g);
 void nepf_run_link_down(struct nepf_glue *g);		/* may sleep long */
