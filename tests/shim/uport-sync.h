@@ -9,6 +9,8 @@
  *    kernel: a deadlock, or corrupted state).
  *  - lockdep_assert_held() aborts unless this thread holds the lock (not
  *    merely somebody: what lockdep checks).
+ *  - Lock order is learnt by class, as lockdep does: taking two classes
+ *    in both orders aborts (uport_order_check()).
  *  - Interrupt context is simulated: uport_irq_enter()/_exit() around
  *    what runs there in the kernel (the simulated host's backend
  *    completions).  A plain spin_lock() there aborts, and so does a plain
@@ -67,9 +69,91 @@ typedef struct {
 	pthread_t owner;	/* valid while held */
 	bool held;
 	bool irq_used;		/* taken in (simulated) interrupt context */
+	const char *class;	/* where it was initialised, as lockdep's key */
 } spinlock_t;
 
-static inline void spin_lock_init(spinlock_t *l)
+/*
+ * Lock order, as lockdep checks it, by class (the spin_lock_init() call
+ * site: every CQ's lock is one class, every namespace's ref_lock one): a
+ * thread that takes B while holding A records "A before B"; taking A
+ * while holding B afterwards, in any thread, aborts.  Direct inversions
+ * only (lockdep also finds longer cycles).  Each unit test is a process:
+ * the order is learnt per test.
+ */
+#define UPORT_HELD_MAX		16
+#define UPORT_ORDER_MAX		256
+__attribute__((weak)) __thread const char *uport_held[UPORT_HELD_MAX];
+__attribute__((weak)) __thread unsigned int uport_nr_held;
+__attribute__((weak)) pthread_mutex_t uport_order_mutex =
+	PTHREAD_MUTEX_INITIALIZER;
+__attribute__((weak)) const char *uport_order[UPORT_ORDER_MAX][2];
+__attribute__((weak)) unsigned int uport_nr_order;
+
+static inline bool uport_order_known(const char *a, const char *b)
+{
+	unsigned int i;
+
+	for (i = 0; i < uport_nr_order; i++)
+		if (uport_order[i][0] == a && uport_order[i][1] == b)
+			return true;
+	return false;
+}
+
+/* @class is about to be taken: check it against those this thread holds. */
+static inline void uport_order_check(const char *class, const char *name,
+				     const char *file, int line)
+{
+	unsigned int i;
+
+	pthread_mutex_lock(&uport_order_mutex);
+	for (i = 0; i < uport_nr_held; i++) {
+		const char *held = uport_held[i];
+
+		if (held == class || uport_order_known(class, held)) {
+			pthread_mutex_unlock(&uport_order_mutex);
+			fprintf(stderr, "lock order: %s (class %s) taken while holding class %s\n",
+				name, class, held);
+			uport_bug(held == class ? "recursive locking of one class" :
+				  "lock order inversion", name, file, line);
+		}
+		if (!uport_order_known(held, class) &&
+		    uport_nr_order < UPORT_ORDER_MAX) {
+			uport_order[uport_nr_order][0] = held;
+			uport_order[uport_nr_order][1] = class;
+			uport_nr_order++;
+		}
+	}
+	pthread_mutex_unlock(&uport_order_mutex);
+	if (uport_nr_held == UPORT_HELD_MAX)
+		uport_bug("too many locks held", name, file, line);
+	uport_held[uport_nr_held++] = class;
+}
+
+static inline void uport_order_release(const char *class)
+{
+	unsigned int i;
+
+	for (i = uport_nr_held; i-- > 0;) {
+		if (uport_held[i] != class)
+			continue;
+		memmove(&uport_held[i], &uport_held[i + 1],
+			(uport_nr_held - i - 1) * sizeof(uport_held[0]));
+		uport_nr_held--;
+		return;
+	}
+}
+
+/* A lock never initialised (zeroed memory) is a class of its own. */
+static inline const char *uport_lock_class(const spinlock_t *l)
+{
+	return l->class ? l->class : (const char *)l;
+}
+
+#define UPORT_STR2(x)		#x
+#define UPORT_STR(x)		UPORT_STR2(x)
+#define spin_lock_init(l)	uport_spin_lock_init(l, __FILE__ ":" UPORT_STR(__LINE__))
+
+static inline void uport_spin_lock_init(spinlock_t *l, const char *class)
 {
 	pthread_mutexattr_t a;
 
@@ -79,6 +163,7 @@ static inline void spin_lock_init(spinlock_t *l)
 	pthread_mutexattr_destroy(&a);
 	l->held = false;
 	l->irq_used = false;
+	l->class = class;
 }
 
 /* Does this thread hold @l?  (Another thread's answer may be stale: not ours.) */
@@ -96,6 +181,7 @@ static inline void uport_spin_lock(spinlock_t *l, bool irqsave,
 	if (uport_irq_depth && !irqsave)
 		uport_bug("plain spin_lock() in interrupt context", name,
 			  file, line);
+	uport_order_check(uport_lock_class(l), name, file, line);
 	if (pthread_mutex_lock(&l->mutex))
 		uport_bug("spinlock taken twice", name, file, line);
 	if (uport_irq_depth)
@@ -114,10 +200,10 @@ static inline void uport_spin_unlock(spinlock_t *l, const char *name,
 		uport_bug("spin_unlock() of a lock this thread does not hold",
 			  name, file, line);
 	__atomic_store_n(&l->held, false, __ATOMIC_RELAXED);
+	uport_order_release(uport_lock_class(l));
 	if (pthread_mutex_unlock(&l->mutex))
 		uport_bug("spin_unlock() failed", name, file, line);
 }
-
 
 #define spin_lock(l)	uport_spin_lock(l, false, #l, __FILE__, __LINE__)
 #define spin_unlock(l)	uport_spin_unlock(l, #l, __FILE__, __LINE__)
