@@ -10,7 +10,8 @@
  *  - lockdep_assert_held() aborts unless this thread holds the lock (not
  *    merely somebody: what lockdep checks).
  *  - Lock order is learnt by class, as lockdep does: taking two classes
- *    in both orders aborts (uport_order_check()).
+ *    in both orders aborts, and so does a plain spin_lock() inside a lock
+ *    taken in interrupt context (uport_order_check()).
  *  - Interrupt context is simulated: uport_irq_enter()/_exit() around
  *    what runs there in the kernel (the simulated host's backend
  *    completions).  A plain spin_lock() there aborts, and so does a plain
@@ -72,17 +73,26 @@ typedef struct {
 	const char *class;	/* where it was initialised, as lockdep's key */
 } spinlock_t;
 
+/* A lock never initialised (zeroed memory) is a class of its own. */
+static inline const char *uport_lock_class(const spinlock_t *l)
+{
+	return l->class ? l->class : (const char *)l;
+}
+
 /*
  * Lock order, as lockdep checks it, by class (the spin_lock_init() call
  * site: every CQ's lock is one class, every namespace's ref_lock one): a
  * thread that takes B while holding A records "A before B"; taking A
  * while holding B afterwards, in any thread, aborts.  Direct inversions
  * only (lockdep also finds longer cycles).  Each unit test is a process:
- * the order is learnt per test.
+ * the order is learnt per test.  Also lockdep's IRQ-safe -> IRQ-unsafe
+ * rule, simplified: a plain spin_lock() while holding a lock taken in
+ * interrupt context aborts (an interrupt could come between the holder
+ * of the inner lock, interrupts on, and the outer one).
  */
 #define UPORT_HELD_MAX		16
 #define UPORT_ORDER_MAX		256
-__attribute__((weak)) __thread const char *uport_held[UPORT_HELD_MAX];
+__attribute__((weak)) __thread const spinlock_t *uport_held[UPORT_HELD_MAX];
 __attribute__((weak)) __thread unsigned int uport_nr_held;
 __attribute__((weak)) pthread_mutex_t uport_order_mutex =
 	PTHREAD_MUTEX_INITIALIZER;
@@ -99,22 +109,30 @@ static inline bool uport_order_known(const char *a, const char *b)
 	return false;
 }
 
-/* @class is about to be taken: check it against those this thread holds. */
-static inline void uport_order_check(const char *class, const char *name,
-				     const char *file, int line)
+/* @l is about to be taken: check it against the locks this thread holds. */
+static inline void uport_order_check(const spinlock_t *l, bool irqsave,
+				     const char *name, const char *file,
+				     int line)
 {
+	const char *class = uport_lock_class(l);
 	unsigned int i;
 
 	pthread_mutex_lock(&uport_order_mutex);
 	for (i = 0; i < uport_nr_held; i++) {
-		const char *held = uport_held[i];
+		const char *held = uport_lock_class(uport_held[i]);
+		const char *bug = NULL;
 
-		if (held == class || uport_order_known(class, held)) {
+		if (held == class)
+			bug = "recursive locking of one class";
+		else if (uport_order_known(class, held))
+			bug = "lock order inversion";
+		else if (!irqsave && uport_held[i]->irq_used)
+			bug = "plain spin_lock() under a lock taken in interrupt context";
+		if (bug) {
 			pthread_mutex_unlock(&uport_order_mutex);
 			fprintf(stderr, "lock order: %s (class %s) taken while holding class %s\n",
 				name, class, held);
-			uport_bug(held == class ? "recursive locking of one class" :
-				  "lock order inversion", name, file, line);
+			uport_bug(bug, name, file, line);
 		}
 		if (!uport_order_known(held, class) &&
 		    uport_nr_order < UPORT_ORDER_MAX) {
@@ -126,27 +144,21 @@ static inline void uport_order_check(const char *class, const char *name,
 	pthread_mutex_unlock(&uport_order_mutex);
 	if (uport_nr_held == UPORT_HELD_MAX)
 		uport_bug("too many locks held", name, file, line);
-	uport_held[uport_nr_held++] = class;
+	uport_held[uport_nr_held++] = l;
 }
 
-static inline void uport_order_release(const char *class)
+static inline void uport_order_release(const spinlock_t *l)
 {
 	unsigned int i;
 
 	for (i = uport_nr_held; i-- > 0;) {
-		if (uport_held[i] != class)
+		if (uport_held[i] != l)
 			continue;
 		memmove(&uport_held[i], &uport_held[i + 1],
 			(uport_nr_held - i - 1) * sizeof(uport_held[0]));
 		uport_nr_held--;
 		return;
 	}
-}
-
-/* A lock never initialised (zeroed memory) is a class of its own. */
-static inline const char *uport_lock_class(const spinlock_t *l)
-{
-	return l->class ? l->class : (const char *)l;
 }
 
 #define UPORT_STR2(x)		#x
@@ -181,7 +193,7 @@ static inline void uport_spin_lock(spinlock_t *l, bool irqsave,
 	if (uport_irq_depth && !irqsave)
 		uport_bug("plain spin_lock() in interrupt context", name,
 			  file, line);
-	uport_order_check(uport_lock_class(l), name, file, line);
+	uport_order_check(l, irqsave, name, file, line);
 	if (pthread_mutex_lock(&l->mutex))
 		uport_bug("spinlock taken twice", name, file, line);
 	if (uport_irq_depth)
@@ -200,7 +212,7 @@ static inline void uport_spin_unlock(spinlock_t *l, const char *name,
 		uport_bug("spin_unlock() of a lock this thread does not hold",
 			  name, file, line);
 	__atomic_store_n(&l->held, false, __ATOMIC_RELAXED);
-	uport_order_release(uport_lock_class(l));
+	uport_order_release(l);
 	if (pthread_mutex_unlock(&l->mutex))
 		uport_bug("spin_unlock() failed", name, file, line);
 }

@@ -319,3 +319,28 @@ UNIT_TEST(shim_lock_order)
 	CHECK(aborts(ctrl_then_cq, s));		/* another CQ: the same class */
 	sim_free(s);
 }
+
+/* An interrupt-safe lock, then a plain one inside it: lockdep's rule. */
+static void plain_under_irq_lock(void *arg)
+{
+	struct two_locks *t = arg;
+	unsigned long flags;
+
+	uport_irq_enter();
+	spin_lock_irqsave(&t->a, flags);	/* a: taken in interrupt context */
+	spin_unlock_irqrestore(&t->a, flags);
+	uport_irq_exit();
+	spin_lock_irqsave(&t->a, flags);
+	spin_lock(&t->b);
+	spin_unlock(&t->b);
+	spin_unlock_irqrestore(&t->a, flags);
+}
+
+UNIT_TEST(shim_irq_safe_then_unsafe)
+{
+	struct two_locks t;
+
+	spin_lock_init(&t.a);
+	spin_lock_init(&t.b);
+	CHECK(aborts(plain_under_irq_lock, &t));
+}
