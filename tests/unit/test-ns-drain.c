@@ -29,7 +29,8 @@ static void *drain_thread(void *arg)
 /*
  * Start draining @ns on a thread: true once that thread sleeps on
  * ns->drained (not polling, not returned), and has not woken up 20 ms
- * later (a poll every few milliseconds would have).
+ * later (a poll every few milliseconds would have).  Up to 10 s for the
+ * thread to get there on a loaded machine.
  */
 static bool drain_start(struct drainer *d, struct nepf_ns *ns)
 {
@@ -39,7 +40,7 @@ static bool drain_start(struct drainer *d, struct nepf_ns *ns)
 	d->returned = false;
 	if (pthread_create(&d->thread, NULL, drain_thread, d))
 		return false;
-	for (i = 0; i < 1000 && !uport_completion_waiters(&ns->drained); i++)
+	for (i = 0; i < 10000 && !uport_completion_waiters(&ns->drained); i++)
 		usleep(1000);
 	usleep(20000);
 	return uport_completion_waiters(&ns->drained) == 1 &&
