@@ -23,11 +23,10 @@ reps=${1:-7} kcmds=${2:-2000}
 out=$NEPF_BUILD/bench-inject
 mkdir -p "$out"
 
-core="core bar-regs queues admin-cmd prp-sgl io-cmd inject"
 srcs=("$here/inject-hook.c" "$NEPF_TOP/tests/unit/simhost.c")
-for f in $core; do srcs+=("$NEPF_TOP/src/$f.c"); done
+mapfile -t -O ${#srcs[@]} srcs < <(nepf_core_sources)
 cflags=(-std=gnu11 -O2 -pthread -Wall -Wextra -Wno-unused-parameter -Werror
-	-I"$NEPF_TOP/src")
+	-I"$NEPF_TOP/src" -I"$NEPF_TOP/tests/shim")
 gcc "${cflags[@]}" -o "$out/inject-hook" "${srcs[@]}"
 gcc "${cflags[@]}" -DNEPF_BENCH_NO_INJECT_HOOKS -o "$out/inject-hook-out" "${srcs[@]}"
 

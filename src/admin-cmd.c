@@ -522,14 +522,13 @@ static void log_supported(struct nepf_ctrl *ctrl, struct nvme_supported_log *log
 /* Newest entry first, as many as we keep (telemetry.c too). */
 void nepf_ctrl_error_log(struct nepf_ctrl *ctrl, struct nvme_error_log_entry *log)
 {
-	unsigned long flags;
 	unsigned int i, n;
 
-	nepf_lock(&ctrl->log_lock, flags);
+	spin_lock(&ctrl->log_lock);
 	n = min_t(u64, ctrl->err_count, NEPF_ERR_LOG_ENTRIES);
 	for (i = 0; i < n; i++)
 		log[i] = ctrl->err_log[(ctrl->err_count - 1 - i) % NEPF_ERR_LOG_ENTRIES];
-	nepf_unlock(&ctrl->log_lock, flags);
+	spin_unlock(&ctrl->log_lock);
 }
 
 /* Data units: thousands of 512-byte units, rounded up. */
@@ -553,13 +552,12 @@ static bool temp_beyond_threshold(const struct nepf_features *f)
 static void log_smart(struct nepf_ctrl *ctrl, struct nvme_smart_log *log)
 {
 	struct nepf_smart s;
-	unsigned long flags;
 	u64 hours, err_count;
 
-	nepf_lock(&ctrl->log_lock, flags);
+	spin_lock(&ctrl->log_lock);
 	s = ctrl->smart;
 	err_count = ctrl->err_count;
-	nepf_unlock(&ctrl->log_lock, flags);
+	spin_unlock(&ctrl->log_lock);
 	hours = nepf_ctrl_poh(ctrl);
 
 	if (temp_beyond_threshold(&ctrl->feat))
@@ -590,13 +588,12 @@ static void log_fw_slot(struct nepf_ctrl *ctrl, struct nvme_fw_slot_info_log *lo
 
 static void log_changed_ns(struct nepf_ctrl *ctrl, struct nvme_changed_ns_log *log)
 {
-	unsigned long flags;
 	unsigned int i;
 
-	nepf_lock(&ctrl->aer_lock, flags);
+	spin_lock(&ctrl->aer_lock);
 	for (i = 0; i < ctrl->nr_changed_ns; i++)
 		log->nsid[i] = cpu_to_le32(ctrl->changed_ns[i]);
-	nepf_unlock(&ctrl->aer_lock, flags);
+	spin_unlock(&ctrl->aer_lock);
 }
 
 /* The command sets' logs share the admin part; only NVM has I/O commands. */

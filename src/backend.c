@@ -6,7 +6,6 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
-#include <linux/delay.h>
 #include <linux/log2.h>
 #include <linux/workqueue.h>
 #include "backend.h"
@@ -118,31 +117,19 @@ int nepf_ns_open(struct nepf_ns *ns)
 
 void nepf_ns_close(struct nepf_ns *ns)
 {
-	unsigned long flags, waited_ms = 0;
-	u32 inflight;
-
 	if (!ns->ops)
 		return;
-	nepf_lock(&ns->ref_lock, flags);
-	ns->dying = true;
-	nepf_unlock(&ns->ref_lock, flags);
 	/*
-	 * Commands that looked the namespace up before it was detached finish
-	 * on their own (the backends complete every I/O); disabling a
-	 * namespace is rare, so polling is good enough.
+	 * nepf_ns_drain(), saying every 5 s what it still waits for: the
+	 * commands that looked the namespace up before it was detached end
+	 * on their own (the backends complete every I/O), the last one
+	 * completes ns->drained.
 	 */
-	for (;;) {
-		nepf_lock(&ns->ref_lock, flags);
-		inflight = ns->inflight;
-		nepf_unlock(&ns->ref_lock, flags);
-		if (!inflight)
-			break;
-		if (waited_ms && !(waited_ms % 5000))
-			pr_warn("nsid %u: still waiting for %u commands\n",
-				ns->nsid, inflight);
-		msleep(20);
-		waited_ms += 20;
-	}
+	nepf_ns_kill(ns);
+	while (!wait_for_completion_timeout(&ns->drained,
+					    msecs_to_jiffies(5000)))
+		pr_warn("nsid %u: still waiting for %u commands\n", ns->nsid,
+			nepf_ns_users(ns));
 	if (!ns->cfg.readonly && ns->ops->flush_all)
 		ns->ops->flush_all(ns);
 	ns->ops->close(ns);

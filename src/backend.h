@@ -108,20 +108,28 @@ struct nepf_ns {
 	bool volatile_cache;	/* flush is meaningful */
 	/*
 	 * Write Uncorrectable's LBAs (io-cmd.c): how many, and their
-	 * uncor_nr ranges (NULL until the first), under uncor_lock.
+	 * uncor_nr ranges (NULL until the first), under uncor_lock.  irqsave:
+	 * a write's completion (nepf_io_done(), a bio's end_io) clears them.
 	 */
-	nepf_lock_t uncor_lock;
+	spinlock_t uncor_lock;
 	u32 uncor_blocks, uncor_nr;
 	struct nepf_uncor *uncor;
 	struct nepf_io_stats stats;	/* at completion, under ref_lock */
 	/*
-	 * Commands holding the namespace (nepf_ns_get/put, by the core from
-	 * the namespace lookup to the command's end): disabling a namespace
-	 * sets @dying, then waits for @inflight to drop to zero before the
-	 * backend is closed.  Set up by nepf_ns_init().
+	 * References, as nvmet's percpu_ref on its namespaces: one the live
+	 * namespace holds itself, one per command or background job using
+	 * it (nepf_ns_get/put, by the core from the namespace lookup to the
+	 * command's end).  Disabling a namespace (nepf_ns_kill()) sets
+	 * @dying, so that no new reference is given, and drops the
+	 * namespace's own; the last put completes @drained, which
+	 * nepf_ns_drain() and the kernel's close wait on before the backend
+	 * goes.  Set up by nepf_ns_init().  @dying, @busy and @stats are
+	 * under ref_lock, a plain spin_lock(): process context only
+	 * (lookups, command ends, background steps).
 	 */
-	nepf_lock_t ref_lock;
-	u32 inflight;
+	spinlock_t ref_lock;
+	refcount_t ref;
+	struct completion drained;
 	bool dying;
 	/*
 	 * A Format NVM or a Sanitize owns the namespace (NEPF_NS_*, under
@@ -134,11 +142,12 @@ enum { NEPF_NS_FREE, NEPF_NS_FORMAT, NEPF_NS_SANITIZE, NEPF_NS_SANITIZE_FAILED }
 
 static inline void nepf_ns_init(struct nepf_ns *ns)
 {
-	nepf_lock_init(&ns->ref_lock);
-	nepf_lock_init(&ns->uncor_lock);
+	spin_lock_init(&ns->ref_lock);
+	spin_lock_init(&ns->uncor_lock);
 	ns->uncor_blocks = 0;
 	ns->uncor_nr = 0;
-	ns->inflight = 0;
+	refcount_set(&ns->ref, 1);
+	init_completion(&ns->drained);
 	ns->dying = false;
 	ns->busy = NEPF_NS_FREE;
 }
@@ -146,14 +155,13 @@ static inline void nepf_ns_init(struct nepf_ns *ns)
 /* false: the namespace is going away, treat it as not attached. */
 static inline bool nepf_ns_get(struct nepf_ns *ns)
 {
-	unsigned long flags;
 	bool ok;
 
-	nepf_lock(&ns->ref_lock, flags);
+	spin_lock(&ns->ref_lock);
 	ok = !ns->dying;
-	if (ok)
-		ns->inflight++;
-	nepf_unlock(&ns->ref_lock, flags);
+	if (ok)		/* not dying: its own reference is still there */
+		refcount_inc(&ns->ref);
+	spin_unlock(&ns->ref_lock);
 	return ok;
 }
 
@@ -163,26 +171,35 @@ static inline bool nepf_ns_get(struct nepf_ns *ns)
  */
 static inline bool nepf_ns_get_io(struct nepf_ns *ns, u8 *busy)
 {
-	unsigned long flags;
 	bool ok;
 
-	nepf_lock(&ns->ref_lock, flags);
+	spin_lock(&ns->ref_lock);
 	*busy = ns->busy;
 	ok = !ns->dying && !ns->busy;
 	if (ok)
-		ns->inflight++;
-	nepf_unlock(&ns->ref_lock, flags);
+		refcount_inc(&ns->ref);
+	spin_unlock(&ns->ref_lock);
 	return ok;
 }
 
+/* The last reference of a dying namespace ends its drain. */
 static inline void nepf_ns_put(struct nepf_ns *ns)
 {
-	unsigned long flags;
+	if (refcount_dec_and_test(&ns->ref))
+		complete_all(&ns->drained);
+}
 
-	nepf_lock(&ns->ref_lock, flags);
-	if (!WARN_ON_ONCE(!ns->inflight))
-		ns->inflight--;
-	nepf_unlock(&ns->ref_lock, flags);
+/* References held by commands and jobs, not counting the namespace's own. */
+static inline unsigned int nepf_ns_users(struct nepf_ns *ns)
+{
+	unsigned int n;
+
+	spin_lock(&ns->ref_lock);
+	n = refcount_read(&ns->ref);
+	if (n && !ns->dying)
+		n--;
+	spin_unlock(&ns->ref_lock);
+	return n;
 }
 
 struct nepf_backend_ops {
@@ -195,6 +212,13 @@ struct nepf_backend_ops {
 
 /* Called by backends when an I/O is over (any context). */
 void nepf_io_done(struct nepf_io *io, enum nepf_io_result result);
+/*
+ * Disabling a namespace (io-cmd.c): nepf_ns_kill() gives no new reference
+ * and drops the namespace's own; nepf_ns_drain() also waits for the last
+ * one.  Either may be called again.
+ */
+void nepf_ns_kill(struct nepf_ns *ns);
+void nepf_ns_drain(struct nepf_ns *ns);
 /* Forget the uncorrectable LBAs (io-cmd.c): when the namespace closes. */
 void nepf_ns_uncor_free(struct nepf_ns *ns);
 /* Is a block of [slba, slba + nlb) uncorrectable?  *lba: the first. */

@@ -57,6 +57,8 @@ static u32 csts_update(struct nepf_ctrl *ctrl, u32 clear, u32 set)
 {
 	u32 v = (ctrl->csts & ~clear) | set;
 
+	lockdep_assert_held(&ctrl->csts_lock);
+
 	WRITE_ONCE(ctrl->csts, v);
 	wr32(ctrl, NVME_REG_CSTS, v);
 	return v;
@@ -65,14 +67,13 @@ static u32 csts_update(struct nepf_ctrl *ctrl, u32 clear, u32 set)
 /* Rewrite what the host may not change. */
 static void regs_restore_ro(struct nepf_ctrl *ctrl)
 {
-	unsigned long flags;
 	u32 off;
 
 	wr64(ctrl, NVME_REG_CAP, ctrl->cap);
 	wr32(ctrl, NVME_REG_VS, ctrl->vs);
-	nepf_lock(&ctrl->csts_lock, flags);
+	spin_lock(&ctrl->csts_lock);
 	csts_update(ctrl, 0, 0);
-	nepf_unlock(&ctrl->csts_lock, flags);
+	spin_unlock(&ctrl->csts_lock);
 	wr32(ctrl, NVME_REG_NSSR, 0);		/* CAP.NSSRS = 0 */
 	for (off = NVME_REG_CMBLOC; off < NVME_REG_CRTO; off += 4)
 		wr32(ctrl, off, 0);		/* no CMB, boot partitions */
@@ -94,15 +95,14 @@ static u32 msix_vctrl_off(struct nepf_ctrl *ctrl, u16 msg)
 
 static void regs_msix_reset(struct nepf_ctrl *ctrl)
 {
-	unsigned long flags;
 	u16 msg;
 
 	/* The PBA was cleared with the rest of the BAR. */
-	nepf_lock(&ctrl->intm_lock, flags);
+	spin_lock(&ctrl->intm_lock);
 	memset(ctrl->msix_pending, 0, sizeof(ctrl->msix_pending));
 	for (msg = 0; msg < ctrl->cfg.nr_msix; msg++)
 		wr32(ctrl, msix_vctrl_off(ctrl, msg), 1);	/* Mask Bit */
-	nepf_unlock(&ctrl->intm_lock, flags);
+	spin_unlock(&ctrl->intm_lock);
 }
 
 /* Set or clear @msg's pending state and PBA bit (intm_lock held). */
@@ -110,6 +110,8 @@ static void msix_set_pending(struct nepf_ctrl *ctrl, u16 msg, bool pending)
 {
 	u32 off = ctrl->cfg.msix_pba_off + msg / 32 * 4;
 	u32 bit = BIT(msg % 32);
+
+	lockdep_assert_held(&ctrl->intm_lock);
 
 	if (pending) {
 		ctrl->msix_pending[msg / 64] |= BIT_ULL(msg % 64);
@@ -128,21 +130,20 @@ static void msix_set_pending(struct nepf_ctrl *ctrl, u16 msg, bool pending)
  * A masked vector's message is pending (its PBA bit set) until the host
  * unmasks it; the register poll then sends it (env->raise_irq).
  *
- * Context: any context; never sleeps.
+ * Context: any context but an interrupt handler; never sleeps.
  * Return: true if the caller must not send it now.
  */
 bool nepf_regs_msix_hold(struct nepf_ctrl *ctrl, u16 msg)
 {
-	unsigned long flags;
 	bool masked;
 
 	if (msg >= ctrl->cfg.nr_msix)
 		return false;
-	nepf_lock(&ctrl->intm_lock, flags);
+	spin_lock(&ctrl->intm_lock);
 	masked = rd32(ctrl, msix_vctrl_off(ctrl, msg)) & 1;
 	if (masked)
 		msix_set_pending(ctrl, msg, true);
-	nepf_unlock(&ctrl->intm_lock, flags);
+	spin_unlock(&ctrl->intm_lock);
 	return masked;
 }
 
@@ -154,29 +155,26 @@ bool nepf_regs_msix_hold(struct nepf_ctrl *ctrl, u16 msg)
  * For the Function Mask, which the function cannot read, or a mask set
  * since nepf_regs_msix_hold(): the message is pending as if masked.
  *
- * Context: any context; never sleeps.
+ * Context: any context but an interrupt handler; never sleeps.
  */
 void nepf_regs_msix_pend(struct nepf_ctrl *ctrl, u16 msg)
 {
-	unsigned long flags;
-
 	if (msg >= ctrl->cfg.nr_msix)
 		return;
-	nepf_lock(&ctrl->intm_lock, flags);
+	spin_lock(&ctrl->intm_lock);
 	msix_set_pending(ctrl, msg, true);
-	nepf_unlock(&ctrl->intm_lock, flags);
+	spin_unlock(&ctrl->intm_lock);
 }
 
 /* Send the pending MSI-X messages whose vector the host unmasked. */
 static void regs_msix_unmasked(struct nepf_ctrl *ctrl)
 {
 	u64 fire[ARRAY_SIZE(ctrl->msix_pending)] = { };
-	unsigned long flags;
 	u16 msg;
 
 	if (!ctrl->cfg.nr_msix)
 		return;
-	nepf_lock(&ctrl->intm_lock, flags);
+	spin_lock(&ctrl->intm_lock);
 	for (msg = 0; msg < ctrl->cfg.nr_msix; msg++) {
 		if (!(ctrl->msix_pending[msg / 64] & BIT_ULL(msg % 64)) ||
 		    (rd32(ctrl, msix_vctrl_off(ctrl, msg)) & 1))
@@ -184,7 +182,7 @@ static void regs_msix_unmasked(struct nepf_ctrl *ctrl)
 		msix_set_pending(ctrl, msg, false);
 		fire[msg / 64] |= BIT_ULL(msg % 64);
 	}
-	nepf_unlock(&ctrl->intm_lock, flags);
+	spin_unlock(&ctrl->intm_lock);
 	for (msg = 0; msg < ctrl->cfg.nr_msix; msg++)
 		if (fire[msg / 64] & BIT_ULL(msg % 64))
 			ctrl->env->raise_irq(ctrl, msg);
@@ -252,7 +250,6 @@ static enum nepf_regs_event regs_enable(struct nepf_ctrl *ctrl, u32 cc)
 	u32 aqa = rd32(ctrl, NVME_REG_AQA);
 	u64 asq = rd64(ctrl, NVME_REG_ASQ);
 	u64 acq = rd64(ctrl, NVME_REG_ACQ);
-	unsigned long flags;
 	const char *why;
 	u32 csts;
 
@@ -285,11 +282,11 @@ static enum nepf_regs_event regs_enable(struct nepf_ctrl *ctrl, u32 cc)
 	nepf_ctrl_cut(ctrl);
 	nepf_ctrl_vwc_latch(ctrl);
 	nepf_queues_setup_admin(ctrl, aqa, asq, acq);
-	nepf_lock(&ctrl->csts_lock, flags);
+	spin_lock(&ctrl->csts_lock);
 	/* CFS: left by a refused enable */
 	csts = csts_update(ctrl, NVME_CSTS_CFS, NVME_CSTS_RDY);
 	WRITE_ONCE(ctrl->state, NEPF_CTRL_LIVE);
-	nepf_unlock(&ctrl->csts_lock, flags);
+	spin_unlock(&ctrl->csts_lock);
 	trace_nvme_epf_ctrl(ctrl, ctrl->cc, csts);
 	nepf_dbg(ctrl, "enabled: cc %#x aqa %#x asq %#llx acq %#llx\n", cc, aqa,
 		 (unsigned long long)asq, (unsigned long long)acq);
@@ -309,18 +306,17 @@ static void regs_intm(struct nepf_ctrl *ctrl)
 {
 	u32 set = rd32(ctrl, NVME_REG_INTMS);
 	u32 clr = rd32(ctrl, NVME_REG_INTMC);
-	unsigned long flags;
 	u32 fire;
 	u16 msg;
 
-	nepf_lock(&ctrl->intm_lock, flags);
+	spin_lock(&ctrl->intm_lock);
 	if (set != ctrl->intms)
 		WRITE_ONCE(ctrl->intms, ctrl->intms | set);
 	if (clr)
 		WRITE_ONCE(ctrl->intms, ctrl->intms & ~clr);
 	fire = ctrl->intm_pending & ~ctrl->intms;
 	ctrl->intm_pending &= ~fire;
-	nepf_unlock(&ctrl->intm_lock, flags);
+	spin_unlock(&ctrl->intm_lock);
 	wr32(ctrl, NVME_REG_INTMS, ctrl->intms);
 	wr32(ctrl, NVME_REG_INTMC, 0);
 	/* Held for the queues of this enable (a reset clears them). */
@@ -342,21 +338,20 @@ u32 nepf_regs_irq_mask(struct nepf_ctrl *ctrl)
  * A masked message is noted pending: the core sends it (env->raise_irq)
  * when the host unmasks it.
  *
- * Context: any context; never sleeps.
+ * Context: any context but an interrupt handler; never sleeps.
  * Return: true if the caller must not send it now.
  */
 bool nepf_regs_irq_hold(struct nepf_ctrl *ctrl, u16 msg)
 {
-	unsigned long flags;
 	bool masked;
 
 	if (msg >= 32)
 		return false;
-	nepf_lock(&ctrl->intm_lock, flags);
+	spin_lock(&ctrl->intm_lock);
 	masked = ctrl->intms & BIT(msg);
 	if (masked)
 		ctrl->intm_pending |= BIT(msg);
-	nepf_unlock(&ctrl->intm_lock, flags);
+	spin_unlock(&ctrl->intm_lock);
 	return masked;
 }
 
@@ -445,7 +440,6 @@ enum nepf_regs_event nepf_regs_poll(struct nepf_ctrl *ctrl)
 	u32 shn = cc & NVME_CC_SHN_MASK;
 	enum nepf_regs_event ev = NEPF_REGS_NONE;
 	enum nepf_ctrl_state state;
-	unsigned long flags;
 
 	WRITE_ONCE(ctrl->cc_seen, cc);
 	regs_intm(ctrl);
@@ -468,7 +462,7 @@ enum nepf_regs_event nepf_regs_poll(struct nepf_ctrl *ctrl)
 		nepf_regs_set_disabled(ctrl);
 	} else if (shn && !(ctrl->cc & NVME_CC_SHN_MASK)) {
 		WRITE_ONCE(ctrl->cc, ctrl->cc | shn);
-		nepf_lock(&ctrl->csts_lock, flags);
+		spin_lock(&ctrl->csts_lock);
 		state = ctrl->state;
 		/*
 		 * After CSTS.CFS too: writes completed before it may still
@@ -482,7 +476,7 @@ enum nepf_regs_event nepf_regs_poll(struct nepf_ctrl *ctrl)
 			/* Nothing runs: the shutdown is complete at once. */
 			csts_update(ctrl, NVME_CSTS_SHST_MASK, NVME_CSTS_SHST_CMPLT);
 		}
-		nepf_unlock(&ctrl->csts_lock, flags);
+		spin_unlock(&ctrl->csts_lock);
 	} else if (!shn && (ctrl->cc & NVME_CC_SHN_MASK)) {
 		/* SHN cleared: forget it; SHST stays until a reset. */
 		WRITE_ONCE(ctrl->cc, ctrl->cc & ~NVME_CC_SHN_MASK);
@@ -502,12 +496,11 @@ enum nepf_regs_event nepf_regs_poll(struct nepf_ctrl *ctrl)
  */
 void nepf_regs_set_ready(struct nepf_ctrl *ctrl, bool ready)
 {
-	unsigned long flags;
 	u32 csts;
 
-	nepf_lock(&ctrl->csts_lock, flags);
+	spin_lock(&ctrl->csts_lock);
 	csts = csts_update(ctrl, NVME_CSTS_RDY, ready ? NVME_CSTS_RDY : 0);
-	nepf_unlock(&ctrl->csts_lock, flags);
+	spin_unlock(&ctrl->csts_lock);
 	trace_nvme_epf_ctrl(ctrl, ctrl->cc, csts);
 }
 
@@ -522,27 +515,25 @@ void nepf_regs_set_ready(struct nepf_ctrl *ctrl, bool ready)
  */
 void nepf_regs_set_shutdown_done(struct nepf_ctrl *ctrl)
 {
-	unsigned long flags;
 	u32 csts;
 
-	nepf_lock(&ctrl->csts_lock, flags);
+	spin_lock(&ctrl->csts_lock);
 	csts = csts_update(ctrl, NVME_CSTS_SHST_MASK, NVME_CSTS_SHST_CMPLT);
 	if (ctrl->state == NEPF_CTRL_LIVE)
 		WRITE_ONCE(ctrl->state, NEPF_CTRL_SHUTDOWN);
-	nepf_unlock(&ctrl->csts_lock, flags);
+	spin_unlock(&ctrl->csts_lock);
 	trace_nvme_epf_ctrl(ctrl, ctrl->cc, csts);
 }
 
 /* CSTS.CFS, in the fatal state: from any thread. */
 void nepf_regs_set_fatal(struct nepf_ctrl *ctrl)
 {
-	unsigned long flags;
 	u32 csts;
 
-	nepf_lock(&ctrl->csts_lock, flags);
+	spin_lock(&ctrl->csts_lock);
 	csts = csts_update(ctrl, 0, NVME_CSTS_CFS);
 	WRITE_ONCE(ctrl->state, NEPF_CTRL_FATAL);
-	nepf_unlock(&ctrl->csts_lock, flags);
+	spin_unlock(&ctrl->csts_lock);
 	/* Any thread: ctrl->cc is the register poll's (WRITE_ONCE there). */
 	trace_nvme_epf_ctrl(ctrl, READ_ONCE(ctrl->cc), csts);
 }
@@ -550,12 +541,10 @@ void nepf_regs_set_fatal(struct nepf_ctrl *ctrl)
 /* CSTS all clear, disabled: a controller reset. */
 void nepf_regs_set_disabled(struct nepf_ctrl *ctrl)
 {
-	unsigned long flags;
-
-	nepf_lock(&ctrl->csts_lock, flags);
+	spin_lock(&ctrl->csts_lock);
 	csts_update(ctrl, ~0U, 0);
 	WRITE_ONCE(ctrl->state, NEPF_CTRL_DISABLED);
-	nepf_unlock(&ctrl->csts_lock, flags);
+	spin_unlock(&ctrl->csts_lock);
 	trace_nvme_epf_ctrl(ctrl, ctrl->cc, 0);
 }
 

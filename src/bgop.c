@@ -53,7 +53,7 @@ static void bg_job_init(struct nepf_ctrl *ctrl, struct nepf_bg *job)
 {
 	memset(job, 0, sizeof(*job));
 	job->ctrl = ctrl;
-	nepf_lock_init(&job->lock);
+	spin_lock_init(&job->lock);
 }
 
 void nepf_bg_init(struct nepf_ctrl *ctrl)
@@ -72,9 +72,9 @@ static u8 bg_kind(struct nepf_bg *job)
 	unsigned long flags;
 	u8 kind;
 
-	nepf_lock(&job->lock, flags);
+	spin_lock_irqsave(&job->lock, flags);
 	kind = job->kind;
-	nepf_unlock(&job->lock, flags);
+	spin_unlock_irqrestore(&job->lock, flags);
 	return kind;
 }
 
@@ -82,10 +82,10 @@ static void bg_abort(struct nepf_bg *job, u8 why)
 {
 	unsigned long flags;
 
-	nepf_lock(&job->lock, flags);
+	spin_lock_irqsave(&job->lock, flags);
 	if (job->kind && !job->abort)
 		job->abort = why;
-	nepf_unlock(&job->lock, flags);
+	spin_unlock_irqrestore(&job->lock, flags);
 }
 
 /* A controller reset aborts a short self-test; the rest goes on. */
@@ -155,7 +155,6 @@ static void bg_release(struct nepf_bg *job, u8 left);
 static u16 bg_take(struct nepf_ctrl *ctrl, struct nepf_bg *job, u32 nsid,
 		   u8 busy)
 {
-	unsigned long flags;
 	unsigned int i;
 	u16 status = NVME_SC_SUCCESS;
 	u8 was;
@@ -170,7 +169,7 @@ static u16 bg_take(struct nepf_ctrl *ctrl, struct nepf_bg *job, u32 nsid,
 			continue;
 		if (!nepf_ns_get(ns))
 			continue;	/* going away: not active any more */
-		nepf_lock(&ns->ref_lock, flags);
+		spin_lock(&ns->ref_lock);
 		was = ns->busy;
 		if (busy && (was == NEPF_NS_FREE ||
 			     (busy == NEPF_NS_SANITIZE &&
@@ -180,7 +179,7 @@ static u16 bg_take(struct nepf_ctrl *ctrl, struct nepf_bg *job, u32 nsid,
 			status = was == NEPF_NS_FORMAT ?
 				 NVME_SC_FORMAT_IN_PROGRESS :
 				 NVME_SC_SANITIZE_IN_PROGRESS;
-		nepf_unlock(&ns->ref_lock, flags);
+		spin_unlock(&ns->ref_lock);
 		if (status)
 			nepf_ns_put(ns);
 		else
@@ -195,14 +194,13 @@ static u16 bg_take(struct nepf_ctrl *ctrl, struct nepf_bg *job, u32 nsid,
 static void bg_release_one(struct nepf_bg *job, unsigned int i, u8 left)
 {
 	struct nepf_ns *ns = job->ns[i];
-	unsigned long flags;
 
 	if (!ns)
 		return;
 	if (job->claim) {
-		nepf_lock(&ns->ref_lock, flags);
+		spin_lock(&ns->ref_lock);
 		ns->busy = left;
-		nepf_unlock(&ns->ref_lock, flags);
+		spin_unlock(&ns->ref_lock);
 	}
 	nepf_ns_put(ns);
 	job->ns[i] = NULL;
@@ -217,26 +215,19 @@ static void bg_release(struct nepf_bg *job, u8 left)
 	job->nr_ns = 0;
 }
 
-/* Commands other than ours still hold @ns (ref_lock: their count). */
+/* Commands other than ours still hold @ns. */
 static bool bg_ns_in_use(struct nepf_ns *ns)
 {
-	unsigned long flags;
-	bool used;
-
-	nepf_lock(&ns->ref_lock, flags);
-	used = ns->inflight > 1;
-	nepf_unlock(&ns->ref_lock, flags);
-	return used;
+	return nepf_ns_users(ns) > 1;
 }
 
 static bool bg_ns_dying(struct nepf_ns *ns)
 {
-	unsigned long flags;
 	bool dying;
 
-	nepf_lock(&ns->ref_lock, flags);
+	spin_lock(&ns->ref_lock);
 	dying = ns->dying;
-	nepf_unlock(&ns->ref_lock, flags);
+	spin_unlock(&ns->ref_lock);
 	return dying;
 }
 
@@ -258,11 +249,11 @@ static void dst_log_add(struct nepf_ctrl *ctrl, struct nepf_bg *job, u8 res)
 		e.sct = NVME_SCT(job->status);
 		e.sc = job->status & NVME_SC_MASK;
 	}
-	nepf_lock(&job->lock, flags);
+	spin_lock_irqsave(&job->lock, flags);
 	memmove(&ctrl->dst_log[1], &ctrl->dst_log[0],
 		(NVME_DST_LOG_ENTRIES - 1) * sizeof(e));
 	ctrl->dst_log[0] = e;
-	nepf_unlock(&job->lock, flags);
+	spin_unlock_irqrestore(&job->lock, flags);
 }
 
 static void bg_end(struct nepf_bg *job, u8 abort)
@@ -285,10 +276,10 @@ static void bg_end(struct nepf_bg *job, u8 abort)
 	case NEPF_BG_SANITIZE:
 		/* Failed: I/O fails with Sanitize Failed until a new one. */
 		bg_release(job, status ? NEPF_NS_SANITIZE_FAILED : NEPF_NS_FREE);
-		nepf_lock(&job->lock, flags);
+		spin_lock_irqsave(&job->lock, flags);
 		ctrl->sstat = (ctrl->sstat & ~NVME_SSTAT_STATUS_MASK) |
 			      (status ? NVME_SSTAT_FAILED : NVME_SSTAT_DONE);
-		nepf_unlock(&job->lock, flags);
+		spin_unlock_irqrestore(&job->lock, flags);
 		break;
 	case NEPF_BG_SELF_TEST:
 		bg_release(job, NEPF_NS_FREE);
@@ -300,10 +291,10 @@ static void bg_end(struct nepf_bg *job, u8 abort)
 	if (status)
 		nepf_info(ctrl, "%s ended with status %#x\n", bg_name[job->kind],
 			  status);
-	nepf_lock(&job->lock, flags);
+	spin_lock_irqsave(&job->lock, flags);
 	job->kind = NEPF_BG_NONE;
 	job->abort = 0;
-	nepf_unlock(&job->lock, flags);
+	spin_unlock_irqrestore(&job->lock, flags);
 }
 
 /* ---- the steps ---- */
@@ -313,9 +304,9 @@ static void bg_io_done(struct nepf_io *io)
 	struct nepf_bg *job = container_of(io, struct nepf_bg, io);
 	unsigned long flags;
 
-	nepf_lock(&job->lock, flags);
+	spin_lock_irqsave(&job->lock, flags);
 	job->io_busy = false;
-	nepf_unlock(&job->lock, flags);
+	spin_unlock_irqrestore(&job->lock, flags);
 	bg_kick(job, 0);
 }
 
@@ -323,9 +314,9 @@ static void bg_progress(struct nepf_bg *job, u64 bytes)
 {
 	unsigned long flags;
 
-	nepf_lock(&job->lock, flags);
+	spin_lock_irqsave(&job->lock, flags);
 	job->done += bytes;
-	nepf_unlock(&job->lock, flags);
+	spin_unlock_irqrestore(&job->lock, flags);
 }
 
 /* The chunk the backend finished: on to the next one, or failed. */
@@ -464,9 +455,9 @@ static bool bg_submit(struct nepf_bg *job, struct nepf_ns *ns)
 	io->fua = op != NEPF_IO_READ;	/* an erase is for good */
 	io->done = bg_io_done;
 	job->io_ended = true;
-	nepf_lock(&job->lock, flags);
+	spin_lock_irqsave(&job->lock, flags);
 	job->io_busy = true;
-	nepf_unlock(&job->lock, flags);
+	spin_unlock_irqrestore(&job->lock, flags);
 	ns->ops->submit(io);
 	return true;
 }
@@ -493,9 +484,9 @@ static bool bg_step(struct nepf_bg *job)
 		job->io_ended = false;
 		bg_account(job);
 	}
-	nepf_lock(&job->lock, flags);
+	spin_lock_irqsave(&job->lock, flags);
 	abort = job->abort;
-	nepf_unlock(&job->lock, flags);
+	spin_unlock_irqrestore(&job->lock, flags);
 	if (abort || job->status || job->cur >= job->nr_ns) {
 		bg_end(job, abort);
 		return false;
@@ -543,9 +534,9 @@ static void bg_run_job(struct nepf_bg *job)
 	bool idle;
 
 	for (n = 0; n < BG_STEPS; n++) {
-		nepf_lock(&job->lock, flags);
+		spin_lock_irqsave(&job->lock, flags);
 		idle = !job->kind || job->io_busy;
-		nepf_unlock(&job->lock, flags);
+		spin_unlock_irqrestore(&job->lock, flags);
 		if (idle || !bg_step(job))
 			return;
 	}
@@ -566,12 +557,12 @@ static void bg_start(struct nepf_bg *job, u8 kind, u64 total)
 	job->started = false;
 	job->io_ended = false;
 	job->status = NVME_SC_SUCCESS;
-	nepf_lock(&job->lock, flags);
+	spin_lock_irqsave(&job->lock, flags);
 	job->done = 0;
 	job->total = total;
 	job->abort = 0;
 	job->kind = kind;
-	nepf_unlock(&job->lock, flags);
+	spin_unlock_irqrestore(&job->lock, flags);
 	bg_kick(job, 0);
 }
 
@@ -705,7 +696,6 @@ u16 nepf_admin_self_test(struct nepf_cmd *cmd)
 /* Exit Failure Mode: I/O goes through again. */
 static void sanitize_exit_failure(struct nepf_ctrl *ctrl)
 {
-	unsigned long flags;
 	unsigned int i;
 
 	for (i = 0; i < NEPF_MAX_NAMESPACES; i++) {
@@ -713,10 +703,10 @@ static void sanitize_exit_failure(struct nepf_ctrl *ctrl)
 
 		if (!ns)
 			continue;
-		nepf_lock(&ns->ref_lock, flags);
+		spin_lock(&ns->ref_lock);
 		if (ns->busy == NEPF_NS_SANITIZE_FAILED)
 			ns->busy = NEPF_NS_FREE;
-		nepf_unlock(&ns->ref_lock, flags);
+		spin_unlock(&ns->ref_lock);
 	}
 }
 
@@ -762,10 +752,10 @@ u16 nepf_admin_sanitize(struct nepf_cmd *cmd)
 		bg_release(job, NEPF_NS_FREE);
 		return status;
 	}
-	nepf_lock(&job->lock, flags);
+	spin_lock_irqsave(&job->lock, flags);
 	ctrl->sstat = NVME_SSTAT_IN_PROGRESS;
 	ctrl->scdw10 = dw10;
-	nepf_unlock(&job->lock, flags);
+	spin_unlock_irqrestore(&job->lock, flags);
 	bg_start(job, NEPF_BG_SANITIZE, total);
 	return NVME_SC_SUCCESS;
 }
@@ -776,6 +766,8 @@ u16 nepf_admin_sanitize(struct nepf_cmd *cmd)
 static u64 bg_fraction(const struct nepf_bg *job, u32 scale)
 {
 	u64 done = job->done, total = job->total;
+
+	lockdep_assert_held(&job->lock);
 
 	/* A 32-bit divisor, and done * scale without overflow. */
 	while (total > U32_MAX) {
@@ -790,13 +782,13 @@ void nepf_bg_log_self_test(struct nepf_ctrl *ctrl, struct nvme_dst_log *log)
 	struct nepf_bg *job = &ctrl->bg_dst;
 	unsigned long flags;
 
-	nepf_lock(&job->lock, flags);
+	spin_lock_irqsave(&job->lock, flags);
 	if (job->kind) {
 		log->current_op = job->stc;
 		log->completion = min_t(u64, bg_fraction(job, 100), 99);
 	}
 	memcpy(log->result, ctrl->dst_log, sizeof(log->result));
-	nepf_unlock(&job->lock, flags);
+	spin_unlock_irqrestore(&job->lock, flags);
 }
 
 void nepf_bg_log_sanitize(struct nepf_ctrl *ctrl, struct nvme_sanitize_log *log)
@@ -805,13 +797,13 @@ void nepf_bg_log_sanitize(struct nepf_ctrl *ctrl, struct nvme_sanitize_log *log)
 	unsigned long flags;
 	u16 sprog = 0xffff;	/* not sanitizing */
 
-	nepf_lock(&job->lock, flags);
+	spin_lock_irqsave(&job->lock, flags);
 	if (job->kind == NEPF_BG_SANITIZE)
 		sprog = min_t(u64, bg_fraction(job, 65536), 65535);
 	log->sprog = cpu_to_le16(sprog);
 	log->sstat = cpu_to_le16(ctrl->sstat);
 	log->scdw10 = cpu_to_le32(ctrl->scdw10);
-	nepf_unlock(&job->lock, flags);
+	spin_unlock_irqrestore(&job->lock, flags);
 	/* No estimates: the backends' speed is not known in advance. */
 	log->eto = cpu_to_le32(U32_MAX);
 	log->etbe = cpu_to_le32(U32_MAX);

@@ -21,7 +21,7 @@
  * posted (host_write may DMA from it: never a stack buffer).
  */
 struct nepf_cqe_wait {
-	struct nepf_cqe_wait *next;
+	struct list_head node;		/* in cq->wait, oldest first */
 	u32 gen;
 	u16 sqid;
 	u16 cid;
@@ -65,14 +65,17 @@ int nepf_ctrl_init(struct nepf_ctrl *ctrl, void *bar, size_t bar_size,
 	ctrl->bar = bar;
 	ctrl->bar_size = bar_size;
 	ctrl->env = env;
-	nepf_lock_init(&ctrl->lock);
-	nepf_lock_init(&ctrl->aer_lock);
-	nepf_lock_init(&ctrl->log_lock);
-	nepf_lock_init(&ctrl->intm_lock);
-	nepf_lock_init(&ctrl->csts_lock);
-	nepf_lock_init(&ctrl->ns_lock);
+	spin_lock_init(&ctrl->lock);
+	spin_lock_init(&ctrl->aer_lock);
+	INIT_KFIFO(ctrl->aer_cids);
+	INIT_KFIFO(ctrl->aen_queue);
+	spin_lock_init(&ctrl->log_lock);
+	spin_lock_init(&ctrl->intm_lock);
+	spin_lock_init(&ctrl->csts_lock);
+	spin_lock_init(&ctrl->ns_lock);
 	for (i = 0; i <= NEPF_MAX_IO_QUEUES; i++) {
-		nepf_lock_init(&ctrl->cq[i].lock);
+		spin_lock_init(&ctrl->cq[i].lock);
+		INIT_LIST_HEAD(&ctrl->cq[i].wait);
 		ctrl->sq[i].qid = i;
 		ctrl->cq[i].qid = i;
 	}
@@ -106,24 +109,20 @@ void nepf_ctrl_fatal(struct nepf_ctrl *ctrl, const char *why)
  * function stop.  The environment then quiesces and calls
  * nepf_ctrl_reset() as usual.
  *
- * Context: any context; never sleeps.
+ * Context: any context but an interrupt handler; never sleeps.
  */
 void nepf_ctrl_cut(struct nepf_ctrl *ctrl)
 {
-	unsigned long flags;
-
-	nepf_lock(&ctrl->lock, flags);
+	spin_lock(&ctrl->lock);
 	WRITE_ONCE(ctrl->gen, ctrl->gen + 1);
-	nepf_unlock(&ctrl->lock, flags);
+	spin_unlock(&ctrl->lock);
 }
 
 static int host_stale(struct nepf_ctrl *ctrl)
 {
-	unsigned long flags;
-
-	nepf_lock(&ctrl->log_lock, flags);
+	spin_lock(&ctrl->log_lock);
 	ctrl->nr_stale++;
-	nepf_unlock(&ctrl->log_lock, flags);
+	spin_unlock(&ctrl->log_lock);
 	return -ESTALE;
 }
 
@@ -134,8 +133,6 @@ static int host_stale(struct nepf_ctrl *ctrl)
  */
 static int host_result(struct nepf_ctrl *ctrl, u32 gen, int ret)
 {
-	unsigned long flags;
-
 	if (nepf_gen_live(ctrl, gen))
 		return ret;
 	if (ret)
@@ -144,9 +141,9 @@ static int host_result(struct nepf_ctrl *ctrl, u32 gen, int ret)
 	 * Begun before the cut, done after it: on a link the loss dropped
 	 * or aborted it, but a late one means a cut did not stop us first.
 	 */
-	nepf_lock(&ctrl->log_lock, flags);
+	spin_lock(&ctrl->log_lock);
 	ctrl->nr_cut_during++;
-	nepf_unlock(&ctrl->log_lock, flags);
+	spin_unlock(&ctrl->log_lock);
 	return ret;
 }
 
@@ -212,7 +209,6 @@ int nepf_host_irq(struct nepf_ctrl *ctrl, u32 gen, u16 vector)
  */
 void nepf_ctrl_reset(struct nepf_ctrl *ctrl)
 {
-	unsigned long flags;
 	unsigned int qid;
 
 	/* Whatever still runs belongs to the controller being reset. */
@@ -225,16 +221,16 @@ void nepf_ctrl_reset(struct nepf_ctrl *ctrl)
 	nepf_queues_teardown(ctrl);
 
 	/* Outstanding AERs end with the admin queue, without a completion. */
-	nepf_lock(&ctrl->aer_lock, flags);
-	ctrl->nr_aer = 0;
-	ctrl->nr_aen = 0;
+	spin_lock(&ctrl->aer_lock);
+	kfifo_reset(&ctrl->aer_cids);
+	kfifo_reset(&ctrl->aen_queue);
 	ctrl->aen_masked = 0;
 	WRITE_ONCE(ctrl->ns_event, false);
-	nepf_unlock(&ctrl->aer_lock, flags);
+	spin_unlock(&ctrl->aer_lock);
 	/* Interrupts held by INTMS were for the queues just torn down. */
-	nepf_lock(&ctrl->intm_lock, flags);
+	spin_lock(&ctrl->intm_lock);
 	ctrl->intm_pending = 0;
-	nepf_unlock(&ctrl->intm_lock, flags);
+	spin_unlock(&ctrl->intm_lock);
 
 	nepf_features_reset(ctrl);
 	nepf_bg_reset(ctrl);
@@ -372,8 +368,6 @@ int nepf_sq_read(struct nepf_ctrl *ctrl, struct nepf_sq *sq,
 void nepf_sq_take(struct nepf_ctrl *ctrl, struct nepf_sq *sq, u32 gen,
 		  struct nepf_cmd *cmd, const struct nvme_sqe *sqe)
 {
-	unsigned long flags;
-
 	if (sqe != &cmd->sqe)
 		cmd->sqe = *sqe;
 	cmd->ctrl = ctrl;
@@ -392,12 +386,12 @@ void nepf_sq_take(struct nepf_ctrl *ctrl, struct nepf_sq *sq, u32 gen,
 	memset(&cmd->io, 0, sizeof(cmd->io));
 	cmd->start_ns = nepf_now_ns();
 	cmd->inj_flags = 0;
-	cmd->held_next = NULL;
+	INIT_LIST_HEAD(&cmd->held_node);
 	trace_nvme_epf_cmd_fetch(cmd);
 
-	nepf_lock(&ctrl->lock, flags);
+	spin_lock(&ctrl->lock);
 	WRITE_ONCE(sq->inflight, sq->inflight + 1);	/* sq_fetchable() */
-	nepf_unlock(&ctrl->lock, flags);
+	spin_unlock(&ctrl->lock);
 }
 
 /*
@@ -606,6 +600,8 @@ static bool cq_update_head(struct nepf_ctrl *ctrl, struct nepf_cq *cq)
 {
 	u32 head = nepf_regs_cq_head(ctrl, cq->qid);
 
+	lockdep_assert_held(&cq->lock);
+
 	if (unlikely(head >= cq->size ||
 		     nepf_ring_used(cq->head, head, cq->size) >
 		     nepf_ring_used(cq->head, cq->tail, cq->size)))
@@ -696,7 +692,6 @@ u64 nepf_irq_coalesce_flush(struct nepf_ctrl *ctrl, u64 now)
 	u32 thr = NVME_IRQ_COALESCE_THR(co) + 1;
 	u64 time_ns = (u64)NVME_IRQ_COALESCE_TIME(co) * 100000;
 	u64 deadline = U64_MAX;
-	unsigned long flags;
 	unsigned int qid;
 
 	for (qid = 0; qid <= NEPF_MAX_IO_QUEUES; qid++) {
@@ -707,7 +702,7 @@ u64 nepf_irq_coalesce_flush(struct nepf_ctrl *ctrl, u64 now)
 
 		if (!READ_ONCE(cq->valid) || !READ_ONCE(cq->pending))
 			continue;
-		nepf_lock(&cq->lock, flags);
+		spin_lock(&cq->lock);
 		if (cq->valid && cq->pending && cq->irq_enabled) {
 			if (!irq_aggregated(ctrl, cq, thr, time_ns) ||
 			    now - cq->first_pending_ns >= time_ns) {
@@ -720,7 +715,7 @@ u64 nepf_irq_coalesce_flush(struct nepf_ctrl *ctrl, u64 now)
 					       cq->first_pending_ns + time_ns);
 			}
 		}
-		nepf_unlock(&cq->lock, flags);
+		spin_unlock(&cq->lock);
 		if (fire)	/* not for an older generation */
 			nepf_host_irq(ctrl, gen, vector);
 	}
@@ -735,7 +730,6 @@ static int cq_write(struct nepf_ctrl *ctrl, u32 gen, struct nepf_cq *cq,
 		    u16 slot, u8 phase, struct nvme_cqe *cqe, u16 status,
 		    bool last)
 {
-	unsigned long flags;
 	bool raise;
 	u16 vector;
 	int ret;
@@ -755,10 +749,10 @@ static int cq_write(struct nepf_ctrl *ctrl, u32 gen, struct nepf_cq *cq,
 		return ret;
 	}
 	nepf_cost_inc(ctrl->costs, CQES);
-	nepf_lock(&cq->lock, flags);
+	spin_lock(&cq->lock);
 	raise = cq->valid && irq_coalesce(ctrl, cq, nepf_now_ns(), last);
 	vector = cq->vector;
-	nepf_unlock(&cq->lock, flags);
+	spin_unlock(&cq->lock);
 	if (raise)
 		nepf_host_irq(ctrl, gen, vector);
 	return 0;
@@ -768,6 +762,8 @@ static int cq_write(struct nepf_ctrl *ctrl, u32 gen, struct nepf_cq *cq,
 static u16 cq_reserve(struct nepf_cq *cq, u8 *phase)
 {
 	u16 slot = cq->tail;
+
+	lockdep_assert_held(&cq->lock);
 
 	*phase = cq->phase;
 	cq->tail = nepf_ring_inc(cq->tail, cq->size);
@@ -812,7 +808,6 @@ static int cq_post(struct nepf_ctrl *ctrl, u32 gen, u16 cqid, u16 sqid,
 		   u16 cid, u16 status, u64 result, struct nvme_cqe *buf)
 {
 	struct nepf_cqe_wait *w = NULL;
-	unsigned long flags, flags2;
 	struct nepf_cq *cq;
 	bool bad_db = false;
 	u16 slot;
@@ -829,14 +824,14 @@ static int cq_post(struct nepf_ctrl *ctrl, u32 gen, u16 cqid, u16 sqid,
 		buf = &w->cqe;
 	}
 	for (;;) {
-		nepf_lock(&cq->lock, flags);
+		spin_lock(&cq->lock);
 		if (cq->gen != gen || !nepf_gen_live(ctrl, gen)) {
-			nepf_unlock(&cq->lock, flags);
+			spin_unlock(&cq->lock);
 			nepf_free(w);
 			return host_stale(ctrl);
 		}
 		if (!cq->valid) {
-			nepf_unlock(&cq->lock, flags);
+			spin_unlock(&cq->lock);
 			nepf_free(w);
 			return -ENOENT;
 		}
@@ -845,7 +840,7 @@ static int cq_post(struct nepf_ctrl *ctrl, u32 gen, u16 cqid, u16 sqid,
 			break;
 		if (w) {
 			if (cq->nr_wait >= NEPF_MAX_CQ_WAIT) {
-				nepf_unlock(&cq->lock, flags);
+				spin_unlock(&cq->lock);
 				nepf_free(w);
 				nepf_ctrl_fatal(ctrl, "the host does not consume its CQ");
 				return -ENOSPC;
@@ -855,29 +850,25 @@ static int cq_post(struct nepf_ctrl *ctrl, u32 gen, u16 cqid, u16 sqid,
 			w->cid = cid;
 			w->status = status;
 			w->result = result;
-			if (cq->wait_tail)
-				cq->wait_tail->next = w;
-			else
-				cq->wait_head = w;
-			cq->wait_tail = w;
+			list_add_tail(&w->node, &cq->wait);
 			cq->nr_wait++;
 			/* Before the command ends: see sq_delete_done(). */
-			nepf_lock(&ctrl->lock, flags2);
+			spin_lock(&ctrl->lock);
 			if (ctrl->sq[sqid].gen == gen)
 				ctrl->sq[sqid].nr_cq_wait++;
-			nepf_unlock(&ctrl->lock, flags2);
-			nepf_unlock(&cq->lock, flags);
+			spin_unlock(&ctrl->lock);
+			spin_unlock(&cq->lock);
 			report_bad_cq_doorbell(ctrl, bad_db);
 			return 0;
 		}
 		/* Allocate without the lock (may sleep), then look again. */
-		nepf_unlock(&cq->lock, flags);
+		spin_unlock(&cq->lock);
 		w = cq_wait_alloc(ctrl);
 		if (!w)
 			return -ENOMEM;
 	}
 	slot = cq_reserve(cq, &phase);
-	nepf_unlock(&cq->lock, flags);
+	spin_unlock(&cq->lock);
 	report_bad_cq_doorbell(ctrl, bad_db);
 
 	cq_fill(ctrl, buf, sqid, cid, result);
@@ -901,26 +892,23 @@ static void sq_put(struct nepf_ctrl *ctrl, u16 sqid, u32 gen, bool cqe_wait,
 static void cq_flush_waiting(struct nepf_ctrl *ctrl, struct nepf_cq *cq)
 {
 	struct nepf_cqe_wait *w;
-	unsigned long flags;
 	bool bad_db;
 	u16 slot;
 	u8 phase;
 
 	while (READ_ONCE(cq->nr_wait)) {
 		bad_db = false;
-		nepf_lock(&cq->lock, flags);
+		spin_lock(&cq->lock);
 		if (!cq->valid || !cq->nr_wait || !cq_has_room(ctrl, cq, &bad_db)) {
-			nepf_unlock(&cq->lock, flags);
+			spin_unlock(&cq->lock);
 			report_bad_cq_doorbell(ctrl, bad_db);
 			return;
 		}
-		w = cq->wait_head;
-		cq->wait_head = w->next;
-		if (!cq->wait_head)
-			cq->wait_tail = NULL;
+		w = list_first_entry(&cq->wait, struct nepf_cqe_wait, node);
+		list_del(&w->node);
 		cq->nr_wait--;
 		slot = cq_reserve(cq, &phase);
-		nepf_unlock(&cq->lock, flags);
+		spin_unlock(&cq->lock);
 
 		cq_fill(ctrl, &w->cqe, w->sqid, w->cid, w->result);
 		/* The poll pass that posts it ends with the interrupt. */
@@ -959,18 +947,14 @@ void nepf_ctrl_flush_waiting(struct nepf_ctrl *ctrl)
 void nepf_cq_drop_waiting(struct nepf_ctrl *ctrl, struct nepf_cq *cq)
 {
 	struct nepf_cqe_wait *w, *next;
-	unsigned long flags;
+	LIST_HEAD(drop);
 
-	nepf_lock(&cq->lock, flags);
-	w = cq->wait_head;
-	cq->wait_head = NULL;
-	cq->wait_tail = NULL;
+	spin_lock(&cq->lock);
+	list_splice_tail_init(&cq->wait, &drop);
 	cq->nr_wait = 0;
-	nepf_unlock(&cq->lock, flags);
-	for (; w; w = next) {
-		next = w->next;
+	spin_unlock(&cq->lock);
+	list_for_each_entry_safe(w, next, &drop, node)
 		nepf_free(w);
-	}
 }
 
 /* The next Error Information log entry, cleared (log_lock held). */
@@ -978,6 +962,8 @@ static struct nvme_error_log_entry *err_log_next(struct nepf_ctrl *ctrl,
 						 u16 status)
 {
 	struct nvme_error_log_entry *e;
+
+	lockdep_assert_held(&ctrl->log_lock);
 
 	ctrl->err_count++;
 	e = &ctrl->err_log[(ctrl->err_count - 1) % NEPF_ERR_LOG_ENTRIES];
@@ -992,10 +978,9 @@ static struct nvme_error_log_entry *err_log_next(struct nepf_ctrl *ctrl,
 static void err_log_add(struct nepf_ctrl *ctrl, struct nepf_cmd *cmd)
 {
 	struct nvme_error_log_entry *e;
-	unsigned long flags;
 	u8 opc = cmd->sqe.opcode;
 
-	nepf_lock(&ctrl->log_lock, flags);
+	spin_lock(&ctrl->log_lock);
 	e = err_log_next(ctrl, cmd->status);
 	e->sqid = cpu_to_le16(cmd->sqid);
 	e->cmdid = cmd->sqe.cid;
@@ -1010,7 +995,7 @@ static void err_log_add(struct nepf_ctrl *ctrl, struct nepf_cmd *cmd)
 		e->lba = cpu_to_le64(cmd->err_lba);
 	if (NVME_SCT(cmd->status) == NVME_SCT_MEDIA)
 		ctrl->smart.media_errors++;
-	nepf_unlock(&ctrl->log_lock, flags);
+	spin_unlock(&ctrl->log_lock);
 }
 
 /* SMART / Health counters of an I/O command. */
@@ -1018,12 +1003,11 @@ static void smart_account(struct nepf_ctrl *ctrl, struct nepf_cmd *cmd)
 {
 	struct nepf_smart *s = &ctrl->smart;
 	u8 opc = cmd->sqe.opcode;
-	unsigned long flags;
 	u64 bytes = 0;
 
 	if (cmd->ns)
 		bytes = (u64)nvme_sqe_nlb(&cmd->sqe) << cmd->ns->lba_shift;
-	nepf_lock(&ctrl->log_lock, flags);
+	spin_lock(&ctrl->log_lock);
 	switch (opc) {
 	case nvme_cmd_read:
 		if (!cmd->status)
@@ -1043,7 +1027,7 @@ static void smart_account(struct nepf_ctrl *ctrl, struct nepf_cmd *cmd)
 		s->host_writes++;
 		break;
 	}
-	nepf_unlock(&ctrl->log_lock, flags);
+	spin_unlock(&ctrl->log_lock);
 }
 
 void nepf_stats_add(struct nepf_io_stats *s, const struct nepf_cmd *cmd,
@@ -1079,15 +1063,14 @@ void nepf_stats_add(struct nepf_io_stats *s, const struct nepf_cmd *cmd,
 static void ns_account_put(struct nepf_cmd *cmd, bool posted, u64 lat_ns)
 {
 	struct nepf_ns *ns = cmd->ns;
-	unsigned long flags;
 
-	nepf_lock(&ns->ref_lock, flags);
-	if (posted)
+	if (posted) {
+		spin_lock(&ns->ref_lock);
 		nepf_stats_add(&ns->stats, cmd, lat_ns);
-	if (!WARN_ON_ONCE(!ns->inflight))
-		ns->inflight--;
-	nepf_unlock(&ns->ref_lock, flags);
+		spin_unlock(&ns->ref_lock);
+	}
 	cmd->ns = NULL;
+	nepf_ns_put(ns);
 }
 
 /*
@@ -1097,6 +1080,8 @@ static void ns_account_put(struct nepf_cmd *cmd, bool posted, u64 lat_ns)
  */
 static bool sq_delete_done(struct nepf_ctrl *ctrl, struct nepf_sq *sq, u16 *cid)
 {
+	lockdep_assert_held(&ctrl->lock);
+
 	if (!sq->deleting || sq->inflight || sq->nr_cq_wait)
 		return false;
 	sq->deleting = false;
@@ -1115,12 +1100,11 @@ static void sq_put(struct nepf_ctrl *ctrl, u16 sqid, u32 gen, bool cqe_wait,
 		   const struct nepf_cmd *posted, u64 lat_ns)
 {
 	struct nepf_sq *sq = &ctrl->sq[sqid];
-	unsigned long flags;
 	bool deleted = false;
 	u32 *count;
 	u16 cid = 0;
 
-	nepf_lock(&ctrl->lock, flags);
+	spin_lock(&ctrl->lock);
 	if (posted)
 		nepf_stats_add(&ctrl->sq_stats[sqid], posted, lat_ns);
 	/* The SQ it came from may be gone: a new one is not ours to count. */
@@ -1130,7 +1114,7 @@ static void sq_put(struct nepf_ctrl *ctrl, u16 sqid, u32 gen, bool cqe_wait,
 			WRITE_ONCE(*count, *count - 1);
 		deleted = sq_delete_done(ctrl, sq, &cid);
 	}
-	nepf_unlock(&ctrl->lock, flags);
+	spin_unlock(&ctrl->lock);
 	if (deleted)
 		nepf_cq_post(ctrl, gen, 0, 0, cid, NVME_SC_SUCCESS, 0);
 }
@@ -1177,16 +1161,17 @@ void nepf_cmd_complete(struct nepf_cmd *cmd)
 /* Complete AERs while both commands and events wait. */
 static void aen_dispatch(struct nepf_ctrl *ctrl)
 {
-	unsigned long flags;
-	u32 result, gen;
-	u16 cid;
+	u32 result = 0, gen;	/* set when got: gcc cannot tell */
+	u16 cid = 0;
+	bool got;
 
 	for (;;) {
-		nepf_lock(&ctrl->aer_lock, flags);
-		if (!ctrl->nr_aer || !ctrl->nr_aen) {
-			nepf_unlock(&ctrl->aer_lock, flags);
-			return;
-		}
+		spin_lock(&ctrl->aer_lock);
+		/* A waiting AER and a waiting event make one completion. */
+		got = !kfifo_is_empty(&ctrl->aer_cids) &&
+		      !kfifo_is_empty(&ctrl->aen_queue) &&
+		      kfifo_get(&ctrl->aer_cids, &cid) &&
+		      kfifo_get(&ctrl->aen_queue, &result);
 		/*
 		 * The admin queue's generation with the AER it answers: a
 		 * reset empties aer_cids (under this lock) before the next
@@ -1194,15 +1179,9 @@ static void aen_dispatch(struct nepf_ctrl *ctrl)
 		 * never be posted into it.
 		 */
 		gen = READ_ONCE(ctrl->cq[0].gen);
-		cid = ctrl->aer_cids[0];
-		result = ctrl->aen_queue[0];
-		ctrl->nr_aer--;
-		ctrl->nr_aen--;
-		memmove(ctrl->aer_cids, ctrl->aer_cids + 1,
-			ctrl->nr_aer * sizeof(ctrl->aer_cids[0]));
-		memmove(ctrl->aen_queue, ctrl->aen_queue + 1,
-			ctrl->nr_aen * sizeof(ctrl->aen_queue[0]));
-		nepf_unlock(&ctrl->aer_lock, flags);
+		spin_unlock(&ctrl->aer_lock);
+		if (!got)
+			return;
 		nepf_cq_post(ctrl, gen, 0, 0, cid, NVME_SC_SUCCESS, result);
 	}
 }
@@ -1228,18 +1207,15 @@ static bool aen_enabled(struct nepf_ctrl *ctrl, u8 type, u8 info)
 /* Queue an event for an AER; false if it is masked or disabled. */
 static bool aen_queue(struct nepf_ctrl *ctrl, u8 type, u8 info, u8 lid)
 {
-	unsigned long flags;
-
-	nepf_lock(&ctrl->aer_lock, flags);
+	spin_lock(&ctrl->aer_lock);
 	/* One event per type until the host reads its log page. */
 	if (!aen_enabled(ctrl, type, info) || (ctrl->aen_masked & BIT(type)) ||
-	    ctrl->nr_aen >= ARRAY_SIZE(ctrl->aen_queue)) {
-		nepf_unlock(&ctrl->aer_lock, flags);
+	    !kfifo_put(&ctrl->aen_queue, NVME_AER_RESULT(type, info, lid))) {
+		spin_unlock(&ctrl->aer_lock);
 		return false;
 	}
 	ctrl->aen_masked |= BIT(type);
-	ctrl->aen_queue[ctrl->nr_aen++] = NVME_AER_RESULT(type, info, lid);
-	nepf_unlock(&ctrl->aer_lock, flags);
+	spin_unlock(&ctrl->aer_lock);
 	return true;
 }
 
@@ -1260,31 +1236,27 @@ void nepf_ctrl_aen(struct nepf_ctrl *ctrl, u8 type, u8 info, u8 lid)
 void nepf_ctrl_invalid_doorbell(struct nepf_ctrl *ctrl, u8 info)
 {
 	struct nvme_error_log_entry *e;
-	unsigned long flags;
 
 	if (!aen_queue(ctrl, NVME_AER_TYPE_ERROR, info, NVME_LOG_ERROR))
 		return;
-	nepf_lock(&ctrl->log_lock, flags);
+	spin_lock(&ctrl->log_lock);
 	e = err_log_next(ctrl, info == NVME_AER_ERROR_INVALID_DB_REG ?
 			 NVME_SC_QID_INVALID : NVME_SC_INVALID_FIELD);
 	e->sqid = cpu_to_le16(0xffff);
 	e->cmdid = 0xffff;
-	nepf_unlock(&ctrl->log_lock, flags);
+	spin_unlock(&ctrl->log_lock);
 	aen_dispatch(ctrl);
 }
 
 /* Asynchronous Event Request: NEPF_STATUS_DEFERRED or Limit Exceeded. */
 u16 nepf_ctrl_aer_submit(struct nepf_ctrl *ctrl, u16 cid)
 {
-	unsigned long flags;
-
-	nepf_lock(&ctrl->aer_lock, flags);
-	if (ctrl->nr_aer >= ARRAY_SIZE(ctrl->aer_cids)) {
-		nepf_unlock(&ctrl->aer_lock, flags);
+	spin_lock(&ctrl->aer_lock);
+	if (!kfifo_put(&ctrl->aer_cids, cid)) {
+		spin_unlock(&ctrl->aer_lock);
 		return NVME_SC_ASYNC_LIMIT | NVME_STATUS_DNR;
 	}
-	ctrl->aer_cids[ctrl->nr_aer++] = cid;
-	nepf_unlock(&ctrl->aer_lock, flags);
+	spin_unlock(&ctrl->aer_lock);
 	aen_dispatch(ctrl);
 	return NEPF_STATUS_DEFERRED;
 }
@@ -1292,7 +1264,6 @@ u16 nepf_ctrl_aer_submit(struct nepf_ctrl *ctrl, u16 cid)
 /* A log page was read with RAE = 0: events of its type may come again. */
 void nepf_ctrl_aen_log_read(struct nepf_ctrl *ctrl, u8 lid)
 {
-	unsigned long flags;
 	u32 unmask = 0;
 
 	if (lid == NVME_LOG_ERROR)
@@ -1301,11 +1272,11 @@ void nepf_ctrl_aen_log_read(struct nepf_ctrl *ctrl, u8 lid)
 		unmask = BIT(NVME_AER_TYPE_SMART);
 	else if (lid == NVME_LOG_CHANGED_NS)
 		unmask = BIT(NVME_AER_TYPE_NOTICE);
-	nepf_lock(&ctrl->aer_lock, flags);
+	spin_lock(&ctrl->aer_lock);
 	ctrl->aen_masked &= ~unmask;
 	if (lid == NVME_LOG_CHANGED_NS)
 		ctrl->nr_changed_ns = 0;
-	nepf_unlock(&ctrl->aer_lock, flags);
+	spin_unlock(&ctrl->aer_lock);
 }
 
 /* ---- namespaces ---- */
@@ -1313,13 +1284,12 @@ void nepf_ctrl_aen_log_read(struct nepf_ctrl *ctrl, u8 lid)
 /* The poll loop reports the change noted by nepf_ctrl_ns_changed(). */
 static void ns_event_post(struct nepf_ctrl *ctrl)
 {
-	unsigned long flags;
 	bool post;
 
-	nepf_lock(&ctrl->aer_lock, flags);
+	spin_lock(&ctrl->aer_lock);
 	post = ctrl->ns_event;
 	WRITE_ONCE(ctrl->ns_event, false);
-	nepf_unlock(&ctrl->aer_lock, flags);
+	spin_unlock(&ctrl->aer_lock);
 	if (post && READ_ONCE(ctrl->state) == NEPF_CTRL_LIVE)
 		nepf_ctrl_aen(ctrl, NVME_AER_TYPE_NOTICE,
 			      NVME_AER_NOTICE_NS_CHANGED, NVME_LOG_CHANGED_NS);
@@ -1336,13 +1306,12 @@ void nepf_ctrl_ns_changed(struct nepf_ctrl *ctrl, u32 nsid)
 {
 	/* Acquire: the state below is not older than this generation. */
 	u32 gen = smp_load_acquire(&ctrl->gen);
-	unsigned long flags;
 	unsigned int i;
 
 	/* Before the host enabled us there is nobody to tell. */
 	if (READ_ONCE(ctrl->state) != NEPF_CTRL_LIVE)
 		return;
-	nepf_lock(&ctrl->aer_lock, flags);
+	spin_lock(&ctrl->aer_lock);
 	for (i = 0; i < ctrl->nr_changed_ns; i++)
 		if (ctrl->changed_ns[i] == nsid || ctrl->changed_ns[i] == NVME_NSID_ALL)
 			break;
@@ -1357,7 +1326,7 @@ void nepf_ctrl_ns_changed(struct nepf_ctrl *ctrl, u32 nsid)
 	}
 	if (nepf_gen_live(ctrl, gen))
 		WRITE_ONCE(ctrl->ns_event, true);
-	nepf_unlock(&ctrl->aer_lock, flags);
+	spin_unlock(&ctrl->aer_lock);
 }
 
 /**
@@ -1375,17 +1344,15 @@ void nepf_ctrl_ns_changed(struct nepf_ctrl *ctrl, u32 nsid)
  */
 int nepf_ctrl_attach_ns(struct nepf_ctrl *ctrl, struct nepf_ns *ns)
 {
-	unsigned long flags;
-
 	if (!ns || !ns->nsid || ns->nsid > NEPF_MAX_NAMESPACES)
 		return -EINVAL;
-	nepf_lock(&ctrl->ns_lock, flags);
+	spin_lock(&ctrl->ns_lock);
 	/*
 	 * Release: a command that finds the pointer (READ_ONCE(), an address
 	 * dependency) sees the namespace as its backend set it up.
 	 */
 	smp_store_release(&ctrl->ns[ns->nsid - 1], ns);
-	nepf_unlock(&ctrl->ns_lock, flags);
+	spin_unlock(&ctrl->ns_lock);
 	nepf_ctrl_ns_changed(ctrl, ns->nsid);
 	return 0;
 }
@@ -1402,14 +1369,12 @@ int nepf_ctrl_attach_ns(struct nepf_ctrl *ctrl, struct nepf_ns *ns)
  */
 void nepf_ctrl_detach_ns(struct nepf_ctrl *ctrl, u32 nsid)
 {
-	unsigned long flags;
-
 	if (!nsid || nsid > NEPF_MAX_NAMESPACES || !ctrl->ns[nsid - 1])
 		return;
 	/* After this, nepf_ctrl_flush_ns() takes no new reference. */
-	nepf_lock(&ctrl->ns_lock, flags);
+	spin_lock(&ctrl->ns_lock);
 	WRITE_ONCE(ctrl->ns[nsid - 1], NULL);
-	nepf_unlock(&ctrl->ns_lock, flags);
+	spin_unlock(&ctrl->ns_lock);
 	nepf_ctrl_ns_changed(ctrl, nsid);
 }
 
@@ -1455,15 +1420,14 @@ u32 nepf_ctrl_max_xfer(const struct nepf_ctrl *ctrl)
 void nepf_ctrl_flush_ns(struct nepf_ctrl *ctrl)
 {
 	struct nepf_ns *ns;
-	unsigned long flags;
 	unsigned int i;
 	bool got;
 
 	for (i = 0; i < NEPF_MAX_NAMESPACES; i++) {
-		nepf_lock(&ctrl->ns_lock, flags);
+		spin_lock(&ctrl->ns_lock);
 		ns = READ_ONCE(ctrl->ns[i]);
 		got = ns && nepf_ns_get(ns);
-		nepf_unlock(&ctrl->ns_lock, flags);
+		spin_unlock(&ctrl->ns_lock);
 		if (!got)
 			continue;
 		if (ns->ops && ns->ops->flush_all)

@@ -20,6 +20,18 @@
  *            writes read data to the host and posts the completion.
  *   nepf_cmd_complete(): CQE written to the host CQ, interrupt (irq.c
  *   coalescing rules), command freed.
+ *
+ * Locks come in two flavours.  A backend ends an I/O from any context (a
+ * bio's end_io runs in interrupt context), and that path takes two core
+ * locks: a background job's bg->lock (bg_io_done()) and a namespace's
+ * uncor_lock (a write clears uncorrectable blocks).  Those two are taken
+ * with spin_lock_irqsave() everywhere.  Every other lock of the core is
+ * only ever taken in process context (the poll thread, the deferred
+ * completions, configfs, the background steps), with plain spin_lock().
+ * The unit tests run the simulated backend's completions in simulated
+ * interrupt context (tests/shim/uport-sync.h), where a plain spin_lock()
+ * aborts.  Functions that expect a lock held say so with
+ * lockdep_assert_held().
  */
 #ifndef NEPF_CTRL_H
 #define NEPF_CTRL_H
@@ -186,7 +198,7 @@ struct nepf_seglist {
 enum nepf_dir { NEPF_DIR_NONE, NEPF_DIR_TO_HOST, NEPF_DIR_FROM_HOST };
 
 struct nepf_cq {
-	nepf_lock_t lock;	/* several SQs may post to one CQ */
+	spinlock_t lock;	/* several SQs may post to one CQ (plain) */
 	bool valid;
 	u16 qid;
 	u16 size;		/* entries */
@@ -202,7 +214,7 @@ struct nepf_cq {
 	u16 pending;		/* completions since the last interrupt */
 	u64 first_pending_ns;
 	/* completions waiting for room (the host has not consumed the CQ) */
-	struct nepf_cqe_wait *wait_head, *wait_tail;
+	struct list_head wait;	/* struct nepf_cqe_wait, oldest first */
 	u32 nr_wait;
 	u32 stray_db;		/* head last reported while the CQ did not exist */
 	void *map;		/* env->cq_created()'s handle, or NULL */
@@ -255,7 +267,7 @@ struct nepf_cmd {
 	u8 inj_flags;
 	u16 inj_status;		/* status to complete with after a hold */
 	u64 held_until;		/* ns; U64_MAX: until Abort or reset */
-	struct nepf_cmd *held_next;
+	struct list_head held_node;	/* in ctrl->held, or empty */
 };
 
 /*
@@ -281,7 +293,8 @@ enum { NEPF_BG_NONE, NEPF_BG_FORMAT, NEPF_BG_SANITIZE, NEPF_BG_SELF_TEST };
 
 struct nepf_bg {
 	struct nepf_ctrl *ctrl;
-	nepf_lock_t lock;		/* kind, abort, io_busy, done, total */
+	/* kind, abort, io_busy, done, total; irqsave: the backend's completion */
+	spinlock_t lock;
 	u8 kind;			/* NEPF_BG_*; NONE: idle */
 	u8 abort;			/* 0, or why it stops (NVME_DST_RES_*) */
 	u8 claim;			/* NEPF_NS_* its namespaces are in, or 0 */
@@ -381,15 +394,15 @@ struct nepf_ctrl {
 	u64 cap;
 	u32 vs;
 	u32 csts;			/* shadow: the BAR copy is rewritten */
-	nepf_lock_t csts_lock;		/* csts and state (bar-regs.c) */
+	spinlock_t csts_lock;		/* csts and state (bar-regs.c) */
 	u32 intms;			/* interrupt mask (INTMS/INTMC), INTx/MSI */
 	u32 intm_pending;		/* masked messages that fired meanwhile */
 	/* MSI-X messages held while masked (their PBA bits are set) */
 	u64 msix_pending[DIV_ROUND_UP(NEPF_MAX_VECTORS, 64)];
-	nepf_lock_t intm_lock;		/* intms (writes), *_pending, PBA */
+	spinlock_t intm_lock;		/* intms (writes), *_pending, PBA */
 	u32 page_size;			/* from CC.MPS */
 	bool vwc;			/* Identify VWC, fixed at enable */
-	nepf_lock_t lock;		/* SQ inflight/deleting, gen changes */
+	spinlock_t lock;		/* SQ inflight/deleting, gen changes */
 	/*
 	 * Generation: a new one at every enable (CC.EN 0 -> 1) and whenever
 	 * the host is lost or reset (nepf_ctrl_cut()).  Queues, commands and
@@ -410,7 +423,7 @@ struct nepf_ctrl {
 	u16 nr_io_cqs_granted;
 
 	struct nepf_ns *ns[NEPF_MAX_NAMESPACES];	/* index nsid - 1 */
-	nepf_lock_t ns_lock;		/* ns[] changes, shutdown's lookups */
+	spinlock_t ns_lock;		/* ns[] changes, shutdown's lookups */
 	/*
 	 * Namespace Management and Attachment (ns-mgmt.c) over this pool;
 	 * NULL: not offered (OACS bit 3 clear).  Set by the environment
@@ -435,20 +448,18 @@ struct nepf_ctrl {
 		u64 timestamp_set_ns;	/* ... at this local time */
 	} feat;
 
-	/* Asynchronous events */
-	nepf_lock_t aer_lock;
-	u16 aer_cids[NEPF_AERL + 1];	/* outstanding AER command ids */
-	u8 nr_aer;
-	u32 aen_queue[8];		/* events waiting for an AER (DW0) */
-	u8 nr_aen;
+	/* Asynchronous events (aer_lock) */
+	spinlock_t aer_lock;
+	DECLARE_KFIFO(aer_cids, u16, NEPF_AERL + 1);	/* outstanding AERs */
+	DECLARE_KFIFO(aen_queue, u32, 8);	/* events waiting (CQE DW0) */
 	u32 aen_masked;			/* BIT(type): reported, log not read */
 	u32 changed_ns[1024];		/* changed namespace list */
 	u16 nr_changed_ns;
 	bool ns_event;			/* changed: the poll loop reports it */
 	struct nepf_seglist admin_sl;	/* admin data: admin runs serially */
 
-	/* Logs and counters */
-	nepf_lock_t log_lock;
+	/* Logs and counters (log_lock) */
+	spinlock_t log_lock;
 	struct nvme_error_log_entry err_log[NEPF_ERR_LOG_ENTRIES];	/* ring */
 	u64 err_count;			/* total errors (error log ERRCNT) */
 	struct nepf_smart {	/* SMART log data units come from the bytes */
@@ -482,8 +493,8 @@ struct nepf_ctrl {
 	 * NULL after nepf_ctrl_init()) and the commands held back by them.
 	 */
 	struct nepf_inject *inject;
-	nepf_lock_t held_lock;
-	struct nepf_cmd *held;		/* singly linked by held_next */
+	spinlock_t held_lock;		/* held, nr_held, held_closed */
+	struct list_head held;		/* by held_node, oldest first */
 	u32 nr_held;
 	bool held_closed;		/* quiescing: hold nothing more */
 };

@@ -46,27 +46,26 @@ const char *const nepf_inject_action_names[NEPF_INJ_NR_ACTIONS] = {
 void nepf_inject_init(struct nepf_inject *inj)
 {
 	memset(inj, 0, sizeof(*inj));
-	nepf_lock_init(&inj->lock);
+	spin_lock_init(&inj->lock);
 }
 
 void nepf_inject_ctrl_init(struct nepf_ctrl *ctrl)
 {
 	if (!ctrl->inject)
 		ctrl->inject = &nepf_inject_none;
-	nepf_lock_init(&ctrl->held_lock);
-	ctrl->held = NULL;
+	spin_lock_init(&ctrl->held_lock);
+	INIT_LIST_HEAD(&ctrl->held);
 	ctrl->nr_held = 0;
 	ctrl->held_closed = false;
 }
 
 int nepf_inject_add(struct nepf_inject *inj, struct nepf_inject_rule *rule)
 {
-	unsigned long flags;
 	unsigned int i;
 	int ret = -ENOSPC;
 
 	rule->enabled = false;
-	nepf_lock(&inj->lock, flags);
+	spin_lock(&inj->lock);
 	for (i = 0; i < NEPF_INJECT_MAX_RULES; i++) {
 		if (!inj->rules[i]) {
 			inj->rules[i] = rule;
@@ -74,16 +73,15 @@ int nepf_inject_add(struct nepf_inject *inj, struct nepf_inject_rule *rule)
 			break;
 		}
 	}
-	nepf_unlock(&inj->lock, flags);
+	spin_unlock(&inj->lock);
 	return ret;
 }
 
 void nepf_inject_remove(struct nepf_inject *inj, struct nepf_inject_rule *rule)
 {
-	unsigned long flags;
 	unsigned int i;
 
-	nepf_lock(&inj->lock, flags);
+	spin_lock(&inj->lock);
 	for (i = 0; i < NEPF_INJECT_MAX_RULES; i++) {
 		if (inj->rules[i] != rule)
 			continue;
@@ -92,16 +90,14 @@ void nepf_inject_remove(struct nepf_inject *inj, struct nepf_inject_rule *rule)
 		rule->enabled = false;
 		inj->rules[i] = NULL;
 	}
-	nepf_unlock(&inj->lock, flags);
+	spin_unlock(&inj->lock);
 }
 
 /* Enabling starts the counters afresh. */
 void nepf_inject_enable(struct nepf_inject *inj, struct nepf_inject_rule *rule,
 			bool on)
 {
-	unsigned long flags;
-
-	nepf_lock(&inj->lock, flags);
+	spin_lock(&inj->lock);
 	if (rule->enabled != on) {
 		rule->enabled = on;
 		if (on) {
@@ -110,19 +106,17 @@ void nepf_inject_enable(struct nepf_inject *inj, struct nepf_inject_rule *rule,
 		}
 		WRITE_ONCE(inj->nr_enabled, inj->nr_enabled + (on ? 1 : -1));
 	}
-	nepf_unlock(&inj->lock, flags);
+	spin_unlock(&inj->lock);
 }
 
 void nepf_inject_counts(struct nepf_inject *inj,
 			const struct nepf_inject_rule *rule, u64 *matched,
 			u64 *fired)
 {
-	unsigned long flags;
-
-	nepf_lock(&inj->lock, flags);
+	spin_lock(&inj->lock);
 	*matched = rule->matched;
 	*fired = rule->fired;
-	nepf_unlock(&inj->lock, flags);
+	spin_unlock(&inj->lock);
 }
 
 static bool rule_matches(const struct nepf_inject_rule *r,
@@ -185,18 +179,16 @@ static void inject_complete(struct nepf_cmd *cmd, u16 status)
 static bool inject_hold(struct nepf_cmd *cmd, u64 until)
 {
 	struct nepf_ctrl *ctrl = cmd->ctrl;
-	unsigned long flags;
 	bool held = false;
 
-	nepf_lock(&ctrl->held_lock, flags);
+	spin_lock(&ctrl->held_lock);
 	if (!ctrl->held_closed && READ_ONCE(ctrl->sq[cmd->sqid].valid)) {
 		cmd->held_until = until;
-		cmd->held_next = ctrl->held;
-		ctrl->held = cmd;
+		list_add_tail(&cmd->held_node, &ctrl->held);
 		WRITE_ONCE(ctrl->nr_held, ctrl->nr_held + 1);
 		held = true;
 	}
-	nepf_unlock(&ctrl->held_lock, flags);
+	spin_unlock(&ctrl->held_lock);
 	return held;
 }
 
@@ -237,13 +229,12 @@ bool nepf_inject_cmd(struct nepf_cmd *cmd)
 {
 	struct nepf_inject *inj = cmd->ctrl->inject;
 	struct nepf_inject_rule fired;
-	unsigned long flags;
 	bool fire = false, first = false;
 	unsigned int i;
 
 	if (cmd->inj_flags & INJF_RESUMED)
 		return false;
-	nepf_lock(&inj->lock, flags);
+	spin_lock(&inj->lock);
 	for (i = 0; i < NEPF_INJECT_MAX_RULES && !fire; i++) {
 		struct nepf_inject_rule *r = inj->rules[i];
 
@@ -253,7 +244,7 @@ bool nepf_inject_cmd(struct nepf_cmd *cmd)
 		fire = true;
 		first = r->fired == 1;
 	}
-	nepf_unlock(&inj->lock, flags);
+	spin_unlock(&inj->lock);
 	if (!fire)
 		return false;
 	if (first)
@@ -268,7 +259,6 @@ static void inject_release(struct nepf_cmd *cmd)
 {
 	struct nepf_ctrl *ctrl = cmd->ctrl;
 
-	cmd->held_next = NULL;
 	if (cmd->inj_flags & INJF_FAIL) {
 		inject_complete(cmd, cmd->inj_status);
 		return;
@@ -281,31 +271,36 @@ static void inject_release(struct nepf_cmd *cmd)
 }
 
 /*
- * Unlink the held commands @pick selects (all when @pick is NULL) and
- * return them as a list.
+ * Move the held commands @pick selects (all when @pick is NULL) to
+ * @taken, oldest first.
  */
-static struct nepf_cmd *held_take(struct nepf_ctrl *ctrl,
-				  bool (*pick)(const struct nepf_cmd *, u64, u64),
-				  u64 a, u64 b, bool close)
+static void held_take(struct nepf_ctrl *ctrl,
+		      bool (*pick)(const struct nepf_cmd *, u64, u64),
+		      u64 a, u64 b, bool close, struct list_head *taken)
 {
-	struct nepf_cmd *taken = NULL, **pp, *cmd;
-	unsigned long flags;
+	struct nepf_cmd *cmd, *next;
 
-	nepf_lock(&ctrl->held_lock, flags);
+	spin_lock(&ctrl->held_lock);
 	if (close)
 		ctrl->held_closed = true;
-	for (pp = &ctrl->held; (cmd = *pp);) {
-		if (pick && !pick(cmd, a, b)) {
-			pp = &cmd->held_next;
+	list_for_each_entry_safe(cmd, next, &ctrl->held, held_node) {
+		if (pick && !pick(cmd, a, b))
 			continue;
-		}
-		*pp = cmd->held_next;
-		cmd->held_next = taken;
-		taken = cmd;
+		list_move_tail(&cmd->held_node, taken);
 		WRITE_ONCE(ctrl->nr_held, ctrl->nr_held - 1);
 	}
-	nepf_unlock(&ctrl->held_lock, flags);
-	return taken;
+	spin_unlock(&ctrl->held_lock);
+}
+
+/* End every command of @taken (held_take()) with @status. */
+static void held_complete(struct list_head *taken, u16 status)
+{
+	struct nepf_cmd *cmd, *next;
+
+	list_for_each_entry_safe(cmd, next, taken, held_node) {
+		list_del_init(&cmd->held_node);
+		inject_complete(cmd, status);
+	}
 }
 
 static bool pick_due(const struct nepf_cmd *cmd, u64 now, u64 unused)
@@ -329,55 +324,47 @@ static bool pick_abort(const struct nepf_cmd *cmd, u64 sqid, u64 cid)
 void nepf_inject_run_held(struct nepf_ctrl *ctrl)
 {
 	struct nepf_cmd *cmd, *next;
+	LIST_HEAD(taken);
 
 	if (!READ_ONCE(ctrl->nr_held))
 		return;
-	cmd = held_take(ctrl, pick_due, nepf_now_ns(), 0, false);
-	for (; cmd; cmd = next) {
-		next = cmd->held_next;
+	held_take(ctrl, pick_due, nepf_now_ns(), 0, false, &taken);
+	list_for_each_entry_safe(cmd, next, &taken, held_node) {
+		list_del_init(&cmd->held_node);	/* it may be held again */
 		inject_release(cmd);
 	}
 }
 
 bool nepf_inject_abort(struct nepf_ctrl *ctrl, u16 sqid, u16 cid)
 {
-	struct nepf_cmd *cmd;
+	LIST_HEAD(taken);
 
 	if (!READ_ONCE(ctrl->nr_held))
 		return false;
-	cmd = held_take(ctrl, pick_abort, sqid, cid, false);
-	if (!cmd)
-		return false;
 	/* (sqid, cid) is unique among commands in flight: one at most. */
-	cmd->held_next = NULL;
-	inject_complete(cmd, NVME_SC_ABORT_REQ);
+	held_take(ctrl, pick_abort, sqid, cid, false, &taken);
+	if (list_empty(&taken))
+		return false;
+	held_complete(&taken, NVME_SC_ABORT_REQ);
 	return true;
 }
 
 void nepf_inject_flush_sq(struct nepf_ctrl *ctrl, u16 sqid)
 {
-	struct nepf_cmd *cmd, *next;
+	LIST_HEAD(taken);
 
 	if (!READ_ONCE(ctrl->nr_held))
 		return;
-	cmd = held_take(ctrl, pick_sq, sqid, 0, false);
-	for (; cmd; cmd = next) {
-		next = cmd->held_next;
-		cmd->held_next = NULL;
-		inject_complete(cmd, NVME_SC_ABORT_QUEUE);
-	}
+	held_take(ctrl, pick_sq, sqid, 0, false, &taken);
+	held_complete(&taken, NVME_SC_ABORT_QUEUE);
 }
 
 void nepf_inject_end_held(struct nepf_ctrl *ctrl, u16 status)
 {
-	struct nepf_cmd *cmd, *next;
+	LIST_HEAD(taken);
 
-	cmd = held_take(ctrl, NULL, 0, 0, true);
-	for (; cmd; cmd = next) {
-		next = cmd->held_next;
-		cmd->held_next = NULL;
-		inject_complete(cmd, status);
-	}
+	held_take(ctrl, NULL, 0, 0, true, &taken);
+	held_complete(&taken, status);
 }
 
 /* No completions: the queues are going away. */
@@ -388,9 +375,7 @@ void nepf_inject_drop_held(struct nepf_ctrl *ctrl)
 
 void nepf_inject_reopen(struct nepf_ctrl *ctrl)
 {
-	unsigned long flags;
-
-	nepf_lock(&ctrl->held_lock, flags);
+	spin_lock(&ctrl->held_lock);
 	ctrl->held_closed = false;
-	nepf_unlock(&ctrl->held_lock, flags);
+	spin_unlock(&ctrl->held_lock);
 }

@@ -64,7 +64,7 @@ struct nepf_inject_rule {
 };
 
 struct nepf_inject {
-	nepf_lock_t lock;
+	spinlock_t lock;	/* the rules and their state */
 	u32 nr_enabled;		/* read without the lock on every command */
 	struct nepf_inject_rule *rules[NEPF_INJECT_MAX_RULES];
 };

@@ -95,14 +95,14 @@ static bool uncor_hit(struct nepf_ns *ns, u64 slba, u64 nlb, u64 *lba)
 
 	if (uncor_empty(ns))
 		return false;
-	nepf_lock(&ns->uncor_lock, flags);
+	spin_lock_irqsave(&ns->uncor_lock, flags);
 	u = ns->uncor;
 	i = u ? uncor_find(u, ns->uncor_nr, slba, false) : 0;
 	if (u && i < ns->uncor_nr && u->r[i].start < slba + nlb) {
 		*lba = max(u->r[i].start, slba);
 		hit = true;
 	}
-	nepf_unlock(&ns->uncor_lock, flags);
+	spin_unlock_irqrestore(&ns->uncor_lock, flags);
 	return hit;
 }
 
@@ -136,7 +136,7 @@ static u16 uncor_mark(struct nepf_ns *ns, u64 slba, u64 nlb)
 		if (!fresh)
 			return NVME_SC_INTERNAL;
 	}
-	nepf_lock(&ns->uncor_lock, flags);
+	spin_lock_irqsave(&ns->uncor_lock, flags);
 	if (!ns->uncor) {
 		ns->uncor = fresh;
 		fresh = NULL;
@@ -158,7 +158,7 @@ static u16 uncor_mark(struct nepf_ns *ns, u64 slba, u64 nlb)
 		uncor_splice(ns, i, j, merged, 1);
 		WRITE_ONCE(ns->uncor_blocks, blocks);
 	}
-	nepf_unlock(&ns->uncor_lock, flags);
+	spin_unlock_irqrestore(&ns->uncor_lock, flags);
 	nepf_free(fresh);
 	return status;
 }
@@ -173,7 +173,7 @@ static void uncor_clear(struct nepf_ns *ns, u64 slba, u64 nlb)
 
 	if (uncor_empty(ns) || !nlb)
 		return;
-	nepf_lock(&ns->uncor_lock, flags);
+	spin_lock_irqsave(&ns->uncor_lock, flags);
 	u = ns->uncor;
 	blocks = ns->uncor_blocks;
 	i = u ? uncor_find(u, ns->uncor_nr, slba, false) : 0;
@@ -191,7 +191,45 @@ static void uncor_clear(struct nepf_ns *ns, u64 slba, u64 nlb)
 		uncor_splice(ns, i, j, left, n);
 		WRITE_ONCE(ns->uncor_blocks, blocks);
 	}
-	nepf_unlock(&ns->uncor_lock, flags);
+	spin_unlock_irqrestore(&ns->uncor_lock, flags);
+}
+
+/**
+ * nepf_ns_kill() - give no new reference to a namespace being disabled
+ * @ns: the namespace, detached from every controller by now
+ *
+ * Sets @ns->dying, so that nepf_ns_get() fails from now on, then drops
+ * the reference the live namespace holds on itself: the last command or
+ * job to put its own completes @ns->drained.  Again: nothing more.
+ *
+ * Context: process context.
+ */
+void nepf_ns_kill(struct nepf_ns *ns)
+{
+	bool was;
+
+	spin_lock(&ns->ref_lock);
+	was = ns->dying;
+	ns->dying = true;
+	spin_unlock(&ns->ref_lock);
+	if (!was)
+		nepf_ns_put(ns);
+}
+
+/**
+ * nepf_ns_drain() - disable a namespace and wait for its last reference
+ * @ns: the namespace, detached from every controller by now
+ *
+ * nepf_ns_kill(), then sleeps until the commands that looked @ns up
+ * before it was detached have ended (the backends end every I/O): the
+ * backend may be closed after this.
+ *
+ * Context: process context; sleeps.
+ */
+void nepf_ns_drain(struct nepf_ns *ns)
+{
+	nepf_ns_kill(ns);
+	wait_for_completion(&ns->drained);
 }
 
 void nepf_ns_uncor_free(struct nepf_ns *ns)
@@ -211,10 +249,10 @@ void nepf_ns_uncor_clear_all(struct nepf_ns *ns)
 {
 	unsigned long flags;
 
-	nepf_lock(&ns->uncor_lock, flags);
+	spin_lock_irqsave(&ns->uncor_lock, flags);
 	ns->uncor_nr = 0;
 	WRITE_ONCE(ns->uncor_blocks, 0);
-	nepf_unlock(&ns->uncor_lock, flags);
+	spin_unlock_irqrestore(&ns->uncor_lock, flags);
 }
 
 /*

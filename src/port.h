@@ -19,6 +19,11 @@
 #include <linux/bug.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
+#include <linux/lockdep.h>
+#include <linux/list.h>
+#include <linux/kfifo.h>
+#include <linux/refcount.h>
+#include <linux/completion.h>
 #include <linux/ktime.h>
 #include <linux/jiffies.h>
 #include <linux/math64.h>
@@ -29,11 +34,6 @@
 #include <linux/preempt.h>
 #include <linux/rcupdate.h>
 #include <asm/byteorder.h>
-
-typedef spinlock_t nepf_lock_t;
-#define nepf_lock_init(l)		spin_lock_init(l)
-#define nepf_lock(l, flags)		spin_lock_irqsave(l, flags)
-#define nepf_unlock(l, flags)		spin_unlock_irqrestore(l, flags)
 
 #define nepf_zalloc(size)		kzalloc(size, GFP_KERNEL)
 #define nepf_free(p)			kfree(p)
@@ -85,7 +85,11 @@ struct nvme_sqe;
 
 #else /* userspace: unit tests and fuzzers */
 
-#include "../tests/unit/uport.h"
+/*
+ * The userspace shim (tests/shim/, as the kernel's tools/include): the
+ * unit tests, fuzzers and bench put that directory on their include path.
+ */
+#include <uport.h>
 
 #endif /* __KERNEL__ */
 

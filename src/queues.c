@@ -26,8 +26,7 @@ static void cq_init(struct nepf_ctrl *ctrl, struct nepf_cq *cq, u16 qid,
 	cq->pci_addr = addr;
 	WRITE_ONCE(cq->pending, 0);
 	cq->first_pending_ns = 0;
-	cq->wait_head = NULL;
-	cq->wait_tail = NULL;
+	INIT_LIST_HEAD(&cq->wait);
 	cq->nr_wait = 0;
 	cq->stray_db = 0;
 	cq->map = NULL;
@@ -36,13 +35,12 @@ static void cq_init(struct nepf_ctrl *ctrl, struct nepf_cq *cq, u16 qid,
 /* The CQ is no longer valid and no completion is being written to it. */
 static void cq_unmap(struct nepf_ctrl *ctrl, struct nepf_cq *cq)
 {
-	unsigned long flags;
 	void *map;
 
-	nepf_lock(&cq->lock, flags);
+	spin_lock(&cq->lock);
 	map = cq->map;
 	cq->map = NULL;
-	nepf_unlock(&cq->lock, flags);
+	spin_unlock(&cq->lock);
 	if (map)
 		ctrl->env->cq_deleted(ctrl, map);
 }
@@ -67,15 +65,13 @@ static void sq_init(struct nepf_ctrl *ctrl, struct nepf_sq *sq, u16 qid,
 
 void nepf_queues_setup_admin(struct nepf_ctrl *ctrl, u32 aqa, u64 asq, u64 acq)
 {
-	unsigned long flags;
-
 	nepf_regs_clear_doorbell(ctrl, 0, false);
 	nepf_regs_clear_doorbell(ctrl, 0, true);
-	nepf_lock(&ctrl->cq[0].lock, flags);
+	spin_lock(&ctrl->cq[0].lock);
 	cq_init(ctrl, &ctrl->cq[0], 0, NVME_AQA_ACQS(aqa) + 1, acq, true, 0);
 	ctrl->cq[0].nr_sqs = 1;
 	WRITE_ONCE(ctrl->cq[0].valid, true);
-	nepf_unlock(&ctrl->cq[0].lock, flags);
+	spin_unlock(&ctrl->cq[0].lock);
 	sq_init(ctrl, &ctrl->sq[0], 0, NVME_AQA_ASQS(aqa) + 1, asq, 0);
 	WRITE_ONCE(ctrl->sq[0].valid, true);
 }
@@ -83,7 +79,6 @@ void nepf_queues_setup_admin(struct nepf_ctrl *ctrl, u32 aqa, u64 asq, u64 acq)
 /* Every queue gone (reset); queued completions are dropped by the caller. */
 void nepf_queues_teardown(struct nepf_ctrl *ctrl)
 {
-	unsigned long flags;
 	unsigned int qid;
 
 	for (qid = 0; qid <= NEPF_MAX_IO_QUEUES; qid++) {
@@ -91,9 +86,9 @@ void nepf_queues_teardown(struct nepf_ctrl *ctrl)
 		nepf_regs_clear_doorbell(ctrl, qid, true);
 		WRITE_ONCE(ctrl->sq[qid].valid, false);
 		sq_init(ctrl, &ctrl->sq[qid], qid, 0, 0, 0);
-		nepf_lock(&ctrl->cq[qid].lock, flags);
+		spin_lock(&ctrl->cq[qid].lock);
 		WRITE_ONCE(ctrl->cq[qid].valid, false);
-		nepf_unlock(&ctrl->cq[qid].lock, flags);
+		spin_unlock(&ctrl->cq[qid].lock);
 		cq_unmap(ctrl, &ctrl->cq[qid]);
 	}
 }
@@ -142,7 +137,6 @@ u16 nepf_queue_create_cq(struct nepf_ctrl *ctrl, const struct nvme_sqe *sqe)
 	bool ien = dw11 & NVME_CQ_IRQ_ENABLED;
 	u16 iv = dw11 >> 16;
 	u16 nr_vectors = clamp_t(u16, ctrl->cfg.nr_vectors, 1, NEPF_MAX_VECTORS);
-	unsigned long flags;
 	struct nepf_cq *cq;
 	void *map;
 	u16 status;
@@ -158,16 +152,16 @@ u16 nepf_queue_create_cq(struct nepf_ctrl *ctrl, const struct nvme_sqe *sqe)
 		return NVME_SC_INVALID_VECTOR | NVME_STATUS_DNR;
 
 	nepf_regs_clear_doorbell(ctrl, qid, true);
-	nepf_lock(&cq->lock, flags);
+	spin_lock(&cq->lock);
 	cq_init(ctrl, cq, qid, (dw10 >> 16) + 1, nvme_sqe_prp1(sqe), ien,
 		ien ? iv : 0);
-	nepf_unlock(&cq->lock, flags);
+	spin_unlock(&cq->lock);
 	/* No SQ can complete into it before this command completes. */
 	map = ctrl->env->cq_created ? ctrl->env->cq_created(ctrl, cq) : NULL;
-	nepf_lock(&cq->lock, flags);
+	spin_lock(&cq->lock);
 	cq->map = map;
 	WRITE_ONCE(cq->valid, true);
-	nepf_unlock(&cq->lock, flags);
+	spin_unlock(&cq->lock);
 	return NVME_SC_SUCCESS;
 }
 
@@ -177,7 +171,6 @@ u16 nepf_queue_create_sq(struct nepf_ctrl *ctrl, const struct nvme_sqe *sqe)
 	u32 dw11 = le32_to_cpu(sqe->cdw11);
 	u16 qid = dw10 & 0xffff;
 	u16 cqid = dw11 >> 16;
-	unsigned long flags;
 	struct nepf_sq *sq;
 	u16 status;
 
@@ -195,9 +188,9 @@ u16 nepf_queue_create_sq(struct nepf_ctrl *ctrl, const struct nvme_sqe *sqe)
 	nepf_regs_clear_doorbell(ctrl, qid, false);
 	/* QPRIO is ignored: round robin only (CAP.AMS = 0). */
 	sq_init(ctrl, sq, qid, (dw10 >> 16) + 1, nvme_sqe_prp1(sqe), cqid);
-	nepf_lock(&ctrl->lock, flags);
+	spin_lock(&ctrl->lock);
 	ctrl->cq[cqid].nr_sqs++;
-	nepf_unlock(&ctrl->lock, flags);
+	spin_unlock(&ctrl->lock);
 	WRITE_ONCE(sq->valid, true);
 	return NVME_SC_SUCCESS;
 }
@@ -205,7 +198,6 @@ u16 nepf_queue_create_sq(struct nepf_ctrl *ctrl, const struct nvme_sqe *sqe)
 u16 nepf_queue_delete_sq(struct nepf_ctrl *ctrl, const struct nvme_sqe *sqe)
 {
 	u16 qid = le32_to_cpu(sqe->cdw10) & 0xffff;
-	unsigned long flags;
 	struct nepf_sq *sq;
 	u16 status = NVME_SC_SUCCESS;
 
@@ -219,7 +211,7 @@ u16 nepf_queue_delete_sq(struct nepf_ctrl *ctrl, const struct nvme_sqe *sqe)
 	 * complete first, and completions waiting for room in the CQ are
 	 * posted, then the core posts this command's completion.
 	 */
-	nepf_lock(&ctrl->lock, flags);
+	spin_lock(&ctrl->lock);
 	WRITE_ONCE(sq->valid, false);
 	if (sq->inflight || sq->nr_cq_wait) {
 		sq->deleting = true;
@@ -228,30 +220,29 @@ u16 nepf_queue_delete_sq(struct nepf_ctrl *ctrl, const struct nvme_sqe *sqe)
 	} else {
 		ctrl->cq[sq->cqid].nr_sqs--;
 	}
-	nepf_unlock(&ctrl->lock, flags);
+	spin_unlock(&ctrl->lock);
 	return status;
 }
 
 u16 nepf_queue_delete_cq(struct nepf_ctrl *ctrl, const struct nvme_sqe *sqe)
 {
 	u16 qid = le32_to_cpu(sqe->cdw10) & 0xffff;
-	unsigned long flags;
 	struct nepf_cq *cq;
 	u16 nr_sqs;
 
 	if (!qid || qid > NEPF_MAX_IO_QUEUES || !ctrl->cq[qid].valid)
 		return NVME_SC_QID_INVALID | NVME_STATUS_DNR;
 	cq = &ctrl->cq[qid];
-	nepf_lock(&ctrl->lock, flags);
+	spin_lock(&ctrl->lock);
 	nr_sqs = cq->nr_sqs;
-	nepf_unlock(&ctrl->lock, flags);
+	spin_unlock(&ctrl->lock);
 	if (nr_sqs)
 		return NVME_SC_INVALID_QUEUE | NVME_STATUS_DNR;	/* Invalid Queue Deletion */
 	nepf_cq_drop_waiting(ctrl, cq);
 	nepf_regs_clear_doorbell(ctrl, qid, true);
-	nepf_lock(&cq->lock, flags);
+	spin_lock(&cq->lock);
 	WRITE_ONCE(cq->valid, false);
-	nepf_unlock(&cq->lock, flags);
+	spin_unlock(&cq->lock);
 	/*
 	 * No SQ uses it (nr_sqs), so no completion is being written to it:
 	 * an I/O command's CQE is written before sq_put() counts it out.

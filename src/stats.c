@@ -51,12 +51,11 @@ struct stats_snapshot {
 static void stats_take(struct nepf_epf_ctrl *g, struct stats_snapshot *snap)
 {
 	struct nepf_ctrl *ctrl = &g->ctrl;
-	unsigned long flags;
 	int i;
 
-	spin_lock_irqsave(&ctrl->lock, flags);
+	spin_lock(&ctrl->lock);
 	memcpy(snap->sq, ctrl->sq_stats, sizeof(snap->sq));
-	spin_unlock_irqrestore(&ctrl->lock, flags);
+	spin_unlock(&ctrl->lock);
 	/* Namespaces are detached (and freed) only under poll_lock. */
 	mutex_lock(&g->poll_lock);
 	for (i = 0; i < NEPF_MAX_NAMESPACES; i++) {
@@ -65,9 +64,9 @@ static void stats_take(struct nepf_epf_ctrl *g, struct stats_snapshot *snap)
 		snap->has_ns[i] = ns;
 		if (!ns)
 			continue;
-		spin_lock_irqsave(&ns->ref_lock, flags);
+		spin_lock(&ns->ref_lock);
 		snap->ns[i] = ns->stats;
-		spin_unlock_irqrestore(&ns->ref_lock, flags);
+		spin_unlock(&ns->ref_lock);
 	}
 	mutex_unlock(&g->poll_lock);
 }

@@ -51,13 +51,12 @@ static __printf(2, 3) void tl_line(struct tl_text *t, const char *fmt, ...)
 static void tl_queues(struct nepf_ctrl *ctrl, struct tl_text *t)
 {
 	struct nepf_io_stats s;
-	unsigned long flags;
 	unsigned int qid;
 
 	for (qid = 0; qid <= NEPF_MAX_IO_QUEUES; qid++) {
-		nepf_lock(&ctrl->lock, flags);
+		spin_lock(&ctrl->lock);
 		s = ctrl->sq_stats[qid];
-		nepf_unlock(&ctrl->lock, flags);
+		spin_unlock(&ctrl->lock);
 		if (!s.cmds)
 			continue;
 		tl_line(t, "sq %u cmds %llu reads %llu writes %llu", qid,
@@ -70,7 +69,6 @@ static void tl_queues(struct nepf_ctrl *ctrl, struct tl_text *t)
 
 static void tl_namespaces(struct nepf_ctrl *ctrl, struct tl_text *t)
 {
-	unsigned long flags;
 	unsigned int i;
 
 	for (i = 0; i < NEPF_MAX_NAMESPACES; i++) {
@@ -80,12 +78,12 @@ static void tl_namespaces(struct nepf_ctrl *ctrl, struct tl_text *t)
 
 		if (!ns)
 			continue;
-		nepf_lock(&ns->ref_lock, flags);
+		spin_lock(&ns->ref_lock);
 		reads = ns->stats.reads;
 		writes = ns->stats.writes;
 		errors = ns->stats.errors;
 		busy = ns->busy;
-		nepf_unlock(&ns->ref_lock, flags);
+		spin_unlock(&ns->ref_lock);
 		tl_line(t, "ns %u backend %s blocks %llu block_size %u", ns->nsid,
 			ns->cfg.backend, TL_ULL(READ_ONCE(ns->nr_blocks)),
 			1U << READ_ONCE(ns->lba_shift));
@@ -101,11 +99,11 @@ static void tl_bg(struct tl_text *t, const char *what, struct nepf_bg *job)
 	u64 done, total;
 	u8 kind;
 
-	nepf_lock(&job->lock, flags);
+	spin_lock_irqsave(&job->lock, flags);
 	kind = job->kind;
 	done = job->done;
 	total = job->total;
-	nepf_unlock(&job->lock, flags);
+	spin_unlock_irqrestore(&job->lock, flags);
 	tl_line(t, "%s kind %u done_bytes %llu total_bytes %llu\n", what, kind,
 		TL_ULL(done), TL_ULL(total));
 }
@@ -115,14 +113,13 @@ static void tl_text(struct nepf_ctrl *ctrl, char *buf, size_t size)
 {
 	struct tl_text t = { .p = buf, .left = size };
 	struct nepf_smart s;
-	unsigned long flags;
 	u64 err_count, stale;
 
-	nepf_lock(&ctrl->log_lock, flags);
+	spin_lock(&ctrl->log_lock);
 	s = ctrl->smart;
 	err_count = ctrl->err_count;
 	stale = ctrl->nr_stale;
-	nepf_unlock(&ctrl->log_lock, flags);
+	spin_unlock(&ctrl->log_lock);
 
 	tl_line(&t, "nvme-epf telemetry 1\n");
 	tl_line(&t, "controller %s cntlid %u generation %u state %u cc 0x%x csts 0x%x\n",

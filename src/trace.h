@@ -14,7 +14,7 @@
  * port.h includes this file (declarations only); trace.c, the only unit
  * that defines CREATE_TRACE_POINTS, includes ctrl.h first, so that the
  * event bodies see the complete structures.  In userspace builds of the
- * core, tests/unit/uport.h turns the calls into nothing.  The events
+ * core, tests/shim/uport.h turns the calls into nothing.  The events
  * copy the controller name into a fixed array (no __string: its helpers
  * changed in 6.10) and print opcodes from literal tables (perf and
  * trace-cmd can read them).  The layout (arguments aligned, no line

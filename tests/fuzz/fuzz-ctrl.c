@@ -179,10 +179,10 @@ static bool pool_unheld(struct sim_pool *sp)
 	unsigned int i;
 
 	for (i = 0; i < NEPF_MAX_NAMESPACES; i++)
-		if (sp->pool.ns[i] && sp->pool.ns[i]->inflight)
+		if (sp->pool.ns[i] && nepf_ns_users(sp->pool.ns[i]))
 			return false;
 	for (i = 0; i < sp->nr_removed; i++)
-		if (sp->removed[i]->inflight)
+		if (nepf_ns_users(sp->removed[i]))
 			return false;
 	return true;
 }
@@ -220,7 +220,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	nepf_ctrl_reset(&s->ctrl);
 	if (s->nr_released != s->nr_fetched)
 		fuzz_fail("commands not released after a reset");
-	if (s->ns[0].ns.inflight || (sp && !pool_unheld(sp)))
+	if (nepf_ns_users(&s->ns[0].ns) || (sp && !pool_unheld(sp)))
 		fuzz_fail("namespace reference leaked");
 	if (sp)
 		sim_pool_free(s, sp);

@@ -106,7 +106,7 @@ static void setup(const u8 *data)
 	ctrl.page_size = 4096;
 	ctrl.cfg.mdts_kb = data[6] * 4;
 	ctrl.cfg.sgl = f & BIT(5);
-	nepf_lock_init(&ctrl.log_lock);
+	spin_lock_init(&ctrl.log_lock);
 	for (i = 0; i < 2; i++) {
 		nepf_ns_uncor_free(&ns[i]);	/* Write Uncorrectable's set */
 		memset(&ns[i], 0, sizeof(ns[i]));
@@ -149,7 +149,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		fuzz_fail("command did not complete exactly once");
 	if (fuzz_host.bufs || cmd.buf || cmd.segs)
 		fuzz_fail("buffers left behind");
-	if (ns[0].inflight || ns[1].inflight)
+	if (nepf_ns_users(&ns[0]) || nepf_ns_users(&ns[1]))
 		fuzz_fail("namespace reference leaked");
 	if (status & ~(NVME_STATUS_DNR | NVME_SCT_MASK | NVME_SC_MASK))
 		fuzz_fail("status has stray bits");

@@ -6,7 +6,7 @@
 #
 # Targets are tests/fuzz/fuzz-<name>.c (fuzz-host.c is shared); the line
 # "fuzz-sources: ..." in a target lists the files it links (@core: every
-# protocol-core file, as tests/unit/Makefile lists them).  For each
+# protocol-core file, as src/core.mk lists them).  For each
 # target this prints
 #   PASS|FAIL: fuzz/<name>/corpus   every committed input (tests/fuzz/corpus/
 #                                   <name>/: seeds and regressions) run once
@@ -55,7 +55,7 @@ if ! have_libfuzzer; then
 fi
 
 CFLAGS=(-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-	-Wall -Wextra -Wno-unused-parameter -I"$NEPF_TOP/src" -I"$src")
+	-Wall -Wextra -Wno-unused-parameter -I"$NEPF_TOP/src" -I"$NEPF_TOP/tests/shim" -I"$src")
 # Stop a runaway walk early; keep memory modest on a shared machine.
 RUNFLAGS=(-timeout=10 -rss_limit_mb=2048 -max_len=16384 -print_final_stats=1)
 
@@ -73,10 +73,8 @@ for t in "$@"; do
 	files=("$tsrc" "$src/fuzz-host.c")
 	for f in $extra; do
 		if [ "$f" = @core ]; then
-			# Every protocol-core file, as the unit tests list them.
-			for c in $(sed -n 's/^CORE *:= *//p' "$NEPF_TOP/tests/unit/Makefile"); do
-				files+=("$NEPF_TOP/src/$c.c")
-			done
+			# Every protocol-core file (src/core.mk).
+			mapfile -t -O ${#files[@]} files < <(nepf_core_sources)
 		else
 			files+=("$NEPF_TOP/$f")
 		fi

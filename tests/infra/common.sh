@@ -93,6 +93,15 @@ nepf_apt_update() {
 	fi
 }
 
+# The protocol core's sources (src/core.mk, the list Kbuild and the unit
+# tests read too), one path a line.
+nepf_core_sources() {
+	local f
+	for f in $(sed -n 's/^NEPF_CORE *:= *//p' "$NEPF_TOP/src/core.mk"); do
+		echo "$NEPF_TOP/src/$f.c"
+	done
+}
+
 # Newest kernel ABI name of a suite and arch, e.g. "6.12.107+deb13-arm64"
 # (from the linux-headers-<abi> packages in the suite's private lists).
 nepf_kernel_abi() {

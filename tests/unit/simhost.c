@@ -186,13 +186,17 @@ static int env_raise_irq(struct nepf_ctrl *ctrl, u16 vector)
 static void env_defer(struct nepf_ctrl *ctrl, struct nepf_cmd *cmd)
 {
 	struct sim *s = ctrl_sim(ctrl);
+	unsigned int irq;
 
 	sim_count(s, defers, 1);
 	if (s->hold_defer && s->nr_held < ARRAY_SIZE(s->held)) {
 		s->held[s->nr_held++] = cmd;
 		return;
 	}
+	/* The kernel's runs it on a thread: out of interrupt context. */
+	irq = uport_irq_leave();
 	nepf_cmd_finish(cmd);
+	uport_irq_restore(irq);
 }
 
 static void *env_alloc_buf(struct nepf_ctrl *ctrl, size_t len)
@@ -725,6 +729,17 @@ int sim_create_io_queues(struct sim *s, u16 n, u16 entries)
 
 /* ---- a RAM namespace ---- */
 
+/*
+ * The end of an I/O, in simulated interrupt context, where a bio's end_io
+ * runs in the kernel: the core may take only its irqsave locks there.
+ */
+static void ram_done(struct nepf_io *io, enum nepf_io_result res)
+{
+	uport_irq_enter();
+	nepf_io_done(io, res);
+	uport_irq_exit();
+}
+
 static void ram_submit(struct nepf_io *io)
 {
 	struct sim_ns *sn = container_of(io->ns, struct sim_ns, ns);
@@ -733,12 +748,12 @@ static void ram_submit(struct nepf_io *io)
 
 	if (io->op != NEPF_IO_FLUSH && io->op != NEPF_IO_DISCARD &&
 	    (io->pos > cap || io->len > cap - io->pos)) {
-		nepf_io_done(io, NEPF_IO_ERR_RANGE);
+		ram_done(io, NEPF_IO_ERR_RANGE);
 		return;
 	}
 	if (sn->fail_writes && (io->op == NEPF_IO_WRITE ||
 				io->op == NEPF_IO_WRITE_ZEROES)) {
-		nepf_io_done(io, NEPF_IO_ERR_WRITE);
+		ram_done(io, NEPF_IO_ERR_WRITE);
 		return;
 	}
 	if (io->op == NEPF_IO_WRITE || io->op == NEPF_IO_WRITE_ZEROES)
@@ -765,7 +780,7 @@ static void ram_submit(struct nepf_io *io)
 	case NEPF_IO_FLUSH:
 		break;
 	}
-	nepf_io_done(io, NEPF_IO_OK);
+	ram_done(io, NEPF_IO_OK);
 }
 
 static void ram_flush_all(struct nepf_ns *ns)
@@ -840,19 +855,7 @@ static struct nepf_ns *sim_ram_ns_new(struct sim *s, u32 nsid, u64 nr_blocks,
 
 static void sim_ns_drain(struct sim_ns *sn)
 {
-	unsigned long flags;
-	u32 inflight;
-
-	nepf_lock(&sn->ns.ref_lock, flags);
-	sn->ns.dying = true;
-	nepf_unlock(&sn->ns.ref_lock, flags);
-	do {
-		nepf_lock(&sn->ns.ref_lock, flags);
-		inflight = sn->ns.inflight;
-		nepf_unlock(&sn->ns.ref_lock, flags);
-		if (inflight)
-			sched_yield();
-	} while (inflight);
+	nepf_ns_drain(&sn->ns);
 	sn->ns.ops = NULL;
 	free(sn->data);
 	sn->data = NULL;
@@ -916,14 +919,11 @@ static struct nepf_ns *sim_pool_create(struct nepf_pool *pool, u32 nsid,
 static void sim_pool_remove(struct nepf_pool *pool, struct nepf_ns *ns)
 {
 	struct sim_pool *sp = to_sim_pool(pool);
-	unsigned long flags;
 
 	if (!sp->locked || sp->nr_removed == ARRAY_SIZE(sp->removed))
 		abort();
 	sp->nr_remove++;
-	nepf_lock(&ns->ref_lock, flags);
-	ns->dying = true;
-	nepf_unlock(&ns->ref_lock, flags);
+	nepf_ns_kill(ns);
 	sp->removed[sp->nr_removed++] = ns;
 }
 

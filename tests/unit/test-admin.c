@@ -62,12 +62,12 @@ UNIT_TEST(admin_aer_limit_and_reset)
 		sim_sqe(&sqe, nvme_admin_async_event);
 		CHECK_EQ(sim_cmd(s, 0, &sqe, NULL), SIM_NO_CQE);
 	}
-	CHECK_EQ(s->ctrl.nr_aer, 4);
+	CHECK_EQ(kfifo_len(&s->ctrl.aer_cids), 4);
 	CHECK_EQ(s->nr_released, s->nr_fetched);	/* nothing held */
 	sim_sqe(&sqe, nvme_admin_async_event);
 	CHECK_EQ(sim_cmd(s, 0, &sqe, NULL), NVME_SC_ASYNC_LIMIT | DNR);
 	sim_disable(s);
-	CHECK_EQ(s->ctrl.nr_aer, 0);
+	CHECK_EQ(kfifo_len(&s->ctrl.aer_cids), 0);
 	CHECK_EQ(sim_enable(s, 32), 0);
 	sim_sqe(&sqe, nvme_admin_async_event);
 	CHECK_EQ(sim_cmd(s, 0, &sqe, NULL), SIM_NO_CQE);

@@ -118,7 +118,7 @@ UNIT_TEST(io_read_write)
 	CHECK_EQ(ns1(s)->stats.writes, 1);
 	CHECK_EQ(ns1(s)->stats.bytes_read, 2048);
 	CHECK_EQ(ns1(s)->stats.bytes_written, 8192);
-	CHECK_EQ(ns1(s)->inflight, 0);		/* references dropped */
+	CHECK_EQ(nepf_ns_users(ns1(s)), 0);		/* references dropped */
 	sim_free(s);
 }
 
@@ -422,7 +422,7 @@ UNIT_TEST(io_backend_errors)
 	CHECK_EQ(ns1(s)->stats.errors, ARRAY_SIZE(map));
 	CHECK_EQ(ns1(s)->stats.reads, ARRAY_SIZE(map));
 	CHECK_EQ(ns1(s)->stats.bytes_read, 0);
-	CHECK_EQ(ns1(s)->inflight, 0);
+	CHECK_EQ(nepf_ns_users(ns1(s)), 0);
 	sim_free(s);
 }
 
@@ -475,10 +475,10 @@ UNIT_TEST(io_ns_reference)
 	CHECK_EQ(sim_submit(s, 1, &sqe), 0);
 	sim_run(s);
 	CHECK_EQ(s->nr_held, 1);
-	CHECK_EQ(ns1(s)->inflight, 1);
+	CHECK_EQ(nepf_ns_users(ns1(s)), 1);
 	s->hold_defer = false;
 	sim_release_held(s);
-	CHECK_EQ(ns1(s)->inflight, 0);
+	CHECK_EQ(nepf_ns_users(ns1(s)), 0);
 	sim_free(s);
 }
 

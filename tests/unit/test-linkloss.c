@@ -198,7 +198,7 @@ UNIT_TEST(gen_no_event_after_cut)
 
 	sim_sqe(&sqe, nvme_admin_async_event);
 	CHECK_EQ(sim_cmd(s, 0, &sqe, NULL), SIM_NO_CQE);
-	CHECK_EQ(s->ctrl.nr_aer, 1);
+	CHECK_EQ(kfifo_len(&s->ctrl.aer_cids), 1);
 	nepf_ctrl_cut(&s->ctrl);
 	irqs = s->nr_irqs;
 	nepf_ctrl_aen(&s->ctrl, NVME_AER_TYPE_ERROR,

@@ -557,7 +557,7 @@ UNIT_TEST(nsmgmt_delete_while_io_in_flight)
 	addr = sim_alloc(s, SIM_PAGE, SIM_PAGE);
 	sqe.dptr.prp1 = cpu_to_le64(addr);
 	CHECK_EQ(sim_cmd(s, 1, &sqe, NULL), SIM_NO_CQE);	/* held */
-	CHECK_EQ(ns->inflight, 1);
+	CHECK_EQ(nepf_ns_users(ns), 1);
 	s->hold_defer = false;
 	CHECK_EQ(delete_ns(s, 1), 0);
 	CHECK_EQ(tp->nr_remove, 1);
@@ -567,7 +567,7 @@ UNIT_TEST(nsmgmt_delete_while_io_in_flight)
 	CHECK_EQ(sim_reap(s, 1, &cqe), 0);
 	CHECK_EQ(le16_to_cpu(cqe.status) >> 1, 0);
 	CHECK_EQ(((u8 *)sim_ptr(s, addr))[511], 0x6b);
-	CHECK_EQ(ns->inflight, 0);
+	CHECK_EQ(nepf_ns_users(ns), 0);
 	sim_pool_free(s, tp);
 	sim_free(s);
 }

@@ -4,8 +4,10 @@
  * uses, so that core.c, bar-regs.c, queues.c, prp-sgl.c, admin-cmd.c and
  * io-cmd.c build unchanged into the unit tests and fuzzers.
  *
- * Only src/port.h includes this file.  Keep it to what the core really
- * needs: anything added here must have a kernel twin in port.h.
+ * Only src/port.h includes this file, found through the include path
+ * (-I tests/shim) that the userspace builds pass: src/ never names tests/.
+ * Keep it to what the core really needs: anything added here must have a
+ * kernel twin in port.h.
  */
 #ifndef NEPF_UPORT_H
 #define NEPF_UPORT_H
@@ -117,37 +119,8 @@ static inline bool is_power_of_2(u64 v)
 	   __w; })
 #define WARN_ON_ONCE(cond)	WARN_ON(cond)
 
-/*
- * Locks: error-checking mutexes, so that taking a lock twice (which would
- * deadlock or corrupt state in the kernel) aborts the test.  @flags keeps
- * the spin_lock_irqsave() calling convention.
- */
-typedef pthread_mutex_t nepf_lock_t;
-
-static inline void nepf_lock_init(nepf_lock_t *l)
-{
-	pthread_mutexattr_t a;
-
-	pthread_mutexattr_init(&a);
-	pthread_mutexattr_settype(&a, PTHREAD_MUTEX_ERRORCHECK);
-	pthread_mutex_init(l, &a);
-	pthread_mutexattr_destroy(&a);
-}
-
-static inline void uport_lock(nepf_lock_t *l)
-{
-	if (pthread_mutex_lock(l))
-		abort();
-}
-
-static inline void uport_unlock(nepf_lock_t *l)
-{
-	if (pthread_mutex_unlock(l))
-		abort();
-}
-
-#define nepf_lock(l, flags)	do { (flags) = 0; uport_lock(l); } while (0)
-#define nepf_unlock(l, flags)	do { (void)(flags); uport_unlock(l); } while (0)
+#include "uport-sync.h"
+#include "uport-list.h"
 
 #define nepf_zalloc(size)	calloc(1, size)
 #define nepf_free(p)		free(p)
