@@ -175,6 +175,8 @@ static void id_ctrl(struct nepf_ctrl *ctrl, struct nvme_id_ctrl *id)
 		/* FNA 0: per namespace, and secure erase too; no crypto erase */
 		id->fna = 0;
 	}
+	/* Get LBA Status: the uncorrectable-LBA sets (lba-status.c) */
+	id->oacs |= cpu_to_le16(NVME_CTRL_OACS_LBA_STATUS);
 	id->acl = 3;				/* 4 Abort commands */
 	id->aerl = NEPF_AERL;
 	id->frmw = NVME_CTRL_FRMW_SLOT1_RO | (1 << NVME_CTRL_FRMW_NR_SLOTS_SHIFT);
@@ -474,6 +476,7 @@ static const struct nepf_effects nepf_admin_effects[] = {
 	{ nvme_admin_set_features, 0, CSUPP | NVME_CMD_EFFECTS_CCC },
 	{ nvme_admin_get_features, 0, CSUPP },
 	{ nvme_admin_async_event, 0, CSUPP },
+	{ nvme_admin_get_lba_status, 0, CSUPP },
 	{ nvme_admin_dev_self_test, OACS_BG, CSUPP },
 	/* Format changes the namespace's size and format, Sanitize data. */
 	{ nvme_admin_format_nvm, OACS_BG, CSUPP | LBCC | NVME_CMD_EFFECTS_NCC |
@@ -507,6 +510,7 @@ static const struct nepf_effects nepf_io_effects[] = {
 static const u8 nepf_log_ids[] = {
 	NVME_LOG_SUPPORTED, NVME_LOG_ERROR, NVME_LOG_SMART, NVME_LOG_FW_SLOT,
 	NVME_LOG_CHANGED_NS, NVME_LOG_CMD_EFFECTS, NVME_LOG_TELEMETRY_HOST,
+	NVME_LOG_LBA_STATUS,
 };
 
 static void log_supported(struct nepf_ctrl *ctrl, struct nvme_supported_log *log)
@@ -676,7 +680,7 @@ static u16 nepf_get_log_page(struct nepf_cmd *cmd)
 	u32 max = nepf_ctrl_max_xfer(ctrl) ? nepf_ctrl_max_xfer(ctrl) : LOG_MAX_LEN;
 	u32 nsid = nvme_sqe_nsid(&cmd->sqe);
 	u8 lid = NVME_LOG_LID(dw10);
-	u8 *log = NULL, *out = NULL;
+	u8 *log = NULL, *out = NULL, *big = NULL;
 	const u8 *src;
 	u32 size;
 	u16 status;
@@ -693,6 +697,12 @@ static u16 nepf_get_log_page(struct nepf_cmd *cmd)
 					     &src, &size);
 		if (status)
 			return status;
+	} else if (lid == NVME_LOG_LBA_STATUS) {
+		/* Up to a range descriptor per uncorrectable block. */
+		status = nepf_lba_status_log(ctrl, &big, &size);
+		if (status)
+			return status;
+		src = big;
 	} else {
 		log = nepf_ctrl_zalloc(ctrl, 4096);
 		if (!log)
@@ -725,6 +735,7 @@ static u16 nepf_get_log_page(struct nepf_cmd *cmd)
 out:
 	nepf_free(out);
 	nepf_free(log);
+	nepf_free(big);
 	return status;
 }
 
@@ -1208,6 +1219,8 @@ static u16 admin_dispatch(struct nepf_cmd *cmd)
 		return nepf_ctrl_aer_submit(ctrl, sqe->cid);
 	case nvme_admin_fabrics:
 		return admin_property_get(cmd);
+	case nvme_admin_get_lba_status:
+		return nepf_admin_get_lba_status(cmd);
 	case nvme_admin_ns_mgmt:
 	case nvme_admin_ns_attach:
 		if (!ctrl->pool)

@@ -443,6 +443,9 @@ struct nepf_ctrl {
 		u64 media_errors;	/* completions with SCT 2 */
 	} smart;
 	u64 created_ns;			/* for power-on hours */
+	/* LBA Status Information log (lba-status.c): content, generation */
+	u64 lsi_hash;
+	u16 lsigcn;
 	/* Telemetry Host-Initiated snapshot (telemetry.c), until a reset */
 	u8 *telemetry;
 	u8 telemetry_gen;
@@ -599,6 +602,8 @@ u16 nepf_map_data(struct nepf_ctrl *ctrl, u32 gen, const struct nvme_sqe *sqe,
 /* admin-cmd.c, io-cmd.c */
 void nepf_admin_exec(struct nepf_cmd *cmd);
 void nepf_io_exec(struct nepf_cmd *cmd);
+/* A reference to active namespace @nsid for I/O, or a status. */
+u16 nepf_io_get_ns(struct nepf_ctrl *ctrl, u32 nsid, struct nepf_ns **nsp);
 /* Copy's MCL and MSSRL in blocks of @ns (Identify Namespace). */
 u32 nepf_io_copy_mcl(const struct nepf_ctrl *ctrl, const struct nepf_ns *ns);
 
@@ -637,6 +642,12 @@ void nepf_bg_log_sanitize(struct nepf_ctrl *ctrl, struct nvme_sanitize_log *log)
 u16 nepf_telemetry_host(struct nepf_ctrl *ctrl, bool create, const u8 **log,
 			u32 *size);
 void nepf_telemetry_free(struct nepf_ctrl *ctrl);
+/*
+ * lba-status.c: Get LBA Status, and the LBA Status Information log built
+ * into *log (allocated, *size bytes; the caller frees it).
+ */
+u16 nepf_admin_get_lba_status(struct nepf_cmd *cmd);
+u16 nepf_lba_status_log(struct nepf_ctrl *ctrl, u8 **log, u32 *size);
 /* admin-cmd.c: the error log entries, newest first (NEPF_ERR_LOG_ENTRIES). */
 void nepf_ctrl_error_log(struct nepf_ctrl *ctrl, struct nvme_error_log_entry *log);
 /* Identify: LBA formats of @ns (count; ds[] log2 sizes), its FLBAS, EDSTT. */

@@ -202,6 +202,28 @@ void nepf_ns_uncor_free(struct nepf_ns *ns)
 	ns->uncor_nr = 0;
 }
 
+u32 nepf_ns_uncor_ranges(struct nepf_ns *ns, u64 from, u64 to,
+			 struct nepf_blocks *out, u32 max)
+{
+	struct nepf_uncor *u;
+	unsigned long flags;
+	u32 i, n = 0;
+
+	if (uncor_empty(ns) || from >= to)
+		return 0;
+	nepf_lock(&ns->uncor_lock, flags);
+	u = ns->uncor;
+	i = u ? uncor_find(u, ns->uncor_nr, from, false) : 0;
+	for (; u && i < ns->uncor_nr && u->r[i].start < to; i++, n++) {
+		if (n >= max)
+			continue;
+		out[n].start = max(u->r[i].start, from);
+		out[n].end = min(u->r[i].end, to);
+	}
+	nepf_unlock(&ns->uncor_lock, flags);
+	return n;
+}
+
 bool nepf_ns_uncor_hit(struct nepf_ns *ns, u64 slba, u64 nlb, u64 *lba)
 {
 	return uncor_hit(ns, slba, nlb, lba);
@@ -218,10 +240,10 @@ void nepf_ns_uncor_clear_all(struct nepf_ns *ns)
 }
 
 /*
- * The namespace of an I/O command, referenced in cmd->ns; Format NVM and
- * Sanitize (bgop.c) keep I/O away while they own it.
+ * The namespace of an I/O command, referenced in cmd->ns (Get LBA Status
+ * too); Format NVM and Sanitize (bgop.c) keep I/O away while they own it.
  */
-static u16 io_lookup_ns(struct nepf_cmd *cmd, u32 nsid)
+u16 nepf_io_get_ns(struct nepf_ctrl *ctrl, u32 nsid, struct nepf_ns **nsp)
 {
 	struct nepf_ns *ns;
 	u8 busy = 0;
@@ -230,13 +252,13 @@ static u16 io_lookup_ns(struct nepf_cmd *cmd, u32 nsid)
 	if (!nsid || nsid > NEPF_MAX_NAMESPACES)
 		return NVME_SC_INVALID_NS | NVME_STATUS_DNR;
 	nepf_ns_lookup_begin();
-	ns = READ_ONCE(cmd->ctrl->ns[nsid - 1]);
+	ns = READ_ONCE(ctrl->ns[nsid - 1]);
 	got = ns && nepf_ns_get_io(ns, &busy);
 	nepf_ns_lookup_end();
 	if (!ns)
 		return NVME_SC_INVALID_NS | NVME_STATUS_DNR;
 	if (got) {
-		cmd->ns = ns;
+		*nsp = ns;
 		return NVME_SC_SUCCESS;
 	}
 	switch (busy) {
@@ -248,6 +270,11 @@ static u16 io_lookup_ns(struct nepf_cmd *cmd, u32 nsid)
 		return NVME_SC_SANITIZE_FAILED | NVME_STATUS_DNR;
 	}
 	return NVME_SC_INVALID_NS | NVME_STATUS_DNR;	/* going away */
+}
+
+static u16 io_lookup_ns(struct nepf_cmd *cmd, u32 nsid)
+{
+	return nepf_io_get_ns(cmd->ctrl, nsid, &cmd->ns);
 }
 
 /* Blocks [slba, slba + nlb) must lie inside the namespace. */
