@@ -192,8 +192,9 @@ static void id_ctrl(struct nepf_ctrl *ctrl, struct nvme_id_ctrl *id)
 	id->nn = cpu_to_le32(NEPF_MAX_NAMESPACES);
 	nepf_pool_id_ctrl(ctrl, id);	/* namespace management: OACS bit 3 */
 	id->oncs = cpu_to_le16(nepf_ctrl_oncs(ctrl));
+	/* Copy: format 2h (cross-namespace) once Feature 16h enables it */
 	if (nepf_ctrl_oncs(ctrl) & NVME_CTRL_ONCS_COPY)
-		id->ocfs = cpu_to_le16(NVME_CTRL_OCFS_FMT0);
+		id->ocfs = cpu_to_le16(NVME_CTRL_OCFS_FMT0 | NVME_CTRL_OCFS_FMT2);
 	/* Flush with NSID FFFFFFFFh is not supported: per namespace only. */
 	if (nepf_ctrl_has_vwc(ctrl))
 		id->vwc = NVME_CTRL_VWC_PRESENT | NVME_CTRL_VWC_FLUSH_NO_ALL;
@@ -791,6 +792,7 @@ static bool feature_caps(struct nepf_ctrl *ctrl, u8 fid, u32 *caps)
 	case NVME_FEAT_ASYNC_EVENT:
 	case NVME_FEAT_TIMESTAMP:
 	case NVME_FEAT_IOCS_PROFILE:
+	case NVME_FEAT_HOST_BEHAVIOR:
 		*caps = NVME_FEAT_CAP_CHANGEABLE;
 		return true;
 	case NVME_FEAT_ERR_RECOVERY:
@@ -913,6 +915,48 @@ static u16 timestamp_set(struct nepf_cmd *cmd, struct nepf_features *f)
 	return status;
 }
 
+/*
+ * Host Behavior Support (16h), 512 bytes of data: ACRE is kept (CRDT is
+ * 0, so no completion ever asks for a retry delay); CDFE may enable Copy
+ * format 2h, the one beyond 0h we have.  No Telemetry Data Area 4, no
+ * extended LBA formats, no dispersed namespaces: those must stay 0.
+ */
+static u16 host_behavior_get(struct nepf_cmd *cmd, const struct nepf_features *f)
+{
+	struct nvme_feat_host_behavior *hb = nepf_zalloc(sizeof(*hb));
+	u16 status;
+
+	if (!hb)
+		return NVME_SC_INTERNAL;
+	hb->acre = f->hbs_acre;
+	hb->cdfe = cpu_to_le16(f->hbs_cdfe);
+	status = nepf_admin_to_host(cmd, hb, sizeof(*hb));
+	nepf_free(hb);
+	return status;
+}
+
+static u16 host_behavior_set(struct nepf_cmd *cmd, struct nepf_features *f)
+{
+	struct nvme_feat_host_behavior *hb = nepf_zalloc(sizeof(*hb));
+	u16 cdfe_ok = 0;
+	u16 status;
+
+	if (!hb)
+		return NVME_SC_INTERNAL;
+	if (nepf_ctrl_oncs(cmd->ctrl) & NVME_CTRL_ONCS_COPY)
+		cdfe_ok = BIT(2);
+	status = nepf_admin_from_host(cmd, hb, sizeof(*hb));
+	if (!status && (hb->acre > 1 || hb->etdas || hb->lbafee ||
+			hb->hdisns || (le16_to_cpu(hb->cdfe) & ~cdfe_ok)))
+		status = NVME_SC_INVALID_FIELD | DNR;
+	if (!status) {
+		f->hbs_acre = hb->acre;
+		f->hbs_cdfe = le16_to_cpu(hb->cdfe);
+	}
+	nepf_free(hb);
+	return status;
+}
+
 static u16 nepf_get_features(struct nepf_cmd *cmd)
 {
 	struct nepf_ctrl *ctrl = cmd->ctrl;
@@ -990,6 +1034,9 @@ static u16 nepf_get_features(struct nepf_cmd *cmd)
 		break;
 	case NVME_FEAT_IOCS_PROFILE:
 		cmd->result = 0;	/* the one combination: NVM */
+		break;
+	case NVME_FEAT_HOST_BEHAVIOR:
+		status = host_behavior_get(cmd, f);
 		break;
 	}
 	nepf_free(def);
@@ -1096,6 +1143,9 @@ static u16 nepf_set_features(struct nepf_cmd *cmd)
 		/* Identify CNS 1Ch has one combination, index 0. */
 		if (dw11 & NVME_IOCS_PROFILE_IOCSCI_MASK)
 			status = NVME_SC_IOCS_COMBINATION_REJECTED | DNR;
+		break;
+	case NVME_FEAT_HOST_BEHAVIOR:
+		status = host_behavior_set(cmd, f);
 		break;
 	}
 	return status;

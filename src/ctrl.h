@@ -417,6 +417,9 @@ struct nepf_ctrl {
 		u32 async_event_cfg;
 		u64 timestamp_base_ms;	/* host-set timestamp ... */
 		u64 timestamp_set_ns;	/* ... at this local time */
+		/* Host Behavior Support: ACRE, CDFE (Copy formats enabled) */
+		u8 hbs_acre;
+		u16 hbs_cdfe;
 	} feat;
 
 	/* Asynchronous events */

@@ -285,6 +285,8 @@ enum {
 	NVME_SC_INVALID_PI		= 0x181,
 	NVME_SC_READ_ONLY		= 0x182,	/* Write to Read Only Range */
 	NVME_SC_CMD_SIZE_LIMIT		= 0x183,	/* Command Size Limit Exceeded */
+	NVME_SC_INCOMPATIBLE_NS		= 0x185,	/* Incompatible Namespace or Format */
+	NVME_SC_FAST_COPY_NOT_POSSIBLE	= 0x186,
 
 	/* Media and data integrity errors (SCT 2) */
 	NVME_SC_WRITE_FAULT		= 0x280,
@@ -656,6 +658,7 @@ enum {
 #define NVME_COPY_DTYPE(cdw12)		(((cdw12) >> 20) & 0xf)
 #define NVME_COPY_FUA			BIT(30)
 #define NVME_CTRL_OCFS_FMT0		BIT(0)
+#define NVME_CTRL_OCFS_FMT2		BIT(2)	/* cross-namespace */
 
 struct nvme_copy_range {
 	__le64 rsvd0;
@@ -665,6 +668,39 @@ struct nvme_copy_range {
 	__le32 eilbrt;			/* protection information: unused */
 	__le16 elbat;
 	__le16 elbatm;
+};
+
+/*
+ * Source range descriptor format 2h (32 bytes): format 0h with the source
+ * namespace; SOPT bit 15 is Fast Copy Only.
+ */
+struct nvme_copy_range_f2 {
+	__le32 snsid;
+	u8 rsvd4[4];
+	__le64 slba;
+	__le16 nlb;			/* 0-based */
+	u8 cetype;
+	u8 rsvd19;
+	__le16 cev;
+	__le16 sopt;
+	__le32 elbt;			/* protection information: unused */
+	__le16 elbat;
+	__le16 elbatm;
+};
+
+#define NVME_COPY_SOPT_FCO		BIT(15)
+
+/*
+ * Host Behavior Support (Feature 16h) data: CDFE bit n enables Copy
+ * descriptor format n (2h and up; 0h and 1h need no enabling).
+ */
+struct nvme_feat_host_behavior {
+	u8 acre;			/* Advanced Command Retry Enable */
+	u8 etdas;			/* Telemetry Data Area 4 */
+	u8 lbafee;			/* LBA Format Extension Enable */
+	u8 hdisns;			/* Host Dispersed Namespace Support */
+	__le16 cdfe;			/* Copy Descriptor Formats Enable */
+	u8 rsvd6[506];
 };
 
 /*
@@ -1222,6 +1258,8 @@ static_assert(sizeof(struct nvme_sqe) == NVME_SQE_SIZE, "sqe");
 static_assert(sizeof(struct nvme_cqe) == NVME_CQE_SIZE, "cqe");
 static_assert(sizeof(struct nvme_dsm_range) == 16, "dsm range");
 static_assert(sizeof(struct nvme_copy_range) == 32, "copy range");
+static_assert(sizeof(struct nvme_copy_range_f2) == 32, "copy range 2h");
+static_assert(sizeof(struct nvme_feat_host_behavior) == 512, "host behavior");
 static_assert(sizeof(struct nvme_lba_status_hdr) == 8, "lba status");
 static_assert(sizeof(struct nvme_lba_status_desc) == 16, "lba status desc");
 static_assert(sizeof(struct nvme_lba_status_log) == 16, "lba status log");

@@ -51,7 +51,7 @@ UNIT_TEST(identify_ctrl)
 		 NVME_CTRL_ONCS_WRITE_ZEROES | NVME_CTRL_ONCS_SAVE_FEAT |
 		 NVME_CTRL_ONCS_TIMESTAMP | NVME_CTRL_ONCS_VERIFY |
 		 NVME_CTRL_ONCS_COPY);
-	CHECK_EQ(le16_to_cpu(id->ocfs), NVME_CTRL_OCFS_FMT0);
+	CHECK_EQ(le16_to_cpu(id->ocfs), NVME_CTRL_OCFS_FMT0 | NVME_CTRL_OCFS_FMT2);
 	/*
 	 * Format NVM and Device Self-test (bgop.c), block erase sanitize;
 	 * Get LBA Status (lba-status.c)
