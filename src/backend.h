@@ -128,6 +128,11 @@ struct nepf_ns {
 	 * ref_lock): I/O commands fail with its status meanwhile.
 	 */
 	u8 busy;
+	/*
+	 * Format NVM changed its Identify data this many times (core.c):
+	 * every controller it is attached to tells its host.
+	 */
+	u32 id_gen;
 };
 
 enum { NEPF_NS_FREE, NEPF_NS_FORMAT, NEPF_NS_SANITIZE, NEPF_NS_SANITIZE_FAILED };

@@ -430,6 +430,7 @@ struct nepf_ctrl {
 	u8 nr_aen;
 	u32 aen_masked;			/* BIT(type): reported, log not read */
 	u32 changed_ns[1024];		/* changed namespace list */
+	u32 ns_id_gen[NEPF_MAX_NAMESPACES];	/* ns->id_gen the host was told */
 	u16 nr_changed_ns;
 	bool ns_event;			/* changed: the poll loop reports it */
 	struct nepf_seglist admin_sl;	/* admin data: admin runs serially */
@@ -616,6 +617,13 @@ void nepf_ctrl_detach_ns(struct nepf_ctrl *ctrl, u32 nsid);
 void nepf_ctrl_flush_ns(struct nepf_ctrl *ctrl);
 /* Its Identify data changed (Format NVM): noted, like attach/detach. */
 void nepf_ctrl_ns_changed(struct nepf_ctrl *ctrl, u32 nsid);
+/*
+ * Format NVM through @ctrl changed @ns: noted here at once, and by every
+ * other controller @ns is attached to at its next register poll
+ * (nepf_ctrl_ns_poll(), from nepf_regs_poll()).
+ */
+void nepf_ns_identity_changed(struct nepf_ctrl *ctrl, struct nepf_ns *ns);
+void nepf_ctrl_ns_poll(struct nepf_ctrl *ctrl);
 /* Power-on hours, as SMART reports them. */
 u64 nepf_ctrl_poh(const struct nepf_ctrl *ctrl);
 
