@@ -195,6 +195,15 @@ UNIT_TEST(lba_status_hostile_fields)
 		 NVME_SC_LBA_RANGE | DNR);
 	CHECK_EQ(gls(s, 1, 1ULL << 32, 1023, NVME_LBAS_ATYPE_TRACKED, 1, 4096),
 		 NVME_SC_LBA_RANGE | DNR);
+	/* a Format or Sanitize owns the namespace: their status */
+	s->ns[0].ns.busy = NEPF_NS_FORMAT;
+	CHECK_EQ(gls(s, 1, 0, 1023, NVME_LBAS_ATYPE_TRACKED, 0, 4096),
+		 NVME_SC_FORMAT_IN_PROGRESS);
+	s->ns[0].ns.busy = NEPF_NS_SANITIZE;
+	CHECK_EQ(gls(s, 1, 0, 1023, NVME_LBAS_ATYPE_TRACKED, 0, 4096),
+		 NVME_SC_SANITIZE_IN_PROGRESS);
+	s->ns[0].ns.busy = NEPF_NS_FREE;
+	CHECK_EQ(s->ns[0].ns.inflight, 0);
 	/* the controller still works */
 	CHECK_EQ(wu(s, 1, 4095, 1), 0);
 	CHECK_EQ(gls(s, 1, 4095, 1023, NVME_LBAS_ATYPE_TRACKED, 1, 4096), 0);
@@ -256,6 +265,9 @@ UNIT_TEST(lba_status_log)
 	CHECK_EQ(le64_to_cpu(*(__le64 *)reply), 7);
 	CHECK_EQ(sim_get_log(s, NVME_LOG_LBA_STATUS, 4, 96, false, reply),
 		 NVME_SC_INVALID_FIELD | DNR);
+	/* the namespaces' references were let go */
+	CHECK_EQ(s->ns[0].ns.inflight, 0);
+	CHECK_EQ(s->ns[2].ns.inflight, 0);
 	sim_free(s);
 }
 
