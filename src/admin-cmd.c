@@ -173,6 +173,8 @@ static void id_ctrl(struct nepf_ctrl *ctrl, struct nvme_id_ctrl *id)
 		/* FNA 0: per namespace, and secure erase too; no crypto erase */
 		id->fna = 0;
 	}
+	/* Get LBA Status: the uncorrectable-LBA sets (lba-status.c) */
+	id->oacs |= cpu_to_le16(NVME_CTRL_OACS_LBA_STATUS);
 	id->acl = 3;				/* 4 Abort commands */
 	id->aerl = NEPF_AERL;
 	id->frmw = NVME_CTRL_FRMW_SLOT1_RO | (1 << NVME_CTRL_FRMW_NR_SLOTS_SHIFT);
@@ -188,8 +190,9 @@ static void id_ctrl(struct nepf_ctrl *ctrl, struct nvme_id_ctrl *id)
 	id->nn = cpu_to_le32(NEPF_MAX_NAMESPACES);
 	nepf_pool_id_ctrl(ctrl, id);	/* namespace management: OACS bit 3 */
 	id->oncs = cpu_to_le16(nepf_ctrl_oncs(ctrl));
+	/* Copy: format 2h (cross-namespace) once Feature 16h enables it */
 	if (nepf_ctrl_oncs(ctrl) & NVME_CTRL_ONCS_COPY)
-		id->ocfs = cpu_to_le16(NVME_CTRL_OCFS_FMT0);
+		id->ocfs = cpu_to_le16(NVME_CTRL_OCFS_FMT0 | NVME_CTRL_OCFS_FMT2);
 	/* Flush with NSID FFFFFFFFh is not supported: per namespace only. */
 	if (nepf_ctrl_has_vwc(ctrl))
 		id->vwc = NVME_CTRL_VWC_PRESENT | NVME_CTRL_VWC_FLUSH_NO_ALL;
@@ -472,6 +475,7 @@ static const struct nepf_effects nepf_admin_effects[] = {
 	{ nvme_admin_set_features, 0, CSUPP | NVME_CMD_EFFECTS_CCC },
 	{ nvme_admin_get_features, 0, CSUPP },
 	{ nvme_admin_async_event, 0, CSUPP },
+	{ nvme_admin_get_lba_status, 0, CSUPP },
 	{ nvme_admin_dev_self_test, OACS_BG, CSUPP },
 	/* Format changes the namespace's size and format, Sanitize data. */
 	{ nvme_admin_format_nvm, OACS_BG, CSUPP | LBCC | NVME_CMD_EFFECTS_NCC |
@@ -505,6 +509,7 @@ static const struct nepf_effects nepf_io_effects[] = {
 static const u8 nepf_log_ids[] = {
 	NVME_LOG_SUPPORTED, NVME_LOG_ERROR, NVME_LOG_SMART, NVME_LOG_FW_SLOT,
 	NVME_LOG_CHANGED_NS, NVME_LOG_CMD_EFFECTS, NVME_LOG_TELEMETRY_HOST,
+	NVME_LOG_LBA_STATUS,
 };
 
 static void log_supported(struct nepf_ctrl *ctrl, struct nvme_supported_log *log)
@@ -671,7 +676,7 @@ static u16 nepf_get_log_page(struct nepf_cmd *cmd)
 	u32 max = nepf_ctrl_max_xfer(ctrl) ? nepf_ctrl_max_xfer(ctrl) : LOG_MAX_LEN;
 	u32 nsid = nvme_sqe_nsid(&cmd->sqe);
 	u8 lid = NVME_LOG_LID(dw10);
-	u8 *log = NULL, *out = NULL;
+	u8 *log = NULL, *out = NULL, *big = NULL;
 	const u8 *src;
 	u32 size;
 	u16 status;
@@ -688,6 +693,12 @@ static u16 nepf_get_log_page(struct nepf_cmd *cmd)
 					     &src, &size);
 		if (status)
 			return status;
+	} else if (lid == NVME_LOG_LBA_STATUS) {
+		/* Up to a range descriptor per uncorrectable block. */
+		status = nepf_lba_status_log(ctrl, &big, &size);
+		if (status)
+			return status;
+		src = big;
 	} else {
 		log = nepf_ctrl_zalloc(ctrl, 4096);
 		if (!log)
@@ -720,6 +731,7 @@ static u16 nepf_get_log_page(struct nepf_cmd *cmd)
 out:
 	nepf_free(out);
 	nepf_free(log);
+	nepf_free(big);
 	return status;
 }
 
@@ -775,6 +787,7 @@ static bool feature_caps(struct nepf_ctrl *ctrl, u8 fid, u32 *caps)
 	case NVME_FEAT_ASYNC_EVENT:
 	case NVME_FEAT_TIMESTAMP:
 	case NVME_FEAT_IOCS_PROFILE:
+	case NVME_FEAT_HOST_BEHAVIOR:
 		*caps = NVME_FEAT_CAP_CHANGEABLE;
 		return true;
 	case NVME_FEAT_ERR_RECOVERY:
@@ -897,6 +910,48 @@ static u16 timestamp_set(struct nepf_cmd *cmd, struct nepf_features *f)
 	return status;
 }
 
+/*
+ * Host Behavior Support (16h), 512 bytes of data: ACRE is kept (CRDT is
+ * 0, so no completion ever asks for a retry delay); CDFE may enable Copy
+ * format 2h, the one beyond 0h we have.  No Telemetry Data Area 4, no
+ * extended LBA formats, no dispersed namespaces: those must stay 0.
+ */
+static u16 host_behavior_get(struct nepf_cmd *cmd, const struct nepf_features *f)
+{
+	struct nvme_feat_host_behavior *hb = nepf_zalloc(sizeof(*hb));
+	u16 status;
+
+	if (!hb)
+		return NVME_SC_INTERNAL;
+	hb->acre = f->hbs_acre;
+	hb->cdfe = cpu_to_le16(f->hbs_cdfe);
+	status = nepf_admin_to_host(cmd, hb, sizeof(*hb));
+	nepf_free(hb);
+	return status;
+}
+
+static u16 host_behavior_set(struct nepf_cmd *cmd, struct nepf_features *f)
+{
+	struct nvme_feat_host_behavior *hb = nepf_zalloc(sizeof(*hb));
+	u16 cdfe_ok = 0;
+	u16 status;
+
+	if (!hb)
+		return NVME_SC_INTERNAL;
+	if (nepf_ctrl_oncs(cmd->ctrl) & NVME_CTRL_ONCS_COPY)
+		cdfe_ok = BIT(2);
+	status = nepf_admin_from_host(cmd, hb, sizeof(*hb));
+	if (!status && (hb->acre > 1 || hb->etdas || hb->lbafee ||
+			hb->hdisns || (le16_to_cpu(hb->cdfe) & ~cdfe_ok)))
+		status = NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
+	if (!status) {
+		f->hbs_acre = hb->acre;
+		f->hbs_cdfe = le16_to_cpu(hb->cdfe);
+	}
+	nepf_free(hb);
+	return status;
+}
+
 static u16 nepf_get_features(struct nepf_cmd *cmd)
 {
 	struct nepf_ctrl *ctrl = cmd->ctrl;
@@ -974,6 +1029,9 @@ static u16 nepf_get_features(struct nepf_cmd *cmd)
 		break;
 	case NVME_FEAT_IOCS_PROFILE:
 		cmd->result = 0;	/* the one combination: NVM */
+		break;
+	case NVME_FEAT_HOST_BEHAVIOR:
+		status = host_behavior_get(cmd, f);
 		break;
 	}
 	nepf_free(def);
@@ -1080,6 +1138,9 @@ static u16 nepf_set_features(struct nepf_cmd *cmd)
 		/* Identify CNS 1Ch has one combination, index 0. */
 		if (dw11 & NVME_IOCS_PROFILE_IOCSCI_MASK)
 			status = NVME_SC_IOCS_COMBINATION_REJECTED | NVME_STATUS_DNR;
+		break;
+	case NVME_FEAT_HOST_BEHAVIOR:
+		status = host_behavior_set(cmd, f);
 		break;
 	}
 	return status;
@@ -1203,6 +1264,8 @@ static u16 admin_dispatch(struct nepf_cmd *cmd)
 		return nepf_ctrl_aer_submit(ctrl, sqe->cid);
 	case nvme_admin_fabrics:
 		return admin_property_get(cmd);
+	case nvme_admin_get_lba_status:
+		return nepf_admin_get_lba_status(cmd);
 	case nvme_admin_ns_mgmt:
 	case nvme_admin_ns_attach:
 		if (!ctrl->pool)

@@ -136,6 +136,11 @@ struct nepf_ns {
 	 * ref_lock): I/O commands fail with its status meanwhile.
 	 */
 	u8 busy;
+	/*
+	 * Format NVM changed its Identify data this many times (core.c):
+	 * every controller it is attached to tells its host.
+	 */
+	u32 id_gen;
 };
 
 enum { NEPF_NS_FREE, NEPF_NS_FORMAT, NEPF_NS_SANITIZE, NEPF_NS_SANITIZE_FAILED };
@@ -223,6 +228,16 @@ void nepf_ns_drain(struct nepf_ns *ns);
 void nepf_ns_uncor_free(struct nepf_ns *ns);
 /* Is a block of [slba, slba + nlb) uncorrectable?  *lba: the first. */
 bool nepf_ns_uncor_hit(struct nepf_ns *ns, u64 slba, u64 nlb, u64 *lba);
+/*
+ * The uncorrectable ranges [start, end) of @ns inside [from, to), clipped,
+ * ascending: the first @max into @out; returns how many there are in all.
+ */
+struct nepf_blocks {
+	u64 start, end;
+};
+
+u32 nepf_ns_uncor_ranges(struct nepf_ns *ns, u64 from, u64 to,
+			 struct nepf_blocks *out, u32 max);
 /* Every block was rewritten (Format, Sanitize): the set is empty. */
 void nepf_ns_uncor_clear_all(struct nepf_ns *ns);
 

@@ -484,6 +484,8 @@ enum nepf_regs_event nepf_regs_poll(struct nepf_ctrl *ctrl)
 	regs_restore_ro(ctrl);
 	if (ev != NEPF_REGS_NONE)
 		trace_nvme_epf_ctrl(ctrl, cc, READ_ONCE(ctrl->csts));
+	/* At this pace: namespaces another controller formatted. */
+	nepf_ctrl_ns_poll(ctrl);
 	return ev;
 }
 

@@ -468,7 +468,7 @@ static void bg_ns_end(struct nepf_bg *job)
 	struct nepf_ns *ns = job->ns[job->cur];
 
 	if (ns && job->kind == NEPF_BG_FORMAT)
-		nepf_ctrl_ns_changed(job->ctrl, ns->nsid);
+		nepf_ns_identity_changed(job->ctrl, ns);
 	job->cur++;
 	job->started = false;
 }

@@ -1329,6 +1329,51 @@ void nepf_ctrl_ns_changed(struct nepf_ctrl *ctrl, u32 nsid)
 	spin_unlock(&ctrl->aer_lock);
 }
 
+/*
+ * A namespace of a subsystem is attached to every controller serving it,
+ * but Format NVM runs on one of them, which knows nothing of the others.
+ * The format moves ns->id_gen; each controller compares it, at its
+ * register poll (cc_poll_ms, or cc_idle_poll_ms when the host is quiet:
+ * 50 ms by default), with what it last told its host.  The
+ * namespace pointer and id_gen are read without a lock: a race with an
+ * attach or a second format costs at most one event too many, never one
+ * too few (the formatting controller notes its own at once).
+ */
+void nepf_ns_identity_changed(struct nepf_ctrl *ctrl, struct nepf_ns *ns)
+{
+	u32 gen = READ_ONCE(ns->id_gen) + 1;	/* one Format at a time owns ns */
+
+	WRITE_ONCE(ns->id_gen, gen);
+	WRITE_ONCE(ctrl->ns_id_gen[ns->nsid - 1], gen);
+	nepf_ctrl_ns_changed(ctrl, ns->nsid);
+}
+
+/**
+ * nepf_ctrl_ns_poll() - notice namespaces another controller formatted
+ * @ctrl: the controller
+ *
+ * Context: the register poll (nepf_regs_poll()); never sleeps.
+ */
+void nepf_ctrl_ns_poll(struct nepf_ctrl *ctrl)
+{
+	struct nepf_ns *ns;
+	unsigned int i;
+	u32 gen;
+
+	if (READ_ONCE(ctrl->state) != NEPF_CTRL_LIVE)
+		return;
+	for (i = 0; i < NEPF_MAX_NAMESPACES; i++) {
+		nepf_ns_lookup_begin();
+		ns = READ_ONCE(ctrl->ns[i]);
+		gen = ns ? READ_ONCE(ns->id_gen) : 0;
+		nepf_ns_lookup_end();
+		if (!ns || gen == READ_ONCE(ctrl->ns_id_gen[i]))
+			continue;
+		WRITE_ONCE(ctrl->ns_id_gen[i], gen);
+		nepf_ctrl_ns_changed(ctrl, i + 1);
+	}
+}
+
 /**
  * nepf_ctrl_attach_ns() - make a namespace visible to the host
  * @ctrl: the controller
@@ -1346,6 +1391,8 @@ int nepf_ctrl_attach_ns(struct nepf_ctrl *ctrl, struct nepf_ns *ns)
 {
 	if (!ns || !ns->nsid || ns->nsid > NEPF_MAX_NAMESPACES)
 		return -EINVAL;
+	/* What the host learns now: formats before it are no news. */
+	WRITE_ONCE(ctrl->ns_id_gen[ns->nsid - 1], READ_ONCE(ns->id_gen));
 	spin_lock(&ctrl->ns_lock);
 	/*
 	 * Release: a command that finds the pointer (READ_ONCE(), an address

@@ -446,6 +446,9 @@ struct nepf_ctrl {
 		u32 async_event_cfg;
 		u64 timestamp_base_ms;	/* host-set timestamp ... */
 		u64 timestamp_set_ns;	/* ... at this local time */
+		/* Host Behavior Support: ACRE, CDFE (Copy formats enabled) */
+		u8 hbs_acre;
+		u16 hbs_cdfe;
 	} feat;
 
 	/* Asynchronous events (aer_lock) */
@@ -454,6 +457,7 @@ struct nepf_ctrl {
 	DECLARE_KFIFO(aen_queue, u32, 8);	/* events waiting (CQE DW0) */
 	u32 aen_masked;			/* BIT(type): reported, log not read */
 	u32 changed_ns[1024];		/* changed namespace list */
+	u32 ns_id_gen[NEPF_MAX_NAMESPACES];	/* ns->id_gen the host was told */
 	u16 nr_changed_ns;
 	bool ns_event;			/* changed: the poll loop reports it */
 	struct nepf_seglist admin_sl;	/* admin data: admin runs serially */
@@ -470,6 +474,9 @@ struct nepf_ctrl {
 		u64 media_errors;	/* completions with SCT 2 */
 	} smart;
 	u64 created_ns;			/* for power-on hours */
+	/* LBA Status Information log (lba-status.c): content, generation */
+	u64 lsi_hash;
+	u16 lsigcn;
 	/* Telemetry Host-Initiated snapshot (telemetry.c), until a reset */
 	u8 *telemetry;
 	u8 telemetry_gen;
@@ -621,6 +628,8 @@ u16 nepf_map_data(struct nepf_ctrl *ctrl, u32 gen, const struct nvme_sqe *sqe,
 /* admin-cmd.c, io-cmd.c */
 void nepf_admin_exec(struct nepf_cmd *cmd);
 void nepf_io_exec(struct nepf_cmd *cmd);
+/* A reference to active namespace @nsid for I/O, or a status. */
+u16 nepf_io_get_ns(struct nepf_ctrl *ctrl, u32 nsid, struct nepf_ns **nsp);
 /* Copy's MCL and MSSRL in blocks of @ns (Identify Namespace). */
 u32 nepf_io_copy_mcl(const struct nepf_ctrl *ctrl, const struct nepf_ns *ns);
 
@@ -631,6 +640,13 @@ void nepf_ctrl_flush_ns(struct nepf_ctrl *ctrl);
 void nepf_ctrl_quiesced(struct nepf_ctrl *ctrl, enum nepf_regs_event ev);
 /* Its Identify data changed (Format NVM): noted, like attach/detach. */
 void nepf_ctrl_ns_changed(struct nepf_ctrl *ctrl, u32 nsid);
+/*
+ * Format NVM through @ctrl changed @ns: noted here at once, and by every
+ * other controller @ns is attached to at its next register poll
+ * (nepf_ctrl_ns_poll(), from nepf_regs_poll()).
+ */
+void nepf_ns_identity_changed(struct nepf_ctrl *ctrl, struct nepf_ns *ns);
+void nepf_ctrl_ns_poll(struct nepf_ctrl *ctrl);
 /* Power-on hours, as SMART reports them. */
 u64 nepf_ctrl_poh(const struct nepf_ctrl *ctrl);
 
@@ -660,6 +676,12 @@ void nepf_bg_log_sanitize(struct nepf_ctrl *ctrl, struct nvme_sanitize_log *log)
 u16 nepf_telemetry_host(struct nepf_ctrl *ctrl, bool create, const u8 **log,
 			u32 *size);
 void nepf_telemetry_free(struct nepf_ctrl *ctrl);
+/*
+ * lba-status.c: Get LBA Status, and the LBA Status Information log built
+ * into *log (allocated, *size bytes; the caller frees it).
+ */
+u16 nepf_admin_get_lba_status(struct nepf_cmd *cmd);
+u16 nepf_lba_status_log(struct nepf_ctrl *ctrl, u8 **log, u32 *size);
 /* admin-cmd.c: the error log entries, newest first (NEPF_ERR_LOG_ENTRIES). */
 void nepf_ctrl_error_log(struct nepf_ctrl *ctrl, struct nvme_error_log_entry *log);
 /* Identify: LBA formats of @ns (count; ds[] log2 sizes), its FLBAS, EDSTT. */

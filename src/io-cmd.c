@@ -240,6 +240,28 @@ void nepf_ns_uncor_free(struct nepf_ns *ns)
 	ns->uncor_nr = 0;
 }
 
+u32 nepf_ns_uncor_ranges(struct nepf_ns *ns, u64 from, u64 to,
+			 struct nepf_blocks *out, u32 max)
+{
+	struct nepf_uncor *u;
+	unsigned long flags;
+	u32 i, n = 0;
+
+	if (uncor_empty(ns) || from >= to)
+		return 0;
+	spin_lock_irqsave(&ns->uncor_lock, flags);
+	u = ns->uncor;
+	i = u ? uncor_find(u, ns->uncor_nr, from, false) : 0;
+	for (; u && i < ns->uncor_nr && u->r[i].start < to; i++, n++) {
+		if (n >= max)
+			continue;
+		out[n].start = max(u->r[i].start, from);
+		out[n].end = min(u->r[i].end, to);
+	}
+	spin_unlock_irqrestore(&ns->uncor_lock, flags);
+	return n;
+}
+
 bool nepf_ns_uncor_hit(struct nepf_ns *ns, u64 slba, u64 nlb, u64 *lba)
 {
 	return uncor_hit(ns, slba, nlb, lba);
@@ -256,10 +278,10 @@ void nepf_ns_uncor_clear_all(struct nepf_ns *ns)
 }
 
 /*
- * The namespace of an I/O command, referenced in cmd->ns; Format NVM and
- * Sanitize (bgop.c) keep I/O away while they own it.
+ * The namespace of an I/O command, referenced in cmd->ns (Get LBA Status
+ * too); Format NVM and Sanitize (bgop.c) keep I/O away while they own it.
  */
-static u16 io_lookup_ns(struct nepf_cmd *cmd, u32 nsid)
+u16 nepf_io_get_ns(struct nepf_ctrl *ctrl, u32 nsid, struct nepf_ns **nsp)
 {
 	struct nepf_ns *ns;
 	u8 busy = 0;
@@ -268,13 +290,13 @@ static u16 io_lookup_ns(struct nepf_cmd *cmd, u32 nsid)
 	if (!nsid || nsid > NEPF_MAX_NAMESPACES)
 		return NVME_SC_INVALID_NS | NVME_STATUS_DNR;
 	nepf_ns_lookup_begin();
-	ns = READ_ONCE(cmd->ctrl->ns[nsid - 1]);
+	ns = READ_ONCE(ctrl->ns[nsid - 1]);
 	got = ns && nepf_ns_get_io(ns, &busy);
 	nepf_ns_lookup_end();
 	if (!ns)
 		return NVME_SC_INVALID_NS | NVME_STATUS_DNR;
 	if (got) {
-		cmd->ns = ns;
+		*nsp = ns;
 		return NVME_SC_SUCCESS;
 	}
 	switch (busy) {
@@ -286,6 +308,11 @@ static u16 io_lookup_ns(struct nepf_cmd *cmd, u32 nsid)
 		return NVME_SC_SANITIZE_FAILED | NVME_STATUS_DNR;
 	}
 	return NVME_SC_INVALID_NS | NVME_STATUS_DNR;	/* going away */
+}
+
+static u16 io_lookup_ns(struct nepf_cmd *cmd, u32 nsid)
+{
+	return nepf_io_get_ns(cmd->ctrl, nsid, &cmd->ns);
 }
 
 /* Blocks [slba, slba + nlb) must lie inside the namespace. */
@@ -525,19 +552,70 @@ static u16 io_write_uncor(struct nepf_cmd *cmd, bool *done)
 }
 
 /*
- * ---- Copy (descriptor format 0h): the source ranges are read one by one
- * into one buffer, then written to SDLBA in one go.  Each step is a
+ * ---- Copy (descriptor formats 0h and 2h): the source ranges are read one
+ * by one into one buffer, then written to SDLBA in one go.  Each step is a
  * backend I/O; between steps the command comes back to nepf_io_finish()
- * (process context), which submits the next one.
+ * (process context), which submits the next one.  Format 2h names each
+ * range's namespace (cross-namespace copy, once the host enabled it in
+ * Host Behavior Support): the command references every other namespace it
+ * reads from until it ends, as it references its own (cmd->ns).
  */
+struct io_copy_src {
+	struct nepf_ns *ns;
+	u64 pos, len;		/* bytes */
+};
+
 struct io_copy {
 	u32 nr;			/* source ranges */
 	u32 next;		/* the next one to read */
 	u32 off;		/* where it goes in cmd->buf */
 	bool written;
 	u64 dst;		/* byte offset */
-	struct nepf_range r[];
+	u32 nr_held;
+	struct nepf_ns *held[NEPF_MAX_NAMESPACES];	/* sources but cmd->ns */
+	struct io_copy_src r[];
 };
+
+static void io_copy_free(struct nepf_cmd *cmd)
+{
+	struct io_copy *c = cmd->io_state;
+	u32 i;
+
+	for (i = 0; i < c->nr_held; i++)
+		nepf_ns_put(c->held[i]);
+	nepf_free(c);
+	cmd->io_state = NULL;
+}
+
+/*
+ * The source namespace of a format 2h range: active, and with the block
+ * size of the destination (the data goes through unchanged).
+ */
+static u16 io_copy_src_ns(struct nepf_cmd *cmd, struct io_copy *c, u32 snsid,
+			  struct nepf_ns **ns)
+{
+	u16 status;
+	u32 i;
+
+	if (snsid == nvme_sqe_nsid(&cmd->sqe)) {
+		*ns = cmd->ns;
+		return NVME_SC_SUCCESS;
+	}
+	for (i = 0; i < c->nr_held; i++) {
+		if (c->held[i]->nsid == snsid) {
+			*ns = c->held[i];
+			return NVME_SC_SUCCESS;
+		}
+	}
+	/* Distinct valid NSIDs: never more than NEPF_MAX_NAMESPACES. */
+	status = nepf_io_get_ns(cmd->ctrl, snsid, ns);
+	if (status)
+		return status;
+	c->held[c->nr_held++] = *ns;
+	if ((*ns)->lba_shift != cmd->ns->lba_shift)
+		return NVME_SC_INCOMPATIBLE_NS | NVME_STATUS_DNR;
+	return NVME_SC_SUCCESS;
+}
 
 /* MCL and MSSRL, in blocks of @ns: what one MDTS buffer holds. */
 u32 nepf_io_copy_mcl(const struct nepf_ctrl *ctrl, const struct nepf_ns *ns)
@@ -545,20 +623,41 @@ u32 nepf_io_copy_mcl(const struct nepf_ctrl *ctrl, const struct nepf_ns *ns)
 	return min_t(u32, nepf_ctrl_max_xfer(ctrl) >> ns->lba_shift, 0xffff);
 }
 
-/* The source ranges, checked against the limits and the namespace. */
-static u16 io_copy_ranges(struct nepf_cmd *cmd, const struct nvme_copy_range *d,
+/*
+ * The source ranges, checked against the limits (the destination's) and
+ * their namespace.  Both descriptor formats are 32 bytes, with SLBA and
+ * NLB in the same place; 2h has the source NSID and options too.
+ */
+static u16 io_copy_ranges(struct nepf_cmd *cmd, const void *desc, bool fmt2,
 			  struct io_copy *c, u64 *total)
 {
+	u32 mcl = nepf_io_copy_mcl(cmd->ctrl, cmd->ns);
 	struct nepf_ns *ns = cmd->ns;
-	u32 mcl = nepf_io_copy_mcl(cmd->ctrl, ns);
 	u64 lba;
 	u32 i;
 	u16 status;
 
+	BUILD_BUG_ON(sizeof(struct nvme_copy_range) !=
+		     sizeof(struct nvme_copy_range_f2));
 	*total = 0;
 	for (i = 0; i < c->nr; i++) {
-		u64 slba = le64_to_cpu(d[i].slba);
-		u32 nlb = le16_to_cpu(d[i].nlb) + 1;
+		const struct nvme_copy_range *d0 =
+			(const struct nvme_copy_range *)desc + i;
+		const struct nvme_copy_range_f2 *d2 =
+			(const struct nvme_copy_range_f2 *)desc + i;
+		u64 slba = le64_to_cpu(d0->slba);
+		u32 nlb = le16_to_cpu(d0->nlb) + 1;
+
+		if (fmt2) {
+			/* Every copy is a read and a write: never "fast". */
+			if (le16_to_cpu(d2->sopt) & NVME_COPY_SOPT_FCO)
+				return NVME_SC_FAST_COPY_NOT_POSSIBLE |
+				       NVME_STATUS_DNR;
+			status = io_copy_src_ns(cmd, c, le32_to_cpu(d2->snsid),
+						&ns);
+			if (status)
+				return status;
+		}
 
 		if (nlb > mcl)				/* MSSRL */
 			return NVME_SC_CMD_SIZE_LIMIT | NVME_STATUS_DNR;
@@ -572,6 +671,7 @@ static u16 io_copy_ranges(struct nepf_cmd *cmd, const struct nvme_copy_range *d,
 			cmd->err_lba = lba;
 			return NVME_SC_READ_ERROR | NVME_STATUS_DNR;
 		}
+		c->r[i].ns = ns;
 		c->r[i].pos = slba << ns->lba_shift;
 		c->r[i].len = (u64)nlb << ns->lba_shift;
 	}
@@ -587,6 +687,7 @@ static bool io_copy_step(struct nepf_cmd *cmd)
 	if (c->next < c->nr) {
 		len = c->r[c->next].len;
 		io_setup(cmd, NEPF_IO_READ, c->r[c->next].pos, len);
+		cmd->io.ns = c->r[c->next].ns;
 		cmd->io.buf = (u8 *)cmd->buf + c->off;
 		c->off += len;
 		c->next++;
@@ -606,10 +707,13 @@ static u16 io_copy(struct nepf_cmd *cmd)
 	u32 cdw12 = nvme_sqe_cdw(&cmd->sqe, 12);
 	u32 nr = NVME_COPY_NR(cdw12) + 1;
 	u64 sdlba = nvme_sqe_slba(&cmd->sqe), total;
+	u8 fmt = NVME_COPY_DESFMT(cdw12);
 	struct io_copy *c;
 	u16 status;
 
-	if (NVME_COPY_DESFMT(cdw12) || NVME_COPY_DTYPE(cdw12))
+	/* Format 2h only once the host enabled it (Feature 16h CDFE). */
+	if ((fmt && (fmt != 2 || !(cmd->ctrl->feat.hbs_cdfe & BIT(2)))) ||
+	    NVME_COPY_DTYPE(cdw12))
 		return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
 	if (ns->cfg.readonly)
 		return NVME_SC_NS_WRITE_PROTECTED | NVME_STATUS_DNR;
@@ -623,7 +727,7 @@ static u16 io_copy(struct nepf_cmd *cmd)
 		return NVME_SC_INTERNAL;
 	cmd->io_state = c;
 	c->nr = nr;
-	status = io_copy_ranges(cmd, cmd->buf, c, &total);
+	status = io_copy_ranges(cmd, cmd->buf, fmt == 2, c, &total);
 	if (!status)
 		status = io_check_lba(ns, sdlba, total);
 	/* The descriptors are in c now; the buffer is for the data. */
@@ -763,8 +867,11 @@ void nepf_io_exec(struct nepf_cmd *cmd)
 		nepf_cmd_backend_done(cmd, status);
 		return;
 	}
-	/* The backend may complete synchronously: cmd is not ours after this. */
-	cmd->ns->ops->submit(&cmd->io);
+	/*
+	 * The backend may complete synchronously: cmd is not ours after
+	 * this.  A Copy's first read may be another namespace's.
+	 */
+	cmd->io.ns->ops->submit(&cmd->io);
 }
 
 u16 nepf_io_result_status(enum nepf_io_result result, enum nepf_io_op op)
@@ -866,11 +973,10 @@ bool nepf_io_finish(struct nepf_cmd *cmd)
 	if (cmd->io_state) {
 		/* Copy: its next step, unless it failed or is over. */
 		if (!(cmd->status & ~NVME_STATUS_MORE) && io_copy_step(cmd)) {
-			cmd->ns->ops->submit(&cmd->io);
+			cmd->io.ns->ops->submit(&cmd->io);
 			return true;
 		}
-		nepf_free(cmd->io_state);
-		cmd->io_state = NULL;
+		io_copy_free(cmd);
 	}
 
 	if (!(cmd->status & ~NVME_STATUS_MORE) && cmd->buf) {

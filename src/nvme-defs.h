@@ -285,6 +285,8 @@ enum {
 	NVME_SC_INVALID_PI		= 0x181,
 	NVME_SC_READ_ONLY		= 0x182,	/* Write to Read Only Range */
 	NVME_SC_CMD_SIZE_LIMIT		= 0x183,	/* Command Size Limit Exceeded */
+	NVME_SC_INCOMPATIBLE_NS		= 0x185,	/* Incompatible Namespace or Format */
+	NVME_SC_FAST_COPY_NOT_POSSIBLE	= 0x186,
 
 	/* Media and data integrity errors (SCT 2) */
 	NVME_SC_WRITE_FAULT		= 0x280,
@@ -624,6 +626,7 @@ enum {
 	NVME_LOG_ENDURANCE_GROUP = 0x09,
 	NVME_LOG_ANA		= 0x0c,
 	NVME_LOG_PERSIST_EVENT	= 0x0d,
+	NVME_LOG_LBA_STATUS	= 0x0e,
 	NVME_LOG_FEATURES	= 0x12,
 	NVME_LOG_RMI		= 0x16,
 	NVME_LOG_DISC		= 0x70,
@@ -655,6 +658,7 @@ enum {
 #define NVME_COPY_DTYPE(cdw12)		(((cdw12) >> 20) & 0xf)
 #define NVME_COPY_FUA			BIT(30)
 #define NVME_CTRL_OCFS_FMT0		BIT(0)
+#define NVME_CTRL_OCFS_FMT2		BIT(2)	/* cross-namespace */
 
 struct nvme_copy_range {
 	__le64 rsvd0;
@@ -664,6 +668,90 @@ struct nvme_copy_range {
 	__le32 eilbrt;			/* protection information: unused */
 	__le16 elbat;
 	__le16 elbatm;
+};
+
+/*
+ * Source range descriptor format 2h (32 bytes): format 0h with the source
+ * namespace; SOPT bit 15 is Fast Copy Only.
+ */
+struct nvme_copy_range_f2 {
+	__le32 snsid;
+	u8 rsvd4[4];
+	__le64 slba;
+	__le16 nlb;			/* 0-based */
+	u8 cetype;
+	u8 rsvd19;
+	__le16 cev;
+	__le16 sopt;
+	__le32 elbt;			/* protection information: unused */
+	__le16 elbat;
+	__le16 elbatm;
+};
+
+#define NVME_COPY_SOPT_FCO		BIT(15)
+
+/*
+ * Host Behavior Support (Feature 16h) data: CDFE bit n enables Copy
+ * descriptor format n (2h and up; 0h and 1h need no enabling).
+ */
+struct nvme_feat_host_behavior {
+	u8 acre;			/* Advanced Command Retry Enable */
+	u8 etdas;			/* Telemetry Data Area 4 */
+	u8 lbafee;			/* LBA Format Extension Enable */
+	u8 hdisns;			/* Host Dispersed Namespace Support */
+	__le16 cdfe;			/* Copy Descriptor Formats Enable */
+	u8 rsvd6[506];
+};
+
+/*
+ * Get LBA Status: CDW10-11 SLBA, CDW12 MNDW (dwords, 0-based), CDW13
+ * ATYPE 31:24 and RL 15:0 (blocks; 0: to the end of the namespace).
+ */
+#define NVME_LBAS_ATYPE(cdw13)		((cdw13) >> 24)
+#define NVME_LBAS_RL(cdw13)		((cdw13) & 0xffff)
+enum {
+	NVME_LBAS_ATYPE_SCAN	= 0x10,	/* scan: untracked and tracked */
+	NVME_LBAS_ATYPE_TRACKED	= 0x11,	/* tracked only */
+};
+
+enum {
+	NVME_LBAS_CMPC_NONE	= 0x0,
+	NVME_LBAS_CMPC_MNDW	= 0x1,	/* stopped: MNDW is full */
+	NVME_LBAS_CMPC_RL	= 0x2,	/* the whole range was covered */
+};
+
+struct nvme_lba_status_hdr {
+	__le32 nlsd;			/* descriptors returned */
+	u8 cmpc;
+	u8 rsvd5[3];
+};
+
+struct nvme_lba_status_desc {
+	__le64 dslba;
+	__le32 nlb;
+	u8 rsvd12[4];
+};
+
+/* LBA Status Information log (0Eh): header, then namespace elements */
+struct nvme_lba_status_log {
+	__le32 lslplen;			/* bytes, the whole log */
+	__le32 nlslne;			/* namespace elements */
+	__le32 estulb;			/* estimate of unrecoverable blocks */
+	u8 rsvd12[2];
+	__le16 lsigcn;			/* generation counter */
+};
+
+struct nvme_lba_status_ns_element {
+	__le32 neid;			/* NSID */
+	__le32 nlrd;			/* LBA range descriptors that follow */
+	u8 ratype;			/* recommended ATYPE */
+	u8 rsvd9[7];
+};
+
+struct nvme_lba_range_desc {
+	__le64 rslba;
+	__le32 rnlb;
+	u8 rsvd12[4];
 };
 
 /* Format NVM: CDW10 */
@@ -902,6 +990,7 @@ struct nvme_id_ctrl {
 #define NVME_CTRL_OACS_SELF_TEST	BIT(4)
 #define NVME_CTRL_OACS_DIRECTIVES	BIT(5)
 #define NVME_CTRL_OACS_DBBUF		BIT(8)
+#define NVME_CTRL_OACS_LBA_STATUS	BIT(9)
 #define NVME_CTRL_FRMW_SLOT1_RO		BIT(0)
 #define NVME_CTRL_FRMW_NR_SLOTS_SHIFT	1
 #define NVME_CTRL_FRMW_NO_RESET		BIT(4)
@@ -1169,6 +1258,13 @@ static_assert(sizeof(struct nvme_sqe) == NVME_SQE_SIZE, "sqe");
 static_assert(sizeof(struct nvme_cqe) == NVME_CQE_SIZE, "cqe");
 static_assert(sizeof(struct nvme_dsm_range) == 16, "dsm range");
 static_assert(sizeof(struct nvme_copy_range) == 32, "copy range");
+static_assert(sizeof(struct nvme_copy_range_f2) == 32, "copy range 2h");
+static_assert(sizeof(struct nvme_feat_host_behavior) == 512, "host behavior");
+static_assert(sizeof(struct nvme_lba_status_hdr) == 8, "lba status");
+static_assert(sizeof(struct nvme_lba_status_desc) == 16, "lba status desc");
+static_assert(sizeof(struct nvme_lba_status_log) == 16, "lba status log");
+static_assert(sizeof(struct nvme_lba_status_ns_element) == 16, "lsi element");
+static_assert(sizeof(struct nvme_lba_range_desc) == 16, "lsi range");
 static_assert(sizeof(struct nvme_id_power_state) == 32, "psd");
 static_assert(sizeof(struct nvme_id_ctrl) == 4096, "id ctrl");
 static_assert(sizeof(struct nvme_id_ctrl_nvm) == 4096, "id ctrl nvm");

@@ -129,6 +129,8 @@ cmd_status() {
 		[ -z "$only" ] || [ "$only" = "$s" ] || continue
 		d=$CFS/subsystems/$s
 		echo "subsystem $s: model \"$(rd "$d/attr_model")\", serial \"$(rd "$d/attr_serial")\""
+		v=$(rd "$d/pool_size")
+		[ -z "$v" ] || [ "$v" = 0 ] || echo "  pool $(rd "$d/pool_path"): $v bytes"
 		for n in $(children "$d/namespaces" | sort -n); do
 			a=$d/namespaces/$n
 			v=$(rd "$a/device_path")

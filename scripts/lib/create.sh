@@ -83,9 +83,26 @@ first_free_name() {
 	echo "epf$i"
 }
 
+# pool_error DIR SIZE: why --pool DIR --pool-size SIZE is no capacity pool
+# the module would take (docs/configfs.md, "The capacity pool"), if it is not.
+pool_error() {
+	local dir=$1 size=$2
+	[ -n "$dir$size" ] || return 0
+	[ -n "$dir" ] || { echo "--pool-size needs --pool DIR"; return; }
+	[ -n "$size" ] || { echo "--pool needs --pool-size SIZE"; return; }
+	parse_size "$size" > /dev/null ||
+		{ echo "--pool-size $size: a positive multiple of 4 KiB (e.g. 64G)"; return; }
+	case $dir in
+	/*) ;;
+	*) echo "--pool $dir: an absolute directory path"; return ;;
+	esac
+	[ "${#dir}" -le 255 ] || { echo "--pool: a path of at most 255 characters"; return; }
+	[ -d "$dir" ] || echo "--pool $dir: no such directory (create it first: mkdir -p $dir)"
+}
+
 cmd_create() {
 	local epc='' backing='' name='' queues='' qdepth='' msix='' mdts='' model='' serial='' dma=''
-	local bs='' ro='' kind='' UNDO=()
+	local bs='' ro='' kind='' pool='' pool_size='' UNDO=()
 	while [ $# -gt 0 ]; do
 		[ $# -ge 2 ] || case $1 in --readonly) ;; *) usage_error "$1 needs a value" create ;; esac
 		case $1 in
@@ -93,6 +110,7 @@ cmd_create() {
 		--queues) queues=$2 ;; --queue-depth) qdepth=$2 ;; --msix) msix=$2 ;;
 		--mdts-kb) mdts=$2 ;; --model) model=$2 ;; --serial) serial=$2 ;;
 		--dma) dma=$2 ;; --block-size) bs=$2 ;;
+		--pool) pool=$2 ;; --pool-size) pool_size=$2 ;;
 		--readonly) ro=1; shift; continue ;;
 		*) usage_error "unknown option $1" create ;;
 		esac
@@ -101,7 +119,12 @@ cmd_create() {
 	# All checks first: nothing is created unless the whole request is sane.
 	local errs=() e
 	[ -n "$epc" ] || errs+=("--epc is required (see '$PROG list-controllers')")
-	[ -n "$backing" ] || errs+=("--backing is required")
+	# With a pool the host creates the namespaces: namespace 1 is optional.
+	[ -n "$backing" ] || [ -n "$pool" ] || errs+=("--backing (or --pool) is required")
+	[ -n "$backing" ] || [ -z "$bs$ro" ] ||
+		errs+=("--block-size and --readonly apply to --backing")
+	e=$(pool_error "$pool" "$pool_size")
+	[ -z "$e" ] || errs+=("$e")
 	[ -z "$epc" ] || valid_name "$epc" || errs+=("--epc $epc: not a controller name")
 	[ -z "$epc" ] || [ -e "$EPC_CLASS/$epc" ] ||
 		errs+=("--epc $epc: no such endpoint controller in $EPC_CLASS")
@@ -141,6 +164,12 @@ cmd_create() {
 		printf '%s\n' "${errs[@]}" | sort -u | sed "s/^/$PROG: create: /" >&2
 		exit 2
 	fi
+	# Two subsystems loading one directory would serve the same files twice.
+	local other
+	for other in $(children "$CFS/subsystems"); do
+		[ -z "$pool" ] || [ "$(rd "$CFS/subsystems/$other/pool_path")" != "$pool" ] ||
+			die "create: --pool $pool: subsystem $other already uses that directory"
+	done
 	[ -n "$name" ] || name=$(first_free_name)
 	[ ! -e "$CFS/functions/$name" ] || die "create: function $name already exists"
 	[ ! -e "$CFS/subsystems/$name" ] || die "create: subsystem $name already exists"
@@ -149,7 +178,12 @@ cmd_create() {
 	step_mkd "$s"
 	[ -z "$model" ] || step_wr "$s/attr_model" "$model"
 	[ -z "$serial" ] || step_wr "$s/attr_serial" "$serial"
-	make_ns "$s/namespaces/1" "$kind" "$backing" "$bs" "$ro"
+	# The size first, so the pool loads (pool_path) with its capacity.
+	if [ -n "$pool" ]; then
+		step_wr "$s/pool_size" "$(parse_size "$pool_size")"
+		step_wr "$s/pool_path" "$pool"
+	fi
+	[ -z "$backing" ] || make_ns "$s/namespaces/1" "$kind" "$backing" "$bs" "$ro"
 	step_mkd "$f"
 	step_wr "$f/epc" "$epc"
 	step_wr "$f/subsystem" "$name"
@@ -160,10 +194,14 @@ cmd_create() {
 	[ "$dma" != on ] || step_wr "$f/dma" 1
 	[ "$dma" != off ] || step_wr "$f/dma" 0
 	step_wr "$f/start" 1
+	local what=''
 	case $kind in
-	null:*) echo "created $name on $epc (null ${kind#null:} bytes)" ;;
-	*) echo "created $name on $epc ($kind $backing)" ;;
+	'') ;;
+	null:*) what="null ${kind#null:} bytes" ;;
+	*) what="$kind $backing" ;;
 	esac
+	[ -z "$pool" ] || what="${what:+$what; }pool $pool, $(parse_size "$pool_size") bytes"
+	echo "created $name on $epc ($what)"
 }
 
 need_subsys() {

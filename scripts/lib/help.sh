@@ -10,7 +10,8 @@ Configure NVMe PCIe endpoint functions (nvme_epf.ko).
 
 Commands:
   list-controllers         endpoint controllers of this board
-  create                   subsystem + namespace 1 + function, started
+  create                   subsystem + namespace 1 (or a capacity pool) + function,
+                           started
   add-ns, remove-ns        add or remove a namespace of a subsystem
   start, stop              bring a function's link up or down
   status                   functions, subsystems and namespaces
@@ -33,9 +34,14 @@ help_cmd() {
 	list-controllers) echo "Usage: $PROG list-controllers [--json]
 List the PCI endpoint controllers ($EPC_CLASS) and the function using each." ;;
 	create) echo "Usage: $PROG create --epc CONTROLLER --backing DEV|FILE|null:SIZE [options]
+       $PROG create --epc CONTROLLER --pool DIR --pool-size SIZE [--backing B] [options]
 Create a subsystem with namespace 1 and a function of the same name, bind
 it to CONTROLLER and start it.  Everything is checked before configfs is
 touched; a failure half-way removes what was created.
+  --pool DIR         a capacity pool: the host creates, attaches and deletes
+  --pool-size SIZE   namespaces (nvme create-ns ...) in DIR, an existing
+                     directory, up to SIZE bytes in all (e.g. 64G); then
+                     --backing (namespace 1) is optional
   --name NAME        subsystem and function name (default: first free epfN)
   --queues N         I/O queues (default: module default)
   --queue-depth N    entries per queue

@@ -248,6 +248,17 @@ def ctrl_seeds():
          op_admin(ident(0x10)), op_admin(ident(0x11, 2)), op_admin(ident(0x12, 1)),
          op_admin(mgmt(0, prp1=0x300000)), op_admin(attach(1, 2)),
          op_admin(mgmt(1, nsid=0xFFFFFFFF)))
+    # Get LBA Status and log 0Eh after a Write Uncorrectable; Feature 16h
+    # enabling Copy format 2h (CDFE bytes 5:4), a format 2h Copy, Get 16h.
+    ctrl("lba-status-copy2", 1,
+         op_io(1, sqe(0x04, cdw=rw_cdw(10, 4))),
+         op_admin(sqe(0x86, prp1=0x300000, cdw=(0, 0, 255, 0x11 << 24, 0, 0))),
+         op_admin(sqe(0x02, nsid=0xFFFFFFFF, prp1=0x300000, cdw=(0x0e | (255 << 16), 0, 0, 0, 0, 0))),
+         op_mem(0x302000, bytes(4) + struct.pack("<H", 4)),
+         op_admin(sqe(0x09, nsid=0, prp1=0x302000, cdw=(0x16, 0, 0, 0, 0, 0))),
+         op_mem(0x303000, struct.pack("<I4xQHBBHHIHH", 1, 20, 7, 0, 0, 0, 0, 0, 0, 0)),
+         op_io(1, sqe(0x19, prp1=0x303000, cdw=(100, 0, 2 << 8, 0, 0, 0))),
+         op_admin(sqe(0x0a, nsid=0, prp1=0x302000, cdw=(0x16, 0, 0, 0, 0, 0))))
 
 
 ctrl_seeds()

@@ -7,7 +7,8 @@
 # write or rmdir would give and returns 1; the tool then sees what it would
 # see on a board.  What is modelled, from src/configfs*.c:
 #   - a started function's attributes (except start) are frozen (EBUSY);
-#   - a subsystem's attr_* are frozen while a started function serves it;
+#   - a subsystem's attr_* and pool_* are frozen while a started function
+#     serves it;
 #   - an enabled namespace's and an enabled rule's attributes are frozen;
 #   - "subsystem" must name an existing subsystem (ENOENT), and a subsystem
 #     named by a function cannot be removed (EBUSY);
@@ -67,7 +68,7 @@ fake_kernel() {
 		fi ;;
 	wr:subsystems/*/namespaces/*/*)
 		[ "$attr" = enable ] || ! fake_on "$dir/enable" || { echo "Device or resource busy"; return 1; } ;;
-	wr:subsystems/*/attr_*)
+	wr:subsystems/*/attr_*|wr:subsystems/*/pool_*)
 		! fake_served "${dir##*/}" || { echo "Device or resource busy"; return 1; } ;;
 	rmdir:subsystems/*/*) ;;
 	mkdir:functions/*/inject/*) fake_limit rule.name "$attr" || return 1 ;;

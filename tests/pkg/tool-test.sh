@@ -115,6 +115,59 @@ t_create() {
 	"$tool" list-controllers | grep -q "vepc.0.*used by epf0 epf1"
 }
 
+# A subsystem over a capacity pool: --pool DIR --pool-size SIZE, with or
+# without namespace 1; pool_size written before pool_path (which loads
+# the pool); every bad combination refused before configfs is touched;
+# save/restore keeps the pool; status shows it.
+t_create_pool() {
+	reset_tree
+	mkdir -p "$tmp/pool" "$tmp/pool2"
+	rejects 2 "--pool needs --pool-size" create --epc vepc.0 --pool "$tmp/pool" || return 1
+	rejects 2 "--pool-size needs --pool DIR" create --epc vepc.0 --backing null:1G \
+		--pool-size 1G || return 1
+	rejects 2 "--pool-size 1000: a positive multiple of 4 KiB" create --epc vepc.0 \
+		--pool "$tmp/pool" --pool-size 1000 || return 1
+	rejects 2 "--pool-size 0: a positive multiple" create --epc vepc.0 \
+		--pool "$tmp/pool" --pool-size 0 || return 1
+	rejects 2 "--pool pool: an absolute directory path" create --epc vepc.0 \
+		--pool pool --pool-size 1G || return 1
+	rejects 2 "no such directory (create it first" create --epc vepc.0 \
+		--pool "$tmp/nope" --pool-size 1G || return 1
+	rejects 2 "no such directory" create --epc vepc.0 \
+		--pool "$tmp/dev/disk.img" --pool-size 1G || return 1
+	rejects 2 "at most 255 characters" create --epc vepc.0 \
+		--pool "/$(printf 'p%.0s' $(seq 255))" --pool-size 1G || return 1
+	rejects 2 "--backing (or --pool) is required" create --epc vepc.0 || return 1
+	rejects 2 "--block-size and --readonly apply to --backing" create --epc vepc.0 \
+		--pool "$tmp/pool" --pool-size 1G --readonly || return 1
+	# a pool alone: no namespace 1
+	local out s=$tmp/cfs/subsystems
+	out=$("$tool" create --epc vepc.0 --pool "$tmp/pool" --pool-size 64G --name p) || return 1
+	[ "$out" = "created p on vepc.0 (pool $tmp/pool, 68719476736 bytes)" ] || { echo "$out"; return 1; }
+	[ "$(cat "$s/p/pool_size")" = 68719476736 ] && [ "$(cat "$s/p/pool_path")" = "$tmp/pool" ] &&
+	[ ! -e "$s/p/namespaces/1" ] && [ "$(cat "$tmp/cfs/functions/p/start")" = 1 ] || return 1
+	# the order the module needs: the size, then the path that loads the pool
+	NVME_EPF_FAKE_FAIL=subsystems/q/pool_path "$tool" create --epc vepc.0 \
+		--pool "$tmp/pool2" --pool-size 1G --name q > "$tmp/rb" 2>&1 && return 1
+	grep -q "rolling back" "$tmp/rb" && [ ! -e "$s/q" ] || { cat "$tmp/rb"; return 1; }
+	# a pool and namespace 1
+	out=$("$tool" create --epc vepc.0 --backing null:1G --pool "$tmp/pool2" --pool-size 1G \
+		--name both) || return 1
+	[ "$out" = "created both on vepc.0 (null 1073741824 bytes; pool $tmp/pool2, 1073741824 bytes)" ] ||
+		{ echo "$out"; return 1; }
+	[ "$(cat "$s/both/namespaces/1/enable")" = 1 ] && [ "$(cat "$s/both/pool_size")" = 1073741824 ] ||
+		return 1
+	rejects 1 "subsystem p already uses that directory" create --epc vepc.0 \
+		--pool "$tmp/pool" --pool-size 1G --name again || return 1
+	"$tool" status p | grep -qx "  pool $tmp/pool: 68719476736 bytes" || { "$tool" status p; return 1; }
+	"$tool" status both | grep -q "namespace 1: null" || return 1
+	# kept by save and restore, which write pool_size before pool_path
+	local before; before=$(tree_sum)
+	"$tool" save >/dev/null && "$tool" destroy --all >/dev/null &&
+	"$tool" restore --wait 0 >/dev/null || return 1
+	[ "$(tree_sum)" = "$before" ] || { echo "tree differs after restore"; return 1; }
+}
+
 # The module's limits (nvme_epf/limits) are the tool's: each value just
 # outside is refused before configfs is touched, each value at the edge is
 # taken.  A module that publishes no limits refuses by itself: its error is
@@ -497,6 +550,9 @@ t_completion() {
 	[ "$(comp st)" = "start stats status stop " ] || { echo "commands: $(comp st)"; return 1; }
 	[ "$(comp stop "")" = "--all f0 " ] || { echo "stop: $(comp stop "")"; return 1; }
 	[ "$(comp create --epc "")" = "vepc.0 " ] || { echo "--epc: $(comp create --epc "")"; return 1; }
+	mkdir -p "$tmp/pooldir"
+	[ "$(comp create --pool "$tmp/poold")" = "$tmp/pooldir " ] ||
+		{ echo "--pool: $(comp create --pool "$tmp/poold")"; return 1; }
 	[ "$(comp status --j)" = "--json " ] || { echo "status: $(comp status --j)"; return 1; }
 	[ "$(comp restore --p)" = "--prune " ] || { echo "restore: $(comp restore --p)"; return 1; }
 }
@@ -597,6 +653,7 @@ check validation t_validation
 check module-limits t_limits
 check help t_help
 check create t_create
+check create-pool t_create_pool
 check rollback t_rollback
 check ns-start-stop-destroy t_ns_start_stop_destroy
 check save-restore-roundtrip t_roundtrip

@@ -208,6 +208,68 @@ UNIT_TEST(format_changes_block_size_and_erases)
 }
 
 /*
+ * A subsystem's namespace is attached to every controller serving it; a
+ * Format through one of them changes it for all: each one's host gets
+ * the Namespace Attribute Changed event and the changed-namespace list.
+ */
+UNIT_TEST(format_event_reaches_every_controller)
+{
+	struct sim *a = bg_sim(), *b = bg_sim();
+	struct nepf_ns *ns = sim_add_ns(a, 1, 64, 9);
+	struct nepf_ns *only_a = sim_add_ns(a, 2, 64, 9);
+	__le32 *list = (void *)buf;
+	struct nvme_sqe aer;
+	struct nvme_cqe cqe;
+
+	CHECK_EQ(nepf_ctrl_attach_ns(&b->ctrl, ns), 0);
+	/* b's host has seen the attach; an AER waits */
+	CHECK_EQ(sim_get_log(b, NVME_LOG_CHANGED_NS, 4096, 0, false, buf), 0);
+	CHECK_EQ(le32_to_cpu(list[0]), 1);
+	CHECK_EQ(sim_set_feature(b, NVME_FEAT_ASYNC_EVENT, NVME_AEN_CFG_NS_ATTR, NULL), 0);
+	sim_sqe(&aer, nvme_admin_async_event);
+	CHECK_EQ(sim_cmd(b, 0, &aer, NULL), SIM_NO_CQE);
+	sim_run(b);
+	CHECK(sim_reap(b, 0, &cqe) != 0);
+
+	/* a namespace b does not have: nothing for b */
+	CHECK_EQ(format(a, 2, FMT(1, 0, 0)), 0);
+	CHECK_EQ(only_a->lba_shift, 12);
+	sim_run(b);
+	CHECK(sim_reap(b, 0, &cqe) != 0);
+
+	CHECK_EQ(format(a, 1, FMT(1, 0, 0)), 0);
+	CHECK_EQ(ns->lba_shift, 12);
+	sim_run(b);
+	CHECK_EQ(sim_reap(b, 0, &cqe), 0);
+	CHECK_EQ(cqe.cid, aer.cid);
+	CHECK_EQ(le32_to_cpu(cqe.result), NVME_AER_RESULT(NVME_AER_TYPE_NOTICE,
+				NVME_AER_NOTICE_NS_CHANGED, NVME_LOG_CHANGED_NS));
+	CHECK_EQ(sim_get_log(b, NVME_LOG_CHANGED_NS, 4096, 0, false, buf), 0);
+	CHECK_EQ(le32_to_cpu(list[0]), 1);
+	CHECK_EQ(le32_to_cpu(list[1]), 0);
+	CHECK_EQ(id_ns(b, 1)->flbas, 1);
+	/* told once: the next poll has nothing new */
+	CHECK_EQ(sim_cmd(b, 0, &aer, NULL), SIM_NO_CQE);
+	sim_run(b);
+	CHECK(sim_reap(b, 0, &cqe) != 0);
+	/* a's host was told too, once */
+	CHECK_EQ(sim_get_log(a, NVME_LOG_CHANGED_NS, 4096, 0, false, buf), 0);
+	CHECK_EQ(le32_to_cpu(list[0]), 1);
+	CHECK_EQ(le32_to_cpu(list[1]), 2);
+	CHECK_EQ(le32_to_cpu(list[2]), 0);
+	/* formatted again while b is disabled: b sees the new format after */
+	sim_disable(b);
+	CHECK_EQ(format(a, 1, FMT(0, 0, 0)), 0);
+	CHECK_EQ(sim_enable(b, 32), 0);
+	sim_run(b);
+	CHECK_EQ(sim_get_log(b, NVME_LOG_CHANGED_NS, 4096, 0, false, buf), 0);
+	CHECK_EQ(id_ns(b, 1)->flbas, 0);
+	nepf_ctrl_detach_ns(&b->ctrl, 1);
+	sim_free(b);
+	sim_free(a);
+}
+
+/*
  * A backend with 2048-byte blocks: format 2 is its own size, 4096 works,
  * 512 does not; configfs's block_size only ever gets 512 or 4096.
  */

@@ -51,9 +51,13 @@ UNIT_TEST(identify_ctrl)
 		 NVME_CTRL_ONCS_WRITE_ZEROES | NVME_CTRL_ONCS_SAVE_FEAT |
 		 NVME_CTRL_ONCS_TIMESTAMP | NVME_CTRL_ONCS_VERIFY |
 		 NVME_CTRL_ONCS_COPY);
-	CHECK_EQ(le16_to_cpu(id->ocfs), NVME_CTRL_OCFS_FMT0);
-	/* Format NVM and Device Self-test (bgop.c), block erase sanitize */
-	CHECK_EQ(le16_to_cpu(id->oacs), NVME_CTRL_OACS_FORMAT | NVME_CTRL_OACS_SELF_TEST);
+	CHECK_EQ(le16_to_cpu(id->ocfs), NVME_CTRL_OCFS_FMT0 | NVME_CTRL_OCFS_FMT2);
+	/*
+	 * Format NVM and Device Self-test (bgop.c), block erase sanitize;
+	 * Get LBA Status (lba-status.c)
+	 */
+	CHECK_EQ(le16_to_cpu(id->oacs), NVME_CTRL_OACS_FORMAT |
+		 NVME_CTRL_OACS_SELF_TEST | NVME_CTRL_OACS_LBA_STATUS);
 	CHECK_EQ(le32_to_cpu(id->sanicap), NVME_CTRL_SANICAP_BES);
 	CHECK_EQ(id->fna, 0);
 	CHECK(le16_to_cpu(id->edstt) >= 1);

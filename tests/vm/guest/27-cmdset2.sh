@@ -11,16 +11,6 @@
 # shellcheck source=tests/vm/guest/lib.sh
 . "${NEPF_LIB:-/nepf/guest/lib.sh}"
 
-# Log LID of LEN bytes as decimal bytes in LOG[] (LOG[0] is byte 0).
-get_log() {
-	local raw
-	raw=$(nvme get-log "$ctrl" --log-id="$1" --log-len="$2" --raw-binary |
-		od -An -tu1 -v) || return 1
-	read -r -d '' -a LOG <<< "$raw" || true
-	[ "${#LOG[@]}" -eq "$2" ] || { echo "log $1: ${#LOG[@]} of $2 bytes"; return 1; }
-}
-le16() { echo $(( LOG[$1] | LOG[$1 + 1] << 8 )); }
-le32() { echo $(( LOG[$1] | LOG[$1 + 1] << 8 | LOG[$1 + 2] << 16 | LOG[$1 + 3] << 24 )); }
 # Wait (up to $1 s) until no self-test runs; the log is then in LOG[].
 dst_wait() {
 	local i

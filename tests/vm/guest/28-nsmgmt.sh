@@ -39,29 +39,6 @@ fi
 ctrl=$(nvme_ctrl_of "$DEV")
 idc() { nvme id-ctrl "$ctrl" | sed -n "s/^$1 *: *//p"; }
 cntlid=$(( $(idc cntlid) ))
-# The block device of NSID $1 on this controller (the host numbers its
-# disks in its own order, not by NSID), or nothing.
-nsdev() {
-	local d
-	for d in /sys/block/"${ctrl#/dev/}"n*; do
-		[ "$(cat "$d/nsid" 2>/dev/null)" = "$1" ] && [ -b "/dev/${d##*/}" ] &&
-			{ echo "/dev/${d##*/}"; return 0; }
-	done
-}
-# Wait (up to 10 s) until the host has NSID $1 (its disk: NSDEV), or with
-# "gone", has not.
-NSDEV=""
-dev_wait() {
-	local i
-	for ((i = 0; i < 50; i++)); do
-		NSDEV=$(nsdev "$1")
-		if [ "${2:-}" = gone ]; then [ -z "$NSDEV" ] && return 0
-		else [ -n "$NSDEV" ] && return 0; fi
-		sleep 0.2
-	done
-	echo "nsid $1: ${2:-present} not reached (${NSDEV:-no disk})"
-	return 1
-}
 # NSID list of list-ns (-a: allocated) contains $2.
 listed() { nvme list-ns "$ctrl" ${1:+"$1"} | grep -qiE ":0x$(printf %x "$2")\$"; }
 

@@ -436,6 +436,62 @@ is_zero() {
 	dd if="$1" bs=1M count=$(($2 >> 20)) iflag=direct status=none |
 		cmp -s -n "$2" - /dev/zero
 }
+# The block device of NSID $1 on controller $ctrl (the host numbers its
+# disks in its own order, not by NSID), or nothing.
+nsdev() {
+	local d
+	for d in /sys/block/"${ctrl#/dev/}"n*; do
+		[ "$(cat "$d/nsid" 2>/dev/null)" = "$1" ] && [ -b "/dev/${d##*/}" ] &&
+			{ echo "/dev/${d##*/}"; return 0; }
+	done
+}
+# Wait (up to 10 s) until the host has NSID $1 (its disk: NSDEV), or with
+# "gone", has not.
+NSDEV=""
+dev_wait() {
+	local i
+	for ((i = 0; i < 50; i++)); do
+		NSDEV=$(nsdev "$1")
+		if [ "${2:-}" = gone ]; then [ -z "$NSDEV" ] && return 0
+		else [ -n "$NSDEV" ] && return 0; fi
+		sleep 0.2
+	done
+	echo "nsid $1: ${2:-present} not reached (${NSDEV:-no disk})"
+	return 1
+}
+
+# Raw replies, parsed by byte offset so that no nvme-cli version's wording
+# matters.  Log LID of LEN bytes of controller $ctrl as decimal bytes in
+# LOG[] (LOG[0] is byte 0).
+get_log() {
+	local raw
+	raw=$(nvme get-log "$ctrl" --log-id="$1" --log-len="$2" --raw-binary |
+		od -An -tu1 -v) || return 1
+	read -r -d '' -a LOG <<< "$raw" || true
+	[ "${#LOG[@]}" -eq "$2" ] || { echo "log $1: ${#LOG[@]} of $2 bytes"; return 1; }
+}
+# An admin command to $ctrl that returns LEN bytes (admin-passthru
+# ARGS... --read), into LOG[] like get_log.  Some nvme-cli versions print
+# their "... is Success" line on stdout ahead of the data: it is dropped.
+passthru_read() {
+	local len=$1 raw
+	shift
+	nvme admin-passthru "$ctrl" "$@" --data-len="$len" --read --raw-binary \
+		> /tmp/passthru.bin 2> /tmp/passthru.err ||
+		{ cat /tmp/passthru.err /tmp/passthru.bin; return 1; }
+	if head -n 1 /tmp/passthru.bin | grep -aq 'is Success'; then
+		tail -n +2 /tmp/passthru.bin > /tmp/passthru.data
+	else
+		cp /tmp/passthru.bin /tmp/passthru.data
+	fi
+	raw=$(od -An -tu1 -v /tmp/passthru.data)
+	read -r -d '' -a LOG <<< "$raw" || true
+	[ "${#LOG[@]}" -eq "$len" ] || { echo "passthru $*: ${#LOG[@]} of $len bytes"; return 1; }
+}
+le16() { echo $(( LOG[$1] | LOG[$1 + 1] << 8 )); }
+le32() { echo $(( LOG[$1] | LOG[$1 + 1] << 8 | LOG[$1 + 2] << 16 | LOG[$1 + 3] << 24 )); }
+le64() { echo $(( $(le32 "$1") | $(le32 $(($1 + 4))) << 32 )); }
+
 # Reads that returned wrong data in fio run NAME (not I/O errors).
 fio_mismatches() {
 	grep -cE '^verify: |verify failed|bad (magic|header)' "/tmp/fio.$1.err" "/tmp/fio.$1" |
