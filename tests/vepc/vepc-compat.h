@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Kernel API differences between the guest kernels vepc supports (Debian
- * 6.12 and 7.x, and 6.1 built from Debian's source). The VEPC_* flags come
- * from header probes in Kbuild; this is the only file allowed to look at
- * them.
+ * 6.12 and 7.x, and 6.1 and 5.10 built from Debian's source). The VEPC_*
+ * flags come from header probes in Kbuild; this is the only file allowed to
+ * look at them.
  */
 #ifndef VEPC_COMPAT_H
 #define VEPC_COMPAT_H
@@ -15,6 +15,7 @@
 #include <linux/msi.h>
 #include <linux/pci.h>
 #include <linux/pci-epc.h>
+#include <linux/pci-epf.h>
 #include <linux/platform_device.h>
 
 #ifdef VEPC_HAVE_MSI_LIB_H
@@ -58,7 +59,7 @@ static inline unsigned int vepc_msix_to_op(unsigned int n)
 #define vepc_msix_to_op(n)	(n)
 #endif
 
-/* 6.1 passes set_msix() the count minus one (6.12 passes the count) */
+/* 5.10 and 6.1 pass set_msix() the count minus one (6.12 the count) */
 #ifdef VEPC_EPC_MSIX_ENCODED
 #define vepc_msix_from_op(v)	((v) + 1)
 #else
@@ -157,13 +158,95 @@ static inline void vepc_epc_linkdown(struct pci_epc *epc)
 #endif
 
 /*
- * .remove returned int until 6.11; 6.1 has the void one as .remove_new
- * (5.10 has none: vepc does not build there yet).
+ * .remove returned int until 6.11; 6.1 has the void one as .remove_new,
+ * 5.10 only the int one: there the void function gets an int wrapper.
+ * VEPC_REMOVE_DEFINE(fn); defines what VEPC_REMOVE_OP(fn) names, and
+ * checks on every kernel that fn is the void kind.
  */
-#ifdef VEPC_REMOVE_INT
-#define VEPC_REMOVE_MEMBER	remove_new
+#define VEPC_REMOVE_CHECK(fn)						\
+	static_assert(__same_type(typeof(fn) *, void (*)(struct platform_device *)))
+#if defined(VEPC_REMOVE_INT) && !defined(VEPC_HAVE_REMOVE_NEW)
+#define VEPC_REMOVE_DEFINE(fn)						\
+	static int fn##_int(struct platform_device *pdev)		\
+	{								\
+		fn(pdev);						\
+		return 0;						\
+	}								\
+	static_assert(__same_type(typeof(fn) *, void (*)(struct platform_device *)))
+#define VEPC_REMOVE_OP(fn)	.remove = fn##_int
+#elif defined(VEPC_REMOVE_INT)
+#define VEPC_REMOVE_DEFINE(fn)	VEPC_REMOVE_CHECK(fn)
+#define VEPC_REMOVE_OP(fn)	.remove_new = (fn)
 #else
-#define VEPC_REMOVE_MEMBER	remove
+#define VEPC_REMOVE_DEFINE(fn)	VEPC_REMOVE_CHECK(fn)
+#define VEPC_REMOVE_OP(fn)	.remove = (fn)
+#endif
+
+/*
+ * Virtual function numbers came in 5.14: since then every EPC op and
+ * pci_epc_*() call takes the function and the virtual function number,
+ * before only the function.  Ops are declared with VEPC_FN_PARAMS; a
+ * function driver calls vepc_epf_call(pci_epc_xxx, epf, args...).
+ */
+#ifdef VEPC_HAVE_VFUNC_NO
+#define VEPC_FN_PARAMS		u8 fn, u8 vfn
+#define vepc_epf_call(call, epf, ...) ({				\
+	struct pci_epf *__epf = (epf);					\
+	call(__epf->epc, __epf->func_no, __epf->vfunc_no, ##__VA_ARGS__); })
+#else
+#define VEPC_FN_PARAMS		u8 fn
+#define vepc_epf_call(call, epf, ...) ({				\
+	struct pci_epf *__epf = (epf);					\
+	call(__epf->epc, __epf->func_no, ##__VA_ARGS__); })
+#endif
+
+/* 5.12 added the secondary EPC interface: these calls name the primary one */
+#ifdef VEPC_HAVE_EPC_INTERFACE
+#define vepc_epc_add_epf(epc, epf)	pci_epc_add_epf(epc, epf, PRIMARY_INTERFACE)
+#define vepc_epc_remove_epf(epc, epf)	pci_epc_remove_epf(epc, epf, PRIMARY_INTERFACE)
+#define vepc_epf_free_space(epf, addr, bar)				\
+	pci_epf_free_space(epf, addr, bar, PRIMARY_INTERFACE)
+#else
+#define vepc_epc_add_epf(epc, epf)	pci_epc_add_epf(epc, epf)
+#define vepc_epc_remove_epf(epc, epf)	pci_epc_remove_epf(epc, epf)
+#define vepc_epf_free_space(epf, addr, bar) pci_epf_free_space(epf, addr, bar)
+#endif
+
+/*
+ * Scan and add the host bridge with the MSI domain d.  Since 5.13 the
+ * bridge device carries it (and msi_domain says the bridge relies on one:
+ * no domain means "no MSI" to the core rather than a WARN).  5.10 looks
+ * for the root bus's domain in firmware only, so the domain goes on the
+ * root bus and on its devices between the scan and the driver binding, as
+ * pci_host_probe() would do it otherwise.
+ */
+#ifdef VEPC_HAVE_BRIDGE_MSI_DOMAIN
+static inline int vepc_host_probe(struct pci_host_bridge *bridge,
+				  struct irq_domain *d)
+{
+	bridge->msi_domain = true;
+	dev_set_msi_domain(&bridge->dev, d);
+	return pci_host_probe(bridge);
+}
+#else
+static inline int vepc_host_probe(struct pci_host_bridge *bridge,
+				  struct irq_domain *d)
+{
+	struct pci_dev *pdev;
+	int ret;
+
+	dev_set_msi_domain(&bridge->dev, d);
+	ret = pci_scan_root_bus_bridge(bridge);
+	if (ret < 0)
+		return ret;
+	dev_set_msi_domain(&bridge->bus->dev, d);
+	list_for_each_entry(pdev, &bridge->bus->devices, bus_list)
+		dev_set_msi_domain(&pdev->dev, d);
+	pci_bus_size_bridges(bridge->bus);
+	pci_bus_assign_resources(bridge->bus);
+	pci_bus_add_devices(bridge->bus);
+	return 0;
+}
 #endif
 
 /* generic_handle_domain_irq_safe() is 5.19+ */

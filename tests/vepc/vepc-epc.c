@@ -22,7 +22,7 @@ static struct vepc *epc_to_vepc(struct pci_epc *epc)
 	return epc_get_drvdata(epc);
 }
 
-static int vepc_write_header(struct pci_epc *epc, u8 fn, u8 vfn,
+static int vepc_write_header(struct pci_epc *epc, VEPC_FN_PARAMS,
 			     struct pci_epf_header *hdr)
 {
 	vepc_count_op(epc_to_vepc(epc), VEPC_OP_SETUP);
@@ -30,7 +30,7 @@ static int vepc_write_header(struct pci_epc *epc, u8 fn, u8 vfn,
 	return 0;
 }
 
-static int vepc_set_bar(struct pci_epc *epc, u8 fn, u8 vfn,
+static int vepc_set_bar(struct pci_epc *epc, VEPC_FN_PARAMS,
 			struct pci_epf_bar *bar)
 {
 	struct vepc *v = epc_to_vepc(epc);
@@ -53,7 +53,7 @@ static int vepc_set_bar(struct pci_epc *epc, u8 fn, u8 vfn,
 	return 0;
 }
 
-static void vepc_clear_bar(struct pci_epc *epc, u8 fn, u8 vfn,
+static void vepc_clear_bar(struct pci_epc *epc, VEPC_FN_PARAMS,
 			   struct pci_epf_bar *bar)
 {
 	struct vepc *v = epc_to_vepc(epc);
@@ -87,21 +87,21 @@ static u64 vepc_align_addr(struct pci_epc *epc, u64 pci_addr, size_t *size,
 }
 #endif
 
-static int vepc_map_addr(struct pci_epc *epc, u8 fn, u8 vfn,
+static int vepc_map_addr(struct pci_epc *epc, VEPC_FN_PARAMS,
 			 phys_addr_t addr, u64 pci_addr, size_t size)
 {
 	vepc_count_op(epc_to_vepc(epc), VEPC_OP_MAP);
 	return vepc_win_map(epc_to_vepc(epc), addr, pci_addr, size);
 }
 
-static void vepc_unmap_addr(struct pci_epc *epc, u8 fn, u8 vfn,
+static void vepc_unmap_addr(struct pci_epc *epc, VEPC_FN_PARAMS,
 			    phys_addr_t addr)
 {
 	vepc_count_op(epc_to_vepc(epc), VEPC_OP_UNMAP);
 	vepc_win_unmap(epc_to_vepc(epc), addr);
 }
 
-static int vepc_set_msi(struct pci_epc *epc, u8 fn, u8 vfn, u8 op)
+static int vepc_set_msi(struct pci_epc *epc, VEPC_FN_PARAMS, u8 op)
 {
 	struct vepc *v = epc_to_vepc(epc);
 	unsigned int n = vepc_msi_from_op(op);
@@ -115,7 +115,7 @@ static int vepc_set_msi(struct pci_epc *epc, u8 fn, u8 vfn, u8 op)
 	return 0;
 }
 
-static int vepc_get_msi(struct pci_epc *epc, u8 fn, u8 vfn)
+static int vepc_get_msi(struct pci_epc *epc, VEPC_FN_PARAMS)
 {
 	struct vepc *v = epc_to_vepc(epc);
 	u64 addr;
@@ -128,7 +128,7 @@ static int vepc_get_msi(struct pci_epc *epc, u8 fn, u8 vfn)
 	return vepc_msi_to_op(n);
 }
 
-static int vepc_set_msix(struct pci_epc *epc, u8 fn, u8 vfn, u16 nr_irqs,
+static int vepc_set_msix(struct pci_epc *epc, VEPC_FN_PARAMS, u16 nr_irqs,
 			 enum pci_barno bir, u32 offset)
 {
 	struct vepc *v = epc_to_vepc(epc);
@@ -145,7 +145,7 @@ static int vepc_set_msix(struct pci_epc *epc, u8 fn, u8 vfn, u16 nr_irqs,
 	return 0;
 }
 
-static int vepc_get_msix(struct pci_epc *epc, u8 fn, u8 vfn)
+static int vepc_get_msix(struct pci_epc *epc, VEPC_FN_PARAMS)
 {
 	unsigned int n;
 	bool masked;
@@ -156,7 +156,7 @@ static int vepc_get_msix(struct pci_epc *epc, u8 fn, u8 vfn)
 	return vepc_msix_to_op(n);
 }
 
-static int vepc_epc_raise_irq(struct pci_epc *epc, u8 fn, u8 vfn,
+static int vepc_epc_raise_irq(struct pci_epc *epc, VEPC_FN_PARAMS,
 			      unsigned int type, u16 num)
 {
 	return vepc_raise_irq(epc_to_vepc(epc), vepc_irq_from_op(type), num);
@@ -256,7 +256,7 @@ static const struct pci_epc_features vepc_features = {
 };
 
 static const struct pci_epc_features *
-vepc_get_features(struct pci_epc *epc, u8 fn, u8 vfn)
+vepc_get_features(struct pci_epc *epc, VEPC_FN_PARAMS)
 {
 	vepc_count_op(epc_to_vepc(epc), VEPC_OP_GET_FEATURES);
 	return &vepc_features;

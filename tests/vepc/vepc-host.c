@@ -11,6 +11,7 @@
 #include <linux/pm_runtime.h>
 
 #include "vepc.h"
+#include "vepc-compat.h"
 
 static bool vepc_cfg_target(struct pci_bus *bus, unsigned int devfn)
 {
@@ -58,8 +59,12 @@ static int vepc_map_irq(const struct pci_dev *pdev, u8 slot, u8 pin)
 
 bool vepc_host_owns(struct vepc *v, struct pci_dev *pdev)
 {
-	return v->bridge && pdev->bus->sysdata == v &&
-	       pci_find_host_bridge(pdev->bus) == v->bridge;
+	struct pci_bus *root = pdev->bus;
+
+	/* the root bus by hand: 5.10 does not export pci_find_host_bridge() */
+	while (!pci_is_root_bus(root))
+		root = root->parent;
+	return v->bridge && pdev->bus->sysdata == v && root == v->bridge->bus;
 }
 
 /* Called with host_lock held. */
@@ -98,12 +103,9 @@ int vepc_host_add(struct vepc *v)
 	bridge->ops = &vepc_pci_ops;
 	bridge->map_irq = vepc_map_irq;
 	bridge->swizzle_irq = pci_common_swizzle;
-	/* no domain means "no MSI" to the core rather than a WARN */
-	bridge->msi_domain = true;
-	dev_set_msi_domain(&bridge->dev, v->bridge_msi_domain);
 
 	v->bridge = bridge;
-	ret = pci_host_probe(bridge);
+	ret = vepc_host_probe(bridge, v->bridge_msi_domain);
 	if (ret) {
 		v->bridge = NULL;
 		release_resource(&v->bar_res);

@@ -157,9 +157,11 @@ static void vepc_remove(struct platform_device *pdev)
 	vepc_mem_exit(v);
 }
 
+VEPC_REMOVE_DEFINE(vepc_remove);
+
 static struct platform_driver vepc_driver = {
 	.probe = vepc_probe,
-	.VEPC_REMOVE_MEMBER = vepc_remove,
+	VEPC_REMOVE_OP(vepc_remove),
 	.driver = { .name = "vepc" },
 };
 

@@ -132,7 +132,6 @@ static int vst_window(struct vst_ep *st, void *buf, u64 host, size_t len,
 		      bool to_host)
 {
 	struct pci_epc *epc = st->epf->epc;
-	u8 fn = st->epf->func_no, vfn = st->epf->vfunc_no;
 	phys_addr_t phys;
 	void __iomem *win;
 	int ret;
@@ -140,13 +139,13 @@ static int vst_window(struct vst_ep *st, void *buf, u64 host, size_t len,
 	win = pci_epc_mem_alloc_addr(epc, &phys, len);
 	if (!win)
 		return -ENOMEM;
-	ret = pci_epc_map_addr(epc, fn, vfn, phys, host, len);
+	ret = vepc_epf_call(pci_epc_map_addr, st->epf, phys, host, len);
 	if (!ret) {
 		if (to_host)
 			memcpy_toio(win, buf, len);
 		else
 			memcpy_fromio(buf, win, len);
-		pci_epc_unmap_addr(epc, fn, vfn, phys);
+		vepc_epf_call(pci_epc_unmap_addr, st->epf, phys);
 	}
 	pci_epc_mem_free_addr(epc, phys, win, len);
 	return ret;
@@ -214,9 +213,9 @@ static void vst_poll(struct work_struct *work)
 		vst_wr(st, VST_DONE_SEQ, seq);
 		if (ret)
 			pr_info("command %u failed: %d\n", vst_rd(st, VST_CMD), ret);
-		ret = pci_epc_raise_irq(epf->epc, epf->func_no, epf->vfunc_no,
-					vepc_irq_to_op(vst_rd(st, VST_IRQ_TYPE)),
-					vst_rd(st, VST_IRQ_NUM));
+		ret = vepc_epf_call(pci_epc_raise_irq, epf,
+				    vepc_irq_to_op(vst_rd(st, VST_IRQ_TYPE)),
+				    vst_rd(st, VST_IRQ_NUM));
 		if (ret)
 			pr_info("raise_irq type %u num %u: %d\n",
 				vst_rd(st, VST_IRQ_TYPE), vst_rd(st, VST_IRQ_NUM), ret);
@@ -227,26 +226,25 @@ static void vst_poll(struct work_struct *work)
 static int vst_bind(struct pci_epf *epf)
 {
 	struct vst_ep *st = epf_get_drvdata(epf);
-	struct pci_epc *epc = epf->epc;
-	u8 fn = epf->func_no, vfn = epf->vfunc_no;
 	const struct pci_epc_features *feat;
 	int ret;
 
-	feat = pci_epc_get_features(epc, fn, vfn);
+	feat = vepc_epf_call(pci_epc_get_features, epf);
 	if (!feat)
 		return -EOPNOTSUPP;
 	st->bar = vepc_epf_alloc_space(epf, VST_BAR_SIZE, BAR_0, feat);
 	if (!st->bar)
 		return -ENOMEM;
-	ret = pci_epc_write_header(epc, fn, vfn, &vst_header);
+	ret = vepc_epf_call(pci_epc_write_header, epf, &vst_header);
 	if (!ret)
-		ret = pci_epc_set_bar(epc, fn, vfn, &epf->bar[BAR_0]);
+		ret = vepc_epf_call(pci_epc_set_bar, epf, &epf->bar[BAR_0]);
 	if (!ret && feat->msi_capable)
-		ret = pci_epc_set_msi(epc, fn, vfn, VST_MSI);
+		ret = vepc_epf_call(pci_epc_set_msi, epf, VST_MSI);
 	if (!ret && feat->msix_capable)
-		ret = pci_epc_set_msix(epc, fn, vfn, VST_MSIX, BAR_0, VST_MSIX_OFF);
+		ret = vepc_epf_call(pci_epc_set_msix, epf, VST_MSIX, BAR_0,
+				    VST_MSIX_OFF);
 	if (ret) {
-		pci_epf_free_space(epf, st->bar, BAR_0, PRIMARY_INTERFACE);
+		vepc_epf_free_space(epf, st->bar, BAR_0);
 		return ret;
 	}
 	/* no channels (dma_channels=0) only fails the DMA cases */
@@ -266,8 +264,8 @@ static void vst_unbind(struct pci_epf *epf)
 		dma_release_channel(st->rx);
 	if (st->tx)
 		dma_release_channel(st->tx);
-	pci_epc_clear_bar(epf->epc, epf->func_no, epf->vfunc_no, &epf->bar[BAR_0]);
-	pci_epf_free_space(epf, st->bar, BAR_0, PRIMARY_INTERFACE);
+	vepc_epf_call(pci_epc_clear_bar, epf, &epf->bar[BAR_0]);
+	vepc_epf_free_space(epf, st->bar, BAR_0);
 }
 
 static VEPC_EPF_OPS_QUAL struct pci_epf_ops vst_ops = {
@@ -326,7 +324,7 @@ int vepc_selftest_ep_start(struct vepc *v)
 	epf = pci_epf_create("vepc_selftest");
 	if (IS_ERR(epf))
 		return PTR_ERR(epf);
-	ret = pci_epc_add_epf(v->epc, epf, PRIMARY_INTERFACE);
+	ret = vepc_epc_add_epf(v->epc, epf);
 	if (ret)
 		goto err_destroy;
 	ret = pci_epf_bind(epf);
@@ -341,7 +339,7 @@ int vepc_selftest_ep_start(struct vepc *v)
 err_unbind:
 	pci_epf_unbind(epf);
 err_remove:
-	pci_epc_remove_epf(v->epc, epf, PRIMARY_INTERFACE);
+	vepc_epc_remove_epf(v->epc, epf);
 err_destroy:
 	pci_epf_destroy(epf);
 	return ret;
@@ -354,7 +352,7 @@ void vepc_selftest_ep_stop(struct vepc *v)
 	pci_epc_stop(v->epc);
 	flush_workqueue(v->link_wq);
 	pci_epf_unbind(vst_epf);
-	pci_epc_remove_epf(v->epc, vst_epf, PRIMARY_INTERFACE);
+	vepc_epc_remove_epf(v->epc, vst_epf);
 	pci_epf_destroy(vst_epf);
 	vst_epf = NULL;
 }
