@@ -200,11 +200,12 @@ bench_idle() {
 
 BENCH_TRACE=/sys/kernel/tracing
 BENCH_VEPC_STATS=/sys/kernel/debug/vepc/stats
-# Hook for nvme_epf's own cost ledger (per-CPU counters in the module,
-# debugfs nvme_epf/<fn>/costs, "name value" lines, "_max" ones the largest
-# per command; the ledger branch): read before and after each count run
-# when the module has it, so no reset is needed; the deltas are reported
-# next to the driver-agnostic counts.  Absent: no NEPF-BENCH-COSTS record.
+# nvme_epf's own cost ledger (per-CPU counters in the module, debugfs
+# nvme_epf/<fn>/costs, "name value" lines, "_max" ones the largest per
+# command; docs/costs.md): read before and after each count run when the
+# module has it, so no reset is needed; the deltas of every counter are
+# reported next to the driver-agnostic counts.  Absent: no
+# NEPF-BENCH-COSTS record.
 bench_costs_snapshot() {
 	local f
 	for f in /sys/kernel/debug/nvme_epf/*/costs; do
