@@ -322,6 +322,28 @@ class Ledger(unittest.TestCase):
             {"rr4k-qd1": {"brand_new": 3.0}})))
 
 
+class UnitTables(unittest.TestCase):
+    KINDS = {"measured", "datasheet", "derived", "estimate"}
+
+    def test_every_unit_has_a_kind_and_a_known_source(self):
+        cdir = os.path.join(os.path.dirname(os.path.abspath(__file__)), "costs")
+        tables = [f for f in os.listdir(cdir) if f.endswith(".json")]
+        self.assertTrue(tables)
+        for name in tables:
+            soc = project.load_soc(os.path.join(cdir, name))
+            for sect in ("units", "fixed"):
+                for unit, d in soc[sect].items():
+                    where = "%s %s" % (name, unit)
+                    self.assertIn(d["kind"], self.KINDS, where)
+                    self.assertIn(d["source"], soc["sources"], where)
+                    self.assertGreater(len(d["reasoning"].strip()), 10, where)
+            # every unit the model reads is in the table
+            u = project.units_of(soc)
+            m = project.model("nvme_epf", "rr4k-qd1", EPF_QD1, u)
+            self.assertGreater(m["ep_us"], 0)
+            self.assertIn(soc["anchors"]["source"], soc["sources"])
+
+
 class Offline(unittest.TestCase):
     """The projection of a stored run's records (a sid smoke run with the
     SQE fetch by DMA and the ledger, 7 Dec 2026)."""
