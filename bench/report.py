@@ -245,10 +245,13 @@ def build(meta, runs, idle, fails, skips, load, host, extra=None, soc_paths=()):
     hosterr = {}
     for e in extra["hosterr"]:
         h = hosterr.setdefault(e["target"], {}).setdefault(e["job"], {"timeouts": 0, "resets": 0,
-                                                                       "runs": 0})
+                                                                       "runs": 0, "per_run": []})
         h["timeouts"] += e.get("timeouts", 0)
         h["resets"] += e.get("resets", 0)
         h["runs"] += 1
+        # rep 0 is the count run
+        h["per_run"].append({"rep": e["rep"], "timeouts": e.get("timeouts", 0),
+                             "resets": e.get("resets", 0)})
     counts, count_notes, ledger = counts_of(extra)
     projections = {}
     for path in soc_paths:
@@ -332,7 +335,10 @@ def markdown(rep, name, notes=""):
                 fmt(r_raw, 2) if r_raw else "-", fmt(r_it, 2) if r_it else "-",
                 fmt(s["endpoint_cpu_us_per_io"]["median"], 1),
                 fmt(s["guest_cpu_us_per_io"]["median"], 1),
-                "%d / %d" % (he["timeouts"], he["resets"]) if he else "-"))
+                "%d / %d in %d" % (he["timeouts"], he["resets"], he["runs"]) if he else "-"))
+    out += ["", "Host timeouts / resets: the host nvme driver's log lines during the runs "
+            "of that cell (timed runs and the count run), summed, in N runs; per run in the "
+            ".json (`hosterr`) and the .records.txt."]
     if rep.get("paired"):
         out += ["", "Paired per repetition (each repetition's nvme_epf IOPS over the other "
                 "target's in the same repetition; median (min-max, n)):", "",

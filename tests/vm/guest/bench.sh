@@ -36,7 +36,8 @@
 # Output, one line per record, parsed by bench/report.py:
 #   NEPF-BENCH-META key=value...
 #   NEPF-BENCH-RUN target job rep busy_ticks kthread_ticks wall_ms fio-json-on-one-line
-#   NEPF-BENCH-HOSTERR target job rep timeouts=N resets=N  (host nvme log lines during the run)
+#   NEPF-BENCH-HOSTERR target job rep timeouts=N resets=N  (host nvme log lines during the run;
+#                                             rep 0: the count run)
 #   NEPF-BENCH-IDLE target secs busy_ticks kthread_ticks [settle=S context_switches=N]
 #   NEPF-BENCH-COUNT target job ios wall_ms fio-json-on-one-line
 #   NEPF-BENCH-VEPC target job key=delta...   (vepc statistics over the count run)
@@ -345,7 +346,7 @@ bench_hists() {
 
 # One count run: JOB for a fixed number of I/Os, with every counter on.
 bench_count() {
-	local target=$1 job=$2 args bs nj n t0 t1 out=/tmp/bench-count.json rc c0
+	local target=$1 job=$2 args bs nj n t0 t1 out=/tmp/bench-count.json rc c0 e0 e1
 	args=$(bench_job_args "$job") || return 1
 	bs=${args#*--bs=}
 	bs=${bs%%k*}
@@ -356,6 +357,7 @@ bench_count() {
 	cat "$BENCH_VEPC_STATS" > /tmp/bench-v0 2>/dev/null
 	bench_costs_snapshot > /tmp/bench-c0
 	[ -z "$BENCH_HISTS" ] || bench_hists on
+	e0=$(bench_hosterr)
 	t0=$(date +%s%N)
 	# io_size is per job: every job does n / numjobs I/Os, then stops
 	# shellcheck disable=SC2046
@@ -363,6 +365,9 @@ bench_count() {
 		> "$out" 2> /tmp/bench.err
 	rc=$?
 	t1=$(date +%s%N)
+	e1=$(bench_hosterr)
+	set -- $e0 $e1
+	echo "NEPF-BENCH-HOSTERR $target $job 0 timeouts=$(($3 - $1)) resets=$(($4 - $2))"
 	if [ -n "$BENCH_HISTS" ]; then
 		bench_hists dump "$target" "$job"
 		bench_hists off
