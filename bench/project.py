@@ -122,6 +122,8 @@ COUNT_ROWS = [
     ("dma_write_bytes", "DMA bytes, endpoint to host"),
     ("dma_desc_poller", "DMA descriptors issued by the poller"),
     ("dma_irq_waits", "DMA descriptors with a completion callback"),
+    ("dma_read_small", "... host to endpoint of at most 4 KiB (nvme_epf polls those)"),
+    ("dma_write_small", "... endpoint to host of at most 4 KiB"),
     ("dma_read_chans", "read channels used"),
     ("dma_write_chans", "write channels used"),
     ("handoffs", "work items of the driver executed (hand-offs)"),
@@ -161,7 +163,7 @@ def parse_hist_line(line):
         toks = [t for t in m.group(1).replace(",", " ").split() if not t.startswith("[")]
         if toks:
             out["function"] = toks[0].split("+")[0]
-    for k in ("len", "type", "dir"):
+    for k in ("len", "type", "dir", "len24", "len12"):
         m = re.search(r"\b%s:\s*(\d+)" % k, key)
         if m:
             out[k] = int(m.group(1))
@@ -304,9 +306,33 @@ def derive_counts(driver, ios, vepc, hists, ledger=None):
                 if on_poller(r) and r.get("dir") == code))
     if not poller and not stacks:
         notes.append("poller not identified (no stack keys, no histogram row of its thread)")
+    notes += _dma_sizes(c, drv, hists.get("dmalen"), v, ios)
     if ledger:
         notes += _fill_from_ledger(c, ledger, ios)
     return c, notes
+
+
+def _dma_sizes(c, drv, rows, v, ios):
+    """dma_<dir>_small: descriptors per I/O of at most the driver's polling
+    limit, from the dmalen histogram (one row per direction and length).
+    Its length field is read at two offsets of the scatterlist: the one
+    whose total matches vepc's bytes and descriptors in both directions is
+    used; none: the model falls back to the mean size, and says so."""
+    pol = drv.get("dma_wait")
+    if not pol or not rows:
+        return []
+    for field in ("len24", "len12"):
+        ok = all(sum(r["val_hitcount"] for r in rows if r.get("dir") == code) == v("dma_%s_desc" % d)
+                 and sum(r.get(field, 0) * r["val_hitcount"] for r in rows
+                         if r.get("dir") == code) == v("dma_%s_bytes" % d)
+                 for d, code in (("read", 2), ("write", 1)))
+        if ok:
+            for d, code in (("read", 2), ("write", 1)):
+                c["dma_%s_small" % d] = sum(r["val_hitcount"] for r in rows if r.get("dir") == code
+                                            and r.get(field, 0) <= pol["spin_max"]) / ios
+            return []
+    return ["DMA lengths: no field of the dmalen probe sums to the EPC's bytes; waits by the "
+            "mean size per direction"]
 
 
 def _background_msi_calls(drv, total, hists, ledger):
@@ -517,13 +543,16 @@ def dma_waits(driver, c, u, spin_us=None):
             continue
         if pol:
             lim = spin_us if spin_us is not None else c.get("dma_spin_us", pol["spin_us"])
-            polled = lim > 0 and _n(c, "dma_%s_bytes" % d) / n <= pol["spin_max"]
-            if polled and u["dma_spin_wait"] <= lim:
-                out[d] = (n, 0.0, u["dma_spin_wait"])
-            elif polled:
-                out[d] = (n, n, lim + u["dma_irq_wait"])
+            small = c.get("dma_%s_small" % d)
+            if small is None:
+                small = n if _n(c, "dma_%s_bytes" % d) / n <= pol["spin_max"] else 0.0
+            small = min(small, n) if lim > 0 else 0.0
+            if u["dma_spin_wait"] <= lim:
+                polled, polled_sleep = u["dma_spin_wait"], 0.0
             else:
-                out[d] = (n, n, u["dma_irq_wait"])
+                polled, polled_sleep = lim + u["dma_irq_wait"], small
+            sleep = n - small + polled_sleep
+            out[d] = (n, sleep, (small * polled + (n - small) * u["dma_irq_wait"]) / n)
         else:
             sleep = min(_n(c, "dma_irq_waits"), total) * n / total
             out[d] = (n, sleep, (sleep * u["dma_irq_wait"] + (n - sleep) * u["dma_spin_wait"]) / n)
@@ -773,8 +802,9 @@ def model_notes(proj):
     for d in pol:
         p = DRIVERS[d]["dma_wait"]
         spins = sorted({m.get("spin_us") for m in proj[d].values()}, key=str)
-        out += ["", "%s's waits follow its code: a descriptor of up to %d bytes (the mean of its "
-                "direction) is polled for dma_spin_us and costs dma_spin_wait if that fits, "
+        out += ["", "%s's waits follow its code: a descriptor of up to %d bytes (by each "
+                "descriptor's length when the run has them, else the mean of its direction) is "
+                "polled for dma_spin_us and costs dma_spin_wait if that fits, "
                 "else dma_spin_us plus a sleeping wait (dma_irq_wait); longer ones sleep.  "
                 "dma_spin_us: %s." % (d, p["spin_max"], ", ".join(
                     "%d (the run's module parameter)" % x if x is not None else

@@ -95,6 +95,17 @@ class HandComputed(unittest.TestCase):
         it["dma_irq_waits"] = 1
         self.assertAlmostEqual(project.model("intree", "rr4k-qd1", it, u)["dma_wait_us"]["write"], 10)
 
+    def test_waits_by_descriptor_size(self):
+        # 3 write descriptors per I/O, 1 of them <= 4 KiB: 1 polled, 2 sleep
+        c = dict(EPF_QD1, dma_write_desc=3, dma_write_bytes=3 * 8192, dma_write_small=1)
+        m = project.model("nvme_epf", "rr4k-qd1", c, project.units_of(SOC))
+        self.assertAlmostEqual(m["dma_wait_us"]["write"], (2 + 2 * 10) / 3)
+        self.assertAlmostEqual(m["dma_sleeps"], 2)
+        # the polled one outlasts dma_spin_us 1: it sleeps as well
+        m = project.model("nvme_epf", "rr4k-qd1", dict(c, dma_spin_us=1), project.units_of(SOC))
+        self.assertAlmostEqual(m["dma_wait_us"]["write"], ((1 + 10) + 2 * 10) / 3)
+        self.assertAlmostEqual(m["dma_sleeps"], 3)
+
     def test_waits_per_direction(self):
         # the SQE read (64 B) is polled, a 64 KiB write sleeps; the poller's
         # read descriptor is held at the read wait
@@ -222,6 +233,24 @@ class Counts(unittest.TestCase):
     def hists(self, drop=()):
         return {ev: [project.parse_hist_line(ln) for ln in lines]
                 for ev, lines in self.HIST.items() if ev not in drop}
+
+    def test_dma_lengths_checked_against_the_epc(self):
+        rows = [project.parse_hist_line(ln) for ln in (
+            "{ dir: 1, len24: 4096, len12: 0 } hitcount: 60",
+            "{ dir: 1, len24: 8192, len12: 0 } hitcount: 20",
+            "{ dir: 2, len24: 64, len12: 0 } hitcount: 100")]
+        vepc = dict(self.VEPC, dma_write_desc=80, dma_write_bytes=60 * 4096 + 20 * 8192,
+                    dma_read_desc=100, dma_read_bytes=6400)
+        c, notes = project.derive_counts("nvme_epf", 100, vepc, dict(self.hists(),
+                                                                    dmalen=rows))
+        self.assertAlmostEqual(c["dma_write_small"], 0.6)
+        self.assertAlmostEqual(c["dma_read_small"], 1.0)
+        self.assertFalse(any("DMA lengths" in n for n in notes))
+        # lengths that do not add up to what the EPC saw are not used
+        c, notes = project.derive_counts("nvme_epf", 100, dict(vepc, dma_write_bytes=1),
+                                         dict(self.hists(), dmalen=rows))
+        self.assertNotIn("dma_write_small", c)
+        self.assertTrue(any("DMA lengths" in n for n in notes))
 
     def test_background_from_ledger_without_stacks(self):
         c, notes = project.derive_counts("nvme_epf", 100, self.VEPC, self.hists(("getmsix",)),

@@ -246,6 +246,9 @@ bench_trace_init() {
 	echo 0 > "$t/tracing_on"	# hist triggers need no ring buffer
 	fromio=$(bench_sym memcpy_fromio __memcpy_fromio) || fromio=""
 	toio=$(bench_sym memcpy_toio __memcpy_toio) || toio=""
+	# dmalen: each descriptor's length, the first entry's sg_dma_len()
+	# (dma_length at +24 with CONFIG_NEED_SG_DMA_LENGTH, else length at
+	# +12); the report uses whichever field sums to vepc's DMA bytes.
 	# Who does a copy, a map, a DMA: keyed by kernel stack, so the poller's
 	# share is its function in the stack (its thread may have run before
 	# the trigger was set: a pid would not be known).  The key is
@@ -274,6 +277,7 @@ getmsix|pci_epc_get_msix|$stack:vals=hitcount
 getmsi|pci_epc_get_msi|$stack:vals=hitcount
 getfeat|pci_epc_get_features|common_pid.execname:vals=hitcount
 dmaprep|vepc:vepc_prep_slave_sg dir=%x3:u32|$stack,dir:vals=hitcount
+dmalen|vepc:vepc_prep_slave_sg dir=%x3:u32 len24=+24(%x1):u32 len12=+12(%x1):u32|dir,len24,len12:vals=hitcount
 EOF
 	if [ -e "$t/events/workqueue/workqueue_execute_start/trigger" ]; then
 		placed="$placed,workqueue"
