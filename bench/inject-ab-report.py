@@ -48,6 +48,11 @@ def main():
         pass
 
     print(f"# Error-injection hooks: end-to-end A/B, {meta.get('kernel', '?')}\n")
+    print("What QEMU TCG inverts (bench/README.md): window reads of host memory are a "
+          "memcpy here but stalled non-posted reads on silicon, a DMA is a workqueue hop "
+          "here but the cheap path on silicon, a busy poller takes a host core here but "
+          "an idle endpoint core on a board.  This A/B compares one driver with and "
+          "without its hooks, so none of these differs between the variants.\n")
     print(f"fio 4k random read, QD32, 1 job, libaio, direct, on a `null` namespace "
           f"(1 GiB, 4 I/O queues), {meta.get('runtime')} s + {meta.get('ramp')} s ramp "
           f"per run, {meta.get('reps')} repetitions; {meta.get('fio', '')}; guest "

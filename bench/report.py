@@ -55,10 +55,14 @@ def fio_record(line, nfields, fails):
         return None
 
 
+def empty_extra():
+    return {"count": {}, "vepc": {}, "costs": {}, "hist": {}, "hosterr": [],
+            "trace": {}, "order": {}, "trace_err": [], "params": {}, "end": {}}
+
+
 def parse_console(path):
     meta, runs, idle, fails, skips = {}, [], {}, [], []
-    extra = {"count": {}, "vepc": {}, "costs": {}, "hist": {}, "hosterr": [],
-             "trace": {}, "order": {}, "trace_err": []}
+    extra = empty_extra()
     with open(path, errors="replace") as f:
         for line in f:
             line = line.rstrip("\n").rstrip("\r")
@@ -82,6 +86,11 @@ def parse_console(path):
                 p = line.split()
                 extra["hosterr"].append(dict(target=p[1], job=p[2], rep=int(p[3]),
                                              **kv_fields(p[4:])))
+            elif line.startswith("NEPF-BENCH-PARAMS "):
+                p = line.split()
+                extra["params"][p[1]] = kv_fields(p[2:])
+            elif line.startswith("NEPF-BENCH-END "):
+                extra["end"] = kv_fields(line.split()[1:])
             elif line.startswith("NEPF-BENCH-TRACE "):
                 extra["trace"] = kv_fields(line.split()[1:])
             elif line.startswith("NEPF-BENCH-TRACE-ERR "):
@@ -163,15 +172,27 @@ def counts_of(extra):
             notes.append("%s %s: the count run did no I/O" % (t, job))
             continue
         hists = dict({e: [] for e in placed}, **extra["hist"].get((t, job), {}))
-        c, n = project.derive_counts(t, ios, extra["vepc"].get((t, job), {}), hists)
+        raw = {k: v for k, v in extra["costs"].get((t, job), {}).items() if isinstance(v, int)}
+        c, n = project.derive_counts(t, ios, extra["vepc"].get((t, job), {}), hists, raw or None)
         c["ios"] = ios
+        spin = extra.get("params", {}).get(t, {}).get("dma_spin_us")
+        if isinstance(spin, int):
+            c["dma_spin_us"] = spin
+        if raw and "cmds_io" in raw and raw["cmds_io"] != ios:
+            n.append("the ledger's cmds_io %d differs from fio's %d I/Os" % (raw["cmds_io"], ios))
         counts.setdefault(t, {})[job] = c
         notes += ["%s %s: %s" % (t, job, x) for x in n]
-        if (t, job) in extra["costs"]:
+        if raw:
             # "_max" counters are the largest value per command, not sums
             ledger.setdefault(t, {})[job] = {k: (v if k.endswith("_max") else v / ios)
-                                             for k, v in extra["costs"][(t, job)].items()
-                                             if isinstance(v, int)}
+                                             for k, v in raw.items()}
+    # a record lists the counters that moved (older runs) or all of them:
+    # a counter the module printed in any job is 0 where it did not move
+    for t, jobs in ledger.items():
+        names = {k for jc in jobs.values() for k in jc}
+        for jc in jobs.values():
+            for k in names - set(jc):
+                jc[k] = 0.0
     return counts, notes, ledger
 
 
@@ -194,8 +215,7 @@ def paired(runs, hz, span):
 
 
 def build(meta, runs, idle, fails, skips, load, host, extra=None, soc_paths=()):
-    extra = extra or {"count": {}, "vepc": {}, "costs": {}, "hist": {}, "hosterr": [],
-                      "trace": {}, "order": {}, "trace_err": []}
+    extra = extra or empty_extra()
     hz = int(meta.get("user_hz") or 100)  # USER_HZ: 100 on arm64 (no getconf in older guests)
     span = (int(meta.get("runtime", 10)), int(meta.get("ramp", 0)))
     per = {}
@@ -225,10 +245,13 @@ def build(meta, runs, idle, fails, skips, load, host, extra=None, soc_paths=()):
     hosterr = {}
     for e in extra["hosterr"]:
         h = hosterr.setdefault(e["target"], {}).setdefault(e["job"], {"timeouts": 0, "resets": 0,
-                                                                       "runs": 0})
+                                                                       "runs": 0, "per_run": []})
         h["timeouts"] += e.get("timeouts", 0)
         h["resets"] += e.get("resets", 0)
         h["runs"] += 1
+        # rep 0 is the count run
+        h["per_run"].append({"rep": e["rep"], "timeouts": e.get("timeouts", 0),
+                             "resets": e.get("resets", 0)})
     counts, count_notes, ledger = counts_of(extra)
     projections = {}
     for path in soc_paths:
@@ -243,7 +266,8 @@ def build(meta, runs, idle, fails, skips, load, host, extra=None, soc_paths=()):
             "paired": paired(runs, hz, span), "hosterr": hosterr, "order": extra["order"],
             "trace": extra["trace"], "trace_errors": extra["trace_err"],
             "counts": counts, "count_notes": count_notes,
-            "ledger": ledger, "projections": projections}
+            "ledger": ledger, "projections": projections,
+            "params": extra.get("params", {}), "end": extra.get("end", {})}
 
 
 def fmt(v, digits=0):
@@ -278,6 +302,13 @@ def markdown(rep, name, notes=""):
            "(max-min)/median); idle %s s per target, %s s after the host probed."
            % (m.get("kernel"), m.get("cpus"), m.get("fio"), m.get("runtime"), m.get("ramp"),
               m.get("reps"), m.get("idle"), m.get("idle_settle", 0)), ""]
+    if rep.get("end", {}).get("elapsed_s") is not None:
+        out += ["Guest time of the benchmark (setup to teardown, without boot): %.0f min."
+                % (rep["end"]["elapsed_s"] / 60.0), ""]
+    if rep.get("params"):
+        out += ["Module parameters: %s." % "; ".join(
+            "%s %s" % (t, " ".join("%s=%s" % kv for kv in sorted(p.items())))
+            for t, p in sorted(rep["params"].items())), ""]
     if rep["host"]:
         out += ["Host: %s" % rep["host"], ""]
     if rep["load"]:
@@ -304,7 +335,10 @@ def markdown(rep, name, notes=""):
                 fmt(r_raw, 2) if r_raw else "-", fmt(r_it, 2) if r_it else "-",
                 fmt(s["endpoint_cpu_us_per_io"]["median"], 1),
                 fmt(s["guest_cpu_us_per_io"]["median"], 1),
-                "%d / %d" % (he["timeouts"], he["resets"]) if he else "-"))
+                "%d / %d in %d" % (he["timeouts"], he["resets"], he["runs"]) if he else "-"))
+    out += ["", "Host timeouts / resets: the host nvme driver's log lines during the runs "
+            "of that cell (timed runs and the count run), summed, in N runs; per run in the "
+            ".json (`hosterr`) and the .records.txt."]
     if rep.get("paired"):
         out += ["", "Paired per repetition (each repetition's nvme_epf IOPS over the other "
                 "target's in the same repetition; median (min-max, n)):", "",
@@ -339,6 +373,8 @@ def markdown(rep, name, notes=""):
         if pj["sensitivity"]:
             out += ["", "Sensitivity (modelled IOPS with one unit at its other value):", ""]
             out += pj["sensitivity"]
+        out += ["", "### At the seed points (for the issue's closing note)", ""]
+        out += project.summary(pj["models"], rep["counts"])
         out += ["", "### Unit costs and their sources"] + project.units_table(pj["soc"], pj["units"])
     if rep["skipped"] or rep["failures"]:
         out += ["", "Skipped / failed:", ""]
@@ -376,13 +412,11 @@ def counts_markdown(rep):
         out += ["", "Notes:", ""] + ["- %s" % n for n in rep["count_notes"]]
     if rep.get("ledger"):
         out += ["", "nvme_epf's own cost ledger (debugfs costs, per I/O; `_max` counters: "
-                "the largest per command during the run):", ""]
+                "the largest per command during the run), and what the projection does with "
+                "each counter (costed, checked against the EPC's count it costs, shown, or "
+                "**uncosted** and why):", ""]
         for d, jobs in rep["ledger"].items():
-            keys = sorted({k for c in jobs.values() for k in c})
-            js = [j for j in JOB_NAMES if j in jobs]
-            out += ["| counter | " + " | ".join(js) + " |", "|---|" + "---|" * len(js)]
-            out += ["| %s | %s |" % (k, " | ".join(project.fmt(jobs[j].get(k)) for j in js))
-                    for k in keys]
+            out += project.ledger_table(jobs)
     else:
         out += ["", "nvme_epf's own cost ledger (debugfs `nvme_epf/<fn>/costs`): not in the "
                 "module of this run (bench.sh reads it when present)."]

@@ -13,6 +13,8 @@
 # BENCH_REPS (5), BENCH_IDLE (30 s), BENCH_IDLE_SETTLE (10 s), BENCH_COUNTS
 # (1), BENCH_COUNT_IOS (256), BENCH_COUNT_IOS_LARGE (64), BENCH_TARGETS,
 # BENCH_JOBS (see tests/vm/guest/bench.sh); the VM_* knobs of tests/vm/run.sh.
+# Guest time (bench/README.md "The run"): ~25-35 min with the defaults;
+# BENCH_RUNTIME=5 is the shorter complete run (~18-25 min).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../tests/infra/common.sh"

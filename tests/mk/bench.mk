@@ -9,8 +9,8 @@
 #   make bench-inject-guest [SUITE=sid]   the same as an fio A/B in the guest
 #                               -> bench/results/<date>-<kernel>-inject-hooks.md
 #   make check-bench            (tier) the projection's unit tests
-#                               (bench/test_project.py) and bench/report.py on a
-#                               stored smoke console (bench/testdata/); the guest
+#                               (bench/test_project.py) and bench/report.py on
+#                               two stored smoke consoles (bench/testdata/); the guest
 #                               side of the smoke run is
 #                               tests/vm/guest/65-bench-smoke.sh in check-vm
 
@@ -34,3 +34,5 @@ check-bench:
 	@/usr/bin/python3 bench/test_project.py
 	@mkdir -p $(BUILD)/bench && /usr/bin/python3 bench/report.py --check \
 		--console bench/testdata/smoke-console.txt --out $(BUILD)/bench/check
+	@/usr/bin/python3 bench/report.py --check \
+		--console bench/testdata/smoke-console-sqedma.txt --out $(BUILD)/bench/check-sqedma

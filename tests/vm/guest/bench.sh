@@ -36,13 +36,16 @@
 # Output, one line per record, parsed by bench/report.py:
 #   NEPF-BENCH-META key=value...
 #   NEPF-BENCH-RUN target job rep busy_ticks kthread_ticks wall_ms fio-json-on-one-line
-#   NEPF-BENCH-HOSTERR target job rep timeouts=N resets=N  (host nvme log lines during the run)
+#   NEPF-BENCH-HOSTERR target job rep timeouts=N resets=N  (host nvme log lines during the run;
+#                                             rep 0: the count run)
 #   NEPF-BENCH-IDLE target secs busy_ticks kthread_ticks [settle=S context_switches=N]
 #   NEPF-BENCH-COUNT target job ios wall_ms fio-json-on-one-line
 #   NEPF-BENCH-VEPC target job key=delta...   (vepc statistics over the count run)
-#   NEPF-BENCH-COSTS target job key=delta...  (nvme_epf's costs file, when present)
+#   NEPF-BENCH-COSTS target job key=delta...  (nvme_epf's costs file when present; every counter)
 #   NEPF-BENCH-HIST target job event { hist key } hitcount:N [len:N]
 #   NEPF-BENCH-TRACE key=value...             (which probes could be placed)
+#   NEPF-BENCH-PARAMS target name=value...    (the function module's parameters)
+#   NEPF-BENCH-END elapsed_s=N fails=N         (guest time of bench_main)
 #   NEPF-BENCH-SKIP target reason
 #   NEPF-BENCH-FAIL target job rep reason
 # busy_ticks: USER_HZ ticks of non-idle time over all CPUs (/proc/stat);
@@ -198,11 +201,12 @@ bench_idle() {
 
 BENCH_TRACE=/sys/kernel/tracing
 BENCH_VEPC_STATS=/sys/kernel/debug/vepc/stats
-# Hook for nvme_epf's own cost ledger (per-CPU counters in the module,
-# debugfs nvme_epf/<fn>/costs, "name value" lines, "_max" ones the largest
-# per command; the ledger branch): read before and after each count run
-# when the module has it, so no reset is needed; the deltas are reported
-# next to the driver-agnostic counts.  Absent: no NEPF-BENCH-COSTS record.
+# nvme_epf's own cost ledger (per-CPU counters in the module, debugfs
+# nvme_epf/<fn>/costs, "name value" lines, "_max" ones the largest per
+# command; docs/costs.md): read before and after each count run when the
+# module has it, so no reset is needed; the deltas of every counter are
+# reported next to the driver-agnostic counts.  Absent: no
+# NEPF-BENCH-COSTS record.
 bench_costs_snapshot() {
 	local f
 	for f in /sys/kernel/debug/nvme_epf/*/costs; do
@@ -213,10 +217,12 @@ bench_costs_snapshot() {
 }
 
 # "key=delta ..." of the numeric "name value" lines of two snapshots (a
-# "_max" counter, the largest value seen, is given as it is at the end).
+# "_max" counter, the largest value seen, is given as it is at the end);
+# only those that moved, unless the third argument is "all".
 bench_kv_delta() {
-	awk 'FNR == NR { a[$1] = $2; next }
-	     $2 ~ /^-?[0-9]+$/ { d = $1 ~ /_max$/ ? $2 : $2 - a[$1]; if (d != 0) printf " %s=%s", $1, d }' "$1" "$2"
+	awk -v all="${3:-}" 'FNR == NR { a[$1] = $2; next }
+	     $2 ~ /^-?[0-9]+$/ { d = $1 ~ /_max$/ ? $2 : $2 - a[$1]
+		if (d != 0 || all == "all") printf " %s=%s", $1, d }' "$1" "$2"
 }
 
 bench_sym() {
@@ -240,6 +246,9 @@ bench_trace_init() {
 	echo 0 > "$t/tracing_on"	# hist triggers need no ring buffer
 	fromio=$(bench_sym memcpy_fromio __memcpy_fromio) || fromio=""
 	toio=$(bench_sym memcpy_toio __memcpy_toio) || toio=""
+	# dmalen: each descriptor's length, the first entry's sg_dma_len()
+	# (dma_length at +24 with CONFIG_NEED_SG_DMA_LENGTH, else length at
+	# +12); the report uses whichever field sums to vepc's DMA bytes.
 	# Who does a copy, a map, a DMA: keyed by kernel stack, so the poller's
 	# share is its function in the stack (its thread may have run before
 	# the trigger was set: a pid would not be known).  The key is
@@ -264,10 +273,11 @@ memfree|pci_epc_mem_free_addr|common_pid.execname:vals=hitcount
 map|pci_epc_map_addr len=%x5:u64|$stack:vals=hitcount,len
 unmap|pci_epc_unmap_addr|common_pid.execname:vals=hitcount
 raise|pci_epc_raise_irq type=%x3:u32|common_pid.execname,type:vals=hitcount
-getmsix|pci_epc_get_msix|common_pid.execname:vals=hitcount
-getmsi|pci_epc_get_msi|common_pid.execname:vals=hitcount
+getmsix|pci_epc_get_msix|$stack:vals=hitcount
+getmsi|pci_epc_get_msi|$stack:vals=hitcount
 getfeat|pci_epc_get_features|common_pid.execname:vals=hitcount
 dmaprep|vepc:vepc_prep_slave_sg dir=%x3:u32|$stack,dir:vals=hitcount
+dmalen|vepc:vepc_prep_slave_sg dir=%x3:u32 len24=+24(%x1):u32 len12=+12(%x1):u32|dir,len24,len12:vals=hitcount
 EOF
 	if [ -e "$t/events/workqueue/workqueue_execute_start/trigger" ]; then
 		placed="$placed,workqueue"
@@ -340,7 +350,7 @@ bench_hists() {
 
 # One count run: JOB for a fixed number of I/Os, with every counter on.
 bench_count() {
-	local target=$1 job=$2 args bs nj n t0 t1 out=/tmp/bench-count.json rc c0
+	local target=$1 job=$2 args bs nj n t0 t1 out=/tmp/bench-count.json rc c0 e0 e1
 	args=$(bench_job_args "$job") || return 1
 	bs=${args#*--bs=}
 	bs=${bs%%k*}
@@ -351,6 +361,7 @@ bench_count() {
 	cat "$BENCH_VEPC_STATS" > /tmp/bench-v0 2>/dev/null
 	bench_costs_snapshot > /tmp/bench-c0
 	[ -z "$BENCH_HISTS" ] || bench_hists on
+	e0=$(bench_hosterr)
 	t0=$(date +%s%N)
 	# io_size is per job: every job does n / numjobs I/Os, then stops
 	# shellcheck disable=SC2046
@@ -358,6 +369,9 @@ bench_count() {
 		> "$out" 2> /tmp/bench.err
 	rc=$?
 	t1=$(date +%s%N)
+	e1=$(bench_hosterr)
+	set -- $e0 $e1
+	echo "NEPF-BENCH-HOSTERR $target $job 0 timeouts=$(($3 - $1)) resets=$(($4 - $2))"
 	if [ -n "$BENCH_HISTS" ]; then
 		bench_hists dump "$target" "$job"
 		bench_hists off
@@ -369,9 +383,25 @@ bench_count() {
 		return 1
 	fi
 	echo "NEPF-BENCH-VEPC $target $job$(bench_kv_delta /tmp/bench-v0 /tmp/bench-v1)"
-	c0=$(bench_kv_delta /tmp/bench-c0 /tmp/bench-c1)
+	c0=$(bench_kv_delta /tmp/bench-c0 /tmp/bench-c1 all)
 	[ ! -s /tmp/bench-c1 ] || echo "NEPF-BENCH-COSTS $target $job$c0"
 	echo "NEPF-BENCH-COUNT $target $job $n $(((t1 - t0) / 1000000)) $(tr -d '\n\t' < "$out")"
+}
+
+# The function driver's module parameters (what the projection needs to
+# know of a run, e.g. nvme_epf's dma_spin_us), one record per target.
+bench_params() {
+	local m f kv=""
+	case $1 in
+	nvme_epf) m=nvme_epf ;;
+	intree) m=nvmet_pci_epf ;;
+	*) return 0 ;;
+	esac
+	for f in /sys/module/$m/parameters/*; do
+		[ -r "$f" ] || continue
+		kv="$kv ${f##*/}=$(tr -d ' \n' < "$f" 2>/dev/null)"
+	done
+	echo "NEPF-BENCH-PARAMS $1$kv"
 }
 
 # TARGETS rotated left by N.
@@ -390,7 +420,7 @@ bench_main() {
 	: "${BENCH_IDLE_SETTLE:=10}" "${BENCH_COUNTS:=1}"
 	: "${BENCH_COUNT_IOS:=256}" "${BENCH_COUNT_IOS_LARGE:=64}"
 	: "${BENCH_TARGETS:=raw nvme_epf intree}" "${BENCH_JOBS:=$bench_jobs}"
-	local targets="" t rep job fails=0 io_timeout order
+	local targets="" t rep job fails=0 io_timeout order start=$SECONDS
 	for t in $BENCH_TARGETS; do
 		case $t in
 		intree)
@@ -426,6 +456,7 @@ bench_main() {
 				fails=$((fails + 1))
 				continue
 			fi
+			[ "$rep" = 1 ] && bench_params "$t"
 			[ "$rep" = 1 ] && [ "$BENCH_IDLE" -gt 0 ] && bench_idle "$t"
 			if [ "$rep" = 1 ] && [ "$BENCH_COUNTS" = 1 ] && [ "$t" != raw ]; then
 				for job in $BENCH_JOBS; do
@@ -442,5 +473,6 @@ bench_main() {
 	bench_trace_exit
 	echo "$io_timeout" > /sys/module/nvme_core/parameters/io_timeout
 	case " $targets " in *" intree "*) modprobe -r pci-ep-cfs ;; esac
+	echo "NEPF-BENCH-END elapsed_s=$((SECONDS - start)) fails=$fails"
 	[ "$fails" = 0 ]
 }
