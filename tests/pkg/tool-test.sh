@@ -24,7 +24,8 @@ reset_tree() {
 	rm -rf "$tmp/cfs" "$tmp/epc" "$tmp/dev" "$tmp/etc" "$tmp/dma"
 	mkdir -p "$tmp/cfs/functions" "$tmp/cfs/subsystems" "$tmp/epc/vepc.0" "$tmp/dev" "$tmp/dma"
 	truncate -s 4M "$tmp/dev/disk.img"
-	# What the module publishes (src/configfs.c, nvme_epf/limits).
+	# What the module publishes (nvme_epf/limits, src/cfg-limits.c; the unit
+	# test limits_published_equal_tool_fake keeps the two texts equal).
 	cp "$top/tests/pkg/kernel-limits" "$tmp/cfs/limits"
 }
 
