@@ -269,12 +269,13 @@ in_root /pkgs/live-upgrade.sh udev >>"$log" 2>&1 && pass "deb-udev-rule-restores
 in_root /pkgs/live-upgrade.sh shutdown >>"$log" 2>&1 && pass "deb-unit-stop-releases-backing" ||
 	fail "deb-unit-stop-releases-backing" "see $log"
 # 3d. The documents the man page names are installed at the paths it gives.
-docs=$(in_root /bin/sh -c 'zcat /usr/share/man/man8/nvme-epf.8.gz' | grep -o '/usr/share/doc/nvme-epf-utils/[A-Za-z0-9_.-]*[A-Za-z0-9]' | sort -u)
+# (The roff source, with its "\-" read as the "-" the reader sees.)
+man_text=$(in_root /bin/sh -c 'zcat /usr/share/man/man8/nvme-epf.8.gz' | sed 's/\\-/-/g')
+docs=$(grep -o '/usr/share/doc/nvme-epf-utils/[A-Za-z0-9_.-]*[A-Za-z0-9]' <<< "$man_text" | sort -u)
 missing=
 for d in $docs; do [ -e "$run$d" ] || missing="$missing $d"; done
 # A source-tree path (docs/X.md) in the man page names nothing on a board.
-for d in $(in_root /bin/sh -c 'zcat /usr/share/man/man8/nvme-epf.8.gz' |
-	   grep -oE '(^|[^/])docs/[A-Za-z0-9_.-]*[A-Za-z0-9]' | sed 's/^[^d]*//' | sort -u); do
+for d in $(grep -oE '(^|[^/])docs/[A-Za-z0-9_.-]*[A-Za-z0-9]' <<< "$man_text" | sed 's/^[^d]*//' | sort -u); do
 	missing="$missing $d(source-tree path)"
 done
 [ -n "$docs" ] && [ -z "$missing" ] && pass "deb-docs-named-by-man-page-installed" ||
