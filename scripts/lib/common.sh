@@ -21,7 +21,10 @@ AWK=$(command -v awk || command -v mawk || command -v gawk || command -v origina
 	AWK="busybox awk"
 
 # Attributes the tool saves and restores, in the order they are written:
-# what selects the meaning of the others first, "enable"/"start" last.
+# what selects the meaning of the others first, "enable"/"start" last.  The
+# module decides what they are: tests/pkg/module-attrs.sh compares these
+# lists with its configfs types in src/, and save refuses a live tree whose
+# objects list a setting missing here (a newer module) instead of losing it.
 SUBSYS_ATTRS="attr_model attr_serial attr_firmware attr_ieee_oui attr_vendor_id
 	attr_subsys_vendor_id attr_oncs attr_vwc pool_size pool_path"
 NS_ATTRS="backend device_path size block_size readonly buffered_io device_nguid

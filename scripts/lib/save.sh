@@ -3,18 +3,46 @@
 # nvme-epf library: save, the live tree as "path<TAB>value" lines (also
 # status --json's) and then as JSON (json.sh).
 
+# The settings the module lists in object directory $1 that the tool does
+# not know ($2: the tool's list for that kind of object), one per line: its
+# writable attribute files (read-only ones are counters, not settings).  A
+# module newer than the tool may have some; saving without them would lose
+# them silently.
+unknown_attrs() {
+	local f a
+	for f in "$1"/*; do
+		[ -f "$f" ] || continue
+		a=${f##*/}
+		in_list "$a" "$2" && continue
+		[[ $(stat -L -c %A -- "$f" 2>/dev/null) == ??w* ]] && echo "${f#"$CFS"/}"
+	done
+}
+
 # Every saved attribute as "section/name/.../attr<TAB>value"; injection
 # rules only with $1 = 1.  Fails, naming them, on objects whose names the
-# file cannot hold: nothing is skipped silently.
+# file cannot hold and (unless $2 = 0: status) on settings the module has
+# that the tool does not know: nothing is skipped silently.
 flatten_live() {
-	local inject=$1 s n f r a v bad=0
+	local inject=$1 strict=${2:-1} s n f r a v bad=0 list
 	echo "version${TAB}1"
-	for s in "$CFS"/subsystems/*/ "$CFS"/functions/*/ "$CFS"/functions/*/inject/*/; do
+	for s in "$CFS"/subsystems/*/ "$CFS"/subsystems/*/namespaces/*/ "$CFS"/functions/*/ \
+		 "$CFS"/functions/*/inject/*/; do
 		[ -d "$s" ] || continue
 		s=${s%/}
 		[[ $s == */inject/* ]] && [ "$inject" = 0 ] && continue
 		obj_name "${s##*/}" ||
 			{ warn "save: cannot save ${s#"$CFS"/}: its name has blanks or control characters"; bad=1; }
+		case ${s#"$CFS"/} in
+		*/namespaces/*) list=$NS_ATTRS ;;
+		*/inject/*) list=$INJECT_ATTRS ;;
+		functions/*) list=$FUNC_ATTRS ;;
+		*) list=$SUBSYS_ATTRS ;;
+		esac
+		[ "$strict" = 1 ] || continue
+		for a in $(unknown_attrs "$s" "$list"); do
+			warn "save: cannot save $a: a setting of the module that this nvme-epf does not know (update nvme-epf-utils)"
+			bad=1
+		done
 	done
 	[ "$bad" = 0 ] || return 1
 	for s in $(children "$CFS/subsystems"); do

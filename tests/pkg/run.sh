@@ -23,6 +23,11 @@ nepf_host_install groff-base python3 >/dev/null 2>&1
 out=$(python3 "$here/man-dashes.py" "$NEPF_TOP/scripts/nvme-epf.8" 2>&1)
 result man-page-dashes-escaped $? "$out"
 
+# The settings the tool saves and restores are the module's configfs
+# attributes (src/configfs*.c), no more, no less.
+out=$(bash "$here/module-attrs.sh" "$NEPF_TOP" 2>&1)
+result tool-attrs-equal-module $? "$out"
+
 # The unit parses (with the tool at its source path; man pages not installed).
 # The template is checked as an instance (a controller name with a dash).
 if command -v systemd-analyze >/dev/null; then

@@ -586,6 +586,24 @@ alloc_bytes 2147483649.000" ] || { echo "per-io: $out"; return 1; }
 	grep -q "f1: no cost ledger" <<< "$out" || { echo "missing: $out"; return 1; }
 }
 
+# save reads the module's listing: a writable attribute the tool does not
+# know (a newer module's setting) makes it fail, naming it, and write
+# nothing; read-only files (counters) are not settings; status --json still
+# shows the rest.
+t_save_unknown_setting() {
+	reset_tree
+	local out
+	"$tool" create --epc vepc.0 --backing null:1G --name f0 >/dev/null || return 1
+	echo 7 > "$tmp/cfs/functions/f0/counter" && chmod 0444 "$tmp/cfs/functions/f0/counter"
+	"$tool" save >/dev/null && [ -s "$tmp/etc/config.json" ] || { echo "read-only file refused"; return 1; }
+	rm -f "$tmp/etc/config.json"
+	echo 1 > "$tmp/cfs/subsystems/f0/namespaces/1/new_knob"
+	out=$("$tool" save 2>&1) && { echo "saved: $out"; return 1; }
+	grep -q "cannot save subsystems/f0/namespaces/1/new_knob: a setting of the module that this nvme-epf does not know" <<< "$out" &&
+		[ ! -e "$tmp/etc/config.json" ] || { echo "$out"; return 1; }
+	"$tool" status --json | grep -q '"f0"'
+}
+
 # The tool and its libraries: next to it (source tree), else installed.
 t_shellcheck() {
 	command -v shellcheck >/dev/null || { echo "shellcheck missing"; return 1; }
@@ -617,5 +635,6 @@ check bash-completion t_completion
 check restore-per-controller t_restore_epc
 check doctor t_doctor
 check stats-costs t_costs
+check save-unknown-setting t_save_unknown_setting
 check shellcheck t_shellcheck
 exit $failed
