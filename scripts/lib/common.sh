@@ -14,6 +14,8 @@ DEFAULT_CONFIG=${NVME_EPF_CONFIG:-/etc/nvme-epf/config.json}
 FAKE=${NVME_EPF_FAKE:-0}
 TRACEFS=${NVME_EPF_TRACEFS:-/sys/kernel/tracing}
 DEBUGFS=${NVME_EPF_DEBUGFS:-/sys/kernel/debug}
+SYSBLOCK=${NVME_EPF_SYSBLOCK:-/sys/class/block}
+SYSTEMD_DIR=${NVME_EPF_SYSTEMD_DIR:-/etc/systemd/system}
 TAB=$'\t'
 # Any awk will do (Debian's alternatives link may be missing in a rescue
 # shell or a minimal image).
@@ -35,8 +37,8 @@ FUNC_ATTRS="epc func_no subsystem vendor_id device_id subsys_vendor_id subsys_id
 # counters, not settings.
 INJECT_ATTRS="queue opcode nsid lba_first lba_last every first percent action sct sc
 	dnr more delay_us enable"
-readonly CFS EPC_CLASS DMA_CLASS MODPARAMS DEFAULT_CONFIG FAKE TRACEFS DEBUGFS TAB AWK \
-	SUBSYS_ATTRS NS_ATTRS FUNC_ATTRS INJECT_ATTRS
+readonly CFS EPC_CLASS DMA_CLASS MODPARAMS DEFAULT_CONFIG FAKE TRACEFS DEBUGFS SYSBLOCK \
+	SYSTEMD_DIR TAB AWK SUBSYS_ATTRS NS_ATTRS FUNC_ATTRS INJECT_ATTRS
 
 die() { echo "$PROG: $*" >&2; exit 1; }
 warn() { echo "$PROG: $*" >&2; }

@@ -70,6 +70,94 @@ flatten_live() {
 	done
 }
 
+# ---- the units' ordering after the network ----------------------------------
+# nvme-epf.service needs the network only when a namespace is backed over it;
+# ordering every board's boot after network-online.target would hold the
+# host's drive back on boards whose network is slow, down or unused.  So
+# saving the default configuration writes (or removes) a drop-in that
+# orders both units after the network and the services that attach remote
+# disks, exactly when the saved namespaces need them.
+
+# net_block NAME [DEPTH]: why block device NAME (sysfs) is reached over
+# the network, if it is: NVMe over TCP/RDMA/FC, iSCSI, NBD, or an MD/DM
+# device on one of those.  Fails if it is local (or unknown).
+net_block() {
+	local s=$SYSBLOCK/$1 depth=${2:-0} t
+	[ "$depth" -lt 8 ] && [ -e "$s" ] || return 1
+	# A partition: its disk.
+	[ ! -e "$s/partition" ] || s=$(readlink -f -- "$s/..")
+	case ${s##*/} in nbd[0-9]*) echo "${s##*/} is an NBD device"; return 0 ;; esac
+	# An NVMe namespace: its controller, or with native multipath the
+	# subsystem's controllers.
+	for t in "$s"/device/transport "$s"/device/nvme*/transport; do
+		case $(rd "$t") in
+		tcp|rdma|fc) echo "${s##*/} is NVMe over $(rd "$t")"; return 0 ;;
+		esac
+	done
+	case $(readlink -f -- "$s") in
+	*/session[0-9]*/*) echo "${s##*/} is an iSCSI disk"; return 0 ;;
+	esac
+	for t in "$s"/slaves/*; do
+		[ -e "$t" ] || continue
+		net_block "${t##*/}" $((depth + 1)) && return 0
+	done
+	return 1
+}
+
+# net_path PATH: why the backing device or file PATH needs the network.
+net_path() {
+	local p fs
+	p=$(readlink -f -- "$1" 2>/dev/null) || return 1
+	# (The tests' fake block devices are plain files with a sysfs entry.)
+	if [ -b "$p" ] || { [ "$FAKE" = 1 ] && [ -e "$SYSBLOCK/${p##*/}" ]; }; then
+		net_block "${p##*/}"
+		return
+	fi
+	fs=$(stat -f -c %T -- "$p" 2>/dev/null) || return 1
+	case $fs in
+	nfs*|cifs|smb*|ceph|afs|lustre) echo "on $fs" ;;
+	*) return 1 ;;
+	esac
+}
+
+# unit_network_order LINES: write or remove the drop-in, from the saved
+# namespaces (device_path) and capacity pools (pool_path).
+unit_network_order() {
+	local k v r why=() u f
+	while IFS=$TAB read -r k v; do
+		case $k in
+		subsystems/*/namespaces/*/device_path|subsystems/*/pool_path)
+			[ -n "$v" ] && r=$(net_path "$v") && why+=("${k%/*}: $v ($r)") ;;
+		esac
+	done <<< "$1"
+	[ -d "$SYSTEMD_DIR" ] || return 0
+	for u in nvme-epf.service nvme-epf-restore@.service; do
+		f=$SYSTEMD_DIR/$u.d/network.conf
+		if [ ${#why[@]} -eq 0 ]; then
+			[ -e "$f" ] || continue
+			rm -f -- "$f" && rmdir -- "${f%/*}" 2>/dev/null
+			echo "no namespace is backed over the network: removed $f"
+			continue
+		fi
+		mkdir -p -- "${f%/*}" || { warn "save: cannot create ${f%/*}"; return 1; }
+		{
+			echo "# Written by \"nvme-epf save\", which removes it when no saved"
+			echo "# namespace is backed over the network.  Backed over the network:"
+			printf '#   %s\n' "${why[@]}"
+			echo "[Unit]"
+			echo "Wants=network-online.target"
+			echo "After=network-online.target remote-fs.target nvmf-autoconnect.service"
+			echo "After=iscsi.service open-iscsi.service"
+		} > "$f" || { warn "save: cannot write $f"; return 1; }
+		echo "namespaces backed over the network: $u waits for network-online.target ($f)"
+	done
+	# A running systemd reads the drop-ins now (it would at boot anyway).
+	if [ "$FAKE" = 0 ] && [ -d /run/systemd/system ]; then
+		systemctl daemon-reload 2>/dev/null || warn "save: systemctl daemon-reload failed"
+	fi
+	return 0
+}
+
 cmd_save() {
 	local file='' force=0 inject=0 dir tmp lines old
 	while [ $# -gt 0 ]; do
@@ -112,4 +200,7 @@ cmd_save() {
 	mv -f -- "$tmp" "$file" || { rm -f -- "$tmp"; die "save: cannot rename to $file"; }
 	sync -- "$dir" 2>/dev/null || true
 	echo "saved to $file"
+	# The file the units restore: their ordering follows its backing.
+	[ "$file" != "$DEFAULT_CONFIG" ] || unit_network_order "$lines" ||
+		die "save: $file is saved, but the units' network ordering could not be written"
 }
