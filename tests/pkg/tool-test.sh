@@ -22,7 +22,8 @@ export NVME_EPF_CONFIGFS=$tmp/cfs NVME_EPF_FAKE=1 NVME_EPF_EPC_CLASS=$tmp/epc \
 unset NVME_EPF_FAKE_FAIL
 
 reset_tree() {
-	rm -rf "$tmp/cfs" "$tmp/epc" "$tmp/dev" "$tmp/etc" "$tmp/dma"
+	rm -rf "$tmp/cfs" "$tmp/epc" "$tmp/dev" "$tmp/etc" "$tmp/dma" "$tmp/sys" "$tmp/sysblock" \
+		"$tmp/systemd"
 	mkdir -p "$tmp/cfs/functions" "$tmp/cfs/subsystems" "$tmp/epc/vepc.0" "$tmp/dev" "$tmp/dma"
 	truncate -s 4M "$tmp/dev/disk.img"
 	# What the module publishes (nvme_epf/limits, src/cfg-limits.c; the unit
@@ -597,7 +598,6 @@ t_network_order() {
 	reset_tree
 	local s=$tmp/sys/devices u=$tmp/systemd f1 f2 out b
 	f1=$u/nvme-epf.service.d/network.conf f2=$u/nvme-epf-restore@.service.d/network.conf
-	rm -rf "$tmp/sys" "$tmp/sysblock" "$u"
 	mkdir -p "$s/nvme1/nvme1n1/nvme1n1p1" "$s/nvme0/nvme0n1" "$s/md0/slaves" "$s/nbd0" \
 		"$tmp/sysblock" "$u"
 	echo tcp > "$s/nvme1/transport"
