@@ -19,12 +19,11 @@
 #include <linux/configfs.h>
 #include "compat.h"
 #include "nvme-epf.h"
+#include "cfg-limits.h"
 
 #define NEPF_DEFAULT_MODEL	"nvme-epf"
 #define NEPF_DEFAULT_QUEUE_DEPTH	128
 #define NEPF_DEFAULT_MDTS_KB	512
-#define NEPF_MAX_MDTS_KB	NEPF_MAX_XFER_KB
-#define NEPF_MAX_MSI_VECTORS	32
 
 extern struct mutex nepf_cfs_mutex;
 extern struct configfs_subsystem nepf_cfs_root;

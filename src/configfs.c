@@ -103,41 +103,29 @@ static void nepf_cfs_fn_auto_vectors(struct nepf_cfs_fn *cfn)
 		cfg->msi_vectors = min(cfg->max_io_queues + 1, NEPF_MAX_MSI_VECTORS);
 }
 
-enum nepf_fn_field {
-	NEPF_FN_FUNC_NO, NEPF_FN_VENDOR_ID, NEPF_FN_DEVICE_ID,
-	NEPF_FN_SUBSYS_VENDOR_ID, NEPF_FN_SUBSYS_ID, NEPF_FN_CLASS_CODE,
-	NEPF_FN_MSIX_VECTORS, NEPF_FN_MSI_VECTORS, NEPF_FN_MAX_IO_QUEUES,
-	NEPF_FN_QUEUE_DEPTH, NEPF_FN_MDTS_KB,
-};
-
-/* The numeric attributes of a function: where they live, their range. */
+/*
+ * The numeric attributes of a function: where they live, how they read
+ * (their names and ranges: nepf_fn_limits, cfg-limits.c).
+ */
 static const struct nepf_fn_num {
-	const char *name;
 	size_t off;
 	size_t size;
-	u64 min, max;
 	const char *fmt;
-} nepf_fn_nums[] = {
-#define NEPF_FN_NUM(_f, _min, _max, _fmt)					\
-	{ #_f, offsetof(struct nepf_function_config, _f),		\
-	  sizeof_field(struct nepf_function_config, _f), _min, _max, _fmt }
-	[NEPF_FN_FUNC_NO] = NEPF_FN_NUM(func_no, 0, 255, "%llu\n"),
-	/* 0xffff reads as "no device" on the host. */
-	[NEPF_FN_VENDOR_ID] = NEPF_FN_NUM(vendor_id, 0, 0xfffe, "0x%04llx\n"),
-	[NEPF_FN_DEVICE_ID] = NEPF_FN_NUM(device_id, 0, 0xfffe, "0x%04llx\n"),
-	[NEPF_FN_SUBSYS_VENDOR_ID] = NEPF_FN_NUM(subsys_vendor_id, 0, 0xffff,
-						 "0x%04llx\n"),
-	[NEPF_FN_SUBSYS_ID] = NEPF_FN_NUM(subsys_id, 0, 0xffff, "0x%04llx\n"),
-	[NEPF_FN_CLASS_CODE] = NEPF_FN_NUM(class_code, 0, 0xffffff, "0x%06llx\n"),
-	[NEPF_FN_MSIX_VECTORS] = NEPF_FN_NUM(msix_vectors, 0, NEPF_MAX_VECTORS,
-					     "%llu\n"),
-	[NEPF_FN_MSI_VECTORS] = NEPF_FN_NUM(msi_vectors, 0, NEPF_MAX_MSI_VECTORS,
-					    "%llu\n"),
-	[NEPF_FN_MAX_IO_QUEUES] = NEPF_FN_NUM(max_io_queues, 1, NEPF_MAX_IO_QUEUES,
-					      "%llu\n"),
-	[NEPF_FN_QUEUE_DEPTH] = NEPF_FN_NUM(queue_depth, 2, NEPF_MAX_QUEUE_ENTRIES,
-					    "%llu\n"),
-	[NEPF_FN_MDTS_KB] = NEPF_FN_NUM(mdts_kb, 4, NEPF_MAX_MDTS_KB, "%llu\n"),
+} nepf_fn_nums[NEPF_FN_NR_NUMS] = {
+#define NEPF_FN_NUM(_f, _fmt)						\
+	{ offsetof(struct nepf_function_config, _f),			\
+	  sizeof_field(struct nepf_function_config, _f), _fmt }
+	[NEPF_FN_FUNC_NO] = NEPF_FN_NUM(func_no, "%llu\n"),
+	[NEPF_FN_VENDOR_ID] = NEPF_FN_NUM(vendor_id, "0x%04llx\n"),
+	[NEPF_FN_DEVICE_ID] = NEPF_FN_NUM(device_id, "0x%04llx\n"),
+	[NEPF_FN_SUBSYS_VENDOR_ID] = NEPF_FN_NUM(subsys_vendor_id, "0x%04llx\n"),
+	[NEPF_FN_SUBSYS_ID] = NEPF_FN_NUM(subsys_id, "0x%04llx\n"),
+	[NEPF_FN_CLASS_CODE] = NEPF_FN_NUM(class_code, "0x%06llx\n"),
+	[NEPF_FN_MSIX_VECTORS] = NEPF_FN_NUM(msix_vectors, "%llu\n"),
+	[NEPF_FN_MSI_VECTORS] = NEPF_FN_NUM(msi_vectors, "%llu\n"),
+	[NEPF_FN_MAX_IO_QUEUES] = NEPF_FN_NUM(max_io_queues, "%llu\n"),
+	[NEPF_FN_QUEUE_DEPTH] = NEPF_FN_NUM(queue_depth, "%llu\n"),
+	[NEPF_FN_MDTS_KB] = NEPF_FN_NUM(mdts_kb, "%llu\n"),
 #undef NEPF_FN_NUM
 };
 
@@ -192,20 +180,19 @@ static ssize_t nepf_fn_num_store(struct config_item *item, const char *page,
 				 size_t count, enum nepf_fn_field f)
 {
 	struct nepf_cfs_fn *cfn = to_cfs_fn(item);
-	const struct nepf_fn_num *d = &nepf_fn_nums[f];
+	const struct nepf_fn_limit *l = &nepf_fn_limits[f];
 	u64 v;
-	int ret = nepf_cfs_parse_u64(page, d->min, d->max, &v);
+	int ret = nepf_cfs_parse_u64(page, l->min, l->max, &v);
 
 	if (ret == -ERANGE)
 		pr_warn("function %s: %s must be %llu..%llu\n",
-			cfn->fn.name, d->name, d->min, d->max);
-	/* MDTS is a power of two of the 4 KiB minimum page. */
-	if (!ret && f == NEPF_FN_MDTS_KB && !is_power_of_2(v))
+			cfn->fn.name, l->name, l->min, l->max);
+	if (!ret && l->pow2 && !is_power_of_2(v))
 		ret = -EINVAL;
 	if (ret)
 		return ret;
 	nepf_cfs_fn_lock();
-	if (nepf_cfs_fn_busy(cfn, d->name))
+	if (nepf_cfs_fn_busy(cfn, l->name))
 		ret = -EBUSY;
 	else
 		nepf_fn_set(cfn, f, v);
@@ -604,27 +591,12 @@ static const struct config_item_type nepf_functions_type = {
 /* ---- root ---- */
 
 /*
- * limits: what the stores of this tree accept, one "object.attribute MIN
- * MAX [pow2]" per line, from the tables and sizes the stores use, so that
- * tools check values against the running module instead of a copy.
+ * limits: what the stores of this tree accept (cfg-limits.c), so that tools
+ * check values against the running module instead of a copy.
  */
 static ssize_t nepf_root_limits_show(struct config_item *item, char *page)
 {
-	const struct nepf_fn_num *d;
-	int n = 0;
-
-	for (d = nepf_fn_nums; d < nepf_fn_nums + ARRAY_SIZE(nepf_fn_nums); d++)
-		n += sysfs_emit_at(page, n, "function.%s %llu %llu%s\n", d->name,
-				   d->min, d->max,
-				   d == &nepf_fn_nums[NEPF_FN_MDTS_KB] ? " pow2" : "");
-	n += sysfs_emit_at(page, n, "function.name 1 %zu\n",
-			   sizeof_field(struct nepf_function, name) - 1);
-	n += sysfs_emit_at(page, n, "subsystem.name 1 %zu\n",
-			   sizeof_field(struct nepf_subsys, name) - 1);
-	n += sysfs_emit_at(page, n, "namespace.nsid 1 %u\n", NEPF_MAX_NAMESPACES);
-	n += sysfs_emit_at(page, n, "rule.name 1 %zu\n",
-			   sizeof_field(struct nepf_inject_rule, name) - 1);
-	return n;
+	return nepf_limits_text(page, PAGE_SIZE);
 }
 CONFIGFS_ATTR_RO(nepf_root_, limits);
 

@@ -20,6 +20,7 @@
 #define NEPF_INJECT_H
 
 #include "ctrl.h"
+#include "cfg-limits.h"
 
 #define NEPF_INJECT_MAX_RULES	16
 #define NEPF_INJECT_ANY		(-1)
@@ -42,7 +43,7 @@ enum nepf_inject_queue {
 };
 
 struct nepf_inject_rule {
-	char name[32];
+	char name[NEPF_RULE_NAME_SIZE];
 	/* match */
 	u8 queue;		/* enum nepf_inject_queue */
 	u16 qid;

@@ -14,6 +14,7 @@
 #include <linux/list.h>
 #include "ctrl.h"
 #include "inject.h"
+#include "cfg-limits.h"
 
 /*
  * Identity defaults.  There is no registered PCI id for this driver: these
@@ -43,7 +44,7 @@ struct config_group;
 extern struct mutex nepf_serve_lock;
 
 struct nepf_subsys {
-	char name[64];
+	char name[NEPF_SUBSYS_NAME_SIZE];
 	struct mutex lock;		/* namespaces and functions lists */
 	/* identity reported by Identify Controller */
 	char model[41];
@@ -83,7 +84,7 @@ struct nepf_function_config {
 enum nepf_link_state { NEPF_LINK_DOWN, NEPF_LINK_UP };
 
 struct nepf_function {
-	char name[64];
+	char name[NEPF_FN_NAME_SIZE];
 	struct nepf_function_config cfg;
 	struct nepf_subsys *subsys;	/* set before start */
 	struct list_head subsys_entry;	/* in subsys->functions while bound */

@@ -14,6 +14,8 @@ DEFAULT_CONFIG=${NVME_EPF_CONFIG:-/etc/nvme-epf/config.json}
 FAKE=${NVME_EPF_FAKE:-0}
 TRACEFS=${NVME_EPF_TRACEFS:-/sys/kernel/tracing}
 DEBUGFS=${NVME_EPF_DEBUGFS:-/sys/kernel/debug}
+SYSBLOCK=${NVME_EPF_SYSBLOCK:-/sys/class/block}
+SYSTEMD_DIR=${NVME_EPF_SYSTEMD_DIR:-/etc/systemd/system}
 TAB=$'\t'
 # Any awk will do (Debian's alternatives link may be missing in a rescue
 # shell or a minimal image).
@@ -21,7 +23,10 @@ AWK=$(command -v awk || command -v mawk || command -v gawk || command -v origina
 	AWK="busybox awk"
 
 # Attributes the tool saves and restores, in the order they are written:
-# what selects the meaning of the others first, "enable"/"start" last.
+# what selects the meaning of the others first, "enable"/"start" last.  The
+# module decides what they are: tests/pkg/module-attrs.sh compares these
+# lists with its configfs types in src/, and save refuses a live tree whose
+# objects list a setting missing here (a newer module) instead of losing it.
 SUBSYS_ATTRS="attr_model attr_serial attr_firmware attr_ieee_oui attr_vendor_id
 	attr_subsys_vendor_id attr_oncs attr_vwc pool_size pool_path"
 NS_ATTRS="backend device_path size block_size readonly buffered_io device_nguid
@@ -32,8 +37,8 @@ FUNC_ATTRS="epc func_no subsystem vendor_id device_id subsys_vendor_id subsys_id
 # counters, not settings.
 INJECT_ATTRS="queue opcode nsid lba_first lba_last every first percent action sct sc
 	dnr more delay_us enable"
-readonly CFS EPC_CLASS DMA_CLASS MODPARAMS DEFAULT_CONFIG FAKE TRACEFS DEBUGFS TAB AWK \
-	SUBSYS_ATTRS NS_ATTRS FUNC_ATTRS INJECT_ATTRS
+readonly CFS EPC_CLASS DMA_CLASS MODPARAMS DEFAULT_CONFIG FAKE TRACEFS DEBUGFS SYSBLOCK \
+	SYSTEMD_DIR TAB AWK SUBSYS_ATTRS NS_ATTRS FUNC_ATTRS INJECT_ATTRS
 
 die() { echo "$PROG: $*" >&2; exit 1; }
 warn() { echo "$PROG: $*" >&2; }

@@ -100,7 +100,7 @@ cmd_status() {
 	if [ "$json" = 1 ]; then
 		# What save writes, the rules and the live status included.
 		{
-			flatten_live 1 || exit 1
+			flatten_live 1 0 || exit 1
 			for f in $(children "$CFS/functions"); do
 				for a in state link queues commands; do
 					v=$(rd "$CFS/functions/$f/status/$a") &&

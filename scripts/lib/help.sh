@@ -76,7 +76,11 @@ setting and the identity knobs; the error injection rules only with
 --with-inject.  The file is written to a temporary file (mode 0600), synced,
 then renamed; the previous one is kept as FILE.bak.  An empty configuration
 does not replace a saved one without --force.  A name the file cannot hold
-(blanks, control characters) makes save fail: nothing is left out." ;;
+(blanks, control characters) makes save fail: nothing is left out.
+Saving the default file also writes (or removes) the drop-ins that order
+nvme-epf.service and nvme-epf-restore@.service after network-online.target,
+when a saved namespace is backed over the network (NVMe/TCP, iSCSI, NBD,
+NFS...)." ;;
 	restore) echo "Usage: $PROG restore [FILE|-] [--wait SECONDS] [--prune] [--dry-run]
        $PROG restore [FILE|-] --epc CONTROLLER | --no-wait-epc [--wait SECONDS]
 Make configfs match FILE (default $DEFAULT_CONFIG): create what is missing

@@ -13,11 +13,18 @@
 #   3b. with nvme-epf.service active (a stand-in systemctl) and a live,
 #      never saved function, an upgrade of nvme-epf-utils leaves the
 #      service and every function alone; "systemctl reload" applies the file;
+#   3c. the unit the udev rule names restores a late controller; stopping
+#      the unit releases the backing; 3d. the docs the man page names are
+#      installed; 3e. the autopkgtest (tool tests against the installed tool);
+#   3f. systemd and udev (installed into the root) on the installed units
+#      and rule: systemd-analyze verify, the units' ordering (dkms, and the
+#      network only with save's drop-in), udevadm verify and udevadm test;
 #   4. apt purges the packages: module, DKMS tree and sources are gone;
 #   5. the RPMs, `rpm -i --nodeps` in the same root: %post (dkms's
 #      common.postinst) builds for every kernel with headers, the tool
 #      runs with its libraries from /usr/lib/nvme-epf, an upgrade
-#      keeps the live functions as in 3b, `rpm -e` (%preun) removes it all.
+#      keeps the live functions as in 3b, then 3-3f's checks on what the
+#      RPM installed, and `rpm -e` (%preun) removes it all.
 #
 # This machine is amd64 without binfmt_misc, so the root is amd64 with the
 # suite's aarch64 cross compiler and the module is cross-built: dkms.conf
@@ -170,6 +177,109 @@ tool_installed_ok() {
 	out=$(in_root nvme-epf version) && [ "$out" = "nvme-epf $ver" ]
 }
 
+# The documents the man page names are installed at the paths it gives,
+# and it names no source-tree path (docs/X.md names nothing on a board).
+docs_named_ok() {
+	local man_text docs d missing=
+	# (The roff source, with its "\-" read as the "-" the reader sees.)
+	man_text=$(in_root /bin/sh -c 'zcat -f /usr/share/man/man8/nvme-epf.8*' | sed 's/\\-/-/g')
+	docs=$(grep -o '/usr/share/doc/nvme-epf-utils/[A-Za-z0-9_.-]*[A-Za-z0-9]' <<< "$man_text" | sort -u)
+	for d in $docs; do [ -e "$run$d" ] || missing="$missing $d"; done
+	for d in $(grep -oE '(^|[^/])docs/[A-Za-z0-9_.-]*[A-Za-z0-9]' <<< "$man_text" | sed 's/^[^d]*//' | sort -u); do
+		missing="$missing $d(source-tree path)"
+	done
+	[ -n "$docs" ] && [ -z "$missing" ] || { echo "missing:${missing:- (the man page names none)}"; return 1; }
+}
+
+# After the upgrade (live-upgrade.sh upgrade), the service of package $1
+# (deb, rpm) under the stand-in systemctl: reload applies the file, the
+# udev rule's unit restores a late controller, stop releases the backing;
+# and the documents the man page names are installed.
+service_ok() {
+	local p=$1 c
+	for c in reload:service-reload-applies-config udev:udev-rule-restores-late-controller \
+		 shutdown:unit-stop-releases-backing; do
+		in_root /pkgs/live-upgrade.sh "${c%%:*}" >>"$log" 2>&1 && pass "$p-${c#*:}" ||
+			fail "$p-${c#*:}" "see $log"
+	done
+	docs_named_ok >>"$log" 2>&1 && pass "$p-docs-named-by-man-page-installed" ||
+		fail "$p-docs-named-by-man-page-installed" "see $log"
+}
+
+# The units and the udev rule, as installed by package $1 (deb, rpm), by
+# systemd and udev themselves (installed in the root by step 3f; no systemd
+# runs there: what needs a running one is listed in README.md):
+#   - systemd-analyze verify loads both units cleanly (the template as an
+#     instance);
+#   - ordering, as systemd orders the start transaction (unit-order.sh):
+#     after dkms.service always, after network-online.target (wanted),
+#     nvmf-autoconnect.service and iscsi.service only with the drop-ins
+#     that save writes for a namespace backed over NVMe/TCP;
+#   - udevadm verify parses the rule, and udevadm test of an endpoint
+#     controller appearing (a fake sysfs device of class pci_epc in the
+#     root) gives it the systemd tag and its controller's restore unit.
+units_ok() {
+	local p=$1 out inst=nvme-epf-restore@fe150000.pcie-ep.service
+	local dev=/sys/devices/platform/fe150000.pcie-ep/pci_epc/fe150000.pcie-ep
+	install -m 0755 "$here/unit-order.sh" "$run/pkgs/unit-order.sh"
+	out=$(in_root /bin/sh -c 'd=$(mktemp -d) &&
+		cp /usr/lib/systemd/system/nvme-epf-restore@.service "$d/$1" &&
+		systemd-analyze verify --man=no /usr/lib/systemd/system/nvme-epf.service "$d/$1" 2>&1
+		rm -rf "$d"' sh "$inst")
+	echo "$out" >>"$log"
+	[ -z "$out" ] && pass "$p-units-verify-installed" || fail "$p-units-verify-installed" "$out"
+	if in_root /pkgs/live-upgrade.sh network off >>"$log" 2>&1 &&
+	   want_order "nvme-epf.service after dkms.service
+nvme-epf.service not after network-online.target
+nvme-epf.service not after nvmf-autoconnect.service
+nvme-epf.service not after nepf-probe-control.service
+$inst not after network-online.target" >>"$log" &&
+	   in_root /pkgs/live-upgrade.sh network on >>"$log" 2>&1 &&
+	   want_order "nvme-epf.service after dkms.service
+nvme-epf.service after network-online.target
+nvme-epf.service after nvmf-autoconnect.service
+nvme-epf.service after iscsi.service
+$inst after network-online.target" >>"$log" &&
+	   in_root /pkgs/live-upgrade.sh network off >>"$log" 2>&1 &&
+	   want_order "nvme-epf.service not after network-online.target" >>"$log"; then
+		pass "$p-unit-order-dkms-and-network-only-when-needed"
+	else
+		fail "$p-unit-order-dkms-and-network-only-when-needed" "see $log"
+	fi
+	mkdir -p "$run$dev" "$run/sys/class/pci_epc"
+	ln -sfn ../../../../../class/pci_epc "$run$dev/subsystem"
+	: > "$run$dev/uevent"
+	ln -sfn "../../${dev#/sys/}" "$run/sys/class/pci_epc/fe150000.pcie-ep"
+	if out=$(in_root udevadm verify /usr/lib/udev/rules.d/60-nvme-epf.rules 2>&1); then
+		pass "$p-udev-rule-verify"
+	else
+		fail "$p-udev-rule-verify" "$out"
+	fi
+	echo "$out" >>"$log"
+	out=$(in_root udevadm test --action=add "${dev#/sys}" 2>&1)
+	echo "$out" >>"$log"
+	if grep -qx "SYSTEMD_WANTS=$inst" <<< "$out" && grep -q '^TAGS=.*:systemd:' <<< "$out"; then
+		pass "$p-udev-rule-wants-restore-unit"
+	else
+		fail "$p-udev-rule-wants-restore-unit" "see $log"
+	fi
+	rm -rf "$run/sys/devices" "$run/sys/class"
+}
+
+# want_order "LINES": unit-order.sh's answers for the probes below are LINES.
+want_order() {
+	local got
+	got=$(in_root /pkgs/unit-order.sh nvme-epf.service dkms.service network-online.target \
+		nvmf-autoconnect.service iscsi.service nepf-probe-control.service 2>&1;
+	      in_root /pkgs/unit-order.sh nvme-epf-restore@fe150000.pcie-ep.service \
+		network-online.target 2>&1)
+	echo "$got"
+	# Every line wanted is there (the probes answer more than each asks).
+	while IFS= read -r l; do
+		grep -qxF -- "$l" <<< "$got" || { echo "want: $l"; return 1; }
+	done <<< "$1"
+}
+
 ver=$(pkg_version)
 deb_dkms=$PKG_OUT/nvme-epf-dkms_${ver}_all.deb
 deb_utils=$PKG_OUT/nvme-epf-utils_${ver}_all.deb
@@ -243,7 +353,8 @@ else
 fi
 in_root /bin/sh -c "test -x /usr/sbin/nvme-epf && nvme-epf --help >/dev/null &&
 	test -f /usr/share/bash-completion/completions/nvme-epf &&
-	{ man -w nvme-epf >/dev/null 2>&1 || test -e /usr/share/man/man8/nvme-epf.8.gz; }" \
+	{ man -w nvme-epf >/dev/null 2>&1 || test -e /usr/share/man/man8/nvme-epf.8.gz; } &&
+	test -z \"\$(dpkg --verify nvme-epf-dkms nvme-epf-utils)\"" \
 	>>"$log" 2>&1 && pass "deb-utils-installed" || fail "deb-utils-installed"
 tool_installed_ok >>"$log" 2>&1 && pass "deb-tool-runs-with-libs-from-usr-lib" ||
 	fail "deb-tool-runs-with-libs-from-usr-lib" "see $log"
@@ -260,25 +371,10 @@ if in_root /pkgs/live-upgrade.sh upgrade dpkg -i "/pkgs/${deb_utils##*/}" >>"$lo
 else
 	fail "deb-upgrade-keeps-live-functions" "see $log"
 fi
-in_root /pkgs/live-upgrade.sh reload >>"$log" 2>&1 && pass "deb-service-reload-applies-config" ||
-	fail "deb-service-reload-applies-config" "see $log"
 # 3c. Controllers that appear late are restored by the udev rule's unit;
 # stopping the unit at shutdown releases every backing device and file.
-in_root /pkgs/live-upgrade.sh udev >>"$log" 2>&1 && pass "deb-udev-rule-restores-late-controller" ||
-	fail "deb-udev-rule-restores-late-controller" "see $log"
-in_root /pkgs/live-upgrade.sh shutdown >>"$log" 2>&1 && pass "deb-unit-stop-releases-backing" ||
-	fail "deb-unit-stop-releases-backing" "see $log"
 # 3d. The documents the man page names are installed at the paths it gives.
-docs=$(in_root /bin/sh -c 'zcat /usr/share/man/man8/nvme-epf.8.gz' | grep -o '/usr/share/doc/nvme-epf-utils/[A-Za-z0-9_.-]*[A-Za-z0-9]' | sort -u)
-missing=
-for d in $docs; do [ -e "$run$d" ] || missing="$missing $d"; done
-# A source-tree path (docs/X.md) in the man page names nothing on a board.
-for d in $(in_root /bin/sh -c 'zcat /usr/share/man/man8/nvme-epf.8.gz' |
-	   grep -oE '(^|[^/])docs/[A-Za-z0-9_.-]*[A-Za-z0-9]' | sed 's/^[^d]*//' | sort -u); do
-	missing="$missing $d(source-tree path)"
-done
-[ -n "$docs" ] && [ -z "$missing" ] && pass "deb-docs-named-by-man-page-installed" ||
-	fail "deb-docs-named-by-man-page-installed" "missing:${missing:- (the man page names none)}"
+service_ok deb
 # 3e. debian/tests/tool (the autopkgtest): the tool tests against the
 # installed /usr/sbin/nvme-epf, with the source tree's tests.
 mkdir -p "$run/src/debian" "$run/src/tests"
@@ -289,6 +385,17 @@ if in_root /bin/sh -c "apt-get install -y -q python3 shellcheck || { apt-get upd
 	pass "deb-autopkgtest-tool-tests-installed ($(grep -c '^PASS' "$PKG_OUT/autopkgtest-tool.log") cases)"
 else
 	fail "deb-autopkgtest-tool-tests-installed" "see $PKG_OUT/autopkgtest-tool.log"
+fi
+
+# 3f. systemd and udev themselves on the installed files (units_ok).  The
+# real systemctl that comes with them is replaced by the stand-in again.
+rm -rf "$run/run/systemd/system"
+if in_root /bin/sh -c "apt-get install -y -q systemd udev || { apt-get update -q && apt-get install -y -q systemd udev; }" >>"$log" 2>&1; then
+	install -m 0755 "$here/fake-systemctl" "$run/usr/bin/systemctl"
+	units_ok deb
+else
+	install -m 0755 "$here/fake-systemctl" "$run/usr/bin/systemctl"
+	fail "systemd-udev-installed-in-root" "see $log"
 fi
 
 # 4. Purge: nothing of the module is left.
@@ -318,6 +425,17 @@ if in_root /pkgs/live-upgrade.sh upgrade rpm -U --replacepkgs --nodeps \
 else
 	fail "rpm-upgrade-keeps-live-functions" "see $log"
 fi
+# The same checks as the .deb's (3-3f), on what the RPM installed.
+in_root /bin/sh -c "nvme-epf --help >/dev/null &&
+	test -f /usr/lib/systemd/system/nvme-epf.service &&
+	test -f /usr/lib/systemd/system/nvme-epf-restore@.service &&
+	test -f /usr/lib/udev/rules.d/60-nvme-epf.rules &&
+	test -f /usr/share/bash-completion/completions/nvme-epf &&
+	ls /usr/share/man/man8/nvme-epf.8* && test -z \"\$(rpm -V nvme-epf nvme-epf-utils)\"" \
+	>>"$log" 2>&1 && pass "rpm-utils-installed" ||
+	fail "rpm-utils-installed" "see $log"
+service_ok rpm
+units_ok rpm
 out=$(in_root rpm -qp --requires --scripts "/pkgs/nvme-epf-$ver-1.noarch.rpm")
 if ! grep -q kernel-devel <<< "$out" && grep -q '/usr/lib/dkms/common.postinst' <<< "$out" &&
    grep -q "Building for .*$a1.*$a2\|Building for .*$a2.*$a1" "$log"; then

@@ -13,8 +13,10 @@
 #   - "subsystem" must name an existing subsystem (ENOENT), and a subsystem
 #     named by a function cannot be removed (EBUSY);
 #   - the limits the module publishes in nvme_epf/limits (the same text:
-#     tests/pkg/kernel-limits): numbers out of range (ERANGE), MDTS not a
-#     power of two (EINVAL), names too long (ENAMETOOLONG), NSIDs (EINVAL).
+#     tests/pkg/kernel-limits, kept equal to src/cfg-limits.c by the unit
+#     test limits_published_equal_tool_fake): numbers out of range
+#     (ERANGE), MDTS not a power of two (EINVAL), names too long
+#     (ENAMETOOLONG), NSIDs (EINVAL).
 #     The fake enforces them whether or not the tree shows the file (an
 #     older module refuses without publishing).
 

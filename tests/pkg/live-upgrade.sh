@@ -14,6 +14,10 @@
 #       it appears, the unit the package's udev rule names restores it.
 #   live-upgrade.sh shutdown         stopping the unit (shutdown) stops the
 #       links and closes every backing device and file.
+#   live-upgrade.sh network on|off   save a function backed by an NVMe/TCP
+#       namespace (a fake sysfs) or by a local file: the tool writes, or
+#       removes, the units' drop-ins ordering them after the network
+#       (/etc/systemd/system/nvme-epf{,-restore@}.service.d/network.conf).
 #
 # Prints what went wrong; exit 1 on failure.
 set -u
@@ -106,5 +110,28 @@ shutdown)
 		[ "$(cat "$e")" = 0 ] || die "${e#"$base"/cfs/} still enabled: backing still open"
 	done
 	;;
-*) die "usage: live-upgrade.sh upgrade CMD... | reload | udev | shutdown" ;;
+network)
+	systemctl stop nvme-epf.service
+	rm -rf "$base" /etc/nvme-epf /run/fake-systemd
+	mkdir -p "$base"/cfs/functions "$base"/cfs/subsystems "$base"/epc/vepc.0 "$base"/dma \
+		"$base"/dev "$base"/sysblock "$base"/sys/nvme1/nvme1n1
+	echo tcp > "$base/sys/nvme1/transport"
+	ln -s .. "$base/sys/nvme1/nvme1n1/device"
+	ln -s "$base/sys/nvme1/nvme1n1" "$base/sysblock/nvme1n1"
+	truncate -s 1M "$base/dev/nvme1n1" "$base/dev/local.img"
+	export NVME_EPF_SYSBLOCK=$base/sysblock
+	case ${2:-} in on) b=$base/dev/nvme1n1 ;; off) b=$base/dev/local.img ;; *) die "network on|off" ;; esac
+	nvme-epf create --epc vepc.0 --backing "$b" --name net >/dev/null && nvme-epf save ||
+		die "cannot create and save the function"
+	for u in nvme-epf.service nvme-epf-restore@.service; do
+		f=/etc/systemd/system/$u.d/network.conf
+		if [ "$2" = on ]; then
+			[ -f "$f" ] || die "no $f"
+			cat "$f"
+		else
+			[ ! -e "$f" ] || die "$f is still there"
+		fi
+	done
+	;;
+*) die "usage: live-upgrade.sh upgrade CMD... | reload | udev | shutdown | network on|off" ;;
 esac

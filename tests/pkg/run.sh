@@ -16,6 +16,18 @@ grep -q "^VERSION=$ver\$" "$NEPF_TOP/scripts/nvme-epf" &&
 grep -q "\"nvme-epf $ver\"" "$NEPF_TOP/scripts/nvme-epf.8" || ok=1
 result pkg-version-consistent $ok "$ver"
 
+# The man page's dash guard: what a reader types (commands, options, paths,
+# the example) is written "\-", so that it renders as ASCII "-" on every
+# groff; groff -ww has nothing to say (tests/pkg/man-dashes.py).
+nepf_host_install groff-base python3 >/dev/null 2>&1
+out=$(python3 "$here/man-dashes.py" "$NEPF_TOP/scripts/nvme-epf.8" 2>&1)
+result man-page-dashes-escaped $? "$out"
+
+# The settings the tool saves and restores are the module's configfs
+# attributes (src/configfs*.c), no more, no less.
+out=$(bash "$here/module-attrs.sh" "$NEPF_TOP" 2>&1)
+result tool-attrs-equal-module $? "$out"
+
 # The unit parses (with the tool at its source path; man pages not installed).
 # The template is checked as an instance (a controller name with a dash).
 if command -v systemd-analyze >/dev/null; then

@@ -17,14 +17,17 @@ failed=0
 # The fake configfs refuses what the kernel refuses (tests/pkg/fake-kernel.sh).
 export NVME_EPF_CONFIGFS=$tmp/cfs NVME_EPF_FAKE=1 NVME_EPF_EPC_CLASS=$tmp/epc \
 	NVME_EPF_DMA_CLASS=$tmp/dma NVME_EPF_CONFIG=$tmp/etc/config.json NVME_EPF_LOCK=$tmp/lock \
-	NVME_EPF_FAKE_KERNEL=$top/tests/pkg/fake-kernel.sh
+	NVME_EPF_FAKE_KERNEL=$top/tests/pkg/fake-kernel.sh \
+	NVME_EPF_SYSBLOCK=$tmp/sysblock NVME_EPF_SYSTEMD_DIR=$tmp/systemd
 unset NVME_EPF_FAKE_FAIL
 
 reset_tree() {
-	rm -rf "$tmp/cfs" "$tmp/epc" "$tmp/dev" "$tmp/etc" "$tmp/dma"
+	rm -rf "$tmp/cfs" "$tmp/epc" "$tmp/dev" "$tmp/etc" "$tmp/dma" "$tmp/sys" "$tmp/sysblock" \
+		"$tmp/systemd"
 	mkdir -p "$tmp/cfs/functions" "$tmp/cfs/subsystems" "$tmp/epc/vepc.0" "$tmp/dev" "$tmp/dma"
 	truncate -s 4M "$tmp/dev/disk.img"
-	# What the module publishes (src/configfs.c, nvme_epf/limits).
+	# What the module publishes (nvme_epf/limits, src/cfg-limits.c; the unit
+	# test limits_published_equal_tool_fake keeps the two texts equal).
 	cp "$top/tests/pkg/kernel-limits" "$tmp/cfs/limits"
 }
 
@@ -641,6 +644,69 @@ alloc_bytes 2147483649.000" ] || { echo "per-io: $out"; return 1; }
 	grep -q "f1: no cost ledger" <<< "$out" || { echo "missing: $out"; return 1; }
 }
 
+# The units wait for the network only when a saved namespace is backed over
+# it: saving the default file writes their drop-ins for a partition of an
+# NVMe/TCP namespace and for an MD device on an NBD disk, and removes them
+# when only local backing is left (NVMe over PCIe, a local file); saving
+# another file leaves the units alone.  Block devices: a fake sysfs, laid
+# out as the kernel's (class/block links, device -> controller, slaves/).
+t_network_order() {
+	reset_tree
+	local s=$tmp/sys/devices u=$tmp/systemd f1 f2 out b
+	f1=$u/nvme-epf.service.d/network.conf f2=$u/nvme-epf-restore@.service.d/network.conf
+	mkdir -p "$s/nvme1/nvme1n1/nvme1n1p1" "$s/nvme0/nvme0n1" "$s/md0/slaves" "$s/nbd0" \
+		"$tmp/sysblock" "$u"
+	echo tcp > "$s/nvme1/transport"
+	echo pcie > "$s/nvme0/transport"
+	: > "$s/nvme1/nvme1n1/nvme1n1p1/partition"
+	ln -s .. "$s/nvme1/nvme1n1/device"
+	ln -s .. "$s/nvme0/nvme0n1/device"
+	ln -s ../../nbd0 "$s/md0/slaves/nbd0"
+	for b in nvme1/nvme1n1 nvme1/nvme1n1/nvme1n1p1 nvme0/nvme0n1 md0 nbd0; do
+		ln -s "$s/$b" "$tmp/sysblock/${b##*/}"
+		truncate -s 4M "$tmp/dev/${b##*/}"
+	done
+	"$tool" create --epc vepc.0 --backing "$tmp/dev/nvme0n1" --name pcie >/dev/null &&
+	"$tool" create --epc vepc.0 --backing "$tmp/dev/disk.img" --name file >/dev/null &&
+	out=$("$tool" save) || return 1
+	[ ! -e "$u/nvme-epf.service.d" ] && [ ! -e "$u/nvme-epf-restore@.service.d" ] ||
+		{ echo "local backing: $(find "$u")"; return 1; }
+	"$tool" create --epc vepc.0 --backing "$tmp/dev/nvme1n1p1" --name tcp >/dev/null &&
+	out=$("$tool" save) || return 1
+	grep -q "nvme-epf.service waits for network-online.target" <<< "$out" &&
+	grep -q "nvme-epf-restore@.service waits for network-online.target" <<< "$out" &&
+	grep -qx "Wants=network-online.target" "$f1" &&
+	grep -qx "After=network-online.target remote-fs.target nvmf-autoconnect.service" "$f1" &&
+	grep -q "subsystems/tcp/namespaces/1: $tmp/dev/nvme1n1p1 (nvme1n1 is NVMe over tcp)" "$f1" &&
+	cmp -s "$f1" "$f2" || { echo "$out"; cat "$f1"; return 1; }
+	"$tool" destroy tcp >/dev/null && "$tool" save "$tmp/other.json" >/dev/null &&
+		[ -e "$f1" ] || { echo "saving another file changed the units"; return 1; }
+	out=$("$tool" save) || return 1
+	[ ! -e "$u/nvme-epf.service.d" ] && [ ! -e "$u/nvme-epf-restore@.service.d" ] &&
+		grep -q "removed $f1" <<< "$out" || { echo "$out"; find "$u"; return 1; }
+	"$tool" create --epc vepc.0 --backing "$tmp/dev/md0" --name md >/dev/null &&
+		"$tool" save >/dev/null || return 1
+	grep -q "md/namespaces/1: $tmp/dev/md0 (nbd0 is an NBD device)" "$f1"
+}
+
+# save reads the module's listing: a writable attribute the tool does not
+# know (a newer module's setting) makes it fail, naming it, and write
+# nothing; read-only files (counters) are not settings; status --json still
+# shows the rest.
+t_save_unknown_setting() {
+	reset_tree
+	local out
+	"$tool" create --epc vepc.0 --backing null:1G --name f0 >/dev/null || return 1
+	echo 7 > "$tmp/cfs/functions/f0/counter" && chmod 0444 "$tmp/cfs/functions/f0/counter"
+	"$tool" save >/dev/null && [ -s "$tmp/etc/config.json" ] || { echo "read-only file refused"; return 1; }
+	rm -f "$tmp/etc/config.json"
+	echo 1 > "$tmp/cfs/subsystems/f0/namespaces/1/new_knob"
+	out=$("$tool" save 2>&1) && { echo "saved: $out"; return 1; }
+	grep -q "cannot save subsystems/f0/namespaces/1/new_knob: a setting of the module that this nvme-epf does not know" <<< "$out" &&
+		[ ! -e "$tmp/etc/config.json" ] || { echo "$out"; return 1; }
+	"$tool" status --json | grep -q '"f0"'
+}
+
 # The tool and its libraries: next to it (source tree), else installed.
 t_shellcheck() {
 	command -v shellcheck >/dev/null || { echo "shellcheck missing"; return 1; }
@@ -673,5 +739,7 @@ check bash-completion t_completion
 check restore-per-controller t_restore_epc
 check doctor t_doctor
 check stats-costs t_costs
+check save-network-order t_network_order
+check save-unknown-setting t_save_unknown_setting
 check shellcheck t_shellcheck
 exit $failed

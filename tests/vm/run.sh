@@ -185,6 +185,8 @@ depmod -b "$overlay/usr" "$abi" || nepf_die "depmod failed"
 cp "$vmdir/init" "$overlay/init"
 # (*.txt: data the tests read, such as cost-budget.txt)
 cp "$vmdir"/guest/*.sh "$vmdir"/guest/*.txt "$overlay/nepf/guest/"
+# (the limits the tool tests' fake module enforces: 30-configfs.sh)
+cp "$NEPF_TOP/tests/pkg/kernel-limits" "$overlay/nepf/guest/"
 [ -z "$GUEST_SCRIPT" ] || cp "$GUEST_SCRIPT" "$overlay/nepf/user/"
 for f in ${VM_FILES:-}; do
 	[ -f "$f" ] || nepf_die "VM_FILES: no such file: $f"

@@ -145,7 +145,7 @@ expect_err cfs-fn-func-no-range "$ERANGE" "$F/func_no" 256
 # nvme_epf/limits (what nvme-epf checks against) tells the truth: on a
 # scratch function, each numeric attribute takes its MAX and MIN and
 # refuses MAX + 1 and MIN - 1; names and NSIDs take the longest/largest
-# and refuse one more.  (tests/pkg/kernel-limits must equal the file.)
+# and refuse one more.
 limits_true() {
 	local k lo hi d=$C/functions/cfg-lim d2 a bad="" n
 	[ -r "$C/limits" ] || { echo "no $C/limits"; return 1; }
@@ -178,6 +178,14 @@ limits_true() {
 	[ -z "$bad" ] || { echo "limits lie:$bad"; return 1; }
 }
 check cfs-limits-true limits_true
+# The tool tests' fake module enforces tests/pkg/kernel-limits (copied to
+# the guest by tests/vm/run.sh): the running module publishes the same text
+# (the unit test limits_published_equal_tool_fake compares the source).
+if [ -r /nepf/guest/kernel-limits ]; then
+	check cfs-limits-equal-tool-fake diff /nepf/guest/kernel-limits "$C/limits"
+else
+	skip cfs-limits-equal-tool-fake "no /nepf/guest/kernel-limits in the guest"
+fi
 expect_err cfs-fn-dma-bad "$EINVAL" "$F/dma" 2
 expect_err cfs-fn-num-garbage "$EINVAL" "$F/queue_depth" "64k"
 check cfs-fn-qd-set nepf_set "$F/queue_depth" 64
