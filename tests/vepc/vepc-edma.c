@@ -25,7 +25,9 @@
  * or a local error bit (write).  Fault knobs: dma_fail (shared with the
  * dmaengine provider) aborts the next N transfers after moving part of
  * the data; edma_stuck leaves the next N transfers running until the
- * function stops them (doorbell bit 31), which aborts them.
+ * function stops them (doorbell bit 31), which aborts them; with
+ * dma_stall (shared too), a transfer started while the link is cut does
+ * the same instead of aborting at once.
  */
 #define pr_fmt(fmt) "vepc: " fmt
 
@@ -253,6 +255,10 @@ static void doorbell(struct vepc_edma *e, int rd, u32 db)
 	e->running[rd][ch] = true;
 	set_cs(e, rd, ch, CS_RUNNING);
 	if (atomic_add_unless(&e->stuck, -1, 0))
+		return;		/* until stopped */
+	/* dma_stall: toward a cut link it hangs instead of aborting */
+	if (READ_ONCE(e->v->dma_stall) &&
+	    vepc_link_cut_off(e->v, "edma (stalled)"))
 		return;		/* until stopped */
 	run(e, rd, ch);
 }
