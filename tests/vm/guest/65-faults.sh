@@ -15,7 +15,6 @@ if [ ! -d /sys/module/nvme_epf ] || [ ! -d "$V" ]; then
 	skip faults "nvme_epf.ko or vepc.ko not loaded"
 	exit 0
 fi
-stat_of() { awk -v k="$1" '$1 == k {print $2}' "$V/stats"; }
 T0=$(cut -d. -f1 /proc/uptime)
 took() { echo "$1: $(( $(cut -d. -f1 /proc/uptime) - T0 )) s since the start" | indent; }
 
@@ -58,26 +57,6 @@ else
 	fail faults-link-up
 fi
 nepf_down
-
-# dma_fault_case NAME KNOB COUNTER: fio verify across faults injected
-# with vepc's KNOB ends clean (NAME), vepc's COUNTER grew (NAME-injected),
-# and the host's error log has Data Transfer Errors, status 0x004
-# (NAME-error-log).
-dma_fault_case() {
-	local name=$1 c0 c1
-	c0=$(stat_of "$3")
-	if dma_fault_fio "$name" "$2"; then
-		pass "$name"
-	else
-		fail "$name" "fio"
-		fio_errors "$name"
-	fi
-	c1=$(stat_of "$3")
-	[ "$c1" -gt "$c0" ] && pass "$name-injected" ||
-		fail "$name-injected" "$3 $c0 -> $c1"
-	error_log "$DEV" | grep -q '"status_field":4[,}]' &&
-		pass "$name-error-log" || fail "$name-error-log"
-}
 
 took "DMA channel errors"
 # --- DMA channel errors: a Data Transfer Error the host retries; never

@@ -62,18 +62,7 @@ if up queues=4; then
 	[ "$r" = 0 ] && pass edma-no-refusals || fail edma-no-refusals "$r"
 
 	# aborts under fio: Data Transfer Errors, retried, verify clean
-	a0=$(stat_of edma_aborts)
-	if dma_fault_fio edma-abort dma_fail; then
-		pass edma-abort-fio-verify
-	else
-		fail edma-abort-fio-verify "fio"
-		fio_errors edma-abort
-	fi
-	a1=$(stat_of edma_aborts)
-	[ "$a1" -gt "$a0" ] && pass edma-abort-injected ||
-		fail edma-abort-injected "edma_aborts $a0 -> $a1"
-	error_log "$DEV" | grep -q '"status_field":4[,}]' &&
-		pass edma-abort-error-log || fail edma-abort-error-log
+	dma_fault_case edma-abort dma_fail edma_aborts
 	# without the host's retries: fio gets I/O errors, never wrong data
 	dma_fault_eio edma-abort-eio dma_fail
 

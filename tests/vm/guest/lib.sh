@@ -27,6 +27,10 @@
 #                            fio_errors NAME: its error lines, indented
 #   dma_fault_fio NAME KNOB  fio_verify NAME on $DEV while vepc's debugfs
 #                            KNOB (dma_fail, ...) fails 2 transfers, 5 times
+#   dma_fault_case NAME KNOB COUNTER  dma_fault_fio as cases: NAME (fio
+#                            clean), NAME-injected (vepc's COUNTER grew),
+#                            NAME-error-log (Data Transfer Errors logged)
+#   vepc_stat NAME           one of vepc's statistics
 #   dma_fault_eio NAME KNOB  the same with the host's retries off: cases
 #                            NAME (fio got an I/O error) and
 #                            NAME-no-wrong-data
@@ -382,6 +386,26 @@ dma_fault_fio() {
 	rc=$?
 	echo 0 > "$knob"
 	return $rc
+}
+# vepc_stat NAME: one of vepc's statistics (debugfs vepc/stats).
+vepc_stat() { awk -v k="$1" '$1 == k { print $2 }' /sys/kernel/debug/vepc/stats; }
+# dma_fault_case NAME KNOB COUNTER: dma_fault_fio NAME KNOB ends clean
+# (case NAME), vepc's COUNTER grew (NAME-injected), and the host's error
+# log has Data Transfer Errors, status 0x004 (NAME-error-log).
+dma_fault_case() {
+	local name=$1 c0 c1
+	c0=$(vepc_stat "$3")
+	if dma_fault_fio "$name" "$2"; then
+		pass "$name"
+	else
+		fail "$name" "fio"
+		fio_errors "$name"
+	fi
+	c1=$(vepc_stat "$3")
+	[ "$c1" -gt "$c0" ] && pass "$name-injected" ||
+		fail "$name-injected" "$3 $c0 -> $c1"
+	error_log "$DEV" | grep -q '"status_field":4[,}]' &&
+		pass "$name-error-log" || fail "$name-error-log"
 }
 # dma_fault_eio NAME KNOB: dma_fault_fio with nvme_core's max_retries at 0,
 # so that fio gets the Data Transfer Errors of the failed transfers
