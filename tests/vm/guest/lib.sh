@@ -56,9 +56,13 @@
 #   nepf_tool                path of scripts/nvme-epf in the guest (fails if none)
 #   fails_with TEXT CMD...   CMD fails and its output names TEXT (nvme-cli
 #                            prints the status, e.g. "Invalid Field")
-#   costs_fio DEV QD JOBS IOS  reset $NEPF_FN's cost ledger, then fio: IOS 4 KiB
-#                            random reads per job, JOBS jobs at depth QD on
-#                            DEV; prints fio's total I/Os (log: /tmp/costs-fio.json)
+#   costs_fio DEV QD JOBS IOS [RW]  reset $NEPF_FN's cost ledger, then fio: IOS
+#                            4 KiB random reads (RW randread, the default) or
+#                            writes (randwrite) per job, JOBS jobs at depth QD
+#                            on DEV; prints fio's total I/Os (log:
+#                            /tmp/costs-fio.json)
+#   nepf_engine              the engine $NEPF_FN runs on now (from its stats):
+#                            edma, dmaengine or window
 
 NEPF_CFS=${NEPF_CFS:-/sys/kernel/config/nvme_epf}
 NEPF_SUB=${NEPF_SUB:-s0}
@@ -641,14 +645,20 @@ nepf_tool() {
 	return 1
 }
 
+nepf_engine() {
+	sed -n 's/^# dma engine \([a-z]*\).*/\1/p' "/sys/kernel/debug/nvme_epf/$NEPF_FN/stats"
+}
+
 costs_fio() {
-	local dev=$1 qd=$2 jobs=$3 ios=$4 tool
+	local dev=$1 qd=$2 jobs=$3 ios=$4 rw=${5:-randread} tool
 	tool=$(nepf_tool) || { echo "costs_fio: no nvme-epf tool" >&2; return 1; }
 	bash "$tool" stats --costs --reset "$NEPF_FN" || return 1
 	fio --name=costs --filename="$dev" --ioengine=libaio --direct=1 \
-		--rw=randread --bs=4k --iodepth="$qd" --numjobs="$jobs" \
+		--rw="$rw" --bs=4k --iodepth="$qd" --numjobs="$jobs" \
 		--number_ios="$ios" --group_reporting --output-format=json \
 		> /tmp/costs-fio.json 2>&1 || { cat /tmp/costs-fio.json >&2; return 1; }
-	# The first total_ios of the (single, grouped) job is its reads'.
-	awk -F: '/"total_ios"/ { gsub(/[ ,]/, "", $2); print $2; exit }' /tmp/costs-fio.json
+	# total_ios of the (single, grouped) job: its reads' come first, then
+	# its writes'; the one that is not 0 is the workload's.
+	awk -F: '/"total_ios"/ { gsub(/[ ,]/, "", $2); if ($2 + 0) { print $2; n = 1; exit } }
+		END { if (!n) print 0 }' /tmp/costs-fio.json
 }
