@@ -8,8 +8,8 @@
 # _max counters, per command).  The divisor itself must equal fio's I/O
 # count: the ledger counts exactly what the host asked for.  Then the same
 # for 4 KiB random writes (the budget's write= values).
-# On a DMA engine (edma or dmaengine; COSTS_PREFIX names the cases for a
-# script that runs this one on another engine) no I/O may
+# On a DMA engine (edma or dmaengine: the run's VEPC_DMA, or 66-dmaengine,
+# which runs this script with COSTS_PREFIX=dmaengine-costs) no I/O may
 # cost a CPU read of host memory: the raw win_read_* sums of each run must
 # be exactly 0 (case <prefix>[-write]-no-cpu-reads), not only 0 per I/O
 # to three decimals.
@@ -26,7 +26,7 @@ dev=$(wait_for_nvme 30) || { fail "$P-device"; nepf_down; nepf_exit; }
 sleep 2		# the host's probe and udev are done with the device
 engine=$(nepf_engine)
 if [ "$engine" != edma ] && [ "$engine" != dmaengine ]; then
-	skip "$P" "the budget is for a DMA engine; nvme_epf runs on '$engine'"
+	skip "$P" "the budget is for a DMA engine; nvme_epf runs on '$engine' (vepc: $(vepc_mode))"
 	check "$P-down" nepf_down
 	nepf_exit
 fi

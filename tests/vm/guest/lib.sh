@@ -61,8 +61,68 @@
 #                            writes (randwrite) per job, JOBS jobs at depth QD
 #                            on DEV; prints fio's total I/Os (log:
 #                            /tmp/costs-fio.json)
+#   costs_as PREFIX          run 67-costs.sh (the cost ledger against its
+#                            budget) on the engine of now, cases PREFIX-*
 #   nepf_engine              the engine $NEPF_FN runs on now (from its stats):
 #                            edma, dmaengine or window
+#   VEPC_DMA                 the DMA vepc offers by default in this run (the
+#                            harness setting, tests/vm/README.md): edma,
+#                            dmaengine or none
+#   vepc_args MODE           vepc's module arguments for MODE
+#   vepc_mode                the MODE vepc is loaded with now
+#   vepc_reload MODE [ARGS...]  reload vepc in MODE ("$VEPC_DMA": the run's)
+#                            with more ARGS; no function may be bound
+#   engine_of MODE           the engine nvme_epf (dma_engine=auto) picks on
+#                            MODE: edma, dmaengine or window
+
+# The DMA the harness's vepc offers, one setting for the whole run
+# (run.sh passes it in from the host; /init writes vepc_modprobe_conf into
+# /etc/modprobe.d, so every plain "modprobe vepc" loads that mode):
+#   edma       an emulated DesignWare eDMA block (reg "dma") and no
+#              dmaengine channel: what a Debian kernel (no DW_EDMA) on a
+#              DesignWare board offers; nvme_epf drives the block itself
+#   dmaengine  2 read and 2 write dmaengine channels (a kernel with DW_EDMA)
+#   none       no DMA: outbound windows only
+# nvme_epf is loaded with dma_engine=auto, so the mode alone decides its
+# engine (engine_of).
+VEPC_DMA=${VEPC_DMA:-edma}
+vepc_args() {
+	case $1 in
+	edma) echo "edma=1" ;;
+	dmaengine) echo "edma=0 dma_channels=2" ;;
+	none) echo "edma=0 dma_channels=0" ;;
+	*) echo "vepc_args: unknown mode '$1' (edma, dmaengine or none)" >&2; return 1 ;;
+	esac
+}
+engine_of() {
+	case $1 in
+	edma) echo edma ;;
+	dmaengine) echo dmaengine ;;
+	none) echo window ;;
+	esac
+}
+vepc_modprobe_conf() {
+	echo "options vepc $(vepc_args "$VEPC_DMA")"
+	echo "options nvme_epf dma_engine=auto"
+}
+vepc_mode() {
+	local p=/sys/module/vepc/parameters
+	if [ "$(cat "$p/edma" 2>/dev/null)" = Y ]; then
+		echo edma
+	elif [ "$(cat "$p/dma_channels" 2>/dev/null)" = 0 ]; then
+		echo none
+	else
+		echo dmaengine
+	fi
+}
+vepc_reload() {
+	local mode=$1 args
+	shift
+	args=$(vepc_args "$mode") || return 1
+	modprobe -r vepc || return 1
+	# shellcheck disable=SC2086 # several arguments
+	modprobe vepc $args "$@"
+}
 
 NEPF_CFS=${NEPF_CFS:-/sys/kernel/config/nvme_epf}
 NEPF_SUB=${NEPF_SUB:-s0}
@@ -647,6 +707,12 @@ nepf_tool() {
 
 nepf_engine() {
 	sed -n 's/^# dma engine \([a-z]*\).*/\1/p' "/sys/kernel/debug/nvme_epf/$NEPF_FN/stats"
+}
+
+# 67-costs.sh on the engine of now, as cases PREFIX-* (its failures count).
+costs_as() {
+	COSTS_PREFIX=$1 bash "$(dirname "$NEPF_LIB")/67-costs.sh" ||
+		NEPF_FAILS=$((NEPF_FAILS + 1))
 }
 
 costs_fio() {
