@@ -25,7 +25,9 @@
  * or a local error bit (write).  Fault knobs: dma_fail (shared with the
  * dmaengine provider) aborts the next N transfers after moving part of
  * the data; edma_stuck leaves the next N transfers running until the
- * function stops them (doorbell bit 31), which aborts them.
+ * function stops them (doorbell bit 31), which aborts them; with
+ * dma_stall (shared too), a transfer started while the link is cut does
+ * the same instead of aborting at once.
  */
 #define pr_fmt(fmt) "vepc: " fmt
 
@@ -254,6 +256,10 @@ static void doorbell(struct vepc_edma *e, int rd, u32 db)
 	set_cs(e, rd, ch, CS_RUNNING);
 	if (atomic_add_unless(&e->stuck, -1, 0))
 		return;		/* until stopped */
+	/* dma_stall: toward a cut link it hangs instead of aborting */
+	if (READ_ONCE(e->v->dma_stall) &&
+	    vepc_link_cut_off(e->v, "edma (stalled)"))
+		return;		/* until stopped */
 	run(e, rd, ch);
 }
 
@@ -276,13 +282,22 @@ static int vepc_edma_thread(void *arg)
 				busy = true;
 			}
 		}
-		/* Poll hard while transfers come, then back off. */
+		/*
+		 * Poll hard while transfers come, then back off: 50-100 us
+		 * naps for about 10 ms, then 0.5-1 ms ones, so that a block
+		 * nobody uses (most of a guest run) does not wake a vCPU
+		 * 10-20 thousand times a second.
+		 */
 		if (busy)
 			idle = 0;
-		if (++idle < 200)
+		else if (idle < 400)
+			idle++;
+		if (idle < 200)
 			cond_resched();
-		else
+		else if (idle < 400)
 			usleep_range(50, 100);
+		else
+			usleep_range(500, 1000);
 	}
 	return 0;
 }

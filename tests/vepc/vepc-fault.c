@@ -9,7 +9,9 @@
  *                  dw-edma reports it: cookie complete (tx_status
  *                  DMA_COMPLETE), DMA_TRANS_ABORTED only to callback_result
  *   dma_stall  rw  0/1: DMA transfers while the link is down never
- *                  complete (until terminate_all) instead of failing
+ *                  complete (until terminate_all, or on the eDMA block
+ *                  until the function stops the channel) instead of
+ *                  failing
  *   edma_stuck rw  (edma=1) the next N eDMA transfers never finish
  *   windows    rw  usable outbound windows (1..windows param)
  *   refusals   r   checking-IOMMU refusals (tests assert 0)

@@ -25,6 +25,11 @@
 #   VM_FILES="PATH..."     host files a --script needs, put in /nepf/files/
 #   NEPF_LINK_LOSS_UNDER_IO=1 [LINKLOSS_LOOPS=N]  run the gated link-loss-under-I/O
 #                          cases (66-linkloss, 65-faults), N loops of each down time
+#   VEPC_DMA=edma|dmaengine|none  the DMA the virtual endpoint controller
+#                          offers (default edma: an emulated DesignWare eDMA
+#                          block and no dmaengine channel, as a Debian kernel
+#                          on a DesignWare board; dmaengine: channels, as a
+#                          kernel with DW_EDMA; none: windows only)
 #
 # Prints the guest's PASS/FAIL/SKIP lines as "<suite>/<name>" (and whatever
 # a guest script prints between NEPF-SHOW-BEGIN and NEPF-SHOW-END), keeps the
@@ -57,6 +62,11 @@ trixie|sid) ktarget=arm64-$suite ;;
 *) nepf_die "unknown suite '$suite' (trixie, sid, 6.1 or 5.10)" ;;
 esac
 [ -z "$GUEST_SCRIPT" ] || [ -f "$GUEST_SCRIPT" ] || nepf_die "no such script: $GUEST_SCRIPT"
+VEPC_DMA=${VEPC_DMA:-edma}
+case $VEPC_DMA in
+edma|dmaengine|none) ;;
+*) nepf_die "VEPC_DMA=$VEPC_DMA: edma, dmaengine or none" ;;
+esac
 
 out=$NEPF_BUILD/vm/$suite
 mkdir -p "$out/kbuild"
@@ -211,6 +221,8 @@ fi
 	# Requests for the link-loss cases (tests/vm/guest/66-linkloss.sh).
 	printf 'NEPF_LINK_LOSS_UNDER_IO=%q\n' "${NEPF_LINK_LOSS_UNDER_IO:-0}"
 	printf 'LINKLOSS_LOOPS=%q\n' "${LINKLOSS_LOOPS:-1}"
+	# The DMA vepc offers (tests/vm/guest/lib.sh: vepc_args).
+	printf 'VEPC_DMA=%q\n' "$VEPC_DMA"
 } > "$overlay/nepf/env"
 chmod +x "$overlay/init"
 # The stock modules are already in the base archive: only the new ones and
@@ -243,7 +255,7 @@ while [ -z "$slot_fd" ]; do
 	done
 	[ -n "$slot_fd" ] || sleep 3
 done
-nepf_log "booting $suite ($abi) under QEMU TCG, -cpu $cpu, timeout ${timeout_s}s"
+nepf_log "booting $suite ($abi) under QEMU TCG, -cpu $cpu, timeout ${timeout_s}s, VEPC_DMA=$VEPC_DMA"
 boot=$(date +%s)
 # shellcheck disable=SC2086
 timeout -k 10 "$timeout_s" qemu-system-aarch64 -M virt,gic-version=2 -cpu "$cpu" \

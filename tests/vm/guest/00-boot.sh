@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # The guest came up as the other tests expect: pseudo filesystems, the stock
-# NVMe host modules, our modules, the virtual endpoint controller.
+# NVMe host modules, our modules, the virtual endpoint controller offering
+# the run's DMA (VEPC_DMA) and nvme_epf choosing by it (dma_engine=auto).
 # shellcheck source=tests/vm/guest/lib.sh
 . "${NEPF_LIB:-/nepf/guest/lib.sh}"
 
@@ -26,7 +27,9 @@ ours() {
 	check "$name" "$@"
 }
 ours boot-vepc-loaded vepc loaded vepc &&
-	ours boot-vepc-epc vepc test -d /sys/class/pci_epc/vepc.0
+	ours boot-vepc-epc vepc test -d /sys/class/pci_epc/vepc.0 &&
+	ours boot-vepc-dma vepc test "$(vepc_mode)" = "$VEPC_DMA"
 ours boot-nvme-epf-loaded nvme_epf loaded nvme_epf &&
-	ours boot-nvme-epf-configfs nvme_epf test -d /sys/kernel/config/nvme_epf/functions
+	ours boot-nvme-epf-configfs nvme_epf test -d /sys/kernel/config/nvme_epf/functions &&
+	ours boot-nvme-epf-dma-auto nvme_epf grep -qx auto /sys/module/nvme_epf/parameters/dma_engine
 nepf_exit

@@ -51,10 +51,13 @@ unload() {
 	[ -e "$D/selftest_fn" ] && echo 0 > "$D/selftest_fn"
 	modprobe -r vepc
 }
-# reload PARAMS...: vepc with the self-test function started
+# reload PARAMS...: vepc with the self-test function started, with
+# dmaengine channels whatever the run's VEPC_DMA (the self-test function
+# moves data through dmaengine only)
 reload() {
 	unload 2>/dev/null
-	modprobe vepc selftest=1 "$@" && bound
+	# shellcheck disable=SC2046 # several arguments
+	modprobe vepc $(vepc_args dmaengine) selftest=1 "$@" && bound
 }
 
 check harness-unload-idle modprobe -r vepc
@@ -159,6 +162,6 @@ check harness-unload unload
 dmesg | grep -qE 'vepc.*(leaked|\([1-9][0-9]* host pages still)' &&
 	fail harness-unload-clean "$(dmesg | grep -E 'vepc.*leaked' | tail -1)" ||
 	pass harness-unload-clean
-# Leave the guest as the other tests expect it.
+# Leave the guest as the other tests expect it (the run's VEPC_DMA).
 check harness-reload-plain modprobe vepc
 nepf_exit

@@ -51,6 +51,11 @@ reload_vepc() {
 
 # --- MSI-X: one vector per queue
 if up harness-nvme-up queues=4; then
+	# the engine of the whole suite: VEPC_DMA decides it (lib.sh)
+	e=$(nepf_engine)
+	[ "$e" = "$(engine_of "$VEPC_DMA")" ] && pass harness-nvme-dma-engine ||
+		fail harness-nvme-dma-engine "VEPC_DMA=$VEPC_DMA but nvme_epf runs on '$e'"
+	grep '^# dma engine' "/sys/kernel/debug/nvme_epf/$NEPF_FN/stats" | indent
 	check harness-nvme-io io "$DEV"
 	nq=$(ls -d /sys/block/"${DEV#/dev/}"/mq/* | wc -l)
 	nvec=$(grep -cE 'nvme[0-9]+q[0-9]+' /proc/interrupts)

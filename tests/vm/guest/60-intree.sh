@@ -8,7 +8,11 @@
 #    as Documentation/nvme/nvme-pci-endpoint-target.rst says, serves a
 #    memory-backed null_blk namespace to the stock nvme driver: identify,
 #    one vector per I/O queue, fio crc32c verify, clean teardown.
+#    It moves data by dmaengine channels only (without: MMIO through
+#    windows), so vepc offers channels for this script whatever the run's
+#    VEPC_DMA: the configuration make bench compares nvme_epf with.
 # nepf-vm: intree
+# shellcheck disable=SC2317  # helpers run through check()
 # shellcheck source=tests/vm/guest/lib.sh
 . "${NEPF_LIB:-/nepf/guest/lib.sh}"
 
@@ -18,6 +22,14 @@ if ! intree_has pci-ep-cfs; then
 fi
 cfs=/sys/kernel/config/pci_ep
 epc=vepc.0
+vepc_back=0
+if intree_has nvmet-pci-epf && [ "$VEPC_DMA" != dmaengine ]; then
+	check intree-vepc-dmaengine vepc_reload dmaengine && vepc_back=1
+fi
+# The run's vepc again (before each exit).
+vepc_restore() {
+	[ "$vepc_back" = 0 ] || check intree-vepc-restored vepc_reload "$VEPC_DMA"
+}
 dmesg_mark
 check intree-cfs-load pci_ep_cfs_load
 check intree-cfs-tree test -d "$cfs/controllers/$epc" -a -d "$cfs/functions/vepc_selftest" \
@@ -40,6 +52,7 @@ check intree-cfs-selftest-down selftest_down
 if ! intree_has nvmet-pci-epf; then
 	skip intree-nvmet "no drivers/nvme/target/pci-epf.c in this kernel's source"
 	check intree-cfs-unload modprobe -r pci-ep-cfs
+	vepc_restore
 	nepf_exit
 fi
 queues=4
@@ -63,6 +76,7 @@ if ! check intree-nvmet-up nvmet_up || ! dev=$(wait_for_nvme 30); then
 	nvmet_down
 	echo "$io_timeout" > /sys/module/nvme_core/parameters/io_timeout
 	modprobe -r pci-ep-cfs
+	vepc_restore
 	nepf_exit
 fi
 pass intree-nvmet-device
@@ -103,4 +117,5 @@ check intree-nvmet-gone host_sees 1b96:beef no
 check intree-cfs-unload modprobe -r pci-ep-cfs
 [ "$NEPF_FAILS" -eq 0 ] ||
 	dmesg_since_mark | grep -iE 'nvme|epf|vepc|pci_ep' | tail -n 40 | indent
+vepc_restore
 nepf_exit

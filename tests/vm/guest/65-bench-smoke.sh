@@ -4,7 +4,9 @@
 # a few seconds on every target (raw null_blk, nvme_epf, and nvmet-pci-epf
 # where the kernel has it), so the benchmark cannot rot.  Asserts that each
 # run produced a fio result without errors and with I/O done, and that the
-# idle CPU was measured; nothing about speed.
+# idle CPU was measured; nothing about speed.  vepc offers dmaengine
+# channels here whatever the run's VEPC_DMA, as make bench does
+# (bench/lib.sh): the in-tree target can use nothing else.
 # nepf-vm: intree
 # shellcheck source=tests/vm/guest/lib.sh
 . "${NEPF_LIB:-/nepf/guest/lib.sh}"
@@ -12,6 +14,7 @@
 . /nepf/guest/bench.sh
 
 out=/tmp/bench-smoke.txt
+[ "$VEPC_DMA" = dmaengine ] || check bench-smoke-vepc-dmaengine vepc_reload dmaengine
 BENCH_RUNTIME=2 BENCH_RAMP=0 BENCH_REPS=1 BENCH_IDLE=2 BENCH_IDLE_SETTLE=0 \
 	BENCH_COUNT_IOS=32 BENCH_COUNT_IOS_LARGE=8 bench_main > "$out"
 rc=$?
@@ -54,4 +57,5 @@ check bench-smoke-trace grep -qE '^NEPF-BENCH-TRACE placed=.*workqueue' "$out"
 for t in ${targets#raw }; do
 	check "bench-smoke-$t-counts" counts_ok "$t"
 done
+[ "$VEPC_DMA" = dmaengine ] || check bench-smoke-vepc-restored vepc_reload "$VEPC_DMA"
 nepf_exit

@@ -6,67 +6,109 @@
 # divide every counter by the I/O commands completed, print the table and
 # check each counter against cost-budget.txt (a maximum per I/O; for the
 # _max counters, per command).  The divisor itself must equal fio's I/O
-# count: the ledger counts exactly what the host asked for.
+# count: the ledger counts exactly what the host asked for.  Then the same
+# for 4 KiB random writes (the budget's write= values).
+# On a DMA engine (edma or dmaengine: the run's VEPC_DMA, or 66-dmaengine,
+# which runs this script with COSTS_PREFIX=dmaengine-costs) no I/O may
+# cost a CPU read of host memory: the raw win_read_* sums of each run must
+# be exactly 0 (case <prefix>[-write]-no-cpu-reads), not only 0 per I/O
+# to three decimals.
 # shellcheck source=tests/vm/guest/lib.sh
 . "${NEPF_LIB:-/nepf/guest/lib.sh}"
 BUDGET=${COSTS_BUDGET:-/nepf/guest/cost-budget.txt}
 IOS=${COSTS_IOS:-2000}
+P=${COSTS_PREFIX:-costs}
 
-tool=$(nepf_tool) || { skip costs-tool "scripts/nvme-epf is not in the guest image"; nepf_exit; }
-[ -r "$BUDGET" ] || { fail costs-budget-file "$BUDGET missing"; nepf_exit; }
-check costs-up nepf_up backend=null size=1G queues=4 || { nepf_down; nepf_exit; }
-dev=$(wait_for_nvme 30) || { fail costs-device; nepf_down; nepf_exit; }
+tool=$(nepf_tool) || { skip "$P-tool" "scripts/nvme-epf is not in the guest image"; nepf_exit; }
+[ -r "$BUDGET" ] || { fail "$P-budget-file" "$BUDGET missing"; nepf_exit; }
+check "$P-up" nepf_up backend=null size=1G queues=4 || { nepf_down; nepf_exit; }
+dev=$(wait_for_nvme 30) || { fail "$P-device"; nepf_down; nepf_exit; }
 sleep 2		# the host's probe and udev are done with the device
-
-ios=$(costs_fio "$dev" 1 1 "$IOS")
-if [ "$ios" = "$IOS" ]; then
-	pass costs-fio
-else
-	fail costs-fio "fio did $ios I/Os, wanted $IOS"
-	tail -n 20 /tmp/costs-fio.json | indent
-fi
-raw=/tmp/costs-raw.txt per=/tmp/costs-per-io.txt
-if ! bash "$tool" stats --costs "$NEPF_FN" > "$raw" ||
-   ! bash "$tool" stats --costs --per-io "$NEPF_FN" > "$per"; then
-	fail costs-read
-	nepf_down
+engine=$(nepf_engine)
+if [ "$engine" != edma ] && [ "$engine" != dmaengine ]; then
+	skip "$P" "the budget is for a DMA engine; nvme_epf runs on '$engine' (vepc: $(vepc_mode))"
+	check "$P-down" nepf_down
 	nepf_exit
 fi
-cmds=$(awk '$1 == "cmds_io" { print $2 }' "$raw")
-if [ "$cmds" = "$ios" ]; then
-	pass costs-divisor
-else
-	fail costs-divisor "cmds_io $cmds, fio $ios"
-fi
 
-# Every counter has a budget line and every budget line a counter.
-names() { grep -v '^#' "$1" | awk 'NF { print $1 }' | sort > "$2"; }
-names "$per" /tmp/costs-names.ledger
-names "$BUDGET" /tmp/costs-names.budget
-if cmp -s /tmp/costs-names.ledger /tmp/costs-names.budget; then
-	pass costs-budget-complete
-else
-	fail costs-budget-complete "ledger and budget list different counters"
-	diff /tmp/costs-names.ledger /tmp/costs-names.budget | indent
-fi
+# costs_run RW NAME: 4 KiB random RW (read or write) at QD1; cases NAME-*
+# (NAME-<counter> for each counter).
+costs_run() {
+	local rw=$1 n=$2 ios raw=/tmp/costs-raw.txt per=/tmp/costs-per-io.txt cmds
+	local name m x v nr
+	ios=$(costs_fio "$dev" 1 1 "$IOS" "rand$rw")
+	if [ "$ios" = "$IOS" ]; then
+		pass "$n-fio"
+	else
+		fail "$n-fio" "fio did $ios I/Os, wanted $IOS"
+		tail -n 20 /tmp/costs-fio.json | indent
+	fi
+	if ! bash "$tool" stats --costs "$NEPF_FN" > "$raw" ||
+	   ! bash "$tool" stats --costs --per-io "$NEPF_FN" > "$per"; then
+		fail "$n-read"
+		return 1
+	fi
+	cmds=$(awk '$1 == "cmds_io" { print $2 }' "$raw")
+	if [ "$cmds" = "$ios" ]; then
+		pass "$n-divisor"
+	else
+		fail "$n-divisor" "cmds_io $cmds, fio $ios"
+	fi
+	# No CPU read of host memory at all (a non-posted read on silicon).
+	nr=$(awk '$1 ~ /^win_read_/ { printf "%s%s=%s", sep, $1, $2; sep = " " }' "$raw")
+	if [ -n "$nr" ] && ! grep -qE '=[^0]|=0[0-9]' <<< "$nr"; then
+		pass "$n-no-cpu-reads"
+	else
+		fail "$n-no-cpu-reads" "${nr:-no win_read_ counters} over $cmds I/Os"
+	fi
 
-echo "cost ledger, $(uname -r), 4 KiB random read QD1, $ios I/Os (per I/O; _max per command)"
-printf '    | %-20s %12s %12s\n' counter measured budget
-# "name measured budget verdict": budget "-" is shown, not checked.
-awk 'NR == FNR { if ($1 !~ /^#/ && NF) b[$1] = $2; next }
-	/^#/ { next }
-	{ m = $2; x = ($1 in b) ? b[$1] : "?"
-	  v = (x == "-") ? "shown" : (x == "?") ? "none" : (m <= x + 0.0005) ? "ok" : "over"
-	  print $1, m, x, v }' "$BUDGET" "$per" > /tmp/costs-verdict.txt
-while read -r name m x v; do
-	printf '    | %-20s %12s %12s %s\n' "$name" "$m" "$x" "$([ "$v" = over ] && echo OVER)"
-done < /tmp/costs-verdict.txt
-while read -r name m x v; do
-	case $v in
-	ok) pass "costs-$name" ;;
-	over) fail "costs-$name" "$m per I/O, budget $x" ;;
-	esac
-done < /tmp/costs-verdict.txt
+	# Every counter has a budget line and every budget line a counter
+	# (the reads' ledger has the same lines as the writes').
+	names() { grep -v '^#' "$1" | awk 'NF { print $1 }' | sort > "$2"; }
+	names "$per" /tmp/costs-names.ledger
+	names "$BUDGET" /tmp/costs-names.budget
+	if [ "$rw" != read ]; then
+		:
+	elif cmp -s /tmp/costs-names.ledger /tmp/costs-names.budget; then
+		pass "$n-budget-complete"
+	else
+		fail "$n-budget-complete" "ledger and budget list different counters"
+		diff /tmp/costs-names.ledger /tmp/costs-names.budget | indent
+	fi
+
+	echo "cost ledger, $(uname -r), dma engine $engine, 4 KiB random $rw QD1, $ios I/Os (per I/O; _max per command)"
+	printf '    | %-20s %12s %12s\n' counter measured budget
+	# A budget line is "name max [key=max ...] [# comment]": a key that
+	# is this run's workload (read, write) or engine (edma, dmaengine)
+	# replaces max.  "name measured budget verdict": budget "-" is shown,
+	# not checked.
+	awk -v rw="$rw" -v eng="$engine" '
+		NR == FNR {
+			if ($1 ~ /^#/ || !NF) next
+			v = $2
+			for (i = 3; i <= NF && $i !~ /^#/; i++)
+				if (split($i, kv, "=") == 2 && (kv[1] == rw || kv[1] == eng))
+					v = kv[2]
+			b[$1] = v
+			next
+		}
+		/^#/ { next }
+		{ m = $2; x = ($1 in b) ? b[$1] : "?"
+		  v = (x == "-") ? "shown" : (x == "?") ? "none" : (m <= x + 0.0005) ? "ok" : "over"
+		  print $1, m, x, v }' "$BUDGET" "$per" > /tmp/costs-verdict.txt
+	while read -r name m x v; do
+		printf '    | %-20s %12s %12s %s\n' "$name" "$m" "$x" "$([ "$v" = over ] && echo OVER)"
+	done < /tmp/costs-verdict.txt
+	while read -r name m x v; do
+		case $v in
+		ok) pass "$n-$name" ;;
+		over) fail "$n-$name" "$m per I/O, budget $x" ;;
+		esac
+	done < /tmp/costs-verdict.txt
+}
+
+costs_run read "$P"
+costs_run write "$P-write"
 
 # QD32: completions that overlap share their CQ's interrupt (one per CQ
 # and poll pass, issue 14), so fewer raises than I/Os; at QD1 above each
@@ -76,13 +118,12 @@ if [ "$ios" = "$IOS" ] &&
    bash "$tool" stats --costs --per-io "$NEPF_FN" > /tmp/costs-qd32.txt; then
 	irqs=$(awk '$1 == "epc_raise_irq" { print $2 }' /tmp/costs-qd32.txt)
 	if awk -v v="${irqs:-1}" 'BEGIN { exit !(v < 1) }'; then
-		pass costs-qd32-irq-per-pass
+		pass "$P-qd32-irq-per-pass"
 	else
-		fail costs-qd32-irq-per-pass "epc_raise_irq ${irqs:-?} per I/O at QD32, want < 1"
+		fail "$P-qd32-irq-per-pass" "epc_raise_irq ${irqs:-?} per I/O at QD32, want < 1"
 	fi
 else
-	fail costs-qd32-irq-per-pass "fio did $ios I/Os, wanted $IOS"
+	fail "$P-qd32-irq-per-pass" "fio did $ios I/Os, wanted $IOS"
 fi
-
-check costs-down nepf_down
+check "$P-down" nepf_down
 nepf_exit

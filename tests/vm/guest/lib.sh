@@ -27,6 +27,10 @@
 #                            fio_errors NAME: its error lines, indented
 #   dma_fault_fio NAME KNOB  fio_verify NAME on $DEV while vepc's debugfs
 #                            KNOB (dma_fail, ...) fails 2 transfers, 5 times
+#   dma_fault_case NAME KNOB COUNTER  dma_fault_fio as cases: NAME (fio
+#                            clean), NAME-injected (vepc's COUNTER grew),
+#                            NAME-error-log (Data Transfer Errors logged)
+#   vepc_stat NAME           one of vepc's statistics
 #   dma_fault_eio NAME KNOB  the same with the host's retries off: cases
 #                            NAME (fio got an I/O error) and
 #                            NAME-no-wrong-data
@@ -52,9 +56,73 @@
 #   nepf_tool                path of scripts/nvme-epf in the guest (fails if none)
 #   fails_with TEXT CMD...   CMD fails and its output names TEXT (nvme-cli
 #                            prints the status, e.g. "Invalid Field")
-#   costs_fio DEV QD JOBS IOS  reset $NEPF_FN's cost ledger, then fio: IOS 4 KiB
-#                            random reads per job, JOBS jobs at depth QD on
-#                            DEV; prints fio's total I/Os (log: /tmp/costs-fio.json)
+#   costs_fio DEV QD JOBS IOS [RW]  reset $NEPF_FN's cost ledger, then fio: IOS
+#                            4 KiB random reads (RW randread, the default) or
+#                            writes (randwrite) per job, JOBS jobs at depth QD
+#                            on DEV; prints fio's total I/Os (log:
+#                            /tmp/costs-fio.json)
+#   costs_as PREFIX          run 67-costs.sh (the cost ledger against its
+#                            budget) on the engine of now, cases PREFIX-*
+#   nepf_engine              the engine $NEPF_FN runs on now (from its stats):
+#                            edma, dmaengine or window
+#   VEPC_DMA                 the DMA vepc offers by default in this run (the
+#                            harness setting, tests/vm/README.md): edma,
+#                            dmaengine or none
+#   vepc_args MODE           vepc's module arguments for MODE
+#   vepc_mode                the MODE vepc is loaded with now
+#   vepc_reload MODE [ARGS...]  reload vepc in MODE ("$VEPC_DMA": the run's)
+#                            with more ARGS; no function may be bound
+#   engine_of MODE           the engine nvme_epf (dma_engine=auto) picks on
+#                            MODE: edma, dmaengine or window
+
+# The DMA the harness's vepc offers, one setting for the whole run
+# (run.sh passes it in from the host; /init writes vepc_modprobe_conf into
+# /etc/modprobe.d, so every plain "modprobe vepc" loads that mode):
+#   edma       an emulated DesignWare eDMA block (reg "dma") and no
+#              dmaengine channel: what a Debian kernel (no DW_EDMA) on a
+#              DesignWare board offers; nvme_epf drives the block itself
+#   dmaengine  2 read and 2 write dmaengine channels (a kernel with DW_EDMA)
+#   none       no DMA: outbound windows only
+# nvme_epf is loaded with dma_engine=auto, so the mode alone decides its
+# engine (engine_of).
+VEPC_DMA=${VEPC_DMA:-edma}
+vepc_args() {
+	case $1 in
+	edma) echo "edma=1" ;;
+	dmaengine) echo "edma=0 dma_channels=2" ;;
+	none) echo "edma=0 dma_channels=0" ;;
+	*) echo "vepc_args: unknown mode '$1' (edma, dmaengine or none)" >&2; return 1 ;;
+	esac
+}
+engine_of() {
+	case $1 in
+	edma) echo edma ;;
+	dmaengine) echo dmaengine ;;
+	none) echo window ;;
+	esac
+}
+vepc_modprobe_conf() {
+	echo "options vepc $(vepc_args "$VEPC_DMA")"
+	echo "options nvme_epf dma_engine=auto"
+}
+vepc_mode() {
+	local p=/sys/module/vepc/parameters
+	if [ "$(cat "$p/edma" 2>/dev/null)" = Y ]; then
+		echo edma
+	elif [ "$(cat "$p/dma_channels" 2>/dev/null)" = 0 ]; then
+		echo none
+	else
+		echo dmaengine
+	fi
+}
+vepc_reload() {
+	local mode=$1 args
+	shift
+	args=$(vepc_args "$mode") || return 1
+	modprobe -r vepc || return 1
+	# shellcheck disable=SC2086 # several arguments
+	modprobe vepc $args "$@"
+}
 
 NEPF_CFS=${NEPF_CFS:-/sys/kernel/config/nvme_epf}
 NEPF_SUB=${NEPF_SUB:-s0}
@@ -383,6 +451,26 @@ dma_fault_fio() {
 	echo 0 > "$knob"
 	return $rc
 }
+# vepc_stat NAME: one of vepc's statistics (debugfs vepc/stats).
+vepc_stat() { awk -v k="$1" '$1 == k { print $2 }' /sys/kernel/debug/vepc/stats; }
+# dma_fault_case NAME KNOB COUNTER: dma_fault_fio NAME KNOB ends clean
+# (case NAME), vepc's COUNTER grew (NAME-injected), and the host's error
+# log has Data Transfer Errors, status 0x004 (NAME-error-log).
+dma_fault_case() {
+	local name=$1 c0 c1
+	c0=$(vepc_stat "$3")
+	if dma_fault_fio "$name" "$2"; then
+		pass "$name"
+	else
+		fail "$name" "fio"
+		fio_errors "$name"
+	fi
+	c1=$(vepc_stat "$3")
+	[ "$c1" -gt "$c0" ] && pass "$name-injected" ||
+		fail "$name-injected" "$3 $c0 -> $c1"
+	error_log "$DEV" | grep -q '"status_field":4[,}]' &&
+		pass "$name-error-log" || fail "$name-error-log"
+}
 # dma_fault_eio NAME KNOB: dma_fault_fio with nvme_core's max_retries at 0,
 # so that fio gets the Data Transfer Errors of the failed transfers
 # itself.  A failed transfer must be an I/O error, never a success with
@@ -673,14 +761,26 @@ nepf_tool() {
 	return 1
 }
 
+nepf_engine() {
+	sed -n 's/^# dma engine \([a-z]*\).*/\1/p' "/sys/kernel/debug/nvme_epf/$NEPF_FN/stats"
+}
+
+# 67-costs.sh on the engine of now, as cases PREFIX-* (its failures count).
+costs_as() {
+	COSTS_PREFIX=$1 bash "$(dirname "$NEPF_LIB")/67-costs.sh" ||
+		NEPF_FAILS=$((NEPF_FAILS + 1))
+}
+
 costs_fio() {
-	local dev=$1 qd=$2 jobs=$3 ios=$4 tool
+	local dev=$1 qd=$2 jobs=$3 ios=$4 rw=${5:-randread} tool
 	tool=$(nepf_tool) || { echo "costs_fio: no nvme-epf tool" >&2; return 1; }
 	bash "$tool" stats --costs --reset "$NEPF_FN" || return 1
 	fio --name=costs --filename="$dev" --ioengine=libaio --direct=1 \
-		--rw=randread --bs=4k --iodepth="$qd" --numjobs="$jobs" \
+		--rw="$rw" --bs=4k --iodepth="$qd" --numjobs="$jobs" \
 		--number_ios="$ios" --group_reporting --output-format=json \
 		> /tmp/costs-fio.json 2>&1 || { cat /tmp/costs-fio.json >&2; return 1; }
-	# The first total_ios of the (single, grouped) job is its reads'.
-	awk -F: '/"total_ios"/ { gsub(/[ ,]/, "", $2); print $2; exit }' /tmp/costs-fio.json
+	# total_ios of the (single, grouped) job: its reads' come first, then
+	# its writes'; the one that is not 0 is the workload's.
+	awk -F: '/"total_ios"/ { gsub(/[ ,]/, "", $2); if ($2 + 0) { print $2; n = 1; exit } }
+		END { if (!n) print 0 }' /tmp/costs-fio.json
 }
