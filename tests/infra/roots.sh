@@ -37,8 +37,13 @@ nepf_root_create() {
 	local tmp=$root.tmp
 	rm -rf "$tmp"
 	nepf_log "creating the $suite root (mmdebstrap)"
+	# In a mount namespace of its own: mmdebstrap mounts /proc in the root
+	# and leaves it mounted when its umount fails (seen once, on a loaded
+	# cold run: a read-only proc stayed on roots/sid/proc); the namespace's
+	# mounts go with it.
 	# shellcheck disable=SC2046
-	mmdebstrap --variant=apt --mode=root -q \
+	unshare --mount --propagation private -- \
+		mmdebstrap --variant=apt --mode=root -q \
 		--aptopt='Acquire::Check-Valid-Until "false"' \
 		--aptopt='APT::Install-Recommends "false"' \
 		--include="$(nepf_root_pkgs "$suite" | tr -s ' \t\n' ',' | sed 's/^,//;s/,$//')" \

@@ -57,7 +57,9 @@ make_root_tar() {
 	[ -s "$root_tar" ] && return 0
 	nepf_host_install mmdebstrap
 	nepf_log "creating the $suite DKMS test root (mmdebstrap)"
-	mmdebstrap --variant=apt --mode=root -q --architectures=amd64,arm64 \
+	# Its own mount namespace, as in nepf_root_create() (tests/infra/roots.sh).
+	unshare --mount --propagation private -- \
+		mmdebstrap --variant=apt --mode=root -q --architectures=amd64,arm64 \
 		--aptopt='Acquire::Check-Valid-Until "false"' \
 		--aptopt='APT::Install-Recommends "false"' \
 		--skip=cleanup/apt/lists --include="$root_pkgs" \
