@@ -142,29 +142,43 @@ ocfs() {
 check cmdset3-identify-ocfs-2h-hbs-default ocfs
 check cmdset3-copy2-refused-until-enabled \
 	fails_with "Invalid Field" copy2 0 0 0 2
-check cmdset3-hbs-cdfe-3h-invalid-field fails_with "Invalid Field" hbs_set 8
-hbs_enable() { hbs_set 4 && [ "$(hbs_cdfe)" -eq 4 ] && nvme get-feature "$ctrl" -f 0x16 -H; }
-check cmdset3-hbs-enable-copy-format-2h hbs_enable
-# Namespace 2 blocks 10-17 and namespace 1 blocks 40-41 to namespace 1
-# block 1000: compared byte for byte.
-copy_cross() {
-	dd if=/dev/urandom of=/tmp/src2.bin bs=512 count=8 status=none &&
-	dd if=/tmp/src2.bin of="$dev2" bs=512 seek=10 oflag=direct status=none &&
-	dd if=/dev/urandom of=/tmp/src1.bin bs=512 count=2 status=none &&
-	dd if=/tmp/src1.bin of="$dev" bs=512 seek=40 oflag=direct status=none &&
-	copy2 1000 10,40 7,1 2,1 &&
-	dd if="$dev" bs=512 skip=1000 count=10 iflag=direct status=none > /tmp/dst.bin &&
-	cat /tmp/src2.bin /tmp/src1.bin | cmp - /tmp/dst.bin
-}
-check cmdset3-copy2-cross-namespace-data copy_cross
-check cmdset3-copy2-other-block-size-incompatible \
-	fails_with 'Incompatible\|185)' copy2 0 0 0 3
-check cmdset3-copy2-inactive-snsid-invalid-ns \
-	fails_with "Invalid Namespace" copy2 0 0 0 9
-check cmdset3-copy2-past-source-end-lba-range \
-	fails_with "LBA Out of Range" copy2 0 32767 1 2
-check cmdset3-copy2-fast-copy-only \
-	fails_with 'Fast Copy\|186)' copy2 0 0 0 2 32768
+# Setting the feature is a data-out admin passthrough.  Under trixie's
+# nvme-cli 2.13 the ioctl fails with EACCES ("passthru: Permission
+# denied", seen in the guest; sid's 2.16 sends it): those cases are then
+# skipped, the unit tests (test-copy2.c) cover the same checks.
+hbs_out=$(hbs_set 0 2>&1)
+if grep -q "Permission denied" <<< "$hbs_out"; then
+	for c in hbs-cdfe-3h-invalid-field hbs-enable-copy-format-2h \
+		 copy2-cross-namespace-data copy2-other-block-size-incompatible \
+		 copy2-inactive-snsid-invalid-ns copy2-past-source-end-lba-range \
+		 copy2-fast-copy-only; do
+		skip "cmdset3-$c" "nvme $(nvme version | awk '{ print $3 }'): $hbs_out"
+	done
+else
+	check cmdset3-hbs-cdfe-3h-invalid-field fails_with "Invalid Field" hbs_set 8
+	hbs_enable() { hbs_set 4 && [ "$(hbs_cdfe)" -eq 4 ] && nvme get-feature "$ctrl" -f 0x16 -H; }
+	check cmdset3-hbs-enable-copy-format-2h hbs_enable
+	# Namespace 2 blocks 10-17 and namespace 1 blocks 40-41 to namespace 1
+	# block 1000: compared byte for byte.
+	copy_cross() {
+		dd if=/dev/urandom of=/tmp/src2.bin bs=512 count=8 status=none &&
+		dd if=/tmp/src2.bin of="$dev2" bs=512 seek=10 oflag=direct status=none &&
+		dd if=/dev/urandom of=/tmp/src1.bin bs=512 count=2 status=none &&
+		dd if=/tmp/src1.bin of="$dev" bs=512 seek=40 oflag=direct status=none &&
+		copy2 1000 10,40 7,1 2,1 &&
+		dd if="$dev" bs=512 skip=1000 count=10 iflag=direct status=none > /tmp/dst.bin &&
+		cat /tmp/src2.bin /tmp/src1.bin | cmp - /tmp/dst.bin
+	}
+	check cmdset3-copy2-cross-namespace-data copy_cross
+	check cmdset3-copy2-other-block-size-incompatible \
+		fails_with 'Incompatible\|185)' copy2 0 0 0 3
+	check cmdset3-copy2-inactive-snsid-invalid-ns \
+		fails_with "Invalid Namespace" copy2 0 0 0 9
+	check cmdset3-copy2-past-source-end-lba-range \
+		fails_with "LBA Out of Range" copy2 0 32767 1 2
+	check cmdset3-copy2-fast-copy-only \
+		fails_with 'Fast Copy\|186)' copy2 0 0 0 2 32768
+fi
 # A controller reset puts the feature back to its default.
 reset_default() {
 	local i cdfe=""
