@@ -453,7 +453,7 @@ struct nepf_ctrl {
 
 	/* Asynchronous events (aer_lock) */
 	spinlock_t aer_lock;
-	DECLARE_KFIFO(aer_cids, u16, NEPF_AERL + 1);	/* outstanding AERs */
+	DECLARE_KFIFO(aer_cids, u16, (NEPF_AERL + 1));	/* outstanding AERs */
 	DECLARE_KFIFO(aen_queue, u32, 8);	/* events waiting (CQE DW0) */
 	u32 aen_masked;			/* BIT(type): reported, log not read */
 	u32 changed_ns[1024];		/* changed namespace list */

@@ -115,12 +115,14 @@ static inline void list_splice_tail_init(struct list_head *list,
 
 /*
  * <linux/kfifo.h>, the fixed-size kind (DECLARE_KFIFO): a ring of a power
- * of two entries, free-running in/out indices; the caller locks.
+ * of two entries, free-running in/out indices; the caller locks.  @size
+ * goes in unparenthesised, as the kernel's macro takes it, so that gcc
+ * warns here too about an expression that needs parentheses.
  */
 #define DECLARE_KFIFO(fifo, type, size)					\
 	struct {							\
 		unsigned int in, out;					\
-		type buf[(size) < 2 || ((size) & ((size) - 1)) ? -1 : (size)]; \
+		type buf[((size < 2) || (size & (size - 1))) ? -1 : size]; \
 	} fifo
 #define INIT_KFIFO(fifo)	((fifo).in = (fifo).out = 0)
 #define kfifo_size(fifo)	((unsigned int)ARRAY_SIZE((fifo)->buf))
