@@ -282,22 +282,13 @@ static int vepc_edma_thread(void *arg)
 				busy = true;
 			}
 		}
-		/*
-		 * Poll hard while transfers come, then back off: 50-100 us
-		 * naps for about 10 ms, then 0.5-1 ms ones, so that a block
-		 * nobody uses (most of a guest run) does not wake a vCPU
-		 * 10-20 thousand times a second.
-		 */
+		/* Poll hard while transfers come, then back off. */
 		if (busy)
 			idle = 0;
-		else if (idle < 400)
-			idle++;
-		if (idle < 200)
+		if (++idle < 200)
 			cond_resched();
-		else if (idle < 400)
-			usleep_range(50, 100);
 		else
-			usleep_range(500, 1000);
+			usleep_range(50, 100);
 	}
 	return 0;
 }
