@@ -699,6 +699,87 @@ static void case_msix_masked(struct hostile *h)
 		dma_free_coherent(&pdev->dev, PAGE_SIZE, cq.ring, cq.dma);
 }
 
+/* ---- Copy descriptor format 2h, enabled by Host Behavior Support ---- */
+
+#define H_FEAT_HBS	0x16
+#define H_CMD_COPY	0x19
+#define H_COPY_DST	(IO_LBA_BYTES + SZ_64K)
+
+/* Set Feature 16h with only CDFE (bytes 5:4), from the second half. */
+static u16 set_hbs_cdfe(struct hostile *h, u16 cdfe)
+{
+	struct nvme_command c = {};
+	u8 *hb = h->buf + HALF;
+
+	memset(hb, 0, 512);
+	hb[4] = cdfe & 0xff;
+	hb[5] = cdfe >> 8;
+	c.features.opcode = nvme_admin_set_features;
+	c.features.fid = cpu_to_le32(H_FEAT_HBS);
+	c.features.dptr.prp1 = cpu_to_le64(h->buf_dma + HALF);
+	return h_admin(h, &c, NULL);
+}
+
+/* Source range descriptor format 2h: the fields this host sets. */
+struct h_copy_range2 {
+	__le32 snsid;
+	u32 rsvd4;
+	__le64 slba;
+	__le16 nlb;			/* 0-based */
+	u8 rsvd18[14];
+};
+
+/* One format 2h range of @len bytes from IO_LBA_BYTES to H_COPY_DST. */
+static u16 copy2(struct hostile *h, u32 len)
+{
+	struct h_copy_range2 *d = (struct h_copy_range2 *)h->list;
+	struct nvme_command c = {};
+
+	BUILD_BUG_ON(sizeof(*d) != 32);
+	memset(d, 0, sizeof(*d));
+	d->snsid = cpu_to_le32(1);
+	d->slba = cpu_to_le64(lba_of(h, IO_LBA_BYTES));
+	d->nlb = cpu_to_le16(nlb_of(h, len) - 1);
+	c.common.opcode = H_CMD_COPY;
+	c.common.nsid = cpu_to_le32(1);
+	c.common.cdw10 = cpu_to_le32(lower_32_bits(lba_of(h, H_COPY_DST)));
+	c.common.cdw11 = cpu_to_le32(upper_32_bits(lba_of(h, H_COPY_DST)));
+	c.common.cdw12 = cpu_to_le32(2 << 8);	/* one range, format 2h */
+	c.common.dptr.prp1 = cpu_to_le64(h->list_dma);
+	return h_io(h, &c);
+}
+
+/*
+ * A stock Linux host cannot enable format 2h (its driver refuses Set
+ * Features 16h from userspace), so this host does: refused before, a
+ * copy whose data is read back after, refused again once disabled.
+ */
+static void case_copy_format2(struct hostile *h)
+{
+	const char *why = NULL;
+	u16 st;
+
+	expect(h, "copy2-refused-until-enabled", copy2(h, 8192), ST_INVALID_FIELD);
+	expect(h, "copy2-hbs-enable", set_hbs_cdfe(h, BIT(2)), ST_OK);
+	get_random_bytes(h->buf, 8192);
+	st = prp_rw(h, true, IO_LBA_BYTES, 0, 8192);
+	if (!st)
+		st = copy2(h, 8192);
+	if (st) {
+		snprintf(why_buf, sizeof(why_buf), "status %#05x", st);
+		why = why_buf;
+	} else {
+		memset(h->buf + HALF, 0, 8192);
+		if (prp_rw(h, false, H_COPY_DST, HALF, 8192))
+			why = "read-back failed";
+		else if (memcmp(h->buf, h->buf + HALF, 8192))
+			why = "copied data differs";
+	}
+	verdict(h, "copy2-data", why);
+	expect(h, "copy2-hbs-disable", set_hbs_cdfe(h, 0), ST_OK);
+	expect(h, "copy2-refused-again", copy2(h, 8192), ST_INVALID_FIELD);
+}
+
 /*
  * "dma": only the cases that make the controller reach unmapped memory,
  * named *-dma, for a run with nvme_epf's dma_min_len=1 (every transfer by
@@ -740,6 +821,7 @@ void h_run_cases(struct hostile *h, bool dma_all)
 	case_disable_during_io(h);
 	shutdown_during_io(h, "cc-shn-normal-during-io", NVME_CC_SHN_NORMAL);
 	shutdown_during_io(h, "cc-shn-abrupt-during-io", NVME_CC_SHN_ABRUPT);
+	case_copy_format2(h);
 	case_enable_bad_cc(h);
 out:
 	h_out(h, "# hostile: %u passed, %u failed\n", h->passed, h->failed);
