@@ -48,6 +48,11 @@ mkdir -p "$cache/debs"
 root_pkgs=dkms,gcc-aarch64-linux-gnu,make,kmod,file,rpm,linux-base,pahole,libelf1t64,libssl3t64,ccache
 root_tar=$cache/$suite-dkms-root-$(echo "$root_pkgs" | md5sum | cut -c1-8).tar
 run=$PKG_OUT/root
+# Everything under $run is removed below: never let it be anything else.
+case $run in
+/?*/pkg/root) ;;
+*) nepf_die "refusing test root '$run' (want .../pkg/root)" ;;
+esac
 failed=0
 
 pass() { echo "PASS: $1"; }
