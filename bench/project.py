@@ -408,6 +408,8 @@ LEDGER_USE = {
     "epc_get_msi": ("shown", "the model costs vepc's get_msi(x) calls of the I/O path (dbi_read); "
                     "the register poll's are time-driven and left out"),
     "epc_get_msix": ("shown", "as epc_get_msi"),
+    "epc_get_msi_io": ("shown", "get_msi(x) calls not made by the register poll (a failed raise, "
+                       "Create I/O CQ); the I/O path's share of the model's count"),
     "epc_get_features": ("shown", "the model costs vepc's get_features calls"),
     "dma_rx_descs": ("check", "the model costs vepc's read descriptors (dma_setup + wait)"),
     "dma_rx_bytes": ("check", "the model costs vepc's read bytes (channel bandwidth)"),
@@ -426,6 +428,8 @@ LEDGER_USE = {
     "handoff_exec": ("shown", "part of handoffs"),
     "handoff_defer": ("shown", "part of handoffs"),
     "handoff_exec_later": ("shown", "part of handoffs"),
+    "finish_inline": ("shown", "ends finished where the command ran: the hand-offs they save are "
+                      "not in handoffs"),
     "poll_passes": ("uncosted", "timing: how often the poller looks depends on both sides' speed "
                     "under TCG; on a board it spins on a core of its own"),
     "poll_passes_fetched": ("uncosted", "timing (commands per fetching pass)"),

@@ -382,6 +382,7 @@ void nepf_sq_take(struct nepf_ctrl *ctrl, struct nepf_sq *sq, u32 gen,
 	cmd->segs = NULL;
 	cmd->buf = NULL;
 	cmd->io_state = NULL;
+	cmd->submit = NEPF_SUBMIT_IDLE;
 	cmd->ns = NULL;
 	memset(&cmd->io, 0, sizeof(cmd->io));
 	cmd->start_ns = nepf_now_ns();
@@ -540,7 +541,9 @@ u32 nepf_ctrl_fetch(struct nepf_ctrl *ctrl, struct nvme_sqe *buf)
  * Error injection looks at it first (it may complete it, or hold it and
  * run it again later through env->exec_later).  An admin command runs to
  * its completion here; an I/O command is validated, its data mapped and
- * read, and handed to its namespace's backend, which ends it with
+ * read, and handed to its namespace's backend.  One that ends before that
+ * returns (a synchronous backend, or no backend I/O at all) is finished
+ * here, in this thread, without a hand-off; the others end with
  * nepf_cmd_backend_done().
  *
  * Context: process context; admin commands on the fetching thread.
@@ -551,8 +554,8 @@ void nepf_cmd_exec(struct nepf_cmd *cmd)
 		return;		/* completed or held by error injection */
 	if (cmd->sqid == 0)
 		nepf_admin_exec(cmd);
-	else
-		nepf_io_exec(cmd);
+	else if (nepf_io_exec(cmd))
+		nepf_cmd_finish(cmd);
 }
 
 /**
@@ -561,7 +564,8 @@ void nepf_cmd_exec(struct nepf_cmd *cmd)
  * @status: an NVMe status, 0 for success
  *
  * Asks the environment (env->defer) to run nepf_cmd_finish() in process
- * context.
+ * context.  Only for an end that came after the backend's submit returned
+ * (nepf_io_done() tells): one inside it is finished by the submitter.
  *
  * Context: any context (a bio's completion, for instance).
  */
@@ -579,7 +583,8 @@ void nepf_cmd_backend_done(struct nepf_cmd *cmd, u16 status)
  * Writes read data to the host and completes the command, unless it has
  * a further step (Copy goes back to its backend between its steps).
  *
- * Context: process context (env->defer's work); may sleep.
+ * Context: process context (env->defer's work, or the thread that ran
+ * the command, when it ended there); may sleep.
  */
 void nepf_cmd_finish(struct nepf_cmd *cmd)
 {

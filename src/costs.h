@@ -50,6 +50,7 @@ enum nepf_cost {
 	NEPF_COST_EPC_RAISE_IRQ,
 	NEPF_COST_EPC_GET_MSI,
 	NEPF_COST_EPC_GET_MSIX,
+	NEPF_COST_EPC_GET_MSI_IO,
 	NEPF_COST_EPC_GET_FEATURES,
 	/* DMA (dma.c) */
 	NEPF_COST_DMA_RX_DESCS,
@@ -64,11 +65,15 @@ enum nepf_cost {
 	NEPF_COST_IRQ_MSIX,
 	NEPF_COST_IRQ_MSI,
 	NEPF_COST_IRQ_INTX,
-	/* thread hand-offs: work items queued for commands (poll.c) */
+	/*
+	 * thread hand-offs: work items queued for commands (poll.c); and
+	 * the ends finished without one (io-cmd.c)
+	 */
 	NEPF_COST_HANDOFFS,
 	NEPF_COST_HANDOFF_EXEC,
 	NEPF_COST_HANDOFF_DEFER,
 	NEPF_COST_HANDOFF_EXEC_LATER,
+	NEPF_COST_FINISH_INLINE,
 	/* the doorbell poll thread and the register poll (poll.c) */
 	NEPF_COST_POLL_PASSES,
 	NEPF_COST_POLL_PASSES_FETCHED,
@@ -121,6 +126,7 @@ static inline const char *nepf_cost_name(unsigned int i)
 		[NEPF_COST_EPC_RAISE_IRQ] = "epc_raise_irq",
 		[NEPF_COST_EPC_GET_MSI] = "epc_get_msi",
 		[NEPF_COST_EPC_GET_MSIX] = "epc_get_msix",
+		[NEPF_COST_EPC_GET_MSI_IO] = "epc_get_msi_io",
 		[NEPF_COST_EPC_GET_FEATURES] = "epc_get_features",
 		/* DMA (dma.c) */
 		[NEPF_COST_DMA_RX_DESCS] = "dma_rx_descs",
@@ -140,6 +146,7 @@ static inline const char *nepf_cost_name(unsigned int i)
 		[NEPF_COST_HANDOFF_EXEC] = "handoff_exec",
 		[NEPF_COST_HANDOFF_DEFER] = "handoff_defer",
 		[NEPF_COST_HANDOFF_EXEC_LATER] = "handoff_exec_later",
+		[NEPF_COST_FINISH_INLINE] = "finish_inline",
 		/* the doorbell poll thread and the register poll (poll.c) */
 		[NEPF_COST_POLL_PASSES] = "poll_passes",
 		[NEPF_COST_POLL_PASSES_FETCHED] = "poll_passes_fetched",

@@ -14,9 +14,12 @@
  *     nepf_sq_take(), env->start_cmd() -> nepf_cmd_exec()
  *     admin: admin-cmd.c builds the reply, -> nepf_cmd_complete()
  *     I/O:   io-cmd.c validates, maps PRP/SGL (prp-sgl.c), reads write data
- *            from the host, submits to the backend; the backend calls
- *            nepf_cmd_backend_done() from any context; the core asks the
- *            environment to finish in process context (env->defer), which
+ *            from the host, submits to the backend; the backend ends it
+ *            from any context (nepf_io_done()).  If that happened before
+ *            its submit returned (a synchronous backend), the thread that
+ *            submitted finishes it (nepf_cmd_finish()): no hand-off.
+ *            Else the core asks the environment to finish in process
+ *            context (env->defer, nepf_cmd_backend_done()).  Finishing
  *            writes read data to the host and posts the completion.
  *   nepf_cmd_complete(): CQE written to the host CQ, interrupt (irq.c
  *   coalescing rules), command freed.
@@ -261,6 +264,7 @@ struct nepf_cmd {
 	struct nepf_ns *ns;
 	struct nepf_io io;
 	void *io_state;		/* io-cmd.c: a command of several steps (Copy) */
+	int submit;		/* io-cmd.c: NEPF_SUBMIT_*, cmpxchg()/xchg() only */
 	u64 start_ns;
 	void *env_priv;		/* the environment's per-command state */
 	/* error injection (inject.c): cleared by nepf_sq_take() */
@@ -275,9 +279,11 @@ struct nepf_cmd {
  *   nepf_sq_take(cmd)	fills everything but ctrl/env_priv (set those once
  *			when allocating); never touches env_priv.
  *   nepf_cmd_exec(cmd)	admin: runs to completion synchronously;
- *			I/O: io-cmd.c, ends in nepf_cmd_backend_done().
- *   nepf_cmd_finish(cmd)	(deferred, process context) nepf_io_finish() for
- *			I/O, then nepf_cmd_complete().
+ *			I/O: io-cmd.c; finished in this call when the backend
+ *			ended it inside its submit, else ends in
+ *			nepf_cmd_backend_done() (env->defer).
+ *   nepf_cmd_finish(cmd)	(process context: inline or deferred)
+ *			nepf_io_finish() for I/O, then nepf_cmd_complete().
  *   nepf_cmd_complete(cmd) posts the CQE (or queues it in the core while the
  *			CQ is full) and calls env->release_cmd(cmd): after that
  *			the command belongs to the environment again.
@@ -627,7 +633,20 @@ u16 nepf_map_data(struct nepf_ctrl *ctrl, u32 gen, const struct nvme_sqe *sqe,
 
 /* admin-cmd.c, io-cmd.c */
 void nepf_admin_exec(struct nepf_cmd *cmd);
-void nepf_io_exec(struct nepf_cmd *cmd);
+/*
+ * True: the command ended in this call (invalid, done by the core, or its
+ * backend ended it before its submit returned), and the caller finishes
+ * it now with nepf_cmd_finish(), in this thread: no hand-off.  False: the
+ * backend ends it later, through env->defer.
+ */
+bool nepf_io_exec(struct nepf_cmd *cmd);
+/*
+ * cmd->submit, while io-cmd.c hands cmd->io to its backend: RUNNING during
+ * the backend's submit; nepf_io_done() turns it to ENDED if the I/O ends
+ * before the submit returned (the submitting thread then finishes the
+ * command), and defers the end otherwise.
+ */
+enum { NEPF_SUBMIT_IDLE, NEPF_SUBMIT_RUNNING, NEPF_SUBMIT_ENDED };
 /* A reference to active namespace @nsid for I/O, or a status. */
 u16 nepf_io_get_ns(struct nepf_ctrl *ctrl, u32 nsid, struct nepf_ns **nsp);
 /* Copy's MCL and MSSRL in blocks of @ns (Identify Namespace). */

@@ -7,13 +7,17 @@
  * Life of an I/O command:
  *   nepf_io_exec()   validate; map PRP/SGL; for writes, copy the data from
  *                    the host; fill cmd->io and submit it to the backend
- *   nepf_io_done()   (backend, any context) result -> NVMe status, stats,
- *                    then nepf_cmd_backend_done()
+ *   nepf_io_done()   (backend, any context) result -> NVMe status, stats;
+ *                    inside the backend's submit: marks the command
+ *                    ended, and io_submit() returns true (its caller
+ *                    finishes the command in the same thread: no
+ *                    hand-off); after it: nepf_cmd_backend_done(), which
+ *                    defers the finish to the environment (env->defer)
  *   nepf_io_finish() (core, process context, before the completion is
  *                    posted) reads: copy the data to the host; Compare:
  *                    compare; then free the buffers
- * Commands failing validation go the same way: nepf_cmd_backend_done()
- * with their status, so the core has a single completion path for I/O.
+ * Commands failing validation end at once, with their status, and are
+ * finished like a synchronous backend's: one completion path for I/O.
  *
  * cmd->ns holds a namespace reference (nepf_ns_get()) from the lookup here
  * until the core's nepf_cmd_complete(), which uses it for the SMART
@@ -856,7 +860,28 @@ static u16 io_prepare(struct nepf_cmd *cmd, bool *done)
 	}
 }
 
-void nepf_io_exec(struct nepf_cmd *cmd)
+/*
+ * Hand cmd->io to its backend (a Copy's read may be another namespace's).
+ * True if the backend ended it before its submit returned: nepf_io_done()
+ * ran meanwhile, on this thread (a synchronous backend) or on another one
+ * (an interrupt that was quick), and saw RUNNING.  The caller then
+ * finishes the command, in this thread.  False: nepf_io_done() comes, or
+ * came, after the exchange below and defers the end (env->defer); @cmd may
+ * be gone already.  Whoever changes cmd->submit first decides, so a
+ * command is finished exactly once, and a backend's end that may not
+ * sleep (a bio's end_io) never finishes one itself.
+ */
+static bool io_submit(struct nepf_cmd *cmd)
+{
+	WRITE_ONCE(cmd->submit, NEPF_SUBMIT_RUNNING);
+	cmd->io.ns->ops->submit(&cmd->io);
+	if (xchg(&cmd->submit, NEPF_SUBMIT_IDLE) != NEPF_SUBMIT_ENDED)
+		return false;
+	nepf_cost_inc(cmd->ctrl->costs, FINISH_INLINE);
+	return true;
+}
+
+bool nepf_io_exec(struct nepf_cmd *cmd)
 {
 	bool done = false;
 	u16 status;
@@ -864,14 +889,12 @@ void nepf_io_exec(struct nepf_cmd *cmd)
 	cmd->result = 0;
 	status = io_prepare(cmd, &done);
 	if (status || done) {
-		nepf_cmd_backend_done(cmd, status);
-		return;
+		if (status)
+			cmd->status = status;
+		nepf_cost_inc(cmd->ctrl->costs, FINISH_INLINE);
+		return true;
 	}
-	/*
-	 * The backend may complete synchronously: cmd is not ours after
-	 * this.  A Copy's first read may be another namespace's.
-	 */
-	cmd->io.ns->ops->submit(&cmd->io);
+	return io_submit(cmd);
 }
 
 u16 nepf_io_result_status(enum nepf_io_result result, enum nepf_io_op op)
@@ -932,6 +955,12 @@ void nepf_io_done(struct nepf_io *io, enum nepf_io_result result)
 	}
 	if (!status && !uncor_empty(io->ns))
 		io_uncor_written(io);
+	if (status)
+		cmd->status = status;
+	/* Inside the submit: io_submit() finishes it (see there). */
+	if (cmpxchg(&cmd->submit, NEPF_SUBMIT_RUNNING,
+		    NEPF_SUBMIT_ENDED) == NEPF_SUBMIT_RUNNING)
+		return;
 	nepf_cmd_backend_done(cmd, status);
 }
 
@@ -971,11 +1000,13 @@ bool nepf_io_finish(struct nepf_cmd *cmd)
 	u16 status = NVME_SC_SUCCESS;
 
 	if (cmd->io_state) {
-		/* Copy: its next step, unless it failed or is over. */
-		if (!(cmd->status & ~NVME_STATUS_MORE) && io_copy_step(cmd)) {
-			cmd->io.ns->ops->submit(&cmd->io);
-			return true;
-		}
+		/*
+		 * Copy: its next step, unless it failed or is over; a step
+		 * that ends inside its submit goes on to the next one here.
+		 */
+		while (!(cmd->status & ~NVME_STATUS_MORE) && io_copy_step(cmd))
+			if (!io_submit(cmd))
+				return true;
 		io_copy_free(cmd);
 	}
 

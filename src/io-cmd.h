@@ -3,8 +3,9 @@
  * io-cmd.h - the NVM command set's hooks into the core.
  *
  * nepf_io_exec() (ctrl.h) starts an I/O command; the backend ends it with
- * nepf_io_done() (backend.h), which hands the status to
- * nepf_cmd_backend_done().  nepf_cmd_finish() (core.c, process context)
+ * nepf_io_done() (backend.h): inside its submit, nepf_io_exec() returns
+ * true and the caller finishes the command; later, nepf_io_done() hands
+ * the status to nepf_cmd_backend_done().  nepf_cmd_finish() (core.c)
  * then calls nepf_io_finish() before it posts the completion: read data
  * goes to the host there, Compare compares there, and buffers are freed.
  */
@@ -16,7 +17,8 @@
 /*
  * Process context; may change cmd->status (e.g. a transfer error).  True:
  * the command went back to the backend for its next step (Copy), and ends
- * in nepf_io_done() again instead of being completed now.
+ * in nepf_io_done() again instead of being completed now (steps that end
+ * inside their submit are run on here, until one does not or none is left).
  */
 bool nepf_io_finish(struct nepf_cmd *cmd);
 

@@ -116,6 +116,14 @@ static void nepf_env_exec_later(struct nepf_ctrl *ctrl, struct nepf_cmd *cmd)
 	queue_work(to_epf_ctrl(ctrl)->wq, &ctx->work);
 }
 
+/*
+ * A backend ended a command after its submit returned (a bio's end_io in
+ * interrupt context, the file backend's worker): finish it on the
+ * workqueue, a second hand-off.  One that ended inside its submit (the
+ * null backend, a block device that completes in queue_rq, a direct read
+ * the page cache served) is finished by the command's own work item
+ * instead (io-cmd.c io_submit()): one hand-off per I/O.
+ */
 static void nepf_env_defer(struct nepf_ctrl *ctrl, struct nepf_cmd *cmd)
 {
 	struct nepf_epf_ctrl *g = to_epf_ctrl(ctrl);

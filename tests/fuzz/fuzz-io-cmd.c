@@ -8,10 +8,12 @@
  * 4 KiB units (0 = none), [7..70] the SQE, then the host memory.
  *
  * The backend is a checker: it aborts if it is handed an LBA range
- * outside the namespace or a buffer that does not match the length.  A
- * stand-in for the core completes the command synchronously; every
- * command must complete exactly once, free its buffers and drop its
- * namespace reference.
+ * outside the namespace or a buffer that does not match the length.  It
+ * ends every I/O inside its submit, so nepf_io_exec() says the command
+ * ended and the harness finishes it there (a Copy runs all its steps in
+ * nepf_io_finish()); the stand-in for the core's deferral would finish
+ * it synchronously too.  Every command must complete exactly once, free
+ * its buffers and drop its namespace reference.
  *
  * fuzz-sources: src/prp-sgl.c src/io-cmd.c
  */
@@ -142,7 +144,8 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	memcpy(&cmd.sqe, data + 7, sizeof(cmd.sqe));
 	completions = 0;
 
-	nepf_io_exec(&cmd);
+	if (nepf_io_exec(&cmd))
+		fake_finish(&cmd);	/* ended inside the submit */
 
 	status = cmd.status;
 	if (completions != 1)

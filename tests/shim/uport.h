@@ -70,6 +70,17 @@ typedef uint64_t __le64;
 #define WRITE_ONCE(x, v)	__atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
 #define smp_store_release(p, v)	__atomic_store_n((p), (v), __ATOMIC_RELEASE)
 #define smp_load_acquire(p)	__atomic_load_n((p), __ATOMIC_ACQUIRE)
+/* The kernel's value-returning exchanges are fully ordered. */
+#define xchg(p, v)		__atomic_exchange_n((p), (v), __ATOMIC_SEQ_CST)
+#define cmpxchg(p, o, n)						\
+	({								\
+		__typeof__(*(p)) __old = (o);				\
+									\
+		__atomic_compare_exchange_n((p), &__old, (n), false,	\
+					    __ATOMIC_SEQ_CST,		\
+					    __ATOMIC_SEQ_CST);		\
+		__old;							\
+	})
 
 #ifndef static_assert
 #define static_assert(expr, ...) _Static_assert(expr, #expr)

@@ -196,6 +196,7 @@ static void env_defer(struct nepf_ctrl *ctrl, struct nepf_cmd *cmd)
 	/* The kernel's runs it on a thread: out of interrupt context. */
 	irq = uport_irq_leave();
 	nepf_cmd_finish(cmd);
+	sim_io_drain(s);		/* a Copy's next step */
 	uport_irq_restore(irq);
 }
 
@@ -238,6 +239,7 @@ static void env_start_cmd(struct nepf_ctrl *ctrl, struct nepf_cmd *cmd)
 {
 	ctrl_sim(ctrl)->nr_fetched++;
 	nepf_cmd_exec(cmd);
+	sim_io_drain(ctrl_sim(ctrl));
 }
 
 /* Background operations step in sim_run(), unless a test holds them. */
@@ -285,8 +287,10 @@ void sim_release_held(struct sim *s)
 	unsigned int i, n = s->nr_held;
 
 	s->nr_held = 0;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		nepf_cmd_finish(s->held[i]);
+		sim_io_drain(s);
+	}
 }
 
 /* ---- setup ---- */
@@ -466,6 +470,7 @@ void sim_run(struct sim *s)
 			nepf_bg_run(ctrl);
 			progress |= s->bg_kicked;
 		}
+		sim_io_drain(s);
 		if (!progress)
 			return;
 	}
@@ -740,6 +745,44 @@ static void ram_done(struct nepf_io *io, enum nepf_io_result res)
 	uport_irq_exit();
 }
 
+/*
+ * The end of a command's I/O, now (inside its submit: a synchronous
+ * backend) or, with async_io or hold_defer, by sim_io_drain() after the
+ * submit returned.  Background operations' I/O (io->done) always ends now.
+ */
+static void ram_end(struct nepf_io *io, enum nepf_io_result res)
+{
+	struct sim *s = container_of(io->ns, struct sim_ns, ns)->sim;
+
+	if (io->done || !(s->async_io || s->hold_defer)) {
+		ram_done(io, res);
+		return;
+	}
+	if (s->nr_io_ends >= ARRAY_SIZE(s->io_ends))
+		abort();
+	s->io_ends[s->nr_io_ends].io = io;
+	s->io_ends[s->nr_io_ends++].res = res;
+}
+
+void sim_io_drain(struct sim *s)
+{
+	unsigned int i;
+
+	/*
+	 * Nothing pending: no write either, as deferred work that other
+	 * threads finish (test-concurrency.c, test-inline.c) drains too.
+	 */
+	if (!s->nr_io_ends)
+		return;
+	/* An end may submit (a Copy's next step) and drain in turn. */
+	while (s->io_ends_next < s->nr_io_ends) {
+		i = s->io_ends_next++;
+		ram_done(s->io_ends[i].io, s->io_ends[i].res);
+	}
+	s->io_ends_next = 0;
+	s->nr_io_ends = 0;
+}
+
 static void ram_submit(struct nepf_io *io)
 {
 	struct sim_ns *sn = container_of(io->ns, struct sim_ns, ns);
@@ -748,12 +791,12 @@ static void ram_submit(struct nepf_io *io)
 
 	if (io->op != NEPF_IO_FLUSH && io->op != NEPF_IO_DISCARD &&
 	    (io->pos > cap || io->len > cap - io->pos)) {
-		ram_done(io, NEPF_IO_ERR_RANGE);
+		ram_end(io, NEPF_IO_ERR_RANGE);
 		return;
 	}
 	if (sn->fail_writes && (io->op == NEPF_IO_WRITE ||
 				io->op == NEPF_IO_WRITE_ZEROES)) {
-		ram_done(io, NEPF_IO_ERR_WRITE);
+		ram_end(io, NEPF_IO_ERR_WRITE);
 		return;
 	}
 	if (io->op == NEPF_IO_WRITE || io->op == NEPF_IO_WRITE_ZEROES)
@@ -780,7 +823,7 @@ static void ram_submit(struct nepf_io *io)
 	case NEPF_IO_FLUSH:
 		break;
 	}
-	ram_done(io, NEPF_IO_OK);
+	ram_end(io, NEPF_IO_OK);
 }
 
 static void ram_flush_all(struct nepf_ns *ns)

@@ -5,8 +5,10 @@
  * Host memory is an array addressed by PCI address (SIM_MEM_BASE + offset;
  * anything else fails like an unmapped address), BAR0 is a plain buffer,
  * and sim_run() plays the kernel glue: register poll, fetch, execute,
- * queued completions.  Deferred work runs synchronously unless a test
- * holds it (s->hold_defer) to look at commands in flight.
+ * queued completions.  The RAM backend ends I/O synchronously unless a
+ * test asks for asynchronous ends (s->async_io); deferred work runs
+ * synchronously unless a test holds it (s->hold_defer, which makes the
+ * ends asynchronous too) to look at commands in flight.
  */
 #ifndef NEPF_SIMHOST_H
 #define NEPF_SIMHOST_H
@@ -99,6 +101,18 @@ struct sim {
 	pthread_t owner;
 	u32 nr_foreign;
 	bool hold_defer;
+	/*
+	 * The RAM backend ends a command's I/O inside its submit (a
+	 * synchronous backend: the core finishes the command in the thread
+	 * that submitted it, no env->defer), unless async_io or hold_defer
+	 * is set: then only after its submit returned, as an interrupt or a
+	 * file backend's worker would, when sim_io_drain() runs (after each
+	 * command the simulated glue starts, each finish it runs, each
+	 * sim_run()); the core defers those.
+	 */
+	bool async_io;
+	struct { struct nepf_io *io; enum nepf_io_result res; } io_ends[256];
+	unsigned int nr_io_ends, io_ends_next;
 	/* background operations: kicked (now, or after a delay), held */
 	bool bg_kicked, bg_waiting, hold_bg;
 	struct nepf_cmd *held[256];
@@ -120,6 +134,8 @@ void sim_wr32(struct sim *s, u32 off, u32 val);
 void sim_wr64(struct sim *s, u32 off, u64 val);
 
 void sim_run(struct sim *s);
+/* End the backend I/Os that async_io / hold_defer left pending. */
+void sim_io_drain(struct sim *s);
 void sim_release_held(struct sim *s);
 /* Abort Format/Sanitize/self-test and run them to their end (bgop.c). */
 void sim_bg_end(struct sim *s);

@@ -98,6 +98,12 @@ struct budget {
 	const char *writes;
 	u32 bufs;		/* env->alloc_buf, each freed again */
 	u64 buf_bytes;
+	/*
+	 * defers: env->defer, an end after the backend's submit returned
+	 * (a hand-off in the glue); the others end inside it (the RAM
+	 * backend is synchronous) and are finished by the thread that ran
+	 * the command: the core counts those (finish_inline).
+	 */
 	u32 irqs, defers, releases;
 	u32 cq_writes;		/* env->cq_write: CQEs through a kept mapping */
 	/*
@@ -106,6 +112,7 @@ struct budget {
 	 * before it is raised, so a masked vector stays pending.
 	 */
 	u64 cqes, segs, allocs, zeroed, db_loads, reg_loads;
+	bool async;		/* the backend ends I/O after its submit */
 };
 
 /* struct nepf_seglist: 257 segments (MDTS 1 MiB in 4 KiB pages + 1), 4120 B. */
@@ -118,20 +125,21 @@ static const struct budget budgets[] = {
 		 * the data (4 KiB) is written; the CQE (16 B) goes through
 		 * the CQ ring's kept mapping (env->cq_write, in every row).
 		 * One data buffer; the core zero-allocates a full segment list (sized
-		 * for 1 MiB) for one segment.  The backend's completion is
-		 * deferred once (to write the data in process context), one
-		 * interrupt, one release.  Doorbells: the SQ tail at fetch,
-		 * the CQ head before posting.
+		 * for 1 MiB) for one segment.  The backend ends the I/O inside
+		 * its submit, so the data is written and the command finished
+		 * by the thread that ran it: no deferral (issue 14: one
+		 * hand-off per I/O in the glue).  One interrupt, one release.
+		 * Doorbells: the SQ tail at fetch, the CQ head before posting.
 		 */
 		"read-4k-prp1", nvme_cmd_read, 4096, PRP,
-		"64", "4096", 1, 4096, 1, 1, 1, 1,
-		1, 1, 1, SEGLIST, 2, 1,
+		"64", "4096", 1, 4096, 1, 0, 1, 1,
+		1, 1, 1, SEGLIST, 2, 1, false,
 	}, {
 		/* 4 KiB Write, PRP1: the data is read from the host before
 		 * the backend runs; otherwise as the Read. */
 		"write-4k-prp1", nvme_cmd_write, 4096, PRP,
-		"64 4096", "", 1, 4096, 1, 1, 1, 1,
-		1, 1, 1, SEGLIST, 2, 1,
+		"64 4096", "", 1, 4096, 1, 0, 1, 1,
+		1, 1, 1, SEGLIST, 2, 1, false,
 	}, {
 		/*
 		 * 128 KiB Read, PRP list over 32 scattered pages: the list
@@ -140,13 +148,13 @@ static const struct budget budgets[] = {
 		 * each.
 		 */
 		"read-128k-prp-list", nvme_cmd_read, 128 * 1024, PRP_SCATTERED,
-		"64 248", "4096*32", 2, 512 + 128 * 1024, 1, 1, 1, 1,
-		1, 32, 1, SEGLIST, 2, 1,
+		"64 248", "4096*32", 2, 512 + 128 * 1024, 1, 0, 1, 1,
+		1, 32, 1, SEGLIST, 2, 1, false,
 	}, {
 		/* 128 KiB Write, the same list: 32 host reads of data. */
 		"write-128k-prp-list", nvme_cmd_write, 128 * 1024, PRP_SCATTERED,
-		"64 248 4096*32", "", 2, 512 + 128 * 1024, 1, 1, 1, 1,
-		1, 32, 1, SEGLIST, 2, 1,
+		"64 248 4096*32", "", 2, 512 + 128 * 1024, 1, 0, 1, 1,
+		1, 32, 1, SEGLIST, 2, 1, false,
 	}, {
 		/*
 		 * 512 KiB Read, contiguous pages: the list's 127 entries are
@@ -154,26 +162,40 @@ static const struct budget budgets[] = {
 		 * pages merge into one segment, written at once.
 		 */
 		"read-512k-prp-contig", nvme_cmd_read, 512 * 1024, PRP,
-		"64 512 504", "524288", 2, 512 + 512 * 1024, 1, 1, 1, 1,
-		1, 1, 1, SEGLIST, 2, 1,
+		"64 512 504", "524288", 2, 512 + 512 * 1024, 1, 0, 1, 1,
+		1, 1, 1, SEGLIST, 2, 1, false,
 	}, {
 		/* 512 KiB Read, 128 scattered pages: 128 host writes. */
 		"read-512k-prp-scattered", nvme_cmd_read, 512 * 1024, PRP_SCATTERED,
-		"64 512 504", "4096*128", 2, 512 + 512 * 1024, 1, 1, 1, 1,
-		1, 128, 1, SEGLIST, 2, 1,
+		"64 512 504", "4096*128", 2, 512 + 512 * 1024, 1, 0, 1, 1,
+		1, 128, 1, SEGLIST, 2, 1, false,
 	}, {
 		/* 4 KiB Write, SGL1 one Data Block: nothing to fetch. */
 		"write-4k-sgl-data-block", nvme_cmd_write, 4096, SGL1,
-		"64 4096", "", 1, 4096, 1, 1, 1, 1,
-		1, 1, 1, SEGLIST, 2, 1,
+		"64 4096", "", 1, 4096, 1, 0, 1, 1,
+		1, 1, 1, SEGLIST, 2, 1, false,
 	}, {
 		/*
 		 * 8 KiB Read, SGL1 a Last Segment of 2 Data Blocks: the
 		 * segment (32 B) is read into a fetch buffer; 2 segments.
 		 */
 		"read-8k-sgl-segment", nvme_cmd_read, 8192, SGL_SEG2,
-		"64 32", "4096*2", 2, 512 + 8192, 1, 1, 1, 1,
-		1, 2, 1, SEGLIST, 2, 1,
+		"64 32", "4096*2", 2, 512 + 8192, 1, 0, 1, 1,
+		1, 2, 1, SEGLIST, 2, 1, false,
+	}, {
+		/*
+		 * The 4 KiB Read and Write again, with a backend that ends
+		 * the I/O after its submit returned (an interrupt, a file
+		 * backend's worker): the end is deferred once, to finish in
+		 * process context; nothing else changes.
+		 */
+		"read-4k-prp1-async", nvme_cmd_read, 4096, PRP,
+		"64", "4096", 1, 4096, 1, 1, 1, 1,
+		1, 1, 1, SEGLIST, 2, 1, true,
+	}, {
+		"write-4k-prp1-async", nvme_cmd_write, 4096, PRP,
+		"64 4096", "", 1, 4096, 1, 1, 1, 1,
+		1, 1, 1, SEGLIST, 2, 1, true,
 	},
 };
 
@@ -261,9 +283,11 @@ static u16 budget_run(struct sim *s, const struct budget *b)
 	/* From here on, everything is this command's. */
 	memset(&s->ledger, 0, sizeof(s->ledger));
 	memset(&s->costs, 0, sizeof(s->costs));
+	s->async_io = b->async;
 	if (!budget_fetch(s, 1, &cmd))
 		return SIM_NO_CQE;
-	nepf_cmd_exec(cmd);		/* deferred finish runs inline */
+	nepf_cmd_exec(cmd);
+	sim_io_drain(s);		/* async: the end, its deferral at once */
 	if (sim_reap(s, 1, &cqe))
 		return SIM_NO_CQE;
 	return le16_to_cpu(cqe.status) >> 1;
@@ -306,6 +330,7 @@ static bool budget_check(struct sim *s, const struct budget *b)
 	BUDGET_EQ("env raise_irq", l->irqs, b->irqs);
 	BUDGET_EQ("env defer", l->defers, b->defers);
 	BUDGET_EQ("env release_cmd", l->releases, b->releases);
+	BUDGET_EQ("finish_inline", COST(s, FINISH_INLINE), b->releases - b->defers);
 	BUDGET_EQ("env cq_write", l->cq_writes, b->cq_writes);
 	BUDGET_EQ("cqes", COST(s, CQES), b->cqes);
 	BUDGET_EQ("cmds_io", COST(s, CMDS_IO), 1);
@@ -348,7 +373,7 @@ UNIT_TEST(costs_budget_per_command)
  * tail is read once for all of them.  The rest is eight times the first
  * row: per command a data write, a CQE through the kept mapping (whose
  * CQ head is read before each post), an interrupt (its Vector Control
- * read), a deferral, a release.
+ * read), a release; each finished where it ran (no deferral).
  */
 #define BATCH	8
 
@@ -386,7 +411,8 @@ UNIT_TEST(costs_budget_sqe_batch)
 	CHECK_EQ(s->ledger.free_bufs, BATCH);
 	/* One interrupt per CQ and pass: the last completion sends it. */
 	CHECK_EQ(s->ledger.irqs, 1);
-	CHECK_EQ(s->ledger.defers, BATCH);
+	CHECK_EQ(s->ledger.defers, 0);
+	CHECK_EQ(COST(s, FINISH_INLINE), BATCH);
 	CHECK_EQ(s->ledger.releases, BATCH);
 	CHECK_EQ(s->ledger.cq_writes, BATCH);
 	CHECK_EQ(COST(s, CMDS_IO), BATCH);
