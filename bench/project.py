@@ -338,16 +338,26 @@ def _dma_sizes(c, drv, rows, v, ios):
 def _background_msi_calls(drv, total, hists, ledger):
     """get_msi(x) calls made by the driver's periodic register poll, which
     depend on the run's wall time, not on its I/Os: (calls or None, note).
-    By kernel stack when the hist is keyed by it; else, for a driver with
-    a ledger, its cc_polls (each refreshes the MSI state once, get_msix and
-    get_msi: irq.c); else unknown (all calls stay per I/O)."""
+    By kernel stack when the hist is keyed by it: the calls of the I/O path
+    are the hist's rows without a background frame, and everything else
+    the EPC counted is background.  The EPC's count spans more time than
+    the hist (its snapshots are taken before the triggers are armed and
+    after they are read): the calls in between are the register poll's,
+    as no I/O runs then.  Else the ledger's epc_get_msi_io (the calls
+    outside the register poll, irq.c), else its cc_polls (each refreshes
+    the MSI state once, get_msix and get_msi); else unknown (all calls stay
+    per I/O)."""
     rows = hists.get("getmsix", []) + hists.get("getmsi", [])
     if not total:
         return 0, None
     if rows and all("stack" in r for r in rows):
-        bg = sum(r["val_hitcount"] for r in rows
-                 if any(f in drv["background_frames"] for f in r["stack"]))
-        return min(bg, total), None
+        io = sum(r["val_hitcount"] for r in rows
+                 if not any(f in drv["background_frames"] for f in r["stack"]))
+        return max(total - io, 0), None
+    if ledger and "epc_get_msi_io" in ledger:
+        io = min(total, ledger["epc_get_msi_io"])
+        return total - io, ("get_msi(x): %d of %d calls on the I/O path (ledger epc_get_msi_io)"
+                            % (io, total))
     if ledger and "cc_polls" in ledger:
         per_poll = (("epc_get_msix" in ledger) + ("epc_get_msi" in ledger)) or 1
         bg = min(total, ledger["cc_polls"] * per_poll)

@@ -92,7 +92,7 @@ int nepf_irq_init(struct nepf_irq *irq, struct pci_epf *epf,
 		  const struct pci_epc_features *features);
 void nepf_irq_exit(struct nepf_irq *irq);
 int nepf_irq_raise(struct nepf_irq *irq, u16 vector);
-void nepf_irq_refresh(struct nepf_irq *irq);
+void nepf_irq_refresh(struct nepf_irq *irq, bool cmd_path);
 
 /* Per-command state of the runtime (poll.c). */
 struct nepf_cmd_ctx {

@@ -7,12 +7,15 @@
  * one vector, then reallocates MSI-X vectors after the controller is
  * enabled).  Asking the EPC (pci_epc_get_msix/msi: its lock and config
  * space reads) on every raise costs more than the raise itself, so the
- * answer is kept (nepf_irq_refresh()) and asked again when the host has
- * just set interrupts up: at controller enable, at each Create I/O CQ,
- * after a failed raise, and at every register poll (cc_work), which
- * bounds how long a host that changes them without any of these goes
- * unnoticed.  MSI-X is preferred, then MSI, then INTx, like the in-tree
- * nvmet endpoint driver.
+ * answer is kept (nepf_irq_refresh()) and the raise path never asks: it
+ * is asked again at every register poll (cc_work: controller enable and
+ * reset, the vectors the host unmasked, and in between every cc_poll_ms,
+ * which bounds how long a host that changes them unannounced goes
+ * unnoticed), at each Create I/O CQ (the Linux host has just set up its
+ * vectors) and after a raise that failed for MSI.  The ledger counts the
+ * calls made outside the register poll apart (epc_get_msi_io): 0 per I/O
+ * while nothing fails.  MSI-X is preferred, then MSI, then INTx, like the
+ * in-tree nvmet endpoint driver.
  * Interrupt coalescing (Features 08h/09h) is the core's: this file only
  * raises.
  */
@@ -51,8 +54,12 @@ static bool nepf_irq_masked(struct nepf_irq *irq, u8 type, u16 msg)
 	return nepf_regs_irq_hold(irq->ctrl, msg);
 }
 
-/* Ask the EPC which vectors the host enabled now (its lock, twice). */
-void nepf_irq_refresh(struct nepf_irq *irq)
+/*
+ * Ask the EPC which vectors the host enabled now (its lock, twice).
+ * @cmd_path: asked for a command (Create I/O CQ, a failed raise), not by
+ * the time-driven register poll.
+ */
+void nepf_irq_refresh(struct nepf_irq *irq, bool cmd_path)
 {
 	struct nepf_costs __percpu *costs = irq->ctrl->costs;
 	int n = 0;
@@ -60,6 +67,8 @@ void nepf_irq_refresh(struct nepf_irq *irq)
 	if (irq->msix_capable) {
 		nepf_cost_inc(costs, EPC_GET_MSIX);
 		nepf_cost_inc(costs, EPC_LOCKED);
+		if (cmd_path)
+			nepf_cost_inc(costs, EPC_GET_MSI_IO);
 		n = nepf_epc_get_msix(irq->epf);
 	}
 	WRITE_ONCE(irq->nr_msix, max(n, 0));
@@ -67,6 +76,8 @@ void nepf_irq_refresh(struct nepf_irq *irq)
 	if (irq->msi_capable) {
 		nepf_cost_inc(costs, EPC_GET_MSI);
 		nepf_cost_inc(costs, EPC_LOCKED);
+		if (cmd_path)
+			nepf_cost_inc(costs, EPC_GET_MSI_IO);
 		n = nepf_epc_get_msi(irq->epf);
 	}
 	WRITE_ONCE(irq->nr_msi, max(n, 0));
@@ -117,7 +128,7 @@ int nepf_irq_raise(struct nepf_irq *irq, u16 vector)
 			return 0;
 		}
 		/* The host may have changed its interrupts meanwhile. */
-		nepf_irq_refresh(irq);
+		nepf_irq_refresh(irq, true);
 		goto err;
 	}
 	/*

@@ -148,7 +148,7 @@ static void *nepf_env_cq_created(struct nepf_ctrl *ctrl,
 {
 	struct nepf_epf_ctrl *g = to_epf_ctrl(ctrl);
 
-	nepf_irq_refresh(&g->irq);
+	nepf_irq_refresh(&g->irq, true);
 	if (!cq->irq_enabled)
 		return NULL;
 	return nepf_dma_win_keep(&g->dma, cq->pci_addr,
@@ -466,10 +466,14 @@ static void nepf_cc_work_fn(struct work_struct *work)
 	nepf_cost_inc(g->ctrl.costs, CC_POLLS);
 	if (nepf_regs_changed(&g->ctrl))
 		g->cc_active_ns = ktime_get_ns();
+	/*
+	 * Before the register poll, which sends the interrupts held for
+	 * vectors the host unmasked: with the state asked just now (irq.c).
+	 */
+	nepf_irq_refresh(&g->irq, false);
 	ev = nepf_regs_poll(&g->ctrl);
 	if (ev != NEPF_REGS_NONE)
 		g->cc_active_ns = ktime_get_ns();
-	nepf_irq_refresh(&g->irq);	/* see irq.c */
 	switch (ev) {
 	case NEPF_REGS_ENABLE:
 		nepf_info(&g->ctrl, "controller enabled by the host\n");

@@ -7,7 +7,9 @@
 # check each counter against cost-budget.txt (a maximum per I/O; for the
 # _max counters, per command).  The divisor itself must equal fio's I/O
 # count: the ledger counts exactly what the host asked for.  Then the same
-# for 4 KiB random writes (the budget's write= values).
+# for 4 KiB random writes (the budget's write= values).  Then both again on
+# a null_blk that completes in queue_rq (bdev backend): at most one
+# hand-off per I/O, none deferred, no get_msi(x) on the I/O path.
 # On a DMA engine (edma or dmaengine: the run's VEPC_DMA, or 66-dmaengine,
 # which runs this script with COSTS_PREFIX=dmaengine-costs) no I/O may
 # cost a CPU read of host memory: the raw win_read_* sums of each run must
@@ -126,4 +128,40 @@ else
 	fail "$P-qd32-irq-per-pass" "fio did $ios I/Os, wanted $IOS"
 fi
 check "$P-down" nepf_down
+
+# The fast path on a block device: a memory-backed null_blk that completes
+# in queue_rq (irqmode=0), through the bdev backend.  Its bio ends inside
+# the submit, so the command's work item finishes it: at most one hand-off
+# per I/O (issue 14), none deferred, and no get_msi(x) call on the I/O
+# path (the MSI state is cached, irq.c).  Cases <prefix>-nullb[-write]-*.
+nullb_run() {
+	local rw=$1 n=$2 ios per=/tmp/costs-nullb.txt want m
+	ios=$(costs_fio "$dev" 1 1 "$IOS" "rand$rw")
+	if [ "$ios" != "$IOS" ]; then
+		fail "$n-fio" "fio did $ios I/Os, wanted $IOS"
+		return 1
+	fi
+	bash "$tool" stats --costs --per-io "$NEPF_FN" > "$per" || { fail "$n-read"; return 1; }
+	echo "null_blk irqmode=0, 4 KiB random $rw QD1, $ios I/Os (per I/O):"
+	grep -E '^(handoff|finish_inline|epc_get_msi)' "$per" | indent
+	for want in "handoffs 1" "handoff_defer 0" "finish_inline 1" "epc_get_msi_io 0"; do
+		# shellcheck disable=SC2086
+		set -- $want
+		m=$(awk -v k="$1" '$1 == k { print $2 }' "$per")
+		if [ -n "$m" ] && awk -v m="$m" -v x="$2" 'BEGIN { exit !(m <= x + 0.0005) }'; then
+			pass "$n-$1"
+		else
+			fail "$n-$1" "${m:-no counter} per I/O, budget $2"
+		fi
+	done
+}
+if NEPF_NULLB_OPTS="irqmode=0" check "$P-nullb-up" nepf_up backend=nullb size=1G queues=4 &&
+   dev=$(wait_for_nvme 30); then
+	sleep 2
+	nullb_run read "$P-nullb"
+	nullb_run write "$P-nullb-write"
+else
+	fail "$P-nullb-device"
+fi
+check "$P-nullb-down" nepf_down
 nepf_exit
