@@ -131,10 +131,14 @@ fi
 check "$P-down" nepf_down
 
 # The fast path on a block device: a memory-backed null_blk that completes
-# in queue_rq (irqmode=0), through the bdev backend.  Its bio ends inside
-# the submit, so the command's work item finishes it: at most one hand-off
-# per I/O (issue 14), none deferred, and no get_msi(x) call on the I/O
-# path (the MSI state is cached, irq.c).  Cases <prefix>-nullb[-write]-*.
+# in queue_rq (irqmode=0), through the bdev backend.  Several hardware
+# queues (like the bench's null_blk), so the block layer picks no I/O
+# scheduler and issues each request directly from submit_bio() (with one
+# queue it takes mq-deadline, whose dispatch runs on kblockd, after our
+# submit returned).  Its bio then ends inside the submit, so the command's
+# work item finishes it: at most one hand-off per I/O (issue 14), none
+# deferred, and no get_msi(x) call on the I/O path (the MSI state is
+# cached, irq.c).  Cases <prefix>-nullb[-write]-*.
 nullb_run() {
 	local rw=$1 n=$2 ios per=/tmp/costs-nullb.txt want m
 	ios=$(costs_fio "$dev" 1 1 "$IOS" "rand$rw")
@@ -161,7 +165,7 @@ nullb_run() {
 if [ -n "${COSTS_PREFIX:-}" ]; then
 	nepf_exit
 fi
-if NEPF_NULLB_OPTS="irqmode=0" check "$P-nullb-up" nepf_up backend=nullb size=1G queues=4 &&
+if NEPF_NULLB_OPTS="irqmode=0 submit_queues=4" check "$P-nullb-up" nepf_up backend=nullb size=1G queues=4 &&
    dev=$(wait_for_nvme 30); then
 	sleep 2
 	nullb_run read "$P-nullb"
