@@ -21,6 +21,34 @@
 
 nepf_kguest_files() {
 	echo "$NEPF_TOP/tests/vm/oldkern/guest.config $NEPF_TOP/tests/infra/kguest.sh"
+	ls "$NEPF_TOP"/tests/vm/oldkern/guest-*.config 2>/dev/null
+}
+
+# guest.config with the lines of guest-SERIES.config (if any) in place of
+# the same options': an option an older kernel or its compiler cannot have
+# (each such line says why in that file).
+kguest_effective_config() {	# SERIES OUT
+	local over=$NEPF_TOP/tests/vm/oldkern/guest-$1.config line opt
+	local -A replaced=()
+	if [ -e "$over" ]; then
+		while IFS= read -r line; do
+			opt=$(kguest_line_option "$line") && replaced[$opt]=1
+		done < "$over"
+	fi
+	while IFS= read -r line; do
+		opt=$(kguest_line_option "$line") && [ -n "${replaced[$opt]:-}" ] && continue
+		printf '%s\n' "$line"
+	done < "$NEPF_TOP/tests/vm/oldkern/guest.config" > "$2"
+	[ -e "$over" ] && grep -E '^(CONFIG_|# CONFIG_)' "$over" >> "$2"
+	return 0
+}
+
+kguest_line_option() {	# LINE -> CONFIG_X, or 1 for a comment
+	case $1 in
+	CONFIG_*=*) echo "${1%%=*}" ;;
+	"# CONFIG_"*" is not set") local o=${1#\# }; echo "${o%% *}" ;;
+	*) return 1 ;;
+	esac
 }
 
 # The Debian kernel (ABI) the config comes from, the source package version
@@ -120,7 +148,8 @@ nepf_kguest_prepare() {
 	n=$(nepf_config_gcc "$tmp/obj/.config")
 	[ -n "$n" ] || nepf_die "cannot tell which gcc $abi wants"
 	nepf_ktree_toolchain "$tmp" "$n"
-	local conf=$NEPF_TOP/tests/vm/oldkern/guest.config
+	local conf=$tmp/guest.config
+	kguest_effective_config "$series" "$conf"
 	# allnoconfig + the guest's options; Debian's config only tells the
 	# compiler (above) and is kept next to ours for comparison.
 	mv "$tmp/obj/.config" "$tmp/debian.config"
