@@ -83,6 +83,8 @@ int nepf_ctrl_init(struct nepf_ctrl *ctrl, void *bar, size_t bar_size,
 	ctrl->nr_io_sqs_granted = cfg->max_io_queues;
 	ctrl->nr_io_cqs_granted = cfg->max_io_queues;
 	ctrl->created_ns = nepf_now_ns();
+	nepf_seglist_setup(&ctrl->admin_sl, ctrl->admin_segs, NEPF_MAX_SEGS);
+	nepf_bufs_init(ctrl);
 	nepf_inject_ctrl_init(ctrl);
 	nepf_bg_init(ctrl);
 	nepf_features_reset(ctrl);
@@ -235,6 +237,7 @@ void nepf_ctrl_reset(struct nepf_ctrl *ctrl)
 	nepf_features_reset(ctrl);
 	nepf_bg_reset(ctrl);
 	nepf_telemetry_free(ctrl);
+	nepf_bufs_drain(ctrl);
 	ctrl->page_size = 0;
 	WRITE_ONCE(ctrl->cc, ctrl->cc & ~NVME_CC_ENABLE);
 	ctrl->rejected.valid = false;
@@ -309,13 +312,16 @@ u32 nepf_sq_readable(const struct nepf_sq *sq)
  * caller makes each a command with nepf_sq_take() and *@gen, so it has
  * its command objects ready first.  A read in a generation that is cut
  * before, while or just after it runs takes nothing: the head and the
- * error count stay as they were, and no command is made.
+ * error count stay as they were, and no command is made.  Of an I/O SQ
+ * only the SQEs whose data buffers fit in the budget are taken
+ * (nepf_bufs_admit(), which leaves their reservations in
+ * ctrl->bufs.fetch_resv[]); the others stay in the SQ for a later pass.
  *
  * Context: the thread that fetches; may sleep (host_read).
- * Return: the number of SQEs read; -EAGAIN when there is nothing to
- * read, the generation is cut, or the read failed (the next call
- * retries); -EIO when it failed NEPF_FETCH_TRIES times in a row, and
- * CSTS.CFS is set.
+ * Return: the number of SQEs taken; -EAGAIN when there is nothing to
+ * read, the budget is full, the generation is cut, or the read failed
+ * (the next call retries); -EIO when it failed NEPF_FETCH_TRIES times in
+ * a row, and CSTS.CFS is set.
  */
 int nepf_sq_read(struct nepf_ctrl *ctrl, struct nepf_sq *sq,
 		 struct nvme_sqe *buf, u32 max, u32 *gen)
@@ -327,6 +333,9 @@ int nepf_sq_read(struct nepf_ctrl *ctrl, struct nepf_sq *sq,
 
 	if (!READ_ONCE(sq->valid) || READ_ONCE(ctrl->state) != NEPF_CTRL_LIVE ||
 	    !nepf_gen_live(ctrl, g) || !n)
+		return -EAGAIN;
+	/* Backpressure: the budget has no room for even a 4 KiB buffer. */
+	if (sq->qid && nepf_bufs_full(ctrl))
 		return -EAGAIN;
 	addr = sq->pci_addr + (u64)sq->head * NVME_SQE_SIZE;
 	ret = nepf_host_read(ctrl, g, addr, buf, (size_t)n * NVME_SQE_SIZE);
@@ -347,6 +356,10 @@ int nepf_sq_read(struct nepf_ctrl *ctrl, struct nepf_sq *sq,
 	if (!nepf_gen_live(ctrl, g))
 		return -EAGAIN;
 	sq->fetch_errors = 0;
+	/* What the budget has no room for stays in the SQ, unread. */
+	n = nepf_bufs_admit(ctrl, sq, buf, n);
+	if (!n)
+		return -EAGAIN;
 	WRITE_ONCE(sq->head, (sq->head + n) % sq->size);
 	*gen = g;
 	return n;
@@ -381,6 +394,7 @@ void nepf_sq_take(struct nepf_ctrl *ctrl, struct nepf_sq *sq, u32 gen,
 	cmd->data_len = 0;
 	cmd->segs = NULL;
 	cmd->buf = NULL;
+	cmd->buf_resv = 0;
 	cmd->io_state = NULL;
 	cmd->ns = NULL;
 	memset(&cmd->io, 0, sizeof(cmd->io));
@@ -491,6 +505,7 @@ static u32 sq_fetch(struct nepf_ctrl *ctrl, struct nepf_sq *sq, u32 count,
 		for (i = 0; i < k; i++) {
 			if ((int)i < got) {
 				nepf_sq_take(ctrl, sq, gen, cmd[i], &buf[i]);
+				cmd[i]->buf_resv = ctrl->bufs.fetch_resv[i];
 				env->start_cmd(ctrl, cmd[i]);
 			} else {
 				env->free_cmd(ctrl, cmd[i]);
@@ -1152,6 +1167,7 @@ void nepf_cmd_complete(struct nepf_cmd *cmd)
 	/* io-cmd.c's namespace reference ends with the command. */
 	if (cmd->ns)
 		ns_account_put(cmd, posted, lat_ns);
+	nepf_bufs_unreserve(ctrl, cmd);
 	if (ctrl->env->release_cmd)
 		ctrl->env->release_cmd(cmd);
 }

@@ -73,6 +73,9 @@ struct sim {
 	u32 nr_irqs;
 	u32 nr_fetched;
 	u32 nr_released;
+	/* data buffers from env->alloc_buf() not freed, and their bytes */
+	long bufs_out;
+	long long buf_bytes_out;
 	u32 nr_flush_all;		/* backend flush_all() calls (shutdown) */
 	u32 nr_flush_closed;		/* ... of a closed namespace (a bug) */
 	bool last_write_fua;		/* FUA of the last write the backend got */
