@@ -19,11 +19,12 @@
  * host's SQ, the head does not move, and the next poll pass tries again
  * (a completion kicks the poller).  A command is always admitted when no
  * other holds a reservation, so one larger than the budget still runs.
- * The memory in use is then at most the budget (or one command) plus the
- * kept buffers: NEPF_BUF_SLOTS slots and NEPF_BUF_BIGS x MDTS.  Buffers
- * the core takes without a reservation (Copy's data, Compare's second
- * buffer, DSM and Copy lists, PRP/SGL fetches) come from the same kept
- * ones but are not held back: they are small or bounded by MCL.
+ * Copy reserves MDTS (its data is at most MCL <= MDTS blocks), Dataset
+ * Management a slot for its ranges.  The memory in use is then at most the
+ * budget (or one command) plus the kept buffers: NEPF_BUF_SLOTS slots and
+ * NEPF_BUF_BIGS x MDTS, plus what the core takes without a reservation
+ * from the same kept ones: Compare's second buffer (4 KiB) and the
+ * PRP/SGL fetch buffer (512 bytes), one each per command at most.
  *
  * Commands of an old generation (a reset or link loss meanwhile) still
  * return their buffers and reservations when they complete; the kept
@@ -137,7 +138,7 @@ void *nepf_buf_get(struct nepf_ctrl *ctrl, u32 len)
 		spin_unlock(&p->lock);
 		return buf ? buf : bufs_alloc(ctrl, NEPF_BUF_SLOT);
 	}
-	if (len > big)			/* not a command's data (Copy) */
+	if (len > big)			/* never a command's data */
 		return bufs_alloc(ctrl, len);
 
 	spin_lock(&p->lock);
@@ -251,7 +252,9 @@ void nepf_bufs_drain(struct nepf_ctrl *ctrl)
 
 /*
  * The bytes an I/O SQE's data buffer will take: 0 for commands without
- * one or that will fail their checks (no namespace, over MDTS).  The
+ * one or that will fail their checks (no namespace, over MDTS).  Copy
+ * holds its descriptors, then its data (at most MCL <= MDTS blocks), so
+ * it reserves MDTS; Dataset Management's ranges fit in a slot.  The
  * namespace's block size is read without a reference: a Format that
  * changes it meanwhile fails the command (Format in Progress), and the
  * buffer is not refused anyway.
@@ -265,6 +268,10 @@ static u32 bufs_need(struct nepf_ctrl *ctrl, const struct nvme_sqe *sqe)
 	u8 shift;
 
 	switch (sqe->opcode) {
+	case nvme_cmd_dsm:
+		return NEPF_BUF_SLOT;
+	case nvme_cmd_copy:
+		return max ? max : NEPF_MAX_XFER_KB << 10;
 	case nvme_cmd_read:
 	case nvme_cmd_write:
 	case nvme_cmd_compare:

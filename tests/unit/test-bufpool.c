@@ -336,3 +336,47 @@ UNIT_TEST(bufpool_sgl_inline_overflow)
 	CHECK_EQ(COST(s, ALLOCS), 0);
 	sim_free(s);
 }
+
+/* A Copy of @nlb blocks from 0 to @dst, one descriptor (format 0h). */
+static void bp_copy(struct sim *s, u64 dst, u32 nlb)
+{
+	u64 addr = sim_alloc(s, SIM_PAGE, SIM_PAGE);
+	struct nvme_copy_range *d = sim_ptr(s, addr);
+	struct nvme_sqe sqe;
+
+	d->slba = cpu_to_le64(0);
+	d->nlb = cpu_to_le16(nlb - 1);
+	sim_sqe(&sqe, nvme_cmd_copy);
+	sqe.nsid = cpu_to_le32(NSID);
+	sqe.dptr.prp1 = cpu_to_le64(addr);
+	sqe.cdw10 = cpu_to_le32(lower_32_bits(dst));
+	sqe.cdw11 = cpu_to_le32(upper_32_bits(dst));
+	if (sim_submit(s, 1, &sqe))
+		abort();
+}
+
+/*
+ * Copy moves up to MDTS of data through a buffer whose size its SQE does
+ * not say: each reserves MDTS, so a queue of them is held back too.
+ */
+UNIT_TEST(bufpool_copy_reserves_mdts)
+{
+	struct sim *s = bp_sim(128, 256);
+	unsigned int i, done = 0, rounds = 0;
+
+	s->hold_defer = true;
+	for (i = 0; i < 6; i++)
+		bp_copy(s, 1024 + 8 * i, 8);
+	sim_run(s);
+	CHECK_EQ(s->nr_held, 2);
+	CHECK_EQ(bp_stats(s).reserved, 256 * KB);
+	while (done < 6 && rounds++ < 12) {
+		done += bp_finish_reap(s, 1);
+		sim_run(s);
+	}
+	CHECK_EQ(done, 6);
+	for (i = 0; i < 6; i++)
+		CHECK(!memcmp(s->ns[0].data + (1024 + 8 * i) * 512,
+			      s->ns[0].data, 8 * 512));
+	sim_free(s);
+}
