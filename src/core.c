@@ -319,7 +319,7 @@ u32 nepf_sq_readable(const struct nepf_sq *sq)
  *
  * Context: the thread that fetches; may sleep (host_read).
  * Return: the number of SQEs taken; -EAGAIN when there is nothing to
- * read, the budget is full, the generation is cut, or the read failed
+ * read, none fits in the budget, the generation is cut, or the read failed
  * (the next call retries); -EIO when it failed NEPF_FETCH_TRIES times in
  * a row, and CSTS.CFS is set.
  */
@@ -333,9 +333,6 @@ int nepf_sq_read(struct nepf_ctrl *ctrl, struct nepf_sq *sq,
 
 	if (!READ_ONCE(sq->valid) || READ_ONCE(ctrl->state) != NEPF_CTRL_LIVE ||
 	    !nepf_gen_live(ctrl, g) || !n)
-		return -EAGAIN;
-	/* Backpressure: the budget has no room for even a 4 KiB buffer. */
-	if (sq->qid && nepf_bufs_full(ctrl))
 		return -EAGAIN;
 	addr = sq->pci_addr + (u64)sq->head * NVME_SQE_SIZE;
 	ret = nepf_host_read(ctrl, g, addr, buf, (size_t)n * NVME_SQE_SIZE);
@@ -482,8 +479,9 @@ static u32 sq_fetchable(const struct nepf_sq *sq, u32 left)
  * Fetch and start the @count commands the arbitration gave @sq, a read
  * (one host read, one DMA descriptor in the kernel) at a time.  The
  * command objects of a read are allocated first, as many as it may take;
- * a read that takes fewer (failed, or the generation was cut) frees the
- * others again.  Returns the number of commands fetched.
+ * a read that takes fewer (failed, the generation was cut, or the buffer
+ * budget held some back) frees the others again.  Returns the number of
+ * commands fetched.
  */
 static u32 sq_fetch(struct nepf_ctrl *ctrl, struct nepf_sq *sq, u32 count,
 		    struct nvme_sqe *buf)
@@ -494,6 +492,12 @@ static u32 sq_fetch(struct nepf_ctrl *ctrl, struct nepf_sq *sq, u32 count,
 	int got;
 
 	while (n < count) {
+		/*
+		 * Backpressure: no room in the buffer budget for even a 4 KiB
+		 * buffer.  Checked before command objects are made for it.
+		 */
+		if (sq->qid && nepf_bufs_full(ctrl))
+			break;
 		k = sq_fetchable(sq, count - n);
 		for (i = 0; i < k; i++) {
 			cmd[i] = env->alloc_cmd(ctrl);

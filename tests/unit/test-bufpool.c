@@ -166,6 +166,7 @@ UNIT_TEST(bufpool_budget_backpressure)
 	struct nepf_bufs_stats st;
 	unsigned int i, done = 0, rounds = 0;
 	u64 addr[32];
+	u32 reads;
 
 	s->hold_defer = true;
 	for (i = 0; i < n; i++)
@@ -177,6 +178,11 @@ UNIT_TEST(bufpool_budget_backpressure)
 	st = bp_stats(s);
 	CHECK_EQ(st.reserved, 256 * KB);
 	CHECK_EQ(st.nr_resv, 2);
+	/* While the budget is full, passes do not even read the SQ. */
+	reads = s->ledger.host_reads;
+	sim_run(s);
+	CHECK_EQ(s->ledger.host_reads, reads);
+	CHECK_EQ(s->ctrl.sq[1].head, 2);
 
 	while (done < n && rounds++ < n) {
 		CHECK(s->nr_held <= 2);
