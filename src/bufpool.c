@@ -6,8 +6,8 @@
  * Buffers: a command's data of up to 4 KiB goes into a slot of
  * NEPF_BUF_SLOT bytes; NEPF_BUF_SLOTS free slots are kept for the next
  * commands.  Larger data goes into one of NEPF_BUF_BIGS kept buffers of
- * MDTS bytes, made on first need (env->alloc_buf() tries a contiguous
- * allocation first), or, when all are busy, into a buffer of its own from
+ * MDTS bytes, made on first need (env->alloc_big(): physically contiguous
+ * if at all possible), or, when all are busy, into a buffer of its own from
  * env->alloc_buf() that is freed again with the command.  The environment
  * only provides the memory; which buffer a command gets is decided here.
  *
@@ -54,10 +54,12 @@ static u32 bufs_big_size(const struct nepf_ctrl *ctrl)
 	return max ? max : NEPF_MAX_XFER_KB << 10;
 }
 
-static void *bufs_alloc(struct nepf_ctrl *ctrl, u32 size)
+static void *bufs_alloc(struct nepf_ctrl *ctrl, u32 size, bool kept)
 {
+	const struct nepf_env_ops *env = ctrl->env;
 	struct nepf_bufpool *p = &ctrl->bufs;
-	void *buf = ctrl->env->alloc_buf(ctrl, size);
+	void *buf = kept && env->alloc_big ? env->alloc_big(ctrl, size) :
+					     env->alloc_buf(ctrl, size);
 
 	if (!buf)
 		return NULL;
@@ -136,10 +138,10 @@ void *nepf_buf_get(struct nepf_ctrl *ctrl, u32 len)
 		if (p->nr_slots)
 			buf = bufs_hit(ctrl, p->slot[--p->nr_slots]);
 		spin_unlock(&p->lock);
-		return buf ? buf : bufs_alloc(ctrl, NEPF_BUF_SLOT);
+		return buf ? buf : bufs_alloc(ctrl, NEPF_BUF_SLOT, false);
 	}
 	if (len > big)			/* never a command's data */
-		return bufs_alloc(ctrl, len);
+		return bufs_alloc(ctrl, len, false);
 
 	spin_lock(&p->lock);
 	i = bufs_big_take(p, len, big, &buf);
@@ -152,18 +154,18 @@ void *nepf_buf_get(struct nepf_ctrl *ctrl, u32 len)
 	}
 	spin_unlock(&p->lock);
 	if (buf || i < 0)
-		return buf ? buf : bufs_alloc(ctrl, len);
+		return buf ? buf : bufs_alloc(ctrl, len, false);
 
 	/* Make the kept buffer at place i (replacing a smaller one). */
 	if (old)
 		bufs_free(ctrl, old, old_size);
-	buf = bufs_alloc(ctrl, big);
+	buf = bufs_alloc(ctrl, big, true);
 	spin_lock(&p->lock);
 	p->big[i].buf = buf;
 	p->big[i].size = big;
 	p->big[i].busy = !!buf;
 	spin_unlock(&p->lock);
-	return buf ? buf : bufs_alloc(ctrl, len);
+	return buf ? buf : bufs_alloc(ctrl, len, false);
 }
 
 /**

@@ -91,6 +91,12 @@ struct nepf_env_ops {
 	void *(*alloc_buf)(struct nepf_ctrl *ctrl, size_t len);
 	void (*free_buf)(struct nepf_ctrl *ctrl, void *buf, size_t len);
 	/*
+	 * Optional: one of the MDTS-sized buffers bufpool.c keeps for
+	 * reuse, physically contiguous if at all possible (one DMA
+	 * descriptor); freed with free_buf().  NULL: alloc_buf().
+	 */
+	void *(*alloc_big)(struct nepf_ctrl *ctrl, size_t len);
+	/*
 	 * The core is done with @cmd (from nepf_cmd_complete(), any thread):
 	 * its CQE is posted or, when the CQ is full, queued inside the core,
 	 * which then no longer needs the command.  May be NULL.

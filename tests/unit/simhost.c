@@ -210,6 +210,13 @@ static void *env_alloc_buf(struct nepf_ctrl *ctrl, size_t len)
 	return malloc(len ? len : 1);
 }
 
+/* The kernel's tries harder for one contiguous piece; here: counted. */
+static void *env_alloc_big(struct nepf_ctrl *ctrl, size_t len)
+{
+	sim_count(ctrl_sim(ctrl), alloc_bigs, 1);
+	return env_alloc_buf(ctrl, len);
+}
+
 static void env_free_buf(struct nepf_ctrl *ctrl, void *buf, size_t len)
 {
 	struct sim *s = ctrl_sim(ctrl);
@@ -264,6 +271,7 @@ static const struct nepf_env_ops sim_env_ops = {
 	.defer = env_defer,
 	.alloc_buf = env_alloc_buf,
 	.free_buf = env_free_buf,
+	.alloc_big = env_alloc_big,
 	.release_cmd = env_release_cmd,
 	.cq_created = env_cq_created,
 	.cq_deleted = env_cq_deleted,

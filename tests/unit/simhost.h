@@ -54,6 +54,7 @@ struct sim_ledger {
 	u64 host_read_bytes, host_write_bytes;
 	u32 read_sizes[SIM_LEDGER_SIZES], write_sizes[SIM_LEDGER_SIZES];
 	u32 alloc_bufs, free_bufs;
+	u32 alloc_bigs;			/* of alloc_bufs: env->alloc_big */
 	u64 alloc_buf_bytes;
 	u32 irqs, defers, releases;
 	u32 cq_writes;			/* CQEs through a kept CQ mapping */

@@ -135,6 +135,7 @@ UNIT_TEST(bufpool_big_and_fallback)
 	CHECK_EQ(s->nr_held, n);
 	CHECK_EQ(s->ledger.alloc_bufs, n);
 	CHECK_EQ(s->ledger.alloc_buf_bytes, NEPF_BUF_BIGS * 128 * KB + 2 * len);
+	CHECK_EQ(s->ledger.alloc_bigs, NEPF_BUF_BIGS);	/* the kept ones */
 	CHECK_EQ(bp_finish_reap(s, 1), n);
 	for (i = 0; i < n; i++)
 		CHECK(bp_data_ok(s, addr[i], 128 * i, len));
