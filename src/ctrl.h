@@ -416,8 +416,8 @@ enum nepf_regs_event {
 #define NEPF_DEFAULT_BUF_BUDGET_KB	8192
 
 struct nepf_bufpool {
-	spinlock_t lock;
-	u64 budget;			/* bytes; 0: none yet (nepf_bufs_setup()) */
+	spinlock_t lock;		/* everything below but fetch_resv[] */
+	u64 budget;			/* bytes, from cfg.buf_budget_kb */
 	u64 reserved;			/* by the commands in flight */
 	u32 nr_resv;			/* commands holding a reservation */
 	u64 held;			/* bytes from env->alloc_buf(), not freed */
