@@ -456,6 +456,11 @@ LEDGER_USE = {
     "alloc_zeroed_bytes": ("uncosted", "as allocs (zeroing 4 KiB: ~0.15 us, inside cmd_fixed)"),
     "alloc_vmalloc": ("shown", "a vmalloc'ed buffer shows as one DMA descriptor per page, costed "
                       "as descriptors"),
+    "buf_hits": ("uncosted", "a kept buffer taken from the pool: a spinlock and a pointer, "
+                 "inside cmd_fixed"),
+    "buf_misses": ("uncosted", "as allocs (each is one)"),
+    "buf_waits": ("uncosted", "backpressure from the buffer budget: commands left in the host's "
+                  "SQ, a limit on concurrency rather than work per I/O"),
     "bar_db_loads": ("uncosted", "uncached doorbell loads: per poll pass, so timing under TCG; a "
                      "fetching pass's loads are inside cmd_fixed"),
     "bar_reg_loads": ("uncosted", "the register poll's loads: time-driven"),

@@ -19,6 +19,8 @@ const struct nepf_fn_limit nepf_fn_limits[NEPF_FN_NR_NUMS] = {
 	[NEPF_FN_QUEUE_DEPTH] = { "queue_depth", 2, NEPF_MAX_QUEUE_ENTRIES },
 	/* MDTS is a power of two of the 4 KiB minimum page. */
 	[NEPF_FN_MDTS_KB] = { "mdts_kb", 4, NEPF_MAX_MDTS_KB, true },
+	[NEPF_FN_BUF_BUDGET_KB] = { "buf_budget_kb", NEPF_MIN_BUF_BUDGET_KB,
+				    NEPF_MAX_BUF_BUDGET_KB },
 };
 
 /* One line at @n; the text stops short of @size (never overflows). */

@@ -19,13 +19,16 @@
 
 #define NEPF_MAX_MDTS_KB	NEPF_MAX_XFER_KB
 #define NEPF_MAX_MSI_VECTORS	32
+/* Data buffers of the commands in flight (bufpool.c): 64 KiB to 1 GiB. */
+#define NEPF_MIN_BUF_BUDGET_KB	64
+#define NEPF_MAX_BUF_BUDGET_KB	(1024 * 1024)
 
 /* The numeric attributes of a function (functions/<fname>/). */
 enum nepf_fn_field {
 	NEPF_FN_FUNC_NO, NEPF_FN_VENDOR_ID, NEPF_FN_DEVICE_ID,
 	NEPF_FN_SUBSYS_VENDOR_ID, NEPF_FN_SUBSYS_ID, NEPF_FN_CLASS_CODE,
 	NEPF_FN_MSIX_VECTORS, NEPF_FN_MSI_VECTORS, NEPF_FN_MAX_IO_QUEUES,
-	NEPF_FN_QUEUE_DEPTH, NEPF_FN_MDTS_KB,
+	NEPF_FN_QUEUE_DEPTH, NEPF_FN_MDTS_KB, NEPF_FN_BUF_BUDGET_KB,
 	NEPF_FN_NR_NUMS
 };
 

@@ -126,6 +126,7 @@ static const struct nepf_fn_num {
 	[NEPF_FN_MAX_IO_QUEUES] = NEPF_FN_NUM(max_io_queues, "%llu\n"),
 	[NEPF_FN_QUEUE_DEPTH] = NEPF_FN_NUM(queue_depth, "%llu\n"),
 	[NEPF_FN_MDTS_KB] = NEPF_FN_NUM(mdts_kb, "%llu\n"),
+	[NEPF_FN_BUF_BUDGET_KB] = NEPF_FN_NUM(buf_budget_kb, "%llu\n"),
 #undef NEPF_FN_NUM
 };
 
@@ -223,6 +224,7 @@ NEPF_FN_NUM_ATTR(msi_vectors, NEPF_FN_MSI_VECTORS);
 NEPF_FN_NUM_ATTR(max_io_queues, NEPF_FN_MAX_IO_QUEUES);
 NEPF_FN_NUM_ATTR(queue_depth, NEPF_FN_QUEUE_DEPTH);
 NEPF_FN_NUM_ATTR(mdts_kb, NEPF_FN_MDTS_KB);
+NEPF_FN_NUM_ATTR(buf_budget_kb, NEPF_FN_BUF_BUDGET_KB);
 
 static ssize_t nepf_fn_bool_store(struct config_item *item, const char *page,
 				  size_t count, const char *what, bool *field)
@@ -436,6 +438,7 @@ static struct configfs_attribute *nepf_fn_attrs[] = {
 	&nepf_fn_attr_max_io_queues,
 	&nepf_fn_attr_queue_depth,
 	&nepf_fn_attr_mdts_kb,
+	&nepf_fn_attr_buf_budget_kb,
 	&nepf_fn_attr_dma,
 	&nepf_fn_attr_sgl,
 	&nepf_fn_attr_start,
@@ -452,6 +455,7 @@ struct configfs_attribute *nepf_fn_pci_ep_attrs[] = {
 	&nepf_fn_attr_max_io_queues,
 	&nepf_fn_attr_queue_depth,
 	&nepf_fn_attr_mdts_kb,
+	&nepf_fn_attr_buf_budget_kb,
 	&nepf_fn_attr_dma,
 	&nepf_fn_attr_sgl,
 	NULL,
@@ -535,6 +539,7 @@ void nepf_cfs_fn_init(struct nepf_cfs_fn *cfn, const char *fname,
 				     NEPF_MAX_IO_QUEUES);
 	cfg->queue_depth = NEPF_DEFAULT_QUEUE_DEPTH;
 	cfg->mdts_kb = NEPF_DEFAULT_MDTS_KB;
+	cfg->buf_budget_kb = NEPF_DEFAULT_BUF_BUDGET_KB;
 	cfg->dma = true;
 	cfg->sgl = true;
 	cfn->msix_auto = true;

@@ -83,6 +83,8 @@ int nepf_ctrl_init(struct nepf_ctrl *ctrl, void *bar, size_t bar_size,
 	ctrl->nr_io_sqs_granted = cfg->max_io_queues;
 	ctrl->nr_io_cqs_granted = cfg->max_io_queues;
 	ctrl->created_ns = nepf_now_ns();
+	nepf_seglist_setup(&ctrl->admin_sl, ctrl->admin_segs, NEPF_MAX_SEGS);
+	nepf_bufs_init(ctrl);
 	nepf_inject_ctrl_init(ctrl);
 	nepf_bg_init(ctrl);
 	nepf_features_reset(ctrl);
@@ -235,6 +237,7 @@ void nepf_ctrl_reset(struct nepf_ctrl *ctrl)
 	nepf_features_reset(ctrl);
 	nepf_bg_reset(ctrl);
 	nepf_telemetry_free(ctrl);
+	nepf_bufs_drain(ctrl);
 	ctrl->page_size = 0;
 	WRITE_ONCE(ctrl->cc, ctrl->cc & ~NVME_CC_ENABLE);
 	ctrl->rejected.valid = false;
@@ -309,13 +312,16 @@ u32 nepf_sq_readable(const struct nepf_sq *sq)
  * caller makes each a command with nepf_sq_take() and *@gen, so it has
  * its command objects ready first.  A read in a generation that is cut
  * before, while or just after it runs takes nothing: the head and the
- * error count stay as they were, and no command is made.
+ * error count stay as they were, and no command is made.  Of an I/O SQ
+ * only the SQEs whose data buffers fit in the budget are taken
+ * (nepf_bufs_admit(), which leaves their reservations in
+ * ctrl->bufs.fetch_resv[]); the others stay in the SQ for a later pass.
  *
  * Context: the thread that fetches; may sleep (host_read).
- * Return: the number of SQEs read; -EAGAIN when there is nothing to
- * read, the generation is cut, or the read failed (the next call
- * retries); -EIO when it failed NEPF_FETCH_TRIES times in a row, and
- * CSTS.CFS is set.
+ * Return: the number of SQEs taken; -EAGAIN when there is nothing to
+ * read, none fits in the budget, the generation is cut, or the read failed
+ * (the next call retries); -EIO when it failed NEPF_FETCH_TRIES times in
+ * a row, and CSTS.CFS is set.
  */
 int nepf_sq_read(struct nepf_ctrl *ctrl, struct nepf_sq *sq,
 		 struct nvme_sqe *buf, u32 max, u32 *gen)
@@ -347,6 +353,10 @@ int nepf_sq_read(struct nepf_ctrl *ctrl, struct nepf_sq *sq,
 	if (!nepf_gen_live(ctrl, g))
 		return -EAGAIN;
 	sq->fetch_errors = 0;
+	/* What the budget has no room for stays in the SQ, unread. */
+	n = nepf_bufs_admit(ctrl, sq, buf, n);
+	if (!n)
+		return -EAGAIN;
 	WRITE_ONCE(sq->head, (sq->head + n) % sq->size);
 	*gen = g;
 	return n;
@@ -381,6 +391,7 @@ void nepf_sq_take(struct nepf_ctrl *ctrl, struct nepf_sq *sq, u32 gen,
 	cmd->data_len = 0;
 	cmd->segs = NULL;
 	cmd->buf = NULL;
+	cmd->buf_resv = 0;
 	cmd->io_state = NULL;
 	cmd->submit = NEPF_SUBMIT_IDLE;
 	cmd->ns = NULL;
@@ -469,8 +480,9 @@ static u32 sq_fetchable(const struct nepf_sq *sq, u32 left)
  * Fetch and start the @count commands the arbitration gave @sq, a read
  * (one host read, one DMA descriptor in the kernel) at a time.  The
  * command objects of a read are allocated first, as many as it may take;
- * a read that takes fewer (failed, or the generation was cut) frees the
- * others again.  Returns the number of commands fetched.
+ * a read that takes fewer (failed, the generation was cut, or the buffer
+ * budget held some back) frees the others again.  Returns the number of
+ * commands fetched.
  */
 static u32 sq_fetch(struct nepf_ctrl *ctrl, struct nepf_sq *sq, u32 count,
 		    struct nvme_sqe *buf)
@@ -481,6 +493,12 @@ static u32 sq_fetch(struct nepf_ctrl *ctrl, struct nepf_sq *sq, u32 count,
 	int got;
 
 	while (n < count) {
+		/*
+		 * Backpressure: no room in the buffer budget for even a 4 KiB
+		 * buffer.  Checked before command objects are made for it.
+		 */
+		if (sq->qid && nepf_bufs_full(ctrl))
+			break;
 		k = sq_fetchable(sq, count - n);
 		for (i = 0; i < k; i++) {
 			cmd[i] = env->alloc_cmd(ctrl);
@@ -492,6 +510,7 @@ static u32 sq_fetch(struct nepf_ctrl *ctrl, struct nepf_sq *sq, u32 count,
 		for (i = 0; i < k; i++) {
 			if ((int)i < got) {
 				nepf_sq_take(ctrl, sq, gen, cmd[i], &buf[i]);
+				cmd[i]->buf_resv = ctrl->bufs.fetch_resv[i];
 				env->start_cmd(ctrl, cmd[i]);
 			} else {
 				env->free_cmd(ctrl, cmd[i]);
@@ -1157,6 +1176,7 @@ void nepf_cmd_complete(struct nepf_cmd *cmd)
 	/* io-cmd.c's namespace reference ends with the command. */
 	if (cmd->ns)
 		ns_account_put(cmd, posted, lat_ns);
+	nepf_bufs_unreserve(ctrl, cmd);
 	if (ctrl->env->release_cmd)
 		ctrl->env->release_cmd(cmd);
 }

@@ -88,6 +88,10 @@ enum nepf_cost {
 	NEPF_COST_ALLOC_BYTES,
 	NEPF_COST_ALLOC_ZEROED_BYTES,
 	NEPF_COST_ALLOC_VMALLOC,
+	/* data buffers (bufpool.c) */
+	NEPF_COST_BUF_HITS,
+	NEPF_COST_BUF_MISSES,
+	NEPF_COST_BUF_WAITS,
 	/* uncached loads from BAR0 (core: bar-regs.c) */
 	NEPF_COST_BAR_DB_LOADS,
 	NEPF_COST_BAR_REG_LOADS,
@@ -161,6 +165,10 @@ static inline const char *nepf_cost_name(unsigned int i)
 		[NEPF_COST_ALLOC_BYTES] = "alloc_bytes",
 		[NEPF_COST_ALLOC_ZEROED_BYTES] = "alloc_zeroed_bytes",
 		[NEPF_COST_ALLOC_VMALLOC] = "alloc_vmalloc",
+		/* data buffers (bufpool.c) */
+		[NEPF_COST_BUF_HITS] = "buf_hits",
+		[NEPF_COST_BUF_MISSES] = "buf_misses",
+		[NEPF_COST_BUF_WAITS] = "buf_waits",
 		/* uncached loads from BAR0 (core: bar-regs.c) */
 		[NEPF_COST_BAR_DB_LOADS] = "bar_db_loads",
 		[NEPF_COST_BAR_REG_LOADS] = "bar_reg_loads",

@@ -94,6 +94,12 @@ struct nepf_env_ops {
 	void *(*alloc_buf)(struct nepf_ctrl *ctrl, size_t len);
 	void (*free_buf)(struct nepf_ctrl *ctrl, void *buf, size_t len);
 	/*
+	 * Optional: one of the MDTS-sized buffers bufpool.c keeps for
+	 * reuse, physically contiguous if at all possible (one DMA
+	 * descriptor); freed with free_buf().  NULL: alloc_buf().
+	 */
+	void *(*alloc_big)(struct nepf_ctrl *ctrl, size_t len);
+	/*
 	 * The core is done with @cmd (from nepf_cmd_complete(), any thread):
 	 * its CQE is posted or, when the CQ is full, queued inside the core,
 	 * which then no longer needs the command.  May be NULL.
@@ -159,6 +165,7 @@ struct nepf_ctrl_config {
 	u16 max_io_queues;	/* I/O SQ/CQ pairs offered (1..NEPF_MAX_IO_QUEUES) */
 	u16 queue_depth;	/* max entries per queue (CAP.MQES + 1) */
 	u32 mdts_kb;		/* max data transfer size, KiB (0: the largest) */
+	u32 buf_budget_kb;	/* data buffers of commands in flight, KiB (bufpool.c) */
 	u16 nr_vectors;		/* interrupt vectors the function exposes */
 	bool sgl;		/* advertise SGL support */
 	u16 oncs_mask;		/* ONCS bits hidden from the host (identity knob) */
@@ -192,11 +199,31 @@ struct nepf_seg {
 
 #define NEPF_SEG_BITBUCKET	(~0ULL)
 
+/*
+ * The segments of one transfer, in storage its owner provides: a command's
+ * inline room for small I/O (NEPF_SEGS_INLINE), or NEPF_MAX_SEGS entries.
+ * A map that needs more than @max sets @overflow (prp-sgl.c), so that the
+ * owner can retry with the full room.
+ */
 struct nepf_seglist {
-	struct nepf_seg seg[NEPF_MAX_SEGS];
+	struct nepf_seg *seg;	/* room for @max */
 	unsigned int nr;
+	unsigned int max;
+	bool overflow;		/* more segments than @max < NEPF_MAX_SEGS */
 	u32 gen;		/* controller generation of the addresses */
 };
+
+/* Inline segments of a command: 12 KiB in 4 KiB pages, PRP1 at an offset. */
+#define NEPF_SEGS_INLINE	4
+
+static inline void nepf_seglist_setup(struct nepf_seglist *sl,
+				      struct nepf_seg *room, unsigned int max)
+{
+	sl->seg = room;
+	sl->max = max;
+	sl->nr = 0;
+	sl->overflow = false;
+}
 
 enum nepf_dir { NEPF_DIR_NONE, NEPF_DIR_TO_HOST, NEPF_DIR_FROM_HOST };
 
@@ -258,8 +285,11 @@ struct nepf_cmd {
 	/* data transfer */
 	enum nepf_dir dir;
 	u32 data_len;
-	struct nepf_seglist *segs;
+	struct nepf_seglist *segs;	/* NULL, or &sl (io-cmd.c) */
+	struct nepf_seglist sl;
+	struct nepf_seg sl_inline[NEPF_SEGS_INLINE];
 	void *buf;
+	u32 buf_resv;		/* bytes of the buffer budget it holds */
 	/* I/O */
 	struct nepf_ns *ns;
 	struct nepf_io io;
@@ -379,6 +409,47 @@ enum nepf_regs_event {
 	NEPF_REGS_SHUTDOWN,	/* CC.SHN set: flush backends, then SHST */
 };
 
+/*
+ * Data buffers of I/O commands (bufpool.c): 4 KiB slots and a few
+ * MDTS-sized buffers kept for reuse, env->alloc_buf() for the rest, and a
+ * budget on the bytes the commands in flight may need, which the fetch
+ * reserves before it takes an SQE (backpressure: what does not fit stays
+ * in the host's SQ).
+ */
+#define NEPF_BUF_SLOT		4096	/* the small buffers' size */
+#define NEPF_BUF_SLOTS		64	/* free slots kept */
+#define NEPF_BUF_BIGS		4	/* MDTS-sized buffers kept */
+#define NEPF_DEFAULT_BUF_BUDGET_KB	8192
+
+struct nepf_bufpool {
+	spinlock_t lock;		/* everything below but fetch_resv[] */
+	u64 budget;			/* bytes, from cfg.buf_budget_kb */
+	u64 reserved;			/* by the commands in flight */
+	u32 nr_resv;			/* commands holding a reservation */
+	u64 held;			/* bytes from env->alloc_buf(), not freed */
+	unsigned int nr_slots;		/* free slots in slot[] */
+	void *slot[NEPF_BUF_SLOTS];
+	struct nepf_bigbuf {
+		void *buf;		/* NULL: none here */
+		u32 size;
+		bool busy;
+	} big[NEPF_BUF_BIGS];
+	/* the fetching thread's: what each SQE of the last read reserved */
+	u32 fetch_resv[NEPF_FETCH_MAX];
+	/* statistics since the function started */
+	u64 reserved_peak, held_peak;
+	u64 hits;			/* buffers served from the kept ones */
+	u64 misses;			/* ... allocated (env->alloc_buf()) */
+	u64 waits;			/* SQ turns that left SQEs for the budget */
+	u64 over;			/* commands admitted alone past the budget */
+};
+
+struct nepf_bufs_stats {
+	u64 budget, reserved, held, reserved_peak, held_peak;
+	u64 hits, misses, waits, over;
+	u32 nr_resv, nr_slots, nr_bigs;
+};
+
 struct nepf_ctrl {
 	const char *name;
 	void *bar;			/* BAR0 register file in local memory */
@@ -423,6 +494,7 @@ struct nepf_ctrl {
 	u64 nr_cut_during;		/* accesses that succeeded across a cut */
 
 	struct nepf_sq sq[NEPF_MAX_IO_QUEUES + 1];	/* [0] = admin */
+	struct nepf_bufpool bufs;	/* data buffers of I/O commands */
 	unsigned int arb_rr;		/* nepf_ctrl_fetch(): next pass's first SQ */
 	struct nepf_cq cq[NEPF_MAX_IO_QUEUES + 1];
 	u16 nr_io_sqs_granted;		/* Set Features Number of Queues */
@@ -467,6 +539,7 @@ struct nepf_ctrl {
 	u16 nr_changed_ns;
 	bool ns_event;			/* changed: the poll loop reports it */
 	struct nepf_seglist admin_sl;	/* admin data: admin runs serially */
+	struct nepf_seg admin_segs[NEPF_MAX_SEGS];	/* its room */
 
 	/* Logs and counters (log_lock) */
 	spinlock_t log_lock;
@@ -600,6 +673,22 @@ static inline void *nepf_ctrl_zalloc(struct nepf_ctrl *ctrl, size_t size)
 	nepf_cost_add(ctrl->costs, ALLOC_ZEROED_BYTES, size);
 	return nepf_zalloc(size);
 }
+
+/*
+ * bufpool.c: data buffers.  nepf_buf_get() never refuses for the budget
+ * (the fetch reserved it, nepf_bufs_admit()); NULL only when memory ran
+ * out.  nepf_buf_put() takes the length nepf_buf_get() was given.
+ */
+void nepf_bufs_init(struct nepf_ctrl *ctrl);
+void nepf_bufs_drain(struct nepf_ctrl *ctrl);	/* free the kept ones */
+void *nepf_buf_get(struct nepf_ctrl *ctrl, u32 len);
+void nepf_buf_put(struct nepf_ctrl *ctrl, void *buf, u32 len);
+/* Reserve for @n read SQEs of @sq; returns how many may be taken. */
+u32 nepf_bufs_admit(struct nepf_ctrl *ctrl, const struct nepf_sq *sq,
+		    const struct nvme_sqe *sqe, u32 n);
+bool nepf_bufs_full(struct nepf_ctrl *ctrl);	/* an I/O SQ's turn ends */
+void nepf_bufs_unreserve(struct nepf_ctrl *ctrl, struct nepf_cmd *cmd);
+void nepf_bufs_stats(struct nepf_ctrl *ctrl, struct nepf_bufs_stats *st);
 
 /* Ring arithmetic: head == tail is empty, tail + 1 == head is full. */
 static inline u16 nepf_ring_inc(u16 idx, u16 size)

@@ -157,6 +157,7 @@ static void nepf_ctrl_config_fill(struct nepf_epf_ctrl *g)
 	c->max_io_queues = clamp_t(u16, fn->cfg.max_io_queues, 1, NEPF_MAX_IO_QUEUES);
 	c->queue_depth = clamp_t(u16, fn->cfg.queue_depth, 2, NEPF_MAX_QUEUE_ENTRIES);
 	c->mdts_kb = fn->cfg.mdts_kb;
+	c->buf_budget_kb = fn->cfg.buf_budget_kb;
 	/*
 	 * Create I/O CQ and Feature 09h accept the vectors of either type:
 	 * a host without MSI-X (or a function without it) uses multi-MSI.

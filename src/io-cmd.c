@@ -21,8 +21,9 @@
  *
  * cmd->ns holds a namespace reference (nepf_ns_get()) from the lookup here
  * until the core's nepf_cmd_complete(), which uses it for the SMART
- * counters and then drops it with nepf_ns_put().  cmd->segs is allocated
- * here and freed by nepf_io_finish().
+ * counters and then drops it with nepf_ns_put().  cmd->segs (the command's
+ * inline segments, or a full list allocated here) and the data buffer
+ * (bufpool.c) end in nepf_io_finish().
  *
  * The backend only ever sees LBA ranges inside the namespace and lengths
  * derived from NLB; every host-controlled value is checked here first.
@@ -335,23 +336,52 @@ static u32 io_max_len(const struct nepf_ctrl *ctrl)
 	return max ? max : ~0U;
 }
 
+/* The command's data buffer (bufpool.c: the fetch reserved it). */
 static u16 io_alloc_buf(struct nepf_cmd *cmd, u32 len)
 {
-	cmd->buf = cmd->ctrl->env->alloc_buf(cmd->ctrl, len);
+	cmd->buf = nepf_buf_get(cmd->ctrl, len);
 	if (!cmd->buf)
 		return NVME_SC_INTERNAL;
 	cmd->data_len = len;
 	return NVME_SC_SUCCESS;
 }
 
-/* Map the command's data pointer for @len bytes into cmd->segs. */
+/* Room for a full segment list, instead of the command's inline one. */
+static u16 io_segs_full(struct nepf_cmd *cmd)
+{
+	struct nepf_seg *room;
+
+	room = nepf_ctrl_zalloc(cmd->ctrl, NEPF_MAX_SEGS * sizeof(*room));
+	if (!room)
+		return NVME_SC_INTERNAL;
+	nepf_seglist_setup(&cmd->sl, room, NEPF_MAX_SEGS);
+	return NVME_SC_SUCCESS;
+}
+
+static void io_segs_free(struct nepf_cmd *cmd)
+{
+	if (cmd->segs && cmd->sl.seg != cmd->sl_inline)
+		nepf_free(cmd->sl.seg);
+	cmd->segs = NULL;
+}
+
+/*
+ * Map the command's data pointer for @len bytes into cmd->segs: the
+ * command's inline segments when the transfer is small enough to fit in
+ * them (in pages, plus PRP1's offset), else a full list.  SGLs may need
+ * more segments than pages: a map that overflows the inline room is done
+ * again with a full list.
+ */
 static u16 io_map(struct nepf_cmd *cmd, u32 len)
 {
 	u16 status;
 
 	if (!cmd->segs) {
-		cmd->segs = nepf_ctrl_zalloc(cmd->ctrl, sizeof(*cmd->segs));
-		if (!cmd->segs)
+		cmd->segs = &cmd->sl;
+		if (len <= (NEPF_SEGS_INLINE - 1) * 4096U)
+			nepf_seglist_setup(&cmd->sl, cmd->sl_inline,
+					   NEPF_SEGS_INLINE);
+		else if (io_segs_full(cmd))
 			return NVME_SC_INTERNAL;
 	}
 	switch (NVME_OPC_XFER(cmd->sqe.opcode)) {
@@ -365,6 +395,12 @@ static u16 io_map(struct nepf_cmd *cmd, u32 len)
 		cmd->dir = NEPF_DIR_NONE;
 	}
 	status = nepf_map_data(cmd->ctrl, cmd->gen, &cmd->sqe, len, cmd->segs);
+	if (status && cmd->segs->overflow) {
+		status = io_segs_full(cmd);
+		if (!status)
+			status = nepf_map_data(cmd->ctrl, cmd->gen, &cmd->sqe,
+					       len, cmd->segs);
+	}
 	if (!status) {
 		nepf_cost_add(cmd->ctrl->costs, DATA_SEGS, cmd->segs->nr);
 		nepf_cost_max(cmd->ctrl->costs, DATA_SEGS_MAX, cmd->segs->nr);
@@ -735,7 +771,7 @@ static u16 io_copy(struct nepf_cmd *cmd)
 	if (!status)
 		status = io_check_lba(ns, sdlba, total);
 	/* The descriptors are in c now; the buffer is for the data. */
-	cmd->ctrl->env->free_buf(cmd->ctrl, cmd->buf, cmd->data_len);
+	nepf_buf_put(cmd->ctrl, cmd->buf, cmd->data_len);
 	cmd->buf = NULL;
 	if (status)
 		return status;
@@ -975,7 +1011,7 @@ static u16 io_compare(struct nepf_cmd *cmd)
 	unsigned int i;
 	u8 *theirs;
 
-	theirs = ctrl->env->alloc_buf(ctrl, chunk);
+	theirs = nepf_buf_get(ctrl, chunk);
 	if (!theirs)
 		return NVME_SC_INTERNAL;
 	for (i = 0; i < sl->nr && !status; i++) {
@@ -990,7 +1026,7 @@ static u16 io_compare(struct nepf_cmd *cmd)
 				status = NVME_SC_COMPARE_FAILED | NVME_STATUS_DNR;
 		}
 	}
-	ctrl->env->free_buf(ctrl, theirs, chunk);
+	nepf_buf_put(ctrl, theirs, chunk);
 	return status;
 }
 
@@ -1019,10 +1055,9 @@ bool nepf_io_finish(struct nepf_cmd *cmd)
 			cmd->status = status;
 	}
 	if (cmd->buf) {
-		ctrl->env->free_buf(ctrl, cmd->buf, cmd->data_len);
+		nepf_buf_put(ctrl, cmd->buf, cmd->data_len);
 		cmd->buf = NULL;
 	}
-	nepf_free(cmd->segs);
-	cmd->segs = NULL;
+	io_segs_free(cmd);
 	return false;
 }

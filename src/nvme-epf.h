@@ -77,6 +77,7 @@ struct nepf_function_config {
 	u16 max_io_queues;
 	u16 queue_depth;
 	u32 mdts_kb;
+	u32 buf_budget_kb;		/* data buffers in flight (bufpool.c) */
 	bool dma;			/* use the EPC's DMA channels if any */
 	bool sgl;			/* advertise SGL support */
 };

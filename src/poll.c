@@ -187,6 +187,22 @@ static void nepf_env_free_buf(struct nepf_ctrl *ctrl, void *buf, size_t len)
 }
 
 /*
+ * The buffers bufpool.c keeps for reuse are made a few times per enable:
+ * worth reclaim and compaction to get one physically contiguous piece
+ * (one DMA descriptor per transfer) before kvmalloc()'s quick attempt.
+ */
+static void *nepf_env_alloc_big(struct nepf_ctrl *ctrl, size_t len)
+{
+	void *buf = kmalloc(len, GFP_KERNEL | __GFP_NOWARN | __GFP_RETRY_MAYFAIL);
+
+	if (!buf)
+		return nepf_env_alloc_buf(ctrl, len);
+	nepf_cost_inc(ctrl->costs, ALLOCS);
+	nepf_cost_add(ctrl->costs, ALLOC_BYTES, len);
+	return buf;
+}
+
+/*
  * Format NVM, Sanitize and Device Self-test step in a work item of their
  * own, never in the poll thread: a step may sleep in a backend.
  */
@@ -316,6 +332,7 @@ static const struct nepf_env_ops nepf_epf_env_ops = {
 	.defer = nepf_env_defer,
 	.alloc_buf = nepf_env_alloc_buf,
 	.free_buf = nepf_env_free_buf,
+	.alloc_big = nepf_env_alloc_big,
 	.release_cmd = nepf_epf_cmd_release,
 	.exec_later = nepf_env_exec_later,
 	.cq_created = nepf_env_cq_created,

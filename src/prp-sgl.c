@@ -39,6 +39,7 @@
 static void seglist_init(struct nepf_seglist *out)
 {
 	out->nr = 0;
+	out->overflow = false;
 }
 
 /* @b continues @a: both bit buckets, or @b starts where @a ends. */
@@ -61,8 +62,11 @@ static bool seglist_add(struct nepf_seglist *out, u64 addr, u32 len)
 		out->seg[out->nr - 1].len += len;
 		return true;
 	}
-	if (out->nr >= NEPF_MAX_SEGS)
+	if (out->nr >= out->max) {
+		/* The owner may retry with the full room (io-cmd.c). */
+		out->overflow = out->max < NEPF_MAX_SEGS;
 		return false;
+	}
 	out->seg[out->nr].addr = addr;
 	out->seg[out->nr].len = len;
 	out->nr++;
@@ -76,7 +80,7 @@ static bool sqe_writes_to_host(const struct nvme_sqe *sqe)
 }
 
 /*
- * Lists and segments are read into a buffer from env->alloc_buf(), never
+ * Lists and segments are read into a buffer from nepf_buf_get(), never
  * into the stack: the environment may DMA into it.  Allocated on first use
  * (most commands need no list) and freed by nepf_map_data_lim().
  */
@@ -89,7 +93,7 @@ struct fetch {
 static u16 fetch(struct fetch *f, u64 addr, u32 len, void **data)
 {
 	if (!f->buf) {
-		f->buf = f->ctrl->env->alloc_buf(f->ctrl, FETCH_BYTES);
+		f->buf = nepf_buf_get(f->ctrl, FETCH_BYTES);
 		if (!f->buf)
 			return NVME_SC_INTERNAL;
 	}
@@ -325,7 +329,7 @@ u16 nepf_map_data_lim(struct nepf_ctrl *ctrl, const struct nvme_sqe *sqe,
 		return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
 	}
 	if (f.buf)
-		ctrl->env->free_buf(ctrl, f.buf, FETCH_BYTES);
+		nepf_buf_put(ctrl, f.buf, FETCH_BYTES);
 	return status;
 }
 

@@ -71,6 +71,20 @@ static void stats_take(struct nepf_epf_ctrl *g, struct stats_snapshot *snap)
 	mutex_unlock(&g->poll_lock);
 }
 
+/* Data buffers (bufpool.c): the budget, its use and the backpressure. */
+static void stats_bufs(struct seq_file *m, struct nepf_epf_ctrl *g)
+{
+	struct nepf_bufs_stats st;
+
+	nepf_bufs_stats(&g->ctrl, &st);
+	seq_printf(m, "# buffers: budget %llu KiB, reserved %llu KiB by %u commands (peak %llu KiB), allocated %llu KiB (peak %llu KiB), kept %u slots %u mdts\n",
+		   st.budget >> 10, st.reserved >> 10, st.nr_resv,
+		   st.reserved_peak >> 10, st.held >> 10, st.held_peak >> 10,
+		   st.nr_slots, st.nr_bigs);
+	seq_printf(m, "# buffers: %llu reused, %llu allocated, %llu fetches held back (backpressure), %llu commands alone over the budget\n",
+		   st.hits, st.misses, st.waits, st.over);
+}
+
 static int stats_show(struct seq_file *m, void *unused)
 {
 	struct nepf_epf_ctrl *g = m->private;
@@ -108,6 +122,7 @@ static int stats_show(struct seq_file *m, void *unused)
 		   (u64)atomic64_read(&g->dma.nr_errors));
 	seq_printf(m, "# interrupts the controller refused to raise: %llu\n",
 		   (u64)atomic64_read(&g->irq.nr_errors));
+	stats_bufs(m, g);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(stats);

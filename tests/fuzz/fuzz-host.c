@@ -17,6 +17,22 @@ __attribute__((weak)) u32 nepf_ctrl_max_xfer(const struct nepf_ctrl *ctrl)
 }
 
 /*
+ * Data buffers for targets that do not link the core (bufpool.c keeps
+ * buffers for reuse; here each goes straight to env, which counts them).
+ */
+__attribute__((weak)) void *nepf_buf_get(struct nepf_ctrl *ctrl, u32 len)
+{
+	return ctrl->env->alloc_buf(ctrl, len);
+}
+
+__attribute__((weak)) void nepf_buf_put(struct nepf_ctrl *ctrl, void *buf,
+					u32 len)
+{
+	if (buf)
+		ctrl->env->free_buf(ctrl, buf, len);
+}
+
+/*
  * Host accesses for targets that do not link the core (core.c has the
  * real ones); the controller is never cut here, so the generation only
  * has to match.

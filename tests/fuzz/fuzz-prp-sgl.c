@@ -42,6 +42,7 @@ static void check_seglist(const struct nepf_seglist *sl, u32 len,
 
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 {
+	static struct nepf_seg room[NEPF_MAX_SEGS];
 	static struct nepf_seglist sl;
 	struct nepf_xfer_limits lim;
 	struct nepf_ctrl ctrl = { .name = "fuzz", .env = &fuzz_env_ops };
@@ -59,7 +60,8 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	memcpy(&sqe, data + 9, sizeof(sqe));
 	fuzz_host_reset(data + HDR, size - HDR);
 
-	memset(&sl, 0x5a, sizeof(sl));
+	memset(room, 0x5a, sizeof(room));
+	nepf_seglist_setup(&sl, room, NEPF_MAX_SEGS);
 	status = nepf_map_data_lim(&ctrl, &sqe, len, &lim, &sl);
 	if (fuzz_host.bufs)
 		fuzz_fail("fetch buffer leaked");

@@ -206,12 +206,25 @@ static void *env_alloc_buf(struct nepf_ctrl *ctrl, size_t len)
 
 	sim_count(s, alloc_bufs, 1);
 	sim_count(s, alloc_buf_bytes, len);
+	__atomic_fetch_add(&s->bufs_out, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&s->buf_bytes_out, len, __ATOMIC_RELAXED);
 	return malloc(len ? len : 1);
+}
+
+/* The kernel's tries harder for one contiguous piece; here: counted. */
+static void *env_alloc_big(struct nepf_ctrl *ctrl, size_t len)
+{
+	sim_count(ctrl_sim(ctrl), alloc_bigs, 1);
+	return env_alloc_buf(ctrl, len);
 }
 
 static void env_free_buf(struct nepf_ctrl *ctrl, void *buf, size_t len)
 {
-	sim_count(ctrl_sim(ctrl), free_bufs, 1);
+	struct sim *s = ctrl_sim(ctrl);
+
+	sim_count(s, free_bufs, 1);
+	__atomic_fetch_sub(&s->bufs_out, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_sub(&s->buf_bytes_out, len, __ATOMIC_RELAXED);
 	free(buf);
 }
 
@@ -260,6 +273,7 @@ static const struct nepf_env_ops sim_env_ops = {
 	.defer = env_defer,
 	.alloc_buf = env_alloc_buf,
 	.free_buf = env_free_buf,
+	.alloc_big = env_alloc_big,
 	.release_cmd = env_release_cmd,
 	.cq_created = env_cq_created,
 	.cq_deleted = env_cq_deleted,
@@ -363,6 +377,15 @@ void sim_free(struct sim *s)
 	sim_release_held(s);
 	sim_bg_end(s);
 	nepf_ctrl_reset(&s->ctrl);
+	/*
+	 * Every test checks this: the reset left no data buffer allocated
+	 * (bufpool.c keeps some until then), each freed with its size.
+	 */
+	if (s->bufs_out || s->buf_bytes_out) {
+		fprintf(stderr, "%ld data buffers (%lld bytes) left after the reset\n",
+			s->bufs_out, s->buf_bytes_out);
+		abort();
+	}
 	/* Every test checks this: host memory is never reached from the stack. */
 	if (s->nr_stack_xfer) {
 		fprintf(stderr, "%u host transfers used a stack buffer\n",

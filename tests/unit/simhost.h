@@ -56,6 +56,7 @@ struct sim_ledger {
 	u64 host_read_bytes, host_write_bytes;
 	u32 read_sizes[SIM_LEDGER_SIZES], write_sizes[SIM_LEDGER_SIZES];
 	u32 alloc_bufs, free_bufs;
+	u32 alloc_bigs;			/* of alloc_bufs: env->alloc_big */
 	u64 alloc_buf_bytes;
 	u32 irqs, defers, releases;
 	u32 cq_writes;			/* CQEs through a kept CQ mapping */
@@ -75,6 +76,9 @@ struct sim {
 	u32 nr_irqs;
 	u32 nr_fetched;
 	u32 nr_released;
+	/* data buffers from env->alloc_buf() not freed, and their bytes */
+	long bufs_out;
+	long long buf_bytes_out;
 	u32 nr_flush_all;		/* backend flush_all() calls (shutdown) */
 	u32 nr_flush_closed;		/* ... of a closed namespace (a bug) */
 	bool last_write_fua;		/* FUA of the last write the backend got */

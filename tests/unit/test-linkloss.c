@@ -242,7 +242,8 @@ UNIT_TEST(gen_stale_seglist_moves_nothing)
 {
 	struct sim *s = unit_sim_enabled();
 	u64 a = sim_alloc(s, 64, 16);
-	struct nepf_seglist sl = { .nr = 1 };
+	struct nepf_seg room[1];
+	struct nepf_seglist sl = { .seg = room, .nr = 1, .max = 1 };
 	u8 buf[64];
 
 	memset(buf, 1, sizeof(buf));

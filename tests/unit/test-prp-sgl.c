@@ -12,7 +12,8 @@
 #define RD		nvme_cmd_read
 #define WR		nvme_cmd_write
 
-static struct nepf_seglist sl;
+static struct nepf_seg sl_room[NEPF_MAX_SEGS];
+static struct nepf_seglist sl = { .seg = sl_room, .max = NEPF_MAX_SEGS };
 
 /* Bytes a segment list covers (bit buckets included). */
 static u64 seg_bytes(const struct nepf_seglist *l)

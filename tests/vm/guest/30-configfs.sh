@@ -122,6 +122,7 @@ check cfs-fn-has-status test -d "$F/status"
 expect_val cfs-fn-default-class "$F/class_code" 0x010802
 expect_val cfs-fn-default-qd "$F/queue_depth" 128
 expect_val cfs-fn-default-mdts "$F/mdts_kb" 512
+expect_val cfs-fn-default-buf-budget "$F/buf_budget_kb" 8192
 expect_val cfs-fn-default-dma "$F/dma" 1
 expect_val cfs-fn-default-sgl "$F/sgl" 1
 expect_val cfs-fn-default-start "$F/start" 0
@@ -137,6 +138,8 @@ expect_err cfs-fn-qd-1 "$ERANGE" "$F/queue_depth" 1
 expect_err cfs-fn-qd-4097 "$ERANGE" "$F/queue_depth" 4097
 expect_err cfs-fn-mdts-pow2 "$EINVAL" "$F/mdts_kb" 12
 expect_err cfs-fn-mdts-range "$ERANGE" "$F/mdts_kb" 2048
+expect_err cfs-fn-buf-budget-low "$ERANGE" "$F/buf_budget_kb" 63
+expect_err cfs-fn-buf-budget-high "$ERANGE" "$F/buf_budget_kb" 1048577
 expect_err cfs-fn-vid-ffff "$ERANGE" "$F/vendor_id" 0xffff
 expect_err cfs-fn-class-range "$ERANGE" "$F/class_code" 0x1000000
 expect_err cfs-fn-msix-range "$ERANGE" "$F/msix_vectors" 66

@@ -13,7 +13,7 @@
 #       backend=nullb|null|bdev|file  (nullb: a null_blk device, memory backed,
 #                                     served by the bdev backend; default)
 #       size=512M   bs=512   dev=/dev/x (bdev, file)   ro=0   nsid=1
-#       queues=4  qd=  msix=  msi=  dma=  mdts_kb=  epc=vepc.0
+#       queues=4  qd=  msix=  msi=  dma=  mdts_kb=  buf_budget_kb=  epc=vepc.0
 #       buffered_io=  (file backend: 1 = through the page cache)
 #       model="nvme-epf test"  serial=NEPF0001  start=1
 #   nepf_down                undo nepf_up (and remove the null_blk device)
@@ -227,7 +227,7 @@ nullb_remove() {
 
 nepf_up() {
 	local backend=nullb size=512M bs=512 dev="" ro=0 nsid=$NEPF_NSID
-	local queues=4 qd="" msix="" msi="" dma="" mdts_kb="" epc=vepc.0
+	local queues=4 qd="" msix="" msi="" dma="" mdts_kb="" buf_budget_kb="" epc=vepc.0
 	local buffered_io=""
 	local model="nvme-epf test" serial=NEPF0001 start=1 kv
 	for kv in "$@"; do
@@ -244,6 +244,7 @@ nepf_up() {
 		msi=*) msi=${kv#*=} ;;
 		dma=*) dma=${kv#*=} ;;
 		mdts_kb=*) mdts_kb=${kv#*=} ;;
+		buf_budget_kb=*) buf_budget_kb=${kv#*=} ;;
 		buffered_io=*) buffered_io=${kv#*=} ;;
 		epc=*) epc=${kv#*=} ;;
 		model=*) model=${kv#*=} ;;
@@ -286,6 +287,7 @@ nepf_up() {
 	[ -z "$msi" ] || nepf_set "$f/msi_vectors" "$msi" || return 1
 	[ -z "$dma" ] || nepf_set "$f/dma" "$dma" || return 1
 	[ -z "$mdts_kb" ] || nepf_set "$f/mdts_kb" "$mdts_kb" || return 1
+	[ -z "$buf_budget_kb" ] || nepf_set "$f/buf_budget_kb" "$buf_budget_kb" || return 1
 	[ "$start" = 0 ] || nepf_set "$f/start" 1
 }
 
