@@ -70,6 +70,12 @@ typedef uint64_t __le64;
 #define WRITE_ONCE(x, v)	__atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
 #define smp_store_release(p, v)	__atomic_store_n((p), (v), __ATOMIC_RELEASE)
 #define smp_load_acquire(p)	__atomic_load_n((p), __ATOMIC_ACQUIRE)
+/*
+ * Reads of memory a device writes, after the read that said it did.  The
+ * simulated host writes the CMB from the test's own thread, and TSan
+ * refuses fences: a compiler barrier.
+ */
+#define dma_rmb()		__asm__ __volatile__("" ::: "memory")
 
 #ifndef static_assert
 #define static_assert(expr, ...) _Static_assert(expr, #expr)
