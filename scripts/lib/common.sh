@@ -32,7 +32,7 @@ SUBSYS_ATTRS="attr_model attr_serial attr_firmware attr_ieee_oui attr_vendor_id
 NS_ATTRS="backend device_path size block_size readonly buffered_io device_nguid
 	device_uuid enable"
 FUNC_ATTRS="epc func_no subsystem vendor_id device_id subsys_vendor_id subsys_id
-	class_code msix_vectors msi_vectors max_io_queues queue_depth mdts_kb dma sgl start"
+	class_code msix_vectors msi_vectors max_io_queues queue_depth mdts_kb dma sgl cmb start"
 # Error injection rules (functions/<f>/inject/<rule>/); matched/fired are
 # counters, not settings.
 INJECT_ATTRS="queue opcode nsid lba_first lba_last every first percent action sct sc
