@@ -272,35 +272,6 @@ u64 nepf_regs_cmb_msc(struct nepf_ctrl *ctrl)
 }
 
 /**
- * nepf_cmb_locate() - is a host address range in the CMB?
- * @ctrl: the controller
- * @msc: CMBMSC as nepf_regs_cmb_msc() accepted it
- * @addr: the bus address the host gave
- * @len: the range's length in bytes
- * @off: where the range starts in the CMB, when it is inside
- *
- * Context: any.
- * Return: NEPF_CMB_OUTSIDE (host memory; always while CMSE is 0),
- * NEPF_CMB_INSIDE, or NEPF_CMB_PARTLY (it straddles the CMB's edge).
- */
-enum nepf_cmb_where nepf_cmb_locate(const struct nepf_ctrl *ctrl, u64 msc,
-				    u64 addr, u64 len, u32 *off)
-{
-	u64 base = msc & NVME_CMBMSC_CBA_MASK;
-	u64 size = ctrl->cfg.cmb_size;
-
-	if (!(msc & NVME_CMBMSC_CMSE) || !ctrl->cmb || !len)
-		return NEPF_CMB_OUTSIDE;
-	/* base + size <= U64_MAX: nepf_regs_cmb_msc() accepted no other */
-	if (addr >= base + size || (addr < base && base - addr >= len))
-		return NEPF_CMB_OUTSIDE;
-	if (addr < base || len > size - (addr - base))
-		return NEPF_CMB_PARTLY;
-	*off = (u32)(addr - base);
-	return NEPF_CMB_INSIDE;
-}
-
-/**
  * nepf_regs_init() - the register file as at power-on
  * @ctrl: the controller (cfg set)
  *

@@ -592,10 +592,37 @@ void nepf_regs_msix_pend(struct nepf_ctrl *ctrl, u16 msg);
 void nepf_regs_clear_doorbell(struct nepf_ctrl *ctrl, u16 qid, bool cq);
 /* CMBMSC read now (and CMBSTS set from it): the value accepted. */
 u64 nepf_regs_cmb_msc(struct nepf_ctrl *ctrl);
-/* Where [@addr, @addr + @len) lies, given CMBMSC @msc; *@off in the CMB. */
 enum nepf_cmb_where { NEPF_CMB_OUTSIDE, NEPF_CMB_INSIDE, NEPF_CMB_PARTLY };
-enum nepf_cmb_where nepf_cmb_locate(const struct nepf_ctrl *ctrl, u64 msc,
-				    u64 addr, u64 len, u32 *off);
+
+/**
+ * nepf_cmb_locate() - is a host address range in the CMB?
+ * @ctrl: the controller
+ * @msc: CMBMSC as nepf_regs_cmb_msc() accepted it
+ * @addr: the bus address the host gave
+ * @len: the range's length in bytes
+ * @off: where the range starts in the CMB, when it is inside
+ *
+ * Context: any.
+ * Return: NEPF_CMB_OUTSIDE (host memory; always while CMSE is 0),
+ * NEPF_CMB_INSIDE, or NEPF_CMB_PARTLY (it straddles the CMB's edge).
+ */
+static inline enum nepf_cmb_where
+nepf_cmb_locate(const struct nepf_ctrl *ctrl, u64 msc, u64 addr, u64 len,
+		u32 *off)
+{
+	u64 base = msc & NVME_CMBMSC_CBA_MASK;
+	u64 size = ctrl->cfg.cmb_size;
+
+	if (!(msc & NVME_CMBMSC_CMSE) || !ctrl->cmb || !len)
+		return NEPF_CMB_OUTSIDE;
+	/* base + size <= U64_MAX: nepf_regs_cmb_msc() accepted no other */
+	if (addr >= base + size || (addr < base && base - addr >= len))
+		return NEPF_CMB_OUTSIDE;
+	if (addr < base || len > size - (addr - base))
+		return NEPF_CMB_PARTLY;
+	*off = (u32)(addr - base);
+	return NEPF_CMB_INSIDE;
+}
 
 /* queues.c: admin queue commands, return an NVMe status */
 void nepf_queues_setup_admin(struct nepf_ctrl *ctrl, u32 aqa, u64 asq, u64 acq,
