@@ -107,6 +107,25 @@ fio_ok $P-fio "$dev"
 check $P-sqes-from-cmb cmb_fetch fio
 indent < /tmp/check.$P-sqes-from-cmb.log
 
+# 4 KiB random reads at QD1: the data goes to the host, and the SQE no
+# longer comes from it, so nothing at all is read from host memory: no
+# DMA read descriptor (cost-budget.txt has 1 per read without a CMB, the
+# SQE), no window read.  The per-I/O ledger is printed for the record.
+no_host_reads() {
+	local ios raw=/tmp/cmb-costs.txt
+	ios=$(costs_fio "$dev" 1 1 500) || return 1
+	bash "$tool" stats --costs "$NEPF_FN" > "$raw" || return 1
+	bash "$tool" stats --costs --per-io "$NEPF_FN" |
+		grep -E '^(cmds_io|sqe_host_reads|sqes_host|sqes_cmb|dma_rx_descs|dma_tx_descs|win_read_ops|win_read_loads|epc_locked) '
+	echo "fio: $ios reads, engine $(nepf_engine)"
+	[ "$ios" = 500 ] &&
+	awk '$1 == "sqes_cmb" { c = $2 }
+	     $1 ~ /^(sqe_host_reads|sqes_host|dma_rx_descs|win_read_ops|win_read_loads)$/ { n += $2 }
+	     END { exit !(c >= 500 && n == 0) }' "$raw"
+}
+check $P-qd1-reads-no-host-reads no_host_reads
+indent < /tmp/check.$P-qd1-reads-no-host-reads.log
+
 # A controller reset: the host keeps its SQs in the CMB and does not
 # write CMBMSC again; the controller must still know where the CMB is.
 check $P-reset nvme reset "$ctrl"
