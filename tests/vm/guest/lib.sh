@@ -13,7 +13,9 @@
 #       backend=nullb|null|bdev|file  (nullb: a null_blk device, memory backed,
 #                                     served by the bdev backend; default)
 #       size=512M   bs=512   dev=/dev/x (bdev, file)   ro=0   nsid=1
-#       queues=4  qd=  msix=  msi=  dma=  mdts_kb=  cmb=  epc=vepc.0
+#       queues=4  qd=  msix=  msi=  dma=  mdts_kb=  epc=vepc.0
+#       cmb=$NEPF_CMB  (the run's: run.sh NEPF_CMB=1 gives every function
+#                      a CMB; 0 or empty: none, the module's default)
 #       buffered_io=  (file backend: 1 = through the page cache)
 #       model="nvme-epf test"  serial=NEPF0001  start=1
 #   nepf_down                undo nepf_up (and remove the null_blk device)
@@ -231,7 +233,7 @@ nullb_remove() {
 nepf_up() {
 	local backend=nullb size=512M bs=512 dev="" ro=0 nsid=$NEPF_NSID
 	local queues=4 qd="" msix="" msi="" dma="" mdts_kb="" epc=vepc.0
-	local buffered_io="" cmb=""
+	local buffered_io="" cmb=${NEPF_CMB:-}
 	local model="nvme-epf test" serial=NEPF0001 start=1 kv
 	for kv in "$@"; do
 		case $kv in
