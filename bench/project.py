@@ -464,6 +464,11 @@ LEDGER_USE = {
     "bar_db_loads": ("uncosted", "uncached doorbell loads: per poll pass, so timing under TCG; a "
                      "fetching pass's loads are inside cmd_fixed"),
     "bar_reg_loads": ("uncosted", "the register poll's loads: time-driven"),
+    "sqe_host_reads": ("shown", "SQE batches read from host memory: their DMA descriptors are in "
+                       "dma_rx_descs (or their loads in win_read_loads), costed there"),
+    "sqes_host": ("shown", "SQEs those reads brought"),
+    "sqes_cmb": ("uncosted", "SQEs copied from the CMB in the function's own BAR memory: a local "
+                 "read of 64 B, far below the model's unit costs"),
 }
 
 

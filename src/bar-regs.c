@@ -8,6 +8,16 @@
  * our shadow copies on every poll, CC is compared with the last value we
  * acted upon, and doorbell values are returned raw for the caller to check
  * against the queue size.
+ *
+ * The Controller Memory Buffer (cfg.cmb_size) is a part of BAR0 that
+ * holds submission queues: CAP.CMBS, CMBLOC and CMBSZ say where and what,
+ * the host's CMBMSC says at which bus address it sees it (CBA) and turns
+ * the controller memory space on (CMSE).  One deviation: CMBLOC and CMBSZ
+ * read their values whether CMBMSC.CRE is set or not.  A BAR of plain
+ * memory cannot react to a write before the host's next read, and Linux
+ * reads CMBSZ right after it writes CRE (nvme_map_cmb()): it would never
+ * see the CMB.  A host that never sets CMSE (written for NVMe 1.3) gets
+ * its queue addresses taken for host memory, as CMSE = 0 means.
  */
 #include "ctrl.h"
 
@@ -75,8 +85,15 @@ static void regs_restore_ro(struct nepf_ctrl *ctrl)
 	csts_update(ctrl, 0, 0);
 	spin_unlock(&ctrl->csts_lock);
 	wr32(ctrl, NVME_REG_NSSR, 0);		/* CAP.NSSRS = 0 */
-	for (off = NVME_REG_CMBLOC; off < NVME_REG_CRTO; off += 4)
-		wr32(ctrl, off, 0);		/* no CMB, boot partitions */
+	wr32(ctrl, NVME_REG_CMBLOC, ctrl->cmbloc);
+	wr32(ctrl, NVME_REG_CMBSZ, ctrl->cmbsz);
+	for (off = NVME_REG_BPINFO; off < NVME_REG_CMBMSC; off += 4)
+		wr32(ctrl, off, 0);		/* no boot partitions */
+	if (!ctrl->cmb)				/* the host's, with a CMB */
+		wr64(ctrl, NVME_REG_CMBMSC, 0);
+	wr32(ctrl, NVME_REG_CMBSTS, READ_ONCE(ctrl->cmbsts));
+	for (off = NVME_REG_CMBEBS; off < NVME_REG_CRTO; off += 4)
+		wr32(ctrl, off, 0);		/* CMBEBS, CMBSWTP */
 	for (off = NVME_REG_PMRCAP; off <= NVME_REG_PMRMSCU; off += 4)
 		wr32(ctrl, off, 0);		/* no PMR (CAP.PMRS = 0) */
 	/* Ready with media (CAP.CRWMS): same timeouts as CAP.TO. */
@@ -188,6 +205,72 @@ static void regs_msix_unmasked(struct nepf_ctrl *ctrl)
 			ctrl->env->raise_irq(ctrl, msg);
 }
 
+/*
+ * CMBLOC: BAR0 (BIR 0), at cfg.cmb_off.  A queue pair may have its SQ in
+ * the CMB and its CQ in host memory (CQMMS: Linux does that), and the
+ * data pointers of a command in the CMB point to host memory (CDPCILS).
+ * CMBSZ: submission queues only, in 4 KiB units (SZU 0).
+ */
+static void regs_cmb_init(struct nepf_ctrl *ctrl)
+{
+	ctrl->cmbloc = 0;
+	ctrl->cmbsz = 0;
+	WRITE_ONCE(ctrl->cmb_msc, 0);
+	WRITE_ONCE(ctrl->cmbsts, 0);
+	if (!ctrl->cmb)
+		return;
+	ctrl->cap |= NVME_CAP_CMBS;
+	ctrl->cmbloc = NVME_CMBLOC_CQMMS | NVME_CMBLOC_CDPCILS |
+		       (ctrl->cfg.cmb_off / NEPF_CMB_UNIT) << NVME_CMBLOC_OFST_SHIFT;
+	ctrl->cmbsz = NVME_CMBSZ_SQS |
+		      (ctrl->cfg.cmb_size / NEPF_CMB_UNIT) << NVME_CMBSZ_SZ_SHIFT;
+}
+
+/**
+ * nepf_regs_cmb_msc() - what the host wrote to CMBMSC
+ * @ctrl: the controller
+ *
+ * Reads CMBMSC and accepts it: CMSE needs CRE, and a CBA at which the
+ * whole CMB fits below 2^64 (else CMBSTS.CBAI is set and the controller
+ * memory space stays off).  CMBMSC is not reset by a controller reset
+ * (Linux does not write it again after one), only by nepf_regs_init().
+ * Linux writes the upper half first, then the lower one with CMSE
+ * (hi_lo_writeq()): the upper half is read before and after the lower
+ * one, and a value caught in between is not taken.
+ *
+ * Context: the register poll, and the admin commands that create queues
+ * (the value they act upon is the one returned).
+ * Return: CMBMSC as accepted (CBA only with CMSE), 0 without a CMB.
+ */
+u64 nepf_regs_cmb_msc(struct nepf_ctrl *ctrl)
+{
+	u64 msc, cba;
+	u32 hi, lo, sts = 0;
+
+	if (!ctrl->cmb)
+		return 0;
+	hi = rd32(ctrl, NVME_REG_CMBMSC + 4);
+	lo = rd32(ctrl, NVME_REG_CMBMSC);
+	if (rd32(ctrl, NVME_REG_CMBMSC + 4) != hi)
+		return READ_ONCE(ctrl->cmb_msc);	/* changing: next time */
+	msc = ((u64)hi << 32 | lo) &
+	      (NVME_CMBMSC_CBA_MASK | NVME_CMBMSC_CMSE | NVME_CMBMSC_CRE);
+	cba = msc & NVME_CMBMSC_CBA_MASK;
+	if (!(msc & NVME_CMBMSC_CRE)) {
+		msc = 0;
+	} else if ((msc & NVME_CMBMSC_CMSE) &&
+		   cba > U64_MAX - ctrl->cfg.cmb_size) {
+		msc &= ~NVME_CMBMSC_CMSE;
+		sts = NVME_CMBSTS_CBAI;
+	}
+	if (!(msc & NVME_CMBMSC_CMSE))
+		msc &= ~NVME_CMBMSC_CBA_MASK;
+	WRITE_ONCE(ctrl->cmb_msc, msc);
+	WRITE_ONCE(ctrl->cmbsts, sts);
+	wr32(ctrl, NVME_REG_CMBSTS, sts);
+	return msc;
+}
+
 /**
  * nepf_regs_init() - the register file as at power-on
  * @ctrl: the controller (cfg set)
@@ -208,6 +291,7 @@ void nepf_regs_init(struct nepf_ctrl *ctrl)
 		((u64)NEPF_MPSMIN << NVME_CAP_MPSMIN_SHIFT) |
 		((u64)NEPF_MPSMAX << NVME_CAP_MPSMAX_SHIFT);
 	ctrl->vs = NEPF_VS;
+	regs_cmb_init(ctrl);
 	WRITE_ONCE(ctrl->cc, 0);
 	ctrl->cc_seen = 0;
 	ctrl->intms = 0;
@@ -221,8 +305,10 @@ void nepf_regs_init(struct nepf_ctrl *ctrl)
 
 /* Why CC/AQA/ASQ/ACQ cannot enable the controller, or NULL. */
 static const char *regs_enable_check(struct nepf_ctrl *ctrl, u32 cc, u32 aqa,
-				     u64 asq, u64 acq)
+				     u64 asq, u64 acq, u64 msc)
 {
+	u32 off;
+
 	u32 mps = NVME_CC_MPS(cc);
 	u32 page = 1U << (12 + mps);
 
@@ -242,6 +328,13 @@ static const char *regs_enable_check(struct nepf_ctrl *ctrl, u32 cc, u32 aqa,
 		return "AQA: admin queues need at least 2 entries";
 	if (!IS_ALIGNED(asq, page) || !IS_ALIGNED(acq, page))
 		return "ASQ/ACQ not aligned to the memory page size";
+	/* CMBSZ: SQs may be in the CMB (whole), CQs may not. */
+	if (nepf_cmb_locate(ctrl, msc, acq, (NVME_AQA_ACQS(aqa) + 1ULL) *
+			    NVME_CQE_SIZE, &off) != NEPF_CMB_OUTSIDE)
+		return "ACQ in the CMB, which holds no CQs (CMBSZ.CQS = 0)";
+	if (nepf_cmb_locate(ctrl, msc, asq, (NVME_AQA_ASQS(aqa) + 1ULL) *
+			    NVME_SQE_SIZE, &off) == NEPF_CMB_PARTLY)
+		return "ASQ crosses the end of the CMB";
 	return NULL;
 }
 
@@ -250,15 +343,16 @@ static enum nepf_regs_event regs_enable(struct nepf_ctrl *ctrl, u32 cc)
 	u32 aqa = rd32(ctrl, NVME_REG_AQA);
 	u64 asq = rd64(ctrl, NVME_REG_ASQ);
 	u64 acq = rd64(ctrl, NVME_REG_ACQ);
+	u64 msc = nepf_regs_cmb_msc(ctrl);
 	const char *why;
 	u32 csts;
 
 	/* The same refused values again: still refused, nothing new. */
 	if (ctrl->rejected.valid && ctrl->rejected.cc == cc &&
 	    ctrl->rejected.aqa == aqa && ctrl->rejected.asq == asq &&
-	    ctrl->rejected.acq == acq)
+	    ctrl->rejected.acq == acq && ctrl->rejected.msc == msc)
 		return NEPF_REGS_NONE;
-	why = regs_enable_check(ctrl, cc, aqa, asq, acq);
+	why = regs_enable_check(ctrl, cc, aqa, asq, acq, msc);
 	if (why) {
 		/*
 		 * CC.EN is not recorded: RDY never became 1, so a host may
@@ -271,6 +365,7 @@ static enum nepf_regs_event regs_enable(struct nepf_ctrl *ctrl, u32 cc)
 		ctrl->rejected.aqa = aqa;
 		ctrl->rejected.asq = asq;
 		ctrl->rejected.acq = acq;
+		ctrl->rejected.msc = msc;
 		nepf_ctrl_fatal(ctrl, why);
 		return NEPF_REGS_NONE;
 	}
@@ -281,7 +376,7 @@ static enum nepf_regs_event regs_enable(struct nepf_ctrl *ctrl, u32 cc)
 	/* Every enable has a generation of its own (its queues take it). */
 	nepf_ctrl_cut(ctrl);
 	nepf_ctrl_vwc_latch(ctrl);
-	nepf_queues_setup_admin(ctrl, aqa, asq, acq);
+	nepf_queues_setup_admin(ctrl, aqa, asq, acq, msc);
 	spin_lock(&ctrl->csts_lock);
 	/* CFS: left by a refused enable */
 	csts = csts_update(ctrl, NVME_CSTS_CFS, NVME_CSTS_RDY);
@@ -442,6 +537,7 @@ enum nepf_regs_event nepf_regs_poll(struct nepf_ctrl *ctrl)
 	enum nepf_ctrl_state state;
 
 	WRITE_ONCE(ctrl->cc_seen, cc);
+	nepf_regs_cmb_msc(ctrl);
 	regs_intm(ctrl);
 	regs_msix_unmasked(ctrl);
 	if (!was_en && en) {

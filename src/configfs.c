@@ -244,31 +244,23 @@ static ssize_t nepf_fn_bool_store(struct config_item *item, const char *page,
 	return ret ? ret : count;
 }
 
-static ssize_t nepf_fn_dma_show(struct config_item *item, char *page)
-{
-	return sysfs_emit(page, "%d\n", to_cfs_fn(item)->fn.cfg.dma);
-}
+/* A 0/1 setting: functions/<fname>/<_name>, nepf_function_config._name. */
+#define NEPF_FN_BOOL_ATTR(_name)					\
+static ssize_t nepf_fn_##_name##_show(struct config_item *item, char *page) \
+{									\
+	return sysfs_emit(page, "%d\n", to_cfs_fn(item)->fn.cfg._name);	\
+}									\
+static ssize_t nepf_fn_##_name##_store(struct config_item *item,	\
+				       const char *page, size_t count)	\
+{									\
+	return nepf_fn_bool_store(item, page, count, #_name,		\
+				  &to_cfs_fn(item)->fn.cfg._name);	\
+}									\
+CONFIGFS_ATTR(nepf_fn_, _name)
 
-static ssize_t nepf_fn_dma_store(struct config_item *item, const char *page,
-				 size_t count)
-{
-	return nepf_fn_bool_store(item, page, count, "dma",
-				  &to_cfs_fn(item)->fn.cfg.dma);
-}
-CONFIGFS_ATTR(nepf_fn_, dma);
-
-static ssize_t nepf_fn_sgl_show(struct config_item *item, char *page)
-{
-	return sysfs_emit(page, "%d\n", to_cfs_fn(item)->fn.cfg.sgl);
-}
-
-static ssize_t nepf_fn_sgl_store(struct config_item *item, const char *page,
-				 size_t count)
-{
-	return nepf_fn_bool_store(item, page, count, "sgl",
-				  &to_cfs_fn(item)->fn.cfg.sgl);
-}
-CONFIGFS_ATTR(nepf_fn_, sgl);
+NEPF_FN_BOOL_ATTR(dma);
+NEPF_FN_BOOL_ATTR(sgl);
+NEPF_FN_BOOL_ATTR(cmb);
 
 static ssize_t nepf_fn_epc_show(struct config_item *item, char *page)
 {
@@ -441,6 +433,7 @@ static struct configfs_attribute *nepf_fn_attrs[] = {
 	&nepf_fn_attr_buf_budget_kb,
 	&nepf_fn_attr_dma,
 	&nepf_fn_attr_sgl,
+	&nepf_fn_attr_cmb,
 	&nepf_fn_attr_start,
 	NULL,
 };
@@ -458,6 +451,7 @@ struct configfs_attribute *nepf_fn_pci_ep_attrs[] = {
 	&nepf_fn_attr_buf_budget_kb,
 	&nepf_fn_attr_dma,
 	&nepf_fn_attr_sgl,
+	&nepf_fn_attr_cmb,
 	NULL,
 };
 
@@ -542,6 +536,12 @@ void nepf_cfs_fn_init(struct nepf_cfs_fn *cfn, const char *fname,
 	cfg->buf_budget_kb = NEPF_DEFAULT_BUF_BUDGET_KB;
 	cfg->dma = true;
 	cfg->sgl = true;
+	/*
+	 * No CMB unless asked: it makes BAR0 4 MiB (a fixed or small BAR0
+	 * cannot hold it), and a host without PCI_P2PDMA (Debian 6.12)
+	 * only warns that it failed to register it.
+	 */
+	cfg->cmb = false;
 	cfn->msix_auto = true;
 	cfn->msi_auto = true;
 	nepf_cfs_fn_auto_vectors(cfn);

@@ -30,6 +30,24 @@ struct nepf_cqe_wait {
 	struct nvme_cqe cqe;
 };
 
+/* The CMB: whole 4 KiB units, after everything else in BAR0. */
+static bool ctrl_cmb_fits(const struct nepf_ctrl_config *cfg, size_t bar_size)
+{
+	u64 used = NVME_BAR_SIZE(cfg->max_io_queues + 1);
+
+	if (cfg->nr_msix) {
+		used = max_t(u64, used, (u64)cfg->msix_table_off + 16 * cfg->nr_msix);
+		used = max_t(u64, used, (u64)cfg->msix_pba_off +
+			     8 * DIV_ROUND_UP(cfg->nr_msix, 64));
+	}
+	return IS_ALIGNED(cfg->cmb_off, NEPF_CMB_UNIT) &&
+	       IS_ALIGNED(cfg->cmb_size, NEPF_CMB_UNIT) &&
+	       cfg->cmb_off >= used &&
+	       (u64)cfg->cmb_off + cfg->cmb_size <= bar_size &&
+	       cfg->cmb_off / NEPF_CMB_UNIT < BIT(20) &&
+	       cfg->cmb_size / NEPF_CMB_UNIT < BIT(20);
+}
+
 /**
  * nepf_ctrl_init() - set a controller up before the host can see it
  * @ctrl: zero-allocated, with cfg, name, env_data and costs set
@@ -43,7 +61,8 @@ struct nepf_cqe_wait {
  *
  * Context: process context, once per controller.
  * Return: 0, or -EINVAL when @bar_size cannot hold the registers and
- * doorbells of cfg.max_io_queues queues or the MSI-X table and PBA.
+ * doorbells of cfg.max_io_queues queues, the MSI-X table and PBA, or the
+ * CMB after them (4 KiB multiples).
  */
 int nepf_ctrl_init(struct nepf_ctrl *ctrl, void *bar, size_t bar_size,
 		   const struct nepf_env_ops *env)
@@ -61,9 +80,12 @@ int nepf_ctrl_init(struct nepf_ctrl *ctrl, void *bar, size_t bar_size,
 	     ((u64)cfg->msix_table_off + 16 * cfg->nr_msix > bar_size ||
 	      (u64)cfg->msix_pba_off + 8 * DIV_ROUND_UP(cfg->nr_msix, 64) > bar_size)))
 		return -EINVAL;
+	if (cfg->cmb_size && !ctrl_cmb_fits(cfg, bar_size))
+		return -EINVAL;
 
 	ctrl->bar = bar;
 	ctrl->bar_size = bar_size;
+	ctrl->cmb = cfg->cmb_size ? (u8 *)bar + cfg->cmb_off : NULL;
 	ctrl->env = env;
 	spin_lock_init(&ctrl->lock);
 	spin_lock_init(&ctrl->aer_lock);
@@ -334,8 +356,26 @@ int nepf_sq_read(struct nepf_ctrl *ctrl, struct nepf_sq *sq,
 	if (!READ_ONCE(sq->valid) || READ_ONCE(ctrl->state) != NEPF_CTRL_LIVE ||
 	    !nepf_gen_live(ctrl, g) || !n)
 		return -EAGAIN;
+	if (sq->cmb_ring) {
+		/*
+		 * The ring is in our BAR: a local copy, no host read.  The
+		 * host wrote the entries before the tail doorbell that
+		 * nepf_sq_pending() read (PCIe orders posted writes): read
+		 * them after it.  Each is copied once into @buf, which is
+		 * all that is looked at afterwards.
+		 */
+		dma_rmb();
+		memcpy(buf, sq->cmb_ring + (size_t)sq->head * NVME_SQE_SIZE,
+		       (size_t)n * NVME_SQE_SIZE);
+		nepf_cost_add(ctrl->costs, SQES_CMB, n);
+		goto taken;
+	}
 	addr = sq->pci_addr + (u64)sq->head * NVME_SQE_SIZE;
 	ret = nepf_host_read(ctrl, g, addr, buf, (size_t)n * NVME_SQE_SIZE);
+	if (!ret) {
+		nepf_cost_inc(ctrl->costs, SQE_HOST_READS);
+		nepf_cost_add(ctrl->costs, SQES_HOST, n);
+	}
 	if (ret == -ESTALE)
 		return -EAGAIN;		/* cut meanwhile: nothing fetched */
 	if (ret) {
@@ -349,6 +389,7 @@ int nepf_sq_read(struct nepf_ctrl *ctrl, struct nepf_sq *sq,
 		nepf_ctrl_fatal(ctrl, "cannot read a submission queue entry");
 		return -EIO;
 	}
+taken:
 	/* Cut just after the read: these commands would only fail. */
 	if (!nepf_gen_live(ctrl, g))
 		return -EAGAIN;

@@ -95,6 +95,10 @@ enum nepf_cost {
 	/* uncached loads from BAR0 (core: bar-regs.c) */
 	NEPF_COST_BAR_DB_LOADS,
 	NEPF_COST_BAR_REG_LOADS,
+	/* SQE fetches (core: nepf_sq_read()) */
+	NEPF_COST_SQE_HOST_READS,
+	NEPF_COST_SQES_HOST,
+	NEPF_COST_SQES_CMB,
 	NEPF_COST_NR
 };
 
@@ -172,6 +176,10 @@ static inline const char *nepf_cost_name(unsigned int i)
 		/* uncached loads from BAR0 (core: bar-regs.c) */
 		[NEPF_COST_BAR_DB_LOADS] = "bar_db_loads",
 		[NEPF_COST_BAR_REG_LOADS] = "bar_reg_loads",
+		/* SQE fetches (core: nepf_sq_read()) */
+		[NEPF_COST_SQE_HOST_READS] = "sqe_host_reads",
+		[NEPF_COST_SQES_HOST] = "sqes_host",
+		[NEPF_COST_SQES_CMB] = "sqes_cmb",
 	};
 
 	return i < NEPF_COST_NR && names[i] ? names[i] : "?";

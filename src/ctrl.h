@@ -79,6 +79,8 @@ struct nepf_pool;
  */
 #define NEPF_COPY_MSRC		127
 #define NEPF_MAX_CQ_WAIT	(2 * NEPF_MAX_QUEUE_ENTRIES)
+/* CMBSZ.SZU 0: the CMB's offset and size are multiples of 4 KiB. */
+#define NEPF_CMB_UNIT		4096U
 
 /* What the environment (kernel glue or unit test) provides. */
 struct nepf_env_ops {
@@ -175,6 +177,13 @@ struct nepf_ctrl_config {
 	u16 nr_msix;
 	u32 msix_table_off;
 	u32 msix_pba_off;
+	/*
+	 * Controller Memory Buffer for submission queues: BAR0 offset and
+	 * size, both multiples of 4 KiB, after the MSI-X table (cmb_size 0:
+	 * none, CAP.CMBS = 0).
+	 */
+	u32 cmb_off;
+	u32 cmb_size;
 };
 
 enum { NEPF_IRQ_INTX, NEPF_IRQ_MSI, NEPF_IRQ_MSIX };
@@ -259,6 +268,7 @@ struct nepf_sq {
 	u16 cqid;
 	u32 gen;		/* controller generation it was created in */
 	u64 pci_addr;
+	const u8 *cmb_ring;	/* the ring in the CMB (BAR0), or NULL: host memory */
 	/* fetched, not yet completed (ctrl->lock; read without: fetch room) */
 	u32 inflight;
 	u32 nr_cq_wait;		/* completions waiting for CQ room (ctrl->lock) */
@@ -466,10 +476,19 @@ struct nepf_ctrl {
 	struct {			/* an enable refused with CSTS.CFS */
 		bool valid;
 		u32 cc, aqa;
-		u64 asq, acq;
+		u64 asq, acq, msc;
 	} rejected;
 	u64 cap;
 	u32 vs;
+	/*
+	 * Controller Memory Buffer (bar-regs.c): cmb points into BAR0 (NULL:
+	 * none); cmbloc/cmbsz are what those registers read.  cmb_msc is
+	 * CMBMSC as last accepted (CRE, CMSE, CBA; CMSE only with a valid
+	 * CBA), written by nepf_regs_cmb_msc(), read by any thread.
+	 */
+	u8 *cmb;
+	u32 cmbloc, cmbsz, cmbsts;
+	u64 cmb_msc;
 	u32 csts;			/* shadow: the BAR copy is rewritten */
 	spinlock_t csts_lock;		/* csts and state (bar-regs.c) */
 	u32 intms;			/* interrupt mask (INTMS/INTMC), INTx/MSI */
@@ -650,9 +669,43 @@ bool nepf_regs_irq_hold(struct nepf_ctrl *ctrl, u16 msg);
 bool nepf_regs_msix_hold(struct nepf_ctrl *ctrl, u16 msg);
 void nepf_regs_msix_pend(struct nepf_ctrl *ctrl, u16 msg);
 void nepf_regs_clear_doorbell(struct nepf_ctrl *ctrl, u16 qid, bool cq);
+/* CMBMSC read now (and CMBSTS set from it): the value accepted. */
+u64 nepf_regs_cmb_msc(struct nepf_ctrl *ctrl);
+enum nepf_cmb_where { NEPF_CMB_OUTSIDE, NEPF_CMB_INSIDE, NEPF_CMB_PARTLY };
+
+/**
+ * nepf_cmb_locate() - is a host address range in the CMB?
+ * @ctrl: the controller
+ * @msc: CMBMSC as nepf_regs_cmb_msc() accepted it
+ * @addr: the bus address the host gave
+ * @len: the range's length in bytes
+ * @off: where the range starts in the CMB, when it is inside
+ *
+ * Context: any.
+ * Return: NEPF_CMB_OUTSIDE (host memory; always while CMSE is 0),
+ * NEPF_CMB_INSIDE, or NEPF_CMB_PARTLY (it straddles the CMB's edge).
+ */
+static inline enum nepf_cmb_where
+nepf_cmb_locate(const struct nepf_ctrl *ctrl, u64 msc, u64 addr, u64 len,
+		u32 *off)
+{
+	u64 base = msc & NVME_CMBMSC_CBA_MASK;
+	u64 size = ctrl->cfg.cmb_size;
+
+	if (!(msc & NVME_CMBMSC_CMSE) || !ctrl->cmb || !len)
+		return NEPF_CMB_OUTSIDE;
+	/* base + size <= U64_MAX: nepf_regs_cmb_msc() accepted no other */
+	if (addr >= base + size || (addr < base && base - addr >= len))
+		return NEPF_CMB_OUTSIDE;
+	if (addr < base || len > size - (addr - base))
+		return NEPF_CMB_PARTLY;
+	*off = (u32)(addr - base);
+	return NEPF_CMB_INSIDE;
+}
 
 /* queues.c: admin queue commands, return an NVMe status */
-void nepf_queues_setup_admin(struct nepf_ctrl *ctrl, u32 aqa, u64 asq, u64 acq);
+void nepf_queues_setup_admin(struct nepf_ctrl *ctrl, u32 aqa, u64 asq, u64 acq,
+			     u64 cmb_msc);
 void nepf_queues_teardown(struct nepf_ctrl *ctrl);
 u16 nepf_queue_create_cq(struct nepf_ctrl *ctrl, const struct nvme_sqe *sqe);
 u16 nepf_queue_create_sq(struct nepf_ctrl *ctrl, const struct nvme_sqe *sqe);

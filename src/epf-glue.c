@@ -16,7 +16,11 @@
  *
  * BAR0 layout: NVMe registers (0x1000), doorbells for every queue pair
  * (stride 4), then the MSI-X table and PBA; at least 16 KiB (NVMe), rounded
- * up by the EPC core to a power of two or the BAR's fixed size.
+ * up by the EPC core to a power of two or the BAR's fixed size.  With
+ * cfg.cmb, a Controller Memory Buffer for SQs follows at the next 2 MiB
+ * boundary, 2 MiB long (4 MiB in all): Linux maps a CMB with
+ * devm_memremap_pages(), whose start and size must be multiples of the
+ * memory section's subsection (2 MiB, memremap_compat_align()).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -31,6 +35,8 @@
 /* MLBAR bits 13:4 are reserved: a host sizes BAR0 as 16 KiB at least. */
 #define NEPF_BAR0_MIN		SZ_16K
 #define NEPF_MSIX_ENTRY_SIZE	16
+#define NEPF_CMB_ALIGN		SZ_2M	/* Linux's memremap_compat_align() */
+#define NEPF_CMB_SIZE		SZ_2M
 
 /* ---- BAR and interrupts: done at bind, or at epc_init if the EPC is late ---- */
 
@@ -50,6 +56,13 @@ static void nepf_bar_layout(struct nepf_epf_ctrl *g)
 		g->msix_pba_off = g->msix_table_off +
 				  NEPF_MSIX_ENTRY_SIZE * g->nr_vectors;
 		size = g->msix_pba_off + ALIGN(DIV_ROUND_UP(g->nr_vectors, 8), 8);
+	}
+	g->cmb_off = 0;
+	g->cmb_size = 0;
+	if (g->fn->cfg.cmb) {
+		g->cmb_off = ALIGN(size, NEPF_CMB_ALIGN);
+		g->cmb_size = NEPF_CMB_SIZE;
+		size = roundup_pow_of_two(g->cmb_off + g->cmb_size);
 	}
 	g->bar_size = max_t(size_t, size, NEPF_BAR0_MIN);
 }
@@ -71,8 +84,8 @@ static int nepf_bar_alloc(struct nepf_epf_ctrl *g)
 	}
 	nepf_bar_layout(g);
 	if (fixed && fixed < g->bar_size) {
-		dev_err(&epf->dev, "BAR0 is fixed at %llu bytes, %zu needed: lower max_io_queues/msix_vectors\n",
-			fixed, g->bar_size);
+		dev_err(&epf->dev, "BAR0 is fixed at %llu bytes, %zu needed: lower max_io_queues/msix_vectors%s\n",
+			fixed, g->bar_size, g->cmb_size ? ", or set cmb to 0" : "");
 		return -ENOSPC;
 	}
 	g->bar = nepf_epf_alloc_space(epf, BAR_0, g->bar_size, g->features);
@@ -166,6 +179,8 @@ static void nepf_ctrl_config_fill(struct nepf_epf_ctrl *g)
 	c->nr_msix = g->nr_vectors;		/* MSI-X table in BAR0 */
 	c->msix_table_off = g->msix_table_off;
 	c->msix_pba_off = g->msix_pba_off;
+	c->cmb_off = g->cmb_off;
+	c->cmb_size = g->cmb_size;
 	c->sgl = fn->cfg.sgl;
 	g->ctrl.inject = &fn->inject;
 }
@@ -288,9 +303,9 @@ static int nepf_glue_bind(struct nepf_function *fn, struct pci_epf *epf)
 		if (!g->features->linkup_notifier)
 			nepf_epf_ctrl_link_up(g);
 	}
-	dev_info(&epf->dev, "bound to %s function %u (BAR0 %zu bytes, %u I/O queues, %u MSI-X vectors)\n",
+	dev_info(&epf->dev, "bound to %s function %u (BAR0 %zu bytes, %u I/O queues, %u MSI-X vectors, CMB %u KiB)\n",
 		 dev_name(&epc->dev), epf->func_no, g->bar_size,
-		 g->ctrl.cfg.max_io_queues, g->nr_vectors);
+		 g->ctrl.cfg.max_io_queues, g->nr_vectors, g->cmb_size / SZ_1K);
 	return 0;
 
 err_events:

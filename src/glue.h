@@ -116,6 +116,7 @@ struct nepf_epf_ctrl {
 	size_t bar_size;
 	u32 msix_table_off;
 	u32 msix_pba_off;
+	u32 cmb_off, cmb_size;		/* the CMB in BAR0 (cfg.cmb), or 0 */
 	u16 nr_vectors;
 
 	struct nepf_ctrl ctrl;

@@ -39,6 +39,7 @@ enum {
 	NVME_REG_BPMBL	= 0x0048,	/* Boot Partition Memory Buffer Location */
 	NVME_REG_CMBMSC	= 0x0050,	/* CMB Memory Space Control */
 	NVME_REG_CMBSTS	= 0x0058,	/* CMB Status */
+	NVME_REG_CMBEBS	= 0x005c,	/* CMB Elasticity Buffer Size */
 	NVME_REG_CRTO	= 0x0068,	/* Controller Ready Timeouts */
 	NVME_REG_PMRCAP	= 0x0e00,	/* Persistent Memory Capabilities */
 	NVME_REG_PMRMSCU = 0x0e18,	/* PMR Memory Space Control Upper */
@@ -115,6 +116,32 @@ enum {
 #define NVME_CSTS_NSSRO		BIT(4)
 #define NVME_CSTS_PP		BIT(5)
 #define NVME_CSTS_ST		BIT(6)
+
+/*
+ * Controller Memory Buffer (NVMe 1.4 3.1.11-3.1.14, Base 2.0 3.1.4.12-15).
+ * CMBLOC: BAR (BIR), what may mix with host memory, offset in CMBSZ.SZU
+ * units.  CMBSZ: what the CMB may hold, size in SZU units.  CMBMSC: CRE
+ * enables CMBLOC/CMBSZ, CMSE the controller memory space at CBA.
+ */
+#define NVME_CMBLOC_BIR_MASK	7U
+#define NVME_CMBLOC_CQMMS	BIT(3)	/* a queue pair may mix CMB and host memory */
+#define NVME_CMBLOC_CQPDS	BIT(4)	/* discontiguous queues in the CMB */
+#define NVME_CMBLOC_CDPMLS	BIT(5)	/* data pointers: CMB and host mixed */
+#define NVME_CMBLOC_CDPCILS	BIT(6)	/* data pointers elsewhere than the command */
+#define NVME_CMBLOC_CDMMMS	BIT(7)	/* data and metadata in different memories */
+#define NVME_CMBLOC_CQDA	BIT(8)	/* queues in the CMB dword aligned */
+#define NVME_CMBLOC_OFST_SHIFT	12
+#define NVME_CMBSZ_SQS		BIT(0)	/* submission queues */
+#define NVME_CMBSZ_CQS		BIT(1)	/* completion queues */
+#define NVME_CMBSZ_LISTS	BIT(2)	/* PRP lists, SGL segments */
+#define NVME_CMBSZ_RDS		BIT(3)	/* read data */
+#define NVME_CMBSZ_WDS		BIT(4)	/* write data */
+#define NVME_CMBSZ_SZU_SHIFT	8	/* unit 2^(12 + 4 * SZU) bytes */
+#define NVME_CMBSZ_SZ_SHIFT	12
+#define NVME_CMBMSC_CRE		BIT_ULL(0)
+#define NVME_CMBMSC_CMSE	BIT_ULL(1)
+#define NVME_CMBMSC_CBA_MASK	(~0xfffULL)
+#define NVME_CMBSTS_CBAI	BIT(0)	/* CMSE refused: CBA invalid */
 
 /* AQA: both sizes 0-based, 12 bits */
 #define NVME_AQA_ASQS(aqa)	((aqa) & 0xfff)

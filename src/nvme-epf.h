@@ -80,6 +80,7 @@ struct nepf_function_config {
 	u32 buf_budget_kb;		/* data buffers in flight (bufpool.c) */
 	bool dma;			/* use the EPC's DMA channels if any */
 	bool sgl;			/* advertise SGL support */
+	bool cmb;			/* offer a CMB for SQs (BAR0: 4 MiB) */
 };
 
 enum nepf_link_state { NEPF_LINK_DOWN, NEPF_LINK_UP };

@@ -34,6 +34,7 @@
 #include <linux/preempt.h>
 #include <linux/rcupdate.h>
 #include <asm/byteorder.h>
+#include <asm/barrier.h>
 
 #define nepf_zalloc(size)		kzalloc(size, GFP_KERNEL)
 #define nepf_free(p)			kfree(p)

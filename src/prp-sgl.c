@@ -24,6 +24,9 @@
  *   Invalid.  Keyed and transport data blocks, offset subtypes and
  *   reserved types answer SGL Descriptor Type Invalid too.
  * - Zero-length Data Block and Bit Bucket descriptors transfer nothing.
+ * - The Controller Memory Buffer holds submission queues only (CMBSZ):
+ *   a PRP list, SGL segment or data range that touches it answers
+ *   Invalid Use of Controller Memory Buffer.
  *
  * Cost: PRP1/PRP2-only commands read nothing from the host; lists and
  * segments are read FETCH_BYTES at a time into one buffer per command.
@@ -88,10 +91,22 @@ struct fetch {
 	struct nepf_ctrl *ctrl;
 	u32 gen;
 	void *buf;
+	u64 cmb_msc;		/* CMBMSC as accepted when the walk began */
 };
+
+/* Does a range of host addresses touch the CMB? */
+static bool in_cmb(struct fetch *f, u64 addr, u64 len)
+{
+	u32 off;
+
+	return nepf_cmb_locate(f->ctrl, f->cmb_msc, addr, len, &off) !=
+	       NEPF_CMB_OUTSIDE;
+}
 
 static u16 fetch(struct fetch *f, u64 addr, u32 len, void **data)
 {
+	if (in_cmb(f, addr, len))	/* CMBSZ.LISTS = 0 */
+		return NVME_SC_CMB_INVALID_USE | NVME_STATUS_DNR;
 	if (!f->buf) {
 		f->buf = nepf_buf_get(f->ctrl, FETCH_BYTES);
 		if (!f->buf)
@@ -297,9 +312,18 @@ u16 nepf_map_data_lim(struct nepf_ctrl *ctrl, const struct nvme_sqe *sqe,
 		      u32 len, const struct nepf_xfer_limits *lim,
 		      struct nepf_seglist *out)
 {
-	struct fetch f = { .ctrl = ctrl, .gen = lim->gen };
+	/*
+	 * The register poll may change cmb_msc meanwhile (on a 32-bit CPU
+	 * this load may even tear): a command that races the host's own
+	 * CMBMSC write gets either answer, and a range taken for host
+	 * memory only ever goes through host_read/host_write.
+	 */
+	struct fetch f = {
+		.ctrl = ctrl, .gen = lim->gen, .cmb_msc = READ_ONCE(ctrl->cmb_msc),
+	};
 	u8 psdt = nvme_sqe_psdt(sqe);
 	u32 ps = lim->page_size;
+	unsigned int i;
 	u16 status;
 
 	seglist_init(out);
@@ -328,6 +352,11 @@ u16 nepf_map_data_lim(struct nepf_ctrl *ctrl, const struct nvme_sqe *sqe,
 	default:
 		return NVME_SC_INVALID_FIELD | NVME_STATUS_DNR;
 	}
+	/* CMBSZ.RDS = WDS = 0: no data in the CMB. */
+	for (i = 0; !status && (f.cmb_msc & NVME_CMBMSC_CMSE) && i < out->nr; i++)
+		if (out->seg[i].addr != NEPF_SEG_BITBUCKET &&
+		    in_cmb(&f, out->seg[i].addr, out->seg[i].len))
+			status = NVME_SC_CMB_INVALID_USE | NVME_STATUS_DNR;
 	if (f.buf)
 		nepf_buf_put(ctrl, f.buf, FETCH_BYTES);
 	return status;

@@ -46,7 +46,7 @@ static void cq_unmap(struct nepf_ctrl *ctrl, struct nepf_cq *cq)
 }
 
 static void sq_init(struct nepf_ctrl *ctrl, struct nepf_sq *sq, u16 qid,
-		    u16 size, u64 addr, u16 cqid)
+		    u16 size, u64 addr, const u8 *cmb_ring, u16 cqid)
 {
 	sq->gen = READ_ONCE(ctrl->gen);
 	sq->qid = qid;
@@ -55,6 +55,7 @@ static void sq_init(struct nepf_ctrl *ctrl, struct nepf_sq *sq, u16 qid,
 	sq->tail = 0;
 	sq->cqid = cqid;
 	sq->pci_addr = addr;
+	sq->cmb_ring = cmb_ring;
 	sq->inflight = 0;
 	sq->nr_cq_wait = 0;
 	sq->deleting = false;
@@ -63,8 +64,28 @@ static void sq_init(struct nepf_ctrl *ctrl, struct nepf_sq *sq, u16 qid,
 	sq->fetch_errors = 0;
 }
 
-void nepf_queues_setup_admin(struct nepf_ctrl *ctrl, u32 aqa, u64 asq, u64 acq)
+/*
+ * The ring of an SQ of @size entries at @addr, if it is in the CMB (CMBMSC
+ * @msc); NULL: in host memory.  The caller refused one that straddles the
+ * CMB's edge.
+ */
+static const u8 *sq_cmb_ring(struct nepf_ctrl *ctrl, u64 msc, u64 addr,
+			     u16 size)
 {
+	u32 off;
+
+	if (nepf_cmb_locate(ctrl, msc, addr, (u64)size * NVME_SQE_SIZE,
+			    &off) != NEPF_CMB_INSIDE)
+		return NULL;
+	return ctrl->cmb + off;
+}
+
+/* Admin queues of an enable regs_enable_check() accepted. */
+void nepf_queues_setup_admin(struct nepf_ctrl *ctrl, u32 aqa, u64 asq, u64 acq,
+			     u64 cmb_msc)
+{
+	u16 sq_size = NVME_AQA_ASQS(aqa) + 1;
+
 	nepf_regs_clear_doorbell(ctrl, 0, false);
 	nepf_regs_clear_doorbell(ctrl, 0, true);
 	spin_lock(&ctrl->cq[0].lock);
@@ -72,7 +93,8 @@ void nepf_queues_setup_admin(struct nepf_ctrl *ctrl, u32 aqa, u64 asq, u64 acq)
 	ctrl->cq[0].nr_sqs = 1;
 	WRITE_ONCE(ctrl->cq[0].valid, true);
 	spin_unlock(&ctrl->cq[0].lock);
-	sq_init(ctrl, &ctrl->sq[0], 0, NVME_AQA_ASQS(aqa) + 1, asq, 0);
+	sq_init(ctrl, &ctrl->sq[0], 0, sq_size, asq,
+		sq_cmb_ring(ctrl, cmb_msc, asq, sq_size), 0);
 	WRITE_ONCE(ctrl->sq[0].valid, true);
 }
 
@@ -85,7 +107,7 @@ void nepf_queues_teardown(struct nepf_ctrl *ctrl)
 		nepf_regs_clear_doorbell(ctrl, qid, false);
 		nepf_regs_clear_doorbell(ctrl, qid, true);
 		WRITE_ONCE(ctrl->sq[qid].valid, false);
-		sq_init(ctrl, &ctrl->sq[qid], qid, 0, 0, 0);
+		sq_init(ctrl, &ctrl->sq[qid], qid, 0, 0, NULL, 0);
 		spin_lock(&ctrl->cq[qid].lock);
 		WRITE_ONCE(ctrl->cq[qid].valid, false);
 		spin_unlock(&ctrl->cq[qid].lock);
@@ -140,6 +162,7 @@ u16 nepf_queue_create_cq(struct nepf_ctrl *ctrl, const struct nvme_sqe *sqe)
 	struct nepf_cq *cq;
 	void *map;
 	u16 status;
+	u32 off;
 
 	status = queue_create_check(ctrl, sqe, ctrl->nr_io_cqs_granted,
 				    NVME_CC_IOCQES(ctrl->cc), NVME_CQES);
@@ -150,6 +173,11 @@ u16 nepf_queue_create_cq(struct nepf_ctrl *ctrl, const struct nvme_sqe *sqe)
 		return NVME_SC_QID_INVALID | NVME_STATUS_DNR;
 	if (ien && iv >= nr_vectors)
 		return NVME_SC_INVALID_VECTOR | NVME_STATUS_DNR;
+	/* CMBSZ.CQS = 0: no CQ may use the CMB, not even a part of it. */
+	if (nepf_cmb_locate(ctrl, nepf_regs_cmb_msc(ctrl), nvme_sqe_prp1(sqe),
+			    (u64)((dw10 >> 16) + 1) * NVME_CQE_SIZE,
+			    &off) != NEPF_CMB_OUTSIDE)
+		return NVME_SC_CMB_INVALID_USE | NVME_STATUS_DNR;
 
 	nepf_regs_clear_doorbell(ctrl, qid, true);
 	spin_lock(&cq->lock);
@@ -171,8 +199,12 @@ u16 nepf_queue_create_sq(struct nepf_ctrl *ctrl, const struct nvme_sqe *sqe)
 	u32 dw11 = le32_to_cpu(sqe->cdw11);
 	u16 qid = dw10 & 0xffff;
 	u16 cqid = dw11 >> 16;
+	u16 size = (dw10 >> 16) + 1;
+	u64 addr = nvme_sqe_prp1(sqe);
 	struct nepf_sq *sq;
+	u64 msc;
 	u16 status;
+	u32 off;
 
 	status = queue_create_check(ctrl, sqe, ctrl->nr_io_sqs_granted,
 				    NVME_CC_IOSQES(ctrl->cc), NVME_SQES);
@@ -183,11 +215,20 @@ u16 nepf_queue_create_sq(struct nepf_ctrl *ctrl, const struct nvme_sqe *sqe)
 		return NVME_SC_QID_INVALID | NVME_STATUS_DNR;
 	if (!cqid || cqid > NEPF_MAX_IO_QUEUES || !ctrl->cq[cqid].valid)
 		return NVME_SC_CQ_INVALID | NVME_STATUS_DNR;
+	/*
+	 * CMBSZ.SQS: the ring may be in the CMB, then wholly (CMBLOC.CQPDS
+	 * = 0: one contiguous range).  The CMB is read as it is now.
+	 */
+	msc = nepf_regs_cmb_msc(ctrl);
+	if (nepf_cmb_locate(ctrl, msc, addr, (u64)size * NVME_SQE_SIZE,
+			    &off) == NEPF_CMB_PARTLY)
+		return NVME_SC_CMB_INVALID_USE | NVME_STATUS_DNR;
 
 	/* Only the SQ tail doorbell: the CQ with the same id may be in use. */
 	nepf_regs_clear_doorbell(ctrl, qid, false);
 	/* QPRIO is ignored: round robin only (CAP.AMS = 0). */
-	sq_init(ctrl, sq, qid, (dw10 >> 16) + 1, nvme_sqe_prp1(sqe), cqid);
+	sq_init(ctrl, sq, qid, size, addr, sq_cmb_ring(ctrl, msc, addr, size),
+		cqid);
 	spin_lock(&ctrl->lock);
 	ctrl->cq[cqid].nr_sqs++;
 	spin_unlock(&ctrl->lock);

@@ -101,7 +101,7 @@ pool_error() {
 }
 
 cmd_create() {
-	local epc='' backing='' name='' queues='' qdepth='' msix='' mdts='' model='' serial='' dma=''
+	local epc='' backing='' name='' queues='' qdepth='' msix='' mdts='' model='' serial='' dma='' cmb=''
 	local bs='' ro='' kind='' pool='' pool_size='' UNDO=()
 	while [ $# -gt 0 ]; do
 		[ $# -ge 2 ] || case $1 in --readonly) ;; *) usage_error "$1 needs a value" create ;; esac
@@ -109,7 +109,7 @@ cmd_create() {
 		--epc) epc=$2 ;; --backing) backing=$2 ;; --name) name=$2 ;;
 		--queues) queues=$2 ;; --queue-depth) qdepth=$2 ;; --msix) msix=$2 ;;
 		--mdts-kb) mdts=$2 ;; --model) model=$2 ;; --serial) serial=$2 ;;
-		--dma) dma=$2 ;; --block-size) bs=$2 ;;
+		--dma) dma=$2 ;; --cmb) cmb=$2 ;; --block-size) bs=$2 ;;
 		--pool) pool=$2 ;; --pool-size) pool_size=$2 ;;
 		--readonly) ro=1; shift; continue ;;
 		*) usage_error "unknown option $1" create ;;
@@ -141,6 +141,7 @@ cmd_create() {
 	[ -z "$serial" ] || valid_ascii "$serial" 20 ||
 		errs+=("--serial: up to 20 printable ASCII characters")
 	case $dma in ''|on|off) ;; *) errs+=("--dma $dma: expected on or off") ;; esac
+	case $cmb in ''|on|off) ;; *) errs+=("--cmb $cmb: expected on or off") ;; esac
 	case $bs in ''|512|4096) ;; *) errs+=("--block-size $bs: expected 512 or 4096") ;; esac
 	if [ -n "$bs" ] && [ "${kind%%:*}" != null ]; then
 		errs+=("--block-size only applies to null:SIZE backing")
@@ -193,6 +194,8 @@ cmd_create() {
 	[ -z "$mdts" ] || step_wr "$f/mdts_kb" "$((10#$mdts))"
 	[ "$dma" != on ] || step_wr "$f/dma" 1
 	[ "$dma" != off ] || step_wr "$f/dma" 0
+	[ "$cmb" != on ] || step_wr "$f/cmb" 1
+	[ "$cmb" != off ] || step_wr "$f/cmb" 0
 	step_wr "$f/start" 1
 	local what=''
 	case $kind in

@@ -51,6 +51,7 @@ Ranges and name lengths are the module's ($CFS/limits).
   --model TEXT       model string (up to 40 ASCII characters)
   --serial TEXT      serial number (up to 20 ASCII characters)
   --dma on|off       use DMA channels (off: MMIO copies through the window)
+  --cmb on|off       a Controller Memory Buffer for the host's SQs (BAR0 4 MiB)
   --block-size 512|4096   (null backing)
   --readonly" ;;
 	add-ns) echo "Usage: $PROG add-ns SUBSYSTEM --backing DEV|FILE|null:SIZE [--nsid N] [--readonly]

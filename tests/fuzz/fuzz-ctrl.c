@@ -6,9 +6,11 @@
  *
  *   [0] setup: bit 0 enable with 2 I/O queue pairs and namespace 1 (256
  *       blocks), bit 1 SGLs, bit 2 MDTS 4 KiB, bit 3 read-only namespace,
- *       bit 4 a 1 MiB capacity pool (Namespace Management, Attachment)
+ *       bit 4 a 1 MiB capacity pool (Namespace Management, Attachment),
+ *       bit 5 a 16 KiB CMB after the registers, on at FUZZ_CBA (CMBMSC)
  *   then operations, the first byte of each choosing (mod 6):
- *   0 register write: le16 offset, le32 value (CC, AQA, ASQ, doorbells...)
+ *   0 register write: le16 offset, le32 value (CC, AQA, ASQ, doorbells,
+ *     CMBMSC...; with a CMB, the offset reaches it and the SQs there)
  *   1 admin SQE: 64 bytes          2 I/O SQE: qid byte, 64 bytes
  *   3 host memory write: le32 offset, length byte, data
  *   4 doorbell: qid byte (bit 7: CQ head), le16 value
@@ -26,6 +28,7 @@
 #include "../unit/simhost.h"
 
 #define MAX_OPS		128
+#define FUZZ_CBA	0x4000000000ULL
 
 struct input {
 	const u8 *p;
@@ -123,7 +126,7 @@ static bool one_op(struct sim *s, struct input *in)
 	case 0:
 		if (!take(in, &off16, 2) || !take(in, &val, 4))
 			return false;
-		sim_wr32(s, le16_to_cpu(off16) % SIM_BAR_SIZE & ~3U, le32_to_cpu(val));
+		sim_wr32(s, le16_to_cpu(off16) % s->bar_size & ~3U, le32_to_cpu(val));
 		sim_run(s);
 		if (!(sim_rd32(s, NVME_REG_CSTS) & NVME_CSTS_RDY))
 			memset(s->q, 0, sizeof(s->q));
@@ -202,7 +205,13 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	cfg.sgl = setup & 2;
 	if (setup & 4)
 		cfg.mdts_kb = 4;
+	if (setup & 32) {
+		cfg.cmb_off = SIM_BAR_SIZE;
+		cfg.cmb_size = SIM_BAR_SIZE;
+	}
 	s = sim_new(&cfg);
+	if (setup & 32)
+		sim_cmb_enable(s, FUZZ_CBA);
 	if (setup & 16)
 		sp = sim_pool_new(s, 1 << 20);
 	if (setup & 1) {

@@ -2,7 +2,9 @@
 /*
  * fuzz-prp-sgl.c - libFuzzer target: PRP and SGL walking.
  *
- * Input: [0] flags (bit 0: SGLs accepted, bits 2:1: page size 4K << n),
+ * Input: [0] flags (bit 0: SGLs accepted, bits 2:1: page size 4K << n,
+ * bit 3: a Controller Memory Buffer at FUZZ_CMB, which no list, segment
+ * or data range may touch: no host read of it, no segment in it),
  * [1..4] transfer length (le32, masked to 4 MiB), [5..8] MDTS in bytes
  * (le32, 0 = none), [9..72] the SQE, then the host memory from address 0
  * (PRP lists and SGL segments live there).  Any walk must end, stay in
@@ -14,9 +16,26 @@
 #include "prp-sgl.h"
 
 #define HDR	(9 + NVME_SQE_SIZE)
+/* The CMB (flags bit 3): inside the host memory, so a missed check reads. */
+#define FUZZ_CMB	0x8000ULL
+#define FUZZ_CMB_SIZE	0x4000U
+
+static bool in_cmb(u64 addr, u64 len)
+{
+	return len && addr < FUZZ_CMB + FUZZ_CMB_SIZE &&
+	       (addr >= FUZZ_CMB || FUZZ_CMB - addr < len);
+}
+
+static int cmb_host_read(struct nepf_ctrl *ctrl, u64 addr, void *buf,
+			 size_t len)
+{
+	if (in_cmb(addr, len))
+		fuzz_fail("a list or segment read from the CMB");
+	return fuzz_env_ops.host_read(ctrl, addr, buf, len);
+}
 
 static void check_seglist(const struct nepf_seglist *sl, u32 len,
-			  const struct nvme_sqe *sqe)
+			  const struct nvme_sqe *sqe, bool cmb)
 {
 	u64 sum = 0;
 	unsigned int i;
@@ -33,6 +52,8 @@ static void check_seglist(const struct nepf_seglist *sl, u32 len,
 				fuzz_fail("bit bucket in a host-to-controller transfer");
 		} else if (s->addr + s->len - 1 < s->addr) {
 			fuzz_fail("segment wraps the address space");
+		} else if (cmb && in_cmb(s->addr, s->len)) {
+			fuzz_fail("data segment in the CMB");
 		}
 		sum += s->len;
 	}
@@ -44,14 +65,26 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 {
 	static struct nepf_seg room[NEPF_MAX_SEGS];
 	static struct nepf_seglist sl;
+	static struct nepf_env_ops cmb_env;
+	static u8 cmb_mem[FUZZ_CMB_SIZE];
 	struct nepf_xfer_limits lim;
 	struct nepf_ctrl ctrl = { .name = "fuzz", .env = &fuzz_env_ops };
 	struct nvme_sqe sqe;
+	bool cmb;
 	u32 len;
 	u16 status;
 
 	if (size < HDR)
 		return 0;
+	cmb = data[0] & 8;
+	if (cmb) {
+		cmb_env = fuzz_env_ops;
+		cmb_env.host_read = cmb_host_read;
+		ctrl.env = &cmb_env;
+		ctrl.cmb = cmb_mem;
+		ctrl.cfg.cmb_size = FUZZ_CMB_SIZE;
+		ctrl.cmb_msc = FUZZ_CMB | NVME_CMBMSC_CRE | NVME_CMBMSC_CMSE;
+	}
 	lim.gen = ctrl.gen;
 	lim.sgl = data[0] & 1;
 	lim.page_size = 4096U << ((data[0] >> 1) & 3);
@@ -68,7 +101,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	if (status & ~(NVME_STATUS_DNR | NVME_SCT_MASK | NVME_SC_MASK))
 		fuzz_fail("status has stray bits");
 	if (!status)
-		check_seglist(&sl, len, &sqe);
+		check_seglist(&sl, len, &sqe, cmb);
 	else if (lim.max_len && len > lim.max_len &&
 		 status != (NVME_SC_INVALID_FIELD | NVME_STATUS_DNR))
 		fuzz_fail("MDTS exceeded without Invalid Field");

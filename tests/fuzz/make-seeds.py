@@ -57,8 +57,9 @@ def write(target, name, data):
         f.write(data)
 
 
-def prp_sgl(name, s, length, mem=Mem(), sgl=False, page_shift=0, max_len=0):
-    hdr = struct.pack("<BII", (1 if sgl else 0) | (page_shift << 1), length, max_len)
+def prp_sgl(name, s, length, mem=Mem(), sgl=False, page_shift=0, max_len=0, cmb=False):
+    hdr = struct.pack("<BII", (1 if sgl else 0) | (page_shift << 1) | (8 if cmb else 0),
+                      length, max_len)
     write("prp-sgl", name, hdr + s + bytes(mem.b))
 
 
@@ -106,6 +107,15 @@ def prp_sgl_seeds():
             PAGE, sgl=True)
     prp_sgl("sgl-too-short", sqe(READ, PSDT_SGL, sgl=sgl_desc(DATA, 0x10000, 512)),
             PAGE, sgl=True)
+    # The CMB (0x8000-0xbfff in the target) holds no lists, segments or data.
+    prp_sgl("cmb-prp1", sqe(READ, prp1=0x9000), 512, cmb=True)
+    prp_sgl("cmb-prp-list", sqe(READ, prp1=0x10000, prp2=0x8000), 4 * PAGE,
+            Mem().prps(0x1000, [0x20000, 0x9000, 0x22000]), cmb=True)
+    prp_sgl("cmb-prp-list-entry", sqe(READ, prp1=0x10000, prp2=0x1000), 4 * PAGE,
+            Mem().prps(0x1000, [0x20000, 0xb000, 0x22000]), cmb=True)
+    prp_sgl("cmb-sgl-segment", sqe(READ, PSDT_SGL, sgl=sgl_desc(LAST, 0xbff0, 32)),
+            2048, Mem().put(0xbff0, sgl_desc(DATA, 0x10000, 1024) +
+                            sgl_desc(DATA, 0x20000, 1024)), sgl=True, cmb=True)
 
 
 def io_cmd(name, s, mem=Mem(), nsflags=0x08, result=0, blocks=2048, mdts=32):

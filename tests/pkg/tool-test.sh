@@ -78,6 +78,7 @@ t_validation() {
 		--model "a model name that is far too long for nvme" || return 1
 	rejects 2 "--serial" create --epc vepc.0 --backing null:1G --serial "$(printf 'x\ty')" || return 1
 	rejects 2 "--dma maybe" create --epc vepc.0 --backing null:1G --dma maybe || return 1
+	rejects 2 "--cmb yes" create --epc vepc.0 --backing null:1G --cmb yes || return 1
 	rejects 2 "--name a/b" create --epc vepc.0 --backing null:1G --name a/b || return 1
 	rejects 2 "--block-size only applies" create --epc vepc.0 \
 		--backing "$tmp/dev/disk.img" --block-size 512 || return 1
@@ -102,12 +103,12 @@ t_help() {
 t_create() {
 	reset_tree
 	"$tool" create --epc vepc.0 --backing "$tmp/dev/disk.img" --queues 4 --msix 5 \
-		--model "nvme-epf virtual" --serial NEPF0001 --dma off --mdts-kb 128 || return 1
+		--model "nvme-epf virtual" --serial NEPF0001 --dma off --mdts-kb 128 --cmb on || return 1
 	local f=$tmp/cfs/functions/epf0 s=$tmp/cfs/subsystems/epf0
 	[ "$(cat "$f/epc")" = vepc.0 ] && [ "$(cat "$f/subsystem")" = epf0 ] &&
 	[ "$(cat "$f/max_io_queues")" = 4 ] && [ "$(cat "$f/msix_vectors")" = 5 ] &&
 	[ "$(cat "$f/dma")" = 0 ] && [ "$(cat "$f/mdts_kb")" = 128 ] &&
-	[ "$(cat "$f/start")" = 1 ] && [ "$(cat "$s/attr_model")" = "nvme-epf virtual" ] &&
+	[ "$(cat "$f/cmb")" = 1 ] && [ "$(cat "$f/start")" = 1 ] && [ "$(cat "$s/attr_model")" = "nvme-epf virtual" ] &&
 	[ "$(cat "$s/namespaces/1/backend")" = file ] &&
 	[ "$(cat "$s/namespaces/1/device_path")" = "$tmp/dev/disk.img" ] &&
 	[ "$(cat "$s/namespaces/1/enable")" = 1 ] || return 1

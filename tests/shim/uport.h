@@ -82,6 +82,13 @@ typedef uint64_t __le64;
 		__old;							\
 	})
 
+/*
+ * Reads of memory a device writes, after the read that said it did.  The
+ * simulated host writes the CMB from the test's own thread, and TSan
+ * refuses fences: a compiler barrier.
+ */
+#define dma_rmb()		__asm__ __volatile__("" ::: "memory")
+
 #ifndef static_assert
 #define static_assert(expr, ...) _Static_assert(expr, #expr)
 #endif

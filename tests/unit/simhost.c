@@ -340,14 +340,17 @@ struct sim *sim_new(const struct nepf_ctrl_config *cfg)
 
 	if (!s)
 		abort();
-	s->mem = calloc(1, SIM_MEM_SIZE);
-	s->bar = aligned_alloc(SIM_PAGE, SIM_BAR_SIZE);
-	if (!s->mem || !s->bar)
-		abort();
 	if (cfg)
 		s->ctrl.cfg = *cfg;
 	else
 		sim_default_config(&s->ctrl.cfg);
+	/* BAR0 as large as the CMB needs (at its end, as the glue has it) */
+	s->bar_size = max_t(size_t, SIM_BAR_SIZE, (size_t)s->ctrl.cfg.cmb_off +
+			    s->ctrl.cfg.cmb_size);
+	s->mem = calloc(1, SIM_MEM_SIZE);
+	s->bar = aligned_alloc(SIM_PAGE, s->bar_size);
+	if (!s->mem || !s->bar)
+		abort();
 	/*
 	 * BAR0 as the glue lays it out: the MSI-X table and the PBA right
 	 * after the doorbells of the queues offered.
@@ -364,7 +367,7 @@ struct sim *sim_new(const struct nepf_ctrl_config *cfg)
 	s->ctrl.env_data = s;
 	s->ctrl.costs = &s->costs;
 	s->mem_next = SIM_PAGE;		/* PCI address SIM_MEM_BASE stays unused */
-	if (nepf_ctrl_init(&s->ctrl, s->bar, SIM_BAR_SIZE, &sim_env_ops))
+	if (nepf_ctrl_init(&s->ctrl, s->bar, s->bar_size, &sim_env_ops))
 		abort();
 	sim_msix_unmask_all(s);
 	return s;
@@ -414,7 +417,20 @@ u64 sim_alloc(struct sim *s, size_t size, size_t align)
 
 void *sim_ptr(struct sim *s, u64 pci_addr)
 {
+	u32 size = s->ctrl.cfg.cmb_size;
+
+	if (size && pci_addr >= s->cmb_bus && pci_addr - s->cmb_bus < size)
+		return s->bar + s->ctrl.cfg.cmb_off + (pci_addr - s->cmb_bus);
 	return sim_range(s, pci_addr, 1);
+}
+
+void sim_cmb_enable(struct sim *s, u64 cba)
+{
+	s->cmb_bus = cba;
+	sim_wr32(s, NVME_REG_CMBMSC, NVME_CMBMSC_CRE);
+	sim_wr32(s, NVME_REG_CMBMSC + 4, upper_32_bits(cba));
+	sim_wr32(s, NVME_REG_CMBMSC, lower_32_bits(cba) | NVME_CMBMSC_CRE |
+		 NVME_CMBMSC_CMSE);
 }
 
 u32 sim_rd32(struct sim *s, u32 off)
@@ -714,7 +730,13 @@ u16 sim_create_cq(struct sim *s, u16 qid, u16 entries, bool ien, u16 iv)
 
 u16 sim_create_sq(struct sim *s, u16 qid, u16 entries, u16 cqid)
 {
-	u64 addr = sim_alloc(s, (size_t)entries * NVME_SQE_SIZE, SIM_PAGE);
+	return sim_create_sq_at(s, qid, entries, cqid,
+				sim_alloc(s, (size_t)entries * NVME_SQE_SIZE,
+					  SIM_PAGE));
+}
+
+u16 sim_create_sq_at(struct sim *s, u16 qid, u16 entries, u16 cqid, u64 addr)
+{
 	struct nvme_sqe sqe;
 	u16 status;
 

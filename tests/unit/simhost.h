@@ -69,6 +69,13 @@ struct sim {
 	u8 *mem;
 	u64 mem_next;			/* bump allocator, offset into mem */
 	u8 *bar;
+	size_t bar_size;
+	/*
+	 * Where the host sees the CMB (cfg.cmb_size): sim_ptr() takes these
+	 * addresses to BAR0 memory, the environment's host_read/host_write
+	 * do not (a DMA of them would leave the function).
+	 */
+	u64 cmb_bus;
 	struct sim_queue q[NEPF_MAX_IO_QUEUES + 1];
 	u16 next_cid;
 	/* what the controller did */
@@ -163,6 +170,10 @@ u16 sim_get_feature(struct sim *s, u8 fid, u8 sel, u32 dw11, u32 *result);
 u16 sim_set_feature(struct sim *s, u8 fid, u32 dw11, u32 *result);
 u16 sim_create_cq(struct sim *s, u16 qid, u16 entries, bool ien, u16 iv);
 u16 sim_create_sq(struct sim *s, u16 qid, u16 entries, u16 cqid);
+/* The same with the ring at @addr (in the CMB, for instance). */
+u16 sim_create_sq_at(struct sim *s, u16 qid, u16 entries, u16 cqid, u64 addr);
+/* CMBMSC as Linux writes it: CRE, then CRE | CMSE | @cba, upper half first. */
+void sim_cmb_enable(struct sim *s, u64 cba);
 u16 sim_delete_q(struct sim *s, u8 opcode, u16 qid);
 /* Enable with a 2-entry admin CQ, submit @n Get Features and run them. */
 int sim_admin_cq_backlog(struct sim *s, unsigned int n);

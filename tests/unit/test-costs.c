@@ -361,6 +361,10 @@ static bool budget_check(struct sim *s, const struct budget *b)
 	BUDGET_EQ("alloc_zeroed_bytes", COST(s, ALLOC_ZEROED_BYTES), b->zeroed);
 	BUDGET_EQ("bar_db_loads", COST(s, BAR_DB_LOADS), b->db_loads);
 	BUDGET_EQ("bar_reg_loads", COST(s, BAR_REG_LOADS), b->reg_loads);
+	/* The SQE: one host read of one entry (the SQ is in host memory). */
+	BUDGET_EQ("sqe_host_reads", COST(s, SQE_HOST_READS), 1);
+	BUDGET_EQ("sqes_host", COST(s, SQES_HOST), 1);
+	BUDGET_EQ("sqes_cmb", COST(s, SQES_CMB), 0);
 #undef BUDGET_EQ
 	return ok;
 }

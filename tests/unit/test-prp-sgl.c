@@ -437,3 +437,47 @@ UNIT_TEST(seglist_copy)
 	CHECK_EQ(nepf_seglist_to_host(&s->ctrl, &sl, buf), NVME_SC_DATA_XFER_ERROR);
 	sim_free(s);
 }
+
+/* The CMB holds no PRP lists, SGL segments or data (CMBSZ: SQS only). */
+UNIT_TEST(prp_sgl_cmb_invalid_use)
+{
+	struct nepf_ctrl_config cfg;
+	const u64 cba = 0x4000000000ULL;
+	const u16 bad = NVME_SC_CMB_INVALID_USE | DNR;
+	struct sim *s;
+	u64 host, list;
+
+	sim_default_config(&cfg);
+	cfg.cmb_off = 0x4000;
+	cfg.cmb_size = 0x10000;
+	s = sim_new(&cfg);
+	host = sim_alloc(s, 4 * PG, PG);
+	list = sim_alloc(s, PG, PG);
+	sim_cmb_enable(s, cba);
+	nepf_regs_cmb_msc(&s->ctrl);
+	/* PRP1, PRP2 as a data page, PRP2 as a list, an entry of a list. */
+	CHECK_EQ(map_prp(s, RD, cba, 0, 512), bad);
+	CHECK_EQ(map_prp(s, WR, host, cba, 2 * PG), bad);
+	CHECK_EQ(map_prp(s, RD, host, cba + 8, 3 * PG), bad);
+	put64(s, list, host + PG);
+	put64(s, list + 8, cba + PG);
+	CHECK_EQ(map_prp(s, RD, host, list, 3 * PG), bad);
+	/* The same out of the CMB passes. */
+	put64(s, list + 8, host + 2 * PG);
+	CHECK_EQ(map_prp(s, RD, host, list, 3 * PG), 0);
+	CHECK_EQ(map_prp(s, RD, cba + 0x10000, 0, 512), 0);
+	/* SGL: a data block, a segment, a data block in a segment. */
+	CHECK_EQ(map_sgl(s, RD, NVME_SGL_TYPE_DATA_BLOCK, cba + 512, 512, 512), bad);
+	CHECK_EQ(map_sgl(s, RD, NVME_SGL_TYPE_LAST_SEGMENT, cba, 16, 512), bad);
+	put_desc(s, list, NVME_SGL_TYPE_DATA_BLOCK, cba, 512);
+	CHECK_EQ(map_sgl(s, RD, NVME_SGL_TYPE_LAST_SEGMENT, list, 16, 512), bad);
+	put_desc(s, list, NVME_SGL_TYPE_DATA_BLOCK, host, 512);
+	CHECK_EQ(map_sgl(s, RD, NVME_SGL_TYPE_LAST_SEGMENT, list, 16, 512), 0);
+	/* A bit bucket has no address: nothing to refuse. */
+	CHECK_EQ(map_sgl(s, RD, NVME_SGL_TYPE_BIT_BUCKET, cba, 512, 512), 0);
+	/* CMSE off: the CMB's addresses are host memory. */
+	sim_wr32(s, NVME_REG_CMBMSC, NVME_CMBMSC_CRE);
+	nepf_regs_cmb_msc(&s->ctrl);
+	CHECK_EQ(map_prp(s, RD, cba, 0, 512), 0);
+	sim_free(s);
+}

@@ -30,6 +30,8 @@
 #                          block and no dmaengine channel, as a Debian kernel
 #                          on a DesignWare board; dmaengine: channels, as a
 #                          kernel with DW_EDMA; none: windows only)
+#   NEPF_CMB=0|1           every function the guest tests bring up offers a
+#                          Controller Memory Buffer (default 0: only 29-cmb)
 #
 # Prints the guest's PASS/FAIL/SKIP lines as "<suite>/<name>" (and whatever
 # a guest script prints between NEPF-SHOW-BEGIN and NEPF-SHOW-END), keeps the
@@ -66,6 +68,10 @@ VEPC_DMA=${VEPC_DMA:-edma}
 case $VEPC_DMA in
 edma|dmaengine|none) ;;
 *) nepf_die "VEPC_DMA=$VEPC_DMA: edma, dmaengine or none" ;;
+esac
+case ${NEPF_CMB:-0} in
+0|1) ;;
+*) nepf_die "NEPF_CMB=$NEPF_CMB: 0 or 1" ;;
 esac
 
 out=$NEPF_BUILD/vm/$suite
@@ -223,6 +229,8 @@ fi
 	printf 'LINKLOSS_LOOPS=%q\n' "${LINKLOSS_LOOPS:-1}"
 	# The DMA vepc offers (tests/vm/guest/lib.sh: vepc_args).
 	printf 'VEPC_DMA=%q\n' "$VEPC_DMA"
+	# A CMB in every function nepf_up brings up (tests/vm/guest/lib.sh).
+	printf 'NEPF_CMB=%q\n' "${NEPF_CMB:-0}"
 } > "$overlay/nepf/env"
 chmod +x "$overlay/init"
 # The stock modules are already in the base archive: only the new ones and

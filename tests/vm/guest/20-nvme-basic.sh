@@ -72,28 +72,11 @@ check basic-fio-randrw-4k-verify fio_verify rw4k 4k 4M || tail -n 20 /tmp/fio-rw
 check basic-fio-randrw-128k-verify fio_verify rw128k 128k 16M || tail -n 20 /tmp/fio-rw128k.txt | indent
 grep -h 'IOPS=' /tmp/fio-rw4k.txt /tmp/fio-rw128k.txt 2>/dev/null | indent
 
-wait_live() {
-	local i
-	for ((i = 0; i < 300; i++)); do
-		[ "$(cat "/sys/class/nvme/$cname/state" 2>/dev/null)" = live ] && return 0
-		sleep 0.1
-	done
-	echo "state: $(cat "/sys/class/nvme/$cname/state" 2>/dev/null)"
-	return 1
-}
 check basic-reset nvme reset "$ctrl"
-check basic-live-after-reset wait_live
+check basic-live-after-reset wait_live "$cname"
 check basic-fio-after-reset fio_verify reset4k 4k 2M || tail -n 20 /tmp/fio-reset4k.txt | indent
 
-gone() {
-	local i
-	for ((i = 0; i < 100; i++)); do
-		[ -e "$ctrl" ] || return 0
-		sleep 0.1
-	done
-	return 1
-}
 check basic-down nepf_down
-check basic-device-gone gone
+check basic-device-gone path_gone "$ctrl"
 [ "$NEPF_FAILS" -eq 0 ] || dmesg_since_mark | grep -iE 'nvme|epf|vepc' | tail -n 40 | indent
 nepf_exit

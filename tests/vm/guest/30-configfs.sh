@@ -125,6 +125,8 @@ expect_val cfs-fn-default-mdts "$F/mdts_kb" 512
 expect_val cfs-fn-default-buf-budget "$F/buf_budget_kb" 8192
 expect_val cfs-fn-default-dma "$F/dma" 1
 expect_val cfs-fn-default-sgl "$F/sgl" 1
+expect_val cfs-fn-default-cmb "$F/cmb" 0
+expect_err cfs-fn-cmb-not-bool "$EINVAL" "$F/cmb" 2
 expect_val cfs-fn-default-start "$F/start" 0
 q=$(cat "$F/max_io_queues")
 expect_val cfs-fn-default-msix "$F/msix_vectors" $((q + 1))

@@ -82,15 +82,17 @@ costs_run() {
 	echo "cost ledger, $(uname -r), dma engine $engine, 4 KiB random $rw QD1, $ios I/Os (per I/O; _max per command)"
 	printf '    | %-20s %12s %12s\n' counter measured budget
 	# A budget line is "name max [key=max ...] [# comment]": a key that
-	# is this run's workload (read, write) or engine (edma, dmaengine)
-	# replaces max.  "name measured budget verdict": budget "-" is shown,
+	# is this run's workload (read, write) or engine (edma, dmaengine),
+	# or "cmb" when the run gives functions a CMB (NEPF_CMB=1), replaces
+	# max.  "name measured budget verdict": budget "-" is shown,
 	# not checked.
-	awk -v rw="$rw" -v eng="$engine" '
+	awk -v rw="$rw" -v eng="$engine" -v cmb="${NEPF_CMB:-0}" '
 		NR == FNR {
 			if ($1 ~ /^#/ || !NF) next
 			v = $2
 			for (i = 3; i <= NF && $i !~ /^#/; i++)
-				if (split($i, kv, "=") == 2 && (kv[1] == rw || kv[1] == eng))
+				if (split($i, kv, "=") == 2 && (kv[1] == rw || kv[1] == eng ||
+								(kv[1] == "cmb" && cmb == 1)))
 					v = kv[2]
 			b[$1] = v
 			next

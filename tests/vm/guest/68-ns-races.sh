@@ -27,16 +27,6 @@ N2=$S/namespaces/2
 RESETS=${NS_RACE_RESETS:-20}
 ROUNDS=${NS_RACE_ROUNDS:-10}
 
-wait_live() {
-	local i
-	for ((i = 0; i < 300; i++)); do
-		[ "$(cat "/sys/class/nvme/$1/state" 2>/dev/null)" = live ] && return 0
-		sleep 0.1
-	done
-	echo "state: $(cat "/sys/class/nvme/$1/state" 2>/dev/null)"
-	return 1
-}
-
 # Namespace 2 on and off as fast as configfs takes it, while /tmp/nsrun is.
 toggle_ns2() {
 	local n=0

@@ -14,11 +14,16 @@
 #                                     served by the bdev backend; default)
 #       size=512M   bs=512   dev=/dev/x (bdev, file)   ro=0   nsid=1
 #       queues=4  qd=  msix=  msi=  dma=  mdts_kb=  buf_budget_kb=  epc=vepc.0
+#       cmb=$NEPF_CMB  (the run's: run.sh NEPF_CMB=1 gives every function
+#                      a CMB; 0 or empty: none, the module's default)
 #       buffered_io=  (file backend: 1 = through the page cache)
 #       model="nvme-epf test"  serial=NEPF0001  start=1
 #   nepf_down                undo nepf_up (and remove the null_blk device)
 #   wait_for_nvme [SECS]     wait (default 30 s) for /dev/nvme*n1, print it
 #   nvme_ctrl_of DEV         /dev/nvme0n1 -> /dev/nvme0
+#   wait_live CNAME          wait up to 30 s for /sys/class/nvme/CNAME/state
+#                            "live" (else print the state and fail)
+#   path_gone PATH           wait up to 10 s for PATH to disappear
 #   up [key=value...]        nepf_up, then DEV=$(wait_for_nvme 30)
 #   uptime_s / secs_since T0  guest uptime, seconds since it was T0
 #   fio_verify NAME DEV [OPTS] / fio_ok NAME DEV [OPTS]   fio with crc32c
@@ -228,7 +233,7 @@ nullb_remove() {
 nepf_up() {
 	local backend=nullb size=512M bs=512 dev="" ro=0 nsid=$NEPF_NSID
 	local queues=4 qd="" msix="" msi="" dma="" mdts_kb="" buf_budget_kb="" epc=vepc.0
-	local buffered_io=""
+	local buffered_io="" cmb=${NEPF_CMB:-}
 	local model="nvme-epf test" serial=NEPF0001 start=1 kv
 	for kv in "$@"; do
 		case $kv in
@@ -245,6 +250,7 @@ nepf_up() {
 		dma=*) dma=${kv#*=} ;;
 		mdts_kb=*) mdts_kb=${kv#*=} ;;
 		buf_budget_kb=*) buf_budget_kb=${kv#*=} ;;
+		cmb=*) cmb=${kv#*=} ;;
 		buffered_io=*) buffered_io=${kv#*=} ;;
 		epc=*) epc=${kv#*=} ;;
 		model=*) model=${kv#*=} ;;
@@ -288,6 +294,7 @@ nepf_up() {
 	[ -z "$dma" ] || nepf_set "$f/dma" "$dma" || return 1
 	[ -z "$mdts_kb" ] || nepf_set "$f/mdts_kb" "$mdts_kb" || return 1
 	[ -z "$buf_budget_kb" ] || nepf_set "$f/buf_budget_kb" "$buf_budget_kb" || return 1
+	[ -z "$cmb" ] || nepf_set "$f/cmb" "$cmb" || return 1
 	[ "$start" = 0 ] || nepf_set "$f/start" 1
 }
 
@@ -302,6 +309,25 @@ fails_with() {
 }
 
 # Best effort: tear down whatever nepf_up created, in reverse order.
+wait_live() {
+	local i
+	for ((i = 0; i < 300; i++)); do
+		[ "$(cat "/sys/class/nvme/$1/state" 2>/dev/null)" = live ] && return 0
+		sleep 0.1
+	done
+	echo "state: $(cat "/sys/class/nvme/$1/state" 2>/dev/null)"
+	return 1
+}
+
+path_gone() {
+	local i
+	for ((i = 0; i < 100; i++)); do
+		[ -e "$1" ] || return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 nepf_down() {
 	local s=$NEPF_CFS/subsystems/$NEPF_SUB f=$NEPF_CFS/functions/$NEPF_FN ns
 	if [ -d "$f" ]; then
