@@ -427,6 +427,7 @@ static int nepf_edma_run(struct nepf_dma *d, enum nepf_edma_dir dir,
 	ret = nepf_edma_start(&ed->core, dir, ch, &c->ll, c->seg, nr);
 	if (ret)
 		return ret;
+	nepf_dma_count_wait(d, dir == NEPF_EDMA_WRITE, true);
 	res = nepf_edma_wait(ed, dir, ch, &err, w);
 	nepf_edma_count_wait(d, w);
 	if (res == NEPF_EDMA_DONE)
@@ -448,50 +449,75 @@ static int nepf_edma_run(struct nepf_dma *d, enum nepf_edma_dir dir,
 	return -EIO;
 }
 
+/* Unmap the @nr pieces of channel @c's list. */
+static void nepf_edma_unmap(struct nepf_edma_dev *ed, struct nepf_edma_ch *c,
+			    unsigned int nr, enum dma_data_direction ddir)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr; i++)
+		dma_unmap_page(ed->dev, c->seg[i].local, c->seg[i].len, ddir);
+}
+
 /*
- * Transfer between @pci_addr and a kernel buffer on write (@to_host) or
- * read channel @ch of d->edma, which the caller holds.  The buffer's
- * pieces (pages of a vmalloc buffer) go into one list, NEPF_EDMA_LL_MAX
- * at a time.  Each run is polled @spin_us before its wait may sleep, and
- * gives up at once when the link is lost (d->link_lost).
+ * Transfer between a kernel buffer and the DMA segments of @seg
+ * (nepf_dma_seg_by_dma(); bit buckets and the others skipped, with their
+ * length of @buf) on write (@to_host) or read channel @ch of d->edma,
+ * which the caller holds.  All their pieces (a segment, or a page of a
+ * vmalloc'ed buffer) go into one linked list with one interrupt at its
+ * end, NEPF_EDMA_LL_MAX pieces at a time: one wait per list.  A list of
+ * up to NEPF_DMA_SPIN_MAX bytes is polled @spin_us before its wait may
+ * sleep; a wait gives up at once when the link is lost (d->link_lost).
  */
-int nepf_edma_copy(struct nepf_dma *d, unsigned int ch, u64 pci_addr,
-		   void *buf, size_t len, bool to_host, unsigned int spin_us,
-		   unsigned int ms)
+int nepf_edma_copy_segs(struct nepf_dma *d, unsigned int ch,
+			const struct nepf_seg *seg, unsigned int nr, void *buf,
+			bool to_host, unsigned int spin_us, unsigned int ms)
 {
 	struct nepf_edma_dev *ed = d->edma;
 	enum nepf_edma_dir dir = to_host ? NEPF_EDMA_WRITE : NEPF_EDMA_READ;
 	enum dma_data_direction ddir = to_host ? DMA_TO_DEVICE : DMA_FROM_DEVICE;
 	struct nepf_edma_ch *c = &ed->ch[dir][ch];
-	struct nepf_edma_waiter w = {
-		.lost = &d->link_lost, .spin_us = spin_us, .ms = ms,
-	};
-	unsigned int nr, i;
+	struct nepf_edma_waiter w = { .lost = &d->link_lost, .ms = ms };
+	unsigned int n = 0, i;
+	size_t list = 0, len, chunk;
 	dma_addr_t addr;
-	size_t chunk;
+	u64 pci;
+	u8 *p;
 	int ret = 0;
 
-	while (len && !ret) {
-		for (nr = 0; len && nr < NEPF_EDMA_LL_MAX; nr++) {
-			ret = nepf_dma_map_piece(ed->dev, buf, len, ddir,
-						 &addr, &chunk);
+	for (i = 0; i < nr && !ret; buf += seg[i].len, i++) {
+		if (!nepf_dma_seg_by_dma(&seg[i], to_host))
+			continue;
+		nepf_dma_count(d, seg[i].len, to_host);
+		for (p = buf, pci = seg[i].addr, len = seg[i].len; len && !ret;
+		     p += chunk, pci += chunk, len -= chunk) {
+			if (n == NEPF_EDMA_LL_MAX) {
+				w.slept = false;
+				w.spin_us = list <= NEPF_DMA_SPIN_MAX ? spin_us : 0;
+				ret = nepf_edma_run(d, dir, ch, n, &w);
+				nepf_edma_unmap(ed, c, n, ddir);
+				n = 0;
+				list = 0;
+				if (ret)
+					break;
+			}
+			ret = nepf_dma_map_piece(ed->dev, p, len, ddir, &addr,
+						 &chunk);
 			if (ret)
 				break;
-			c->seg[nr].local = addr;
-			c->seg[nr].pci = pci_addr;
-			c->seg[nr].len = chunk;
-			pci_addr += chunk;
-			buf += chunk;
-			len -= chunk;
+			c->seg[n].local = addr;
+			c->seg[n].pci = pci;
+			c->seg[n].len = chunk;
+			n++;
+			list += chunk;
 		}
-		if (!ret && nr) {
-			w.slept = false;
-			ret = nepf_edma_run(d, dir, ch, nr, &w);
-		}
-		for (i = 0; i < nr; i++)
-			dma_unmap_page(ed->dev, c->seg[i].local,
-				       c->seg[i].len, ddir);
 	}
+	if (!ret && n) {
+		w.slept = false;
+		w.spin_us = list <= NEPF_DMA_SPIN_MAX ? spin_us : 0;
+		ret = nepf_edma_run(d, dir, ch, n, &w);
+	}
+	nepf_edma_unmap(ed, c, n, ddir);
 	return ret;
 }
 
