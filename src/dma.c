@@ -16,8 +16,9 @@
  * a DMA descriptor costs more than writing 16 bytes.
  * A command's data segments go as one batch (nepf_dma_xfer_segs()): all
  * their descriptors are submitted on one channel, then waited for once;
- * a batch of up to NEPF_DMA_SPIN_MAX is polled for dma_spin_us before its
- * wait sleeps.  A dmaengine channel is locked only to submit (its slave
+ * a batch of descriptors of up to NEPF_DMA_SPIN_MAX on average (what one
+ * of them alone would have polled for) is polled for dma_spin_us before
+ * its wait sleeps.  A dmaengine channel is locked only to submit (its slave
  * config is shared), not across the wait, so batches of other commands
  * queue on it meanwhile: several in flight per channel.  Our own eDMA
  * (edma.c) takes a batch as one linked list with one interrupt at its end;
@@ -67,7 +68,7 @@ MODULE_PARM_DESC(dma_read_min_len,
 static unsigned int dma_spin_us = 20;
 module_param(dma_spin_us, uint, 0644);
 MODULE_PARM_DESC(dma_spin_us,
-		 "a transfer of up to 4 KiB is polled this long before its wait sleeps (us)");
+		 "a DMA of descriptors of up to 4 KiB (on average) is polled this long before its wait sleeps (us)");
 
 static unsigned int max_windows = 2;
 module_param(max_windows, uint, 0444);
@@ -424,9 +425,9 @@ static void nepf_dma_chan_stop(struct nepf_dma_chan *dc)
 }
 
 /*
- * Wait for batch @b of @len bytes on @dc: every callback, a stop or a lost
- * link.  A batch of up to NEPF_DMA_SPIN_MAX is polled for dma_spin_us
- * first: no wakeup.  The channel's lock is not held: other transfers
+ * Wait for batch @b on @dc: every callback, a stop or a lost link.  With
+ * @spin (descriptors of up to NEPF_DMA_SPIN_MAX on average) it is polled
+ * for dma_spin_us first: no wakeup.  The channel's lock is not held: other transfers
  * queue on the channel meanwhile.  completion_done() waits for a
  * complete() under way, so @b (on the stack) outlives its last use.  A
  * batch that does not end in time, or toward a dead link, is stopped
@@ -434,12 +435,12 @@ static void nepf_dma_chan_stop(struct nepf_dma_chan *dc)
  * Each wait counts once: a spin if it ended while polling, else a sleep.
  */
 static int nepf_dma_batch_wait(struct nepf_dma *d, struct nepf_dma_chan *dc,
-			       struct nepf_dma_batch *b, size_t len)
+			       struct nepf_dma_batch *b, bool spin)
 {
 	unsigned long left = msecs_to_jiffies(dma_timeout_ms);
 	u64 end;
 
-	if (len <= NEPF_DMA_SPIN_MAX && dma_spin_us) {
+	if (spin && dma_spin_us) {
 		end = ktime_get_ns() + (u64)dma_spin_us * NSEC_PER_USEC;
 		do {
 			if (READ_ONCE(d->link_lost))
@@ -707,7 +708,8 @@ static int nepf_dma_engine_segs(struct nepf_dma *d, struct nepf_dma_chan *dc,
 	if (atomic_dec_and_test(&b.pending))
 		complete(&b.done);
 	if (sent) {
-		wret = nepf_dma_batch_wait(d, dc, &b, len);
+		wret = nepf_dma_batch_wait(d, dc, &b,
+					   len <= (size_t)NEPF_DMA_SPIN_MAX * sent);
 		ret = ret ?: wret;
 	}
 	spin_lock_irqsave(&dc->inflight_lock, flags);

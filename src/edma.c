@@ -449,6 +449,13 @@ static int nepf_edma_run(struct nepf_dma *d, enum nepf_edma_dir dir,
 	return -EIO;
 }
 
+/* Poll a list of @nr pieces, @len bytes, for @spin_us: small pieces. */
+static unsigned int nepf_edma_spin(size_t len, unsigned int nr,
+				   unsigned int spin_us)
+{
+	return len <= (size_t)NEPF_DMA_SPIN_MAX * nr ? spin_us : 0;
+}
+
 /* Unmap the @nr pieces of channel @c's list. */
 static void nepf_edma_unmap(struct nepf_edma_dev *ed, struct nepf_edma_ch *c,
 			    unsigned int nr, enum dma_data_direction ddir)
@@ -466,8 +473,9 @@ static void nepf_edma_unmap(struct nepf_edma_dev *ed, struct nepf_edma_ch *c,
  * which the caller holds.  All their pieces (a segment, or a page of a
  * vmalloc'ed buffer) go into one linked list with one interrupt at its
  * end, NEPF_EDMA_LL_MAX pieces at a time: one wait per list.  A list of
- * up to NEPF_DMA_SPIN_MAX bytes is polled @spin_us before its wait may
- * sleep; a wait gives up at once when the link is lost (d->link_lost).
+ * pieces of up to NEPF_DMA_SPIN_MAX on average is polled @spin_us before
+ * its wait may sleep; a wait gives up at once when the link is lost
+ * (d->link_lost).
  */
 int nepf_edma_copy_segs(struct nepf_dma *d, unsigned int ch,
 			const struct nepf_seg *seg, unsigned int nr, void *buf,
@@ -493,7 +501,7 @@ int nepf_edma_copy_segs(struct nepf_dma *d, unsigned int ch,
 		     p += chunk, pci += chunk, len -= chunk) {
 			if (n == NEPF_EDMA_LL_MAX) {
 				w.slept = false;
-				w.spin_us = list <= NEPF_DMA_SPIN_MAX ? spin_us : 0;
+				w.spin_us = nepf_edma_spin(list, n, spin_us);
 				ret = nepf_edma_run(d, dir, ch, n, &w);
 				nepf_edma_unmap(ed, c, n, ddir);
 				n = 0;
@@ -514,7 +522,7 @@ int nepf_edma_copy_segs(struct nepf_dma *d, unsigned int ch,
 	}
 	if (!ret && n) {
 		w.slept = false;
-		w.spin_us = list <= NEPF_DMA_SPIN_MAX ? spin_us : 0;
+		w.spin_us = nepf_edma_spin(list, n, spin_us);
 		ret = nepf_edma_run(d, dir, ch, n, &w);
 	}
 	nepf_edma_unmap(ed, c, n, ddir);
