@@ -431,8 +431,9 @@ LEDGER_USE = {
     "dma_rx_waits": ("costed", "one wait per batch (dma_spin_wait polled, dma_irq_wait asleep, by "
                      "the batch's mean bytes); without the counter, one per descriptor"),
     "dma_tx_waits": ("costed", "as dma_rx_waits"),
-    "dma_waits_held": ("costed", "the share of waits that keep their channel: the channel's ceiling "
-                       "pays them whole, the others dma_spin_wait"),
+    "dma_waits_held": ("costed", "the share of waits after which the channel's next transfer waits "
+                       "for a waiter's look: the channel's ceiling pays them whole, the others "
+                       "dma_spin_wait"),
     "dma_waits_max": ("shown", "largest per command"),
     "irq_msix": ("shown", "interrupts sent; costed as epc_raise_irq"),
     "irq_msi": ("shown", "as irq_msix"),

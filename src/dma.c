@@ -21,8 +21,8 @@
  * its wait sleeps.  A dmaengine channel is locked only to submit (its slave
  * config is shared), not across the wait, so batches of other commands
  * queue on it meanwhile: several in flight per channel.  Our own eDMA
- * (edma.c) takes a batch as one linked list with one interrupt at its end;
- * its channel runs one list at a time and stays the waiter's.
+ * (edma.c) takes a batch as one linked list with one interrupt at its end,
+ * queued on a channel behind the lists of other commands.
  * A failed DMA transfer or window mapping fails the copy (-EIO), which the
  * core reports to the host as a Data Transfer Error (retryable: no DNR).
  * A dmaengine transfer has failed if either its cookie's status or its
@@ -597,8 +597,9 @@ void nepf_dma_count(struct nepf_dma *d, size_t len, bool to_host)
 
 /*
  * One wait for a batch of descriptors issued together: per direction, per
- * I/O command (dma_waits_max), and whether the channel stayed the
- * waiter's meanwhile (@held: our eDMA) or took other batches.
+ * I/O command (dma_waits_max), and whether the channel's next transfer
+ * waits for a waiter to look (@held: our eDMA without interrupts) or
+ * starts as soon as this one ends.
  */
 void nepf_dma_count_wait(struct nepf_dma *d, bool to_host, bool held)
 {
@@ -728,24 +729,22 @@ static int nepf_dma_engine_segs(struct nepf_dma *d, struct nepf_dma_chan *dc,
 }
 
 /*
- * The DMA segments of @seg on one channel of their direction: our eDMA
- * (edma.c) or a dmaengine batch.
+ * The DMA segments of @seg on one channel of their direction: a dmaengine
+ * batch, or a list queued on a channel of our eDMA (edma.c: its channels
+ * queue transfers themselves, they are taken in turn).
  */
 static int nepf_dma_xfer(struct nepf_dma *d, const struct nepf_seg *seg,
 			 unsigned int nr, void *buf, unsigned int nr_dma,
 			 size_t len, bool to_host)
 {
-	struct nepf_dma_chan *dc = nepf_dma_get(d, to_host);
-	int ret;
+	unsigned int nr_ch = to_host ? d->nr_tx : d->nr_rx;
 
 	if (!d->edma)
-		return nepf_dma_engine_segs(d, dc, seg, nr, buf, nr_dma, len,
-					    to_host);
-	/* The engine's channel runs one list at a time: held throughout. */
-	ret = nepf_edma_copy_segs(d, dc - (to_host ? d->tx : d->rx), seg, nr,
-				  buf, to_host, dma_spin_us, dma_timeout_ms);
-	mutex_unlock(&dc->lock);
-	return ret;
+		return nepf_dma_engine_segs(d, nepf_dma_get(d, to_host), seg,
+					    nr, buf, nr_dma, len, to_host);
+	return nepf_edma_copy_segs(d, (unsigned int)atomic_inc_return(&d->rr) % nr_ch,
+				   seg, nr, buf, to_host, dma_spin_us,
+				   dma_timeout_ms);
 }
 
 /**

@@ -31,7 +31,7 @@ struct nepf_dma_chan {
 	/*
 	 * Slave config, prep and submit of one batch (the config is the
 	 * channel's); not held while the batch is waited for, so that other
-	 * batches queue behind it.  Our eDMA (edma.c): the whole transfer.
+	 * batches queue behind it.  Not used with our eDMA (edma.c queues).
 	 */
 	struct mutex lock;
 	spinlock_t inflight_lock;	/* inflight; taken in any context */
