@@ -489,5 +489,46 @@ class Offline(unittest.TestCase):
                              ["intree", "nvme_epf"])
 
 
+class Batches512k(unittest.TestCase):
+    """The 2026-12-07 sid run (before the batches: 9.19 write descriptors
+    per 512 KiB read, each waited for with its channel held), and the same
+    counts with the waits the batched code counts instead (synthetic: one
+    write wait per command, the reads' waits per descriptor): what the
+    model makes of them on the RK3588 units, calibrated as in the run."""
+    DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results",
+                        "2026-12-07-7.2.13+deb14-arm64.json")
+
+    def project(self, held):
+        counts, _, _ = project.load_counts(self.DATA)
+        if held is not None:
+            for jc in counts["nvme_epf"].values():
+                jc["dma_read_waits"] = jc["dma_read_desc"]
+                jc["dma_write_waits"] = min(jc["dma_write_desc"], 1.0)
+                jc["dma_waits_held"] = held * (jc["dma_read_waits"] + jc["dma_write_waits"])
+        soc = project.load_soc(os.path.join(os.path.dirname(self.DATA), "..", "costs",
+                                            "rk3588.json"))
+        params, _, _ = project.calibrate(soc, counts)
+        proj, _ = project.project_all(soc, counts, params)
+        return proj
+
+    def test_512k(self):
+        before = self.project(None)["nvme_epf"]["sr512k-qd32"]
+        self.assertEqual(before["binding"], "dma_write")
+        self.assertAlmostEqual(before["MBps"] / 1e3, 2.52, places=2)
+        # no wait holds its channel: the link (3.6 GB/s) binds
+        after = self.project(0)["nvme_epf"]["sr512k-qd32"]
+        self.assertEqual(after["binding"], "link")
+        self.assertGreaterEqual(after["MBps"] / 1e3, 2.9)
+        self.assertAlmostEqual(after["dma_waits"]["write"], 1)
+        # every wait holds it (a polled eDMA): one sleeping wait a command
+        held = self.project(1)["nvme_epf"]["sr512k-qd32"]
+        self.assertEqual(held["binding"], "dma_write")
+        self.assertGreater(held["MBps"], before["MBps"])
+        # 4 KiB reads keep their figures: one descriptor, one wait
+        for job in ("rr4k-qd1", "rr4k-qd32", "rr4k-qd32x4"):
+            self.assertAlmostEqual(self.project(0)["nvme_epf"][job]["iops"],
+                                   self.project(None)["nvme_epf"][job]["iops"], places=3)
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=1)
