@@ -427,12 +427,13 @@ static void nepf_dma_chan_stop(struct nepf_dma_chan *dc)
 /*
  * Wait for batch @b on @dc: every callback, a stop or a lost link.  With
  * @spin (descriptors of up to NEPF_DMA_SPIN_MAX on average) it is polled
- * for dma_spin_us first: no wakeup.  The channel's lock is not held: other transfers
- * queue on the channel meanwhile.  completion_done() waits for a
- * complete() under way, so @b (on the stack) outlives its last use.  A
- * batch that does not end in time, or toward a dead link, is stopped
- * with everything else on its channel (a channel stops as a whole).
- * Each wait counts once: a spin if it ended while polling, else a sleep.
+ * for dma_spin_us first: no wakeup.  The channel's lock is not held:
+ * other transfers queue on the channel meanwhile.  completion_done()
+ * waits for a complete() under way, so @b (on the stack) outlives its
+ * last use.  A batch that does not end in time, or toward a dead link,
+ * is stopped with everything else on its channel (a channel stops as a
+ * whole).  Each wait counts once: a spin if it ended while polling,
+ * else a sleep.
  */
 static int nepf_dma_batch_wait(struct nepf_dma *d, struct nepf_dma_chan *dc,
 			       struct nepf_dma_batch *b, bool spin)
@@ -572,11 +573,10 @@ static int nepf_dma_submit(struct nepf_dma_chan *dc, struct nepf_dma_batch *b,
 	return ret;
 }
 
-/* A segment of a transfer that goes by DMA (when there is a channel). */
-bool nepf_dma_seg_by_dma(const struct nepf_seg *s, bool to_host)
+/* A segment of @x that goes by DMA (when there is a channel). */
+bool nepf_dma_seg_by_dma(const struct nepf_xfer *x, const struct nepf_seg *s)
 {
-	return s->addr != NEPF_SEG_BITBUCKET &&
-	       s->len >= (to_host ? dma_min_len : dma_read_min_len);
+	return s->addr != NEPF_SEG_BITBUCKET && s->len && s->len >= x->min_len;
 }
 
 /* One descriptor: per direction, and per I/O command (dma_descs_max). */
@@ -654,27 +654,27 @@ int nepf_dma_map_piece(struct device *dev, void *buf, size_t len,
 }
 
 /*
- * The DMA segments of @seg (nepf_dma_seg_by_dma(), @nr_dma of them, @len
- * bytes) as one batch on a dmaengine channel of @dc: each mapped and
- * submitted, then one issue_pending, the channel unlocked, and one wait.
- * A failure part way still waits for what was submitted.
+ * The DMA segments of @x (nepf_dma_seg_by_dma()) as one batch on a
+ * dmaengine channel of @dc (locked): each mapped and submitted, then one
+ * issue_pending, the channel unlocked, and one wait.  A failure part way
+ * still waits for what was submitted.
  */
 static int nepf_dma_engine_segs(struct nepf_dma *d, struct nepf_dma_chan *dc,
-				const struct nepf_seg *seg, unsigned int nr,
-				u8 *buf, unsigned int nr_dma, size_t len,
-				bool to_host)
+				const struct nepf_xfer *x)
 {
-	enum dma_transfer_direction dir = to_host ? DMA_MEM_TO_DEV : DMA_DEV_TO_MEM;
-	enum dma_data_direction ddir = to_host ? DMA_TO_DEVICE : DMA_FROM_DEVICE;
+	enum dma_transfer_direction dir = x->to_host ? DMA_MEM_TO_DEV : DMA_DEV_TO_MEM;
+	enum dma_data_direction ddir = x->to_host ? DMA_TO_DEVICE : DMA_FROM_DEVICE;
 	struct device *dev = dc->chan->device->dev;
 	struct nepf_dma_piece inl[NEPF_DMA_INLINE], *p = inl;
 	struct nepf_dma_batch b = { .chan = dc->chan };
+	const struct nepf_seg *s;
 	unsigned long flags;
 	unsigned int i, n = 0, sent = 0;
+	u8 *buf = x->buf;
 	int ret = 0, wret;
 
-	if (nr_dma > ARRAY_SIZE(inl)) {
-		p = kmalloc_array(nr_dma, sizeof(*p), GFP_KERNEL);
+	if (x->nr_dma > ARRAY_SIZE(inl)) {
+		p = kmalloc_array(x->nr_dma, sizeof(*p), GFP_KERNEL);
 		if (!p) {
 			mutex_unlock(&dc->lock);
 			return -ENOMEM;
@@ -689,28 +689,29 @@ static int nepf_dma_engine_segs(struct nepf_dma *d, struct nepf_dma_chan *dc,
 	smp_mb();
 	if (READ_ONCE(d->link_lost))
 		ret = -ENOLINK;
-	for (i = 0; i < nr && !ret; buf += seg[i].len, i++) {
-		if (!nepf_dma_seg_by_dma(&seg[i], to_host))
+	for (i = 0; i < x->nr && n < x->nr_dma && !ret; buf += s->len, i++) {
+		s = &x->seg[i];
+		if (!nepf_dma_seg_by_dma(x, s))
 			continue;
-		ret = nepf_dma_map_seg(dev, buf, seg[i].len, ddir, &p[n]);
+		ret = nepf_dma_map_seg(dev, buf, s->len, ddir, &p[n]);
 		if (ret)
 			break;
 		n++;
-		nepf_dma_count(d, seg[i].len, to_host);
-		ret = nepf_dma_submit(dc, &b, &p[n - 1], seg[i].addr, dir);
+		nepf_dma_count(d, s->len, x->to_host);
+		ret = nepf_dma_submit(dc, &b, &p[n - 1], s->addr, dir);
 		if (!ret)
 			sent++;
 	}
 	if (sent) {
 		dma_async_issue_pending(dc->chan);
-		nepf_dma_count_wait(d, to_host, false);
+		nepf_dma_count_wait(d, x->to_host, false);
 	}
 	mutex_unlock(&dc->lock);
 	if (atomic_dec_and_test(&b.pending))
 		complete(&b.done);
 	if (sent) {
 		wret = nepf_dma_batch_wait(d, dc, &b,
-					   len <= (size_t)NEPF_DMA_SPIN_MAX * sent);
+					   x->len <= (size_t)NEPF_DMA_SPIN_MAX * sent);
 		ret = ret ?: wret;
 	}
 	spin_lock_irqsave(&dc->inflight_lock, flags);
@@ -729,22 +730,19 @@ static int nepf_dma_engine_segs(struct nepf_dma *d, struct nepf_dma_chan *dc,
 }
 
 /*
- * The DMA segments of @seg on one channel of their direction: a dmaengine
+ * The DMA segments of @x on one channel of their direction: a dmaengine
  * batch, or a list queued on a channel of our eDMA (edma.c: its channels
  * queue transfers themselves, they are taken in turn).
  */
-static int nepf_dma_xfer(struct nepf_dma *d, const struct nepf_seg *seg,
-			 unsigned int nr, void *buf, unsigned int nr_dma,
-			 size_t len, bool to_host)
+static int nepf_dma_xfer(struct nepf_dma *d, const struct nepf_xfer *x)
 {
-	unsigned int nr_ch = to_host ? d->nr_tx : d->nr_rx;
+	unsigned int nr_ch = x->to_host ? d->nr_tx : d->nr_rx;
+	unsigned int ch;
 
 	if (!d->edma)
-		return nepf_dma_engine_segs(d, nepf_dma_get(d, to_host), seg,
-					    nr, buf, nr_dma, len, to_host);
-	return nepf_edma_copy_segs(d, (unsigned int)atomic_inc_return(&d->rr) % nr_ch,
-				   seg, nr, buf, to_host, dma_spin_us,
-				   dma_timeout_ms);
+		return nepf_dma_engine_segs(d, nepf_dma_get(d, x->to_host), x);
+	ch = (unsigned int)atomic_inc_return(&d->rr) % nr_ch;
+	return nepf_edma_copy_segs(d, ch, x, dma_spin_us, dma_timeout_ms);
 }
 
 /**
@@ -766,9 +764,14 @@ static int nepf_dma_xfer(struct nepf_dma *d, const struct nepf_seg *seg,
 int nepf_dma_xfer_segs(struct nepf_dma *d, const struct nepf_seg *seg,
 		       unsigned int nr, void *buf, bool to_host)
 {
+	struct nepf_xfer x = {
+		.seg = seg, .nr = nr, .buf = buf, .to_host = to_host,
+		/* Read once: the parameters may change meanwhile. */
+		.min_len = to_host ? READ_ONCE(dma_min_len) : READ_ONCE(dma_read_min_len),
+	};
 	unsigned int nr_ch = to_host ? d->nr_tx : d->nr_rx;
-	unsigned int i, nr_dma = 0;
-	size_t off = 0, len = 0;
+	unsigned int i;
+	size_t off = 0;
 	int ret;
 
 	for (i = 0; i < nr; i++) {
@@ -781,9 +784,9 @@ int nepf_dma_xfer_segs(struct nepf_dma *d, const struct nepf_seg *seg,
 	for (i = 0; i < nr; off += seg[i].len, i++) {
 		if (seg[i].addr == NEPF_SEG_BITBUCKET || !seg[i].len)
 			continue;
-		if (nr_ch && nepf_dma_seg_by_dma(&seg[i], to_host)) {
-			nr_dma++;
-			len += seg[i].len;
+		if (nr_ch && nepf_dma_seg_by_dma(&x, &seg[i])) {
+			x.nr_dma++;
+			x.len += seg[i].len;
 			continue;
 		}
 		ret = nepf_mmio_xfer(d, seg[i].addr, buf + off, seg[i].len,
@@ -791,16 +794,16 @@ int nepf_dma_xfer_segs(struct nepf_dma *d, const struct nepf_seg *seg,
 		if (ret)
 			return ret;
 	}
-	if (!nr_dma)
+	if (!x.nr_dma)
 		return 0;
-	ret = nepf_dma_xfer(d, seg, nr, buf, nr_dma, len, to_host);
+	ret = nepf_dma_xfer(d, &x);
 	if (!ret) {
 		atomic64_inc(&d->nr_dma);
 		return 0;
 	}
 	atomic64_inc(&d->nr_errors);
 	dev_warn_ratelimited(&d->epf->dev, "DMA %s host 0x%llx (%u pieces, %zu bytes) failed (%d)\n",
-			     to_host ? "to" : "from", seg[0].addr, nr_dma, len, ret);
+			     to_host ? "to" : "from", seg[0].addr, x.nr_dma, x.len, ret);
 	return -EIO;
 }
 

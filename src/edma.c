@@ -571,9 +571,9 @@ static void nepf_edma_unmap(struct nepf_edma_dev *ed, struct nepf_edma_slot *sl,
 }
 
 /*
- * Transfer between a kernel buffer and the DMA segments of @seg
+ * Transfer between a kernel buffer and the DMA segments of @x
  * (nepf_dma_seg_by_dma(); bit buckets and the others skipped, with their
- * length of @buf) on write (@to_host) or read channel @ch of d->edma.
+ * length of the buffer) on write (to host) or read channel @ch of d->edma.
  * All their pieces (a segment, or a page of a vmalloc'ed buffer) go into
  * one linked list with one interrupt at its end, NEPF_EDMA_LL_MAX pieces
  * at a time: one wait per list.  The list queues on the channel behind
@@ -583,30 +583,32 @@ static void nepf_edma_unmap(struct nepf_edma_dev *ed, struct nepf_edma_slot *sl,
  * (d->link_lost).
  */
 int nepf_edma_copy_segs(struct nepf_dma *d, unsigned int ch,
-			const struct nepf_seg *seg, unsigned int nr, void *buf,
-			bool to_host, unsigned int spin_us, unsigned int ms)
+			const struct nepf_xfer *x, unsigned int spin_us,
+			unsigned int ms)
 {
 	struct nepf_edma_dev *ed = d->edma;
-	enum nepf_edma_dir dir = to_host ? NEPF_EDMA_WRITE : NEPF_EDMA_READ;
-	enum dma_data_direction ddir = to_host ? DMA_TO_DEVICE : DMA_FROM_DEVICE;
+	enum nepf_edma_dir dir = x->to_host ? NEPF_EDMA_WRITE : NEPF_EDMA_READ;
+	enum dma_data_direction ddir = x->to_host ? DMA_TO_DEVICE : DMA_FROM_DEVICE;
 	struct nepf_edma_ch *c = &ed->ch[dir][ch];
 	struct nepf_edma_waiter w = { .lost = &d->link_lost, .ms = ms };
+	const struct nepf_seg *s;
 	struct nepf_edma_slot *sl;
 	unsigned int n = 0, i;
 	size_t list = 0, len, chunk;
 	dma_addr_t addr;
+	u8 *buf = x->buf, *p;
 	u64 pci;
-	u8 *p;
 	int ret = 0;
 
 	if (nepf_edma_lost(&w))
 		return -ENOLINK;
 	sl = nepf_edma_slot_get(d, c);
-	for (i = 0; i < nr && !ret; buf += seg[i].len, i++) {
-		if (!nepf_dma_seg_by_dma(&seg[i], to_host))
+	for (i = 0; i < x->nr && !ret; buf += s->len, i++) {
+		s = &x->seg[i];
+		if (!nepf_dma_seg_by_dma(x, s))
 			continue;
-		nepf_dma_count(d, seg[i].len, to_host);
-		for (p = buf, pci = seg[i].addr, len = seg[i].len; len && !ret;
+		nepf_dma_count(d, s->len, x->to_host);
+		for (p = buf, pci = s->addr, len = s->len; len && !ret;
 		     p += chunk, pci += chunk, len -= chunk) {
 			if (n == NEPF_EDMA_LL_MAX) {
 				w.slept = false;

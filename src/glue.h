@@ -76,7 +76,19 @@ int nepf_dma_map_piece(struct device *dev, void *buf, size_t len,
 		       size_t *chunk);
 int nepf_dma_xfer_segs(struct nepf_dma *d, const struct nepf_seg *seg,
 		       unsigned int nr, void *buf, bool to_host);
-bool nepf_dma_seg_by_dma(const struct nepf_seg *s, bool to_host);
+
+/* One transfer between a buffer and host segments (nepf_dma_xfer_segs()). */
+struct nepf_xfer {
+	const struct nepf_seg *seg;
+	unsigned int nr;
+	u8 *buf;
+	bool to_host;
+	u32 min_len;		/* segments this long go by DMA (read once) */
+	unsigned int nr_dma;	/* how many do */
+	size_t len;		/* their bytes */
+};
+
+bool nepf_dma_seg_by_dma(const struct nepf_xfer *x, const struct nepf_seg *s);
 void nepf_dma_count(struct nepf_dma *d, size_t len, bool to_host);
 void nepf_dma_count_wait(struct nepf_dma *d, bool to_host, bool held);
 
@@ -84,8 +96,8 @@ void nepf_dma_count_wait(struct nepf_dma *d, bool to_host, bool held);
 int nepf_edma_attach(struct nepf_dma *d, struct device *parent);
 void nepf_edma_detach(struct nepf_dma *d);
 int nepf_edma_copy_segs(struct nepf_dma *d, unsigned int ch,
-			const struct nepf_seg *seg, unsigned int nr, void *buf,
-			bool to_host, unsigned int spin_us, unsigned int ms);
+			const struct nepf_xfer *x, unsigned int spin_us,
+			unsigned int ms);
 void nepf_edma_link_lost(struct nepf_edma_dev *ed);	/* any context */
 
 /* Interrupts (irq.c). */
