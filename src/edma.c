@@ -531,6 +531,8 @@ static int nepf_edma_run(struct nepf_dma *d, struct nepf_edma_ch *c,
 	spin_lock_irqsave(&c->lock, flags);
 	if (c->dead)
 		ret = -EIO;
+	else if (nepf_edma_lost(w))	/* no start toward a dead link */
+		ret = -ENOLINK;
 	else
 		nepf_edma_q_submit(&ed->core, &c->q, &sl->req);
 	spin_unlock_irqrestore(&c->lock, flags);
