@@ -10,7 +10,8 @@
 # for 4 KiB random writes (the budget's write= values).  Then QD32 (an
 # interrupt per CQ and pass, not per I/O) and 512 KiB sequential reads:
 # however many data segments a command has, its data goes to the host
-# in one DMA batch with one wait (case <prefix>-512k-one-wait).
+# in one DMA batch with one wait (case <prefix>-512k-one-wait: exactly one
+# dma_tx_waits per command).
 # On a DMA engine (edma or dmaengine: the run's VEPC_DMA, or 66-dmaengine,
 # which runs this script with COSTS_PREFIX=dmaengine-costs) no I/O may
 # cost a CPU read of host memory: the raw win_read_* sums of each run must
@@ -138,12 +139,13 @@ if [ "$ios" = 200 ] &&
 		{ v[$1] = $2 }
 		END { print v["cmds_io"] + 0, v["dma_tx_descs"] + 0, v["dma_tx_waits"] + 0,
 			    v["dma_waits_max"] + 0 }' /tmp/costs-512k.txt)
-	echo "512 KiB reads: $cmds commands, $descs descriptors to the host, $waits waits, at most $wmax a command"
-	if [ "$cmds" -gt 0 ] && [ "$waits" = "$cmds" ] && [ "$wmax" = 1 ] &&
-	   [ "$descs" -ge "$cmds" ]; then
+	# dma_waits_max also counts the reads of a command's PRP list or SGL
+	# segments (host to endpoint): shown, not checked
+	echo "512 KiB reads: $cmds commands, $descs descriptors to the host, $waits waits for them; at most $wmax waits a command in all"
+	if [ "$cmds" -gt 0 ] && [ "$waits" = "$cmds" ] && [ "$descs" -ge "$cmds" ]; then
 		pass "$P-512k-one-wait"
 	else
-		fail "$P-512k-one-wait" "want one dma_tx_waits and dma_waits_max 1 per command"
+		fail "$P-512k-one-wait" "want one dma_tx_waits per command"
 	fi
 else
 	fail "$P-512k-one-wait" "fio did $ios I/Os, wanted 200"
