@@ -855,6 +855,16 @@ void nepf_dma_link_lost(struct nepf_dma *d, bool lost)
 		nepf_dma_wake_all(&d->tx[i]);
 }
 
+/*
+ * The controller is reset, nothing in flight: channels of our eDMA given
+ * up on get their chance again (nepf_edma_recover()).
+ */
+void nepf_dma_recover(struct nepf_dma *d)
+{
+	if (d->edma)
+		nepf_edma_recover(d->edma);
+}
+
 int nepf_dma_from_host(struct nepf_dma *d, u64 pci_addr, void *buf, size_t len)
 {
 	return nepf_host_xfer(d, pci_addr, buf, len, false);

@@ -351,8 +351,12 @@ bool nepf_edma_q_submit(struct nepf_edma *e, struct nepf_edma_q *q,
  * Look at the channel: if the running request has ended, the next one
  * starts and then the ended one's @end is called.  With nothing running,
  * a status the channel still shows is collected (cleared) and ignored.
+ * Returns the request this look started, NULL if none: without an
+ * interrupt its waiter now has to look at the channel (polling mode:
+ * the glue wakes it).
  */
-void nepf_edma_q_poll(struct nepf_edma *e, struct nepf_edma_q *q)
+struct nepf_edma_req *nepf_edma_q_poll(struct nepf_edma *e,
+				       struct nepf_edma_q *q)
 {
 	struct nepf_edma_req *r = q->cur;
 	enum nepf_edma_result res;
@@ -360,10 +364,11 @@ void nepf_edma_q_poll(struct nepf_edma *e, struct nepf_edma_q *q)
 
 	res = nepf_edma_status(e, q->dir, q->ch, &err);
 	if (!r || res == NEPF_EDMA_BUSY)
-		return;
+		return NULL;
 	q->cur = NULL;
 	q_start_next(e, q);
 	q_end(r, res, err);
+	return q->cur;
 }
 
 /* Take @r out of the queue if it has not started: true, and no @end. */
@@ -385,7 +390,8 @@ bool nepf_edma_q_cancel(struct nepf_edma_q *q, struct nepf_edma_req *r)
 
 /*
  * The channel is lost (it did not stop): the running request and every
- * waiting one end aborted, and nothing starts any more.
+ * waiting one end aborted.  The caller starts nothing more on it until
+ * nepf_edma_q_revive() finds it stopped.
  */
 void nepf_edma_q_fail(struct nepf_edma_q *q)
 {
@@ -401,4 +407,27 @@ void nepf_edma_q_fail(struct nepf_edma_q *q)
 		q_end(r, NEPF_EDMA_ABORT, 0);
 	}
 	q->tail = &q->head;
+}
+
+/*
+ * A channel given up on (nepf_edma_q_fail()), looked at again with no
+ * transfer of ours on it: true if it has stopped since (its late status
+ * is collected and cleared), so that it can be used again; false if it
+ * still runs, and then it is asked to stop once more.
+ */
+bool nepf_edma_q_revive(struct nepf_edma *e, struct nepf_edma_q *q)
+{
+	unsigned int cs = nepf_edma_ch_state(e, q->dir, q->ch);
+	u32 err;
+
+	if (q->cur || q->head)
+		return false;
+	if (cs == EDMA_CS_RUNNING) {
+		nepf_edma_stop(e, q->dir, q->ch);
+		return false;
+	}
+	nepf_edma_status(e, q->dir, q->ch, &err);
+	wr(e, reg_dir(q->dir, EDMA_REG_WR_INT_CLEAR, EDMA_REG_RD_INT_CLEAR),
+	   EDMA_INT_DONE(q->ch) | EDMA_INT_ABORT(q->ch));
+	return true;
 }

@@ -15,7 +15,8 @@
  * Completion by interrupt where the parent names the lines ("dma", or
  * "dma0".."dmaN"), else by polling the status registers.  A transfer that
  * does not finish within dma_timeout_ms is stopped; a channel that does
- * not confirm the stop is never used again.  An abort is a failed
+ * not confirm the stop is not used until the controller resets, and then
+ * only if it has stopped since (nepf_edma_recover()).  An abort is a failed
  * transfer (-EIO): the host gets a Data Transfer Error.
  */
 #include <linux/module.h>
@@ -40,8 +41,13 @@ module_param(edma_irq, bool, 0444);
 MODULE_PARM_DESC(edma_irq,
 		 "eDMA completion by interrupt where the controller names the lines (0: poll)");
 
-/* Time a stopped channel has to report its abort. */
-#define NEPF_EDMA_STOP_MS	10
+/*
+ * Time a stopped channel has to report its abort.  Silicon takes
+ * microseconds; an emulated engine (vepc's, a kthread) may not be
+ * scheduled for tens of milliseconds on a loaded guest.  Only a channel
+ * that really hangs waits this long.
+ */
+#define NEPF_EDMA_STOP_MS	200
 
 /* Transfers one channel takes at once: one runs, the others queue. */
 #define NEPF_EDMA_SLOTS		4
@@ -59,7 +65,7 @@ struct nepf_edma_ch {
 	spinlock_t lock;		/* q, the slots' busy, dead; any context */
 	struct nepf_edma_q q;
 	struct semaphore free;		/* slots not busy */
-	bool dead;			/* did not stop: never used again */
+	bool dead;			/* did not stop: unused until recovered */
 	struct nepf_edma_slot slot[NEPF_EDMA_SLOTS];
 };
 
@@ -366,42 +372,68 @@ static bool nepf_edma_lost(const struct nepf_edma_waiter *w)
 	return w->lost && READ_ONCE(*w->lost);
 }
 
-/* The channel's view of @sl, looked at (and moved on) under its lock. */
+/*
+ * The channel's view of @sl, looked at (and moved on) under its lock;
+ * @running: @sl's list is the one on the channel.  Polling mode: a list
+ * this look started has a waiter that now has to poll: it is woken.
+ */
 static bool nepf_edma_ended(struct nepf_edma_dev *ed, struct nepf_edma_ch *c,
-			    struct nepf_edma_slot *sl)
+			    struct nepf_edma_slot *sl, bool *running)
 {
+	struct nepf_edma_req *next = NULL;
 	unsigned long flags;
 	bool ended;
 
 	spin_lock_irqsave(&c->lock, flags);
 	if (!ed->nr_irqs)
-		nepf_edma_q_poll(&ed->core, &c->q);
+		next = nepf_edma_q_poll(&ed->core, &c->q);
+	if (next && next != &sl->req)
+		complete(&container_of(next, struct nepf_edma_slot, req)->done);
 	ended = sl->req.ended;
+	*running = nepf_edma_q_running(&c->q, &sl->req);
 	spin_unlock_irqrestore(&c->lock, flags);
 	return ended;
 }
 
 /*
+ * How often a polling-mode waiter whose list waits its turn looks at the
+ * channel itself, whatever the running list's waiter does: progress never
+ * depends on one waiter being scheduled.
+ */
+#define NEPF_EDMA_QUEUED_POLL	1	/* jiffies */
+
+/*
  * Wait for @sl's transfer to end: false if it has not in time, or the
- * link is lost.  Polling mode: every waiter looks at its channel (and
- * starts the next transfer when one has ended), small transfers spin
- * first; interrupt mode: the handler does, the waiter polls its
- * completion @spin_us, then sleeps.
+ * link is lost.  Polling mode: the waiter of the running list polls the
+ * channel (small transfers spin first) and starts the next list when it
+ * ends, waking that list's waiter; a waiter whose list waits its turn
+ * sleeps, and looks at the channel every NEPF_EDMA_QUEUED_POLL anyway.
+ * So one waiter per channel polls hard, not all of them: every poll
+ * takes CPU from whatever runs the engine (vepc's kthread, at a lower
+ * priority than our WQ_HIGHPRI workers).  Interrupt mode: the handler
+ * moves the queue on, the waiter polls its completion @spin_us, then
+ * sleeps.
  */
 static bool nepf_edma_wait(struct nepf_edma_dev *ed, struct nepf_edma_ch *c,
 			   struct nepf_edma_slot *sl, struct nepf_edma_waiter *w)
 {
 	unsigned long deadline = jiffies + msecs_to_jiffies(w->ms);
 	unsigned int spins = 0;
+	bool running;
 	long left;
 	u64 end;
 
 	if (!ed->nr_irqs) {
-		while (!nepf_edma_ended(ed, c, sl)) {
-			if (time_after(jiffies, deadline) || nepf_edma_lost(w))
+		while (!nepf_edma_ended(ed, c, sl, &running)) {
+			left = (long)(deadline - jiffies);
+			if (left < 0 || nepf_edma_lost(w))
 				return false;
-			/* Small transfers end in microseconds: spin first. */
-			if (++spins < 50) {
+			if (!running) {
+				w->slept = true;
+				wait_for_completion_timeout(&sl->done,
+							    NEPF_EDMA_QUEUED_POLL);
+			} else if (++spins < 50) {
+				/* Small transfers end in microseconds. */
 				udelay(1);
 			} else {
 				w->slept = true;
@@ -419,7 +451,7 @@ static bool nepf_edma_wait(struct nepf_edma_dev *ed, struct nepf_edma_ch *c,
 	if (!completion_done(&sl->done))
 		w->slept = true;
 	/* Completed by the handler, or by nepf_edma_link_lost(). */
-	while (!nepf_edma_ended(ed, c, sl)) {
+	while (!nepf_edma_ended(ed, c, sl, &running)) {
 		left = (long)(deadline - jiffies);
 		if (nepf_edma_lost(w) || left <= 0)
 			return false;
@@ -503,7 +535,7 @@ static void nepf_edma_give_up(struct nepf_edma_dev *ed, struct nepf_edma_ch *c,
 	c->dead = true;
 	nepf_edma_q_fail(&c->q);
 	spin_unlock_irqrestore(&c->lock, flags);
-	dev_err(ed->dev, "nvme_epf: eDMA %s channel %u does not stop: not used again\n",
+	dev_err(ed->dev, "nvme_epf: eDMA %s channel %u does not stop: not used until the controller resets\n",
 		c->q.dir == NEPF_EDMA_WRITE ? "write" : "read", c->q.ch);
 }
 
@@ -641,6 +673,38 @@ int nepf_edma_copy_segs(struct nepf_dma *d, unsigned int ch,
 	nepf_edma_unmap(ed, sl, n, ddir);
 	nepf_edma_slot_put(c, sl);
 	return ret;
+}
+
+/*
+ * The controller is reset (no transfer in flight): a channel given up on
+ * because it did not confirm a stop is used again if it has stopped
+ * since; one that still runs stays unused (its transfers fail, the
+ * controller goes fatal) and is asked to stop again at the next reset.
+ */
+void nepf_edma_recover(struct nepf_edma_dev *ed)
+{
+	struct nepf_edma_ch *c;
+	unsigned long flags;
+	unsigned int dir, i;
+	bool dead, back;
+
+	for (dir = 0; dir < 2; dir++) {
+		for (i = 0; i < ed->core.nr_ch[dir]; i++) {
+			c = &ed->ch[dir][i];
+			spin_lock_irqsave(&c->lock, flags);
+			dead = c->dead;
+			back = dead && nepf_edma_q_revive(&ed->core, &c->q);
+			if (back)
+				c->dead = false;
+			spin_unlock_irqrestore(&c->lock, flags);
+			if (!dead)
+				continue;
+			dev_warn(ed->dev, "nvme_epf: eDMA %s channel %u %s\n",
+				 dir == NEPF_EDMA_WRITE ? "write" : "read", i,
+				 back ? "has stopped: used again" :
+				 "still runs: not used");
+		}
+	}
 }
 
 /* The link is lost: every waiter looks at the flag now. */

@@ -131,8 +131,17 @@ void nepf_edma_q_init(struct nepf_edma_q *q, enum nepf_edma_dir dir,
 		      unsigned int ch);
 bool nepf_edma_q_submit(struct nepf_edma *e, struct nepf_edma_q *q,
 			struct nepf_edma_req *r);
-void nepf_edma_q_poll(struct nepf_edma *e, struct nepf_edma_q *q);
+struct nepf_edma_req *nepf_edma_q_poll(struct nepf_edma *e,
+				       struct nepf_edma_q *q);
 bool nepf_edma_q_cancel(struct nepf_edma_q *q, struct nepf_edma_req *r);
 void nepf_edma_q_fail(struct nepf_edma_q *q);
+bool nepf_edma_q_revive(struct nepf_edma *e, struct nepf_edma_q *q);
+
+/* Whether @r runs on the channel now (not waiting its turn, not ended). */
+static inline bool nepf_edma_q_running(const struct nepf_edma_q *q,
+				       const struct nepf_edma_req *r)
+{
+	return q->cur == r;
+}
 
 #endif /* NEPF_EDMA_H */

@@ -99,6 +99,8 @@ int nepf_edma_copy_segs(struct nepf_dma *d, unsigned int ch,
 			const struct nepf_xfer *x, unsigned int spin_us,
 			unsigned int ms);
 void nepf_edma_link_lost(struct nepf_edma_dev *ed);	/* any context */
+void nepf_edma_recover(struct nepf_edma_dev *ed);
+void nepf_dma_recover(struct nepf_dma *d);
 
 /* Interrupts (irq.c). */
 struct nepf_irq {

@@ -482,6 +482,7 @@ static void nepf_cc_work_fn(struct work_struct *work)
 		nepf_info(&g->ctrl, "controller %s by the host\n",
 			  ev == NEPF_REGS_DISABLE ? "disabled" : "shutdown");
 		nepf_quiesce(g);
+		nepf_dma_recover(&g->dma);	/* nothing in flight now */
 		/*
 		 * Shutdown: the namespace flushes hold references, so a
 		 * namespace disabled meanwhile (configfs) is closed only after

@@ -847,3 +847,87 @@ UNIT_TEST(edma_queue_fail)
 	free(c);
 	free(m);
 }
+
+/*
+ * Polling mode, several waiters on one channel: the waiter of the running
+ * list may be asleep (in the guest: not scheduled) when its list ends.  A
+ * waiter whose list waits its turn looks at the channel at its own
+ * bounded interval: that look ends the running list, starts the next one
+ * and names it, so that the glue wakes that list's waiter to poll it
+ * (edma.c: nepf_edma_ended()).  Nothing depends on the sleeper.
+ */
+UNIT_TEST(edma_queue_polled_waiters_hand_over)
+{
+	struct model *m = model_ready(1, 1, false);
+	struct q_case *c = q_case_new(m);
+	struct nepf_edma_q q;
+	unsigned int i;
+
+	m->defer = true;
+	nepf_edma_q_init(&q, NEPF_EDMA_READ, 0);
+	for (i = 0; i < 3; i++)
+		nepf_edma_q_submit(&m->e, &q, &c->r[i]);
+	CHECK(nepf_edma_q_running(&q, &c->r[0]));
+	CHECK(!nepf_edma_q_running(&q, &c->r[1]));
+	/* r0 ends; its waiter sleeps; r2's waiter looks */
+	model_run(m);
+	CHECK(nepf_edma_q_poll(&m->e, &q) == &c->r[1]);
+	CHECK(c->r[0].ended && c->r[0].res == NEPF_EDMA_DONE);
+	CHECK(nepf_edma_q_running(&q, &c->r[1]));
+	/* looking again while r1 runs starts nothing */
+	CHECK(!nepf_edma_q_poll(&m->e, &q));
+	/* r1 ends; r1's waiter sleeps too; r2's waiter looks: its own turn */
+	model_run(m);
+	CHECK(nepf_edma_q_poll(&m->e, &q) == &c->r[2]);
+	CHECK(nepf_edma_q_running(&q, &c->r[2]));
+	model_run(m);
+	CHECK(!nepf_edma_q_poll(&m->e, &q));	/* the last: nothing starts */
+	CHECK_EQ(c->nr_ended, 3);
+	for (i = 0; i < 3; i++) {
+		CHECK(c->ended[i] == &c->r[i]);
+		CHECK_EQ(c->r[i].res, NEPF_EDMA_DONE);
+		CHECK(q_moved(m, i));
+		CHECK(!nepf_edma_q_running(&q, &c->r[i]));
+	}
+	CHECK_EQ(m->doorbells, 3);
+	CHECK_EQ(m->violation[0], 0);
+	free(c);
+	free(m);
+}
+
+/*
+ * A channel given up on (it did not confirm a stop in time) is looked at
+ * again at the controller's reset: still running, it is asked to stop and
+ * stays unused; once it has stopped, its late status is cleared and it
+ * takes transfers again.
+ */
+UNIT_TEST(edma_queue_revive_after_fail)
+{
+	struct model *m = model_ready(1, 1, false);
+	struct q_case *c = q_case_new(m);
+	struct nepf_edma_q q;
+	u32 st;
+
+	m->stuck = true;
+	nepf_edma_q_init(&q, NEPF_EDMA_READ, 0);
+	nepf_edma_q_submit(&m->e, &q, &c->r[0]);
+	nepf_edma_q_submit(&m->e, &q, &c->r[1]);
+	CHECK(!nepf_edma_q_revive(&m->e, &q));	/* ours on it: no */
+	nepf_edma_q_fail(&q);
+	CHECK_EQ(c->nr_ended, 2);
+	/* still running: a stop is asked, the channel stays unused */
+	CHECK(!nepf_edma_q_revive(&m->e, &q));
+	CHECK_EQ(nepf_edma_ch_state(&m->e, NEPF_EDMA_READ, 0), EDMA_CS_HALTED);
+	/* stopped since: the abort it reported late is cleared, it is back */
+	CHECK(nepf_edma_q_revive(&m->e, &q));
+	st = *reg(m, EDMA_REG_RD_INT_STATUS);
+	CHECK_EQ(st & (EDMA_INT_DONE(0) | EDMA_INT_ABORT(0)), 0);
+	m->stuck = false;
+	CHECK(!nepf_edma_q_submit(&m->e, &q, &c->r[2]));
+	nepf_edma_q_poll(&m->e, &q);
+	CHECK(c->r[2].ended && c->r[2].res == NEPF_EDMA_DONE);
+	CHECK(q_moved(m, 2));
+	CHECK_EQ(m->violation[0], 0);
+	free(c);
+	free(m);
+}
