@@ -2,9 +2,10 @@
 /*
  * edma-core.c - programming a DesignWare PCIe eDMA (v0, unrolled map):
  * channel detection, single-block and linked-list transfers, completion
- * and abort decoding.  No kernel services: the glue (edma.c) maps the
- * block, owns the channels and waits; the unit tests run this file
- * against a register model.
+ * and abort decoding, and a queue per channel (the next transfer starts
+ * when one ends).  No kernel services: the glue (edma.c) maps the block,
+ * locks the queues and waits; the unit tests run this file against a
+ * register model.
  *
  * Written from the public register description (Linux's
  * drivers/dma/dw-edma/dw-edma-v0-regs.h and dw-edma-v0-core.c):
@@ -286,4 +287,147 @@ const char *nepf_edma_err_str(u32 err)
 	if (err & NEPF_EDMA_ERR_LOCAL)
 		return "local memory access error";
 	return "stopped";
+}
+
+void nepf_edma_q_init(struct nepf_edma_q *q, enum nepf_edma_dir dir,
+		      unsigned int ch)
+{
+	q->dir = dir;
+	q->ch = ch;
+	q->cur = NULL;
+	q->head = NULL;
+	q->tail = &q->head;
+}
+
+static void q_end(struct nepf_edma_req *r, enum nepf_edma_result res,
+		  u32 err)
+{
+	r->res = res;
+	r->err = err;
+	r->ended = true;
+	r->end(r);
+}
+
+/* Start the waiting requests in order until one runs. */
+static void q_start_next(struct nepf_edma *e, struct nepf_edma_q *q)
+{
+	struct nepf_edma_req *r;
+
+	while (!q->cur && q->head) {
+		r = q->head;
+		q->head = r->next;
+		if (!q->head)
+			q->tail = &q->head;
+		r->next = NULL;
+		r->ret = nepf_edma_start(e, q->dir, q->ch, r->ll, r->seg, r->nr);
+		if (r->ret)
+			q_end(r, NEPF_EDMA_ABORT, 0);
+		else
+			q->cur = r;
+	}
+}
+
+/*
+ * Queue @r behind the channel's transfers; it starts at once on an idle
+ * channel.  True if it has to wait for others.
+ */
+bool nepf_edma_q_submit(struct nepf_edma *e, struct nepf_edma_q *q,
+			struct nepf_edma_req *r)
+{
+	bool behind = q->cur || q->head;
+
+	r->next = NULL;
+	r->ended = false;
+	r->res = NEPF_EDMA_BUSY;
+	r->err = 0;
+	r->ret = 0;
+	*q->tail = r;
+	q->tail = &r->next;
+	q_start_next(e, q);
+	return behind;
+}
+
+/*
+ * Look at the channel: if the running request has ended, the next one
+ * starts and then the ended one's @end is called.  With nothing running,
+ * a status the channel still shows is collected (cleared) and ignored.
+ * Returns the request this look started, NULL if none: without an
+ * interrupt its waiter now has to look at the channel (polling mode:
+ * the glue wakes it).
+ */
+struct nepf_edma_req *nepf_edma_q_poll(struct nepf_edma *e,
+				       struct nepf_edma_q *q)
+{
+	struct nepf_edma_req *r = q->cur;
+	enum nepf_edma_result res;
+	u32 err;
+
+	res = nepf_edma_status(e, q->dir, q->ch, &err);
+	if (!r || res == NEPF_EDMA_BUSY)
+		return NULL;
+	q->cur = NULL;
+	q_start_next(e, q);
+	q_end(r, res, err);
+	return q->cur;
+}
+
+/* Take @r out of the queue if it has not started: true, and no @end. */
+bool nepf_edma_q_cancel(struct nepf_edma_q *q, struct nepf_edma_req *r)
+{
+	struct nepf_edma_req **p;
+
+	for (p = &q->head; *p; p = &(*p)->next) {
+		if (*p != r)
+			continue;
+		*p = r->next;
+		if (q->tail == &r->next)
+			q->tail = p;
+		r->next = NULL;
+		return true;
+	}
+	return false;
+}
+
+/*
+ * The channel is lost (it did not stop): the running request and every
+ * waiting one end aborted.  The caller starts nothing more on it until
+ * nepf_edma_q_revive() finds it stopped.
+ */
+void nepf_edma_q_fail(struct nepf_edma_q *q)
+{
+	struct nepf_edma_req *r = q->cur;
+
+	q->cur = NULL;
+	if (r)
+		q_end(r, NEPF_EDMA_ABORT, 0);
+	while (q->head) {
+		r = q->head;
+		q->head = r->next;
+		r->next = NULL;
+		q_end(r, NEPF_EDMA_ABORT, 0);
+	}
+	q->tail = &q->head;
+}
+
+/*
+ * A channel given up on (nepf_edma_q_fail()), looked at again with no
+ * transfer of ours on it: true if it has stopped since (its late status
+ * is collected and cleared), so that it can be used again; false if it
+ * still runs, and then it is asked to stop once more.
+ */
+bool nepf_edma_q_revive(struct nepf_edma *e, struct nepf_edma_q *q)
+{
+	unsigned int cs = nepf_edma_ch_state(e, q->dir, q->ch);
+	u32 err;
+
+	if (q->cur || q->head)
+		return false;
+	if (cs == EDMA_CS_RUNNING) {
+		nepf_edma_stop(e, q->dir, q->ch);
+		return false;
+	}
+	nepf_edma_status(e, q->dir, q->ch, &err);
+	wr(e, reg_dir(q->dir, EDMA_REG_WR_INT_CLEAR, EDMA_REG_RD_INT_CLEAR),
+	   EDMA_INT_DONE(q->ch) | EDMA_INT_ABORT(q->ch));
+	return true;
 }
