@@ -23,8 +23,14 @@ The model (bench/README.md has the same in prose):
     poller      the thread that fetches SQEs: its own loads, window maps,
                 DMA descriptors (setup + wait), plus cmd_fixed / 3
     epc_lock    every EPC call runs under the core's global epc->lock
-    dma_read/dma_write  per channel: descriptors x (setup + wait) + bytes
-                / channel bandwidth, over the channels the driver used
+    dma_read/dma_write  per channel: descriptors x setup + bytes / channel
+                bandwidth + the waits: one per batch of descriptors
+                submitted together (the ledger's dma_*_waits; without
+                them, one per descriptor); a wait that keeps its channel
+                (dma_waits_held) costs the channel the whole wait, one
+                that lets other batches queue costs it dma_spin_wait (the
+                completion's turnaround); over the channels the driver
+                used
     windows     map + unmap + the loads/stores through the window, over
                 the windows the driver may hold at once
     per_cq      completion work that runs serialized per CQ (the in-tree
@@ -72,9 +78,12 @@ DRIVERS = {
         # poll.c nepf_cc_work_fn -> irq.c nepf_irq_refresh: get_msix and
         # get_msi at every register poll (cc_poll_ms), not per I/O
         "background_frames": ("nepf_cc_work_fn",),
-        # dma.c nepf_dma_wait: every descriptor has a completion callback;
-        # one of up to NEPF_DMA_SPIN_MAX (4096) bytes is polled for
-        # dma_spin_us (20) before the waiter sleeps, a longer one sleeps
+        # dma.c nepf_dma_batch_wait: a command's descriptors are one
+        # batch with one wait (the ledger's dma_*_waits count them); a
+        # batch of up to NEPF_DMA_SPIN_MAX (4096) bytes is polled for
+        # dma_spin_us (20) before the waiter sleeps, a longer one sleeps.
+        # Before the batches (no dma_*_waits in the ledger): the same
+        # rule per descriptor, each with its own wait.
         "dma_wait": {"spin_max": 4096, "spin_us": 20},
     },
     "intree": {
@@ -431,6 +440,13 @@ LEDGER_USE = {
     "dma_wait_spin": ("shown", "as dma_wait_sleep"),
     "dma_chan_busy": ("uncosted", "waits for a busy channel: contention, which the per-channel "
                       "ceilings stand for"),
+    "dma_rx_waits": ("costed", "one wait per batch (dma_spin_wait polled, dma_irq_wait asleep, by "
+                     "the batch's mean bytes); without the counter, one per descriptor"),
+    "dma_tx_waits": ("costed", "as dma_rx_waits"),
+    "dma_waits_held": ("costed", "the share of waits after which the channel's next transfer waits "
+                       "for a waiter's look: the channel's ceiling pays them whole, the others "
+                       "dma_spin_wait"),
+    "dma_waits_max": ("shown", "largest per command"),
     "irq_msix": ("shown", "interrupts sent; costed as epc_raise_irq"),
     "irq_msi": ("shown", "as irq_msix"),
     "irq_intx": ("shown", "as irq_msix"),
@@ -483,8 +499,22 @@ def ledger_usage(ledger):
             for k in names]
 
 
+# The ledger's DMA waits (dma.c since the batches of issue 14): count key
+# -> counter.  A ledger with none of them comes from code that waited per
+# descriptor, with the channel held: they stay None and the model says so.
+LEDGER_WAITS = {
+    "dma_read_waits": "dma_rx_waits",
+    "dma_write_waits": "dma_tx_waits",
+    "dma_waits_held": "dma_waits_held",
+}
+
+
 def _fill_from_ledger(c, ledger, ios):
     notes = []
+    if any(name in ledger for name in LEDGER_WAITS.values()):
+        for key, name in LEDGER_WAITS.items():
+            c[key] = ledger.get(name, 0) / ios
+            c["from_ledger"][key] = name
     for key, name in LEDGER_FILLS.items():
         # a record lists the counters that moved (bench_kv_delta); a known
         # counter missing from it stayed at 0
@@ -545,41 +575,65 @@ MODEL_KEYS = ("np_loads", "np_loads_poller", "cpu_write_bytes", "window_maps", "
               "dma_write_bytes", "dma_irq_waits", "dma_desc_poller", "handoffs", "per_cq_work")
 
 
+def dma_batched(driver, c):
+    """Do the counts say how many waits there were (the ledger's
+    dma_*_waits, a driver that batches)?  Else one wait per descriptor."""
+    return bool(DRIVERS[driver].get("dma_wait")) and any(
+        c.get("dma_%s_waits" % d) is not None for d in ("read", "write"))
+
+
 def dma_waits(driver, c, u, spin_us=None):
-    """Per direction: (descriptors, of which sleeping, wait in us per
-    descriptor).  A driver whose waiter polls first (DRIVERS dma_wait)
-    is modelled by its code's rule, applied to the mean bytes per
-    descriptor of the direction: up to spin_max bytes it polls for
-    spin_us; a polled wait costs dma_spin_wait (the same unit as the
-    in-tree driver's dma_sync_wait: both wait for the eDMA's interrupt
-    path without sleeping) if that fits in spin_us, else spin_us and then
-    a sleeping wait (dma_irq_wait); longer transfers sleep.  How the waits
-    split under TCG (the ledger's dma_wait_spin/sleep) is timing and not
-    used.  Other drivers: the descriptors with a completion callback
-    sleep, the others are polled (dma_sync_wait)."""
+    """Per direction: (descriptors, waits, of which sleeping, wait in us
+    per wait, waits that keep their channel).  A driver whose waiter
+    polls first (DRIVERS dma_wait) is modelled by its code's rule: a wait
+    of descriptors of up to spin_max bytes (the mean of the direction)
+    polls for spin_us; a polled wait costs dma_spin_wait (the same unit
+    as the in-tree driver's dma_sync_wait: both wait for the eDMA's
+    interrupt path without sleeping) if that fits in spin_us, else
+    spin_us and then a sleeping wait (dma_irq_wait); longer ones sleep.
+    With the ledger's waits (dma_batched) a wait is a batch: its bytes
+    are the direction's mean per wait, and it polls only if their
+    transfer fits in spin_us too; the share of waits that keep their
+    channel is the ledger's dma_waits_held over all waits; without them
+    each descriptor
+    waits, by its length when the run has the lengths (dma_*_small), and
+    holds its channel (the code before the batches held the channel's
+    lock across every wait).  How the waits split under TCG (the
+    ledger's dma_wait_spin/sleep) is timing and not used.  Other
+    drivers: one wait per descriptor, held; those with a completion
+    callback sleep, the others are polled (dma_sync_wait)."""
     pol = DRIVERS[driver].get("dma_wait")
+    batched = dma_batched(driver, c)
     out = {}
     total = _n(c, "dma_read_desc") + _n(c, "dma_write_desc")
+    all_waits = _n(c, "dma_read_waits") + _n(c, "dma_write_waits")
+    held_share = min(1.0, _n(c, "dma_waits_held") / all_waits) if batched and all_waits else 1.0
     for d in ("read", "write"):
         n = _n(c, "dma_%s_desc" % d)
         if not n:
-            out[d] = (0.0, 0.0, 0.0)
+            out[d] = (0.0, 0.0, 0.0, 0.0, 0.0)
             continue
         if pol:
+            w = (min(n, _n(c, "dma_%s_waits" % d)) or n) if batched else n
             lim = spin_us if spin_us is not None else c.get("dma_spin_us", pol["spin_us"])
-            small = c.get("dma_%s_small" % d)
+            small = None if batched else c.get("dma_%s_small" % d)
             if small is None:
-                small = n if _n(c, "dma_%s_bytes" % d) / n <= pol["spin_max"] else 0.0
-            small = min(small, n) if lim > 0 else 0.0
-            if u["dma_spin_wait"] <= lim:
+                small = w if _n(c, "dma_%s_bytes" % d) / n <= pol["spin_max"] else 0.0
+            small = min(small, w) if lim > 0 else 0.0
+            # a batch polls as long as its transfer and the turnaround fit
+            # in spin_us; one descriptor of up to spin_max bytes always did
+            move = _n(c, "dma_%s_bytes" % d) / w / (u["dma_%s_gbps" % d] * 1e3) if batched else 0.0
+            if u["dma_spin_wait"] + move <= lim:
                 polled, polled_sleep = u["dma_spin_wait"], 0.0
             else:
                 polled, polled_sleep = lim + u["dma_irq_wait"], small
-            sleep = n - small + polled_sleep
-            out[d] = (n, sleep, (small * polled + (n - small) * u["dma_irq_wait"]) / n)
+            sleep = w - small + polled_sleep
+            out[d] = (n, w, sleep, (small * polled + (w - small) * u["dma_irq_wait"]) / w,
+                      w * held_share)
         else:
             sleep = min(_n(c, "dma_irq_waits"), total) * n / total
-            out[d] = (n, sleep, (sleep * u["dma_irq_wait"] + (n - sleep) * u["dma_spin_wait"]) / n)
+            out[d] = (n, n, sleep, (sleep * u["dma_irq_wait"] + (n - sleep) * u["dma_spin_wait"]) / n,
+                      n)
     return out
 
 
@@ -592,8 +646,8 @@ def model(driver, job, c, u, spin_us=None):
     jp = job_props(job)
     waits = dma_waits(driver, c, u, spin_us)
     dma_desc = sum(w[0] for w in waits.values())
-    sleeps = sum(w[1] for w in waits.values())
-    wait_us = {d: w[2] for d, w in waits.items()}
+    sleeps = sum(w[2] for w in waits.values())
+    wait_us = {d: w[3] for d, w in waits.items()}
     t = {
         "np_loads": _n(c, "np_loads") * u["np_load"],
         "cpu_writes": _n(c, "cpu_write_bytes") / 8 * u["posted_store"],
@@ -604,7 +658,7 @@ def model(driver, job, c, u, spin_us=None):
         "epc_queries": _n(c, "get_msix") * u["dbi_read"] +
         _n(c, "get_features") * u["get_features"],
         "dma_setup": dma_desc * u["dma_setup"],
-        "dma_wait": sum(w[0] * w[2] for w in waits.values()),
+        "dma_wait": sum(w[1] * w[3] for w in waits.values()),
         "dma_transfer": _n(c, "dma_read_bytes") / (u["dma_read_gbps"] * 1e3) +
         _n(c, "dma_write_bytes") / (u["dma_write_gbps"] * 1e3),
         "handoffs": _n(c, "handoffs") * u["wakeup"],
@@ -620,9 +674,12 @@ def model(driver, job, c, u, spin_us=None):
                        _poller_dma(c, wait_us, u) + u["cmd_fixed"] / 3)
     holds["epc_lock"] = t["window_maps"] + t["interrupts"] + t["epc_queries"]
     for d in ("read", "write"):
-        nd = _n(c, "dma_%s_desc" % d)
+        nd, nw, _, wt, held = waits[d]
         chans = max(1, min(c.get("dma_%s_chans" % d) or 1, u["dma_channels_%s" % d]))
-        holds["dma_" + d] = (nd * (u["dma_setup"] + wait_us[d]) +
+        # a wait that keeps the channel costs it the whole wait; one that
+        # lets other batches queue behind it, the completion's turnaround
+        holds["dma_" + d] = (nd * u["dma_setup"] + held * wt +
+                             (nw - held) * min(wt, u["dma_spin_wait"]) +
                              _n(c, "dma_%s_bytes" % d) / (u["dma_%s_gbps" % d] * 1e3)) / chans
     holds["windows"] = ((t["window_maps"] + t["ioremaps"] + t["np_loads"] + t["cpu_writes"]) /
                         max(1, min(drv["windows"], u["outbound_windows"])))
@@ -632,7 +689,7 @@ def model(driver, job, c, u, spin_us=None):
     else:
         holds["per_cq"] = 0.0
     # a sleeping wait frees its CPU (a polled one before it does not)
-    slept = sum(w[1] * u["dma_irq_wait"] for w in waits.values())
+    slept = sum(w[2] * u["dma_irq_wait"] for w in waits.values())
     holds["cpus"] = (ep - t["dma_transfer"] - slept) / u["ep_cpus"]
     holds["link"] = jp["bs"] / (u["link_gbps"] * 1e3)
     holds["host"] = u["host_cpu"] / jp["jobs"]
@@ -646,6 +703,9 @@ def model(driver, job, c, u, spin_us=None):
             "ceilings": ceilings, "qd_bound": qd_bound, "iops": iops,
             "MBps": iops * jp["bs"] / 1e6, "binding": binding,
             "dma_sleeps": sleeps, "dma_descs": dma_desc, "dma_wait_us": wait_us,
+            "dma_waits": {d: w[1] for d, w in waits.items()},
+            "dma_waits_held": {d: w[4] for d, w in waits.items()},
+            "dma_batched": dma_batched(driver, c),
             "spin_us": spin_us if spin_us is not None else c.get("dma_spin_us"),
             "assumed_zero": [k for k in MODEL_KEYS if k in c and c[k] is None]}
 

@@ -118,6 +118,64 @@ class HandComputed(unittest.TestCase):
         self.assertAlmostEqual(m["terms_us"]["dma_wait"], 12)
         self.assertAlmostEqual(m["holds_us"]["poller"], 1 + 2 + 1)  # setup + wait + cmd/3
 
+    def test_batched_waits(self):
+        u = project.units_of(SOC)
+        # dma.c since the batches: 8 write descriptors of 4000 B, one wait
+        # (the ledger's dma_tx_waits): 32000 B take 8 us, and with the
+        # turnaround (2) that fits in dma_spin_us 20: polled
+        c = dict(EPF_QD1, dma_write_desc=8, dma_write_bytes=32000, dma_read_waits=0,
+                 dma_write_waits=1, dma_waits_held=0)
+        m = project.model("nvme_epf", "rr4k-qd1", c, u)
+        self.assertTrue(m["dma_batched"])
+        self.assertAlmostEqual(m["dma_waits"]["write"], 1)
+        self.assertAlmostEqual(m["dma_wait_us"]["write"], 2)
+        self.assertAlmostEqual(m["terms_us"]["dma_setup"], 8)
+        self.assertAlmostEqual(m["terms_us"]["dma_wait"], 2)     # once, not 8 times
+        # the channel: 8 setups + the turnaround of the one wait + 8 us of
+        # data, over the 2 channels used
+        self.assertAlmostEqual(m["holds_us"]["dma_write"], (8 + 2 + 8) / 2)
+        # the same 32000 B in 8 waits of its own each (the ledger before
+        # the batches has no dma_*_waits): 8 polled waits, each held
+        old = dict(EPF_QD1, dma_write_desc=8, dma_write_bytes=32000)
+        m = project.model("nvme_epf", "rr4k-qd1", old, u)
+        self.assertFalse(m["dma_batched"])
+        self.assertAlmostEqual(m["terms_us"]["dma_wait"], 8 * 2)
+        self.assertAlmostEqual(m["holds_us"]["dma_write"], (8 * (1 + 2) + 8) / 2)
+
+    def test_batched_wait_sleeps_when_the_transfer_outlasts_the_spin(self):
+        u = project.units_of(SOC)
+        # 16 descriptors of 4000 B: 64000 B take 16 us; + 2 > dma_spin_us
+        # 10: spin 10 us, then sleep (10)
+        c = dict(EPF_QD1, dma_write_desc=16, dma_write_bytes=64000, dma_read_waits=0,
+                 dma_write_waits=1, dma_waits_held=0, dma_spin_us=10)
+        m = project.model("nvme_epf", "rr4k-qd1", c, u)
+        self.assertAlmostEqual(m["dma_wait_us"]["write"], 10 + 10)
+        self.assertAlmostEqual(m["dma_sleeps"], 1)
+        # big descriptors (64 KiB each) sleep at once, whatever the spin
+        c = dict(c, dma_write_desc=2, dma_write_bytes=131072, dma_spin_us=20)
+        m = project.model("nvme_epf", "rr4k-qd1", c, u)
+        self.assertAlmostEqual(m["dma_wait_us"]["write"], 10)
+
+    def test_held_wait_costs_the_channel(self):
+        u = project.units_of(SOC)
+        # our eDMA: the channel stays the waiter's through its sleeping wait
+        c = dict(EPF_QD1, dma_write_desc=2, dma_write_bytes=131072, dma_read_waits=0,
+                 dma_write_waits=1, dma_waits_held=1)
+        m = project.model("nvme_epf", "rr4k-qd1", c, u)
+        self.assertAlmostEqual(m["dma_waits_held"]["write"], 1)
+        self.assertAlmostEqual(m["holds_us"]["dma_write"], (2 + 10 + 131072 / 4000) / 2)
+        # dmaengine: other batches queue meanwhile, the channel pays only
+        # the turnaround (dma_spin_wait 2) of the wait
+        m = project.model("nvme_epf", "rr4k-qd1", dict(c, dma_waits_held=0), u)
+        self.assertAlmostEqual(m["holds_us"]["dma_write"], (2 + 2 + 131072 / 4000) / 2)
+        # the latency pays the whole wait either way
+        self.assertAlmostEqual(m["terms_us"]["dma_wait"], 10)
+        # held waits are shared over both directions by their number
+        c2 = dict(c, dma_read_desc=1, dma_read_bytes=64, dma_read_waits=1, dma_waits_held=1)
+        m = project.model("nvme_epf", "rr4k-qd1", c2, u)
+        self.assertAlmostEqual(m["dma_waits_held"]["write"], 0.5)
+        self.assertAlmostEqual(m["dma_waits_held"]["read"], 0.5)
+
     def test_qd32_bound_by_poller(self):
         m = project.model("nvme_epf", "rr4k-qd32", EPF_QD1, project.units_of(SOC))
         # 32 / 56.7 us = 564k; the poller's 14 us allow 71.4k
@@ -305,6 +363,25 @@ class Counts(unittest.TestCase):
                                          dict(ledger, dma_tx_descs=150))
         self.assertTrue(any("dma_tx_descs 1.5 per I/O, the EPC saw 1" in n for n in notes))
 
+    def test_ledger_waits(self):
+        # dma.c's batches: the waits come from the ledger, a counter that
+        # did not move (absent from the record) is 0
+        ledger = {"cmds_io": 100, "dma_tx_descs": 100, "dma_tx_bytes": 409600,
+                  "dma_rx_waits": 100, "dma_tx_waits": 100}
+        c, _ = project.derive_counts("nvme_epf", 100, self.VEPC, self.hists(), ledger)
+        self.assertAlmostEqual(c["dma_read_waits"], 1)
+        self.assertAlmostEqual(c["dma_write_waits"], 1)
+        self.assertEqual(c["dma_waits_held"], 0)
+        self.assertEqual(c["from_ledger"]["dma_write_waits"], "dma_tx_waits")
+        self.assertTrue(project.dma_batched("nvme_epf", c))
+        # a ledger from before the batches has none: one wait per descriptor
+        del ledger["dma_rx_waits"], ledger["dma_tx_waits"]
+        c, _ = project.derive_counts("nvme_epf", 100, self.VEPC, self.hists(), ledger)
+        self.assertIsNone(c.get("dma_write_waits"))
+        self.assertFalse(project.dma_batched("nvme_epf", c))
+        # the in-tree driver never batches, whatever the counts say
+        self.assertFalse(project.dma_batched("intree", dict(c, dma_write_waits=1)))
+
     def test_missing_probe_is_na(self):
         hists = {ev: [project.parse_hist_line(ln) for ln in lines]
                  for ev, lines in self.HIST.items() if ev != "fromio"}
@@ -431,6 +508,47 @@ class Offline(unittest.TestCase):
                 json.dump({"counts": counts, "ledger": {"nvme_epf": {}}}, f)
             self.assertEqual(sorted(project.load_counts(os.path.join(d, "r.json"))[0]),
                              ["intree", "nvme_epf"])
+
+
+class Batches512k(unittest.TestCase):
+    """The 2026-12-07 sid run (before the batches: 9.19 write descriptors
+    per 512 KiB read, each waited for with its channel held), and the same
+    counts with the waits the batched code counts instead (synthetic: one
+    write wait per command, the reads' waits per descriptor): what the
+    model makes of them on the RK3588 units, calibrated as in the run."""
+    DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results",
+                        "2026-12-07-7.2.13+deb14-arm64.json")
+
+    def project(self, held):
+        counts, _, _ = project.load_counts(self.DATA)
+        if held is not None:
+            for jc in counts["nvme_epf"].values():
+                jc["dma_read_waits"] = jc["dma_read_desc"]
+                jc["dma_write_waits"] = min(jc["dma_write_desc"], 1.0)
+                jc["dma_waits_held"] = held * (jc["dma_read_waits"] + jc["dma_write_waits"])
+        soc = project.load_soc(os.path.join(os.path.dirname(self.DATA), "..", "costs",
+                                            "rk3588.json"))
+        params, _, _ = project.calibrate(soc, counts)
+        proj, _ = project.project_all(soc, counts, params)
+        return proj
+
+    def test_512k(self):
+        before = self.project(None)["nvme_epf"]["sr512k-qd32"]
+        self.assertEqual(before["binding"], "dma_write")
+        self.assertAlmostEqual(before["MBps"] / 1e3, 2.52, places=2)
+        # no wait holds its channel: the link (3.6 GB/s) binds
+        after = self.project(0)["nvme_epf"]["sr512k-qd32"]
+        self.assertEqual(after["binding"], "link")
+        self.assertGreaterEqual(after["MBps"] / 1e3, 2.9)
+        self.assertAlmostEqual(after["dma_waits"]["write"], 1)
+        # every wait holds it (a polled eDMA): one sleeping wait a command
+        held = self.project(1)["nvme_epf"]["sr512k-qd32"]
+        self.assertEqual(held["binding"], "dma_write")
+        self.assertGreater(held["MBps"], before["MBps"])
+        # 4 KiB reads keep their figures: one descriptor, one wait
+        for job in ("rr4k-qd1", "rr4k-qd32", "rr4k-qd32x4"):
+            self.assertAlmostEqual(self.project(0)["nvme_epf"][job]["iops"],
+                                   self.project(None)["nvme_epf"][job]["iops"], places=3)
 
 
 if __name__ == "__main__":

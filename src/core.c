@@ -189,6 +189,17 @@ int nepf_host_write(struct nepf_ctrl *ctrl, u32 gen, u64 pci_addr,
 			   ctrl->env->host_write(ctrl, pci_addr, buf, len));
 }
 
+/* A command's data segments at once (env->host_xfer_segs, not NULL). */
+int nepf_host_xfer_segs(struct nepf_ctrl *ctrl, u32 gen,
+			const struct nepf_seg *seg, unsigned int nr, void *buf,
+			bool to_host)
+{
+	if (!nepf_gen_live(ctrl, gen))
+		return host_stale(ctrl);
+	return host_result(ctrl, gen, ctrl->env->host_xfer_segs(ctrl, seg, nr,
+								buf, to_host));
+}
+
 /* A CQE through the mapping the environment keeps for the CQ's ring. */
 static int host_cq_write(struct nepf_ctrl *ctrl, u32 gen, void *map, u32 off,
 			 const void *buf, size_t len)

@@ -61,6 +61,10 @@ enum nepf_cost {
 	NEPF_COST_DMA_WAIT_SLEEP,
 	NEPF_COST_DMA_WAIT_SPIN,
 	NEPF_COST_DMA_CHAN_BUSY,
+	NEPF_COST_DMA_RX_WAITS,
+	NEPF_COST_DMA_TX_WAITS,
+	NEPF_COST_DMA_WAITS_HELD,
+	NEPF_COST_DMA_WAITS_MAX,
 	/* interrupts raised (irq.c) */
 	NEPF_COST_IRQ_MSIX,
 	NEPF_COST_IRQ_MSI,
@@ -145,6 +149,10 @@ static inline const char *nepf_cost_name(unsigned int i)
 		[NEPF_COST_DMA_WAIT_SLEEP] = "dma_wait_sleep",
 		[NEPF_COST_DMA_WAIT_SPIN] = "dma_wait_spin",
 		[NEPF_COST_DMA_CHAN_BUSY] = "dma_chan_busy",
+		[NEPF_COST_DMA_RX_WAITS] = "dma_rx_waits",
+		[NEPF_COST_DMA_TX_WAITS] = "dma_tx_waits",
+		[NEPF_COST_DMA_WAITS_HELD] = "dma_waits_held",
+		[NEPF_COST_DMA_WAITS_MAX] = "dma_waits_max",
 		/* interrupts raised (irq.c) */
 		[NEPF_COST_IRQ_MSIX] = "irq_msix",
 		[NEPF_COST_IRQ_MSI] = "irq_msi",
@@ -188,7 +196,8 @@ static inline const char *nepf_cost_name(unsigned int i)
 /* A "_max" counter: the largest value seen, not a sum. */
 static inline bool nepf_cost_is_max(unsigned int i)
 {
-	return i == NEPF_COST_DATA_SEGS_MAX || i == NEPF_COST_DMA_DESCS_MAX;
+	return i == NEPF_COST_DATA_SEGS_MAX || i == NEPF_COST_DMA_DESCS_MAX ||
+	       i == NEPF_COST_DMA_WAITS_MAX;
 }
 
 #endif /* NEPF_COSTS_H */

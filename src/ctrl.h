@@ -82,12 +82,23 @@ struct nepf_pool;
 /* CMBSZ.SZU 0: the CMB's offset and size are multiples of 4 KiB. */
 #define NEPF_CMB_UNIT		4096U
 
+struct nepf_seg;
+
 /* What the environment (kernel glue or unit test) provides. */
 struct nepf_env_ops {
 	/* Copy between host (PCI) memory and local memory; may sleep. 0 or -errno. */
 	int (*host_read)(struct nepf_ctrl *ctrl, u64 pci_addr, void *buf, size_t len);
 	int (*host_write)(struct nepf_ctrl *ctrl, u64 pci_addr, const void *buf,
 			  size_t len);
+	/*
+	 * Optional: copy between @buf and the @nr segments @seg (in order;
+	 * a NEPF_SEG_BITBUCKET segment is skipped, and its length of @buf
+	 * with it) in one go, so that all their transfers are issued before
+	 * any is waited for.  0 or -errno: any segment failing fails all.
+	 * May sleep.  NULL: host_read/host_write, one segment at a time.
+	 */
+	int (*host_xfer_segs)(struct nepf_ctrl *ctrl, const struct nepf_seg *seg,
+			      unsigned int nr, void *buf, bool to_host);
 	/* Raise interrupt vector @vector (0-based, as in the NVMe CQ IV field). */
 	int (*raise_irq)(struct nepf_ctrl *ctrl, u16 vector);
 	/* Run nepf_cmd_finish(cmd) later in process context. */
@@ -154,6 +165,9 @@ int nepf_host_read(struct nepf_ctrl *ctrl, u32 gen, u64 pci_addr, void *buf,
 		   size_t len);
 int nepf_host_write(struct nepf_ctrl *ctrl, u32 gen, u64 pci_addr,
 		    const void *buf, size_t len);
+int nepf_host_xfer_segs(struct nepf_ctrl *ctrl, u32 gen,
+			const struct nepf_seg *seg, unsigned int nr, void *buf,
+			bool to_host);
 int nepf_host_irq(struct nepf_ctrl *ctrl, u32 gen, u16 vector);
 
 /* Identity and limits, set by configfs before the function starts. */

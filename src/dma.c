@@ -13,14 +13,24 @@
  * non-posted read that stalls the CPU on every 8-byte load (its measured
  * cost per SoC: bench/costs/).
  * Small writes (CQEs) go through a window: they are posted, and setting up
- * a DMA descriptor costs more than writing 16 bytes.  A DMA of up to
- * NEPF_DMA_SPIN_MAX is polled for dma_spin_us before its wait sleeps.
+ * a DMA descriptor costs more than writing 16 bytes.
+ * A command's data segments go as one batch (nepf_dma_xfer_segs()): all
+ * their descriptors are submitted on one channel, then waited for once;
+ * a batch of descriptors of up to NEPF_DMA_SPIN_MAX on average (what one
+ * of them alone would have polled for) is polled for dma_spin_us before
+ * its wait sleeps.  A dmaengine channel is locked only to submit (its slave
+ * config is shared), not across the wait, so batches of other commands
+ * queue on it meanwhile: several in flight per channel.  Our own eDMA
+ * (edma.c) takes a batch as one linked list with one interrupt at its end,
+ * queued on a channel behind the lists of other commands.
  * A failed DMA transfer or window mapping fails the copy (-EIO), which the
  * core reports to the host as a Data Transfer Error (retryable: no DNR).
  * A dmaengine transfer has failed if either its cookie's status or its
  * callback's result says so: dw-edma completes the cookie of an aborted
  * descriptor (tx_status DMA_COMPLETE) and reports DMA_TRANS_ABORTED only
- * to callback_result, so every transfer waits for its callback.
+ * to callback_result, so every descriptor of a batch has a callback (on
+ * dw-edma each descriptor ends with an interrupt anyway; the waiter wakes
+ * once, at the last) and the batch waits for all of them.
  * With no dmaengine channel for the EPC, the controller's own DesignWare
  * eDMA can be driven directly (edma.c), on the dma_engine parameter.
  * A failed DMA is not retried through a window: the usual cause is a host
@@ -39,6 +49,8 @@
 #include <linux/delay.h>
 #include <linux/jiffies.h>
 #include <linux/mm.h>
+#include <linux/scatterlist.h>
+#include <linux/slab.h>
 #include <linux/vmalloc.h>
 #include <linux/io.h>
 #include "glue.h"
@@ -56,7 +68,7 @@ MODULE_PARM_DESC(dma_read_min_len,
 static unsigned int dma_spin_us = 20;
 module_param(dma_spin_us, uint, 0644);
 MODULE_PARM_DESC(dma_spin_us,
-		 "a transfer of up to 4 KiB is polled this long before its wait sleeps (us)");
+		 "a DMA of descriptors of up to 4 KiB (on average) is polled this long before its wait sleeps (us)");
 
 static unsigned int max_windows = 2;
 module_param(max_windows, uint, 0444);
@@ -78,7 +90,6 @@ MODULE_PARM_DESC(dma_engine,
 		 "auto (dmaengine, else our eDMA), dmaengine, edma (only ours) or off (windows), read at bind");
 
 #define NEPF_WIN_CHUNK_MAX	(128 * 1024)
-#define NEPF_DMA_SPIN_MAX	4096
 /* How long a transfer waits for an outbound window the EPC has no room for. */
 #define NEPF_WIN_WAIT_MS	1000
 
@@ -345,47 +356,97 @@ static struct dma_chan *nepf_dma_request(struct device *dev,
 }
 
 /*
- * The callback of the transfer in flight on the channel: its result
- * first, then that it ran, then the wakeup.
+ * A batch: the DMA part of one transfer (a command's data segments), all
+ * its descriptors submitted on one channel before it is waited for, once.
+ * It lives on its waiter's stack and sits on the channel's inflight list
+ * until the wait is over, so that a stop of the channel or a lost link
+ * can end its wait.  Every descriptor has a callback: dw-edma reports an
+ * abort only there (see above), wherever in the batch it happens.
  */
-static void nepf_dma_done(void *arg, const struct dmaengine_result *res)
-{
-	struct nepf_dma_chan *dc = arg;
+struct nepf_dma_batch {
+	struct list_head node;		/* dc->inflight */
+	struct dma_chan *chan;
+	struct completion done;		/* last callback, a stop or a lost link */
+	atomic_t pending;		/* callbacks due, + 1 while submitting */
+	int failed;			/* the first failed callback's result */
+	bool stopped;			/* the channel was stopped under it */
+};
 
-	dc->result = res ? res->result : DMA_TRANS_NOERROR;
-	/* Pairs with nepf_dma_wait(): the result is seen with the flag. */
-	smp_store_release(&dc->called, true);
-	complete(&dc->done);
-}
+/* What one descriptor of a batch mapped: a piece, or a scatter list. */
+struct nepf_dma_piece {
+	dma_addr_t addr;
+	u32 len;
+	dma_cookie_t cookie;
+	struct sg_table *sgt;		/* pages of a vmalloc'ed buffer, or NULL */
+};
 
-static bool nepf_dma_called(struct nepf_dma_chan *dc)
+/* Pieces a batch keeps on the stack; more are allocated. */
+#define NEPF_DMA_INLINE		8
+
+static void nepf_dma_batch_done(void *arg, const struct dmaengine_result *res)
 {
-	/* Pairs with nepf_dma_done(): dc->result is the callback's. */
-	return smp_load_acquire(&dc->called);
+	struct nepf_dma_batch *b = arg;
+
+	if (res && res->result != DMA_TRANS_NOERROR) {
+		cmpxchg(&b->failed, DMA_TRANS_NOERROR, res->result);
+		/*
+		 * dw-edma leaves the channel idle after an abort: what is
+		 * queued behind (the rest of this batch, other batches)
+		 * starts at the next issue_pending.
+		 */
+		dma_async_issue_pending(b->chan);
+	}
+	/* Fully ordered: the waiter sees ->failed once it sees the end. */
+	if (atomic_dec_and_test(&b->pending))
+		complete(&b->done);
 }
 
 /*
- * Wait for the callback of @cookie on @dc.  A transfer of up to
- * NEPF_DMA_SPIN_MAX is polled for dma_spin_us first: no wakeup.  The
- * channel's completion is completed by the callback or by a link loss.
- * A transfer is over when its callback has run (the cookie's status alone
- * misses an abort, see above), or it is stopped: dmaengine_terminate_sync()
- * returns once no callback of it can run any more, so the next transfer
- * never sees a late one.  Each wait counts once: a spin if it ended while
- * polling, else a sleep.
+ * Stop @dc's transfers: its batches end, failed.  After
+ * dmaengine_terminate_sync() no callback of theirs runs any more, so a
+ * batch still waiting for one never gets it: it is completed here.
  */
-static int nepf_dma_wait(struct nepf_dma *d, struct nepf_dma_chan *dc,
-			 dma_cookie_t cookie, size_t len)
+static void nepf_dma_chan_stop(struct nepf_dma_chan *dc)
+{
+	struct nepf_dma_batch *b;
+	unsigned long flags;
+
+	mutex_lock(&dc->lock);
+	dmaengine_terminate_sync(dc->chan);
+	spin_lock_irqsave(&dc->inflight_lock, flags);
+	list_for_each_entry(b, &dc->inflight, node) {
+		if (atomic_read(&b->pending)) {
+			b->stopped = true;
+			complete(&b->done);
+		}
+	}
+	spin_unlock_irqrestore(&dc->inflight_lock, flags);
+	mutex_unlock(&dc->lock);
+}
+
+/*
+ * Wait for batch @b on @dc: every callback, a stop or a lost link.  With
+ * @spin (descriptors of up to NEPF_DMA_SPIN_MAX on average) it is polled
+ * for dma_spin_us first: no wakeup.  The channel's lock is not held:
+ * other transfers queue on the channel meanwhile.  completion_done()
+ * waits for a complete() under way, so @b (on the stack) outlives its
+ * last use.  A batch that does not end in time, or toward a dead link,
+ * is stopped with everything else on its channel (a channel stops as a
+ * whole).  Each wait counts once: a spin if it ended while polling,
+ * else a sleep.
+ */
+static int nepf_dma_batch_wait(struct nepf_dma *d, struct nepf_dma_chan *dc,
+			       struct nepf_dma_batch *b, bool spin)
 {
 	unsigned long left = msecs_to_jiffies(dma_timeout_ms);
 	u64 end;
 
-	if (len <= NEPF_DMA_SPIN_MAX && dma_spin_us) {
+	if (spin && dma_spin_us) {
 		end = ktime_get_ns() + (u64)dma_spin_us * NSEC_PER_USEC;
 		do {
 			if (READ_ONCE(d->link_lost))
 				goto lost;
-			if (nepf_dma_called(dc)) {
+			if (completion_done(&b->done)) {
 				nepf_cost_inc(d->costs, DMA_WAIT_SPIN);
 				goto over;
 			}
@@ -393,76 +454,133 @@ static int nepf_dma_wait(struct nepf_dma *d, struct nepf_dma_chan *dc,
 		} while (ktime_get_ns() < end);
 	}
 	nepf_cost_inc(d->costs, DMA_WAIT_SLEEP);
-	for (;;) {
-		left = wait_for_completion_timeout(&dc->done, left);
-		if (READ_ONCE(d->link_lost))
-			goto lost;
-		if (nepf_dma_called(dc))
-			goto over;
+	while (!READ_ONCE(d->link_lost) && !completion_done(&b->done)) {
 		if (!left) {
-			dmaengine_terminate_sync(dc->chan);
+			nepf_dma_chan_stop(dc);
 			return -ETIMEDOUT;
 		}
+		left = wait_for_completion_timeout(&b->done, left);
 	}
+	if (READ_ONCE(d->link_lost))
+		goto lost;
 over:
-	/* An abort shows as -ECONNABORTED in the log line of the failure. */
-	if (dc->result == DMA_TRANS_ABORTED)
-		return -ECONNABORTED;
-	/* The callback has run: the cookie is complete, or it failed. */
-	if (dc->result != DMA_TRANS_NOERROR ||
-	    dmaengine_tx_status(dc->chan, cookie, NULL) == DMA_ERROR)
+	if (b->stopped)
 		return -EIO;
-	return 0;
+	/* Woken by a link loss that is over already: callbacks are due. */
+	if (atomic_read(&b->pending))
+		goto lost;
+	/* An abort shows as -ECONNABORTED in the log line of the failure. */
+	if (READ_ONCE(b->failed) == DMA_TRANS_ABORTED)
+		return -ECONNABORTED;
+	return READ_ONCE(b->failed) != DMA_TRANS_NOERROR ? -EIO : 0;
 lost:
 	/* Toward a dead link it may never end: stop it. */
-	dmaengine_terminate_sync(dc->chan);
+	nepf_dma_chan_stop(dc);
 	return -ENOLINK;
 }
 
 /*
- * One physically contiguous piece: @addr is mapped on the channel, whose
- * completion (reset here) is completed by a DMA callback or a link loss.
+ * Map @len bytes of @buf for one descriptor: a kmalloc'ed buffer, or a
+ * piece of a vmalloc'ed one within a page, as one range; more of a
+ * vmalloc'ed buffer as a scatter list of its pages (one descriptor all
+ * the same, where the provider has prep_slave_sg).
  */
-static int nepf_dma_one(struct nepf_dma *d, struct nepf_dma_chan *dc,
-			u64 pci_addr, dma_addr_t addr, size_t len,
-			enum dma_transfer_direction dir)
+static int nepf_dma_map_seg(struct device *dev, void *buf, size_t len,
+			    enum dma_data_direction ddir, struct nepf_dma_piece *p)
 {
-	struct dma_slave_config cfg = { .direction = dir };
-	struct dma_chan *chan = dc->chan;
-	struct dma_async_tx_descriptor *desc;
-	dma_cookie_t cookie;
+	struct scatterlist *sg;
+	unsigned int n, i;
+	size_t chunk;
 	int ret;
 
-	reinit_completion(&dc->done);
-	WRITE_ONCE(dc->called, false);
-	/* Pairs with nepf_dma_link_lost(): flag first, then complete(). */
-	smp_mb();
-	if (READ_ONCE(d->link_lost))
-		return -ENOLINK;
+	p->sgt = NULL;
+	p->len = len;
+	if (!is_vmalloc_addr(buf) || offset_in_page(buf) + len <= PAGE_SIZE)
+		return nepf_dma_map_piece(dev, buf, len, ddir, &p->addr, &chunk);
+	n = DIV_ROUND_UP(offset_in_page(buf) + len, PAGE_SIZE);
+	p->sgt = kmalloc(sizeof(*p->sgt), GFP_KERNEL);
+	if (!p->sgt)
+		return -ENOMEM;
+	if (sg_alloc_table(p->sgt, n, GFP_KERNEL)) {
+		kfree(p->sgt);
+		p->sgt = NULL;
+		return -ENOMEM;
+	}
+	for_each_sg(p->sgt->sgl, sg, n, i) {
+		chunk = min_t(size_t, len, PAGE_SIZE - offset_in_page(buf));
+		sg_set_page(sg, vmalloc_to_page(buf), chunk, offset_in_page(buf));
+		buf += chunk;
+		len -= chunk;
+	}
+	ret = dma_map_sgtable(dev, p->sgt, ddir, 0);
+	if (ret) {
+		sg_free_table(p->sgt);
+		kfree(p->sgt);
+		p->sgt = NULL;
+	}
+	return ret;
+}
+
+static void nepf_dma_unmap_seg(struct device *dev, struct nepf_dma_piece *p,
+			       enum dma_data_direction ddir)
+{
+	if (!p->sgt) {
+		dma_unmap_page(dev, p->addr, p->len, ddir);
+		return;
+	}
+	dma_unmap_sgtable(dev, p->sgt, ddir, 0);
+	sg_free_table(p->sgt);
+	kfree(p->sgt);
+}
+
+/*
+ * Submit one descriptor of @b (channel locked): @p toward @pci_addr.  The
+ * remote address goes through the channel's slave config, which dw-edma
+ * (and vepc) read at prep: so descriptors of several batches, each with
+ * its own address, can be queued on one channel.
+ */
+static int nepf_dma_submit(struct nepf_dma_chan *dc, struct nepf_dma_batch *b,
+			   struct nepf_dma_piece *p, u64 pci_addr,
+			   enum dma_transfer_direction dir)
+{
+	struct dma_slave_config cfg = { .direction = dir };
+	struct dma_async_tx_descriptor *desc;
+	unsigned long flags = DMA_CTRL_ACK | DMA_PREP_INTERRUPT;
+	int ret;
 
 	if (dir == DMA_DEV_TO_MEM)
 		cfg.src_addr = pci_addr;
 	else
 		cfg.dst_addr = pci_addr;
-	ret = dmaengine_slave_config(chan, &cfg);
+	ret = dmaengine_slave_config(dc->chan, &cfg);
 	if (ret)
 		return ret;
-	desc = dmaengine_prep_slave_single(chan, addr, len, dir,
-					   DMA_CTRL_ACK | DMA_PREP_INTERRUPT);
+	if (p->sgt)
+		desc = dmaengine_prep_slave_sg(dc->chan, p->sgt->sgl,
+					       p->sgt->nents, dir, flags);
+	else
+		desc = dmaengine_prep_slave_single(dc->chan, p->addr, p->len,
+						   dir, flags);
 	if (!desc)
 		return -EIO;
-	desc->callback_result = nepf_dma_done;
-	desc->callback_param = dc;
-	cookie = dmaengine_submit(desc);
-	ret = dma_submit_error(cookie);
+	desc->callback_result = nepf_dma_batch_done;
+	desc->callback_param = b;
+	atomic_inc(&b->pending);
+	p->cookie = dmaengine_submit(desc);
+	ret = dma_submit_error(p->cookie);
 	if (ret)
-		return ret;
-	dma_async_issue_pending(chan);
-	return nepf_dma_wait(d, dc, cookie, len);
+		atomic_dec(&b->pending);	/* never runs: no callback */
+	return ret;
+}
+
+/* A segment of @x that goes by DMA (when there is a channel). */
+bool nepf_dma_seg_by_dma(const struct nepf_xfer *x, const struct nepf_seg *s)
+{
+	return s->addr != NEPF_SEG_BITBUCKET && s->len && s->len >= x->min_len;
 }
 
 /* One descriptor: per direction, and per I/O command (dma_descs_max). */
-static void nepf_dma_count(struct nepf_dma *d, size_t len, bool to_host)
+void nepf_dma_count(struct nepf_dma *d, size_t len, bool to_host)
 {
 	struct nepf_cmd_ctx *ctx = nepf_epf_current_cmd();
 
@@ -473,8 +591,28 @@ static void nepf_dma_count(struct nepf_dma *d, size_t len, bool to_host)
 		nepf_cost_inc(d->costs, DMA_RX_DESCS);
 		nepf_cost_add(d->costs, DMA_RX_BYTES, len);
 	}
-	if (ctx)
+	if (ctx && ctx->dma_descs < U16_MAX)
 		ctx->dma_descs++;
+}
+
+/*
+ * One wait for a batch of descriptors issued together: per direction, per
+ * I/O command (dma_waits_max), and whether the channel's next transfer
+ * waits for a waiter to look (@held: our eDMA without interrupts) or
+ * starts as soon as this one ends.
+ */
+void nepf_dma_count_wait(struct nepf_dma *d, bool to_host, bool held)
+{
+	struct nepf_cmd_ctx *ctx = nepf_epf_current_cmd();
+
+	if (to_host)
+		nepf_cost_inc(d->costs, DMA_TX_WAITS);
+	else
+		nepf_cost_inc(d->costs, DMA_RX_WAITS);
+	if (held)
+		nepf_cost_inc(d->costs, DMA_WAITS_HELD);
+	if (ctx && ctx->dma_waits < U16_MAX)
+		nepf_cost_max(d->costs, DMA_WAITS_MAX, ++ctx->dma_waits);
 }
 
 /* A free channel of @dir, or wait for one; returned locked. */
@@ -515,72 +653,182 @@ int nepf_dma_map_piece(struct device *dev, void *buf, size_t len,
 	return dma_mapping_error(dev, *addr) ? -ENOMEM : 0;
 }
 
-/* Transfer between @pci_addr and a kernel buffer (see nepf_dma_map_piece). */
-static int nepf_dma_xfer(struct nepf_dma *d, u64 pci_addr, void *buf,
-			 size_t len, bool to_host)
+/*
+ * The DMA segments of @x (nepf_dma_seg_by_dma()) as one batch on a
+ * dmaengine channel of @dc (locked): each mapped and submitted, then one
+ * issue_pending, the channel unlocked, and one wait.  A failure part way
+ * still waits for what was submitted.
+ */
+static int nepf_dma_engine_segs(struct nepf_dma *d, struct nepf_dma_chan *dc,
+				const struct nepf_xfer *x)
 {
-	struct nepf_dma_chan *dc = nepf_dma_get(d, to_host);
-	enum dma_transfer_direction dir = to_host ? DMA_MEM_TO_DEV : DMA_DEV_TO_MEM;
-	enum dma_data_direction ddir = to_host ? DMA_TO_DEVICE : DMA_FROM_DEVICE;
-	struct device *dev;
-	dma_addr_t addr;
-	size_t chunk;
-	int ret = 0;
+	enum dma_transfer_direction dir = x->to_host ? DMA_MEM_TO_DEV : DMA_DEV_TO_MEM;
+	enum dma_data_direction ddir = x->to_host ? DMA_TO_DEVICE : DMA_FROM_DEVICE;
+	struct device *dev = dc->chan->device->dev;
+	struct nepf_dma_piece inl[NEPF_DMA_INLINE], *p = inl;
+	struct nepf_dma_batch b = { .chan = dc->chan };
+	const struct nepf_seg *s;
+	unsigned long flags;
+	unsigned int i, n = 0, sent = 0;
+	u8 *buf = x->buf;
+	int ret = 0, wret;
 
-	if (d->edma) {
-		/* No wait on a lost link: see nepf_dma_link_lost(). */
-		if (READ_ONCE(d->link_lost)) {
-			ret = -ENOLINK;
-			goto out;
+	if (x->nr_dma > ARRAY_SIZE(inl)) {
+		p = kmalloc_array(x->nr_dma, sizeof(*p), GFP_KERNEL);
+		if (!p) {
+			mutex_unlock(&dc->lock);
+			return -ENOMEM;
 		}
-		nepf_dma_count(d, len, to_host);
-		ret = nepf_edma_copy(d, dc - (to_host ? d->tx : d->rx),
-				     pci_addr, buf, len, to_host,
-				     len <= NEPF_DMA_SPIN_MAX ? dma_spin_us : 0,
-				     dma_timeout_ms);
-		goto out;
 	}
-	dev = dc->chan->device->dev;
-	while (len && !ret) {
-		ret = nepf_dma_map_piece(dev, buf, len, ddir, &addr, &chunk);
+	init_completion(&b.done);
+	atomic_set(&b.pending, 1);
+	spin_lock_irqsave(&dc->inflight_lock, flags);
+	list_add_tail(&b.node, &dc->inflight);
+	spin_unlock_irqrestore(&dc->inflight_lock, flags);
+	/* Pairs with nepf_dma_link_lost(): listed first, then the flag. */
+	smp_mb();
+	if (READ_ONCE(d->link_lost))
+		ret = -ENOLINK;
+	for (i = 0; i < x->nr && n < x->nr_dma && !ret; buf += s->len, i++) {
+		s = &x->seg[i];
+		if (!nepf_dma_seg_by_dma(x, s))
+			continue;
+		ret = nepf_dma_map_seg(dev, buf, s->len, ddir, &p[n]);
 		if (ret)
 			break;
-		nepf_dma_count(d, chunk, to_host);
-		ret = nepf_dma_one(d, dc, pci_addr, addr, chunk, dir);
-		dma_unmap_page(dev, addr, chunk, ddir);
-		pci_addr += chunk;
-		buf += chunk;
-		len -= chunk;
+		n++;
+		nepf_dma_count(d, s->len, x->to_host);
+		ret = nepf_dma_submit(dc, &b, &p[n - 1], s->addr, dir);
+		if (!ret)
+			sent++;
 	}
-out:
+	if (sent) {
+		dma_async_issue_pending(dc->chan);
+		nepf_dma_count_wait(d, x->to_host, false);
+	}
 	mutex_unlock(&dc->lock);
-	if (!ret)
-		atomic64_inc(&d->nr_dma);
+	if (atomic_dec_and_test(&b.pending))
+		complete(&b.done);
+	if (sent) {
+		wret = nepf_dma_batch_wait(d, dc, &b,
+					   x->len <= (size_t)NEPF_DMA_SPIN_MAX * sent);
+		ret = ret ?: wret;
+	}
+	spin_lock_irqsave(&dc->inflight_lock, flags);
+	list_del(&b.node);
+	spin_unlock_irqrestore(&dc->inflight_lock, flags);
+	/* Every callback has run: a cookie's status is final. */
+	for (i = 0; i < n; i++) {
+		if (!ret && i < sent &&
+		    dmaengine_tx_status(dc->chan, p[i].cookie, NULL) == DMA_ERROR)
+			ret = -EIO;
+		nepf_dma_unmap_seg(dev, &p[i], ddir);
+	}
+	if (p != inl)
+		kfree(p);
 	return ret;
+}
+
+/*
+ * The DMA segments of @x on one channel of their direction: a dmaengine
+ * batch, or a list queued on a channel of our eDMA (edma.c: its channels
+ * queue transfers themselves, they are taken in turn).
+ */
+static int nepf_dma_xfer(struct nepf_dma *d, const struct nepf_xfer *x)
+{
+	unsigned int nr_ch = x->to_host ? d->nr_tx : d->nr_rx;
+	unsigned int ch;
+
+	if (!d->edma)
+		return nepf_dma_engine_segs(d, nepf_dma_get(d, x->to_host), x);
+	ch = (unsigned int)atomic_inc_return(&d->rr) % nr_ch;
+	return nepf_edma_copy_segs(d, ch, x, dma_spin_us, dma_timeout_ms);
+}
+
+/**
+ * nepf_dma_xfer_segs() - copy between a buffer and host segments
+ * @d: the function's host memory access
+ * @seg: the segments, in buffer order (bit buckets skipped, with their
+ *	 length of @buf)
+ * @nr: how many
+ * @buf: the local buffer: kmalloc'ed, or vmalloc'ed (never the stack)
+ * @to_host: direction
+ *
+ * Segments shorter than the direction's DMA minimum (or all, without a
+ * channel) go through windows first; the others go by DMA as one batch:
+ * one wait, one list on our eDMA.  A failure anywhere fails it all.
+ *
+ * Context: process context; sleeps.
+ * Return: 0, -EINVAL (a segment wraps), -ENOLINK, or -EIO.
+ */
+int nepf_dma_xfer_segs(struct nepf_dma *d, const struct nepf_seg *seg,
+		       unsigned int nr, void *buf, bool to_host)
+{
+	struct nepf_xfer x = {
+		.seg = seg, .nr = nr, .buf = buf, .to_host = to_host,
+		/* Read once: the parameters may change meanwhile. */
+		.min_len = to_host ? READ_ONCE(dma_min_len) : READ_ONCE(dma_read_min_len),
+	};
+	unsigned int nr_ch = to_host ? d->nr_tx : d->nr_rx;
+	unsigned int i;
+	size_t off = 0;
+	int ret;
+
+	for (i = 0; i < nr; i++) {
+		if (seg[i].addr != NEPF_SEG_BITBUCKET &&
+		    seg[i].addr + seg[i].len < seg[i].addr)
+			return -EINVAL;	/* wraps around the PCI address space */
+	}
+	if (READ_ONCE(d->link_lost))
+		return -ENOLINK;
+	for (i = 0; i < nr; off += seg[i].len, i++) {
+		if (seg[i].addr == NEPF_SEG_BITBUCKET || !seg[i].len)
+			continue;
+		if (nr_ch && nepf_dma_seg_by_dma(&x, &seg[i])) {
+			x.nr_dma++;
+			x.len += seg[i].len;
+			continue;
+		}
+		ret = nepf_mmio_xfer(d, seg[i].addr, buf + off, seg[i].len,
+				     to_host);
+		if (ret)
+			return ret;
+	}
+	if (!x.nr_dma)
+		return 0;
+	ret = nepf_dma_xfer(d, &x);
+	if (!ret) {
+		atomic64_inc(&d->nr_dma);
+		return 0;
+	}
+	atomic64_inc(&d->nr_errors);
+	dev_warn_ratelimited(&d->epf->dev, "DMA %s host 0x%llx (%u pieces, %zu bytes) failed (%d)\n",
+			     to_host ? "to" : "from", seg[0].addr, x.nr_dma, x.len, ret);
+	return -EIO;
 }
 
 static int nepf_host_xfer(struct nepf_dma *d, u64 pci_addr, void *buf,
 			  size_t len, bool to_host)
 {
-	unsigned int nr = to_host ? d->nr_tx : d->nr_rx;
-	int ret;
+	struct nepf_seg seg = { .addr = pci_addr, .len = len };
 
 	if (!len)
 		return 0;
-	if (pci_addr + len < pci_addr)
-		return -EINVAL;	/* wraps around the PCI address space */
-	if (READ_ONCE(d->link_lost))
-		return -ENOLINK;
-	if (nr && len >= (to_host ? dma_min_len : dma_read_min_len)) {
-		ret = nepf_dma_xfer(d, pci_addr, buf, len, to_host);
-		if (!ret)
-			return 0;
-		atomic64_inc(&d->nr_errors);
-		dev_warn_ratelimited(&d->epf->dev, "DMA %s host 0x%llx len %zu failed (%d)\n",
-				     to_host ? "to" : "from", pci_addr, len, ret);
-		return -EIO;
-	}
-	return nepf_mmio_xfer(d, pci_addr, buf, len, to_host);
+	if (len > U32_MAX || pci_addr == NEPF_SEG_BITBUCKET)
+		return -EINVAL;
+	return nepf_dma_xfer_segs(d, &seg, 1, buf, to_host);
+}
+
+/* Wake every waiter of @dc: it looks at the link and stops the channel. */
+static void nepf_dma_wake_all(struct nepf_dma_chan *dc)
+{
+	struct nepf_dma_batch *b;
+	unsigned long flags;
+
+	spin_lock_irqsave(&dc->inflight_lock, flags);
+	list_for_each_entry(b, &dc->inflight, node)
+		complete(&b->done);
+	spin_unlock_irqrestore(&dc->inflight_lock, flags);
 }
 
 /*
@@ -595,15 +843,16 @@ void nepf_dma_link_lost(struct nepf_dma *d, bool lost)
 	WRITE_ONCE(d->link_lost, lost);
 	if (!lost)
 		return;
-	smp_mb();	/* pairs with nepf_dma_one() and nepf_edma_run() */
+	/* Pairs with nepf_dma_engine_segs() and nepf_edma_run(). */
+	smp_mb();
 	if (d->edma) {
 		nepf_edma_link_lost(d->edma);
 		return;
 	}
 	for (i = 0; i < d->nr_rx; i++)
-		complete(&d->rx[i].done);
+		nepf_dma_wake_all(&d->rx[i]);
 	for (i = 0; i < d->nr_tx; i++)
-		complete(&d->tx[i].done);
+		nepf_dma_wake_all(&d->tx[i]);
 }
 
 int nepf_dma_from_host(struct nepf_dma *d, u64 pci_addr, void *buf, size_t len)
@@ -660,8 +909,10 @@ int nepf_dma_init(struct nepf_dma *d, struct pci_epf *epf, bool use_dma)
 	for (i = 0; i < NEPF_DMA_CHANS; i++) {
 		mutex_init(&d->rx[i].lock);
 		mutex_init(&d->tx[i].lock);
-		init_completion(&d->rx[i].done);
-		init_completion(&d->tx[i].done);
+		spin_lock_init(&d->rx[i].inflight_lock);
+		spin_lock_init(&d->tx[i].inflight_lock);
+		INIT_LIST_HEAD(&d->rx[i].inflight);
+		INIT_LIST_HEAD(&d->tx[i].inflight);
 	}
 	d->link_lost = false;
 	atomic_set(&d->rr, 0);

@@ -2,9 +2,10 @@
 /*
  * edma-core.c - programming a DesignWare PCIe eDMA (v0, unrolled map):
  * channel detection, single-block and linked-list transfers, completion
- * and abort decoding.  No kernel services: the glue (edma.c) maps the
- * block, owns the channels and waits; the unit tests run this file
- * against a register model.
+ * and abort decoding, and a queue per channel (the next transfer starts
+ * when one ends).  No kernel services: the glue (edma.c) maps the block,
+ * locks the queues and waits; the unit tests run this file against a
+ * register model.
  *
  * Written from the public register description (Linux's
  * drivers/dma/dw-edma/dw-edma-v0-regs.h and dw-edma-v0-core.c):
@@ -286,4 +287,118 @@ const char *nepf_edma_err_str(u32 err)
 	if (err & NEPF_EDMA_ERR_LOCAL)
 		return "local memory access error";
 	return "stopped";
+}
+
+void nepf_edma_q_init(struct nepf_edma_q *q, enum nepf_edma_dir dir,
+		      unsigned int ch)
+{
+	q->dir = dir;
+	q->ch = ch;
+	q->cur = NULL;
+	q->head = NULL;
+	q->tail = &q->head;
+}
+
+static void q_end(struct nepf_edma_req *r, enum nepf_edma_result res,
+		  u32 err)
+{
+	r->res = res;
+	r->err = err;
+	r->ended = true;
+	r->end(r);
+}
+
+/* Start the waiting requests in order until one runs. */
+static void q_start_next(struct nepf_edma *e, struct nepf_edma_q *q)
+{
+	struct nepf_edma_req *r;
+
+	while (!q->cur && q->head) {
+		r = q->head;
+		q->head = r->next;
+		if (!q->head)
+			q->tail = &q->head;
+		r->next = NULL;
+		r->ret = nepf_edma_start(e, q->dir, q->ch, r->ll, r->seg, r->nr);
+		if (r->ret)
+			q_end(r, NEPF_EDMA_ABORT, 0);
+		else
+			q->cur = r;
+	}
+}
+
+/*
+ * Queue @r behind the channel's transfers; it starts at once on an idle
+ * channel.  True if it has to wait for others.
+ */
+bool nepf_edma_q_submit(struct nepf_edma *e, struct nepf_edma_q *q,
+			struct nepf_edma_req *r)
+{
+	bool behind = q->cur || q->head;
+
+	r->next = NULL;
+	r->ended = false;
+	r->res = NEPF_EDMA_BUSY;
+	r->err = 0;
+	r->ret = 0;
+	*q->tail = r;
+	q->tail = &r->next;
+	q_start_next(e, q);
+	return behind;
+}
+
+/*
+ * Look at the channel: if the running request has ended, the next one
+ * starts and then the ended one's @end is called.  With nothing running,
+ * a status the channel still shows is collected (cleared) and ignored.
+ */
+void nepf_edma_q_poll(struct nepf_edma *e, struct nepf_edma_q *q)
+{
+	struct nepf_edma_req *r = q->cur;
+	enum nepf_edma_result res;
+	u32 err;
+
+	res = nepf_edma_status(e, q->dir, q->ch, &err);
+	if (!r || res == NEPF_EDMA_BUSY)
+		return;
+	q->cur = NULL;
+	q_start_next(e, q);
+	q_end(r, res, err);
+}
+
+/* Take @r out of the queue if it has not started: true, and no @end. */
+bool nepf_edma_q_cancel(struct nepf_edma_q *q, struct nepf_edma_req *r)
+{
+	struct nepf_edma_req **p;
+
+	for (p = &q->head; *p; p = &(*p)->next) {
+		if (*p != r)
+			continue;
+		*p = r->next;
+		if (q->tail == &r->next)
+			q->tail = p;
+		r->next = NULL;
+		return true;
+	}
+	return false;
+}
+
+/*
+ * The channel is lost (it did not stop): the running request and every
+ * waiting one end aborted, and nothing starts any more.
+ */
+void nepf_edma_q_fail(struct nepf_edma_q *q)
+{
+	struct nepf_edma_req *r = q->cur;
+
+	q->cur = NULL;
+	if (r)
+		q_end(r, NEPF_EDMA_ABORT, 0);
+	while (q->head) {
+		r = q->head;
+		q->head = r->next;
+		r->next = NULL;
+		q_end(r, NEPF_EDMA_ABORT, 0);
+	}
+	q->tail = &q->head;
 }

@@ -43,13 +43,24 @@ MODULE_PARM_DESC(edma_irq,
 /* Time a stopped channel has to report its abort. */
 #define NEPF_EDMA_STOP_MS	10
 
-struct nepf_edma_ch {
+/* Transfers one channel takes at once: one runs, the others queue. */
+#define NEPF_EDMA_SLOTS		4
+
+/* One transfer's place on a channel: its list memory and its pieces. */
+struct nepf_edma_slot {
+	struct nepf_edma_req req;
 	struct nepf_edma_ll ll;
 	struct nepf_edma_seg seg[NEPF_EDMA_LL_MAX];
-	struct completion done;		/* interrupt mode */
-	enum nepf_edma_result res;
-	u32 err;
+	struct completion done;		/* req ended, or the link is lost */
+	bool busy;			/* a transfer owns it */
+};
+
+struct nepf_edma_ch {
+	spinlock_t lock;		/* q, the slots' busy, dead; any context */
+	struct nepf_edma_q q;
+	struct semaphore free;		/* slots not busy */
 	bool dead;			/* did not stop: never used again */
+	struct nepf_edma_slot slot[NEPF_EDMA_SLOTS];
 };
 
 struct nepf_edma_dev {
@@ -142,18 +153,18 @@ static irqreturn_t nepf_edma_isr(int irq, void *arg)
 		while (pend) {
 			unsigned int ch = __ffs(pend);
 			struct nepf_edma_ch *c = &ed->ch[dir][ch];
-			enum nepf_edma_result res;
 
 			pend &= pend - 1;
-			res = nepf_edma_status(&ed->core, dir, ch, &err);
-			if (res == NEPF_EDMA_BUSY)
-				continue;
 			ret = IRQ_HANDLED;
-			if (ch >= NEPF_DMA_CHANS)
-				continue;	/* not ours: cleared, ignored */
-			c->res = res;
-			c->err = err;
-			complete(&c->done);
+			if (ch >= NEPF_DMA_CHANS) {
+				/* not ours: cleared, ignored */
+				nepf_edma_status(&ed->core, dir, ch, &err);
+				continue;
+			}
+			/* The ended transfer's waiter wakes, the next starts. */
+			spin_lock(&c->lock);
+			nepf_edma_q_poll(&ed->core, &c->q);
+			spin_unlock(&c->lock);
 		}
 	}
 	spin_unlock_irqrestore(&ed->irq_lock, flags);
@@ -198,28 +209,57 @@ static void nepf_edma_irqs(struct nepf_edma_dev *ed)
 	}
 }
 
+static void nepf_edma_ll_free(struct nepf_edma_dev *ed, struct nepf_edma_ll *ll)
+{
+	if (ll->virt)
+		dma_free_coherent(ed->dev, nepf_edma_ll_bytes(NEPF_EDMA_LL_MAX),
+				  ll->virt, ll->bus);
+}
+
 static void nepf_edma_free(struct nepf_edma_dev *ed)
 {
-	unsigned int dir, i;
+	unsigned int dir, i, k;
 
 	while (ed->nr_irqs)
 		free_irq(ed->irqs[--ed->nr_irqs], ed);
 	for (dir = 0; dir < 2; dir++)
 		for (i = 0; i < NEPF_DMA_CHANS; i++)
-			if (ed->ch[dir][i].ll.virt)
-				dma_free_coherent(ed->dev,
-						  nepf_edma_ll_bytes(NEPF_EDMA_LL_MAX),
-						  ed->ch[dir][i].ll.virt,
-						  ed->ch[dir][i].ll.bus);
+			for (k = 0; k < NEPF_EDMA_SLOTS; k++)
+				nepf_edma_ll_free(ed, &ed->ch[dir][i].slot[k].ll);
 	if (ed->base)
 		iounmap(ed->base);
 	kvfree(ed);
 }
 
+/* A channel's queue and the list memory of its slots. */
+static int nepf_edma_ch_setup(struct nepf_edma_dev *ed, struct nepf_edma_ch *c,
+			      enum nepf_edma_dir dir, unsigned int ch)
+{
+	struct nepf_edma_slot *sl;
+	dma_addr_t bus;
+	unsigned int k;
+
+	spin_lock_init(&c->lock);
+	nepf_edma_q_init(&c->q, dir, ch);
+	sema_init(&c->free, NEPF_EDMA_SLOTS);
+	for (k = 0; k < NEPF_EDMA_SLOTS; k++) {
+		sl = &c->slot[k];
+		sl->ll.virt = dma_alloc_coherent(ed->dev,
+						 nepf_edma_ll_bytes(NEPF_EDMA_LL_MAX),
+						 &bus, GFP_KERNEL);
+		if (!sl->ll.virt)
+			return -ENOMEM;
+		sl->ll.bus = bus;
+		sl->ll.max = NEPF_EDMA_LL_MAX;
+		init_completion(&sl->done);
+	}
+	return 0;
+}
+
 static int nepf_edma_setup(struct nepf_edma_dev *ed)
 {
 	unsigned int dir, i, top;
-	dma_addr_t bus;
+	int ret;
 
 	ed->base = ioremap(ed->phys, ed->size);
 	if (!ed->base)
@@ -233,16 +273,9 @@ static int nepf_edma_setup(struct nepf_edma_dev *ed)
 		ed->core.nr_ch[dir] = min_t(unsigned int, ed->core.nr_ch[dir],
 					    NEPF_DMA_CHANS);
 		for (i = 0; i < ed->core.nr_ch[dir]; i++) {
-			struct nepf_edma_ch *c = &ed->ch[dir][i];
-
-			c->ll.virt = dma_alloc_coherent(ed->dev,
-							nepf_edma_ll_bytes(NEPF_EDMA_LL_MAX),
-							&bus, GFP_KERNEL);
-			if (!c->ll.virt)
-				return -ENOMEM;
-			c->ll.bus = bus;
-			c->ll.max = NEPF_EDMA_LL_MAX;
-			init_completion(&c->done);
+			ret = nepf_edma_ch_setup(ed, &ed->ch[dir][i], dir, i);
+			if (ret)
+				return ret;
 		}
 	}
 	nepf_edma_irqs(ed);
@@ -320,14 +353,10 @@ void nepf_edma_detach(struct nepf_dma *d)
 	d->nr_tx = 0;
 }
 
-/*
- * How a wait went: the link may be lost meanwhile (@lost: stop waiting),
- * and @spin_us of polling come before any sleep (interrupt mode: waiting
- * for the handler to run, without the wakeup); @slept says if it slept.
- */
+/* How a wait went: the link may be lost meanwhile, it may have slept. */
 struct nepf_edma_waiter {
 	const bool *lost;		/* NULL: wait for the result anyway */
-	unsigned int spin_us;
+	unsigned int spin_us;		/* polled this long before any sleep */
 	unsigned int ms;
 	bool slept;
 };
@@ -337,56 +366,66 @@ static bool nepf_edma_lost(const struct nepf_edma_waiter *w)
 	return w->lost && READ_ONCE(*w->lost);
 }
 
-/* Poll the status until a result, a lost link or the deadline. */
-static enum nepf_edma_result nepf_edma_poll(struct nepf_edma_dev *ed,
-					    enum nepf_edma_dir dir,
-					    unsigned int ch, u32 *err,
-					    struct nepf_edma_waiter *w)
+/* The channel's view of @sl, looked at (and moved on) under its lock. */
+static bool nepf_edma_ended(struct nepf_edma_dev *ed, struct nepf_edma_ch *c,
+			    struct nepf_edma_slot *sl)
 {
-	unsigned long deadline = jiffies + msecs_to_jiffies(w->ms);
-	enum nepf_edma_result res;
-	unsigned int spins = 0;
+	unsigned long flags;
+	bool ended;
 
-	for (;;) {
-		res = nepf_edma_status(&ed->core, dir, ch, err);
-		if (res != NEPF_EDMA_BUSY || time_after(jiffies, deadline) ||
-		    nepf_edma_lost(w))
-			return res;
-		/* Small transfers end in microseconds: spin a little first. */
-		if (++spins < 50) {
-			udelay(1);
-		} else {
-			w->slept = true;
-			usleep_range(10, 50);
-		}
-	}
+	spin_lock_irqsave(&c->lock, flags);
+	if (!ed->nr_irqs)
+		nepf_edma_q_poll(&ed->core, &c->q);
+	ended = sl->req.ended;
+	spin_unlock_irqrestore(&c->lock, flags);
+	return ended;
 }
 
-/* BUSY: not over in time, or the link is lost. */
-static enum nepf_edma_result nepf_edma_wait(struct nepf_edma_dev *ed,
-					    enum nepf_edma_dir dir,
-					    unsigned int ch, u32 *err,
-					    struct nepf_edma_waiter *w)
+/*
+ * Wait for @sl's transfer to end: false if it has not in time, or the
+ * link is lost.  Polling mode: every waiter looks at its channel (and
+ * starts the next transfer when one has ended), small transfers spin
+ * first; interrupt mode: the handler does, the waiter polls its
+ * completion @spin_us, then sleeps.
+ */
+static bool nepf_edma_wait(struct nepf_edma_dev *ed, struct nepf_edma_ch *c,
+			   struct nepf_edma_slot *sl, struct nepf_edma_waiter *w)
 {
-	struct nepf_edma_ch *c = &ed->ch[dir][ch];
+	unsigned long deadline = jiffies + msecs_to_jiffies(w->ms);
+	unsigned int spins = 0;
+	long left;
 	u64 end;
 
-	if (!ed->nr_irqs)
-		return nepf_edma_poll(ed, dir, ch, err, w);
+	if (!ed->nr_irqs) {
+		while (!nepf_edma_ended(ed, c, sl)) {
+			if (time_after(jiffies, deadline) || nepf_edma_lost(w))
+				return false;
+			/* Small transfers end in microseconds: spin first. */
+			if (++spins < 50) {
+				udelay(1);
+			} else {
+				w->slept = true;
+				usleep_range(10, 50);
+			}
+		}
+		return true;
+	}
 	if (w->spin_us) {
 		end = ktime_get_ns() + (u64)w->spin_us * NSEC_PER_USEC;
-		while (!completion_done(&c->done) && !nepf_edma_lost(w) &&
+		while (!completion_done(&sl->done) && !nepf_edma_lost(w) &&
 		       ktime_get_ns() < end)
 			cpu_relax();
 	}
-	if (!completion_done(&c->done))
+	if (!completion_done(&sl->done))
 		w->slept = true;
 	/* Completed by the handler, or by nepf_edma_link_lost(). */
-	if (!wait_for_completion_timeout(&c->done, msecs_to_jiffies(w->ms)) ||
-	    nepf_edma_lost(w))
-		return NEPF_EDMA_BUSY;
-	*err = c->err;
-	return c->res;
+	while (!nepf_edma_ended(ed, c, sl)) {
+		left = (long)(deadline - jiffies);
+		if (nepf_edma_lost(w) || left <= 0)
+			return false;
+		wait_for_completion_timeout(&sl->done, left);
+	}
+	return true;
 }
 
 /* dma_wait_spin or dma_wait_sleep; a wait a link loss ended is neither. */
@@ -401,106 +440,224 @@ static void nepf_edma_count_wait(struct nepf_dma *d,
 		nepf_cost_inc(d->costs, DMA_WAIT_SPIN);
 }
 
+/* A request of the queue has ended (under the channel's lock). */
+static void nepf_edma_req_end(struct nepf_edma_req *r)
+{
+	complete(&container_of(r, struct nepf_edma_slot, req)->done);
+}
+
+/* A free slot of @c (there are NEPF_EDMA_SLOTS: the channel's queue). */
+static struct nepf_edma_slot *nepf_edma_slot_get(struct nepf_dma *d,
+						 struct nepf_edma_ch *c)
+{
+	struct nepf_edma_slot *sl = NULL;
+	unsigned long flags;
+	unsigned int k;
+
+	if (down_trylock(&c->free)) {
+		nepf_cost_inc(d->costs, DMA_CHAN_BUSY);
+		down(&c->free);
+	}
+	spin_lock_irqsave(&c->lock, flags);
+	for (k = 0; k < NEPF_EDMA_SLOTS && !sl; k++) {
+		if (!c->slot[k].busy) {
+			sl = &c->slot[k];
+			sl->busy = true;
+		}
+	}
+	spin_unlock_irqrestore(&c->lock, flags);
+	return sl;
+}
+
+static void nepf_edma_slot_put(struct nepf_edma_ch *c, struct nepf_edma_slot *sl)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&c->lock, flags);
+	sl->busy = false;
+	spin_unlock_irqrestore(&c->lock, flags);
+	up(&c->free);
+}
+
 /*
- * Run @nr pieces on channel @ch (held by the caller); 0 or an error.  A
- * transfer still running when the link is lost or the time is up is
- * stopped; the stop is waited for whatever the link does.
+ * @sl's transfer did not end in time, or the link is lost: take it out of
+ * the queue if it has not started, else stop the channel and wait for the
+ * stop whatever the link does (the next transfer then starts).  A channel
+ * that does not stop is never used again: its queue fails.
  */
-static int nepf_edma_run(struct nepf_dma *d, enum nepf_edma_dir dir,
-			 unsigned int ch, unsigned int nr,
+static void nepf_edma_give_up(struct nepf_edma_dev *ed, struct nepf_edma_ch *c,
+			      struct nepf_edma_slot *sl)
+{
+	struct nepf_edma_waiter stop = { .ms = NEPF_EDMA_STOP_MS };
+	unsigned long flags;
+	bool queued;
+
+	spin_lock_irqsave(&c->lock, flags);
+	queued = nepf_edma_q_cancel(&c->q, &sl->req);
+	if (!queued && !sl->req.ended)
+		nepf_edma_stop(&ed->core, c->q.dir, c->q.ch);
+	spin_unlock_irqrestore(&c->lock, flags);
+	if (queued || nepf_edma_wait(ed, c, sl, &stop))
+		return;
+	spin_lock_irqsave(&c->lock, flags);
+	c->dead = true;
+	nepf_edma_q_fail(&c->q);
+	spin_unlock_irqrestore(&c->lock, flags);
+	dev_err(ed->dev, "nvme_epf: eDMA %s channel %u does not stop: not used again\n",
+		c->q.dir == NEPF_EDMA_WRITE ? "write" : "read", c->q.ch);
+}
+
+/*
+ * Queue @nr pieces of @sl on channel @c and wait for them; 0 or an error.
+ * The channel is not held meanwhile: other transfers queue behind this
+ * one, and the next starts as soon as it ends (interrupt mode: from the
+ * handler; polling mode: at the next look of any waiter, which the
+ * ledger counts as a wait that held the channel).
+ */
+static int nepf_edma_run(struct nepf_dma *d, struct nepf_edma_ch *c,
+			 struct nepf_edma_slot *sl, unsigned int nr,
 			 struct nepf_edma_waiter *w)
 {
 	struct nepf_edma_dev *ed = d->edma;
-	struct nepf_edma_ch *c = &ed->ch[dir][ch];
-	struct nepf_edma_waiter stop = { .ms = NEPF_EDMA_STOP_MS };
-	enum nepf_edma_result res;
-	u32 err = 0;
-	int ret;
+	unsigned long flags;
+	int ret = 0;
 
+	sl->req.ll = &sl->ll;
+	sl->req.seg = sl->seg;
+	sl->req.nr = nr;
+	sl->req.end = nepf_edma_req_end;
+	sl->req.ended = false;
+	reinit_completion(&sl->done);
+	spin_lock_irqsave(&c->lock, flags);
 	if (c->dead)
-		return -EIO;
-	reinit_completion(&c->done);
-	/* Pairs with nepf_dma_link_lost(): flag first, then complete(). */
-	smp_mb();
-	if (nepf_edma_lost(w))
-		return -ENOLINK;
-	ret = nepf_edma_start(&ed->core, dir, ch, &c->ll, c->seg, nr);
+		ret = -EIO;
+	else if (nepf_edma_lost(w))	/* no start toward a dead link */
+		ret = -ENOLINK;
+	else
+		nepf_edma_q_submit(&ed->core, &c->q, &sl->req);
+	spin_unlock_irqrestore(&c->lock, flags);
 	if (ret)
 		return ret;
-	res = nepf_edma_wait(ed, dir, ch, &err, w);
-	nepf_edma_count_wait(d, w);
-	if (res == NEPF_EDMA_DONE)
-		return 0;
-	if (res == NEPF_EDMA_BUSY) {
-		nepf_edma_stop(&ed->core, dir, ch);
-		res = nepf_edma_wait(ed, dir, ch, &err, &stop);
-		if (res == NEPF_EDMA_BUSY) {
-			c->dead = true;
-			dev_err(ed->dev,
-				"nvme_epf: eDMA %s channel %u does not stop: not used again\n",
-				dir == NEPF_EDMA_WRITE ? "write" : "read", ch);
-		}
+	nepf_dma_count_wait(d, c->q.dir == NEPF_EDMA_WRITE, !ed->nr_irqs);
+	if (!nepf_edma_wait(ed, c, sl, w)) {
+		nepf_edma_count_wait(d, w);
+		nepf_edma_give_up(ed, c, sl);
 		return nepf_edma_lost(w) ? -ENOLINK : -ETIMEDOUT;
 	}
+	nepf_edma_count_wait(d, w);
+	if (sl->req.ret)
+		return sl->req.ret;
+	if (sl->req.res == NEPF_EDMA_DONE)
+		return 0;
 	dev_warn_ratelimited(ed->dev, "nvme_epf: eDMA %s channel %u aborted: %s\n",
-			     dir == NEPF_EDMA_WRITE ? "write" : "read", ch,
-			     nepf_edma_err_str(err));
+			     c->q.dir == NEPF_EDMA_WRITE ? "write" : "read", c->q.ch,
+			     nepf_edma_err_str(sl->req.err));
 	return -EIO;
 }
 
+/* Poll a list of @nr pieces, @len bytes, for @spin_us: small pieces. */
+static unsigned int nepf_edma_spin(size_t len, unsigned int nr,
+				   unsigned int spin_us)
+{
+	return len <= (size_t)NEPF_DMA_SPIN_MAX * nr ? spin_us : 0;
+}
+
+/* Unmap the @nr pieces of @sl's list. */
+static void nepf_edma_unmap(struct nepf_edma_dev *ed, struct nepf_edma_slot *sl,
+			    unsigned int nr, enum dma_data_direction ddir)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr; i++)
+		dma_unmap_page(ed->dev, sl->seg[i].local, sl->seg[i].len, ddir);
+}
+
 /*
- * Transfer between @pci_addr and a kernel buffer on write (@to_host) or
- * read channel @ch of d->edma, which the caller holds.  The buffer's
- * pieces (pages of a vmalloc buffer) go into one list, NEPF_EDMA_LL_MAX
- * at a time.  Each run is polled @spin_us before its wait may sleep, and
- * gives up at once when the link is lost (d->link_lost).
+ * Transfer between a kernel buffer and the DMA segments of @x
+ * (nepf_dma_seg_by_dma(); bit buckets and the others skipped, with their
+ * length of the buffer) on write (to host) or read channel @ch of d->edma.
+ * All their pieces (a segment, or a page of a vmalloc'ed buffer) go into
+ * one linked list with one interrupt at its end, NEPF_EDMA_LL_MAX pieces
+ * at a time: one wait per list.  The list queues on the channel behind
+ * those of other commands (up to NEPF_EDMA_SLOTS in all).  A list of
+ * pieces of up to NEPF_DMA_SPIN_MAX on average is polled @spin_us before
+ * its wait may sleep; a wait gives up at once when the link is lost
+ * (d->link_lost).
  */
-int nepf_edma_copy(struct nepf_dma *d, unsigned int ch, u64 pci_addr,
-		   void *buf, size_t len, bool to_host, unsigned int spin_us,
-		   unsigned int ms)
+int nepf_edma_copy_segs(struct nepf_dma *d, unsigned int ch,
+			const struct nepf_xfer *x, unsigned int spin_us,
+			unsigned int ms)
 {
 	struct nepf_edma_dev *ed = d->edma;
-	enum nepf_edma_dir dir = to_host ? NEPF_EDMA_WRITE : NEPF_EDMA_READ;
-	enum dma_data_direction ddir = to_host ? DMA_TO_DEVICE : DMA_FROM_DEVICE;
+	enum nepf_edma_dir dir = x->to_host ? NEPF_EDMA_WRITE : NEPF_EDMA_READ;
+	enum dma_data_direction ddir = x->to_host ? DMA_TO_DEVICE : DMA_FROM_DEVICE;
 	struct nepf_edma_ch *c = &ed->ch[dir][ch];
-	struct nepf_edma_waiter w = {
-		.lost = &d->link_lost, .spin_us = spin_us, .ms = ms,
-	};
-	unsigned int nr, i;
+	struct nepf_edma_waiter w = { .lost = &d->link_lost, .ms = ms };
+	const struct nepf_seg *s;
+	struct nepf_edma_slot *sl;
+	unsigned int n = 0, i;
+	size_t list = 0, len, chunk;
 	dma_addr_t addr;
-	size_t chunk;
+	u8 *buf = x->buf, *p;
+	u64 pci;
 	int ret = 0;
 
-	while (len && !ret) {
-		for (nr = 0; len && nr < NEPF_EDMA_LL_MAX; nr++) {
-			ret = nepf_dma_map_piece(ed->dev, buf, len, ddir,
-						 &addr, &chunk);
+	if (nepf_edma_lost(&w))
+		return -ENOLINK;
+	sl = nepf_edma_slot_get(d, c);
+	for (i = 0; i < x->nr && !ret; buf += s->len, i++) {
+		s = &x->seg[i];
+		if (!nepf_dma_seg_by_dma(x, s))
+			continue;
+		nepf_dma_count(d, s->len, x->to_host);
+		for (p = buf, pci = s->addr, len = s->len; len && !ret;
+		     p += chunk, pci += chunk, len -= chunk) {
+			if (n == NEPF_EDMA_LL_MAX) {
+				w.slept = false;
+				w.spin_us = nepf_edma_spin(list, n, spin_us);
+				ret = nepf_edma_run(d, c, sl, n, &w);
+				nepf_edma_unmap(ed, sl, n, ddir);
+				n = 0;
+				list = 0;
+				if (ret)
+					break;
+			}
+			ret = nepf_dma_map_piece(ed->dev, p, len, ddir, &addr,
+						 &chunk);
 			if (ret)
 				break;
-			c->seg[nr].local = addr;
-			c->seg[nr].pci = pci_addr;
-			c->seg[nr].len = chunk;
-			pci_addr += chunk;
-			buf += chunk;
-			len -= chunk;
+			sl->seg[n].local = addr;
+			sl->seg[n].pci = pci;
+			sl->seg[n].len = chunk;
+			n++;
+			list += chunk;
 		}
-		if (!ret && nr) {
-			w.slept = false;
-			ret = nepf_edma_run(d, dir, ch, nr, &w);
-		}
-		for (i = 0; i < nr; i++)
-			dma_unmap_page(ed->dev, c->seg[i].local,
-				       c->seg[i].len, ddir);
 	}
+	if (!ret && n) {
+		w.slept = false;
+		w.spin_us = nepf_edma_spin(list, n, spin_us);
+		ret = nepf_edma_run(d, c, sl, n, &w);
+	}
+	nepf_edma_unmap(ed, sl, n, ddir);
+	nepf_edma_slot_put(c, sl);
 	return ret;
 }
 
-/* The link is lost: waits in interrupt mode look at the flag now. */
+/* The link is lost: every waiter looks at the flag now. */
 void nepf_edma_link_lost(struct nepf_edma_dev *ed)
 {
-	unsigned int dir, i;
+	struct nepf_edma_ch *c;
+	unsigned long flags;
+	unsigned int dir, i, k;
 
-	for (dir = 0; dir < 2; dir++)
-		for (i = 0; i < ed->core.nr_ch[dir]; i++)
-			complete(&ed->ch[dir][i].done);
+	for (dir = 0; dir < 2; dir++) {
+		for (i = 0; i < ed->core.nr_ch[dir]; i++) {
+			c = &ed->ch[dir][i];
+			spin_lock_irqsave(&c->lock, flags);
+			for (k = 0; k < NEPF_EDMA_SLOTS; k++)
+				if (c->slot[k].busy)
+					complete(&c->slot[k].done);
+			spin_unlock_irqrestore(&c->lock, flags);
+		}
+	}
 }

@@ -83,6 +83,35 @@ static inline u32 nepf_edma_ll_bytes(u32 nr)
 	return (nr + 1) * EDMA_LL_ELEM_SIZE;
 }
 
+/*
+ * A channel's queue of transfers: one list runs, the others wait their
+ * turn in order, so that a channel takes the next transfer as soon as
+ * one ends, not when its waiter wakes.  The caller serializes every call
+ * on a queue (the glue: a spinlock, taken by the interrupt handler too)
+ * and owns a request, with its list memory and pieces, until @end has
+ * been called for it, under that lock: the request has ended, done,
+ * aborted, or not started (@ret).
+ */
+struct nepf_edma_req {
+	struct nepf_edma_req *next;	/* the queue's */
+	const struct nepf_edma_ll *ll;
+	const struct nepf_edma_seg *seg;
+	unsigned int nr;
+	void (*end)(struct nepf_edma_req *r);
+	bool ended;
+	enum nepf_edma_result res;	/* once ended: DONE or ABORT */
+	u32 err;			/* NEPF_EDMA_ERR_* of an abort */
+	int ret;			/* nepf_edma_start()'s error, or 0 */
+};
+
+struct nepf_edma_q {
+	enum nepf_edma_dir dir;
+	unsigned int ch;
+	struct nepf_edma_req *cur;	/* running on the channel */
+	struct nepf_edma_req *head;	/* waiting, in order */
+	struct nepf_edma_req **tail;
+};
+
 int nepf_edma_probe(struct nepf_edma *e);
 void nepf_edma_enable(struct nepf_edma *e, bool irq);
 void nepf_edma_disable(struct nepf_edma *e);
@@ -98,5 +127,12 @@ void nepf_edma_stop(struct nepf_edma *e, enum nepf_edma_dir dir,
 unsigned int nepf_edma_ch_state(struct nepf_edma *e, enum nepf_edma_dir dir,
 				unsigned int ch);
 const char *nepf_edma_err_str(u32 err);
+void nepf_edma_q_init(struct nepf_edma_q *q, enum nepf_edma_dir dir,
+		      unsigned int ch);
+bool nepf_edma_q_submit(struct nepf_edma *e, struct nepf_edma_q *q,
+			struct nepf_edma_req *r);
+void nepf_edma_q_poll(struct nepf_edma *e, struct nepf_edma_q *q);
+bool nepf_edma_q_cancel(struct nepf_edma_q *q, struct nepf_edma_req *r);
+void nepf_edma_q_fail(struct nepf_edma_q *q);
 
 #endif /* NEPF_EDMA_H */

@@ -23,13 +23,19 @@
 /* Host memory access (dma.c). */
 #define NEPF_DMA_CHANS	4		/* per direction, used in parallel */
 
+/* Transfers of up to this many bytes are polled before their wait sleeps. */
+#define NEPF_DMA_SPIN_MAX	4096
+
 struct nepf_dma_chan {
 	struct dma_chan *chan;
-	struct mutex lock;		/* one transfer: slave config is shared */
-	struct completion done;		/* a callback ran, or the link is lost */
-	/* The callback of the transfer in flight: it ran, with this result. */
-	bool called;
-	enum dmaengine_tx_result result;
+	/*
+	 * Slave config, prep and submit of one batch (the config is the
+	 * channel's); not held while the batch is waited for, so that other
+	 * batches queue behind it.  Not used with our eDMA (edma.c queues).
+	 */
+	struct mutex lock;
+	spinlock_t inflight_lock;	/* inflight; taken in any context */
+	struct list_head inflight;	/* dmaengine batches not yet waited out */
 };
 
 struct nepf_edma_dev;
@@ -68,13 +74,30 @@ void nepf_dma_win_release(struct nepf_dma *d, struct nepf_win *w);
 int nepf_dma_map_piece(struct device *dev, void *buf, size_t len,
 		       enum dma_data_direction ddir, dma_addr_t *addr,
 		       size_t *chunk);
+int nepf_dma_xfer_segs(struct nepf_dma *d, const struct nepf_seg *seg,
+		       unsigned int nr, void *buf, bool to_host);
+
+/* One transfer between a buffer and host segments (nepf_dma_xfer_segs()). */
+struct nepf_xfer {
+	const struct nepf_seg *seg;
+	unsigned int nr;
+	u8 *buf;
+	bool to_host;
+	u32 min_len;		/* segments this long go by DMA (read once) */
+	unsigned int nr_dma;	/* how many do */
+	size_t len;		/* their bytes */
+};
+
+bool nepf_dma_seg_by_dma(const struct nepf_xfer *x, const struct nepf_seg *s);
+void nepf_dma_count(struct nepf_dma *d, size_t len, bool to_host);
+void nepf_dma_count_wait(struct nepf_dma *d, bool to_host, bool held);
 
 /* The controller's own DesignWare eDMA (edma.c), when no dmaengine. */
 int nepf_edma_attach(struct nepf_dma *d, struct device *parent);
 void nepf_edma_detach(struct nepf_dma *d);
-int nepf_edma_copy(struct nepf_dma *d, unsigned int ch, u64 pci_addr,
-		   void *buf, size_t len, bool to_host, unsigned int spin_us,
-		   unsigned int ms);
+int nepf_edma_copy_segs(struct nepf_dma *d, unsigned int ch,
+			const struct nepf_xfer *x, unsigned int spin_us,
+			unsigned int ms);
 void nepf_edma_link_lost(struct nepf_edma_dev *ed);	/* any context */
 
 /* Interrupts (irq.c). */
@@ -100,7 +123,9 @@ struct nepf_cmd_ctx {
 	struct work_struct work;
 	struct nepf_epf_ctrl *ectrl;
 	bool finishing;			/* work runs nepf_cmd_finish() */
-	u32 dma_descs;			/* DMA descriptors, for dma_descs_max */
+	/* For dma_descs_max and dma_waits_max (saturating: fits in padding) */
+	u16 dma_descs;			/* DMA descriptors */
+	u16 dma_waits;			/* DMA waits */
 };
 
 /* One bound function (bind to unbind): the NVMe controller on its epf. */

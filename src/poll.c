@@ -98,6 +98,14 @@ static int nepf_env_host_write(struct nepf_ctrl *ctrl, u64 pci_addr,
 	return nepf_dma_to_host(&to_epf_ctrl(ctrl)->dma, pci_addr, buf, len);
 }
 
+static int nepf_env_host_xfer_segs(struct nepf_ctrl *ctrl,
+				   const struct nepf_seg *seg, unsigned int nr,
+				   void *buf, bool to_host)
+{
+	return nepf_dma_xfer_segs(&to_epf_ctrl(ctrl)->dma, seg, nr, buf,
+				  to_host);
+}
+
 static int nepf_env_raise_irq(struct nepf_ctrl *ctrl, u16 vector)
 {
 	return nepf_irq_raise(&to_epf_ctrl(ctrl)->irq, vector);
@@ -328,6 +336,7 @@ static void nepf_env_start_cmd(struct nepf_ctrl *ctrl, struct nepf_cmd *cmd)
 static const struct nepf_env_ops nepf_epf_env_ops = {
 	.host_read = nepf_env_host_read,
 	.host_write = nepf_env_host_write,
+	.host_xfer_segs = nepf_env_host_xfer_segs,
 	.raise_irq = nepf_env_raise_irq,
 	.defer = nepf_env_defer,
 	.alloc_buf = nepf_env_alloc_buf,

@@ -392,7 +392,11 @@ u16 nepf_map_admin_data(struct nepf_ctrl *ctrl, u32 gen,
 	return nepf_map_data_lim(ctrl, sqe, len, &lim, out);
 }
 
-/* Copy between @buf and the segments, in order; bit buckets skipped. */
+/*
+ * Copy between @buf and the segments, in order; bit buckets skipped.  All
+ * at once where the environment can (its DMA then waits once for all of
+ * them), else one segment after the other.
+ */
 static u16 seglist_copy(struct nepf_ctrl *ctrl, const struct nepf_seglist *sl,
 			u8 *buf, bool to_host)
 {
@@ -400,6 +404,13 @@ static u16 seglist_copy(struct nepf_ctrl *ctrl, const struct nepf_seglist *sl,
 	unsigned int i;
 	int ret;
 
+	if (ctrl->env->host_xfer_segs) {
+		if (!sl->nr)
+			return NVME_SC_SUCCESS;
+		ret = nepf_host_xfer_segs(ctrl, sl->gen, sl->seg, sl->nr, buf,
+					  to_host);
+		return ret ? NVME_SC_DATA_XFER_ERROR : NVME_SC_SUCCESS;
+	}
 	for (i = 0; i < sl->nr; buf += s->len, i++) {
 		s = &sl->seg[i];
 		if (s->addr == NEPF_SEG_BITBUCKET)

@@ -114,6 +114,43 @@ static int env_host_write(struct nepf_ctrl *ctrl, u64 addr, const void *buf,
 	return 0;
 }
 
+/*
+ * A command's segments at once (env->host_xfer_segs), as the glue's DMA
+ * issues them: every segment is transferred (and counted as a host read
+ * or write) even after one failed, and the first failure is returned.
+ */
+static int env_host_xfer_segs(struct nepf_ctrl *ctrl, const struct nepf_seg *seg,
+			      unsigned int nr, void *buf, bool to_host)
+{
+	struct sim *s = ctrl_sim(ctrl);
+	u8 *p = buf;
+	unsigned int i;
+	u32 max;
+	int ret = 0, r;
+
+	sim_count(s, xfer_calls, 1);
+	sim_count(s, xfer_segs, nr);
+	max = __atomic_load_n(&s->ledger.xfer_segs_max, __ATOMIC_RELAXED);
+	while (nr > max &&
+	       !__atomic_compare_exchange_n(&s->ledger.xfer_segs_max, &max, nr,
+					    false, __ATOMIC_RELAXED,
+					    __ATOMIC_RELAXED))
+		;
+	for (i = 0; i < nr; p += seg[i].len, i++) {
+		if (seg[i].addr == NEPF_SEG_BITBUCKET)
+			continue;
+		if (to_host)
+			r = env_host_write(ctrl, seg[i].addr, p, seg[i].len);
+		else
+			r = env_host_read(ctrl, seg[i].addr, p, seg[i].len);
+		if (!r && s->fail_xfer_seg == i + 1)
+			r = -EIO;	/* aborted, after its data moved */
+		if (r && !ret)
+			ret = r;
+	}
+	return ret;
+}
+
 /* A CQ ring kept mapped (env->cq_created), as the kernel glue does. */
 struct sim_cq_map {
 	u64 addr;
@@ -269,6 +306,7 @@ static void env_bg_kick(struct nepf_ctrl *ctrl, unsigned int delay_ms)
 static const struct nepf_env_ops sim_env_ops = {
 	.host_read = env_host_read,
 	.host_write = env_host_write,
+	.host_xfer_segs = env_host_xfer_segs,
 	.raise_irq = env_raise_irq,
 	.defer = env_defer,
 	.alloc_buf = env_alloc_buf,
@@ -283,6 +321,15 @@ static const struct nepf_env_ops sim_env_ops = {
 	.free_cmd = env_free_cmd,
 	.start_cmd = env_start_cmd,
 };
+
+void sim_per_segment(struct sim *s)
+{
+	static struct nepf_env_ops ops;
+
+	ops = sim_env_ops;
+	ops.host_xfer_segs = NULL;
+	s->ctrl.env = &ops;
+}
 
 /* Abort the background operations and run them until they ended. */
 void sim_bg_end(struct sim *s)

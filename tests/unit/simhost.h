@@ -60,6 +60,13 @@ struct sim_ledger {
 	u64 alloc_buf_bytes;
 	u32 irqs, defers, releases;
 	u32 cq_writes;			/* CQEs through a kept CQ mapping */
+	/*
+	 * host_xfer_segs() calls (a command's data at once, with one wait
+	 * in the glue), the segments they carried (bit buckets included;
+	 * each other one is a host read or write above too), the most in
+	 * one call.
+	 */
+	u32 xfer_calls, xfer_segs, xfer_segs_max;
 };
 
 struct sim {
@@ -102,6 +109,8 @@ struct sim {
 	bool no_flush;			/* sim_run() skips nepf_ctrl_flush_waiting() */
 	bool no_regs_poll;		/* sim_run() leaves CC to another thread */
 	bool no_cq_map;			/* env->cq_created() keeps no mapping */
+	/* host_xfer_segs(): fail the segment with this index (0: none) + 1 */
+	u32 fail_xfer_seg;
 	/*
 	 * Host accesses (reads, writes, CQEs, interrupts) from a thread
 	 * other than @owner, counted while @check_owner (set before the
@@ -139,6 +148,8 @@ u64 sim_alloc(struct sim *s, size_t size, size_t align);	/* PCI address */
 void *sim_ptr(struct sim *s, u64 pci_addr);
 
 void sim_msix_unmask_all(struct sim *s);
+/* An environment without host_xfer_segs: data one segment at a time. */
+void sim_per_segment(struct sim *s);
 
 u32 sim_rd32(struct sim *s, u32 off);
 void sim_wr32(struct sim *s, u32 off, u32 val);

@@ -674,3 +674,176 @@ UNIT_TEST(edma_abort_is_per_channel)
 	CHECK_EQ(m->violation[0], 0);
 	free(m);
 }
+
+/* ---- a channel's queue (nepf_edma_q_*) ---- */
+
+struct q_case {
+	struct nepf_edma_req r[4];
+	struct nepf_edma_ll ll[4];
+	struct nepf_edma_seg s[4][2];
+	struct nepf_edma_req *ended[8];
+	unsigned int nr_ended;
+};
+
+static struct q_case *qc;
+
+static void q_case_end(struct nepf_edma_req *r)
+{
+	if (qc->nr_ended < ARRAY_SIZE(qc->ended))
+		qc->ended[qc->nr_ended++] = r;
+}
+
+/*
+ * Four host-to-local lists of two pieces each (the second piece of list i
+ * lands after its first); list i's memory in list slot i of the model.
+ */
+static struct q_case *q_case_new(struct model *m)
+{
+	struct q_case *c = calloc(1, sizeof(*c));
+	unsigned int i;
+
+	if (!c)
+		abort();
+	for (i = 0; i < 4; i++) {
+		c->ll[i] = model_ll(m, i, 4);
+		c->s[i][0] = (struct nepf_edma_seg){ M_LOCAL_BUS + i * 4096,
+						     M_HOST_BASE + i * 8192, 1024 };
+		c->s[i][1] = (struct nepf_edma_seg){ M_LOCAL_BUS + i * 4096 + 1024,
+						     M_HOST_BASE + i * 8192 + 4096, 512 };
+		c->r[i].ll = &c->ll[i];
+		c->r[i].seg = c->s[i];
+		c->r[i].nr = 2;
+		c->r[i].end = q_case_end;
+	}
+	qc = c;
+	return c;
+}
+
+static bool q_moved(struct model *m, unsigned int i)
+{
+	return !memcmp(m->local + i * 4096, m->host + i * 8192, 1024) &&
+	       !memcmp(m->local + i * 4096 + 1024, m->host + i * 8192 + 4096, 512);
+}
+
+/*
+ * Transfers queued on one channel start one at a time, in order, each as
+ * the one before ends; an abort ends only its own transfer.
+ */
+UNIT_TEST(edma_queue_in_order)
+{
+	struct model *m = model_ready(1, 1, false);
+	struct q_case *c = q_case_new(m);
+	struct nepf_edma_q q;
+	unsigned int i;
+
+	m->defer = true;
+	nepf_edma_q_init(&q, NEPF_EDMA_READ, 0);
+	CHECK(!nepf_edma_q_submit(&m->e, &q, &c->r[0]));	/* idle: starts */
+	for (i = 1; i < 4; i++)
+		CHECK(nepf_edma_q_submit(&m->e, &q, &c->r[i]));	/* behind */
+	CHECK_EQ(m->doorbells, 1);
+	nepf_edma_q_poll(&m->e, &q);			/* still running */
+	CHECK_EQ(c->nr_ended, 0);
+	m->abort_next = true;			/* the first one aborts ... */
+	m->abort_err = NEPF_EDMA_ERR_CA;
+	for (i = 0; i < 4; i++) {
+		model_run(m);
+		nepf_edma_q_poll(&m->e, &q);
+		CHECK_EQ(c->nr_ended, i + 1);
+		CHECK(c->ended[i] == &c->r[i]);
+		CHECK(c->r[i].ended);
+		/* ... the next has started, on the doorbell of this look */
+		CHECK_EQ(m->doorbells, i < 3 ? i + 2 : 4);
+	}
+	CHECK_EQ(c->r[0].res, NEPF_EDMA_ABORT);
+	CHECK_EQ(c->r[0].err, NEPF_EDMA_ERR_CA);
+	for (i = 1; i < 4; i++) {
+		CHECK_EQ(c->r[i].res, NEPF_EDMA_DONE);
+		CHECK(q_moved(m, i));
+	}
+	CHECK(!q.cur && !q.head);
+	/* idle again: the next one starts at once */
+	CHECK(!nepf_edma_q_submit(&m->e, &q, &c->r[0]));
+	model_run(m);
+	nepf_edma_q_poll(&m->e, &q);
+	CHECK_EQ(c->r[0].res, NEPF_EDMA_DONE);
+	CHECK(q_moved(m, 0));
+	CHECK_EQ(m->violation[0], 0);		/* never a doorbell while running */
+	free(c);
+	free(m);
+}
+
+/*
+ * A waiting transfer can be taken out (its waiter gave up) and never
+ * starts; a running one cannot.  A request that cannot start ends at
+ * once with its error, and the one behind it starts.
+ */
+UNIT_TEST(edma_queue_cancel_and_bad_start)
+{
+	struct model *m = model_ready(1, 1, false);
+	struct q_case *c = q_case_new(m);
+	struct nepf_edma_q q;
+
+	m->defer = true;
+	nepf_edma_q_init(&q, NEPF_EDMA_READ, 0);
+	c->r[2].nr = 0;				/* nepf_edma_start() refuses */
+	nepf_edma_q_submit(&m->e, &q, &c->r[0]);
+	nepf_edma_q_submit(&m->e, &q, &c->r[1]);
+	nepf_edma_q_submit(&m->e, &q, &c->r[2]);
+	nepf_edma_q_submit(&m->e, &q, &c->r[3]);
+	CHECK(!nepf_edma_q_cancel(&q, &c->r[0]));	/* running */
+	CHECK(nepf_edma_q_cancel(&q, &c->r[1]));
+	CHECK(!nepf_edma_q_cancel(&q, &c->r[1]));	/* out already */
+	model_run(m);
+	nepf_edma_q_poll(&m->e, &q);
+	/* r0 done; r2 ended without starting, r3 runs */
+	CHECK_EQ(c->nr_ended, 2);
+	CHECK(c->ended[0] == &c->r[2] && c->r[2].ret == -EINVAL);
+	CHECK(c->ended[1] == &c->r[0] && c->r[0].res == NEPF_EDMA_DONE);
+	CHECK(q.cur == &c->r[3] && !q.head);
+	model_run(m);
+	nepf_edma_q_poll(&m->e, &q);
+	CHECK_EQ(c->nr_ended, 3);
+	CHECK(c->r[3].res == NEPF_EDMA_DONE && q_moved(m, 3));
+	CHECK(!c->r[1].ended && !q_moved(m, 1));
+	CHECK_EQ(m->doorbells, 2);
+	/* the last waiting one out: the next to come queues behind r0 */
+	CHECK(!nepf_edma_q_submit(&m->e, &q, &c->r[0]));
+	CHECK(nepf_edma_q_submit(&m->e, &q, &c->r[3]));
+	CHECK(nepf_edma_q_cancel(&q, &c->r[3]));
+	CHECK(nepf_edma_q_submit(&m->e, &q, &c->r[1]));
+	model_run(m);
+	nepf_edma_q_poll(&m->e, &q);
+	CHECK(q.cur == &c->r[1]);
+	model_run(m);
+	nepf_edma_q_poll(&m->e, &q);
+	CHECK(c->r[1].res == NEPF_EDMA_DONE && q_moved(m, 1));
+	CHECK(!q.cur && !q.head);
+	CHECK_EQ(m->violation[0], 0);
+	free(c);
+	free(m);
+}
+
+/* A channel that does not stop: everything on it ends aborted. */
+UNIT_TEST(edma_queue_fail)
+{
+	struct model *m = model_ready(1, 1, false);
+	struct q_case *c = q_case_new(m);
+	struct nepf_edma_q q;
+	unsigned int i;
+
+	m->stuck = true;
+	nepf_edma_q_init(&q, NEPF_EDMA_READ, 0);
+	for (i = 0; i < 3; i++)
+		nepf_edma_q_submit(&m->e, &q, &c->r[i]);
+	nepf_edma_q_poll(&m->e, &q);
+	CHECK_EQ(c->nr_ended, 0);
+	nepf_edma_q_fail(&q);
+	CHECK_EQ(c->nr_ended, 3);
+	for (i = 0; i < 3; i++)
+		CHECK(c->ended[i] == &c->r[i] && c->r[i].res == NEPF_EDMA_ABORT);
+	CHECK(!q.cur && !q.head && q.tail == &q.head);
+	CHECK_EQ(m->doorbells, 1);
+	free(c);
+	free(m);
+}

@@ -7,10 +7,14 @@
 # check each counter against cost-budget.txt (a maximum per I/O; for the
 # _max counters, per command).  The divisor itself must equal fio's I/O
 # count: the ledger counts exactly what the host asked for.  Then the same
-# for 4 KiB random writes (the budget's write= values).  Then both again on
-# a null_blk that completes in queue_rq (bdev backend): at most one
-# hand-off per I/O, none deferred, no get_msi(x) on the I/O path (not when
-# run as another test's costs_as: COSTS_PREFIX set).
+# for 4 KiB random writes (the budget's write= values).  Then QD32 (an
+# interrupt per CQ and pass, not per I/O) and 512 KiB sequential reads:
+# however many data segments a command has, its data goes to the host
+# in one DMA batch with one wait (case <prefix>-512k-one-wait: exactly one
+# dma_tx_waits per command).  Then 4 KiB reads and writes again on a
+# null_blk that completes in queue_rq (bdev backend): at most one hand-off
+# per I/O, none deferred, no get_msi(x) on the I/O path (not when run as
+# another test's costs_as: COSTS_PREFIX set).
 # On a DMA engine (edma or dmaengine: the run's VEPC_DMA, or 66-dmaengine,
 # which runs this script with COSTS_PREFIX=dmaengine-costs) no I/O may
 # cost a CPU read of host memory: the raw win_read_* sums of each run must
@@ -129,6 +133,27 @@ if [ "$ios" = "$IOS" ] &&
 	fi
 else
 	fail "$P-qd32-irq-per-pass" "fio did $ios I/Os, wanted $IOS"
+fi
+
+# 512 KiB reads, several data segments a command: they go to the host as
+# one DMA batch with one wait (issue 14), whatever the descriptors.
+ios=$(costs_fio "$dev" 8 1 200 read 512k)
+if [ "$ios" = 200 ] &&
+   bash "$tool" stats --costs "$NEPF_FN" > /tmp/costs-512k.txt; then
+	read -r cmds descs waits wmax < <(awk '
+		{ v[$1] = $2 }
+		END { print v["cmds_io"] + 0, v["dma_tx_descs"] + 0, v["dma_tx_waits"] + 0,
+			    v["dma_waits_max"] + 0 }' /tmp/costs-512k.txt)
+	# dma_waits_max also counts the reads of a command's PRP list or SGL
+	# segments (host to endpoint): shown, not checked
+	echo "512 KiB reads: $cmds commands, $descs descriptors to the host, $waits waits for them; at most $wmax waits a command in all"
+	if [ "$cmds" -gt 0 ] && [ "$waits" = "$cmds" ] && [ "$descs" -ge "$cmds" ]; then
+		pass "$P-512k-one-wait"
+	else
+		fail "$P-512k-one-wait" "want one dma_tx_waits per command"
+	fi
+else
+	fail "$P-512k-one-wait" "fio did $ios I/Os, wanted 200"
 fi
 check "$P-down" nepf_down
 

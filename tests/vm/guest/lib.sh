@@ -61,10 +61,11 @@
 #   nepf_tool                path of scripts/nvme-epf in the guest (fails if none)
 #   fails_with TEXT CMD...   CMD fails and its output names TEXT (nvme-cli
 #                            prints the status, e.g. "Invalid Field")
-#   costs_fio DEV QD JOBS IOS [RW]  reset $NEPF_FN's cost ledger, then fio: IOS
-#                            4 KiB random reads (RW randread, the default) or
-#                            writes (randwrite) per job, JOBS jobs at depth QD
-#                            on DEV; prints fio's total I/Os (log:
+#   costs_fio DEV QD JOBS IOS [RW [BS]]  reset $NEPF_FN's cost ledger, then
+#                            fio: IOS 4 KiB (BS) random reads (RW randread,
+#                            the default) or writes (randwrite, or any fio
+#                            rw=) per job, JOBS jobs at depth QD on DEV;
+#                            prints fio's total I/Os (log:
 #                            /tmp/costs-fio.json)
 #   costs_as PREFIX          run 67-costs.sh (the cost ledger against its
 #                            budget) on the engine of now, cases PREFIX-*
@@ -800,11 +801,11 @@ costs_as() {
 }
 
 costs_fio() {
-	local dev=$1 qd=$2 jobs=$3 ios=$4 rw=${5:-randread} tool
+	local dev=$1 qd=$2 jobs=$3 ios=$4 rw=${5:-randread} bs=${6:-4k} tool
 	tool=$(nepf_tool) || { echo "costs_fio: no nvme-epf tool" >&2; return 1; }
 	bash "$tool" stats --costs --reset "$NEPF_FN" || return 1
 	fio --name=costs --filename="$dev" --ioengine=libaio --direct=1 \
-		--rw="$rw" --bs=4k --iodepth="$qd" --numjobs="$jobs" \
+		--rw="$rw" --bs="$bs" --iodepth="$qd" --numjobs="$jobs" \
 		--number_ios="$ios" --group_reporting --output-format=json \
 		> /tmp/costs-fio.json 2>&1 || { cat /tmp/costs-fio.json >&2; return 1; }
 	# total_ios of the (single, grouped) job: its reads' come first, then
