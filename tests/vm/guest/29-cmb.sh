@@ -47,17 +47,6 @@ bar0_size() {
 	[ $((end - start + 1)) = $((4 << 20)) ]
 }
 check $P-bar0-4mib bar0_size
-# CMBSZ as the driver read it (sysfs shows it only when it is not 0):
-# SQS, 4 KiB units, 512 of them.
-# CMBLOC: BAR0, CQMMS and CDPCILS, at 2 MiB.
-reads() {
-	local v
-	v=$(cat "$1") || return 1
-	echo "$1: $v, expected $2"
-	[ "$v" = "$2" ]
-}
-check $P-host-cmbsz reads "/sys/class/nvme/$cname/cmbsz" $(((512 << 12) | 1))
-check $P-host-cmbloc reads "/sys/class/nvme/$cname/cmbloc" $(((512 << 12) | 0x48))
 
 # The driver's P2P pool: p2pmem/ exists once pci_p2pdma_add_resource()
 # set it up.  Without CONFIG_PCI_P2PDMA that function is an inline stub
@@ -86,6 +75,20 @@ if [ -n "$failed" ] || [ ! -d "$p2p" ]; then
 	check $P-down nepf_down
 	nepf_exit
 fi
+
+# CMBSZ as the driver read it (sysfs shows cmbsz and cmbloc only once
+# the driver registered the CMB: the attributes' visibility is updated
+# at the end of nvme_map_cmb(), which a host without P2PDMA never reaches):
+# SQS, 4 KiB units, 512 of them.
+# CMBLOC: BAR0, CQMMS and CDPCILS, at 2 MiB.
+reads() {
+	local v
+	v=$(cat "$1") || return 1
+	echo "$1: $v, expected $2"
+	[ "$v" = "$2" ]
+}
+check $P-host-cmbsz reads "/sys/class/nvme/$cname/cmbsz" $(((512 << 12) | 1))
+check $P-host-cmbloc reads "/sys/class/nvme/$cname/cmbloc" $(((512 << 12) | 0x48))
 
 if [ "$(cat /sys/module/nvme/parameters/use_cmb_sqes 2>/dev/null)" != Y ]; then
 	skip $P-use-cmb-sqes "nvme.use_cmb_sqes is not Y: the host keeps its SQs in host memory"
