@@ -21,7 +21,9 @@ The model (bench/README.md has the same in prose):
   QD1 latency = host_qd1 + T; estimate-kind units are scaled by k.
 - serialized resources, hold time per I/O:
     poller      the thread that fetches SQEs: its own loads, window maps,
-                DMA descriptors (setup + wait), plus cmd_fixed / 3
+                DMA descriptors (setup + wait), plus cmd_fixed / 3; and
+                for the share of I/Os it runs itself (nvme_epf's ledger
+                exec_poller), the rest of their endpoint time
     epc_lock    every EPC call runs under the core's global epc->lock
     dma_read/dma_write  per channel: descriptors x setup + bytes / channel
                 bandwidth + the waits: one per batch of descriptors
@@ -137,6 +139,7 @@ COUNT_ROWS = [
     ("dma_write_chans", "write channels used"),
     ("handoffs", "work items of the driver executed (hand-offs)"),
     ("per_cq_work", "... of which per-CQ completion work"),
+    ("exec_poller", "I/O commands the poller ran itself (no hand-off)"),
     ("host_segs", "host data segments (host driver's DMA maps)"),
 ]
 
@@ -454,6 +457,11 @@ LEDGER_USE = {
     "handoff_exec": ("shown", "part of handoffs"),
     "handoff_defer": ("shown", "part of handoffs"),
     "handoff_exec_later": ("shown", "part of handoffs"),
+    "exec_poller": ("costed", "the share of I/Os the poller ran itself (no hand-off, so not in "
+                    "handoffs): the poller's hold takes that share of the endpoint time "
+                    "beyond its own part"),
+    "exec_poller_off": ("shown", "of those, the slow or asynchronous ones that turned it off for a "
+                        "while: timing"),
     "finish_inline": ("shown", "ends finished where the command ran: the hand-offs they save are "
                       "not in handoffs"),
     "poll_passes": ("uncosted", "timing: how often the poller looks depends on both sides' speed "
@@ -515,6 +523,10 @@ def _fill_from_ledger(c, ledger, ios):
         for key, name in LEDGER_WAITS.items():
             c[key] = ledger.get(name, 0) / ios
             c["from_ledger"][key] = name
+    # I/Os the poller ran itself: a record lists it only when it moved
+    if "exec_poller" in ledger:
+        c["exec_poller"] = ledger["exec_poller"] / ios
+        c["from_ledger"]["exec_poller"] = "exec_poller"
     for key, name in LEDGER_FILLS.items():
         # a record lists the counters that moved (bench_kv_delta); a known
         # counter missing from it stayed at 0
@@ -572,7 +584,8 @@ def _n(c, key):
 MODEL_KEYS = ("np_loads", "np_loads_poller", "cpu_write_bytes", "window_maps", "window_unmaps",
               "window_maps_poller", "ioremaps", "ioremaps_poller", "raise_irq", "get_msix",
               "get_features", "dma_read_desc", "dma_read_bytes", "dma_write_desc",
-              "dma_write_bytes", "dma_irq_waits", "dma_desc_poller", "handoffs", "per_cq_work")
+              "dma_write_bytes", "dma_irq_waits", "dma_desc_poller", "handoffs", "per_cq_work",
+              "exec_poller")
 
 
 def dma_batched(driver, c):
@@ -672,6 +685,11 @@ def model(driver, job, c, u, spin_us=None):
                        _n(c, "window_maps_poller") * (u["window_map"] + u["window_unmap"]) +
                        _n(c, "ioremaps_poller") * u["ioremap_pair"] +
                        _poller_dma(c, wait_us, u) + u["cmd_fixed"] / 3)
+    # an I/O the poller runs itself holds it for all of its endpoint time,
+    # DMA transfers and sleeping waits included (it fetches nothing
+    # meanwhile); its own part is in the counts above already
+    share = min(1.0, _n(c, "exec_poller"))
+    holds["poller"] += share * max(0.0, ep - holds["poller"])
     holds["epc_lock"] = t["window_maps"] + t["interrupts"] + t["epc_queries"]
     for d in ("read", "write"):
         nd, nw, _, wt, held = waits[d]

@@ -182,6 +182,23 @@ class HandComputed(unittest.TestCase):
         self.assertEqual(m["binding"], "poller")
         self.assertAlmostEqual(m["iops"], 1e6 / 14)
 
+    def test_exec_poller_holds_the_poller(self):
+        u = project.units_of(SOC)
+        # the poller ran every I/O itself: no hand-off (38.7 - 2 x 5), and
+        # it is held for all of that endpoint time
+        c = dict(EPF_QD1, handoffs=0, exec_poller=1.0)
+        m = project.model("nvme_epf", "rr4k-qd1", c, u)
+        self.assertAlmostEqual(m["ep_us"], 28.7)
+        self.assertAlmostEqual(m["holds_us"]["poller"], 28.7)
+        self.assertEqual(m["binding"], "latency (QD 1)")
+        # half of them (one hand-off left): half of the rest beyond its own 14 us
+        m = project.model("nvme_epf", "rr4k-qd32", dict(c, handoffs=1, exec_poller=0.5), u)
+        self.assertAlmostEqual(m["holds_us"]["poller"], 14 + 0.5 * (33.7 - 14))
+        self.assertAlmostEqual(m["iops"], 1e6 / (14 + 0.5 * (33.7 - 14)))
+        # none: the poller's own part only
+        m = project.model("nvme_epf", "rr4k-qd32", dict(EPF_QD1, exec_poller=0), u)
+        self.assertAlmostEqual(m["holds_us"]["poller"], 14)
+
     def test_k_scales_estimates_only(self):
         soc = copy.deepcopy(SOC)
         soc["units"]["wakeup"]["kind"] = "estimate"
@@ -362,6 +379,18 @@ class Counts(unittest.TestCase):
         _, notes = project.derive_counts("nvme_epf", 100, self.VEPC, self.hists(),
                                          dict(ledger, dma_tx_descs=150))
         self.assertTrue(any("dma_tx_descs 1.5 per I/O, the EPC saw 1" in n for n in notes))
+
+    def test_ledger_exec_poller(self):
+        ledger = {"cmds_io": 100, "handoffs": 0, "exec_poller": 100, "win_maps": 200,
+                  "win_unmaps": 200, "dma_tx_descs": 100, "dma_tx_bytes": 409600,
+                  "epc_raise_irq": 100}
+        c, _ = project.derive_counts("nvme_epf", 100, self.VEPC, self.hists(), ledger)
+        self.assertAlmostEqual(c["exec_poller"], 1)
+        self.assertEqual(c["from_ledger"]["exec_poller"], "exec_poller")
+        # a record without it (it did not move): not run by the poller
+        del ledger["exec_poller"]
+        c, _ = project.derive_counts("nvme_epf", 100, self.VEPC, self.hists(), ledger)
+        self.assertNotIn("exec_poller", c)
 
     def test_ledger_waits(self):
         # dma.c's batches: the waits come from the ledger, a counter that

@@ -529,6 +529,80 @@ static u32 sq_fetchable(const struct nepf_sq *sq, u32 left)
 }
 
 /*
+ * One pass's commands as they start.  A lone I/O command may run on the
+ * poll thread itself (run-to-completion, no hand-off: on a board a
+ * thread wakeup costs more than a fast backend's whole I/O), so the
+ * first I/O command of a pass waits in @held until the pass is over or a
+ * second command came; everything else starts at once.
+ */
+struct nepf_pass {
+	u32 n;				/* commands fetched so far */
+	struct nepf_cmd *held;		/* the pass's first, not started yet */
+};
+
+/* @nsid's run-to-completion state, or NULL (not a namespace's command). */
+static struct nepf_exec_est *exec_est(struct nepf_ctrl *ctrl,
+				      const struct nepf_cmd *cmd)
+{
+	u32 nsid = le32_to_cpu(cmd->sqe.nsid);
+
+	if (!nsid || nsid > NEPF_MAX_NAMESPACES)
+		return NULL;
+	return &ctrl->exec_est[nsid - 1];
+}
+
+/*
+ * May the only command of a pass, @cmd, run on the poll thread?  Only
+ * when nothing else of the function is in flight (the poll thread then
+ * delays nobody's completion, and a backend queue of one cannot make it
+ * wait for another command), and when its namespace's last command there
+ * was quick and ended inside its submit (nepf_cmd_exec_here()): a slow
+ * disk or an asynchronous backend (file) then turns it off for a while,
+ * so it cannot keep every other queue's doorbell waiting.
+ */
+static bool exec_here_ok(struct nepf_ctrl *ctrl, struct nepf_cmd *cmd)
+{
+	struct nepf_exec_est *est = exec_est(ctrl, cmd);
+	u32 qid, inflight = 0;
+
+	if (!est || est->off_left || nepf_now_ns() < est->off_until)
+		return false;
+	for (qid = 1; qid <= NEPF_MAX_IO_QUEUES; qid++)
+		inflight += READ_ONCE(ctrl->sq[qid].inflight);
+	return inflight == 1;		/* @cmd itself */
+}
+
+/* Start @cmd: an I/O command on the poll thread if @here, else handed off. */
+static void start_cmd(struct nepf_ctrl *ctrl, struct nepf_cmd *cmd, bool here)
+{
+	struct nepf_exec_est *est = cmd->sqid ? exec_est(ctrl, cmd) : NULL;
+
+	if (est && est->off_left)
+		est->off_left--;
+	ctrl->env->start_cmd(ctrl, cmd, here);
+}
+
+/*
+ * One more command of the pass, @cmd.  With run-to-completion on (and
+ * nothing fetched before it in this pass), an I/O command waits in
+ * @pass->held; a second command starts the held one (handed off), and
+ * itself.
+ */
+static void pass_add(struct nepf_ctrl *ctrl, struct nepf_pass *pass,
+		     struct nepf_cmd *cmd)
+{
+	if (!pass->n++ && cmd->sqid && READ_ONCE(ctrl->exec_here_ns)) {
+		pass->held = cmd;
+		return;
+	}
+	if (pass->held) {
+		start_cmd(ctrl, pass->held, false);
+		pass->held = NULL;
+	}
+	start_cmd(ctrl, cmd, false);
+}
+
+/*
  * Fetch and start the @count commands the arbitration gave @sq, a read
  * (one host read, one DMA descriptor in the kernel) at a time.  The
  * command objects of a read are allocated first, as many as it may take;
@@ -537,7 +611,7 @@ static u32 sq_fetchable(const struct nepf_sq *sq, u32 left)
  * commands fetched.
  */
 static u32 sq_fetch(struct nepf_ctrl *ctrl, struct nepf_sq *sq, u32 count,
-		    struct nvme_sqe *buf)
+		    struct nvme_sqe *buf, struct nepf_pass *pass)
 {
 	const struct nepf_env_ops *env = ctrl->env;
 	struct nepf_cmd *cmd[NEPF_FETCH_MAX];
@@ -563,7 +637,7 @@ static u32 sq_fetch(struct nepf_ctrl *ctrl, struct nepf_sq *sq, u32 count,
 			if ((int)i < got) {
 				nepf_sq_take(ctrl, sq, gen, cmd[i], &buf[i]);
 				cmd[i]->buf_resv = ctrl->bufs.fetch_resv[i];
-				env->start_cmd(ctrl, cmd[i]);
+				pass_add(ctrl, pass, cmd[i]);
 			} else {
 				env->free_cmd(ctrl, cmd[i]);
 			}
@@ -586,20 +660,27 @@ static u32 sq_fetch(struct nepf_ctrl *ctrl, struct nepf_sq *sq, u32 count,
  * each pass, up to a burst each.  Each fetched command gets an object
  * from env->alloc_cmd() and is handed to env->start_cmd(); an admin
  * command must have run when that returns, since it may create or delete
- * the SQs that follow.
+ * the SQs that follow.  An I/O command runs on this thread
+ * (run-to-completion, nepf_cmd_exec_here()) only when it is the pass's
+ * only command, nothing else is in flight and its namespace's last ones
+ * there were fast (exec_here_ok()); the others are handed off.
  *
  * Context: the thread that fetches (the poll loop); may sleep.
  * Return: the number of commands fetched.
  */
 u32 nepf_ctrl_fetch(struct nepf_ctrl *ctrl, struct nvme_sqe *buf)
 {
+	struct nepf_pass pass = { 0 };
 	struct nepf_arb arb;
 	struct nepf_sq *sq;
 	u32 count, n = 0;
 
 	arb_start(ctrl, &arb);
 	while ((sq = arb_next(ctrl, &arb, &count)))
-		n += sq_fetch(ctrl, sq, count, buf);
+		n += sq_fetch(ctrl, sq, count, buf, &pass);
+	if (pass.held)
+		start_cmd(ctrl, pass.held, pass.n == 1 &&
+			  exec_here_ok(ctrl, pass.held));
 	return n;
 }
 
@@ -627,6 +708,41 @@ void nepf_cmd_exec(struct nepf_cmd *cmd)
 		nepf_admin_exec(cmd);
 	else if (nepf_io_exec(cmd))
 		nepf_cmd_finish(cmd);
+}
+
+/**
+ * nepf_cmd_exec_here() - run an I/O command on the poll thread
+ * @cmd: the command nepf_ctrl_fetch() chose for it (env->start_cmd)
+ *
+ * nepf_cmd_exec(), and what its namespace learns from it: one that did
+ * not end inside its backend's submit, or took longer than
+ * ctrl->exec_here_ns up to its completion, turns run-to-completion off
+ * for that namespace for the next NEPF_EXEC_OFF_CMDS commands and
+ * NEPF_EXEC_OFF_NS.  Error injection's commands keep their path (a held
+ * one goes to env->exec_later) and teach nothing.
+ *
+ * Context: the poll thread; may sleep.
+ */
+void nepf_cmd_exec_here(struct nepf_cmd *cmd)
+{
+	struct nepf_ctrl *ctrl = cmd->ctrl;
+	struct nepf_exec_est *est = exec_est(ctrl, cmd);
+	u64 t0 = nepf_now_ns(), t1;
+	bool ended;
+
+	nepf_cost_inc(ctrl->costs, EXEC_POLLER);
+	if (nepf_inject_cmd_hook(cmd))
+		return;		/* completed or held by error injection */
+	ended = nepf_io_exec(cmd);
+	if (ended)
+		nepf_cmd_finish(cmd);
+	/* @cmd may be gone from here on. */
+	t1 = nepf_now_ns();
+	if (!est || (ended && t1 - t0 <= READ_ONCE(ctrl->exec_here_ns)))
+		return;
+	nepf_cost_inc(ctrl->costs, EXEC_POLLER_OFF);
+	est->off_left = NEPF_EXEC_OFF_CMDS;
+	est->off_until = t1 + NEPF_EXEC_OFF_NS;
 }
 
 /**

@@ -78,6 +78,13 @@ enum nepf_cost {
 	NEPF_COST_HANDOFF_DEFER,
 	NEPF_COST_HANDOFF_EXEC_LATER,
 	NEPF_COST_FINISH_INLINE,
+	/*
+	 * I/O commands the poll thread ran itself, no hand-off (core.c
+	 * nepf_cmd_exec_here()); of those, the ones that were slow or ended
+	 * after their submit and turned that off for their namespace
+	 */
+	NEPF_COST_EXEC_POLLER,
+	NEPF_COST_EXEC_POLLER_OFF,
 	/* the doorbell poll thread and the register poll (poll.c) */
 	NEPF_COST_POLL_PASSES,
 	NEPF_COST_POLL_PASSES_FETCHED,
@@ -163,6 +170,9 @@ static inline const char *nepf_cost_name(unsigned int i)
 		[NEPF_COST_HANDOFF_DEFER] = "handoff_defer",
 		[NEPF_COST_HANDOFF_EXEC_LATER] = "handoff_exec_later",
 		[NEPF_COST_FINISH_INLINE] = "finish_inline",
+		/* I/O commands run by the poll thread (core.c) */
+		[NEPF_COST_EXEC_POLLER] = "exec_poller",
+		[NEPF_COST_EXEC_POLLER_OFF] = "exec_poller_off",
 		/* the doorbell poll thread and the register poll (poll.c) */
 		[NEPF_COST_POLL_PASSES] = "poll_passes",
 		[NEPF_COST_POLL_PASSES_FETCHED] = "poll_passes_fetched",

@@ -142,11 +142,14 @@ struct nepf_env_ops {
 	 * more from this SQ in this pass (no memory, or quiescing);
 	 * free_cmd() takes back one that a read did not fill.
 	 * start_cmd(): run a fetched command (nepf_cmd_exec()); an admin
-	 * command must have run when it returns.
+	 * command must have run when it returns.  @here (I/O commands): run
+	 * it in this thread with nepf_cmd_exec_here() rather than handing it
+	 * to another (the core's rule, nepf_ctrl_fetch()).
 	 */
 	struct nepf_cmd *(*alloc_cmd)(struct nepf_ctrl *ctrl);
 	void (*free_cmd)(struct nepf_ctrl *ctrl, struct nepf_cmd *cmd);
-	void (*start_cmd)(struct nepf_ctrl *ctrl, struct nepf_cmd *cmd);
+	void (*start_cmd)(struct nepf_ctrl *ctrl, struct nepf_cmd *cmd,
+			  bool here);
 	/*
 	 * Optional: run nepf_bg_run(ctrl) in process context (it may sleep)
 	 * after @delay_ms, once even if asked several times meanwhile; the
@@ -294,6 +297,15 @@ struct nepf_sq {
 
 #define NEPF_FETCH_TRIES	4	/* SQE reads that fail in a row: CFS */
 #define NEPF_FETCH_MAX	16	/* SQEs one host read fetches at most */
+/*
+ * Run-to-completion on the poll thread (nepf_ctrl_fetch()): the default
+ * bound on one such command (us); after one over it, or one that ended
+ * after its submit, its namespace's commands are handed off again for
+ * the next NEPF_EXEC_OFF_CMDS and at least NEPF_EXEC_OFF_NS.
+ */
+#define NEPF_EXEC_HERE_US	50
+#define NEPF_EXEC_OFF_CMDS	64
+#define NEPF_EXEC_OFF_NS	(100ULL * 1000 * 1000)
 
 /* One command, from fetch to completion. */
 struct nepf_cmd {
@@ -529,6 +541,19 @@ struct nepf_ctrl {
 	struct nepf_sq sq[NEPF_MAX_IO_QUEUES + 1];	/* [0] = admin */
 	struct nepf_bufpool bufs;	/* data buffers of I/O commands */
 	unsigned int arb_rr;		/* nepf_ctrl_fetch(): next pass's first SQ */
+	/*
+	 * Run-to-completion on the poll thread (nepf_ctrl_fetch()): a lone
+	 * I/O command runs there when its namespace's last ones run there
+	 * ended inside their submit within exec_here_ns (0: never; set by
+	 * the environment).  Per namespace, the poll thread's only: after a
+	 * slow or asynchronous one, none runs there for the next
+	 * NEPF_EXEC_OFF_CMDS commands of that namespace and until off_until.
+	 */
+	u64 exec_here_ns;
+	struct nepf_exec_est {
+		u32 off_left;
+		u64 off_until;
+	} exec_est[NEPF_MAX_NAMESPACES];
 	struct nepf_cq cq[NEPF_MAX_IO_QUEUES + 1];
 	u16 nr_io_sqs_granted;		/* Set Features Number of Queues */
 	u16 nr_io_cqs_granted;
@@ -642,6 +667,7 @@ void nepf_sq_take(struct nepf_ctrl *ctrl, struct nepf_sq *sq, u32 gen,
 		  struct nepf_cmd *cmd, const struct nvme_sqe *sqe);
 u32 nepf_sq_pending(struct nepf_ctrl *ctrl, struct nepf_sq *sq);
 void nepf_cmd_exec(struct nepf_cmd *cmd);
+void nepf_cmd_exec_here(struct nepf_cmd *cmd);
 void nepf_cmd_backend_done(struct nepf_cmd *cmd, u16 status);
 void nepf_cmd_finish(struct nepf_cmd *cmd);
 void nepf_cmd_complete(struct nepf_cmd *cmd);

@@ -582,7 +582,7 @@ bool nepf_dma_seg_by_dma(const struct nepf_xfer *x, const struct nepf_seg *s)
 /* One descriptor: per direction, and per I/O command (dma_descs_max). */
 void nepf_dma_count(struct nepf_dma *d, size_t len, bool to_host)
 {
-	struct nepf_cmd_ctx *ctx = nepf_epf_current_cmd();
+	struct nepf_cmd_ctx *ctx = nepf_epf_current_cmd(d);
 
 	if (to_host) {
 		nepf_cost_inc(d->costs, DMA_TX_DESCS);
@@ -603,7 +603,7 @@ void nepf_dma_count(struct nepf_dma *d, size_t len, bool to_host)
  */
 void nepf_dma_count_wait(struct nepf_dma *d, bool to_host, bool held)
 {
-	struct nepf_cmd_ctx *ctx = nepf_epf_current_cmd();
+	struct nepf_cmd_ctx *ctx = nepf_epf_current_cmd(d);
 
 	if (to_host)
 		nepf_cost_inc(d->costs, DMA_TX_WAITS);

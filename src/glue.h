@@ -171,6 +171,7 @@ struct nepf_epf_ctrl {
 	atomic_t inflight;
 	wait_queue_head_t idle_wait;	/* inflight reached 0 */
 	struct nvme_sqe *fetch_buf;	/* NEPF_FETCH_MAX SQEs, poll thread */
+	struct nepf_cmd_ctx *poll_cmd;	/* the I/O command the poller runs */
 	/* statistics for status/ */
 	atomic64_t nr_cmds;		/* status/commands */
 	struct dentry *debugfs;		/* stats.c */
@@ -190,7 +191,7 @@ void nepf_epf_ctrl_stop(struct nepf_epf_ctrl *g);
 void nepf_epf_ctrl_link_up(struct nepf_epf_ctrl *g);
 void nepf_epf_ctrl_link_down(struct nepf_epf_ctrl *g);		/* may sleep long */
 void nepf_epf_ctrl_detach_ns(struct nepf_epf_ctrl *g, u32 nsid);
-struct nepf_cmd_ctx *nepf_epf_current_cmd(void);
+struct nepf_cmd_ctx *nepf_epf_current_cmd(struct nepf_dma *d);
 
 /* stats.c: debugfs nvme_epf/<function>/stats */
 void nepf_stats_debugfs_add(struct nepf_epf_ctrl *g);

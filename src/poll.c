@@ -22,7 +22,14 @@
  * Admin commands run in the poll thread itself: queue creation and
  * deletion therefore never race with fetching.  I/O commands run as work
  * items on a high-priority workqueue, at most one queue's worth per SQ
- * at a time.  cmd_wq_unbound=0 makes it per-CPU (WQ_PERCPU where the
+ * at a time, except a lone one: when a pass fetched a single command,
+ * nothing else is in flight and its namespace's recent ones were fast
+ * (poll_exec_us, core.c nepf_ctrl_fetch()), the poll thread runs it
+ * itself, saving the wakeup of a worker at QD1.  No wait on that path
+ * needs the poll thread: DMA and window waits end by the engine or a
+ * timeout, a full CQ queues the completion in the core (flushed by a
+ * later pass), buffers were reserved at fetch, and a held command of
+ * error injection goes to the workqueue.  cmd_wq_unbound=0 makes it per-CPU (WQ_PERCPU where the
  * kernel has the flag): each command stays on the CPU that fetched or
  * completed it.  That wins on the QEMU loopback, where host and endpoint
  * share the same few vCPUs (bench/README.md has the figures), but it
@@ -61,6 +68,11 @@ static unsigned int deep_idle_sleep_ms = 16;
 module_param(deep_idle_sleep_ms, uint, 0644);
 MODULE_PARM_DESC(deep_idle_sleep_ms,
 		 "longest doorbell poll sleep after a second without commands (ms)");
+
+static unsigned int poll_exec_us = NEPF_EXEC_HERE_US;
+module_param(poll_exec_us, uint, 0644);
+MODULE_PARM_DESC(poll_exec_us,
+		 "a lone I/O command runs on the poll thread while its namespace's take less (us; 0: never); read at enable");
 
 static bool cmd_wq_unbound = true;
 module_param(cmd_wq_unbound, bool, 0644);
@@ -307,17 +319,24 @@ static void nepf_cmd_work_fn(struct work_struct *work)
  * The I/O command whose work item this thread runs, or NULL (the poll
  * thread, admin commands): dma.c counts its descriptors per command.
  */
-struct nepf_cmd_ctx *nepf_epf_current_cmd(void)
+struct nepf_cmd_ctx *nepf_epf_current_cmd(struct nepf_dma *d)
 {
+	struct nepf_epf_ctrl *g = container_of(d, struct nepf_epf_ctrl, dma);
 	struct work_struct *work = current_work();
 
+	if (current == g->poller)
+		return g->poll_cmd;
 	if (!work || work->func != nepf_cmd_work_fn)
 		return NULL;
 	return container_of(work, struct nepf_cmd_ctx, work);
 }
 
-/* Start one fetched command: admin inline (see above), I/O as a work item. */
-static void nepf_env_start_cmd(struct nepf_ctrl *ctrl, struct nepf_cmd *cmd)
+/*
+ * Start one fetched command: admin inline (see above), I/O as a work
+ * item unless the core chose the poll thread for it (@here).
+ */
+static void nepf_env_start_cmd(struct nepf_ctrl *ctrl, struct nepf_cmd *cmd,
+			       bool here)
 {
 	struct nepf_epf_ctrl *g = to_epf_ctrl(ctrl);
 	struct nepf_cmd_ctx *ctx = container_of(cmd, struct nepf_cmd_ctx, cmd);
@@ -326,6 +345,11 @@ static void nepf_env_start_cmd(struct nepf_ctrl *ctrl, struct nepf_cmd *cmd)
 	atomic64_inc(&g->nr_cmds);
 	if (cmd->sqid == 0) {
 		nepf_cmd_exec(cmd);
+	} else if (here) {
+		/* dma.c counts its descriptors; gone once it completed */
+		g->poll_cmd = ctx;
+		nepf_cmd_exec_here(cmd);
+		g->poll_cmd = NULL;
 	} else {
 		nepf_cost_inc(ctrl->costs, HANDOFFS);
 		nepf_cost_inc(ctrl->costs, HANDOFF_EXEC);
@@ -503,6 +527,8 @@ static void nepf_cc_work_fn(struct work_struct *work)
 	switch (ev) {
 	case NEPF_REGS_ENABLE:
 		nepf_info(&g->ctrl, "controller enabled by the host\n");
+		WRITE_ONCE(g->ctrl.exec_here_ns,
+			   (u64)READ_ONCE(poll_exec_us) * NSEC_PER_USEC);
 		WRITE_ONCE(g->ctrl_live, true);
 		wake_up(&g->poll_wait);
 		break;

@@ -285,11 +285,22 @@ static void env_free_cmd(struct nepf_ctrl *ctrl, struct nepf_cmd *cmd)
 	free(cmd);
 }
 
-static void env_start_cmd(struct nepf_ctrl *ctrl, struct nepf_cmd *cmd)
+/* Handed off or not (@here), it runs now; the choice is counted. */
+static void env_start_cmd(struct nepf_ctrl *ctrl, struct nepf_cmd *cmd,
+			  bool here)
 {
-	ctrl_sim(ctrl)->nr_fetched++;
-	nepf_cmd_exec(cmd);
-	sim_io_drain(ctrl_sim(ctrl));
+	struct sim *s = ctrl_sim(ctrl);
+
+	s->nr_fetched++;
+	if (here) {
+		s->nr_here++;
+		nepf_cmd_exec_here(cmd);
+	} else {
+		if (cmd->sqid)
+			s->nr_handed++;
+		nepf_cmd_exec(cmd);
+	}
+	sim_io_drain(s);
 }
 
 /* Background operations step in sim_run(), unless a test holds them. */
@@ -677,7 +688,7 @@ u16 sim_cmd(struct sim *s, u16 sqid, struct nvme_sqe *sqe, struct nvme_cqe *cqe)
 }
 
 /* Data buffers of up to two pages: PRP1 and PRP2, page aligned. */
-static u64 sim_data(struct sim *s, struct nvme_sqe *sqe, u32 len)
+u64 sim_data(struct sim *s, struct nvme_sqe *sqe, u32 len)
 {
 	u64 addr = sim_alloc(s, ALIGN(len, SIM_PAGE), SIM_PAGE);
 
@@ -846,6 +857,8 @@ static void ram_end(struct nepf_io *io, enum nepf_io_result res)
 {
 	struct sim *s = container_of(io->ns, struct sim_ns, ns)->sim;
 
+	if (uport_fake_ns)
+		uport_fake_ns += s->io_ns;
 	if (io->done || !(s->async_io || s->hold_defer)) {
 		ram_done(io, res);
 		return;

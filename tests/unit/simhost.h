@@ -89,6 +89,10 @@ struct sim {
 	u32 irqs[NEPF_MAX_VECTORS];
 	u32 nr_irqs;
 	u32 nr_fetched;
+	/* I/O commands run on the poll thread (env->start_cmd @here), not */
+	u32 nr_here, nr_handed;
+	/* with a fake clock (uport_fake_ns), what each backend I/O takes */
+	u64 io_ns;
 	u32 nr_released;
 	/* data buffers from env->alloc_buf() not freed, and their bytes */
 	long bufs_out;
@@ -168,6 +172,8 @@ int sim_enable(struct sim *s, u16 entries);	/* 0 if CSTS.RDY */
 void sim_disable(struct sim *s);
 
 void sim_sqe(struct nvme_sqe *sqe, u8 opcode);
+/* Data of up to two pages in @sqe's PRP1/PRP2: its host address. */
+u64 sim_data(struct sim *s, struct nvme_sqe *sqe, u32 len);
 int sim_submit(struct sim *s, u16 sqid, struct nvme_sqe *sqe);
 int sim_reap(struct sim *s, u16 sqid, struct nvme_cqe *cqe);
 u16 sim_cmd(struct sim *s, u16 sqid, struct nvme_sqe *sqe, struct nvme_cqe *cqe);

@@ -400,25 +400,35 @@ UNIT_TEST(costs_budget_per_command)
  */
 #define BATCH	8
 
-UNIT_TEST(costs_budget_sqe_batch)
+/* @n 4 KiB PRP1 Reads waiting in SQ 1; the ledger and costs start over. */
+static bool submit_reads(struct sim *s, unsigned int n)
 {
-	struct sim *s = budget_sim();
-	struct nepf_cmd *cmd[BATCH];
 	struct nvme_sqe sqe;
-	struct nvme_cqe cqe;
-	char sizes[256];
 	unsigned int i;
 
-	for (i = 0; i < BATCH; i++) {
+	for (i = 0; i < n; i++) {
 		sim_sqe(&sqe, nvme_cmd_read);
 		sqe.nsid = cpu_to_le32(NSID);
 		sqe.rw.slba = cpu_to_le64(8 * i);
 		sqe.rw.length = cpu_to_le16(4096 / 512 - 1);
 		build_prp(s, &sqe, 4096, false);
-		CHECK_EQ(sim_submit(s, 1, &sqe), 0);
+		if (sim_submit(s, 1, &sqe))
+			return false;
 	}
 	memset(&s->ledger, 0, sizeof(s->ledger));
 	memset(&s->costs, 0, sizeof(s->costs));
+	return true;
+}
+
+UNIT_TEST(costs_budget_sqe_batch)
+{
+	struct sim *s = budget_sim();
+	struct nepf_cmd *cmd[BATCH];
+	struct nvme_cqe cqe;
+	char sizes[256];
+	unsigned int i;
+
+	CHECK(submit_reads(s, BATCH));
 	CHECK(budget_fetch(s, BATCH, cmd));
 	for (i = 0; i < BATCH; i++)
 		nepf_cmd_exec(cmd[i]);
@@ -451,6 +461,42 @@ UNIT_TEST(costs_budget_sqe_batch)
 	CHECK_EQ(COST(s, ALLOC_ZEROED_BYTES), 0);
 	CHECK_EQ(COST(s, BAR_DB_LOADS), 1 + BATCH);
 	CHECK_EQ(COST(s, BAR_REG_LOADS), 1);	/* its MSI-X Vector Control */
+	sim_free(s);
+}
+
+/*
+ * The hand-offs of the rows above are the environment's: with
+ * run-to-completion on (the glue's poll_exec_us, default
+ * NEPF_EXEC_HERE_US), nepf_ctrl_fetch() has the poll thread run a lone
+ * 4 KiB read itself (exec_poller, no handoff_exec: 0 hand-offs at QD1);
+ * eight waiting at once are all handed off (8 handoff_exec, as before).
+ * The clock is fake: the RAM backend takes no time.
+ */
+UNIT_TEST(costs_budget_handoffs_qd1_qd8)
+{
+	struct sim *s = budget_sim();
+	struct nvme_cqe cqe;
+	unsigned int i, n;
+
+	uport_fake_ns = 1000000000ULL;
+	s->ctrl.exec_here_ns = NEPF_EXEC_HERE_US * 1000ULL;
+	for (n = 1; n <= BATCH; n += BATCH - 1) {
+		CHECK(submit_reads(s, n));
+		s->nr_here = 0;
+		s->nr_handed = 0;
+		sim_run(s);
+		for (i = 0; i < n; i++) {
+			CHECK_EQ(sim_reap(s, 1, &cqe), 0);
+			CHECK_EQ(le16_to_cpu(cqe.status) >> 1, 0);
+		}
+		CHECK_EQ(s->nr_here, n == 1 ? 1 : 0);
+		CHECK_EQ(s->nr_handed, n == 1 ? 0 : n);
+		CHECK_EQ(COST(s, EXEC_POLLER), n == 1 ? 1 : 0);
+		CHECK_EQ(COST(s, EXEC_POLLER_OFF), 0);
+		CHECK_EQ(COST(s, FINISH_INLINE), n);
+		CHECK_EQ(s->ledger.defers, 0);
+	}
+	uport_fake_ns = 0;
 	sim_free(s);
 }
 
