@@ -40,7 +40,11 @@ base_mods="configfs nvme-keyring nvme-auth nvme-core nvme nvme-fabrics nvme-tcp
 	dm-flakey ext4 xfs crc32c_generic crc-t10dif"
 mods=$(echo $base_mods ${VM_MODULES:-} | tr ' ' '\n' | sort -u | tr '\n' ' ')
 
-key=$( (echo "$suite $abi $pkgs $mods"; cat "$0") | sha256sum | cut -c1-16)
+# The image's own hash too: a kernel rebuilt from source keeps its release
+# name (6.1.176-nepf-vm) but not its modules' symbol CRCs, and the old
+# build's modules would then be refused ("Exec format error").
+kid=$(sha256sum < "$kernel/vmlinuz" | cut -c1-16)
+key=$( (echo "$suite $abi $kid $pkgs $mods"; cat "$0") | sha256sum | cut -c1-16)
 out=$NEPF_CACHE/vm/base/$suite-$key
 if [ -e "$out/.complete" ]; then
 	echo "$out"
