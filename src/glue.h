@@ -188,6 +188,8 @@ void nepf_epf_ctrl_stop(struct nepf_epf_ctrl *g);
 void nepf_epf_ctrl_link_up(struct nepf_epf_ctrl *g);
 void nepf_epf_ctrl_link_down(struct nepf_epf_ctrl *g);		/* may sleep long */
 void nepf_epf_ctrl_detach_ns(struct nepf_epf_ctrl *g, u32 nsid);
+/* Bind the poll thread to fn->cfg.poll_cpu (nepf_serve_lock held). */
+void nepf_epf_ctrl_poll_cpu(struct nepf_epf_ctrl *g);
 struct nepf_cmd_ctx *nepf_epf_current_cmd(void);
 
 /* stats.c: debugfs nvme_epf/<function>/stats */

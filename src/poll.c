@@ -657,6 +657,52 @@ void nepf_epf_ctrl_detach_ns(struct nepf_epf_ctrl *g, u32 nsid)
 
 /* ---- setup ---- */
 
+/*
+ * The command workqueue, nvme_epf_<fn>.  WQ_SYSFS: the admin sets where
+ * commands run in /sys/devices/virtual/workqueue/nvme_epf_<fn>/cpumask
+ * (unbound only; a per-CPU one has no cpumask).  The kernel truncates the
+ * name (WQ_NAME_LEN), so two long function names, or the same name in
+ * nvme_epf/ and pci_ep/, can clash in sysfs: then without WQ_SYSFS.
+ */
+static struct workqueue_struct *nepf_cmd_wq_alloc(const char *name)
+{
+	unsigned int flags = (cmd_wq_unbound ? WQ_UNBOUND : NEPF_WQ_PERCPU) |
+			     WQ_HIGHPRI;
+	struct workqueue_struct *wq;
+
+	wq = alloc_workqueue("nvme_epf_%s", flags | WQ_SYSFS, 0, name);
+	if (wq)
+		return wq;
+	pr_warn("function %s: command workqueue not in sysfs (name taken?)\n",
+		name);
+	return alloc_workqueue("nvme_epf_%s", flags, 0, name);
+}
+
+/*
+ * poll_cpu (configfs): the poll thread runs there, or anywhere for -1.  A
+ * CPU offline by now (hotplug since the write) falls back to any CPU: the
+ * function keeps working.  The scheduler does the same when the CPU goes
+ * offline later; writing poll_cpu again binds the thread again.
+ */
+void nepf_epf_ctrl_poll_cpu(struct nepf_epf_ctrl *g)
+{
+	int cpu = READ_ONCE(g->fn->cfg.poll_cpu);
+	int ret = -EINVAL;
+
+	if (!g->poller)
+		return;
+	cpus_read_lock();
+	if (cpu >= 0 && cpu_online(cpu))
+		ret = set_cpus_allowed_ptr(g->poller, cpumask_of(cpu));
+	if (ret) {
+		if (cpu >= 0)
+			dev_warn(&g->epf->dev, "poll thread: CPU %d unusable (%d), any CPU instead\n",
+				 cpu, ret);
+		set_cpus_allowed_ptr(g->poller, cpu_possible_mask);
+	}
+	cpus_read_unlock();
+}
+
 int nepf_epf_ctrl_init(struct nepf_epf_ctrl *g)
 {
 	struct nepf_function *fn = g->fn;
@@ -686,10 +732,7 @@ int nepf_epf_ctrl_init(struct nepf_epf_ctrl *g)
 		ret = -ENOMEM;
 		goto err_costs;
 	}
-	g->wq = alloc_workqueue("nvme_epf_%s",
-				(cmd_wq_unbound ? WQ_UNBOUND : NEPF_WQ_PERCPU) |
-				WQ_HIGHPRI, 0,
-				fn->name);
+	g->wq = nepf_cmd_wq_alloc(fn->name);
 	if (!g->wq) {
 		ret = -ENOMEM;
 		goto err_buf;
@@ -713,12 +756,15 @@ int nepf_epf_ctrl_init(struct nepf_epf_ctrl *g)
 	mutex_unlock(&ss->lock);
 	nepf_kpool_serve(ss, &g->ctrl);
 
-	g->poller = kthread_run(nepf_poll_thread, g, "nvme_epf/%s", fn->name);
+	g->poller = kthread_create(nepf_poll_thread, g, "nvme_epf/%s",
+				   fn->name);
 	if (IS_ERR(g->poller)) {
 		ret = PTR_ERR(g->poller);
 		g->poller = NULL;
 		goto err_ctrl;
 	}
+	nepf_epf_ctrl_poll_cpu(g);
+	wake_up_process(g->poller);
 	nepf_stats_debugfs_add(g);
 	return 0;
 
