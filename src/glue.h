@@ -156,6 +156,7 @@ struct nepf_epf_ctrl {
 	struct task_struct *poller;	/* doorbell poll thread */
 	wait_queue_head_t poll_wait;	/* poller sleeps here when idle */
 	struct mutex poll_lock;		/* held by the poller during a pass */
+	struct mutex cpu_lock;		/* binding the poller to poll_cpu */
 	struct mutex run_lock;		/* link up/down transitions */
 	atomic_t poll_kick;		/* a command finished: look again */
 	struct work_struct link_work;	/* applies link_want */

@@ -401,6 +401,38 @@ static void nepf_poll_regs(struct nepf_epf_ctrl *g, u64 now, u64 *last)
 		mod_delayed_work(g->wq, &g->cc_work, 0);
 }
 
+/*
+ * poll_cpu (configfs): the poll thread @p runs there, or anywhere for -1.
+ * A CPU offline by now (hotplug since the write) falls back to any CPU:
+ * the function keeps working.  The scheduler does the same when the CPU
+ * goes offline later; writing poll_cpu again binds the thread again.
+ */
+static void nepf_poll_bind(struct nepf_epf_ctrl *g, struct task_struct *p)
+{
+	int cpu, ret = -EINVAL;
+
+	mutex_lock(&g->cpu_lock);
+	cpu = READ_ONCE(g->fn->cfg.poll_cpu);
+	cpus_read_lock();
+	if (cpu >= 0 && cpu_online(cpu))
+		ret = set_cpus_allowed_ptr(p, cpumask_of(cpu));
+	if (ret) {
+		if (cpu >= 0)
+			dev_warn(&g->epf->dev, "poll thread: CPU %d unusable (%d), any CPU instead\n",
+				 cpu, ret);
+		set_cpus_allowed_ptr(p, cpu_possible_mask);
+	}
+	cpus_read_unlock();
+	mutex_unlock(&g->cpu_lock);
+}
+
+/* Also while the thread starts: then it binds itself with the new value. */
+void nepf_epf_ctrl_poll_cpu(struct nepf_epf_ctrl *g)
+{
+	if (g->poller)
+		nepf_poll_bind(g, g->poller);
+}
+
 static int nepf_poll_thread(void *data)
 {
 	struct nepf_epf_ctrl *g = data;
@@ -409,6 +441,11 @@ static int nepf_poll_thread(void *data)
 	bool irq_waiting, slept = false;
 	int n;
 
+	/*
+	 * Here, not before the first wakeup: the kthread core sets a new
+	 * thread's affinity itself once it runs (kthread_affine_node()).
+	 */
+	nepf_poll_bind(g, current);
 	while (!kthread_should_stop()) {
 		if (!READ_ONCE(g->ctrl_live)) {
 			wait_event_interruptible(g->poll_wait,
@@ -680,31 +717,6 @@ static struct workqueue_struct *nepf_cmd_wq_alloc(const char *name)
 	return alloc_workqueue("nvme_epf_%s", flags, 0, name);
 }
 
-/*
- * poll_cpu (configfs): the poll thread runs there, or anywhere for -1.  A
- * CPU offline by now (hotplug since the write) falls back to any CPU: the
- * function keeps working.  The scheduler does the same when the CPU goes
- * offline later; writing poll_cpu again binds the thread again.
- */
-void nepf_epf_ctrl_poll_cpu(struct nepf_epf_ctrl *g)
-{
-	int cpu = READ_ONCE(g->fn->cfg.poll_cpu);
-	int ret = -EINVAL;
-
-	if (!g->poller)
-		return;
-	cpus_read_lock();
-	if (cpu >= 0 && cpu_online(cpu))
-		ret = set_cpus_allowed_ptr(g->poller, cpumask_of(cpu));
-	if (ret) {
-		if (cpu >= 0)
-			dev_warn(&g->epf->dev, "poll thread: CPU %d unusable (%d), any CPU instead\n",
-				 cpu, ret);
-		set_cpus_allowed_ptr(g->poller, cpu_possible_mask);
-	}
-	cpus_read_unlock();
-}
-
 int nepf_epf_ctrl_init(struct nepf_epf_ctrl *g)
 {
 	struct nepf_function *fn = g->fn;
@@ -718,6 +730,7 @@ int nepf_epf_ctrl_init(struct nepf_epf_ctrl *g)
 	init_waitqueue_head(&g->poll_wait);
 	mutex_init(&g->poll_lock);
 	mutex_init(&g->run_lock);
+	mutex_init(&g->cpu_lock);
 	INIT_DELAYED_WORK(&g->cc_work, nepf_cc_work_fn);
 	INIT_DELAYED_WORK(&g->bg_work, nepf_bg_work_fn);
 	INIT_WORK(&g->link_work, nepf_link_work_fn);
@@ -758,15 +771,12 @@ int nepf_epf_ctrl_init(struct nepf_epf_ctrl *g)
 	mutex_unlock(&ss->lock);
 	nepf_kpool_serve(ss, &g->ctrl);
 
-	g->poller = kthread_create(nepf_poll_thread, g, "nvme_epf/%s",
-				   fn->name);
+	g->poller = kthread_run(nepf_poll_thread, g, "nvme_epf/%s", fn->name);
 	if (IS_ERR(g->poller)) {
 		ret = PTR_ERR(g->poller);
 		g->poller = NULL;
 		goto err_ctrl;
 	}
-	nepf_epf_ctrl_poll_cpu(g);
-	wake_up_process(g->poller);
 	nepf_stats_debugfs_add(g);
 	return 0;
 
