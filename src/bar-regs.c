@@ -513,6 +513,21 @@ bool nepf_regs_changed(struct nepf_ctrl *ctrl)
 	       rd32(ctrl, NVME_REG_INTMC);
 }
 
+/*
+ * An MSI-X message is pending (held while its vector was masked): the
+ * register poll sends it once the host unmasks the vector.  Lockless, for
+ * the poll thread's cheap check; a stale answer costs one register poll.
+ */
+bool nepf_regs_msix_held(struct nepf_ctrl *ctrl)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(ctrl->msix_pending); i++)
+		if (READ_ONCE(ctrl->msix_pending[i]))
+			return true;
+	return false;
+}
+
 /**
  * nepf_regs_poll() - act on what the host wrote to the registers
  * @ctrl: the controller

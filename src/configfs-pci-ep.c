@@ -8,7 +8,7 @@
  *                                          gives it <f>/nvme/
  *   <f>/vendorid deviceid ... msix_interrupts msi_interrupts   pci_ep/'s own
  *   <f>/nvme/subsystem max_io_queues queue_depth mdts_kb buf_budget_kb dma
- *   sgl cmb, status/,
+ *   sgl cmb poll_cpu, status/,
  *   inject/: a function of ours (configfs.c, same attribute code)
  *   ln -s <f> pci_ep/controllers/<epc>/    bind: the controller is built
  *   echo 1 > pci_ep/controllers/<epc>/start

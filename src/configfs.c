@@ -262,6 +262,38 @@ NEPF_FN_BOOL_ATTR(dma);
 NEPF_FN_BOOL_ATTR(sgl);
 NEPF_FN_BOOL_ATTR(cmb);
 
+static ssize_t nepf_fn_poll_cpu_show(struct config_item *item, char *page)
+{
+	return sysfs_emit(page, "%d\n", READ_ONCE(to_cfs_fn(item)->fn.cfg.poll_cpu));
+}
+
+/*
+ * -1: any CPU; else a CPU that exists (-ERANGE if not) and is online now
+ * (-EINVAL if not).  Also while running: the poll thread moves at once.
+ */
+static ssize_t nepf_fn_poll_cpu_store(struct config_item *item,
+				      const char *page, size_t count)
+{
+	struct nepf_cfs_fn *cfn = to_cfs_fn(item);
+	int cpu, ret = kstrtoint(page, 0, &cpu);
+
+	if (ret)
+		return ret;
+	if (cpu < -1 || cpu >= (int)nr_cpu_ids || (cpu >= 0 && !cpu_possible(cpu)))
+		return -ERANGE;
+	nepf_cfs_fn_lock();
+	if (cpu >= 0 && !cpu_online(cpu)) {
+		pr_warn("function %s: CPU %d is offline\n", cfn->fn.name, cpu);
+		ret = -EINVAL;
+	} else {
+		WRITE_ONCE(cfn->fn.cfg.poll_cpu, cpu);
+		nepf_function_poll_cpu_changed(&cfn->fn);
+	}
+	nepf_cfs_fn_unlock();
+	return ret ? ret : count;
+}
+CONFIGFS_ATTR(nepf_fn_, poll_cpu);
+
 static ssize_t nepf_fn_epc_show(struct config_item *item, char *page)
 {
 	return sysfs_emit(page, "%s\n", to_cfs_fn(item)->fn.cfg.epc_name);
@@ -434,6 +466,7 @@ static struct configfs_attribute *nepf_fn_attrs[] = {
 	&nepf_fn_attr_dma,
 	&nepf_fn_attr_sgl,
 	&nepf_fn_attr_cmb,
+	&nepf_fn_attr_poll_cpu,
 	&nepf_fn_attr_start,
 	NULL,
 };
@@ -452,6 +485,7 @@ struct configfs_attribute *nepf_fn_pci_ep_attrs[] = {
 	&nepf_fn_attr_dma,
 	&nepf_fn_attr_sgl,
 	&nepf_fn_attr_cmb,
+	&nepf_fn_attr_poll_cpu,
 	NULL,
 };
 
@@ -542,6 +576,7 @@ void nepf_cfs_fn_init(struct nepf_cfs_fn *cfn, const char *fname,
 	 * only warns that it failed to register it.
 	 */
 	cfg->cmb = false;
+	cfg->poll_cpu = -1;
 	cfn->msix_auto = true;
 	cfn->msi_auto = true;
 	nepf_cfs_fn_auto_vectors(cfn);

@@ -1541,6 +1541,39 @@ void nepf_ns_identity_changed(struct nepf_ctrl *ctrl, struct nepf_ns *ns)
 	nepf_ctrl_ns_changed(ctrl, ns->nsid);
 }
 
+/* Namespace @i's id_gen if it moved since @ctrl last noticed, else 0. */
+static u32 nepf_ctrl_ns_moved_gen(struct nepf_ctrl *ctrl, unsigned int i)
+{
+	struct nepf_ns *ns;
+	u32 gen;
+
+	nepf_ns_lookup_begin();
+	ns = READ_ONCE(ctrl->ns[i]);
+	gen = ns ? READ_ONCE(ns->id_gen) : 0;
+	nepf_ns_lookup_end();
+	return ns && gen != READ_ONCE(ctrl->ns_id_gen[i]) ? gen : 0;
+}
+
+/**
+ * nepf_ctrl_ns_moved() - did another controller format a namespace?
+ * @ctrl: the controller
+ *
+ * The cheap check of the poll thread: nepf_ctrl_ns_poll() acts on it.
+ *
+ * Context: any thread; never sleeps.
+ */
+bool nepf_ctrl_ns_moved(struct nepf_ctrl *ctrl)
+{
+	unsigned int i;
+
+	if (READ_ONCE(ctrl->state) != NEPF_CTRL_LIVE)
+		return false;
+	for (i = 0; i < NEPF_MAX_NAMESPACES; i++)
+		if (nepf_ctrl_ns_moved_gen(ctrl, i))
+			return true;
+	return false;
+}
+
 /**
  * nepf_ctrl_ns_poll() - notice namespaces another controller formatted
  * @ctrl: the controller
@@ -1549,18 +1582,14 @@ void nepf_ns_identity_changed(struct nepf_ctrl *ctrl, struct nepf_ns *ns)
  */
 void nepf_ctrl_ns_poll(struct nepf_ctrl *ctrl)
 {
-	struct nepf_ns *ns;
 	unsigned int i;
 	u32 gen;
 
 	if (READ_ONCE(ctrl->state) != NEPF_CTRL_LIVE)
 		return;
 	for (i = 0; i < NEPF_MAX_NAMESPACES; i++) {
-		nepf_ns_lookup_begin();
-		ns = READ_ONCE(ctrl->ns[i]);
-		gen = ns ? READ_ONCE(ns->id_gen) : 0;
-		nepf_ns_lookup_end();
-		if (!ns || gen == READ_ONCE(ctrl->ns_id_gen[i]))
+		gen = nepf_ctrl_ns_moved_gen(ctrl, i);
+		if (!gen)
 			continue;
 		WRITE_ONCE(ctrl->ns_id_gen[i], gen);
 		nepf_ctrl_ns_changed(ctrl, i + 1);

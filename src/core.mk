@@ -5,4 +5,4 @@
 # tests/unit/Makefile, tests/fuzz/run.sh ("@core") and bench/inject-hook.sh
 # read it (the shell ones through nepf_core_sources, tests/infra/common.sh).
 # Keep it on one line.
-NEPF_CORE := core bar-regs queues prp-sgl admin-cmd io-cmd inject edma-core bgop telemetry ns-mgmt lba-status cfg-limits bufpool
+NEPF_CORE := core bar-regs queues prp-sgl admin-cmd io-cmd inject edma-core bgop telemetry ns-mgmt lba-status cfg-limits bufpool poll-sched

@@ -697,6 +697,7 @@ u64 nepf_irq_coalesce_flush(struct nepf_ctrl *ctrl, u64 now);
 void nepf_regs_init(struct nepf_ctrl *ctrl);
 enum nepf_regs_event nepf_regs_poll(struct nepf_ctrl *ctrl);
 bool nepf_regs_changed(struct nepf_ctrl *ctrl);
+bool nepf_regs_msix_held(struct nepf_ctrl *ctrl);
 void nepf_regs_set_ready(struct nepf_ctrl *ctrl, bool ready);
 void nepf_regs_set_shutdown_done(struct nepf_ctrl *ctrl);
 void nepf_regs_set_fatal(struct nepf_ctrl *ctrl);	/* and state FATAL */
@@ -848,6 +849,7 @@ void nepf_ctrl_ns_changed(struct nepf_ctrl *ctrl, u32 nsid);
  */
 void nepf_ns_identity_changed(struct nepf_ctrl *ctrl, struct nepf_ns *ns);
 void nepf_ctrl_ns_poll(struct nepf_ctrl *ctrl);
+bool nepf_ctrl_ns_moved(struct nepf_ctrl *ctrl);
 /* Power-on hours, as SMART reports them. */
 u64 nepf_ctrl_poh(const struct nepf_ctrl *ctrl);
 

@@ -594,6 +594,13 @@ void nepf_function_ns_changed(struct nepf_function *fn, u32 nsid,
 		nepf_epf_ctrl_detach_ns(g, nsid);
 }
 
+void nepf_function_poll_cpu_changed(struct nepf_function *fn)
+{
+	lockdep_assert_held(&nepf_serve_lock);
+	if (fn->glue)
+		nepf_epf_ctrl_poll_cpu(fn->glue);
+}
+
 int nepf_glue_init(void)
 {
 	int ret;

@@ -158,6 +158,7 @@ struct nepf_epf_ctrl {
 	struct task_struct *poller;	/* doorbell poll thread */
 	wait_queue_head_t poll_wait;	/* poller sleeps here when idle */
 	struct mutex poll_lock;		/* held by the poller during a pass */
+	struct mutex cpu_lock;		/* binding the poller to poll_cpu */
 	struct mutex run_lock;		/* link up/down transitions */
 	atomic_t poll_kick;		/* a command finished: look again */
 	struct work_struct link_work;	/* applies link_want */
@@ -191,6 +192,8 @@ void nepf_epf_ctrl_stop(struct nepf_epf_ctrl *g);
 void nepf_epf_ctrl_link_up(struct nepf_epf_ctrl *g);
 void nepf_epf_ctrl_link_down(struct nepf_epf_ctrl *g);		/* may sleep long */
 void nepf_epf_ctrl_detach_ns(struct nepf_epf_ctrl *g, u32 nsid);
+/* Bind the poll thread to fn->cfg.poll_cpu (nepf_serve_lock held). */
+void nepf_epf_ctrl_poll_cpu(struct nepf_epf_ctrl *g);
 struct nepf_cmd_ctx *nepf_epf_current_cmd(struct nepf_dma *d);
 
 /* stats.c: debugfs nvme_epf/<function>/stats */

@@ -81,6 +81,7 @@ struct nepf_function_config {
 	bool dma;			/* use the EPC's DMA channels if any */
 	bool sgl;			/* advertise SGL support */
 	bool cmb;			/* offer a CMB for SQs (BAR0: 4 MiB) */
+	int poll_cpu;			/* the poll thread's CPU, -1: any */
 };
 
 enum nepf_link_state { NEPF_LINK_DOWN, NEPF_LINK_UP };
@@ -115,6 +116,8 @@ enum nepf_status_item {
 /* Status for configfs (status/): snprintf into buf, returns length. */
 ssize_t nepf_function_status(struct nepf_function *fn,
 			     enum nepf_status_item what, char *buf, size_t size);
+/* fn->cfg.poll_cpu changed: move a running poll thread (serve lock held). */
+void nepf_function_poll_cpu_changed(struct nepf_function *fn);
 /* A namespace of a subsystem was enabled or disabled (AEN to hosts). */
 void nepf_function_ns_changed(struct nepf_function *fn, u32 nsid,
 			      struct nepf_ns *ns);

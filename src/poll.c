@@ -7,18 +7,21 @@
  * doorbell: BAR0 is plain memory.  Two pollers watch it:
  *  - cc_work (delayed work) acts on CC: enable, disable (reset) and
  *    shutdown.  It runs every cc_poll_ms for a second after the host last
- *    changed a register, then every cc_idle_poll_ms; meanwhile the poll
- *    thread, which is awake anyway while the controller is live, looks at
- *    CC/INTMS/INTMC (three local loads) every cc_poll_ms and runs cc_work
- *    at once when they changed;
+ *    changed a register, then every cc_idle_poll_ms while the controller
+ *    is not live, and every NEPF_CC_BACKSTOP_MS (1 s) while it is: then
+ *    the poll thread, awake anyway, looks at CC/INTMS/INTMC, the held
+ *    MSI-X messages and the namespaces formatted through another
+ *    controller (local loads) at each wakeup, at most every
+ *    cc_poll_ms, and runs cc_work at once when they changed;
  *  - a kthread per function fetches new commands from every valid SQ in
  *    the core's arbitration order (nepf_ctrl_fetch()).  Back-off is by
  *    time: it keeps polling without sleeping for spin_us after the last
  *    command was fetched or completed, then sleeps exponentially longer:
  *    at most 20 us while commands run, 50 us within a millisecond of the
- *    last command, idle_sleep_us within a second, deep_idle_sleep_ms
- *    after: on an idle controller it wakes at most 1000 /
- *    deep_idle_sleep_ms times a second.
+ *    last command, idle_sleep_us within a second, then deep_idle_sleep_ms
+ *    doubling every second up to cc_idle_poll_ms (poll-sched.c): an idle
+ *    live controller wakes about 1000 / cc_idle_poll_ms times a second
+ *    (20), and the first doorbell after idle waits up to cc_idle_poll_ms.
  * Admin commands run in the poll thread itself: queue creation and
  * deletion therefore never race with fetching.  I/O commands run as work
  * items on a high-priority workqueue, at most one queue's worth per SQ
@@ -43,6 +46,7 @@
 #include <linux/slab.h>
 #include <linux/mm.h>
 #include "glue.h"
+#include "poll-sched.h"
 
 static unsigned int cc_poll_ms = 2;
 module_param(cc_poll_ms, uint, 0644);
@@ -52,7 +56,7 @@ MODULE_PARM_DESC(cc_poll_ms,
 static unsigned int cc_idle_poll_ms = 50;
 module_param(cc_idle_poll_ms, uint, 0644);
 MODULE_PARM_DESC(cc_idle_poll_ms,
-		 "controller register poll period a second after the last change (ms)");
+		 "register poll period a second after the last change, and the longest idle doorbell poll sleep (ms)");
 
 static unsigned int spin_us = 150;
 module_param(spin_us, uint, 0644);
@@ -67,7 +71,7 @@ MODULE_PARM_DESC(idle_sleep_us,
 static unsigned int deep_idle_sleep_ms = 16;
 module_param(deep_idle_sleep_ms, uint, 0644);
 MODULE_PARM_DESC(deep_idle_sleep_ms,
-		 "longest doorbell poll sleep after a second without commands (ms)");
+		 "doorbell poll sleep after a second without commands, doubling every second up to cc_idle_poll_ms (ms)");
 
 static unsigned int poll_exec_us = NEPF_EXEC_HERE_US;
 module_param(poll_exec_us, uint, 0644);
@@ -79,14 +83,6 @@ module_param(cmd_wq_unbound, bool, 0644);
 MODULE_PARM_DESC(cmd_wq_unbound,
 		 "run commands on any CPU (1, default) or where queued (0); read at start");
 
-/* The poller's longest sleep: while commands run, and just after. */
-#define NEPF_BUSY_SLEEP_US	20U
-#define NEPF_WARM_SLEEP_US	50U
-#define NEPF_WARM_NS		(1ULL * NSEC_PER_MSEC)
-/* After this long without commands, sleeps may reach deep_idle_sleep_ms. */
-#define NEPF_DEEP_IDLE_NS	(1000ULL * NSEC_PER_MSEC)
-/* cc_work polls every cc_poll_ms for this long after a register change. */
-#define NEPF_CC_FAST_NS		(1000ULL * NSEC_PER_MSEC)
 #define NEPF_QUIESCE_WARN_S	10
 
 static struct kmem_cache *nepf_cmd_cache;
@@ -377,6 +373,15 @@ static const struct nepf_env_ops nepf_epf_env_ops = {
 	.start_cmd = nepf_env_start_cmd,
 };
 
+/* The module parameters as they are now (each may change at any time). */
+static void nepf_poll_tun(struct nepf_poll_tun *t)
+{
+	t->idle_sleep_us = READ_ONCE(idle_sleep_us);
+	t->deep_idle_sleep_ms = READ_ONCE(deep_idle_sleep_ms);
+	t->cc_poll_ms = READ_ONCE(cc_poll_ms);
+	t->cc_idle_poll_ms = READ_ONCE(cc_idle_poll_ms);
+}
+
 /*
  * Back off after a pass that found nothing, @quiet_ns after the last
  * command was fetched or completed; @naps: sleeps since then.  True if
@@ -385,18 +390,12 @@ static const struct nepf_env_ops nepf_epf_env_ops = {
 static bool nepf_poll_sleep(struct nepf_epf_ctrl *g, unsigned int naps,
 			    u64 quiet_ns, bool irq_waiting)
 {
-	unsigned int us, cap;
+	struct nepf_poll_tun t;
+	unsigned int us;
 
-	if (atomic_read(&g->inflight) || irq_waiting)
-		cap = NEPF_BUSY_SLEEP_US;
-	else if (quiet_ns < NEPF_WARM_NS)
-		cap = NEPF_WARM_SLEEP_US;
-	else if (quiet_ns < NEPF_DEEP_IDLE_NS)
-		cap = idle_sleep_us;
-	else
-		cap = max_t(unsigned int, idle_sleep_us,
-			    deep_idle_sleep_ms * USEC_PER_MSEC);
-	us = min_t(unsigned int, 2U << min(naps, 16U), max(cap, 2U));
+	nepf_poll_tun(&t);
+	us = nepf_poll_sleep_us(&t, naps, quiet_ns,
+				atomic_read(&g->inflight) || irq_waiting);
 	if (us < 10) {
 		nepf_cost_inc(g->ctrl.costs, POLL_DELAYS);
 		udelay(us);
@@ -420,9 +419,42 @@ static void nepf_poll_regs(struct nepf_epf_ctrl *g, u64 now, u64 *last)
 		return;
 	*last = now;
 	if (READ_ONCE(g->polling) &&
-	    (nepf_regs_changed(&g->ctrl) ||
+	    (nepf_regs_changed(&g->ctrl) || nepf_regs_msix_held(&g->ctrl) ||
+	     nepf_ctrl_ns_moved(&g->ctrl) ||
 	     READ_ONCE(g->ctrl.state) != NEPF_CTRL_LIVE))
 		mod_delayed_work(g->wq, &g->cc_work, 0);
+}
+
+/*
+ * poll_cpu (configfs): the poll thread @p runs there, or anywhere for -1.
+ * A CPU offline by now (hotplug since the write) falls back to any CPU:
+ * the function keeps working.  The scheduler does the same when the CPU
+ * goes offline later; writing poll_cpu again binds the thread again.
+ */
+static void nepf_poll_bind(struct nepf_epf_ctrl *g, struct task_struct *p)
+{
+	int cpu, ret = -EINVAL;
+
+	mutex_lock(&g->cpu_lock);
+	cpu = READ_ONCE(g->fn->cfg.poll_cpu);
+	cpus_read_lock();
+	if (cpu >= 0 && cpu_online(cpu))
+		ret = set_cpus_allowed_ptr(p, cpumask_of(cpu));
+	if (ret) {
+		if (cpu >= 0)
+			dev_warn(&g->epf->dev, "poll thread: CPU %d unusable (%d), any CPU instead\n",
+				 cpu, ret);
+		set_cpus_allowed_ptr(p, cpu_possible_mask);
+	}
+	cpus_read_unlock();
+	mutex_unlock(&g->cpu_lock);
+}
+
+/* Also while the thread starts: then it binds itself with the new value. */
+void nepf_epf_ctrl_poll_cpu(struct nepf_epf_ctrl *g)
+{
+	if (g->poller)
+		nepf_poll_bind(g, g->poller);
 }
 
 static int nepf_poll_thread(void *data)
@@ -433,6 +465,11 @@ static int nepf_poll_thread(void *data)
 	bool irq_waiting, slept = false;
 	int n;
 
+	/*
+	 * Here, not before the first wakeup: the kthread core sets a new
+	 * thread's affinity itself once it runs (kthread_affine_node()).
+	 */
+	nepf_poll_bind(g, current);
 	while (!kthread_should_stop()) {
 		if (!READ_ONCE(g->ctrl_live)) {
 			wait_event_interruptible(g->poll_wait,
@@ -508,6 +545,7 @@ static void nepf_cc_work_fn(struct work_struct *work)
 {
 	struct nepf_epf_ctrl *g = container_of(to_delayed_work(work),
 					       struct nepf_epf_ctrl, cc_work);
+	struct nepf_poll_tun t;
 	enum nepf_regs_event ev;
 	unsigned int ms;
 
@@ -557,9 +595,10 @@ static void nepf_cc_work_fn(struct work_struct *work)
 		nepf_quiesce(g);	/* CSTS.CFS: wait for the host's reset */
 	if (!READ_ONCE(g->polling))
 		return;
-	ms = cc_poll_ms;
-	if (ktime_get_ns() - g->cc_active_ns > NEPF_CC_FAST_NS)
-		ms = max(cc_idle_poll_ms, cc_poll_ms);
+	nepf_poll_tun(&t);
+	ms = nepf_cc_poll_period_ms(&t, ktime_get_ns() - g->cc_active_ns,
+				    READ_ONCE(g->ctrl_live) &&
+				    READ_ONCE(g->ctrl.state) == NEPF_CTRL_LIVE);
 	queue_delayed_work(g->wq, &g->cc_work, msecs_to_jiffies(ms));
 }
 
@@ -684,6 +723,27 @@ void nepf_epf_ctrl_detach_ns(struct nepf_epf_ctrl *g, u32 nsid)
 
 /* ---- setup ---- */
 
+/*
+ * The command workqueue, nvme_epf_<fn>.  WQ_SYSFS: the admin sets where
+ * commands run in /sys/devices/virtual/workqueue/nvme_epf_<fn>/cpumask
+ * (unbound only; a per-CPU one has no cpumask).  The kernel truncates the
+ * name (WQ_NAME_LEN), so two long function names, or the same name in
+ * nvme_epf/ and pci_ep/, can clash in sysfs: then without WQ_SYSFS.
+ */
+static struct workqueue_struct *nepf_cmd_wq_alloc(const char *name)
+{
+	unsigned int flags = (cmd_wq_unbound ? WQ_UNBOUND : NEPF_WQ_PERCPU) |
+			     WQ_HIGHPRI;
+	struct workqueue_struct *wq;
+
+	wq = alloc_workqueue("nvme_epf_%s", flags | WQ_SYSFS, 0, name);
+	if (wq)
+		return wq;
+	pr_warn("function %s: command workqueue not in sysfs (name taken?)\n",
+		name);
+	return alloc_workqueue("nvme_epf_%s", flags, 0, name);
+}
+
 int nepf_epf_ctrl_init(struct nepf_epf_ctrl *g)
 {
 	struct nepf_function *fn = g->fn;
@@ -697,6 +757,7 @@ int nepf_epf_ctrl_init(struct nepf_epf_ctrl *g)
 	init_waitqueue_head(&g->poll_wait);
 	mutex_init(&g->poll_lock);
 	mutex_init(&g->run_lock);
+	mutex_init(&g->cpu_lock);
 	INIT_DELAYED_WORK(&g->cc_work, nepf_cc_work_fn);
 	INIT_DELAYED_WORK(&g->bg_work, nepf_bg_work_fn);
 	INIT_WORK(&g->link_work, nepf_link_work_fn);
@@ -713,10 +774,7 @@ int nepf_epf_ctrl_init(struct nepf_epf_ctrl *g)
 		ret = -ENOMEM;
 		goto err_costs;
 	}
-	g->wq = alloc_workqueue("nvme_epf_%s",
-				(cmd_wq_unbound ? WQ_UNBOUND : NEPF_WQ_PERCPU) |
-				WQ_HIGHPRI, 0,
-				fn->name);
+	g->wq = nepf_cmd_wq_alloc(fn->name);
 	if (!g->wq) {
 		ret = -ENOMEM;
 		goto err_buf;

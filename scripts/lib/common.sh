@@ -33,7 +33,7 @@ NS_ATTRS="backend device_path size block_size readonly buffered_io device_nguid
 	device_uuid enable"
 FUNC_ATTRS="epc func_no subsystem vendor_id device_id subsys_vendor_id subsys_id
 	class_code msix_vectors msi_vectors max_io_queues queue_depth mdts_kb buf_budget_kb
-	dma sgl cmb start"
+	dma sgl cmb poll_cpu start"
 # Error injection rules (functions/<f>/inject/<rule>/); matched/fired are
 # counters, not settings.
 INJECT_ATTRS="queue opcode nsid lba_first lba_last every first percent action sct sc

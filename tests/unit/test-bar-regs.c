@@ -577,12 +577,14 @@ UNIT_TEST(regs_msix_masked_pending_sent_on_unmask)
 	CHECK_EQ(sim_rw(s, 1, nvme_cmd_write, 1, 0, 1, buf), 0);
 	CHECK_EQ(s->irqs[1], irqs);
 	CHECK_EQ(sim_rd32(s, SIM_MSIX_PBA(s)), BIT(1));
+	CHECK(nepf_regs_msix_held(&s->ctrl));	/* the poll thread's look */
 	sim_run(s);
 	CHECK_EQ(s->irqs[1], irqs);			/* still masked */
 	sim_wr32(s, MSIX_VCTRL(1), 0);
 	sim_run(s);
 	CHECK_EQ(s->irqs[1], irqs + 1);
 	CHECK_EQ(sim_rd32(s, SIM_MSIX_PBA(s)), 0);
+	CHECK(!nepf_regs_msix_held(&s->ctrl));
 	sim_run(s);
 	CHECK_EQ(s->irqs[1], irqs + 1);			/* once */
 

@@ -232,14 +232,20 @@ UNIT_TEST(format_event_reaches_every_controller)
 	CHECK(sim_reap(b, 0, &cqe) != 0);
 
 	/* a namespace b does not have: nothing for b */
+	CHECK(!nepf_ctrl_ns_moved(&b->ctrl));
 	CHECK_EQ(format(a, 2, FMT(1, 0, 0)), 0);
 	CHECK_EQ(only_a->lba_shift, 12);
+	CHECK(!nepf_ctrl_ns_moved(&b->ctrl));
 	sim_run(b);
 	CHECK(sim_reap(b, 0, &cqe) != 0);
 
 	CHECK_EQ(format(a, 1, FMT(1, 0, 0)), 0);
 	CHECK_EQ(ns->lba_shift, 12);
+	/* the poll thread's cheap look sees it, without acting */
+	CHECK(nepf_ctrl_ns_moved(&b->ctrl));
+	CHECK(nepf_ctrl_ns_moved(&b->ctrl));
 	sim_run(b);
+	CHECK(!nepf_ctrl_ns_moved(&b->ctrl));
 	CHECK_EQ(sim_reap(b, 0, &cqe), 0);
 	CHECK_EQ(cqe.cid, aer.cid);
 	CHECK_EQ(le32_to_cpu(cqe.result), NVME_AER_RESULT(NVME_AER_TYPE_NOTICE,
