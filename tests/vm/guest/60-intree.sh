@@ -45,7 +45,12 @@ selftest_down() {
 		rm "$cfs/controllers/$epc/st0" && rmdir "$st"
 }
 check intree-cfs-selftest-up selftest_up
-check intree-cfs-selftest-bound sh -c "lspci -k -d 1234:e9f0 | grep -q 'Kernel driver in use'"
+selftest_bound() {
+	local d
+	d=$(pci_dev_dirs 1234:e9f0)
+	[ -n "$d" ] && [ -e "$d/driver" ]
+}
+check intree-cfs-selftest-bound selftest_bound
 check intree-cfs-selftest-down selftest_down
 
 # --- nvmet-pci-epf, the documented way ---

@@ -43,7 +43,9 @@
 #                            across a fault: acknowledged writes must survive
 #   nepf_dump                configfs tree with values (endpoint view)
 #   host_dump                lspci, nvme list, interrupts (host view)
-#   host_sees VID:DID yes|no  wait up to 10 s until lspci does (not) list it
+#   host_sees VID:DID yes|no  wait up to 10 s until the host's PCI bus
+#                            does (not) list it (sysfs, not lspci: below)
+#   pci_dev_dirs VID:DID     /sys/bus/pci/devices/ entries with those ids
 #   EINVAL ERANGE EBUSY ENOENT  strerror texts of refused configfs writes
 #   dmesg_since_mark / dmesg_mark   kernel log lines since the last mark
 #   intree_has MOD           the host built test-only in-tree module MOD
@@ -688,21 +690,39 @@ nepf_dump() {
 }
 
 # host_sees VENDOR:DEVICE yes|no: wait up to 10 s for the host's view.
+# From sysfs rather than lspci: on 5.10 with a DT platform (QEMU virt's
+# pcie node has linux,pci-domain), vepc's host bridge, which has no DT node,
+# gets domain -1 ("Inconsistent linux,pci-domain property in DT"), its
+# devices are ffffffff:00:00.0, and lspci refuses the whole scan ("sysfs_scan:
+# Invalid domain ffffffff") and lists nothing.
+pci_dev_dirs() {
+	local id=${1,,} d
+	local vid=0x${id%%:*} did=0x${id##*:}
+	for d in /sys/bus/pci/devices/*; do
+		[ -f "$d/vendor" ] || continue
+		[ "$(cat "$d/vendor")" = "$vid" ] && [ "$(cat "$d/device")" = "$did" ] &&
+			echo "$d"
+	done
+	return 0
+}
+
 host_sees() {
 	local id=$1 want=$2 now i
 	for ((i = 0; i < 100; i++)); do
 		now=no
-		[ -z "$(lspci -n -d "$id")" ] || now=yes
+		[ -z "$(pci_dev_dirs "$id")" ] || now=yes
 		[ "$now" = "$want" ] && return 0
 		sleep 0.1
 	done
 	lspci -nn
+	ls -l /sys/bus/pci/devices/
 	return 1
 }
 
 # The host's view of the device.
 host_dump() {
 	echo "--- lspci -nn"; lspci -nn
+	echo "--- /sys/bus/pci/devices"; ls /sys/bus/pci/devices/
 	echo "--- nvme list"; nvme list
 	echo "--- /proc/interrupts (nvme)"; grep -E 'nvme|CPU' /proc/interrupts
 }
