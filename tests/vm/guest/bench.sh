@@ -92,6 +92,7 @@ bench_nullb_down() {
 	rmdir "$BENCH_NULLB" && modprobe -r null_blk
 }
 
+BENCH_PEU_FILE=/sys/module/nvme_epf/parameters/poll_exec_us
 # Bring TARGET up on the null_blk; sets BENCH_DEV.
 bench_up() {
 	case $1 in
@@ -103,7 +104,8 @@ bench_up() {
 		# under TCG, so the default would switch the rule off here and
 		# the counts would not be a board's: the bench lifts the bound
 		# (recorded with the module parameters) and counts the rule.
-		echo 1000000 > /sys/module/nvme_epf/parameters/poll_exec_us
+		BENCH_PEU=$(cat "$BENCH_PEU_FILE")
+		echo 1000000 > "$BENCH_PEU_FILE"
 		nepf_up backend=bdev dev="$BENCH_NULLB_DEV" queues=4 model="nvme-epf bench" &&
 			BENCH_DEV=$(wait_for_nvme 30) ;;
 	intree)
@@ -123,7 +125,9 @@ bench_gone() {
 bench_down() {
 	case $1 in
 	raw) return 0 ;;
-	nvme_epf) nepf_down && bench_gone ;;
+	nvme_epf)
+		[ -z "${BENCH_PEU:-}" ] || echo "$BENCH_PEU" > "$BENCH_PEU_FILE"
+		nepf_down && bench_gone ;;
 	intree) intree_nvmet_down && bench_gone ;;
 	esac
 }
