@@ -454,12 +454,19 @@ static int nepf_dma_batch_wait(struct nepf_dma *d, struct nepf_dma_chan *dc,
 		} while (ktime_get_ns() < end);
 	}
 	nepf_cost_inc(d->costs, DMA_WAIT_SLEEP);
+	/*
+	 * A wait that returns consumed the completion: completion_done()
+	 * is false after it, so it must not be asked again (it was, and
+	 * every batch that outlasted the spin then ran into the timeout).
+	 */
 	while (!READ_ONCE(d->link_lost) && !completion_done(&b->done)) {
 		if (!left) {
 			nepf_dma_chan_stop(dc);
 			return -ETIMEDOUT;
 		}
 		left = wait_for_completion_timeout(&b->done, left);
+		if (left)
+			break;
 	}
 	if (READ_ONCE(d->link_lost))
 		goto lost;
