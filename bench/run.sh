@@ -12,7 +12,9 @@
 # bench/costs/*.json).  Environment: BENCH_RUNTIME (10 s), BENCH_RAMP (0 s),
 # BENCH_REPS (5), BENCH_IDLE (30 s), BENCH_IDLE_SETTLE (10 s), BENCH_COUNTS
 # (1), BENCH_COUNT_IOS (256), BENCH_COUNT_IOS_LARGE (64), BENCH_TARGETS,
-# BENCH_JOBS (see tests/vm/guest/bench.sh); the VM_* knobs of tests/vm/run.sh.
+# BENCH_JOBS (see tests/vm/guest/bench.sh); BENCH_NAME (a suffix for the
+# result files, so a second run of the day keeps the first); the VM_* and
+# NEPF_* knobs of tests/vm/run.sh (NEPF_CMB=1: nvme_epf with a CMB).
 # Guest time (bench/README.md "The run"): ~25-35 min with the defaults;
 # BENCH_RUNTIME=5 is the shorter complete run (~18-25 min).
 set -eu
@@ -69,7 +71,7 @@ if [ "$smoke" = 1 ]; then
 	out=$work/smoke
 else
 	mkdir -p "$NEPF_TOP/bench/results"
-	out=$NEPF_TOP/bench/results/$(date -u +%F)-$kernel
+	out=$NEPF_TOP/bench/results/$(date -u +%F)-$kernel${BENCH_NAME:+-$BENCH_NAME}
 fi
 host="$(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
 # Findings written for a run (bench/results/<name>.notes.md) stay in its .md.
