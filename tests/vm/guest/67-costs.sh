@@ -149,8 +149,9 @@ if [ "$ios" = "$IOS" ] &&
 	fi
 	# Each I/O handed off or run by the poll thread: the latter only when
 	# it was alone (shown: how often depends on fio's ramp and timing).
-	read -r hx ep < <(awk '{ v[$1] = $2 }
-		END { print v["handoff_exec"] + 0, v["exec_poller"] + 0 }' /tmp/costs-qd32.txt)
+	# (here-strings, not process substitution: the guest has no /dev/fd)
+	read -r hx ep <<< "$(awk '{ v[$1] = $2 }
+		END { print v["handoff_exec"] + 0, v["exec_poller"] + 0 }' /tmp/costs-qd32.txt)"
 	echo "QD32: handoff_exec $hx, exec_poller $ep per I/O"
 	if awk -v a="$hx" -v b="$ep" 'BEGIN { d = a + b - 1; exit !(d < 0.0005 && d > -0.0005) }'; then
 		pass "$P-qd32-exec"
@@ -166,10 +167,10 @@ fi
 ios=$(costs_fio "$dev" 8 1 200 read 512k)
 if [ "$ios" = 200 ] &&
    bash "$tool" stats --costs "$NEPF_FN" > /tmp/costs-512k.txt; then
-	read -r cmds descs waits wmax < <(awk '
+	read -r cmds descs waits wmax <<< "$(awk '
 		{ v[$1] = $2 }
 		END { print v["cmds_io"] + 0, v["dma_tx_descs"] + 0, v["dma_tx_waits"] + 0,
-			    v["dma_waits_max"] + 0 }' /tmp/costs-512k.txt)
+			    v["dma_waits_max"] + 0 }' /tmp/costs-512k.txt)"
 	# dma_waits_max also counts the reads of a command's PRP list or SGL
 	# segments (host to endpoint): shown, not checked
 	echo "512 KiB reads: $cmds commands, $descs descriptors to the host, $waits waits for them; at most $wmax waits a command in all"
