@@ -54,6 +54,16 @@ __attribute__((weak)) int nepf_host_write(struct nepf_ctrl *ctrl, u32 gen,
 	return ctrl->env->host_write(ctrl, pci_addr, buf, len);
 }
 
+__attribute__((weak)) int nepf_host_xfer_segs(struct nepf_ctrl *ctrl, u32 gen,
+					      const struct nepf_seg *seg,
+					      unsigned int nr, void *buf,
+					      bool to_host)
+{
+	if (gen != ctrl->gen)
+		fuzz_fail("host transfer of a stale generation");
+	return ctrl->env->host_xfer_segs(ctrl, seg, nr, buf, to_host);
+}
+
 void fuzz_fail(const char *what)
 {
 	fprintf(stderr, "fuzz invariant broken: %s\n", what);
@@ -95,6 +105,34 @@ static int fuzz_host_write(struct nepf_ctrl *ctrl, u64 addr, const void *buf,
 		return -EFAULT;
 	memcpy(fuzz_host.mem + addr, buf, len);
 	return 0;
+}
+
+/*
+ * A command's segments at once, as the kernel glue's DMA takes them (so
+ * the fuzzers walk the path the board runs): every segment is tried, the
+ * first failure is returned.
+ */
+static int fuzz_host_xfer_segs(struct nepf_ctrl *ctrl,
+			       const struct nepf_seg *seg, unsigned int nr,
+			       void *buf, bool to_host)
+{
+	u8 *p = buf;
+	unsigned int i;
+	int ret = 0, r;
+
+	if (!nr)
+		fuzz_fail("empty segment batch");
+	for (i = 0; i < nr; p += seg[i].len, i++) {
+		if (seg[i].addr == NEPF_SEG_BITBUCKET)
+			continue;
+		if (to_host)
+			r = fuzz_host_write(ctrl, seg[i].addr, p, seg[i].len);
+		else
+			r = fuzz_host_read(ctrl, seg[i].addr, p, seg[i].len);
+		if (r && !ret)
+			ret = r;
+	}
+	return ret;
 }
 
 /*
@@ -177,6 +215,7 @@ static void fuzz_free_buf(struct nepf_ctrl *ctrl, void *buf, size_t len)
 const struct nepf_env_ops fuzz_env_ops = {
 	.host_read = fuzz_host_read,
 	.host_write = fuzz_host_write,
+	.host_xfer_segs = fuzz_host_xfer_segs,
 	.raise_irq = fuzz_raise_irq,
 	.defer = fuzz_defer,
 	.alloc_buf = fuzz_alloc_buf,
