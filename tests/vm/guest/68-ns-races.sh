@@ -43,8 +43,28 @@ stray_lines() {
 		grep -E 'invalid id|controller fatal status|controller is down'
 }
 
+# Host nvme drivers before 6.12 (Debian's 6.1.176 and 5.10 among them)
+# deadlock here, in the host alone: a namespace the scan work adds after
+# the reset froze the queues is never frozen, so the reset's
+# nvme_wait_freeze() waits for it forever (hung-task: nvme_reset_work in
+# blk_mq_freeze_queue_wait, `nvme reset` in flush_work).  6.12's core.c
+# refuses to add a namespace while NVME_CTRL_FROZEN is set.
+host_scan_reset_safe() {
+	local v maj min
+	v=$(uname -r)
+	maj=${v%%.*}
+	min=${v#*.}
+	min=${min%%[!0-9]*}
+	[ "$maj" -gt 6 ] || { [ "$maj" = 6 ] && [ "$min" -ge 12 ]; }
+}
+
 # ---- namespace 2 toggled against nvme reset (item 6) ----
-if up queues=2; then
+if ! host_scan_reset_safe; then
+	for c in ns-reset-loop ns-reset-no-stray-completion ns-reset-no-refusals \
+		ns-reset-fio-after; do
+		skip $c "host nvme $(uname -r) deadlocks when a namespace appears during a reset (no NVME_CTRL_FROZEN check in nvme_alloc_ns)"
+	done
+elif up queues=2; then
 	cname=$(basename "$(nvme_ctrl_of "$DEV")")
 	mkdir "$N2" && nepf_set "$N2/backend" null &&
 		nepf_set "$N2/size" $((32 << 20))
