@@ -21,33 +21,36 @@ if [ ! -d "$NEPF_CFS" ] || [ ! -d /sys/class/pci_epc/vepc.0 ]; then
 	nepf_exit
 fi
 
-# Our namespace NSID as a host block device (matched by serial and nsid:
-# multipath head names need not follow the controller or the nsid).
+# Namespace NSID of a controller as a host block device, the controller
+# matched by serial (SN) or by another of its sysfs attributes
+# (ATTR=VALUE, e.g. subsysnqn=NQN), not by name: multipath head names need
+# not follow the controller or the nsid.
 ns_dev() {
-	local sn=$1 nsid=$2 b s n
+	local key=$1 nsid=$2 attr=serial b v n
+	case $key in *=*) attr=${key%%=*} key=${key#*=} ;; esac
 	for b in /sys/block/nvme*n*; do
 		[ -e "$b" ] || continue
 		case ${b##*/} in *c*) continue ;; esac
-		read -r s < "$b/device/serial" 2>/dev/null || continue
+		read -r v < "$b/device/$attr" 2>/dev/null || continue
 		read -r n < "$b/nsid" 2>/dev/null || continue
-		[ "$s" = "$sn" ] && [ "$n" = "$nsid" ] && { echo "/dev/${b##*/}"; return 0; }
+		[ "$v" = "$key" ] && [ "$n" = "$nsid" ] && { echo "/dev/${b##*/}"; return 0; }
 	done
 	return 1
 }
 
 wait_ns_dev() {
-	local sn=$1 nsid=$2 secs=${3:-30} i
+	local key=$1 nsid=$2 secs=${3:-30} i
 	for ((i = 0; i < secs * 10; i++)); do
-		ns_dev "$sn" "$nsid" && return 0
+		ns_dev "$key" "$nsid" && return 0
 		sleep 0.1
 	done
 	return 1
 }
 
 wait_ns_gone() {
-	local sn=$1 nsid=$2 secs=${3:-30} i
+	local key=$1 nsid=$2 secs=${3:-30} i
 	for ((i = 0; i < secs * 10; i++)); do
-		ns_dev "$sn" "$nsid" > /dev/null || return 0
+		ns_dev "$key" "$nsid" > /dev/null || return 0
 		sleep 0.1
 	done
 	return 1
@@ -254,9 +257,13 @@ tcp_down() {
 	return 1
 }
 
+# The NVMe/TCP namespace is found by its subsystem NQN, not by serial:
+# 5.10's nvmet keeps the serial as a u64, prints it in attr_serial with
+# "%llx" and puts bin2hex() of its bytes (little-endian here) in Identify
+# Controller, so the host's serial never matches attr_serial there (6.1's
+# is one string for both).
 if tcp_up > /tmp/tcp-up.log 2>&1; then
-	read -r tcp_sn < "$NVMET/subsystems/$TCP_NQN/attr_serial"
-	if tcpdev=$(wait_ns_dev "$tcp_sn" 1 20); then
+	if tcpdev=$(wait_ns_dev "subsysnqn=$TCP_NQN" 1 20); then
 		pass backend-tcp-connect
 		if nepf_up backend=bdev dev="$tcpdev" && dev=$(wait_ns_dev $SERIAL 1); then
 			pass backend-tcp-up
@@ -267,7 +274,8 @@ if tcp_up > /tmp/tcp-up.log 2>&1; then
 		fi
 		nepf_down
 	else
-		fail backend-tcp-connect "no /dev/nvme*n1 with serial $tcp_sn"
+		fail backend-tcp-connect "no namespace 1 of $TCP_NQN after 20 s"
+		grep -H . /sys/class/nvme/nvme*/{transport,subsysnqn,serial} 2>/dev/null | indent
 	fi
 else
 	fail backend-tcp-connect "nvmet/nvme-tcp setup failed"
