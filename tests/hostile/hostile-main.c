@@ -170,7 +170,8 @@ static ssize_t h_run_write(struct file *file, const char __user *ubuf,
 	h->out_len = 0;
 	h->passed = 0;
 	h->failed = 0;
-	h_run_cases(h, count >= 3 && !strncmp(kbuf, "dma", 3));
+	h_run_cases(h, count >= 3 && !strncmp(kbuf, "dma", 3),
+		    count >= 7 && !strncmp(kbuf, "windows", 7));
 	h_report = h->out;
 	h_report_len = h->out_len;
 	h->out = NULL;

@@ -78,6 +78,7 @@ struct hostile {
 	u32 aer_result;
 	/* this run */
 	bool dma_all;		/* every controller transfer goes by DMA */
+	bool windows_only;	/* the function has no DMA at all */
 	const char *suffix;	/* of the case names */
 	/* report */
 	char *out;
@@ -110,7 +111,7 @@ u16 h_delete_q(struct hostile *h, u8 opcode, u16 qid);
 int h_wait_csts(struct hostile *h, u32 mask, u32 want, unsigned int ms);
 
 /* hostile-cases.c */
-void h_run_cases(struct hostile *h, bool dma_all);
+void h_run_cases(struct hostile *h, bool dma_all, bool windows_only);
 
 /* hostile-main.c: the report */
 __printf(2, 3) void h_out(struct hostile *h, const char *fmt, ...);
