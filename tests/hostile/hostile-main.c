@@ -147,7 +147,7 @@ static ssize_t h_run_write(struct file *file, const char __user *ubuf,
 {
 	struct hostile *h;
 	ssize_t ret = count;
-	char kbuf[4] = "";
+	char kbuf[8] = "";
 
 	if (copy_from_user(kbuf, ubuf, min(count, sizeof(kbuf) - 1)))
 		return -EFAULT;
