@@ -125,10 +125,15 @@ static void expect_unmapped(struct hostile *h, const char *name, u16 got,
 
 /* ---- registers ---- */
 
+#define H_CAP_CMBS	BIT_ULL(57)	/* CAP.CMBS: CMBLOC/CMBSZ are there */
+
 static void case_ro_registers(struct hostile *h)
 {
 	u64 cap = h_rd64(h, NVME_REG_CAP);
 	u32 vs = h_rd32(h, NVME_REG_VS);
+	/* A function with a CMB (cmb=1) shows it there, else both read 0. */
+	u32 cmbloc = h_rd32(h, NVME_REG_CMBLOC);
+	u32 cmbsz = h_rd32(h, NVME_REG_CMBSZ);
 	const char *why = NULL;
 
 	h_wr64(h, NVME_REG_CAP, ~cap);
@@ -148,7 +153,10 @@ static void case_ro_registers(struct hostile *h)
 		why = "CSTS is not just RDY";
 	else if (h_rd32(h, NVME_REG_NSSR))
 		why = "NSSR does not read 0";
-	else if (h_rd32(h, NVME_REG_CMBLOC) || h_rd32(h, NVME_REG_CMBSZ))
+	else if (h_rd32(h, NVME_REG_CMBLOC) != cmbloc ||
+		 h_rd32(h, NVME_REG_CMBSZ) != cmbsz)
+		why = "CMBLOC/CMBSZ changed";
+	else if (!(cap & H_CAP_CMBS) && (cmbloc || cmbsz))
 		why = "CMBLOC/CMBSZ not 0 (no CMB)";
 	else if (h_rd32(h, NVME_REG_BPINFO))
 		why = "BPINFO not 0 (no boot partitions)";
