@@ -69,6 +69,7 @@ if check hostile-bind bind "$bdf" nvme_hostile; then
 		skip hostile-dma-cases "no DMA: nothing to run with dma_min_len=1"
 	else
 		echo 512 > "$R" && run_cases run
+		echo "$oldr" > "$R"
 		# Every controller transfer by DMA: unmapped memory is then an
 		# error the function sees (through a window it reads all-ones).
 		P=/sys/module/nvme_epf/parameters/dma_min_len
@@ -76,7 +77,6 @@ if check hostile-bind bind "$bdf" nvme_hostile; then
 		echo 1 > "$P" && run_cases dma
 		echo "$old" > "$P"
 	fi
-	echo "$oldr" > "$R"
 	echo "hostile cases took $(( $(date +%s) - start )) s" | indent
 	check hostile-unbind bind "$bdf" ""
 	dev=$(wait_for_nvme 30) && check hostile-stock-driver-io io "$dev" ||
