@@ -408,8 +408,8 @@ static void case_prp(struct hostile *h)
 	list[0] = cpu_to_le64(b + PS);
 	list[1] = cpu_to_le64(bad);
 	list[2] = cpu_to_le64(b + 3 * PS);
-	expect_unmapped(h, "prp-list-entry-unmapped", read_prp(h, 4 * PS, b, h->list_dma),
-	       ST_DATA_XFER);
+	expect_unmapped(h, "prp-list-entry-unmapped",
+			read_prp(h, 4 * PS, b, h->list_dma), ST_DATA_XFER);
 	verdict(h, "unmapped-page-untouched",
 		memchr_inv(page_address(h->unmapped), 0x5a, PAGE_SIZE) ?
 		"the controller wrote into an unmapped page" : NULL);
@@ -522,7 +522,8 @@ static void case_sgl(struct hostile *h)
 	       ST_SGL_DATA_LEN);
 	expect(h, "sgl-type-reserved", read_sgl(h, 8192, b, 8192, 0x60), ST_SGL_TYPE);
 	expect_unmapped(h, "sgl-data-unmapped",
-	       read_sgl(h, 8192, unmapped_dma(h), 8192, SGL_DATA), ST_DATA_XFER);
+			read_sgl(h, 8192, unmapped_dma(h), 8192, SGL_DATA),
+			ST_DATA_XFER);
 	/* As prp-list-unmapped: all-ones descriptors have a vendor type. */
 	expect(h, "sgl-segment-unmapped",
 	       read_sgl(h, 8192, unmapped_dma(h), 32, SGL_LAST),

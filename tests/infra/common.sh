@@ -102,6 +102,15 @@ nepf_core_sources() {
 	done
 }
 
+# The guest suites whose kernel is built from Debian's linux-source
+# (tests/infra/kguest.sh, kbuild target arm64-vm-<suite>): Debian's own
+# arm64 kernels of these have no CONFIG_PCI_ENDPOINT.
+NEPF_KGUEST_SUITES="6.1 5.10"
+nepf_kguest_suite() {
+	case " $NEPF_KGUEST_SUITES " in *" $1 "*) return 0 ;; esac
+	return 1
+}
+
 # Newest kernel ABI name of a suite and arch, e.g. "6.12.107+deb13-arm64"
 # (from the linux-headers-<abi> packages in the suite's private lists).
 nepf_kernel_abi() {

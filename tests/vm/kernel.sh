@@ -13,13 +13,12 @@ set -eu
 . "$(dirname "$0")/../infra/common.sh"
 
 suite=${1:-trixie}
-case $suite in
-6.1|5.10)
+if nepf_kguest_suite "$suite"; then
 	"$NEPF_TOP/tests/infra/kbuild.sh" prepare "arm64-vm-$suite" >&2 ||
 		nepf_die "could not build the $suite guest kernel"
 	echo "$NEPF_CACHE/kernels/arm64-vm-$suite/guest"
-	exit 0 ;;
-esac
+	exit 0
+fi
 # VM_KERNEL_ABI pins a kernel; without the archive (offline, broken apt
 # state) the kernel this suite used last time is taken from the cache.
 abi=${VM_KERNEL_ABI:-$(nepf_kernel_abi "$suite" 2>/dev/null || true)}

@@ -13,10 +13,7 @@ set -u
 
 mkdir -p "$NEPF_BUILD/vm"
 for suite in "$@"; do
-	case $suite in
-	6.1|5.10) ;;
-	*) continue ;;
-	esac
+	nepf_kguest_suite "$suite" || continue
 	log=$NEPF_BUILD/vm/prebuild-$suite.log
 	nepf_log "building the $suite guest kernel in the background (log: $log)"
 	nohup nice -n 19 "$NEPF_TOP/tests/vm/kernel.sh" "$suite" \

@@ -24,10 +24,8 @@ abi=$(cat "$kernel/release")
 # The kernels built from source (6.1, 5.10) get trixie's userland: the
 # kernel and its stock nvme host driver are under test, and the guest tests
 # were written against trixie's nvme-cli, fio and e2fsprogs.
-case $suite in
-6.1|5.10) usersuite=trixie ;;
-*) usersuite=$suite ;;
-esac
+usersuite=$suite
+nepf_kguest_suite "$suite" && usersuite=trixie
 
 # Userland copied whole (libraries come on demand).
 base_pkgs="busybox-static bash coreutils util-linux mount kmod e2fsprogs

@@ -58,11 +58,14 @@ done
 export GUEST_PACKAGES=${GUEST_PACKAGES:-}
 # The kbuild target our modules are built with: Debian's headers of the
 # stock kernel, or the tree of the kernel built from source.
-case $suite in
-trixie|sid) ktarget=arm64-$suite ;;
-6.1|5.10) ktarget=arm64-vm-$suite ;;
-*) nepf_die "unknown suite '$suite' (trixie, sid, 6.1 or 5.10)" ;;
-esac
+if nepf_kguest_suite "$suite"; then
+	ktarget=arm64-vm-$suite
+else
+	case $suite in
+	trixie|sid) ktarget=arm64-$suite ;;
+	*) nepf_die "unknown suite '$suite' (trixie, sid, $NEPF_KGUEST_SUITES)" ;;
+	esac
+fi
 [ -z "$GUEST_SCRIPT" ] || [ -f "$GUEST_SCRIPT" ] || nepf_die "no such script: $GUEST_SCRIPT"
 VEPC_DMA=${VEPC_DMA:-edma}
 case $VEPC_DMA in
