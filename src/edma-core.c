@@ -215,10 +215,9 @@ enum nepf_edma_result nepf_edma_status(struct nepf_edma *e,
 				       enum nepf_edma_dir dir,
 				       unsigned int ch, u32 *err)
 {
-	u32 st = rd(e, reg_dir(dir, EDMA_REG_WR_INT_STATUS,
-				EDMA_REG_RD_INT_STATUS));
 	u32 clr = EDMA_INT_DONE(ch) | EDMA_INT_ABORT(ch);
 	unsigned int cs;
+	u32 st;
 
 	*err = 0;
 	/*
@@ -226,10 +225,15 @@ enum nepf_edma_result nepf_edma_status(struct nepf_edma *e,
 	 * reports: a done or abort bit seen while it runs, or before it
 	 * took the doorbell, is a previous transfer's whose clear has not
 	 * landed yet (an engine that applies INT_CLEAR late, like vepc's).
+	 * The state first, then the status: read the other way round, a
+	 * stale done bit read just before the transfer aborted passed for
+	 * this transfer's end, and a write command stored whatever its
+	 * buffer held before (another block's data).
 	 */
 	cs = nepf_edma_ch_state(e, dir, ch);
 	if (cs != EDMA_CS_STOPPED && cs != EDMA_CS_HALTED)
 		return NEPF_EDMA_BUSY;
+	st = rd(e, reg_dir(dir, EDMA_REG_WR_INT_STATUS, EDMA_REG_RD_INT_STATUS));
 	if (st & EDMA_INT_ABORT(ch)) {
 		*err = err_decode(e, dir, ch);
 		wr(e, reg_dir(dir, EDMA_REG_WR_INT_CLEAR, EDMA_REG_RD_INT_CLEAR),
@@ -388,6 +392,32 @@ bool nepf_edma_q_cancel(struct nepf_edma_q *q, struct nepf_edma_req *r)
 	return false;
 }
 
+/* Every waiting request ends aborted, without starting, with @ret. */
+static void q_end_waiting(struct nepf_edma_q *q, int ret)
+{
+	struct nepf_edma_req *r;
+
+	while (q->head) {
+		r = q->head;
+		q->head = r->next;
+		r->next = NULL;
+		r->ret = ret;
+		q_end(r, NEPF_EDMA_ABORT, 0);
+	}
+	q->tail = &q->head;
+}
+
+/*
+ * The link is lost: the requests waiting their turn end without starting
+ * (-ENOLINK), so that none starts toward a link that may be back by then
+ * and lead to another host's memory.  The running one is left to its
+ * waiter, which stops it.
+ */
+void nepf_edma_q_flush(struct nepf_edma_q *q)
+{
+	q_end_waiting(q, -ENOLINK);
+}
+
 /*
  * The channel is lost (it did not stop): the running request and every
  * waiting one end aborted.  The caller starts nothing more on it until
@@ -400,13 +430,7 @@ void nepf_edma_q_fail(struct nepf_edma_q *q)
 	q->cur = NULL;
 	if (r)
 		q_end(r, NEPF_EDMA_ABORT, 0);
-	while (q->head) {
-		r = q->head;
-		q->head = r->next;
-		r->next = NULL;
-		q_end(r, NEPF_EDMA_ABORT, 0);
-	}
-	q->tail = &q->head;
+	q_end_waiting(q, 0);
 }
 
 /*

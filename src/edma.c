@@ -707,7 +707,12 @@ void nepf_edma_recover(struct nepf_edma_dev *ed)
 	}
 }
 
-/* The link is lost: every waiter looks at the flag now. */
+/*
+ * The link is lost: no waiting transfer starts any more (the link may be
+ * back, to a host that reuses the addresses, by the time the running one
+ * ends), and every waiter looks at the flag now.  Transfers queued after
+ * this see d->link_lost (nepf_edma_run() reads it under the same lock).
+ */
 void nepf_edma_link_lost(struct nepf_edma_dev *ed)
 {
 	struct nepf_edma_ch *c;
@@ -718,6 +723,7 @@ void nepf_edma_link_lost(struct nepf_edma_dev *ed)
 		for (i = 0; i < ed->core.nr_ch[dir]; i++) {
 			c = &ed->ch[dir][i];
 			spin_lock_irqsave(&c->lock, flags);
+			nepf_edma_q_flush(&c->q);
 			for (k = 0; k < NEPF_EDMA_SLOTS; k++)
 				if (c->slot[k].busy)
 					complete(&c->slot[k].done);

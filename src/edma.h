@@ -134,6 +134,7 @@ bool nepf_edma_q_submit(struct nepf_edma *e, struct nepf_edma_q *q,
 struct nepf_edma_req *nepf_edma_q_poll(struct nepf_edma *e,
 				       struct nepf_edma_q *q);
 bool nepf_edma_q_cancel(struct nepf_edma_q *q, struct nepf_edma_req *r);
+void nepf_edma_q_flush(struct nepf_edma_q *q);
 void nepf_edma_q_fail(struct nepf_edma_q *q);
 bool nepf_edma_q_revive(struct nepf_edma *e, struct nepf_edma_q *q);
 
