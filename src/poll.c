@@ -688,6 +688,12 @@ void nepf_epf_ctrl_link_down(struct nepf_epf_ctrl *g)
 		WRITE_ONCE(g->polling, false);
 		cancel_delayed_work_sync(&g->cc_work);
 		nepf_quiesce(g);
+		/*
+		 * Nothing in flight: an eDMA channel given up on during the
+		 * loss gets its chance again now, not at a disable the new
+		 * host never sends (its first command would make us fatal).
+		 */
+		nepf_dma_recover(&g->dma);
 		nepf_ctrl_reset(&g->ctrl);
 		nepf_regs_init(&g->ctrl);
 	}
