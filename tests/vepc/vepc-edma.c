@@ -28,6 +28,14 @@
  * function stops them (doorbell bit 31), which aborts them; with
  * dma_stall (shared too), a transfer started while the link is cut does
  * the same instead of aborting at once.
+ *
+ * A link loss aborts what runs: a transfer whose doorbell came before
+ * the last loss (as far as the looks tell: the epoch of the look before
+ * the one that found it) does not reach the host once the link is back;
+ * it is counted in stale_epoch and dropped (epoch_drop) with an abort.
+ * A stop that finds its channel's doorbell not taken yet (the stop's
+ * write replaced it: plain memory keeps the last write) aborts the
+ * transfer that doorbell would have started, as the engine would.
  */
 #define pr_fmt(fmt) "vepc: " fmt
 
@@ -80,6 +88,9 @@ struct vepc_edma {
 	struct task_struct	*thread;
 	atomic_t		stuck;		/* knob: next N never finish */
 	bool			running[2][EDMA_NR_CH];
+	u32			epoch[2][EDMA_NR_CH];	/* of the doorbell */
+	u32			look_epoch;	/* link epoch as a look began */
+	u32			db_epoch;	/* ... the look before */
 	atomic_t		xfers, aborts, lists;
 };
 
@@ -137,7 +148,8 @@ static void finish(struct vepc_edma *e, int rd, int ch, bool ok, bool lie,
 }
 
 /* One block; -EFAULT for the host side, -EINVAL for the local side. */
-static int block(struct vepc_edma *e, int rd, u64 sar, u64 dar, u32 len)
+static int block(struct vepc_edma *e, int rd, int ch, u64 sar, u64 dar,
+		 u32 len)
 {
 	void *local;
 
@@ -146,6 +158,9 @@ static int block(struct vepc_edma *e, int rd, u64 sar, u64 dar, u32 len)
 	local = vepc_local_virt(e->v, rd ? dar : sar, len);
 	if (!local)
 		return -EINVAL;
+	if (vepc_link_epoch_gone(e->v, e->epoch[rd][ch],
+				 rd ? "edma read" : "edma write"))
+		return -EFAULT;
 	if (rd)
 		return vepc_host_read(e->v, sar, local, len, "edma read");
 	return vepc_host_write(e->v, dar, local, len, "edma write");
@@ -176,7 +191,7 @@ static int run_list(struct vepc_edma *e, int rd, int ch, bool *lie)
 			at = le32_to_cpu(l[2]) | (u64)le32_to_cpu(l[3]) << 32;
 			continue;
 		}
-		ret = block(e, rd, le32_to_cpu(l[2]) | (u64)le32_to_cpu(l[3]) << 32,
+		ret = block(e, rd, ch, le32_to_cpu(l[2]) | (u64)le32_to_cpu(l[3]) << 32,
 			    le32_to_cpu(l[4]) | (u64)le32_to_cpu(l[5]) << 32,
 			    le32_to_cpu(l[1]));
 		if (ret)
@@ -196,7 +211,7 @@ static void run(struct vepc_edma *e, int rd, int ch)
 	if (atomic_add_unless(&e->v->dma_fail, -1, 0)) {
 		/* part of the data moves, then the channel aborts */
 		if (!(ctl1 & CTL_LLE))
-			block(e, rd, rd64(e, R_CH(rd, ch) + C_SAR),
+			block(e, rd, ch, rd64(e, R_CH(rd, ch) + C_SAR),
 			      rd64(e, R_CH(rd, ch) + C_DAR),
 			      rd32(e, R_CH(rd, ch) + C_SIZE) / 2);
 		finish(e, rd, ch, false, false, true);
@@ -206,7 +221,7 @@ static void run(struct vepc_edma *e, int rd, int ch)
 		ret = run_list(e, rd, ch, &lie);
 	} else {
 		lie = ctl1 & CTL_LIE;
-		ret = block(e, rd, rd64(e, R_CH(rd, ch) + C_SAR),
+		ret = block(e, rd, ch, rd64(e, R_CH(rd, ch) + C_SAR),
 			    rd64(e, R_CH(rd, ch) + C_DAR),
 			    rd32(e, R_CH(rd, ch) + C_SIZE));
 	}
@@ -243,16 +258,18 @@ static void doorbell(struct vepc_edma *e, int rd, u32 db)
 		return;
 	/* Clears written before this doorbell apply before it runs. */
 	clears(e, rd);
+	ctl1 = rd32(e, R_CH(rd, ch) + C_CTRL1);
 	if (db & DB_STOP) {
-		if (e->running[rd][ch])
+		/* running, or armed (CS 0) with its doorbell replaced by this */
+		if (e->running[rd][ch] || !(ctl1 & CTL_CS_MASK))
 			finish(e, rd, ch, false, false, false);
 		return;
 	}
-	ctl1 = rd32(e, R_CH(rd, ch) + C_CTRL1);
 	if (!(rd32(e, R_ENGINE_EN(rd)) & 1) || e->running[rd][ch] ||
 	    (ctl1 & CTL_CS_MASK))
 		return;		/* off, running, or already run: ignored */
 	e->running[rd][ch] = true;
+	e->epoch[rd][ch] = e->db_epoch;
 	set_cs(e, rd, ch, CS_RUNNING);
 	if (atomic_add_unless(&e->stuck, -1, 0))
 		return;		/* until stopped */
@@ -272,6 +289,9 @@ static int vepc_edma_thread(void *arg)
 	while (!kthread_should_stop()) {
 		bool busy = false;
 
+		/* A doorbell this look finds was rung since the last began. */
+		e->db_epoch = e->look_epoch;
+		e->look_epoch = READ_ONCE(e->v->link_epoch);
 		for (rd = 0; rd < 2; rd++) {
 			u32 db;
 
@@ -302,6 +322,7 @@ int vepc_edma_init(struct vepc *v)
 	if (!e)
 		return -ENOMEM;
 	e->v = v;
+	e->look_epoch = READ_ONCE(v->link_epoch);
 	e->regs = vepc_local_virt(v, v->edma_phys, VEPC_EDMA_SIZE);
 	if (!e->regs) {
 		kfree(e);
