@@ -27,6 +27,54 @@ if ! link_loss_under_io_wanted; then
 fi
 stat_of() { awk -v k="$1" '$1 == k {print $2}' "$V/stats"; }
 
+# Whether a fio process has $1 open (bash tests only: forks are slow
+# under TCG).
+fio_has_open() {
+	local p f
+	for p in $(pgrep -x fio); do
+		for f in /proc/"$p"/fd/*; do
+			[ "$f" -ef "$1" ] && return 0
+		done
+	done
+	return 1
+}
+
+# Start the journal and fio on the namespace, and return once fio has had
+# it open for a second.  Under TCG fio can take more than 1.5 s to open its
+# file: a cut after a fixed delay then removed the device first, and the
+# cycle ran without I/O ("failed opening blockdev", or "file creation
+# disallowed" once the node was gone).  They use a node of our own, made
+# from sysfs's device number, so that a late removal of the last cycle's
+# disk under the same name cannot take it away.  If fio still fails to
+# open it, look again (up to 3 times, each printed).
+start_io() {
+	local try i n
+	for try in 1 2 3; do
+		DEV=$(wait_for_nvme 30) || return 1
+		n=${DEV#/dev/}
+		rm -f /tmp/nepf-ll-dev
+		mknod /tmp/nepf-ll-dev b "$(cut -d: -f1 "/sys/class/block/$n/dev")" \
+			"$(cut -d: -f2 "/sys/class/block/$n/dev")" && DEV=/tmp/nepf-ll-dev
+		journal_start
+		# continue_on_error=io: keep going (and verifying) after the
+		# I/O errors of the loss; a verify mismatch still ends it.
+		fio_verify "$name" "$DEV" --time_based --runtime=4 \
+			--continue_on_error=io &
+		fw=$!
+		for ((i = 0; i < 100; i++)); do
+			fio_has_open "$DEV" && break
+			kill -0 "$fw" 2>/dev/null || break
+			sleep 0.1
+		done
+		sleep 1
+		fio_no_start "$name" || return 0
+		wait "$fw"
+		journal_stop
+		echo "$name: fio could not open $n (try $try): $(grep -hE 'failed|disallowed' "/tmp/fio.$name.err" | head -n 1)" | indent
+	done
+	return 0	# linkloss-io-across-loss fails
+}
+
 # --- repeated link loss under I/O
 # Each command spends 2 ms in null_blk: with 2 fio jobs x 8 + the journal,
 # about 17 commands are in flight whenever the link goes.
@@ -40,16 +88,7 @@ if up queues=4; then
 		for ((k = 1; k <= LOOPS; k++)); do
 			name=linkloss-$t-$k
 			rb=$(cat "$V/refusals") sb=$(stat_of stale_epoch)
-			# The last cycle's fio and journal held the old disk open: its
-			# node goes only now, and can take the new one's with it.
-			DEV=$(wait_for_nvme 30) || break 2
-			journal_start
-			# continue_on_error=io: keep going (and verifying) after the
-			# I/O errors of the loss; a verify mismatch still ends it.
-			fio_verify "$name" "$DEV" --time_based --runtime=4 \
-				--continue_on_error=io &
-			fw=$!
-			sleep 1.5
+			start_io || break 2
 			echo 0 > "$V/link"
 			sleep "$t"
 			echo 1 > "$V/link"
