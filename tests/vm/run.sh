@@ -23,8 +23,7 @@
 #   VM_INTREE=1|0          build the test-only in-tree modules (tests/intree)
 #                          always / never (default: when a selected test needs them)
 #   VM_FILES="PATH..."     host files a --script needs, put in /nepf/files/
-#   NEPF_LINK_LOSS_UNDER_IO=1 [LINKLOSS_LOOPS=N]  run the gated link-loss-under-I/O
-#                          cases (66-linkloss, 65-faults), N loops of each down time
+#   LINKLOSS_LOOPS=N       66-linkloss: N link losses of each down time (default 1)
 #   VEPC_DMA=edma|dmaengine|none  the DMA the virtual endpoint controller
 #                          offers (default edma: an emulated DesignWare eDMA
 #                          block and no dmaengine channel, as a Debian kernel
@@ -227,8 +226,7 @@ fi
 	printf 'NEPF_INTREE=%q\n' "$intree_mods"
 	printf 'VM_SCRIPT_TIMEOUT=%q\n' "${VM_SCRIPT_TIMEOUT:-600}"
 	printf 'VM_ALLOW_MISSING_MODULES=%q\n' "${VM_ALLOW_MISSING_MODULES:-0}"
-	# Requests for the link-loss cases (tests/vm/guest/66-linkloss.sh).
-	printf 'NEPF_LINK_LOSS_UNDER_IO=%q\n' "${NEPF_LINK_LOSS_UNDER_IO:-0}"
+	# Link losses per down time (tests/vm/guest/66-linkloss.sh).
 	printf 'LINKLOSS_LOOPS=%q\n' "${LINKLOSS_LOOPS:-1}"
 	# The DMA vepc offers (tests/vm/guest/lib.sh: vepc_args).
 	printf 'VEPC_DMA=%q\n' "$VEPC_DMA"

@@ -19,17 +19,13 @@ T0=$(cut -d. -f1 /proc/uptime)
 took() { echo "$1: $(( $(cut -d. -f1 /proc/uptime) - T0 )) s since the start" | indent; }
 
 # --- link down in the middle of writes, then up again (journal: lib.sh)
-# Known product defect (issue 16 item 0, see 66-linkloss.sh): runs on
-# request only, so that it cannot hide the rest of the suite; the SKIP line
-# keeps it visible.
-if ! link_loss_under_io_wanted; then
-	skip faults-link-down-up "$LINK_LOSS_DEFECT"
-elif up queues=4; then
+if up queues=4; then
 	fio_ok faults-link-before "$DEV"
 	journal_start
 	fio_verify faults-link-fio "$DEV" --time_based --runtime=20 &
 	fw=$!
-	sleep 3
+	fio_wait_open "$DEV" "$fw"
+	sleep 2
 	echo 0 > "$V/link"
 	sleep 1
 	echo 1 > "$V/link"

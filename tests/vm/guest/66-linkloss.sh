@@ -17,27 +17,7 @@ if [ ! -d /sys/module/nvme_epf ] || [ ! -d "$V" ]; then
 	skip linkloss "nvme_epf.ko or vepc.ko not loaded"
 	exit 0
 fi
-# Known product defect (issue 16 item 0): on 2026-12-07 a fresh-clone run
-# on sid had 42 fio reads return another block's data across 3 of 5 link
-# losses (0 IOMMU refusals, journal intact); 2 other sid runs and the trixie
-# runs had none.  Until that is found and fixed, this runs on request only.
-if ! link_loss_under_io_wanted; then
-	skip linkloss "$LINK_LOSS_DEFECT"
-	exit 0
-fi
 stat_of() { awk -v k="$1" '$1 == k {print $2}' "$V/stats"; }
-
-# Whether a fio process has $1 open (bash tests only: forks are slow
-# under TCG).
-fio_has_open() {
-	local p f
-	for p in $(pgrep -x fio); do
-		for f in /proc/"$p"/fd/*; do
-			[ "$f" -ef "$1" ] && return 0
-		done
-	done
-	return 1
-}
 
 # Start the journal and fio on the namespace, and return once fio has had
 # it open for a second.  Under TCG fio can take more than 1.5 s to open its
@@ -48,7 +28,7 @@ fio_has_open() {
 # disk under the same name cannot take it away.  If fio still fails to
 # open it, look again (up to 3 times, each printed).
 start_io() {
-	local try i n
+	local try n
 	for try in 1 2 3; do
 		DEV=$(wait_for_nvme 30) || return 1
 		n=${DEV#/dev/}
@@ -61,11 +41,7 @@ start_io() {
 		fio_verify "$name" "$DEV" --time_based --runtime=4 \
 			--continue_on_error=io &
 		fw=$!
-		for ((i = 0; i < 100; i++)); do
-			fio_has_open "$DEV" && break
-			kill -0 "$fw" 2>/dev/null || break
-			sleep 0.1
-		done
+		fio_wait_open "$DEV" "$fw"
 		sleep 1
 		fio_no_start "$name" || return 0
 		wait "$fw"
@@ -109,6 +85,9 @@ if up queues=4; then
 			fi
 			m=$(fio_mismatches "$name")
 			wrong=$((wrong + m))
+			# Which blocks: the offsets say where the data came from.
+			[ "$m" = 0 ] || grep -hE '^verify: |bad (magic|header)' \
+				"/tmp/fio.$name.err" "/tmp/fio.$name" | head -n 4 | indent
 			r=$(( $(cat "$V/refusals") - rb ))
 			lost=$((lost + r))
 			j="journal not checked"

@@ -419,10 +419,6 @@ wait_for_nvme() {
 
 nvme_ctrl_of() { local d=${1%n[0-9]*}; echo "$d"; }
 
-# Link loss under I/O still lets reads return other blocks' data at times
-# (issue 16 item 0): those cases run only with NEPF_LINK_LOSS_UNDER_IO=1.
-LINK_LOSS_DEFECT="known defect, issue 16 item 0: after a link loss under I/O, reads can return another block's data; NEPF_LINK_LOSS_UNDER_IO=1 runs it"
-link_loss_under_io_wanted() { [ "${NEPF_LINK_LOSS_UNDER_IO:-0}" = 1 ]; }
 
 # nepf_up, then wait for the namespace (DEV); the host's view if it fails.
 up() {
@@ -534,6 +530,29 @@ dma_fault_eio() {
 }
 # fio run NAME did not get to do I/O: it could not open the device (a node
 # left from before a link loss) or took it for a file to lay out.
+# Whether a fio process has $1 open (bash tests only: forks are slow
+# under TCG).
+fio_has_open() {
+	local p f
+	for p in $(pgrep -x fio); do
+		for f in /proc/"$p"/fd/*; do
+			[ "$f" -ef "$1" ] && return 0
+		done
+	done
+	return 1
+}
+# Wait (up to 10 s) until fio has $1 open, or background job $2 has ended:
+# under TCG fio can take seconds to open its file, and a fault injected
+# before that tests nothing.
+fio_wait_open() {
+	local i
+	for ((i = 0; i < 100; i++)); do
+		fio_has_open "$1" && return 0
+		kill -0 "$2" 2>/dev/null || return 1
+		sleep 0.1
+	done
+	return 1
+}
 fio_no_start() {
 	grep -qE 'failed opening|file creation disallowed|Laying out IO file' \
 		"/tmp/fio.$1" "/tmp/fio.$1.err" 2>/dev/null
