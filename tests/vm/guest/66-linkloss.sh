@@ -33,8 +33,7 @@ start_io() {
 		DEV=$(wait_for_nvme 30) || return 1
 		n=${DEV#/dev/}
 		rm -f /tmp/nepf-ll-dev
-		mknod /tmp/nepf-ll-dev b "$(cut -d: -f1 "/sys/class/block/$n/dev")" \
-			"$(cut -d: -f2 "/sys/class/block/$n/dev")" && DEV=/tmp/nepf-ll-dev
+		node_from_sysfs "$n" /tmp/nepf-ll-dev && DEV=/tmp/nepf-ll-dev
 		journal_start
 		# continue_on_error=io: keep going (and verifying) after the
 		# I/O errors of the loss; a verify mismatch still ends it.

@@ -355,6 +355,12 @@ nepf_down() {
 # /dev/nvme0n1 for 50 s).  Do what udev does on the "add" event: make the
 # node from sysfs, and say so.  A node made here is not devtmpfs's, so it
 # outlives the device: one that names another device number is remade.
+# Make block node $2 with the device number sysfs gives disk $1.
+node_from_sysfs() {
+	local d
+	d=$(cat "/sys/class/block/$1/dev") || return 1
+	mknod "$2" b "${d%:*}" "${d#*:}"
+}
 nvme_node_repair() {
 	local s n
 	for s in /sys/class/block/nvme[0-9]*n[0-9]*; do
@@ -363,7 +369,7 @@ nvme_node_repair() {
 		[ -r "$s/dev" ] || continue
 		[ -e "/dev/$n" ] && [ "$(node_devno "/dev/$n")" = "$(cat "$s/dev")" ] && continue
 		[ -e "/dev/$n" ] && { [ -b "/dev/$n" ] || [ -f "/dev/$n" ]; } && rm -f "/dev/$n"
-		mknod "/dev/$n" b "$(cut -d: -f1 "$s/dev")" "$(cut -d: -f2 "$s/dev")" &&
+		node_from_sysfs "$n" "/dev/$n" &&
 			echo "wait_for_nvme: /dev/$n was missing or stale (host has it in sysfs); made it like udev" >&2
 	done
 }
