@@ -14,18 +14,23 @@
 static struct spy {
 	const struct nepf_backend_ops *ram;
 	enum nepf_io_result fail;	/* NEPF_IO_OK: pass to the RAM backend */
+	bool fail_flush_only;		/* ... fail Flush alone */
 	unsigned int calls;
+	enum nepf_io_op ops[8];		/* the first calls' operations */
 	struct nepf_io last;
 	struct nepf_range ranges[NVME_DSM_MAX_RANGES];
 } spy;
 
 static void spy_submit(struct nepf_io *io)
 {
+	if (spy.calls < ARRAY_SIZE(spy.ops))
+		spy.ops[spy.calls] = io->op;
 	spy.calls++;
 	spy.last = *io;
 	if (io->op == NEPF_IO_DISCARD)
 		memcpy(spy.ranges, io->ranges, io->nr_ranges * sizeof(*io->ranges));
-	if (spy.fail != NEPF_IO_OK)
+	if (spy.fail != NEPF_IO_OK &&
+	    (!spy.fail_flush_only || io->op == NEPF_IO_FLUSH))
 		nepf_io_done(io, spy.fail);
 	else
 		spy.ram->submit(io);
@@ -300,6 +305,64 @@ UNIT_TEST(io_write_zeroes)
 	CHECK_EQ(io(s, &sqe), NVME_SC_INVALID_FIELD | DNR);
 	ns1(s)->can_write_zeroes = true;
 	CHECK_EQ(io(s, &sqe), 0);
+	sim_free(s);
+}
+
+/*
+ * Write Zeroes with FUA over a volatile cache: no backend zeroes with FUA
+ * (the block layer refuses REQ_FUA on REQ_OP_WRITE_ZEROES, fallocate has
+ * no such flag), so the core flushes after it, before the completion.
+ */
+UNIT_TEST(io_write_zeroes_fua_flushes)
+{
+	struct sim *s = io_sim();
+	struct nvme_sqe sqe;
+
+	ns1(s)->volatile_cache = true;
+	s->ctrl.vwc = true;			/* as latched at CC.EN */
+	s->ctrl.feat.vwc = NVME_VWC_WCE;
+	rw_sqe(&sqe, nvme_cmd_write_zeroes, 1, 4, 8);
+	sqe.rw.control = cpu_to_le16(NVME_RW_FUA);
+	CHECK_EQ(io(s, &sqe), 0);
+	CHECK_EQ(spy.calls, 2);
+	CHECK_EQ(spy.ops[0], NEPF_IO_WRITE_ZEROES);
+	CHECK_EQ(spy.ops[1], NEPF_IO_FLUSH);
+
+	/* A flush that fails is a write fault of the command. */
+	spy.calls = 0;
+	spy.fail = NEPF_IO_ERR_INTERNAL;
+	spy.fail_flush_only = true;
+	CHECK_EQ(io(s, &sqe), NVME_SC_WRITE_FAULT);
+	CHECK_EQ(spy.calls, 2);
+	spy.fail = NEPF_IO_OK;
+
+	/* Write through (WCE = 0): as if FUA. */
+	spy.calls = 0;
+	s->ctrl.feat.vwc = 0;
+	sqe.rw.control = 0;
+	CHECK_EQ(io(s, &sqe), 0);
+	CHECK_EQ(spy.calls, 2);
+	CHECK_EQ(spy.ops[1], NEPF_IO_FLUSH);
+
+	/* Cache on, no FUA; or no volatile cache: nothing to flush. */
+	spy.calls = 0;
+	s->ctrl.feat.vwc = NVME_VWC_WCE;
+	CHECK_EQ(io(s, &sqe), 0);
+	CHECK_EQ(spy.calls, 1);
+	spy.calls = 0;
+	ns1(s)->volatile_cache = false;
+	sqe.rw.control = cpu_to_le16(NVME_RW_FUA);
+	CHECK_EQ(io(s, &sqe), 0);
+	CHECK_EQ(spy.calls, 1);
+
+	/* Emulated with a zeroed buffer, it is a write: FUA goes with it. */
+	spy.calls = 0;
+	ns1(s)->volatile_cache = true;
+	ns1(s)->can_write_zeroes = false;
+	CHECK_EQ(io(s, &sqe), 0);
+	CHECK_EQ(spy.calls, 1);
+	CHECK_EQ(spy.last.op, NEPF_IO_WRITE);
+	CHECK(spy.last.fua);
 	sim_free(s);
 }
 
