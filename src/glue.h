@@ -152,6 +152,7 @@ struct nepf_epf_ctrl {
 
 	/* runtime (poll.c) */
 	struct workqueue_struct *wq;	/* command work items */
+	struct workqueue_struct *ctl_wq; /* cc_work, link_work: ordered */
 	struct delayed_work cc_work;	/* CC/CSTS poll */
 	struct delayed_work bg_work;	/* background operations (bgop.c) */
 	u64 cc_active_ns;		/* cc_work: last register change */

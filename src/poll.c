@@ -422,7 +422,7 @@ static void nepf_poll_regs(struct nepf_epf_ctrl *g, u64 now, u64 *last)
 	    (nepf_regs_changed(&g->ctrl) || nepf_regs_msix_held(&g->ctrl) ||
 	     nepf_ctrl_ns_moved(&g->ctrl) ||
 	     READ_ONCE(g->ctrl.state) != NEPF_CTRL_LIVE))
-		mod_delayed_work(g->wq, &g->cc_work, 0);
+		mod_delayed_work(g->ctl_wq, &g->cc_work, 0);
 }
 
 /*
@@ -599,7 +599,7 @@ static void nepf_cc_work_fn(struct work_struct *work)
 	ms = nepf_cc_poll_period_ms(&t, ktime_get_ns() - g->cc_active_ns,
 				    READ_ONCE(g->ctrl_live) &&
 				    READ_ONCE(g->ctrl.state) == NEPF_CTRL_LIVE);
-	queue_delayed_work(g->wq, &g->cc_work, msecs_to_jiffies(ms));
+	queue_delayed_work(g->ctl_wq, &g->cc_work, msecs_to_jiffies(ms));
 }
 
 /* ---- link events ---- */
@@ -620,7 +620,7 @@ void nepf_epf_ctrl_link_up(struct nepf_epf_ctrl *g)
 	WRITE_ONCE(g->link_up, true);
 	WRITE_ONCE(g->polling, true);
 	g->cc_active_ns = ktime_get_ns();	/* the host enables soon */
-	queue_delayed_work(g->wq, &g->cc_work, 0);
+	queue_delayed_work(g->ctl_wq, &g->cc_work, 0);
 	mutex_unlock(&g->run_lock);
 }
 
@@ -666,7 +666,7 @@ void nepf_epf_ctrl_link_event(struct nepf_epf_ctrl *g, bool up)
 		nepf_epf_ctrl_link_lost(g);
 	WRITE_ONCE(g->link_want, up);
 	if (g->wq)
-		queue_work(g->wq, &g->link_work);
+		queue_work(g->ctl_wq, &g->link_work);
 }
 
 /*
@@ -750,6 +750,18 @@ static struct workqueue_struct *nepf_cmd_wq_alloc(const char *name)
 	return alloc_workqueue("nvme_epf_%s", flags, 0, name);
 }
 
+/*
+ * The register poll (CC.EN, CC.SHN, INTMS/INTMC, held MSI-X interrupts)
+ * and link events: never queued behind a backlog of command work items,
+ * and one at a time (link_work cancels cc_work).  WQ_MEM_RECLAIM: a
+ * shutdown's flush may be what frees memory.
+ */
+static struct workqueue_struct *nepf_ctl_wq_alloc(const char *name)
+{
+	return alloc_ordered_workqueue("nvme_epf_%s_ctl",
+				       WQ_HIGHPRI | WQ_MEM_RECLAIM, name);
+}
+
 int nepf_epf_ctrl_init(struct nepf_epf_ctrl *g)
 {
 	struct nepf_function *fn = g->fn;
@@ -785,9 +797,14 @@ int nepf_epf_ctrl_init(struct nepf_epf_ctrl *g)
 		ret = -ENOMEM;
 		goto err_buf;
 	}
+	g->ctl_wq = nepf_ctl_wq_alloc(fn->name);
+	if (!g->ctl_wq) {
+		ret = -ENOMEM;
+		goto err_wq;
+	}
 	ret = nepf_dma_init(&g->dma, g->epf, fn->cfg.dma);
 	if (ret)
-		goto err_wq;
+		goto err_ctl_wq;
 	g->dma.costs = g->ctrl.costs;
 	ret = nepf_irq_init(&g->irq, g->epf, &g->ctrl, g->features);
 	if (ret)
@@ -820,6 +837,9 @@ err_irq:
 	nepf_irq_exit(&g->irq);
 err_dma:
 	nepf_dma_exit(&g->dma);
+err_ctl_wq:
+	destroy_workqueue(g->ctl_wq);
+	g->ctl_wq = NULL;
 err_wq:
 	destroy_workqueue(g->wq);
 	g->wq = NULL;
@@ -852,6 +872,8 @@ void nepf_epf_ctrl_exit(struct nepf_epf_ctrl *g)
 	nepf_kpool_unserve(g->fn->subsys, &g->ctrl);
 	destroy_workqueue(g->wq);
 	g->wq = NULL;
+	destroy_workqueue(g->ctl_wq);
+	g->ctl_wq = NULL;
 	nepf_irq_exit(&g->irq);
 	nepf_dma_exit(&g->dma);
 	kfree(g->fetch_buf);

@@ -97,6 +97,48 @@ else
 fi
 nepf_down
 
+# The register poll beside a stuck command (issue 16, item 13): cc_work
+# (CC.EN and SHN, INTMS/INTMC, held MSI-X interrupts) has a queue of its
+# own, not behind the commands' work items.  The command workqueue is cut
+# to one active item, and that item waits dma_timeout_ms in a stuck
+# transfer: a read's data, sent when null_blk ends it after 300 ms.
+cc_beside_stuck_cmd() {
+	local wq=/sys/devices/virtual/workqueue/nvme_epf_$NEPF_FN
+	local costs=/sys/kernel/debug/nvme_epf/$NEPF_FN/costs
+	local nb ma to c0 c1 dw i
+
+	nb=/sys/block/$(basename "$(readlink -f "$NEPF_NULLB_DEV")")/inflight
+	ma=$(cat "$wq/max_active") to=$(cat "$P/dma_timeout_ms")
+	echo 1 > "$wq/max_active" && echo 4000 > "$P/dma_timeout_ms" ||
+		return 1
+	dd if="$DEV" of=/dev/null bs=4k count=1 iflag=direct status=none &
+	dw=$!
+	# in null_blk: its SQE is fetched, the next transfer is its data
+	for ((i = 0; i < 40; i++)); do
+		[ "$(awk '{ print $1 }' "$nb")" = 1 ] && break
+		sleep 0.05
+	done
+	echo 1 > "$V/edma_stuck"
+	sleep 0.5
+	c0=$(awk '$1 == "cc_polls" { print $2 }' "$costs")
+	sleep 2.5
+	c1=$(awk '$1 == "cc_polls" { print $2 }' "$costs")
+	wait "$dw"
+	echo 0 > "$V/edma_stuck"
+	echo "$ma" > "$wq/max_active"
+	echo "$to" > "$P/dma_timeout_ms"
+	echo "read in null_blk after $i looks; cc_polls $c0 -> $c1"
+	[ "$i" -lt 40 ] && [ "$c1" -gt "$c0" ]
+}
+export NEPF_NULLB_OPTS="irqmode=2 completion_nsec=300000000"
+if up queues=1; then
+	check edma-cc-poll-beside-stuck-cmd cc_beside_stuck_cmd
+else
+	fail edma-cc-up
+fi
+unset NEPF_NULLB_OPTS
+nepf_down
+
 # the cost ledger on the block (0 CPU reads of host memory per I/O)
 [ "$alone" = 0 ] || costs_as edma-costs
 
