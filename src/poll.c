@@ -659,10 +659,16 @@ void nepf_epf_ctrl_link_lost(struct nepf_epf_ctrl *g)
  * an EPC operation: only record them here (and cut off the host at once).
  * Waiting for commands (which use the EPC to reach the host) happens in
  * link_work.
+ *
+ * A link up after a link up is a loss too: the link went down in between
+ * unannounced (before 6.9 the EPC core has no link-down event; a flap can
+ * be too short for one), and the host enumerates again.  Commands of the
+ * old host must be cut before the new one probes, which this event
+ * precedes (the EPC tells the function first).
  */
 void nepf_epf_ctrl_link_event(struct nepf_epf_ctrl *g, bool up)
 {
-	if (!up)
+	if (!up || READ_ONCE(g->link_want))
 		nepf_epf_ctrl_link_lost(g);
 	WRITE_ONCE(g->link_want, up);
 	if (g->wq)
