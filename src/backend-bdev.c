@@ -94,48 +94,78 @@ static void nepf_bdev_ns_close(struct nepf_ns *ns)
 	kfree(b);
 }
 
+/*
+ * An I/O of several bios ends with its last bio: io->bios counts the bios
+ * in flight, plus one while they are being sent.  Not bio_chain(): that
+ * keeps the first bio unsent while the next one is allocated, and bios
+ * come from a mempool (fs_bio_set) whose guarantee of progress holds only
+ * for a caller with no other bio unsent (block/bio.c, bio_alloc_bioset).
+ */
+static void nepf_bdev_io_start(struct nepf_io *io)
+{
+	refcount_set(&io->bios, 1);
+	io->bio_result = NEPF_IO_OK;
+}
+
+static void nepf_bdev_io_put(struct nepf_io *io)
+{
+	if (refcount_dec_and_test(&io->bios))
+		nepf_io_done(io, READ_ONCE(io->bio_result));
+}
+
 static void nepf_bdev_end_io(struct bio *bio)
 {
 	struct nepf_io *io = bio->bi_private;
 	blk_status_t sts = bio->bi_status;
 
 	bio_put(bio);
-	nepf_io_done(io, nepf_bdev_result(io->op, sts));
+	if (sts != BLK_STS_OK)
+		cmpxchg(&io->bio_result, NEPF_IO_OK,
+			nepf_bdev_result(io->op, sts));
+	nepf_bdev_io_put(io);
 }
 
-/*
- * Chains @bio behind @prev so that @prev's completion (the first bio, the
- * one that completes the I/O) waits for all of them, and sends @prev.
- */
-static struct bio *nepf_bdev_next_bio(struct block_device *bdev,
-				      struct bio *prev, unsigned int nr_vecs)
+/* GFP_NOIO may sleep but never fails (bio mempool): no NULL checks. */
+static struct bio *nepf_bdev_bio(struct nepf_io *io, struct block_device *bdev,
+				 unsigned int nr_vecs, blk_opf_t opf,
+				 sector_t sector)
 {
-	struct bio *bio = nepf_bio_alloc(bdev, nr_vecs, prev->bi_opf, GFP_NOIO);
+	struct bio *bio = nepf_bio_alloc(bdev, nr_vecs, opf, GFP_NOIO);
 
-	bio->bi_iter.bi_sector = bio_end_sector(prev);
-	bio_chain(bio, prev);
-	submit_bio(prev);
+	bio->bi_iter.bi_sector = sector;
+	bio->bi_private = io;
+	bio->bi_end_io = nepf_bdev_end_io;
 	return bio;
+}
+
+static void nepf_bdev_send(struct nepf_io *io, struct bio *bio)
+{
+	refcount_inc(&io->bios);
+	submit_bio(bio);
+}
+
+static unsigned int nepf_bdev_vecs(const u8 *p, unsigned int left)
+{
+	unsigned int nr = DIV_ROUND_UP(offset_in_page(p) + left, PAGE_SIZE);
+
+	return min_t(unsigned int, nr, NEPF_BIO_MAX_VECS);
 }
 
 static void nepf_bdev_rw(struct nepf_io *io, struct block_device *bdev)
 {
 	blk_opf_t opf;
-	unsigned int nr_pages, left = io->len;
+	unsigned int left = io->len;
 	u8 *p = io->buf;
 	struct bio *bio;
+	sector_t next;
 
 	if (io->op == NEPF_IO_READ)
 		opf = REQ_OP_READ;
 	else
 		opf = REQ_OP_WRITE | REQ_SYNC | REQ_IDLE | (io->fua ? REQ_FUA : 0);
-	nr_pages = DIV_ROUND_UP(offset_in_page(p) + left, PAGE_SIZE);
-	/* GFP_NOIO may sleep but never fails (bio mempool): no NULL checks. */
-	bio = nepf_bio_alloc(bdev, min_t(unsigned int, nr_pages,
-					 NEPF_BIO_MAX_VECS), opf, GFP_NOIO);
-	bio->bi_iter.bi_sector = io->pos >> SECTOR_SHIFT;
-	bio->bi_private = io;
-	bio->bi_end_io = nepf_bdev_end_io;
+	nepf_bdev_io_start(io);
+	bio = nepf_bdev_bio(io, bdev, nepf_bdev_vecs(p, left), opf,
+			    io->pos >> SECTOR_SHIFT);
 
 	/* The buffer is kmalloc'ed or vmalloc'ed: go page by page. */
 	while (left) {
@@ -145,15 +175,18 @@ static void nepf_bdev_rw(struct nepf_io *io, struct block_device *bdev)
 							 virt_to_page(p);
 
 		if (bio_add_page(bio, page, len, off) != len) {
-			nr_pages = DIV_ROUND_UP(off + left, PAGE_SIZE);
-			nr_pages = min_t(unsigned int, nr_pages, NEPF_BIO_MAX_VECS);
-			bio = nepf_bdev_next_bio(bdev, bio, nr_pages);
+			/* full: send it, then allocate the next one */
+			next = bio_end_sector(bio);
+			nepf_bdev_send(io, bio);
+			bio = nepf_bdev_bio(io, bdev, nepf_bdev_vecs(p, left),
+					    opf, next);
 			continue;
 		}
 		p += len;
 		left -= len;
 	}
-	submit_bio(bio);
+	nepf_bdev_send(io, bio);
+	nepf_bdev_io_put(io);
 }
 
 /* Discard and write zeroes: data-less bios, split by the block layer. */
@@ -165,36 +198,28 @@ static void nepf_bdev_nodata(struct nepf_io *io, struct block_device *bdev)
 	blk_opf_t opf = REQ_OP_WRITE_ZEROES;
 	/* bi_size is 32 bits: stay below it, in whole logical blocks. */
 	u64 max = round_down(UINT_MAX, bdev_logical_block_size(bdev));
-	struct bio *bio = NULL;
+	struct bio *bio;
 
 	if (io->op == NEPF_IO_DISCARD) {
 		opf = REQ_OP_DISCARD;
 		r = io->ranges;
 		nr = io->nr_ranges;
 	}
+	nepf_bdev_io_start(io);
 	for (i = 0; i < nr; i++) {
 		u64 pos = r[i].pos, len = r[i].len;
 
 		while (len) {
 			u64 chunk = min(len, max);
 
-			if (!bio) {
-				bio = nepf_bio_alloc(bdev, 0, opf, GFP_NOIO);
-				bio->bi_private = io;
-				bio->bi_end_io = nepf_bdev_end_io;
-			} else {
-				bio = nepf_bdev_next_bio(bdev, bio, 0);
-			}
-			bio->bi_iter.bi_sector = pos >> SECTOR_SHIFT;
+			bio = nepf_bdev_bio(io, bdev, 0, opf, pos >> SECTOR_SHIFT);
 			bio->bi_iter.bi_size = chunk;
+			nepf_bdev_send(io, bio);
 			pos += chunk;
 			len -= chunk;
 		}
 	}
-	if (bio)
-		submit_bio(bio);
-	else
-		nepf_io_done(io, NEPF_IO_OK);
+	nepf_bdev_io_put(io);
 }
 
 static void nepf_bdev_submit(struct nepf_io *io)
@@ -202,7 +227,6 @@ static void nepf_bdev_submit(struct nepf_io *io)
 	struct nepf_ns *ns = io->ns;
 	struct nepf_bdev *b = ns->priv;
 	enum nepf_io_result res = nepf_io_check(io);
-	struct bio *bio;
 
 	if (res != NEPF_IO_OK) {
 		nepf_io_done(io, res);
@@ -222,11 +246,10 @@ static void nepf_bdev_submit(struct nepf_io *io)
 			nepf_io_done(io, NEPF_IO_OK);
 			return;
 		}
-		bio = nepf_bio_alloc(b->bdev, 0,
-				     REQ_OP_WRITE | REQ_PREFLUSH | REQ_SYNC, GFP_NOIO);
-		bio->bi_private = io;
-		bio->bi_end_io = nepf_bdev_end_io;
-		submit_bio(bio);
+		nepf_bdev_io_start(io);
+		nepf_bdev_send(io, nepf_bdev_bio(io, b->bdev, 0, REQ_OP_WRITE |
+						 REQ_PREFLUSH | REQ_SYNC, 0));
+		nepf_bdev_io_put(io);
 		return;
 	case NEPF_IO_DISCARD:
 	case NEPF_IO_WRITE_ZEROES:

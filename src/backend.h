@@ -54,6 +54,9 @@ struct nepf_io {
 	unsigned int nr_ranges;
 	enum nepf_io_result result;
 	void *priv;		/* the backend's */
+	/* backend-bdev.c: bios not ended (+ 1 while sending), first failure */
+	refcount_t bios;
+	int bio_result;
 	/*
 	 * Set: an I/O of a background operation (bgop.c), not of a command:
 	 * nepf_io_done() sets @result and calls this instead (any context).

@@ -139,6 +139,43 @@ fi
 nepf_down
 rm -f "$img"
 
+# A command of several bios (one Deallocate range of 5 GiB: a bio holds
+# under 4 GiB) sends each bio before it allocates the next: bios come from
+# a mempool whose guarantee of progress holds only for a caller that has
+# no other bio not sent yet (block/bio.c).  The function tracer shows the
+# order: A, an allocation by nvme_epf's bdev code, S, a submission.
+bio_order() {
+	local dev=$1 T=/sys/kernel/tracing seq rc
+	[ -d "$T"/events ] || mount -t tracefs nodev "$T" 2>/dev/null
+	echo 'bio_alloc_bioset submit_bio' > "$T"/set_ftrace_filter ||
+		{ echo "no function tracer"; return 1; }
+	echo > "$T"/trace
+	echo function > "$T"/current_tracer
+	nvme dsm "$dev" --ad --slbs=0 --blocks=$(((5 << 30) / 512)) > /dev/null
+	rc=$?
+	# read before the tracer changes: that empties the buffer
+	echo 0 > "$T"/tracing_on
+	seq=$(awk '/<-nepf_bdev/ { printf "%s", / bio_alloc_bioset/ ? "A" : "S" }' \
+		"$T"/trace)
+	echo "nvme dsm: $rc; bios: $seq"
+	[ -n "$seq" ] || grep -m 6 -E 'bio_alloc_bioset|submit_bio' "$T"/trace
+	echo nop > "$T"/current_tracer
+	echo > "$T"/set_ftrace_filter
+	echo 1 > "$T"/tracing_on
+	[ "$rc" = 0 ] && [[ $seq == *A*A* ]] && [[ $seq != *AA* ]]
+}
+
+# ---- block device, a command of several bios (null_blk: discard needs
+# memory_backed, which allocates only what is written) ----
+export NEPF_NULLB_OPTS="discard=1"
+if nepf_up backend=nullb size=6G && dev=$(wait_ns_dev $SERIAL 1); then
+	check backend-bdev-bio-sent-before-next bio_order "$dev"
+else
+	fail backend-bdev-bio-up
+fi
+unset NEPF_NULLB_OPTS
+nepf_down
+
 # ---- loop block device ----
 limg=/tmp/nepf-loop.img
 truncate -s 256M "$limg"
