@@ -53,10 +53,13 @@ struct nepf_io {
 	const struct nepf_range *ranges;	/* DISCARD */
 	unsigned int nr_ranges;
 	enum nepf_io_result result;
-	void *priv;		/* the backend's */
-	/* backend-bdev.c: bios not ended (+ 1 while sending), first failure */
-	refcount_t bios;
-	int bio_result;
+	union {			/* the backend's */
+		void *priv;
+		struct {	/* backend-bdev.c */
+			refcount_t bios;	/* not ended, + 1 while sending */
+			int bio_result;		/* the first failure */
+		};
+	};
 	/*
 	 * Set: an I/O of a background operation (bgop.c), not of a command:
 	 * nepf_io_done() sets @result and calls this instead (any context).
