@@ -445,7 +445,6 @@ void nepf_sq_take(struct nepf_ctrl *ctrl, struct nepf_sq *sq, u32 gen,
 	cmd->buf = NULL;
 	cmd->buf_resv = 0;
 	cmd->io_state = NULL;
-	cmd->flush_after = false;
 	cmd->submit = NEPF_SUBMIT_IDLE;
 	cmd->ns = NULL;
 	memset(&cmd->io, 0, sizeof(cmd->io));

@@ -330,7 +330,6 @@ struct nepf_cmd {
 	struct nepf_ns *ns;
 	struct nepf_io io;
 	void *io_state;		/* io-cmd.c: a command of several steps (Copy) */
-	bool flush_after;	/* io-cmd.c: a Flush step ends it (FUA) */
 	int submit;		/* io-cmd.c: NEPF_SUBMIT_*, cmpxchg()/xchg() only */
 	u64 start_ns;
 	void *env_priv;		/* the environment's per-command state */

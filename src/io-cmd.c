@@ -566,13 +566,6 @@ static u16 io_write_zeroes(struct nepf_cmd *cmd)
 		io_setup(cmd, NEPF_IO_WRITE, pos, len);
 	}
 	cmd->io.fua = (control & NVME_RW_FUA) || io_write_through(cmd);
-	/*
-	 * No backend zeroes with FUA (the block layer refuses REQ_FUA on
-	 * REQ_OP_WRITE_ZEROES; fallocate has no such flag): a volatile
-	 * cache is flushed after it, before the completion.
-	 */
-	cmd->flush_after = cmd->io.fua && cmd->io.op == NEPF_IO_WRITE_ZEROES &&
-			   cmd->ns->volatile_cache;
 	return NVME_SC_SUCCESS;
 }
 
@@ -1042,8 +1035,14 @@ bool nepf_io_finish(struct nepf_cmd *cmd)
 	struct nepf_ctrl *ctrl = cmd->ctrl;
 	u16 status = NVME_SC_SUCCESS;
 
-	if (cmd->flush_after && !(cmd->status & ~NVME_STATUS_MORE)) {
-		cmd->flush_after = false;
+	/*
+	 * Write Zeroes with FUA: no backend zeroes with FUA (the block layer
+	 * refuses REQ_FUA on REQ_OP_WRITE_ZEROES; fallocate has no such
+	 * flag), so a volatile cache is flushed before the completion.  The
+	 * Flush step replaces cmd->io: it runs once.
+	 */
+	if (cmd->io.op == NEPF_IO_WRITE_ZEROES && cmd->io.fua &&
+	    cmd->io.ns->volatile_cache && !(cmd->status & ~NVME_STATUS_MORE)) {
 		io_setup(cmd, NEPF_IO_FLUSH, 0, 0);
 		if (!io_submit(cmd))
 			return true;
