@@ -671,7 +671,7 @@ void nepf_epf_ctrl_link_event(struct nepf_epf_ctrl *g, bool up)
 	if (!up || READ_ONCE(g->link_want))
 		nepf_epf_ctrl_link_lost(g);
 	WRITE_ONCE(g->link_want, up);
-	if (g->wq)
+	if (g->ctl_wq)
 		queue_work(g->ctl_wq, &g->link_work);
 }
 
