@@ -348,6 +348,13 @@ nepf_down() {
 	nullb_remove
 }
 
+# Make block node $2 with the device number sysfs gives disk $1.
+node_from_sysfs() {
+	local d
+	d=$(cat "/sys/class/block/$1/dev") || return 1
+	mknod "$2" b "${d%:*}" "${d#*:}"
+}
+
 # A namespace the host has (sysfs) but without a right /dev node.  After a
 # surprise removal and a quick re-probe, devtmpfs (this guest has no udev)
 # can lose the new node to the old one's late deletion under the same name
@@ -355,12 +362,6 @@ nepf_down() {
 # /dev/nvme0n1 for 50 s).  Do what udev does on the "add" event: make the
 # node from sysfs, and say so.  A node made here is not devtmpfs's, so it
 # outlives the device: one that names another device number is remade.
-# Make block node $2 with the device number sysfs gives disk $1.
-node_from_sysfs() {
-	local d
-	d=$(cat "/sys/class/block/$1/dev") || return 1
-	mknod "$2" b "${d%:*}" "${d#*:}"
-}
 nvme_node_repair() {
 	local s n
 	for s in /sys/class/block/nvme[0-9]*n[0-9]*; do
